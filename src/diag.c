@@ -1,0 +1,208 @@
+/* diag: see diag.h. */
+#include "diag.h"
+
+#include <glib.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct source {
+  char *name;
+  char *text; /* NULL when only the name is known */
+  size_t length;
+} source;
+
+struct dp_diag {
+  GHashTable *sources; /* name -> source, owns both */
+  bool print;
+  bool json;
+  bool werror;
+  dp_diagnostic_func func;
+  void *user;
+  int errors;
+  int warnings;
+};
+
+static void source_free(gpointer data) {
+  source *s = data;
+  g_free(s->name);
+  g_free(s->text);
+  g_free(s);
+}
+
+dp_diag *dp_diag_new(void) {
+  dp_diag *diag = g_new0(dp_diag, 1);
+  diag->sources = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, source_free);
+  diag->print = true;
+  return diag;
+}
+
+void dp_diag_free(dp_diag *diag) {
+  if (!diag) return;
+  g_hash_table_destroy(diag->sources);
+  g_free(diag);
+}
+
+void dp_diag_set_print(dp_diag *diag, bool print) { diag->print = print; }
+void dp_diag_set_json(dp_diag *diag, bool json) { diag->json = json; }
+void dp_diag_set_werror(dp_diag *diag, bool werror) { diag->werror = werror; }
+
+void dp_diag_set_callback(dp_diag *diag, dp_diagnostic_func func, void *user) {
+  diag->func = func;
+  diag->user = user;
+}
+
+static source *intern(dp_diag *diag, const char *name) {
+  source *s = g_hash_table_lookup(diag->sources, name);
+  if (!s) {
+    s = g_new0(source, 1);
+    s->name = g_strdup(name);
+    g_hash_table_insert(diag->sources, s->name, s);
+  }
+  return s;
+}
+
+const char *dp_diag_intern(dp_diag *diag, const char *name) {
+  return intern(diag, name)->name;
+}
+
+const char *dp_diag_add_source(dp_diag *diag, const char *name,
+                               const char *text, size_t length) {
+  source *s = intern(diag, name);
+  g_free(s->text);
+  s->text = g_strndup(text, length);
+  s->length = length;
+  return s->name;
+}
+
+int dp_diag_get_error_count(const dp_diag *diag) {
+  return diag->errors + (diag->werror ? diag->warnings : 0);
+}
+
+int dp_diag_get_warning_count(const dp_diag *diag) { return diag->warnings; }
+
+/* Prints line `line` of `s` and a caret under column `column`.  Tabs are
+ * kept so the caret lines up in any terminal; columns count characters, as
+ * libyaml's marks do. */
+static void print_excerpt(GString *out, const source *s, int line, int column) {
+  if (!s || !s->text || line < 1) return;
+  const char *p = s->text, *end = s->text + s->length;
+  for (int l = 1; l < line && p < end; l++) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    if (!nl) return;
+    p = nl + 1;
+  }
+  const char *eol = memchr(p, '\n', (size_t)(end - p));
+  if (!eol) eol = end;
+  if (eol > p && eol[-1] == '\r') eol--;
+  if (!g_utf8_validate(p, eol - p, NULL)) return;
+  g_string_append(out, "    ");
+  g_string_append_len(out, p, eol - p);
+  g_string_append(out, "\n    ");
+  if (column >= 1) {
+    const char *q = p;
+    for (int c = 1; c < column && q < eol; c++) {
+      g_string_append_c(out, *q == '\t' ? '\t' : ' ');
+      q = g_utf8_next_char(q);
+    }
+    g_string_append(out, "^\n");
+  } else {
+    g_string_append(out, "^\n");
+  }
+}
+
+static void append_json_string(GString *out, const char *s) {
+  g_string_append_c(out, '"');
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    switch (*p) {
+      case '"': g_string_append(out, "\\\""); break;
+      case '\\': g_string_append(out, "\\\\"); break;
+      case '\n': g_string_append(out, "\\n"); break;
+      case '\t': g_string_append(out, "\\t"); break;
+      case '\r': g_string_append(out, "\\r"); break;
+      default:
+        if (*p < 0x20) g_string_append_printf(out, "\\u%04x", *p);
+        else g_string_append_c(out, (char)*p);
+    }
+  }
+  g_string_append_c(out, '"');
+}
+
+void dp_diag_report(dp_diag *diag, dp_severity severity, dp_mark mark,
+                    const char *format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  char *message = g_strdup_vprintf(format, ap);
+  va_end(ap);
+
+  if (severity == DP_SEVERITY_ERROR) diag->errors++;
+  if (severity == DP_SEVERITY_WARNING) diag->warnings++;
+  if (severity == DP_SEVERITY_WARNING && diag->werror) severity = DP_SEVERITY_ERROR;
+
+  const char *file = mark.file ? mark.file : "disputas";
+  if (diag->func) {
+    dp_diagnostic d = {severity, file, mark.line, mark.column, message};
+    diag->func(&d, diag->user);
+  }
+  if (diag->print) {
+    static const char *const names[] = {"note", "warning", "error"};
+    GString *out = g_string_new(NULL);
+    if (diag->json) {
+      g_string_append(out, "{\"severity\":");
+      append_json_string(out, names[severity]);
+      g_string_append(out, ",\"file\":");
+      append_json_string(out, file);
+      g_string_append_printf(out, ",\"line\":%d,\"column\":%d,\"message\":",
+                             mark.line, mark.column);
+      append_json_string(out, message);
+      g_string_append(out, "}\n");
+    } else {
+      g_string_append(out, file);
+      if (mark.line > 0) g_string_append_printf(out, ":%d", mark.line);
+      if (mark.line > 0 && mark.column > 0)
+        g_string_append_printf(out, ":%d", mark.column);
+      g_string_append_printf(out, ": %s: %s\n", names[severity], message);
+      if (mark.file)
+        print_excerpt(out, g_hash_table_lookup(diag->sources, mark.file),
+                      mark.line, mark.column);
+    }
+    fputs(out->str, stderr);
+    g_string_free(out, TRUE);
+  }
+  g_free(message);
+}
+
+/* Optimal string alignment distance (Levenshtein plus adjacent swaps), so
+ * 'comittee' and 'commitee' both find 'committee'. */
+static int edit_distance(const char *a, const char *b) {
+  size_t n = strlen(a), m = strlen(b);
+  if (n > 64 || m > 64) return 1000;
+  int d[65][65];
+  for (size_t i = 0; i <= n; i++) d[i][0] = (int)i;
+  for (size_t j = 0; j <= m; j++) d[0][j] = (int)j;
+  for (size_t i = 1; i <= n; i++) {
+    for (size_t j = 1; j <= m; j++) {
+      int cost = g_ascii_tolower(a[i - 1]) != g_ascii_tolower(b[j - 1]);
+      int best = MIN(d[i - 1][j] + 1, d[i][j - 1] + 1);
+      best = MIN(best, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        best = MIN(best, d[i - 2][j - 2] + 1);
+      d[i][j] = best;
+    }
+  }
+  return d[n][m];
+}
+
+const char *dp_diag_suggest(const char *word, const char *const *candidates) {
+  const char *best = NULL;
+  int best_distance = 1000;
+  int allowed = MAX(1, (int)strlen(word) / 3);
+  for (const char *const *c = candidates; *c; c++) {
+    int distance = edit_distance(word, *c);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = *c;
+    }
+  }
+  return best_distance <= allowed ? best : NULL;
+}

@@ -1,0 +1,100 @@
+/* document: an announcement file bound to a checked tree of values.
+ *
+ * The binder walks the YAML tree against the schema of
+ * ../shared/spec/announcement.md (kept as tables in document.c), reports
+ * every problem at its mark, and produces a tree of dp_value: maps, lists,
+ * trimmed texts, rich texts (Markdown and inline fields, parsed by
+ * richtext), booleans and local date-times.  Layouts reach the values by
+ * path ("candidate.name", "events"), which is why the model is a generic
+ * tree rather than one C struct per key.
+ *
+ * Normalisations, so layouts need no special cases:
+ *  - `lang` is always present (default "en"); event `status` always
+ *    present (default "scheduled");
+ *  - `affiliation` is always a list of texts;
+ *  - image paths are resolved against the document's folder;
+ *  - colours are lower-case `#rrggbb`.
+ *
+ * Touches no Pango or Cairo.
+ */
+#ifndef DP_DOCUMENT_H
+#define DP_DOCUMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "richtext.h"
+
+typedef enum dp_value_kind {
+  DP_VALUE_TEXT,
+  DP_VALUE_RICH,     /* Markdown or inline Markdown */
+  DP_VALUE_BOOL,
+  DP_VALUE_DATETIME,
+  DP_VALUE_LIST,
+  DP_VALUE_MAP
+} dp_value_kind;
+
+/* A local date and time, as written (no zone: the document's `timezone`
+ * names it). */
+typedef struct dp_datetime {
+  int year, month, day;
+  int hour, minute;
+  bool has_time;
+} dp_datetime;
+
+typedef struct dp_value dp_value;
+struct dp_value {
+  dp_value_kind kind;
+  dp_mark mark;
+  char *text;          /* TEXT: trimmed; RICH: the source; DATETIME and
+                          BOOL: as written */
+  dp_rich *rich;       /* RICH */
+  bool inline_only;    /* RICH: an inline field */
+  bool boolean;        /* BOOL */
+  dp_datetime datetime;/* DATETIME */
+  size_t count;        /* LIST items, MAP entries */
+  dp_value **items;    /* LIST items, MAP values */
+  char **keys;         /* MAP keys, in document order */
+};
+
+typedef struct dp_document dp_document;
+
+/* Reads and checks the announcement at `path`.  Returns NULL after
+ * reporting every problem found to `diag`.  Free with dp_document_free(). */
+dp_document *dp_document_read(dp_diag *diag, const char *path);
+
+/* The same from memory; `name` is used in diagnostics and to name outputs,
+ * and relative image paths are resolved against `base_dir` (NULL: the
+ * current folder). */
+dp_document *dp_document_read_data(dp_diag *diag, const char *name,
+                                   const char *text, size_t length,
+                                   const char *base_dir);
+
+void dp_document_free(dp_document *doc);
+
+/* (transfer none) The root map. */
+const dp_value *dp_document_get_root(const dp_document *doc);
+
+/* The file's base name without extension ("seed" for samples/seed.yaml),
+ * used to name outputs. */
+const char *dp_document_get_stem(const dp_document *doc);
+
+/* The file name as given (for marks and messages). */
+const char *dp_document_get_name(const dp_document *doc);
+
+/* The document's language tag ("en" when not given). */
+const char *dp_document_get_lang(const dp_document *doc);
+
+/* The file's modification time in seconds, or 0 when loaded from memory;
+ * the fallback for reproducible PDF dates. */
+long long dp_document_get_mtime(const dp_document *doc);
+
+/* (transfer none) The value at `key` of a map, or NULL. */
+const dp_value *dp_value_get(const dp_value *map, const char *key);
+
+/* (transfer none) The value at a dotted path ("thesis.title",
+ * "events.0.start"), or NULL. */
+const dp_value *dp_value_lookup(const dp_value *root, const char *path);
+
+#endif
