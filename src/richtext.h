@@ -19,14 +19,18 @@ typedef enum dp_span_kind {
   DP_SPAN_EMPHASIS,
   DP_SPAN_STRONG,
   DP_SPAN_CODE,
-  DP_SPAN_LINK
+  DP_SPAN_LINK,
+  DP_SPAN_STYLE   /* a layout's character style (text runs in layouts) */
 } dp_span_kind;
+
+struct dp_style;
 
 /* Byte range [start, end) of a block's text. */
 typedef struct dp_span {
   dp_span_kind kind;
   unsigned start, end;
   char *url; /* links only */
+  const struct dp_style *style; /* DP_SPAN_STYLE only; not owned */
 } dp_span;
 
 typedef enum dp_block_kind {
@@ -52,20 +56,35 @@ typedef struct dp_rich {
   size_t count;
 } dp_rich;
 
-/* Parses CommonMark `text` whose first character is at `mark` in its file
- * (a block scalar's content starts on the line after the key; the caller
- * passes that).  Raw HTML, images and thematic breaks are errors reported
- * at their own line.  With `inline_only`, anything but one paragraph is an
- * error.  Returns NULL after reporting.  Free with dp_rich_free(). */
+/* How dp_rich_parse() reads its text. */
+typedef enum dp_rich_flags {
+  /* An inline field: anything but exactly one paragraph is an error. */
+  DP_RICH_INLINE = 1u << 0,
+  /* The text's lines are the file's lines (a literal `|` block scalar):
+   * line 1 is `mark.line`, and every line starts at `mark.column` (the
+   * block's indentation plus one), so problems are reported at their own
+   * line and column.  Without it, every problem is reported at `mark`
+   * (a plain, quoted or folded scalar, whose line breaks YAML has folded). */
+  DP_RICH_LINES = 1u << 1
+} dp_rich_flags;
+
+/* Parses CommonMark `text` that sits at `mark` in its file (see
+ * dp_rich_flags; `flags` 0 or 1 behaves as the old `bool inline_only`).
+ * Raw HTML, images, code blocks, thematic breaks and links that are not
+ * http, https or mailto are errors reported at their own line.  With
+ * DP_RICH_INLINE, anything but one paragraph is an error, reported at the
+ * blank line or block marker that starts a second block.  Reports every
+ * problem, then returns NULL if there was any.  Free with dp_rich_free(). */
 dp_rich *dp_rich_parse(dp_diag *diag, const char *text, size_t length,
-                       dp_mark mark, bool inline_only);
+                       dp_mark mark, unsigned flags);
 
 /* A rich text of one paragraph holding `text` with no markup. */
 dp_rich *dp_rich_new_plain(const char *text);
 
 void dp_rich_free(dp_rich *rich);
 
-/* The text of all blocks joined by blank lines, markup removed. */
+/* (transfer full) The text of all blocks joined by blank lines, markup
+ * removed; list items keep their marker ("• ", "3. ").  Free with g_free(). */
 char *dp_rich_to_plain(const dp_rich *rich);
 
 #endif

@@ -1,0 +1,39 @@
+#!/bin/sh
+# Installs the Debian 12 packages disputas needs to build, test and render,
+# if any are missing.  As root it runs apt-get; otherwise it prints the
+# exact command to run and fails.  Idempotent: does nothing when all are
+# present.
+set -eu
+
+packages="
+  meson ninja-build pkg-config gcc clang python3
+  libglib2.0-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev
+  libfontconfig-dev libyaml-dev libcmark-dev libicu-dev libqrencode-dev
+  libhyphen-dev hyphen-no hyphen-en-us
+  librsvg2-dev libical-dev libqpdf-dev libpoppler-glib-dev
+  fonts-noto-core fonts-noto-cjk
+  fonts-noto-mono
+  poppler-utils qpdf zbar-tools valgrind
+"
+
+missing=""
+for p in $packages; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  case "$status" in
+    *"install ok installed"*) ;;
+    *) missing="$missing $p" ;;
+  esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "disputas needs these Debian packages:$missing" >&2
+  echo "Install them with:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y$missing" >&2
+  exit 1
+fi
+echo "Installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Builds disputas and runs every test: once in a normal build with warnings
+# as errors, once under AddressSanitizer and UndefinedBehaviorSanitizer.
+# Installs missing Debian packages first (scripts/deps.sh).
+set -eu
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+
+jobs=$(nproc 2>/dev/null || echo 2)
+
+setup() { # DIR [meson options...]
+  dir=$1; shift
+  if [ -d "$dir" ]; then
+    meson setup --reconfigure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@" >/dev/null
+  fi
+}
+
+echo "== build (warnings are errors)"
+setup build -Dwerror=true
+ninja -C build
+meson test -C build --print-errorlogs --num-processes "$jobs"
+
+echo "== build under AddressSanitizer and UndefinedBehaviorSanitizer"
+setup build-asan -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false
+ninja -C build-asan
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  meson test -C build-asan --print-errorlogs --num-processes "$jobs"

@@ -1,0 +1,294 @@
+/* layout: a layout file bound to a checked model.
+ *
+ * Everything a product looks like is said in a layout file; this module
+ * reads one (built-in name, path, or memory), reports every problem at
+ * its mark, and produces the model below.  It resolves style inheritance
+ * and checks that names (styles, colours, frames, flows, templates)
+ * exist, but knows nothing of any document: fields are checked when a
+ * document is composed.  Touches no Pango or Cairo.
+ *
+ * The language, in short (docs/layouts.md is the reference):
+ *
+ *   layout: 1
+ *   name: poster
+ *   description: One A4 page for noticeboards
+ *   page: {size: A4, orientation: portrait, bleed: 3mm,
+ *          margins: {top: 18mm, bottom: 15mm, inside: 16mm, outside: 16mm}}
+ *   pages: {multiple-of: 4, max: 1}
+ *   impose: saddle-stitch          # booklet-print
+ *   outline: true                  # PDF bookmarks from headings
+ *   colours: {brand: "{institution.colour || '#1f4e79'}", ink: "#1a1a1a"}
+ *   styles:
+ *     body: {family: Noto Serif, size: 10pt, line-height: 1.4}
+ *     title: {based-on: body, family: Noto Sans, weight: 700, size: 30pt}
+ *     em: {character: true, italic: true}
+ *   templates:                     # page templates
+ *     cover:
+ *       frames:
+ *         - name: band
+ *           left: left(bleed)  right: right(bleed)  top: top(bleed)
+ *           height: 80mm  fill: brand
+ *         - name: title
+ *           top: 30mm  max-height: 60mm  fit: shrink  min-scale: 0.6
+ *           content:
+ *             - text: "{thesis.title}"
+ *               style: title
+ *     body:
+ *       frames:
+ *         - {name: main, flow: main, columns: 1}
+ *         - name: folio
+ *           top: bottom(content) + 6mm
+ *           content: [{text: "{page}", style: folio, align: outside}]
+ *   flows:
+ *     main:
+ *       - markdown: summary
+ *         styles: {paragraph: body, heading: h2}
+ *       - each: events
+ *         content: [{text: "{kind|label}", style: h3}]
+ *   sequence:
+ *     - cover                       # one page from a template
+ *     - {template: body, flow: main}   # as many pages as the flow needs
+ *     - {template: notes, pad: true}   # repeated to reach multiple-of
+ *     - back
+ */
+#ifndef DP_LAYOUT_H
+#define DP_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "style.h"
+#include "template.h"
+
+/* ---- Lengths and frame-edge expressions ---------------------------- */
+
+typedef enum dp_edge {
+  DP_EDGE_LEFT,
+  DP_EDGE_RIGHT,
+  DP_EDGE_TOP,
+  DP_EDGE_BOTTOM,
+  DP_EDGE_WIDTH,
+  DP_EDGE_HEIGHT
+} dp_edge;
+
+typedef enum dp_term_kind {
+  DP_TERM_POINTS,        /* an absolute length, in points */
+  DP_TERM_PAGE_WIDTH,    /* coef × page (trim) width: "50%pw", or "%" on
+                            a horizontal key */
+  DP_TERM_PAGE_HEIGHT,   /* "%ph", or "%" on a vertical key */
+  DP_TERM_FRAME          /* coef × edge of a named frame: "bottom(title)";
+                            built-in frames: page (trim box), content
+                            (inside the margins), bleed */
+} dp_term_kind;
+
+typedef struct dp_term {
+  dp_term_kind kind;
+  double coef;           /* points, fraction, or ±1 for frame edges */
+  char *frame;           /* DP_TERM_FRAME */
+  dp_edge edge;          /* DP_TERM_FRAME */
+} dp_term;
+
+/* A sum of terms: "bottom(title) + 6mm", "50% - 3mm". */
+typedef struct dp_expr {
+  dp_term *terms;
+  size_t count;
+  dp_mark mark;
+} dp_expr;
+
+/* Parses a length such as "12pt", "5mm", "1.5cm", "1in", "0" into points.
+ * Returns false (without reporting) on anything else. */
+bool dp_length_parse(const char *text, double *points);
+
+/* ---- Content blocks ------------------------------------------------- */
+
+typedef enum dp_item_kind {
+  DP_ITEM_TEXT,       /* one paragraph from a template, or runs */
+  DP_ITEM_MARKDOWN,   /* a Markdown field, block by block */
+  DP_ITEM_EACH,       /* content repeated for each item of a list */
+  DP_ITEM_GROUP,      /* content kept together (with `if`, a section) */
+  DP_ITEM_QR,         /* a QR code of a template's expansion */
+  DP_ITEM_IMAGE,      /* an image named by a field */
+  DP_ITEM_RULE,       /* a horizontal line */
+  DP_ITEM_SPACE,      /* vertical space */
+  DP_ITEM_BREAK       /* to the next frame (column) or page */
+} dp_item_kind;
+
+typedef enum dp_break_kind { DP_BREAK_FRAME, DP_BREAK_PAGE } dp_break_kind;
+
+/* A condition on a block: `if: online` (set and not empty), `unless:`,
+ * `if: "status != scheduled"`, `if: "status == postponed"`. */
+typedef struct dp_condition {
+  char *path;            /* NULL: always */
+  bool negate;           /* unless:, or != */
+  char *equals;          /* compare the value's text, or NULL for "is set" */
+} dp_condition;
+
+/* One piece of a text block: a template in a character style (NULL: the
+ * paragraph's). */
+typedef struct dp_run {
+  dp_template *tmpl;
+  const dp_style *style;
+} dp_run;
+
+/* Styles for the parts of a Markdown field. */
+typedef struct dp_markdown_styles {
+  const dp_style *paragraph;
+  const dp_style *heading[6];  /* levels 1..6; unset levels use the
+                                  nearest set level above, then paragraph */
+  const dp_style *list;        /* list items (default paragraph) */
+  const dp_style *quote;       /* quotes (default paragraph) */
+  int shift;                   /* heading level shift: "## A" with
+                                  shift 1 uses heading[2] */
+} dp_markdown_styles;
+
+typedef enum dp_halign {
+  DP_HALIGN_LEFT,
+  DP_HALIGN_CENTRE,
+  DP_HALIGN_RIGHT,
+  DP_HALIGN_INSIDE,    /* towards the spine: right on left pages */
+  DP_HALIGN_OUTSIDE    /* away from the spine: left on left pages */
+} dp_halign;
+
+typedef struct dp_item dp_item;
+struct dp_item {
+  dp_item_kind kind;
+  dp_mark mark;
+  dp_condition condition;
+  const dp_style *style;       /* TEXT paragraph style */
+  bool has_align;              /* TEXT: `align` overrides the style's */
+  dp_halign align;             /* TEXT (with inside/outside), QR, IMAGE,
+                                  RULE */
+  dp_run *runs;                /* TEXT */
+  size_t run_count;
+  char *field;                 /* MARKDOWN, EACH, IMAGE: a dotted path */
+  dp_markdown_styles markdown; /* MARKDOWN */
+  dp_item **children;          /* EACH, GROUP */
+  size_t child_count;
+  double gap;                  /* EACH: space between items */
+  dp_template *payload;        /* QR: what it encodes */
+  int qr_level;                /* QR: 0 L, 1 M, 2 Q, 3 H */
+  double width, height;        /* QR size (width), IMAGE box, RULE
+                                  thickness (height) and length (width,
+                                  0: the frame's width) */
+  char *colour;                /* RULE, QR: a colour name or #rrggbb */
+  double space;                /* SPACE */
+  dp_break_kind break_kind;    /* BREAK */
+  bool keep_together;          /* GROUP, EACH items: never split */
+  bool keep_with_next;         /* any: stay on the page of what follows */
+  char *alt;                   /* QR, IMAGE: alternative text template
+                                  source, or NULL */
+};
+
+/* ---- Frames, page templates, the sequence ------------------------- */
+
+typedef enum dp_fit { DP_FIT_ERROR, DP_FIT_SHRINK } dp_fit;
+typedef enum dp_valign { DP_VALIGN_TOP, DP_VALIGN_MIDDLE, DP_VALIGN_BOTTOM } dp_valign;
+
+typedef struct dp_frame {
+  char *name;                  /* may be NULL for anonymous frames */
+  dp_mark mark;
+  /* Any two of left/right/width, and of top/bottom/height; missing ones
+   * default to the content box (horizontally) and to an automatic height
+   * (vertically: the content's height, growing down from top or up from
+   * bottom).  NULL when not given. */
+  dp_expr *left, *right, *width;
+  dp_expr *top, *bottom, *height;
+  dp_expr *max_height;         /* automatic heights only */
+  char *flow;                  /* takes content from this flow, or NULL */
+  dp_item **content;           /* else its own content */
+  size_t content_count;
+  dp_fit fit;
+  double min_scale;            /* DP_FIT_SHRINK: smallest scale, (0, 1] */
+  dp_valign valign;
+  int columns;                 /* >= 1 */
+  double column_gap;
+  bool balance;                /* balance the columns' heights */
+  char *fill;                  /* colour name or #rrggbb, or NULL */
+  char *stroke;
+  double stroke_width;
+  double radius;
+  double padding;              /* inside fill/stroke, around content */
+  dp_condition condition;      /* the frame exists only when true */
+} dp_frame;
+
+typedef struct dp_page_template {
+  char *name;
+  dp_mark mark;
+  dp_frame **frames;           /* drawn in this order */
+  size_t frame_count;
+} dp_page_template;
+
+typedef struct dp_sequence_step {
+  dp_mark mark;
+  const dp_page_template *page_template;
+  char *flow;                  /* repeat until this flow is used up */
+  bool pad;                    /* repeat to reach pages.multiple-of */
+  dp_condition condition;      /* the step happens only when true */
+} dp_sequence_step;
+
+typedef struct dp_flow {
+  char *name;
+  dp_mark mark;
+  dp_item **items;
+  size_t count;
+} dp_flow;
+
+typedef struct dp_named_colour {
+  char *name;
+  dp_template *value;          /* expands to #rrggbb for a document */
+  dp_mark mark;
+} dp_named_colour;
+
+typedef enum dp_imposition { DP_IMPOSE_NONE, DP_IMPOSE_SADDLE_STITCH } dp_imposition;
+
+typedef struct dp_layout_model {
+  char *name;
+  char *description;
+  char *path;                  /* the file, or the built-in name */
+  dp_mark mark;
+  double page_width, page_height;   /* trim size, points */
+  double margin_top, margin_bottom, margin_inside, margin_outside;
+  double bleed;
+  int pages_multiple;          /* 1: no padding */
+  int pages_max;               /* 0: DP_MAX_PAGES */
+  dp_imposition impose;
+  bool outline;
+  bool marks;                  /* crop marks (print hand-off) */
+  dp_style **styles;
+  size_t style_count;
+  dp_named_colour *colours;
+  size_t colour_count;
+  dp_page_template **templates;
+  size_t template_count;
+  dp_flow **flows;
+  size_t flow_count;
+  dp_sequence_step *sequence;
+  size_t sequence_count;
+} dp_layout_model;
+
+/* No render may produce more pages than this: a summary that would take
+ * 5,000 pages is an error, not a 50 MB PDF. */
+#define DP_MAX_PAGES 500
+
+/* Names of the built-in layouts, NULL-terminated. */
+extern const char *const dp_builtin_layouts[];
+
+/* Reads a layout: `name_or_path` is a built-in name (layouts/NAME.yaml in
+ * the data folder) or a path to a file.  Returns NULL after reporting.
+ * Free with dp_layout_model_free(). */
+dp_layout_model *dp_layout_model_load(dp_diag *diag, const char *name_or_path);
+
+/* The same from memory; `name` stands for the file in diagnostics. */
+dp_layout_model *dp_layout_model_load_data(dp_diag *diag, const char *name,
+                                           const char *text, size_t length);
+
+void dp_layout_model_free(dp_layout_model *layout);
+
+/* (transfer none) Lookups by name; NULL when absent. */
+const dp_style *dp_layout_model_get_style(const dp_layout_model *layout,
+                                          const char *name);
+const dp_frame *dp_page_template_get_frame(const dp_page_template *tmpl,
+                                           const char *name);
+
+#endif

@@ -1,0 +1,91 @@
+/* style: resolved paragraph and character styles.
+ *
+ * The layout binder (layout.c) reads styles from a layout file, resolves
+ * `based-on` inheritance and hands text.c complete paragraph styles.  A
+ * character style (for emphasis, strong, code and links inside a
+ * paragraph) sets only some fields; `set` says which.
+ */
+#ifndef DP_STYLE_H
+#define DP_STYLE_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+
+typedef struct dp_colour {
+  double r, g, b, a;
+} dp_colour;
+
+typedef enum dp_align {
+  DP_ALIGN_LEFT,
+  DP_ALIGN_RIGHT,
+  DP_ALIGN_CENTRE,
+  DP_ALIGN_JUSTIFY
+} dp_align;
+
+typedef enum dp_transform {
+  DP_TRANSFORM_NONE,
+  DP_TRANSFORM_UPPERCASE,
+  DP_TRANSFORM_LOWERCASE,
+  DP_TRANSFORM_CAPITALIZE
+} dp_transform;
+
+/* Bits of dp_style.set. */
+enum {
+  DP_STYLE_FAMILY = 1 << 0,
+  DP_STYLE_WEIGHT = 1 << 1,
+  DP_STYLE_ITALIC = 1 << 2,
+  DP_STYLE_STRETCH = 1 << 3,
+  DP_STYLE_SIZE = 1 << 4,
+  DP_STYLE_COLOUR = 1 << 5,
+  DP_STYLE_LETTER_SPACING = 1 << 6,
+  DP_STYLE_FEATURES = 1 << 7,
+  DP_STYLE_UNDERLINE = 1 << 8,
+  DP_STYLE_TRANSFORM = 1 << 9
+};
+
+/* Kinds of span a paragraph style maps to character styles, in the order
+ * of dp_span_kind (richtext.h). */
+#define DP_STYLE_SPAN_KINDS 4
+
+typedef struct dp_style dp_style;
+struct dp_style {
+  char *name;
+  dp_mark mark;
+  unsigned set;            /* character styles: which fields apply */
+
+  /* Font. */
+  char *family;            /* fontconfig family list, "Noto Serif" */
+  int weight;              /* 100..900, 400 regular, 700 bold */
+  bool italic;
+  int stretch;             /* PangoStretch: 0 ultra-condensed .. 4 normal .. 8 */
+  double size;             /* points */
+  char *features;          /* OpenType features, "smcp onum" style: Pango's
+                              font-features syntax ("smcp=1, onum=1") */
+  double letter_spacing;   /* points */
+  bool underline;
+  dp_colour colour;
+  dp_transform transform;
+
+  /* Paragraph. */
+  double line_height;      /* multiple of size; 0: the font's own */
+  dp_align align;
+  bool hyphenate;
+  double space_before;     /* points */
+  double space_after;
+  double first_indent;     /* points; negative for a hanging indent */
+  double left_indent;      /* points */
+  bool keep_with_next;
+  int widows;              /* minimum lines left at the top of a frame */
+  int orphans;             /* minimum lines left at the foot of a frame */
+
+  /* Character styles for emphasis, strong, code and links, or NULL for
+   * the default (italic, bold, monospace, as is). */
+  const dp_style *spans[DP_STYLE_SPAN_KINDS];
+};
+
+/* A paragraph style with the defaults: Noto Serif 10pt, left aligned,
+ * hyphenated, widows and orphans 2, black. */
+void dp_style_init(dp_style *style);
+
+#endif

@@ -1,0 +1,90 @@
+/* template: text with placeholders, expanded against a document.
+ *
+ *   "{candidate.name}"                a field, by dotted path
+ *   "{start|date}", "{start|time}"    filters, chained with |
+ *   "{affiliation|join:', '}"         filters with an argument
+ *   "{label:public-defence}"          a label in the document's language
+ *   "{label || kind|label}"           the first alternative that is set
+ *   "[, {country}]"                   an optional group: dropped whole when
+ *                                     a placeholder inside it is empty
+ *   "{{", "}}", "\[", "\]"            literal braces and brackets
+ *   "{page}", "{pages}"               folios (set by composition)
+ *
+ * Inside a repetition (`each: events`) paths are looked up in the item
+ * first, then in the document; "{.}" is the item itself and "{#}" its
+ * 1-based number.
+ *
+ * Values keep their inline markup: a rich inline field (a thesis title
+ * with *emphasis*) expands to text plus spans, so the paragraph it lands
+ * in shows the emphasis.
+ */
+#ifndef DP_TEMPLATE_H
+#define DP_TEMPLATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "document.h"
+#include "richtext.h"
+
+typedef struct dp_labels dp_labels;
+
+/* What a placeholder can see. */
+typedef struct dp_scope dp_scope;
+struct dp_scope {
+  const dp_value *item;      /* the current item of a repetition, or NULL */
+  int index;                 /* its 1-based number */
+  const dp_scope *parent;    /* the enclosing repetition, or NULL */
+  const dp_value *root;      /* the document's root map */
+  const dp_labels *labels;
+  const char *lang;
+  int page, pages;           /* 0 when not known */
+};
+
+/* Growing text with spans: the result of expansions. */
+typedef struct dp_textbuf {
+  char *text;
+  size_t length, capacity;
+  dp_span *spans;
+  size_t span_count, span_capacity;
+} dp_textbuf;
+
+void dp_textbuf_init(dp_textbuf *buf);
+void dp_textbuf_clear(dp_textbuf *buf);   /* frees, then re-initialises */
+void dp_textbuf_append(dp_textbuf *buf, const char *text, size_t length);
+/* Appends `text` and covers it with a span of `kind` (url for links). */
+void dp_textbuf_append_span(dp_textbuf *buf, const char *text, size_t length,
+                            dp_span_kind kind, const char *url);
+
+typedef struct dp_template dp_template;
+
+/* Parses `source`, reporting syntax errors (an unclosed brace, an unknown
+ * filter, a wrong argument) at their column on `mark`'s line.  Returns
+ * NULL after reporting.  Free with dp_template_free(). */
+dp_template *dp_template_parse(dp_diag *diag, const char *source, dp_mark mark);
+void dp_template_free(dp_template *tmpl);
+
+/* Appends the expansion to `out`.  Returns false if a placeholder outside
+ * any optional group was empty, so callers can drop a line that says
+ * nothing ("Room: "); the partial text is still appended. */
+bool dp_template_expand(const dp_template *tmpl, const dp_scope *scope,
+                        dp_textbuf *out);
+
+/* True if the template refers to `{page}` or `{pages}` (running heads and
+ * folios are expanded per page). */
+bool dp_template_uses_folio(const dp_template *tmpl);
+
+/* Resolves a dotted path in a scope (item first, then enclosing items,
+ * then the root).  NULL when unset.  For `if:` conditions and `each:`. */
+const dp_value *dp_scope_lookup(const dp_scope *scope, const char *path);
+
+/* Labels: the built-in tables (data/labels/LANG.yaml) for the document's
+ * language with the document's `labels` overrides on top. */
+dp_labels *dp_labels_new(dp_diag *diag, const char *lang,
+                         const dp_value *overrides);
+void dp_labels_free(dp_labels *labels);
+/* (transfer none) The text for `key`, or NULL for an unknown key. */
+const char *dp_labels_get(const dp_labels *labels, const char *key);
+
+#endif

@@ -1,0 +1,76 @@
+/* text: the only module that calls Pango.
+ *
+ * A dp_text holds the font map (built from the bundled fonts/fonts.conf
+ * only, so output is the same on every machine) and the hyphenation
+ * dictionaries, loaded on first use, per language.  A dp_para is one
+ * paragraph set at one width and scale: a PangoLayout built from UTF-8 text
+ * and styled spans (never from a markup string), with soft hyphens from
+ * libhyphen inserted where the style allows.
+ *
+ * Line breaking happens behind dp_para_new() alone, so an optimal-fit
+ * breaker can later replace Pango's without touching composition.
+ *
+ * All lengths are in points; y grows downwards.
+ */
+#ifndef DP_TEXT_H
+#define DP_TEXT_H
+
+#include <cairo.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "richtext.h"
+#include "style.h"
+
+typedef struct dp_text dp_text;
+
+/* (transfer full) Returns NULL after reporting when the bundled fonts
+ * cannot be loaded.  Not thread-safe: one per thread. */
+dp_text *dp_text_new(dp_diag *diag);
+void dp_text_free(dp_text *text);
+
+typedef struct dp_para dp_para;
+
+/* Sets `text` (`length` bytes of UTF-8, '\n' a forced line break) with
+ * `spans` (sorted, byte ranges of `text`) in `style`, every size
+ * multiplied by `scale`, at `width` points.  `lang` (BCP 47) chooses the
+ * hyphenation dictionary and Pango's language.  `marker`, if not NULL, is
+ * drawn hanging to the left of the first line (list bullets and numbers),
+ * right-aligned against the paragraph's left indent.  `mark` is where the
+ * text came from, for warnings (a glyph no font can draw). */
+dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
+                     const dp_span *spans, size_t span_count,
+                     const dp_style *style, const char *lang, double width,
+                     double scale, const char *marker, dp_mark mark);
+void dp_para_free(dp_para *para);
+
+int dp_para_get_line_count(const dp_para *para);
+
+/* Line `line`'s top and height relative to the paragraph's top, and its
+ * baseline relative to the paragraph's top. */
+void dp_para_get_line(const dp_para *para, int line, double *top,
+                      double *height, double *baseline);
+
+/* Height of all lines (no space before or after). */
+double dp_para_get_height(const dp_para *para);
+
+/* Width of the longest line, as set. */
+double dp_para_get_natural_width(const dp_para *para);
+
+/* The style's space before and after, scaled. */
+double dp_para_get_space_before(const dp_para *para);
+double dp_para_get_space_after(const dp_para *para);
+
+/* Draws lines [first, first + count) with the top of line `first` at
+ * (x, y).  Link spans in those lines become PDF links (cairo tags) unless
+ * `links` is false (recording surfaces replayed by imposition: cairo 1.16
+ * crashes on link tags there). */
+void dp_para_draw(const dp_para *para, cairo_t *cr, double x, double y,
+                  int first, int count, bool links);
+
+/* True if a glyph of the text could not be drawn by any font; the warning
+ * has been reported once by dp_para_new(). */
+bool dp_para_has_missing_glyphs(const dp_para *para);
+
+#endif
