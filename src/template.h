@@ -87,4 +87,13 @@ void dp_labels_free(dp_labels *labels);
 /* (transfer none) The text for `key`, or NULL for an unknown key. */
 const char *dp_labels_get(const dp_labels *labels, const char *key);
 
+/* (transfer none) Every key the built-in tables hold, NULL-terminated:
+ * the spec's label keys (dp_label_keys in labels.h), then the texts the
+ * built-in layouts use ("thesis", "read-thesis", "scan-to-join", ...) and
+ * the date patterns ("date-format", ...; see datefmt.h). */
+const char *const *dp_labels_get_builtin_keys(void);
+/* True for a key of dp_labels_get_builtin_keys(); "{label:KEY}" in a
+ * template must name one. */
+bool dp_labels_is_builtin_key(const char *key);
+
 #endif
