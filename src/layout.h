@@ -147,7 +147,8 @@ typedef enum dp_halign {
   DP_HALIGN_CENTRE,
   DP_HALIGN_RIGHT,
   DP_HALIGN_INSIDE,    /* towards the spine: right on left pages */
-  DP_HALIGN_OUTSIDE    /* away from the spine: left on left pages */
+  DP_HALIGN_OUTSIDE,   /* away from the spine: left on left pages */
+  DP_HALIGN_JUSTIFY    /* TEXT only: `align: justify` */
 } dp_halign;
 
 typedef struct dp_item dp_item;
@@ -171,6 +172,8 @@ struct dp_item {
   double width, height;        /* QR size (width), IMAGE box, RULE
                                   thickness (height) and length (width,
                                   0: the frame's width) */
+  double fraction;             /* RULE: `length: N%` as a fraction of the
+                                  frame's width (then width is 0), else 0 */
   char *colour;                /* RULE, QR: a colour name or #rrggbb */
   double space;                /* SPACE */
   dp_break_kind break_kind;    /* BREAK */

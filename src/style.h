@@ -64,7 +64,11 @@ struct dp_style {
                               font-features syntax ("smcp=1, onum=1") */
   double letter_spacing;   /* points */
   bool underline;
-  dp_colour colour;
+  dp_colour colour;        /* filled per document by composition from
+                              colour_name */
+  char *colour_name;       /* a layout colour name ("brand") or a literal
+                              "#rrggbb", as written; NULL: black.  Owned
+                              by the style (freed with the layout) */
   dp_transform transform;
 
   /* Paragraph. */

@@ -1,0 +1,2480 @@
+/* layout: see layout.h; docs/layouts.md is the reference of the language.
+ *
+ * Binding runs in two passes over the YAML tree:
+ *
+ *  1. A pre-pass collects the names of colours, styles, page templates
+ *     and flows and allocates their objects, so any reference can be
+ *     checked (and point at its object) wherever it appears in the file.
+ *  2. The main pass binds the top-level keys in file order, so problems
+ *     are reported in the order they appear.  Styles are resolved when
+ *     `styles` is met: each style first resolves its `based-on` parent
+ *     (depth first, a cycle is reported once and broken), copies the
+ *     parent's resolved fields and then applies its own.
+ *
+ * Frame edges are sums of terms ("bottom(title) + 6mm").  After a page
+ * template's frames are bound, every EDGE(FRAME) term is checked against
+ * the template's frames and the built-in page, content and bleed, and the
+ * dependency graph is searched for cycles.  Its nodes are (frame, axis):
+ * a horizontal key (left/right/width) of `a` referring to top(b) makes
+ * a's horizontal placement depend on b's vertical one.  So `left:
+ * left(b)` in `a` and `top: bottom(a)` in `b` is fine; `top: bottom(b)`
+ * in `a` and `top: bottom(a)` in `b` is a cycle.
+ *
+ * Nothing stops at the first problem: every problem is reported at its
+ * mark, and the model is freed and NULL returned if there was any.
+ */
+#include "layout.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "paths.h"
+#include "yaml-tree.h"
+
+const char *const dp_builtin_layouts[] = {"poster", "booklet", "booklet-print",
+                                          NULL};
+
+/* A length beyond 100,000 pt (35 m) is a typo, not a poster; refusing it
+ * keeps every later sum of lengths far from overflow. */
+#define MAX_LENGTH_POINTS 100000.0
+
+/* A frame-edge expression may have at most this many terms. */
+#define MAX_TERMS 32
+
+#define PT_PER_INCH 72.0
+#define PT_PER_MM (72.0 / 25.4)
+
+/* ====================================================================
+ *  Lengths
+ * ==================================================================== */
+
+/* Reads an unsigned decimal number ("12", "1.5", ".5", "3.") at `s`.
+ * Returns the bytes consumed, 0 when there is no number. */
+static size_t scan_number(const char *s, double *value) {
+  size_t i = 0;
+  bool digits = false;
+  while (g_ascii_isdigit(s[i])) {
+    i++;
+    digits = true;
+  }
+  if (s[i] == '.') {
+    size_t j = i + 1;
+    while (g_ascii_isdigit(s[j])) {
+      j++;
+      digits = true;
+    }
+    if (digits) i = j;
+  }
+  if (!digits) return 0;
+  char *copy = g_strndup(s, i);
+  *value = g_ascii_strtod(copy, NULL);
+  g_free(copy);
+  return i;
+}
+
+/* Points per unit for `unit` (`length` bytes), or 0 for an unknown unit. */
+static double unit_factor(const char *unit, size_t length) {
+  static const struct {
+    const char *name;
+    double factor;
+  } units[] = {{"pt", 1.0},
+               {"mm", PT_PER_MM},
+               {"cm", 10.0 * PT_PER_MM},
+               {"in", PT_PER_INCH}};
+  for (size_t i = 0; i < G_N_ELEMENTS(units); i++)
+    if (strlen(units[i].name) == length &&
+        strncmp(units[i].name, unit, length) == 0)
+      return units[i].factor;
+  return 0.0;
+}
+
+static size_t scan_letters(const char *s) {
+  size_t n = 0;
+  while (g_ascii_isalpha(s[n])) n++;
+  return n;
+}
+
+/* Why a text is not a length, for messages. */
+typedef enum length_problem {
+  LENGTH_OK,
+  LENGTH_NOT_A_NUMBER,   /* "abc", "", "5mm extra" */
+  LENGTH_NO_UNIT,        /* "30" */
+  LENGTH_UNKNOWN_UNIT,   /* "30px" */
+  LENGTH_TOO_LARGE
+} length_problem;
+
+static length_problem parse_length(const char *text, double *points,
+                                   char **unit_out) {
+  const char *p = text;
+  while (g_ascii_isspace(*p)) p++;
+  double sign = 1.0;
+  if (*p == '-' || *p == '+') {
+    if (*p == '-') sign = -1.0;
+    p++;
+  }
+  double number;
+  size_t n = scan_number(p, &number);
+  if (n == 0) return LENGTH_NOT_A_NUMBER;
+  p += n;
+  while (*p == ' ') p++;
+  size_t letters = scan_letters(p);
+  const char *rest = p + letters;
+  while (g_ascii_isspace(*rest)) rest++;
+  if (*rest) return LENGTH_NOT_A_NUMBER;
+  double factor;
+  if (letters == 0) {
+    if (number != 0.0) return LENGTH_NO_UNIT;
+    factor = 1.0;
+  } else {
+    factor = unit_factor(p, letters);
+    if (factor == 0.0) {
+      if (unit_out) *unit_out = g_strndup(p, letters);
+      return LENGTH_UNKNOWN_UNIT;
+    }
+  }
+  double value = sign * number * factor;
+  if (!isfinite(value) || fabs(value) > MAX_LENGTH_POINTS)
+    return LENGTH_TOO_LARGE;
+  *points = value == 0.0 ? 0.0 : value; /* no -0 */
+  return LENGTH_OK;
+}
+
+bool dp_length_parse(const char *text, double *points) {
+  double value;
+  if (!text || parse_length(text, &value, NULL) != LENGTH_OK) return false;
+  *points = value;
+  return true;
+}
+
+/* ====================================================================
+ *  The binder
+ * ==================================================================== */
+
+typedef struct style_info {
+  dp_style *style;
+  const dp_ynode *key;        /* the style's name in `styles` */
+  const dp_ynode *node;       /* its map (or whatever was written) */
+  bool character;             /* `character: true` */
+  int state;                  /* 0 to do, 1 resolving, 2 done */
+  bool in_cycle;              /* a based-on cycle was reported through it */
+  double line_height_points;  /* `line-height` given as a length, else 0 */
+} style_info;
+
+/* An EDGE(FRAME) term of a frame key, for the checks after the template. */
+typedef struct frame_ref {
+  size_t from;                /* node: frame index × 2 + axis */
+  const char *name;           /* the term's frame name (owned by the term) */
+  dp_edge edge;
+  dp_mark mark;
+  size_t order;               /* for a stable sort */
+} frame_ref;
+
+typedef struct binder {
+  dp_diag *diag;
+  dp_layout_model *m;
+  const char *file;           /* interned */
+  const char *text;           /* the source, to tell quoted scalars */
+  size_t length;
+  GArray *line_starts;        /* size_t byte offsets of lines 1, 2, … */
+  const dp_ynode *root;
+  style_info *styles;         /* parallel to m->styles */
+  const dp_ynode *templates_node;
+} binder;
+
+#define ERR(b, mark, ...) dp_error((b)->diag, (mark), __VA_ARGS__)
+
+static const char *const item_kinds[] = {"text",  "markdown", "each",
+                                         "group", "qr",       "image",
+                                         "rule",  "space",    "break",
+                                         NULL};
+
+/* ---- Marks ---------------------------------------------------------- */
+
+/* Byte offset of (line, column) in the source, or -1. */
+static long byte_of(const binder *b, int line, int column) {
+  if (!b->text || line < 1 || (guint)line > b->line_starts->len) return -1;
+  size_t p = g_array_index(b->line_starts, size_t, line - 1);
+  for (int c = 1; c < column && p < b->length && b->text[p] != '\n'; c++)
+    p = (size_t)(g_utf8_next_char(b->text + p) - b->text);
+  return p < b->length ? (long)p : -1;
+}
+
+/* The mark of the first character of a scalar's text: a quoted scalar's
+ * text starts after the quote, a block scalar's (`|`, `>`) on the next
+ * line after its indentation. */
+static dp_mark content_mark(const binder *b, const dp_ynode *node) {
+  dp_mark mark = node->mark;
+  if (node->kind != DP_YNODE_SCALAR || node->plain) return mark;
+  long at = byte_of(b, mark.line, mark.column);
+  if (at < 0) return mark;
+  char c = b->text[at];
+  if (c == '"' || c == '\'') {
+    mark.column++;
+  } else if (c == '|' || c == '>') {
+    long next = byte_of(b, mark.line + 1, 1);
+    if (next < 0) return mark;
+    mark.line++;
+    mark.column = 1;
+    while ((size_t)next < b->length && b->text[next] == ' ') {
+      next++;
+      mark.column++;
+    }
+  }
+  return mark;
+}
+
+/* The mark of byte `offset` of a scalar's text. */
+static dp_mark offset_mark(const binder *b, const dp_ynode *node,
+                           size_t offset) {
+  dp_mark mark = content_mark(b, node);
+  const char *s = node->text;
+  const char *nl = NULL;
+  for (size_t i = 0; i < offset && s[i]; i++)
+    if (s[i] == '\n') nl = s + i;
+  if (nl && !node->plain) {
+    int lines = 0;
+    for (const char *q = s; q <= nl; q++) lines += *q == '\n';
+    int indent = mark.column;
+    mark.line += lines;
+    mark.column = indent + (int)g_utf8_strlen(nl + 1, s + offset - (nl + 1));
+  } else {
+    mark.column += (int)g_utf8_strlen(s, (gssize)offset);
+  }
+  return mark;
+}
+
+/* ---- Messages ------------------------------------------------------- */
+
+/* (transfer full) " (did you mean 'x'?)" or "". */
+static char *hint(const char *word, const char *const *candidates) {
+  const char *best = candidates ? dp_diag_suggest(word, candidates) : NULL;
+  return best ? g_strdup_printf(" (did you mean '%s'?)", best) : g_strdup("");
+}
+
+/* (transfer full) "a, b or c" */
+static char *alternatives(const char *const *names) {
+  GString *s = g_string_new(NULL);
+  size_t n = g_strv_length((char **)names);
+  for (size_t i = 0; i < n; i++) {
+    if (i > 0) g_string_append(s, i + 1 == n ? " or " : ", ");
+    g_string_append(s, names[i]);
+  }
+  return g_string_free(s, FALSE);
+}
+
+static bool in_list(const char *word, const char *const *names) {
+  for (const char *const *n = names; *n; n++)
+    if (strcmp(*n, word) == 0) return true;
+  return false;
+}
+
+/* Reports every key of `map` not in `known`, with a suggestion. */
+static void check_keys(binder *b, const dp_ynode *map,
+                       const char *const *known, const char *where) {
+  for (size_t i = 0; i < map->count; i++) {
+    const dp_ynode *key = map->children[2 * i];
+    if (in_list(key->text, known)) continue;
+    char *h = hint(key->text, known);
+    ERR(b, key->mark, "unknown key '%s' in %s%s", key->text, where, h);
+    g_free(h);
+  }
+}
+
+/* "a list", "a map", "nothing" or "'text'" for messages; (transfer full). */
+static char *describe(const dp_ynode *node) {
+  if (node->kind == DP_YNODE_SCALAR) {
+    if (dp_ynode_is_null(node)) return g_strdup("nothing");
+    return g_strdup_printf("'%s'", node->text);
+  }
+  return g_strdup_printf("a %s", dp_ynode_kind_name(node));
+}
+
+static bool expect_map(binder *b, const dp_ynode *node, const char *what) {
+  if (node->kind == DP_YNODE_MAP) return true;
+  char *d = describe(node);
+  ERR(b, node->mark, "%s must be a map, not %s", what, d);
+  g_free(d);
+  return false;
+}
+
+static void wrong(binder *b, const dp_ynode *node, const char *key,
+                  const char *expected) {
+  char *d = describe(node);
+  ERR(b, node->mark, "'%s' must be %s, not %s", key, expected, d);
+  g_free(d);
+}
+
+/* ---- Scalars -------------------------------------------------------- */
+
+static const char *get_text(binder *b, const dp_ynode *node, const char *key) {
+  if (node->kind == DP_YNODE_SCALAR && !dp_ynode_is_null(node))
+    return node->text;
+  wrong(b, node, key, "text");
+  return NULL;
+}
+
+static bool get_bool(binder *b, const dp_ynode *node, const char *key,
+                     bool *out) {
+  if (node->kind == DP_YNODE_SCALAR) {
+    if (g_ascii_strcasecmp(node->text, "true") == 0) {
+      *out = true;
+      return true;
+    }
+    if (g_ascii_strcasecmp(node->text, "false") == 0) {
+      *out = false;
+      return true;
+    }
+  }
+  wrong(b, node, key, "true or false");
+  return false;
+}
+
+static bool get_int(binder *b, const dp_ynode *node, const char *key, int min,
+                    int max, int *out) {
+  if (node->kind == DP_YNODE_SCALAR) {
+    const char *t = node->text;
+    char *end;
+    errno = 0;
+    long v = strtol(t, &end, 10);
+    if (*t && !g_ascii_isspace(*t) && *end == '\0' && errno == 0 &&
+        v >= min && v <= max) {
+      *out = (int)v;
+      return true;
+    }
+  }
+  char *expected = g_strdup_printf("a whole number from %d to %d", min, max);
+  wrong(b, node, key, expected);
+  g_free(expected);
+  return false;
+}
+
+/* A plain number ("1.4"), for line-height and min-scale. */
+static bool get_number(binder *b, const dp_ynode *node, const char *key,
+                       double min, bool min_open, double max, double *out) {
+  if (node->kind == DP_YNODE_SCALAR) {
+    double v;
+    size_t n = scan_number(node->text, &v);
+    if (n > 0 && node->text[n] == '\0' &&
+        (min_open ? v > min : v >= min) && v <= max) {
+      *out = v;
+      return true;
+    }
+  }
+  char *expected = g_strdup_printf("a number from %g (%s) to %g", min,
+                                   min_open ? "excluded" : "included", max);
+  wrong(b, node, key, expected);
+  g_free(expected);
+  return false;
+}
+
+/* A length: reports and returns false on anything else.  `negative` allows
+ * a negative length. */
+static bool get_length(binder *b, const dp_ynode *node, const char *key,
+                       bool negative, double *out) {
+  if (node->kind != DP_YNODE_SCALAR || dp_ynode_is_null(node)) {
+    wrong(b, node, key, "a length such as 5mm or 12pt");
+    return false;
+  }
+  char *unit = NULL;
+  double v = 0;
+  switch (parse_length(node->text, &v, &unit)) {
+    case LENGTH_OK:
+      if (v < 0 && !negative) {
+        ERR(b, node->mark, "'%s' must not be negative, not '%s'", key,
+            node->text);
+        return false;
+      }
+      *out = v;
+      return true;
+    case LENGTH_NO_UNIT:
+      ERR(b, node->mark, "'%s' needs a unit: '%s' (pt, mm, cm or in)", key,
+          node->text);
+      return false;
+    case LENGTH_UNKNOWN_UNIT: {
+      static const char *const units[] = {"pt", "mm", "cm", "in", NULL};
+      char *h = hint(unit, units);
+      ERR(b, node->mark, "unknown unit '%s' in '%s'%s; use pt, mm, cm or in",
+          unit, node->text, h);
+      g_free(h);
+      g_free(unit);
+      return false;
+    }
+    case LENGTH_TOO_LARGE:
+      ERR(b, node->mark, "'%s' is too large: '%s'", key, node->text);
+      return false;
+    default:
+      wrong(b, node, key, "a length such as 5mm or 12pt");
+      return false;
+  }
+}
+
+/* One of `names` (mapped to `values`); `fold` compares case-insensitively. */
+static bool get_choice(binder *b, const dp_ynode *node, const char *key,
+                       const char *const *names, const int *values,
+                       const char *const *shown, bool fold, int *out) {
+  if (node->kind == DP_YNODE_SCALAR) {
+    for (size_t i = 0; names[i]; i++) {
+      if (fold ? g_ascii_strcasecmp(names[i], node->text) == 0
+               : strcmp(names[i], node->text) == 0) {
+        *out = values[i];
+        return true;
+      }
+    }
+  }
+  char *list = alternatives(shown ? shown : names);
+  char *d = describe(node);
+  char *h = node->kind == DP_YNODE_SCALAR ? hint(node->text, names)
+                                          : g_strdup("");
+  ERR(b, node->mark, "'%s' must be %s, not %s%s", key, list, d, h);
+  g_free(h);
+  g_free(d);
+  g_free(list);
+  return false;
+}
+
+/* ---- Names ---------------------------------------------------------- */
+
+static bool is_hex_colour(const char *s) {
+  if (s[0] != '#' || strlen(s) != 7) return false;
+  for (int i = 1; i < 7; i++)
+    if (!g_ascii_isxdigit(s[i])) return false;
+  return true;
+}
+
+/* A name that EDGE(NAME) can refer to. */
+static bool is_identifier(const char *s) {
+  if (!*s) return false;
+  for (const char *p = s; *p; p++)
+    if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-') return false;
+  return true;
+}
+
+/* A dotted field path: "thesis.title", "events", "." (the current item). */
+static bool is_path(const char *s) {
+  if (strcmp(s, ".") == 0) return true;
+  if (!*s) return false;
+  bool segment = false;
+  for (const char *p = s; *p; p++) {
+    if (*p == '.') {
+      if (!segment) return false;
+      segment = false;
+    } else if (g_ascii_isalnum(*p) || *p == '_' || *p == '-') {
+      segment = true;
+    } else {
+      return false;
+    }
+  }
+  return segment;
+}
+
+/* (transfer container) NULL-terminated names of the styles (all, or only
+ * character or only paragraph styles: `which` -1, 1, 0). */
+static const char **style_names(const binder *b, int which) {
+  GPtrArray *a = g_ptr_array_new();
+  for (size_t i = 0; i < b->m->style_count; i++)
+    if (which < 0 || b->styles[i].character == (which == 1))
+      g_ptr_array_add(a, b->m->styles[i]->name);
+  g_ptr_array_add(a, NULL);
+  return (const char **)g_ptr_array_free(a, FALSE);
+}
+
+static const char **colour_names(const binder *b) {
+  GPtrArray *a = g_ptr_array_new();
+  for (size_t i = 0; i < b->m->colour_count; i++)
+    g_ptr_array_add(a, b->m->colours[i].name);
+  g_ptr_array_add(a, (gpointer) "black");
+  g_ptr_array_add(a, (gpointer) "white");
+  g_ptr_array_add(a, NULL);
+  return (const char **)g_ptr_array_free(a, FALSE);
+}
+
+static const char **template_names(const binder *b) {
+  GPtrArray *a = g_ptr_array_new();
+  for (size_t i = 0; i < b->m->template_count; i++)
+    g_ptr_array_add(a, b->m->templates[i]->name);
+  g_ptr_array_add(a, NULL);
+  return (const char **)g_ptr_array_free(a, FALSE);
+}
+
+static const char **flow_names(const binder *b) {
+  GPtrArray *a = g_ptr_array_new();
+  for (size_t i = 0; i < b->m->flow_count; i++)
+    g_ptr_array_add(a, b->m->flows[i]->name);
+  g_ptr_array_add(a, NULL);
+  return (const char **)g_ptr_array_free(a, FALSE);
+}
+
+static style_info *find_style(const binder *b, const char *name) {
+  for (size_t i = 0; i < b->m->style_count; i++)
+    if (strcmp(b->m->styles[i]->name, name) == 0) return &b->styles[i];
+  return NULL;
+}
+
+static dp_page_template *find_template(const binder *b, const char *name) {
+  for (size_t i = 0; i < b->m->template_count; i++)
+    if (strcmp(b->m->templates[i]->name, name) == 0)
+      return b->m->templates[i];
+  return NULL;
+}
+
+static dp_flow *find_flow(const binder *b, const char *name) {
+  for (size_t i = 0; i < b->m->flow_count; i++)
+    if (strcmp(b->m->flows[i]->name, name) == 0) return b->m->flows[i];
+  return NULL;
+}
+
+static bool colour_defined(const binder *b, const char *name) {
+  if (strcmp(name, "black") == 0 || strcmp(name, "white") == 0) return true;
+  for (size_t i = 0; i < b->m->colour_count; i++)
+    if (strcmp(b->m->colours[i].name, name) == 0) return true;
+  return false;
+}
+
+/* A colour reference: a defined name or "#rrggbb".  (transfer full) */
+static char *get_colour_ref(binder *b, const dp_ynode *node, const char *key) {
+  if (node->kind != DP_YNODE_SCALAR || dp_ynode_is_null(node)) {
+    char *d = describe(node);
+    ERR(b, node->mark,
+        "'%s' must be a colour name or \"#rrggbb\", not %s%s", key, d,
+        dp_ynode_is_null(node) ? " (quote literal colours: in YAML an "
+                                 "unquoted # starts a comment)"
+                               : "");
+    g_free(d);
+    return NULL;
+  }
+  const char *t = node->text;
+  if (t[0] == '#') {
+    if (is_hex_colour(t)) return g_strdup(t);
+    ERR(b, node->mark, "'%s' must be a colour as \"#rrggbb\", not '%s'", key,
+        t);
+    return NULL;
+  }
+  if (colour_defined(b, t)) return g_strdup(t);
+  const char **names = colour_names(b);
+  char *h = hint(t, names);
+  ERR(b, node->mark, "unknown colour '%s'%s", t, h);
+  g_free(h);
+  g_free(names);
+  return NULL;
+}
+
+/* A paragraph (`character` false) or character style by name, reported
+ * with a suggestion when absent or of the other kind. */
+static const dp_style *get_style_ref(binder *b, const dp_ynode *node,
+                                     const char *key, bool character) {
+  const char *name = get_text(b, node, key);
+  if (!name) return NULL;
+  style_info *info = find_style(b, name);
+  if (info && info->character == character) return info->style;
+  if (info) {
+    ERR(b, node->mark,
+        character ? "'%s' is a paragraph style; '%s' needs a character style "
+                    "(one with 'character: true')"
+                  : "'%s' is a character style; '%s' needs a paragraph style",
+        name, key);
+    return NULL;
+  }
+  const char **names = style_names(b, character ? 1 : 0);
+  char *h = hint(name, names);
+  ERR(b, node->mark, "unknown %s style '%s'%s",
+      character ? "character" : "paragraph", name, h);
+  g_free(h);
+  g_free(names);
+  return NULL;
+}
+
+static dp_template *get_template(binder *b, const dp_ynode *node,
+                                 const char *key) {
+  if (node->kind != DP_YNODE_SCALAR) {
+    wrong(b, node, key, "text");
+    return NULL;
+  }
+  return dp_template_parse(b->diag, node->text, content_mark(b, node));
+}
+
+/* Field paths. (transfer full) */
+static char *get_path(binder *b, const dp_ynode *node, const char *key) {
+  const char *t = get_text(b, node, key);
+  if (!t) return NULL;
+  if (is_path(t)) return g_strdup(t);
+  ERR(b, node->mark,
+      "'%s' must be a field path such as thesis.title, not '%s'", key, t);
+  return NULL;
+}
+
+/* ---- Conditions ----------------------------------------------------- */
+
+/* `if:` / `unless:` of `map` into `out`. */
+static void bind_condition(binder *b, const dp_ynode *map,
+                           dp_condition *out) {
+  const dp_ynode *if_node = dp_ynode_map_get(map, "if");
+  const dp_ynode *unless_node = dp_ynode_map_get(map, "unless");
+  if (if_node && unless_node) {
+    for (size_t i = 0; i < map->count; i++)
+      if (strcmp(map->children[2 * i]->text, "unless") == 0)
+        ERR(b, map->children[2 * i]->mark,
+            "give 'if' or 'unless', not both");
+    return;
+  }
+  const dp_ynode *node = if_node ? if_node : unless_node;
+  if (!node) return;
+  const char *key = if_node ? "if" : "unless";
+  if (node->kind != DP_YNODE_SCALAR || dp_ynode_is_null(node)) {
+    wrong(b, node, key, "a field path or \"PATH == VALUE\"");
+    return;
+  }
+  const char *t = node->text;
+  size_t len = strlen(t);
+  /* The operator, if any. */
+  const char *op = NULL;
+  for (const char *p = t; *p; p++) {
+    if (*p == '=' || *p == '!' || *p == '<' || *p == '>') {
+      op = p;
+      break;
+    }
+  }
+  size_t path_start = 0, path_end = op ? (size_t)(op - t) : len;
+  while (path_start < path_end && g_ascii_isspace(t[path_start]))
+    path_start++;
+  while (path_end > path_start && g_ascii_isspace(t[path_end - 1])) path_end--;
+  char *path = g_strndup(t + path_start, path_end - path_start);
+  bool ok = true;
+  if (!is_path(path)) {
+    ERR(b, offset_mark(b, node, path_start),
+        *path ? "'%s' is not a field path in condition '%s' (write PATH, "
+                "\"PATH == VALUE\" or \"PATH != VALUE\")"
+              : "missing field path%s in condition '%s' (write PATH, "
+                "\"PATH == VALUE\" or \"PATH != VALUE\")",
+        path, t);
+    ok = false;
+  }
+  char *equals = NULL;
+  bool negate = !if_node;
+  if (op) {
+    size_t op_off = (size_t)(op - t);
+    if (strncmp(op, "==", 2) == 0 || strncmp(op, "!=", 2) == 0) {
+      if (op[0] == '!') negate = !negate;
+      const char *v = op + 2;
+      while (g_ascii_isspace(*v)) v++;
+      size_t vlen = strlen(v);
+      while (vlen > 0 && g_ascii_isspace(v[vlen - 1])) vlen--;
+      if (vlen >= 2 && (v[0] == '\'' || v[0] == '"') && v[vlen - 1] == v[0]) {
+        v++;
+        vlen -= 2;
+      }
+      if (vlen == 0) {
+        ERR(b, offset_mark(b, node, op_off),
+            "'%.2s' needs a value to compare with in condition '%s'", op, t);
+        ok = false;
+      } else {
+        equals = g_strndup(v, vlen);
+      }
+    } else {
+      ERR(b, offset_mark(b, node, op_off),
+          "unknown operator in condition '%s'; use == or !=", t);
+      ok = false;
+    }
+  }
+  if (!ok) {
+    g_free(path);
+    g_free(equals);
+    return;
+  }
+  out->path = path;
+  out->equals = equals;
+  out->negate = negate;
+}
+
+static void condition_clear(dp_condition *c) {
+  g_free(c->path);
+  g_free(c->equals);
+}
+
+/* ====================================================================
+ *  Items
+ * ==================================================================== */
+
+static void item_free(dp_item *item);
+
+static void items_free(dp_item **items, size_t count) {
+  for (size_t i = 0; i < count; i++) item_free(items[i]);
+  g_free(items);
+}
+
+static void item_free(dp_item *item) {
+  if (!item) return;
+  condition_clear(&item->condition);
+  for (size_t i = 0; i < item->run_count; i++)
+    dp_template_free(item->runs[i].tmpl);
+  g_free(item->runs);
+  g_free(item->field);
+  items_free(item->children, item->child_count);
+  dp_template_free(item->payload);
+  g_free(item->colour);
+  g_free(item->alt);
+  g_free(item);
+}
+
+static void bind_items(binder *b, const dp_ynode *list, const char *key,
+                       dp_item ***out, size_t *count);
+
+static const char *const halign_names[] = {"left",   "centre", "center",
+                                           "right",  "inside", "outside",
+                                           "justify", NULL};
+static const int halign_values[] = {DP_HALIGN_LEFT,   DP_HALIGN_CENTRE,
+                                    DP_HALIGN_CENTRE, DP_HALIGN_RIGHT,
+                                    DP_HALIGN_INSIDE, DP_HALIGN_OUTSIDE,
+                                    DP_HALIGN_JUSTIFY};
+static const char *const halign_shown[] = {"left",   "centre",  "right",
+                                           "inside", "outside", "justify",
+                                           NULL};
+static const char *const halign_shown_box[] = {"left", "centre", "right",
+                                               "inside", "outside", NULL};
+
+static void bind_align(binder *b, const dp_ynode *node, bool text,
+                       dp_item *item) {
+  int v;
+  if (!get_choice(b, node, "align", halign_names, halign_values,
+                  text ? halign_shown : halign_shown_box, false, &v))
+    return;
+  if (v == DP_HALIGN_JUSTIFY && !text) {
+    ERR(b, node->mark, "'align: justify' applies only to text");
+    return;
+  }
+  item->align = (dp_halign)v;
+  item->has_align = true;
+}
+
+/* The paragraph style `body`, the default of text and Markdown, or NULL
+ * after reporting that there is none. */
+static const dp_style *default_style(binder *b, const dp_ynode *item,
+                                     const char *what) {
+  style_info *info = find_style(b, "body");
+  if (info && !info->character) return info->style;
+  ERR(b, item->mark,
+      "%s needs a 'style' (there is no paragraph style named 'body' to use "
+      "by default)",
+      what);
+  return NULL;
+}
+
+static void bind_text(binder *b, const dp_ynode *map, const dp_ynode *value,
+                      dp_item *item) {
+  if (value->kind == DP_YNODE_SCALAR) {
+    item->runs = g_new0(dp_run, 1);
+    item->run_count = 1;
+    item->runs[0].tmpl = get_template(b, value, "text");
+  } else if (value->kind == DP_YNODE_SEQ) {
+    item->runs = g_new0(dp_run, value->count);
+    item->run_count = value->count;
+    for (size_t i = 0; i < value->count; i++) {
+      const dp_ynode *run = value->children[i];
+      if (run->kind == DP_YNODE_SCALAR) {
+        item->runs[i].tmpl = get_template(b, run, "text");
+        continue;
+      }
+      if (run->kind != DP_YNODE_MAP) {
+        char *d = describe(run);
+        ERR(b, run->mark,
+            "a run must be text or a map with 'text' and 'style', not %s", d);
+        g_free(d);
+        continue;
+      }
+      static const char *const run_keys[] = {"text", "style", NULL};
+      check_keys(b, run, run_keys, "text run");
+      const dp_ynode *t = dp_ynode_map_get(run, "text");
+      const dp_ynode *s = dp_ynode_map_get(run, "style");
+      if (!t)
+        ERR(b, run->mark, "a text run needs 'text'");
+      else
+        item->runs[i].tmpl = get_template(b, t, "text");
+      if (s) item->runs[i].style = get_style_ref(b, s, "style", true);
+    }
+  } else {
+    wrong(b, value, "text", "text or a list of runs");
+  }
+  const dp_ynode *style = dp_ynode_map_get(map, "style");
+  if (style)
+    item->style = get_style_ref(b, style, "style", false);
+  else
+    item->style = default_style(b, map, "a text item");
+}
+
+static void bind_markdown(binder *b, const dp_ynode *map, dp_item *item) {
+  dp_markdown_styles *md = &item->markdown;
+  const dp_ynode *styles = dp_ynode_map_get(map, "styles");
+  const dp_ynode *paragraph = NULL;
+  if (styles && expect_map(b, styles, "'styles'")) {
+    static const char *const keys[] = {
+        "paragraph", "heading",   "heading-1", "heading-2", "heading-3",
+        "heading-4", "heading-5", "heading-6", "list",      "quote",
+        NULL};
+    check_keys(b, styles, keys, "markdown styles");
+    paragraph = dp_ynode_map_get(styles, "paragraph");
+    /* `heading` first, so heading-N overrides it wherever it is written. */
+    const dp_ynode *all = dp_ynode_map_get(styles, "heading");
+    if (all) {
+      const dp_style *s = get_style_ref(b, all, "heading", false);
+      for (int level = 0; level < 6; level++) md->heading[level] = s;
+    }
+    for (size_t i = 0; i < styles->count; i++) {
+      const char *k = styles->children[2 * i]->text;
+      const dp_ynode *v = styles->children[2 * i + 1];
+      if (strncmp(k, "heading-", 8) == 0 && k[8] >= '1' && k[8] <= '6' &&
+          !k[9])
+        md->heading[k[8] - '1'] = get_style_ref(b, v, k, false);
+      else if (strcmp(k, "list") == 0)
+        md->list = get_style_ref(b, v, k, false);
+      else if (strcmp(k, "quote") == 0)
+        md->quote = get_style_ref(b, v, k, false);
+    }
+  }
+  if (paragraph)
+    md->paragraph = get_style_ref(b, paragraph, "paragraph", false);
+  else
+    md->paragraph = default_style(b, map, "a markdown item");
+  const dp_ynode *shift = dp_ynode_map_get(map, "heading-shift");
+  if (shift) get_int(b, shift, "heading-shift", -5, 5, &md->shift);
+}
+
+/* Keys of every kind, and those common to all. */
+static const char *const common_item_keys[] = {"if", "unless",
+                                               "keep-with-next", NULL};
+static const char *const *kind_keys(dp_item_kind kind) {
+  static const char *const text[] = {"text", "style", "align", NULL};
+  static const char *const markdown[] = {"markdown", "styles",
+                                         "heading-shift", NULL};
+  static const char *const each[] = {"each", "content", "gap",
+                                     "keep-together", NULL};
+  static const char *const group[] = {"group", "content", "keep-together",
+                                      NULL};
+  static const char *const qr[] = {"qr",    "size",  "level", "colour",
+                                   "align", "alt",   NULL};
+  static const char *const image[] = {"image", "width", "height",
+                                      "align", "alt",   NULL};
+  static const char *const rule[] = {"rule",   "thickness", "length",
+                                     "colour", "align",     NULL};
+  static const char *const space[] = {"space", NULL};
+  static const char *const brk[] = {"break", NULL};
+  static const char *const *const all[] = {text, markdown, each,  group, qr,
+                                           image, rule,    space, brk};
+  return all[kind];
+}
+
+static const char *const kind_article[] = {"a text", "a markdown", "an each",
+                                           "a group", "a qr", "an image",
+                                           "a rule", "a space", "a break"};
+
+/* Reports keys that do not belong to an item of `kind`. */
+static void check_item_keys(binder *b, const dp_ynode *map, int kind) {
+  GPtrArray *all = g_ptr_array_new();
+  GPtrArray *mine = g_ptr_array_new();
+  for (int k = 0; k < 9; k++)
+    for (const char *const *p = kind_keys((dp_item_kind)k); *p; p++) {
+      g_ptr_array_add(all, (gpointer)*p);
+      if (k == kind) g_ptr_array_add(mine, (gpointer)*p);
+    }
+  for (const char *const *p = common_item_keys; *p; p++) {
+    g_ptr_array_add(all, (gpointer)*p);
+    g_ptr_array_add(mine, (gpointer)*p);
+  }
+  g_ptr_array_add(all, NULL);
+  g_ptr_array_add(mine, NULL);
+  const char *const *known = kind < 0 ? (const char *const *)all->pdata
+                                      : (const char *const *)mine->pdata;
+  for (size_t i = 0; i < map->count; i++) {
+    const dp_ynode *key = map->children[2 * i];
+    if (in_list(key->text, known)) continue;
+    if (kind >= 0 && in_list(key->text, (const char *const *)all->pdata)) {
+      ERR(b, key->mark, "'%s' does not apply to %s item", key->text,
+          kind_article[kind]);
+      continue;
+    }
+    char *h = hint(key->text, known);
+    ERR(b, key->mark, "unknown key '%s' in %s item%s", key->text,
+        kind < 0 ? "an" : item_kinds[kind], h);
+    g_free(h);
+  }
+  g_ptr_array_free(all, TRUE);
+  g_ptr_array_free(mine, TRUE);
+}
+
+static dp_item *bind_item(binder *b, const dp_ynode *node) {
+  if (node->kind != DP_YNODE_MAP) {
+    char *d = describe(node);
+    ERR(b, node->mark,
+        "an item must be a map such as {text: \"…\", style: body}, not %s", d);
+    g_free(d);
+    return NULL;
+  }
+  int kind = -1;
+  const dp_ynode *kind_key = NULL, *value = NULL;
+  bool two = false;
+  for (size_t i = 0; i < node->count; i++) {
+    const dp_ynode *key = node->children[2 * i];
+    for (int k = 0; item_kinds[k]; k++) {
+      if (strcmp(key->text, item_kinds[k]) != 0) continue;
+      if (kind < 0) {
+        kind = k;
+        kind_key = key;
+        value = node->children[2 * i + 1];
+      } else {
+        ERR(b, key->mark,
+            "an item has one kind, but this one has both '%s' and '%s' "
+            "(start another item with '-')",
+            kind_key->text, key->text);
+        two = true;
+      }
+    }
+  }
+  check_item_keys(b, node, kind);
+  if (kind < 0) {
+    bool all_known = true;
+    for (size_t i = 0; i < node->count; i++) {
+      const char *k = node->children[2 * i]->text;
+      bool known = in_list(k, common_item_keys);
+      for (int j = 0; j < 9 && !known; j++)
+        known = in_list(k, kind_keys((dp_item_kind)j));
+      all_known = all_known && known;
+    }
+    if (all_known) {
+      char *list = alternatives(item_kinds);
+      ERR(b, node->mark, "an item needs one of %s", list);
+      g_free(list);
+    }
+    return NULL;
+  }
+  if (two) return NULL;
+
+  dp_item *item = g_new0(dp_item, 1);
+  item->kind = (dp_item_kind)kind;
+  item->mark = node->mark;
+  bind_condition(b, node, &item->condition);
+  const dp_ynode *v;
+  if ((v = dp_ynode_map_get(node, "keep-with-next")))
+    get_bool(b, v, "keep-with-next", &item->keep_with_next);
+  const dp_ynode *align = dp_ynode_map_get(node, "align");
+  const dp_ynode *alt = dp_ynode_map_get(node, "alt");
+  const dp_ynode *colour = dp_ynode_map_get(node, "colour");
+  const dp_ynode *content = dp_ynode_map_get(node, "content");
+  const dp_ynode *keep = dp_ynode_map_get(node, "keep-together");
+
+  switch (item->kind) {
+    case DP_ITEM_TEXT:
+      bind_text(b, node, value, item);
+      if (align) bind_align(b, align, true, item);
+      break;
+    case DP_ITEM_MARKDOWN:
+      item->field = get_path(b, value, "markdown");
+      bind_markdown(b, node, item);
+      break;
+    case DP_ITEM_EACH:
+      item->field = get_path(b, value, "each");
+      if (content)
+        bind_items(b, content, "content", &item->children, &item->child_count);
+      else
+        ERR(b, node->mark, "an each item needs 'content' (what to show for "
+                           "each entry)");
+      if ((v = dp_ynode_map_get(node, "gap")))
+        get_length(b, v, "gap", false, &item->gap);
+      if (keep) get_bool(b, keep, "keep-together", &item->keep_together);
+      break;
+    case DP_ITEM_GROUP:
+      if (value->kind == DP_YNODE_SEQ) {
+        if (content)
+          ERR(b, content->mark, "give the group's items either as its value "
+                                "or as 'content', not both");
+        else
+          bind_items(b, value, "group", &item->children, &item->child_count);
+      } else if (dp_ynode_is_null(value) ||
+                 (value->kind == DP_YNODE_SCALAR &&
+                  g_ascii_strcasecmp(value->text, "true") == 0)) {
+        if (content)
+          bind_items(b, content, "content", &item->children,
+                     &item->child_count);
+        else
+          ERR(b, node->mark, "a group item needs 'content'");
+      } else {
+        wrong(b, value, "group", "a list of items (or empty, with 'content')");
+      }
+      if (keep) get_bool(b, keep, "keep-together", &item->keep_together);
+      break;
+    case DP_ITEM_QR:
+      item->payload = get_template(b, value, "qr");
+      item->width = 30 * PT_PER_MM;
+      item->qr_level = 1;
+      if ((v = dp_ynode_map_get(node, "size")) &&
+          get_length(b, v, "size", false, &item->width) && item->width == 0) {
+        ERR(b, v->mark, "'size' of a QR code must be more than 0");
+      }
+      if ((v = dp_ynode_map_get(node, "level"))) {
+        static const char *const levels[] = {"L", "M", "Q", "H", NULL};
+        static const int level_values[] = {0, 1, 2, 3};
+        get_choice(b, v, "level", levels, level_values, NULL, false,
+                   &item->qr_level);
+      }
+      if (colour) item->colour = get_colour_ref(b, colour, "colour");
+      if (align) bind_align(b, align, false, item);
+      break;
+    case DP_ITEM_IMAGE:
+      item->field = get_path(b, value, "image");
+      if ((v = dp_ynode_map_get(node, "width")))
+        get_length(b, v, "width", false, &item->width);
+      if ((v = dp_ynode_map_get(node, "height")))
+        get_length(b, v, "height", false, &item->height);
+      if (align) bind_align(b, align, false, item);
+      break;
+    case DP_ITEM_RULE:
+      if (!dp_ynode_is_null(value) &&
+          !(value->kind == DP_YNODE_SCALAR &&
+            g_ascii_strcasecmp(value->text, "true") == 0))
+        wrong(b, value, "rule", "empty or true (settings go beside it)");
+      item->height = 0.5;
+      if ((v = dp_ynode_map_get(node, "thickness")) &&
+          get_length(b, v, "thickness", false, &item->height) &&
+          item->height == 0)
+        ERR(b, v->mark, "'thickness' must be more than 0");
+      if ((v = dp_ynode_map_get(node, "length"))) {
+        size_t n = v->kind == DP_YNODE_SCALAR ? strlen(v->text) : 0;
+        double pct;
+        if (n > 1 && v->text[n - 1] == '%' &&
+            scan_number(v->text, &pct) == n - 1) {
+          if (pct <= 0 || pct > 100)
+            ERR(b, v->mark, "'length' must be from 0%% (excluded) to 100%%, "
+                            "not '%s'", v->text);
+          else
+            item->fraction = pct / 100.0;
+        } else {
+          get_length(b, v, "length", false, &item->width);
+        }
+      }
+      if (colour) item->colour = get_colour_ref(b, colour, "colour");
+      if (align) bind_align(b, align, false, item);
+      break;
+    case DP_ITEM_SPACE:
+      get_length(b, value, "space", true, &item->space);
+      break;
+    case DP_ITEM_BREAK: {
+      static const char *const breaks[] = {"frame", "page", NULL};
+      static const int break_values[] = {DP_BREAK_FRAME, DP_BREAK_PAGE};
+      int k;
+      if (get_choice(b, value, "break", breaks, break_values, NULL, false, &k))
+        item->break_kind = (dp_break_kind)k;
+      break;
+    }
+  }
+  if (alt && (item->kind == DP_ITEM_QR || item->kind == DP_ITEM_IMAGE)) {
+    dp_template *t = get_template(b, alt, "alt");
+    if (t) item->alt = g_strdup(alt->text);
+    dp_template_free(t);
+  }
+  return item;
+}
+
+static void bind_items(binder *b, const dp_ynode *list, const char *key,
+                       dp_item ***out, size_t *count) {
+  if (list->kind != DP_YNODE_SEQ) {
+    wrong(b, list, key, "a list of items");
+    return;
+  }
+  GPtrArray *items = g_ptr_array_new();
+  for (size_t i = 0; i < list->count; i++) {
+    dp_item *item = bind_item(b, list->children[i]);
+    if (item) g_ptr_array_add(items, item);
+  }
+  *count = items->len;
+  *out = (dp_item **)g_ptr_array_free(items, FALSE);
+}
+
+/* ====================================================================
+ *  Frame-edge expressions
+ * ==================================================================== */
+
+static const char *const edge_names[] = {"left",  "right", "top", "bottom",
+                                         "width", "height", NULL};
+
+static int edge_axis(dp_edge edge) {
+  return edge == DP_EDGE_TOP || edge == DP_EDGE_BOTTOM ||
+         edge == DP_EDGE_HEIGHT;
+}
+
+static void expr_free(dp_expr *e) {
+  if (!e) return;
+  for (size_t i = 0; i < e->count; i++) g_free(e->terms[i].frame);
+  g_free(e->terms);
+  g_free(e);
+}
+
+static size_t scan_name(const char *s) {
+  size_t n = 0;
+  while (g_ascii_isalnum(s[n]) || s[n] == '_' || s[n] == '-') n++;
+  return n;
+}
+
+/* Parses the expression of frame key `key` (vertical when `vertical`).
+ * EDGE(FRAME) terms are added to `refs` with node `from`.  Returns NULL
+ * after reporting. */
+static dp_expr *parse_expr(binder *b, const dp_ynode *node, const char *key,
+                           bool vertical, size_t from, GArray *refs) {
+  if (node->kind != DP_YNODE_SCALAR || dp_ynode_is_null(node)) {
+    wrong(b, node, key, "a length or an expression such as bottom(title) + "
+                        "5mm");
+    return NULL;
+  }
+  const char *s = node->text;
+  dp_expr *e = g_new0(dp_expr, 1);
+  e->mark = content_mark(b, node);
+  GArray *terms = g_array_new(FALSE, TRUE, sizeof(dp_term));
+  size_t first_ref = refs->len;
+  bool ok = true;
+  size_t p = 0;
+  while (g_ascii_isspace(s[p])) p++;
+  if (!s[p]) {
+    ERR(b, node->mark, "'%s' is empty", key);
+    ok = false;
+  }
+  while (ok && s[p]) {
+    double sign = 1.0;
+    if (s[p] == '+' || s[p] == '-') {
+      sign = s[p] == '-' ? -1.0 : 1.0;
+      p++;
+      while (g_ascii_isspace(s[p])) p++;
+    } else if (terms->len > 0) {
+      ERR(b, offset_mark(b, node, p), "expected + or - before '%s' in '%s'",
+          s + p, key);
+      ok = false;
+      break;
+    }
+    if (terms->len >= MAX_TERMS) {
+      ERR(b, offset_mark(b, node, p), "'%s' has more than %d terms", key,
+          MAX_TERMS);
+      ok = false;
+      break;
+    }
+    size_t start = p;
+    dp_mark term_mark = offset_mark(b, node, start);
+    dp_term term = {0};
+    double number = 1.0;
+    size_t n = scan_number(s + p, &number);
+    if (n > 0) {
+      p += n;
+      while (s[p] == ' ') p++;
+      if (s[p] == '%') {
+        p++;
+        size_t letters = scan_letters(s + p);
+        if (letters == 0) {
+          term.kind = vertical ? DP_TERM_PAGE_HEIGHT : DP_TERM_PAGE_WIDTH;
+        } else if (letters == 2 && strncmp(s + p, "pw", 2) == 0) {
+          term.kind = DP_TERM_PAGE_WIDTH;
+        } else if (letters == 2 && strncmp(s + p, "ph", 2) == 0) {
+          term.kind = DP_TERM_PAGE_HEIGHT;
+        } else {
+          ERR(b, term_mark, "unknown percentage '%%%.*s' in '%s'; use %%, "
+                            "%%pw (of the page width) or %%ph (of the page "
+                            "height)",
+              (int)letters, s + p, key);
+          ok = false;
+          break;
+        }
+        p += letters;
+        term.coef = sign * number / 100.0;
+        g_array_append_val(terms, term);
+        goto next;
+      }
+      if (s[p] == '*') {
+        p++;
+        while (g_ascii_isspace(s[p])) p++;
+        if (!g_ascii_isalpha(s[p])) {
+          ERR(b, term_mark, "expected EDGE(FRAME) after '*' in '%s'", key);
+          ok = false;
+          break;
+        }
+        /* Falls through to the function below. */
+      } else {
+        size_t letters = scan_letters(s + p);
+        if (letters == 0) {
+          if (number != 0.0) {
+            ERR(b, term_mark, "'%.*s' needs a unit (pt, mm, cm or in) in '%s'",
+                (int)n, s + start, key);
+            ok = false;
+            break;
+          }
+          term.kind = DP_TERM_POINTS;
+          term.coef = 0.0;
+          g_array_append_val(terms, term);
+          goto next;
+        }
+        double factor = unit_factor(s + p, letters);
+        if (factor == 0.0) {
+          static const char *const units[] = {"pt", "mm", "cm", "in", NULL};
+          char *unit = g_strndup(s + p, letters);
+          char *h = hint(unit, units);
+          ERR(b, term_mark, "unknown unit '%s' in '%s'%s; use pt, mm, cm or "
+                            "in",
+              unit, key, h);
+          g_free(h);
+          g_free(unit);
+          ok = false;
+          break;
+        }
+        p += letters;
+        term.kind = DP_TERM_POINTS;
+        term.coef = sign * number * factor;
+        if (!isfinite(term.coef) || fabs(term.coef) > MAX_LENGTH_POINTS) {
+          ERR(b, term_mark, "'%.*s' is too large", (int)(p - start),
+              s + start);
+          ok = false;
+          break;
+        }
+        g_array_append_val(terms, term);
+        goto next;
+      }
+    }
+    if (g_ascii_isalpha(s[p])) {
+      size_t fstart = p;
+      dp_mark fmark = offset_mark(b, node, fstart);
+      size_t letters = scan_letters(s + p);
+      char *edge = g_strndup(s + p, letters);
+      p += letters;
+      int which = -1;
+      for (int i = 0; edge_names[i]; i++)
+        if (strcmp(edge, edge_names[i]) == 0) which = i;
+      if (which < 0) {
+        char *h = hint(edge, edge_names);
+        ERR(b, fmark, "unknown edge '%s' in '%s'%s; use left, right, top, "
+                      "bottom, width or height, as in bottom(title)",
+            edge, key, h);
+        g_free(h);
+        g_free(edge);
+        ok = false;
+        break;
+      }
+      g_free(edge);
+      while (s[p] == ' ') p++;
+      if (s[p] != '(') {
+        ERR(b, fmark, "expected '(' after '%s' in '%s', as in %s(title)",
+            edge_names[which], key, edge_names[which]);
+        ok = false;
+        break;
+      }
+      p++;
+      while (s[p] == ' ') p++;
+      size_t nstart = p, nlen = scan_name(s + p);
+      p += nlen;
+      while (s[p] == ' ') p++;
+      if (nlen == 0 || s[p] != ')') {
+        ERR(b, fmark, "expected a frame name and ')' in '%s(' of '%s'",
+            edge_names[which], key);
+        ok = false;
+        break;
+      }
+      p++;
+      term.kind = DP_TERM_FRAME;
+      term.coef = sign * number;
+      term.edge = (dp_edge)which;
+      term.frame = g_strndup(s + nstart, nlen);
+      g_array_append_val(terms, term);
+      frame_ref ref = {from, term.frame, term.edge,
+                       offset_mark(b, node, nstart), refs->len};
+      g_array_append_val(refs, ref);
+      goto next;
+    }
+    {
+      ERR(b, term_mark,
+          "expected a length, a percentage or EDGE(FRAME) in '%s', found "
+          "'%s'",
+          key, s + p);
+      ok = false;
+      break;
+    }
+  next:
+    while (g_ascii_isspace(s[p])) p++;
+    if (s[p] && s[p] != '+' && s[p] != '-') {
+      ERR(b, offset_mark(b, node, p), "expected + or - before '%s' in '%s'",
+          s + p, key);
+      ok = false;
+      break;
+    }
+    if ((s[p] == '+' || s[p] == '-') && !s[p + 1 + strspn(s + p + 1, " ")]) {
+      ERR(b, offset_mark(b, node, p), "'%s' ends with '%c'", key, s[p]);
+      ok = false;
+      break;
+    }
+  }
+  e->count = terms->len;
+  e->terms = (dp_term *)g_array_free(terms, FALSE);
+  if (!ok) {
+    g_array_set_size(refs, first_ref);
+    expr_free(e);
+    return NULL;
+  }
+  return e;
+}
+
+/* ====================================================================
+ *  Frames and page templates
+ * ==================================================================== */
+
+static void frame_free(dp_frame *f) {
+  if (!f) return;
+  g_free(f->name);
+  expr_free(f->left);
+  expr_free(f->right);
+  expr_free(f->width);
+  expr_free(f->top);
+  expr_free(f->bottom);
+  expr_free(f->height);
+  expr_free(f->max_height);
+  g_free(f->flow);
+  items_free(f->content, f->content_count);
+  g_free(f->fill);
+  g_free(f->stroke);
+  condition_clear(&f->condition);
+  g_free(f);
+}
+
+static const char *const builtin_frames[] = {"page", "content", "bleed",
+                                             NULL};
+
+static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
+                            GArray *refs) {
+  if (!expect_map(b, node, "a frame")) return NULL;
+  static const char *const keys[] = {
+      "name",   "left",       "right",  "width",   "top",          "bottom",
+      "height", "max-height", "flow",   "content", "fit",          "min-scale",
+      "valign", "columns",    "column-gap", "balance", "fill",     "stroke",
+      "stroke-width", "radius", "padding", "if",    "unless",      NULL};
+  check_keys(b, node, keys, "frame");
+  dp_frame *f = g_new0(dp_frame, 1);
+  f->mark = node->mark;
+  f->fit = DP_FIT_ERROR;
+  f->min_scale = 1.0;
+  f->valign = DP_VALIGN_TOP;
+  f->columns = 1;
+  f->column_gap = 5 * PT_PER_MM;
+  const dp_ynode *v;
+  if ((v = dp_ynode_map_get(node, "name"))) {
+    const char *name = get_text(b, v, "name");
+    if (name && !is_identifier(name))
+      ERR(b, v->mark, "a frame name may hold only letters, digits, '-' and "
+                      "'_', not '%s'", name);
+    else if (name && in_list(name, builtin_frames))
+      ERR(b, v->mark, "'%s' is a built-in frame; choose another name", name);
+    else if (name)
+      f->name = g_strdup(name);
+  }
+
+  /* Edges, in file order, so the third of a trio is the one reported. */
+  int horizontal = 0, vertical = 0;
+  for (size_t i = 0; i < node->count; i++) {
+    const dp_ynode *key = node->children[2 * i];
+    const dp_ynode *value = node->children[2 * i + 1];
+    const char *k = key->text;
+    dp_expr **slot = NULL;
+    bool vert = false;
+    if (!strcmp(k, "left")) slot = &f->left;
+    else if (!strcmp(k, "right")) slot = &f->right;
+    else if (!strcmp(k, "width")) slot = &f->width;
+    else if (!strcmp(k, "top")) slot = &f->top, vert = true;
+    else if (!strcmp(k, "bottom")) slot = &f->bottom, vert = true;
+    else if (!strcmp(k, "height")) slot = &f->height, vert = true;
+    else if (!strcmp(k, "max-height")) slot = &f->max_height, vert = true;
+    if (!slot) continue;
+    *slot = parse_expr(b, value, k, vert, index * 2 + vert, refs);
+    if (strcmp(k, "max-height") == 0) continue;
+    int *count = vert ? &vertical : &horizontal;
+    if (++*count == 3)
+      ERR(b, key->mark,
+          vert ? "a frame takes at most two of top, bottom and height"
+               : "a frame takes at most two of left, right and width");
+  }
+  if (f->max_height &&
+      (dp_ynode_map_get(node, "height") ||
+       (dp_ynode_map_get(node, "top") && dp_ynode_map_get(node, "bottom")))) {
+    const dp_ynode *mh = dp_ynode_map_get(node, "max-height");
+    ERR(b, mh->mark, "'max-height' applies only to a frame of automatic "
+                     "height (no 'height', and not both 'top' and 'bottom')");
+  }
+
+  const dp_ynode *flow = dp_ynode_map_get(node, "flow");
+  const dp_ynode *content = dp_ynode_map_get(node, "content");
+  if (flow && content) {
+    ERR(b, node->mark, "a frame takes its content from a 'flow' or from "
+                       "'content', not both");
+  } else if (flow) {
+    const char *name = get_text(b, flow, "flow");
+    if (name && find_flow(b, name)) {
+      f->flow = g_strdup(name);
+    } else if (name) {
+      const char **names = flow_names(b);
+      char *h = hint(name, names);
+      ERR(b, flow->mark, "unknown flow '%s'%s", name, h);
+      g_free(h);
+      g_free(names);
+    }
+  } else if (content) {
+    bind_items(b, content, "content", &f->content, &f->content_count);
+  }
+
+  const dp_ynode *fit = dp_ynode_map_get(node, "fit");
+  if (fit) {
+    static const char *const fits[] = {"error", "shrink", NULL};
+    static const int fit_values[] = {DP_FIT_ERROR, DP_FIT_SHRINK};
+    int k;
+    if (get_choice(b, fit, "fit", fits, fit_values, NULL, false, &k))
+      f->fit = (dp_fit)k;
+  }
+  if (f->fit == DP_FIT_SHRINK) f->min_scale = 0.5;
+  if ((v = dp_ynode_map_get(node, "min-scale"))) {
+    if (fit && f->fit != DP_FIT_SHRINK)
+      ERR(b, v->mark, "'min-scale' applies only with 'fit: shrink'");
+    else if (!fit)
+      ERR(b, v->mark, "'min-scale' applies only with 'fit: shrink'");
+    else
+      get_number(b, v, "min-scale", 0.0, true, 1.0, &f->min_scale);
+  }
+  if ((v = dp_ynode_map_get(node, "valign"))) {
+    static const char *const valigns[] = {"top", "middle", "bottom", NULL};
+    static const int valign_values[] = {DP_VALIGN_TOP, DP_VALIGN_MIDDLE,
+                                        DP_VALIGN_BOTTOM};
+    int k;
+    if (get_choice(b, v, "valign", valigns, valign_values, NULL, false, &k))
+      f->valign = (dp_valign)k;
+  }
+  if ((v = dp_ynode_map_get(node, "columns")))
+    get_int(b, v, "columns", 1, 4, &f->columns);
+  if ((v = dp_ynode_map_get(node, "column-gap")))
+    get_length(b, v, "column-gap", false, &f->column_gap);
+  if ((v = dp_ynode_map_get(node, "balance")))
+    get_bool(b, v, "balance", &f->balance);
+  if ((v = dp_ynode_map_get(node, "fill")))
+    f->fill = get_colour_ref(b, v, "fill");
+  if ((v = dp_ynode_map_get(node, "stroke"))) {
+    f->stroke = get_colour_ref(b, v, "stroke");
+    f->stroke_width = 0.5;
+  }
+  if ((v = dp_ynode_map_get(node, "stroke-width")))
+    get_length(b, v, "stroke-width", false, &f->stroke_width);
+  if ((v = dp_ynode_map_get(node, "radius")))
+    get_length(b, v, "radius", false, &f->radius);
+  if ((v = dp_ynode_map_get(node, "padding")))
+    get_length(b, v, "padding", false, &f->padding);
+  bind_condition(b, node, &f->condition);
+  return f;
+}
+
+static int compare_refs(const void *a, const void *b) {
+  const frame_ref *x = a, *y = b;
+  if (x->from != y->from) return x->from < y->from ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Checks the EDGE(FRAME) terms of a template's frames and reports cycles
+ * (see the top of this file). */
+static void check_frame_graph(binder *b, dp_page_template *t, GArray *refs) {
+  size_t n = t->frame_count;
+  const char **names = g_new0(const char *, n + G_N_ELEMENTS(builtin_frames));
+  size_t named = 0;
+  for (size_t i = 0; i < n; i++)
+    if (t->frames[i]->name) names[named++] = t->frames[i]->name;
+  for (size_t i = 0; builtin_frames[i]; i++) names[named++] = builtin_frames[i];
+
+  /* Edges of the graph: refs with a known target; `to` per ref. */
+  g_array_sort(refs, compare_refs);
+  size_t *to = g_new(size_t, refs->len + 1);
+  for (guint r = 0; r < refs->len; r++) {
+    frame_ref *ref = &g_array_index(refs, frame_ref, r);
+    to[r] = SIZE_MAX;
+    if (in_list(ref->name, builtin_frames)) continue;
+    for (size_t i = 0; i < n; i++)
+      if (t->frames[i]->name && strcmp(t->frames[i]->name, ref->name) == 0)
+        to[r] = i * 2 + (size_t)edge_axis(ref->edge);
+    if (to[r] == SIZE_MAX) {
+      char *h = hint(ref->name, names);
+      ERR(b, ref->mark, "unknown frame '%s' in template '%s'%s", ref->name,
+          t->name, h);
+      g_free(h);
+    }
+  }
+  /* First edge of each node. */
+  size_t nodes = n * 2;
+  size_t *first = g_new0(size_t, nodes + 1);
+  for (size_t v = 0, r = 0; v <= nodes; v++) {
+    while (r < refs->len && g_array_index(refs, frame_ref, r).from < v) r++;
+    first[v] = r;
+  }
+  /* Depth-first search with an explicit stack; colour 0 new, 1 on the
+   * stack, 2 done. */
+  unsigned char *colour = g_new0(unsigned char, nodes + 1);
+  size_t *stack = g_new(size_t, nodes + 1), *next = g_new(size_t, nodes + 1);
+  bool *reported = g_new0(bool, n + 1);
+  for (size_t start = 0; start < nodes; start++) {
+    if (colour[start]) continue;
+    size_t depth = 0;
+    stack[depth] = start;
+    next[depth] = first[start];
+    colour[start] = 1;
+    depth++;
+    while (depth > 0) {
+      size_t u = stack[depth - 1];
+      size_t r = next[depth - 1];
+      if (r >= first[u + 1]) {
+        colour[u] = 2;
+        depth--;
+        continue;
+      }
+      next[depth - 1]++;
+      size_t v = to[r];
+      if (v == SIZE_MAX) continue;
+      if (colour[v] == 0) {
+        colour[v] = 1;
+        stack[depth] = v;
+        next[depth] = first[v];
+        depth++;
+      } else if (colour[v] == 1) {
+        size_t pos = 0;
+        while (stack[pos] != v) pos++;
+        if (reported[v / 2]) continue;
+        GString *path = g_string_new(t->frames[v / 2]->name);
+        const char *last = t->frames[v / 2]->name;
+        for (size_t i = pos + 1; i < depth; i++) {
+          const char *name = t->frames[stack[i] / 2]->name;
+          if (strcmp(name, last) != 0)
+            g_string_append_printf(path, " → %s", name);
+          last = name;
+        }
+        g_string_append_printf(path, " → %s", t->frames[v / 2]->name);
+        /* Reported at the term of the cycle's first frame that leads on. */
+        const frame_ref *lead = &g_array_index(refs, frame_ref,
+                                               next[pos] - 1);
+        ERR(b, lead->mark, "frame '%s' depends on itself: %s",
+            t->frames[v / 2]->name, path->str);
+        g_string_free(path, TRUE);
+        for (size_t i = pos; i < depth; i++) reported[stack[i] / 2] = true;
+      }
+    }
+  }
+  g_free(reported);
+  g_free(stack);
+  g_free(next);
+  g_free(colour);
+  g_free(first);
+  g_free(to);
+  g_free(names);
+}
+
+static void bind_template(binder *b, dp_page_template *t,
+                          const dp_ynode *node) {
+  char *where = g_strdup_printf("template '%s'", t->name);
+  if (!expect_map(b, node, where)) {
+    g_free(where);
+    return;
+  }
+  static const char *const keys[] = {"frames", NULL};
+  check_keys(b, node, keys, where);
+  g_free(where);
+  const dp_ynode *frames = dp_ynode_map_get(node, "frames");
+  if (!frames) {
+    ERR(b, node->mark, "template '%s' needs 'frames'", t->name);
+    return;
+  }
+  if (frames->kind != DP_YNODE_SEQ) {
+    wrong(b, frames, "frames", "a list of frames");
+    return;
+  }
+  GArray *refs = g_array_new(FALSE, TRUE, sizeof(frame_ref));
+  t->frames = g_new0(dp_frame *, frames->count + 1);
+  for (size_t i = 0; i < frames->count; i++) {
+    dp_frame *f = bind_frame(b, frames->children[i], t->frame_count, refs);
+    if (!f) continue;
+    if (f->name) {
+      for (size_t j = 0; j < t->frame_count; j++) {
+        if (t->frames[j]->name && strcmp(t->frames[j]->name, f->name) == 0) {
+          const dp_ynode *name = dp_ynode_map_get(frames->children[i], "name");
+          ERR(b, name->mark,
+              "frame '%s' is defined twice in template '%s' (first at line "
+              "%d)",
+              f->name, t->name, t->frames[j]->mark.line);
+          g_free(f->name);
+          f->name = NULL;
+          break;
+        }
+      }
+    }
+    t->frames[t->frame_count++] = f;
+  }
+  check_frame_graph(b, t, refs);
+  g_array_free(refs, TRUE);
+}
+
+/* ====================================================================
+ *  Styles
+ * ==================================================================== */
+
+static void style_free(dp_style *s) {
+  if (!s) return;
+  g_free(s->name);
+  g_free(s->family);
+  g_free(s->features);
+  g_free(s->colour_name);
+  g_free(s);
+}
+
+/* Copies `from`'s fields into `to`, keeping `to`'s name and mark. */
+static void style_copy(dp_style *to, const dp_style *from) {
+  char *name = to->name;
+  dp_mark mark = to->mark;
+  g_free(to->family);
+  g_free(to->features);
+  g_free(to->colour_name);
+  *to = *from;
+  to->name = name;
+  to->mark = mark;
+  to->family = g_strdup(from->family);
+  to->features = g_strdup(from->features);
+  to->colour_name = g_strdup(from->colour_name);
+}
+
+static const char *const character_keys[] = {
+    "family", "weight", "italic", "stretch", "size", "colour",
+    "letter-spacing", "features", "underline", "transform", NULL};
+
+static void apply_features(binder *b, const dp_ynode *v, dp_style *s) {
+  if (v->kind != DP_YNODE_SEQ) {
+    wrong(b, v, "features", "a list of OpenType tags such as [smcp, onum]");
+    return;
+  }
+  GString *out = g_string_new(NULL);
+  bool ok = true;
+  for (size_t i = 0; i < v->count; i++) {
+    const dp_ynode *tag = v->children[i];
+    const char *t = tag->kind == DP_YNODE_SCALAR ? tag->text : "";
+    size_t len = strlen(t);
+    const char *eq = strchr(t, '=');
+    size_t tag_len = eq ? (size_t)(eq - t) : len;
+    bool valid = tag_len == 4;
+    for (size_t j = 0; j < tag_len && valid; j++)
+      valid = g_ascii_isalnum(t[j]);
+    if (valid && eq) {
+      valid = eq[1] != '\0';
+      for (const char *q = eq + 1; *q && valid; q++) valid = g_ascii_isdigit(*q);
+    }
+    if (!valid) {
+      char *d = describe(tag);
+      ERR(b, tag->mark, "a feature must be a four-letter OpenType tag such as "
+                        "smcp or onum (or tag=N), not %s", d);
+      g_free(d);
+      ok = false;
+      continue;
+    }
+    if (out->len) g_string_append(out, ", ");
+    if (eq)
+      g_string_append(out, t);
+    else
+      g_string_append_printf(out, "%s=1", t);
+  }
+  if (ok) {
+    g_free(s->features);
+    s->features = out->len ? g_strdup(out->str) : NULL;
+  }
+  g_string_free(out, TRUE);
+}
+
+/* Applies the keys of style `info`'s map over its (inherited) fields. */
+static void apply_style(binder *b, style_info *info) {
+  dp_style *s = info->style;
+  const dp_ynode *map = info->node;
+  for (size_t i = 0; i < map->count; i++) {
+    const char *k = map->children[2 * i]->text;
+    const dp_ynode *kn = map->children[2 * i];
+    const dp_ynode *v = map->children[2 * i + 1];
+    if (!strcmp(k, "based-on") || !strcmp(k, "character")) continue;
+    if (info->character && !in_list(k, character_keys)) {
+      ERR(b, kn->mark,
+          "'%s' is a paragraph setting; character style '%s' can set only "
+          "family, weight, italic, stretch, size, colour, letter-spacing, "
+          "features, underline and transform",
+          k, s->name);
+      continue;
+    }
+    unsigned bit = 0;
+    if (!strcmp(k, "family")) {
+      const char *t = get_text(b, v, k);
+      if (t) {
+        g_free(s->family);
+        s->family = g_strdup(t);
+        bit = DP_STYLE_FAMILY;
+      }
+    } else if (!strcmp(k, "weight")) {
+      static const char *const names[] = {
+          "thin",     "extra-light", "light", "regular", "normal",
+          "medium",   "semibold",    "bold",  "extra-bold", "black", NULL};
+      static const int values[] = {100, 200, 300, 400, 400,
+                                   500, 600, 700, 800, 900};
+      int w = 0;
+      if (v->kind == DP_YNODE_SCALAR && g_ascii_isdigit(v->text[0])) {
+        if (get_int(b, v, k, 100, 900, &w)) bit = DP_STYLE_WEIGHT;
+      } else if (get_choice(b, v, k, names, values, NULL, false, &w)) {
+        bit = DP_STYLE_WEIGHT;
+      }
+      if (bit) s->weight = w;
+    } else if (!strcmp(k, "italic")) {
+      if (get_bool(b, v, k, &s->italic)) bit = DP_STYLE_ITALIC;
+    } else if (!strcmp(k, "stretch")) {
+      static const char *const names[] = {
+          "ultra-condensed", "extra-condensed", "condensed",
+          "semi-condensed",  "normal",          "semi-expanded",
+          "expanded",        "extra-expanded",  "ultra-expanded", NULL};
+      static const int values[] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+      if (get_choice(b, v, k, names, values, NULL, false, &s->stretch))
+        bit = DP_STYLE_STRETCH;
+    } else if (!strcmp(k, "size")) {
+      double size;
+      if (get_length(b, v, k, false, &size)) {
+        if (size <= 0) {
+          ERR(b, v->mark, "'size' must be more than 0");
+        } else {
+          s->size = size;
+          bit = DP_STYLE_SIZE;
+        }
+      }
+    } else if (!strcmp(k, "line-height")) {
+      double x;
+      if (v->kind == DP_YNODE_SCALAR &&
+          scan_number(v->text, &x) == strlen(v->text)) {
+        if (get_number(b, v, k, 0.0, true, 10.0, &x)) {
+          s->line_height = x;
+          info->line_height_points = 0;
+        }
+      } else if (get_length(b, v, k, false, &x)) {
+        if (x <= 0)
+          ERR(b, v->mark, "'line-height' must be more than 0");
+        else
+          info->line_height_points = x;
+      }
+    } else if (!strcmp(k, "letter-spacing")) {
+      if (get_length(b, v, k, true, &s->letter_spacing))
+        bit = DP_STYLE_LETTER_SPACING;
+    } else if (!strcmp(k, "colour")) {
+      char *c = get_colour_ref(b, v, k);
+      if (c) {
+        g_free(s->colour_name);
+        s->colour_name = c;
+        bit = DP_STYLE_COLOUR;
+      }
+    } else if (!strcmp(k, "align")) {
+      static const char *const names[] = {"left",   "right",   "centre",
+                                          "center", "justify", NULL};
+      static const char *const shown[] = {"left", "right", "centre",
+                                          "justify", NULL};
+      static const int values[] = {DP_ALIGN_LEFT, DP_ALIGN_RIGHT,
+                                   DP_ALIGN_CENTRE, DP_ALIGN_CENTRE,
+                                   DP_ALIGN_JUSTIFY};
+      int a;
+      if (get_choice(b, v, k, names, values, shown, false, &a))
+        s->align = (dp_align)a;
+    } else if (!strcmp(k, "hyphenate")) {
+      get_bool(b, v, k, &s->hyphenate);
+    } else if (!strcmp(k, "space-before")) {
+      get_length(b, v, k, false, &s->space_before);
+    } else if (!strcmp(k, "space-after")) {
+      get_length(b, v, k, false, &s->space_after);
+    } else if (!strcmp(k, "first-indent")) {
+      get_length(b, v, k, true, &s->first_indent);
+    } else if (!strcmp(k, "left-indent")) {
+      get_length(b, v, k, false, &s->left_indent);
+    } else if (!strcmp(k, "transform")) {
+      static const char *const names[] = {"none", "uppercase", "lowercase",
+                                          "capitalize", NULL};
+      static const int values[] = {DP_TRANSFORM_NONE, DP_TRANSFORM_UPPERCASE,
+                                   DP_TRANSFORM_LOWERCASE,
+                                   DP_TRANSFORM_CAPITALIZE};
+      int t;
+      if (get_choice(b, v, k, names, values, NULL, false, &t)) {
+        s->transform = (dp_transform)t;
+        bit = DP_STYLE_TRANSFORM;
+      }
+    } else if (!strcmp(k, "features")) {
+      apply_features(b, v, s);
+      bit = DP_STYLE_FEATURES;
+    } else if (!strcmp(k, "underline")) {
+      if (get_bool(b, v, k, &s->underline)) bit = DP_STYLE_UNDERLINE;
+    } else if (!strcmp(k, "keep-with-next")) {
+      get_bool(b, v, k, &s->keep_with_next);
+    } else if (!strcmp(k, "widows")) {
+      get_int(b, v, k, 1, 20, &s->widows);
+    } else if (!strcmp(k, "orphans")) {
+      get_int(b, v, k, 1, 20, &s->orphans);
+    } else if (!strcmp(k, "emphasis") || !strcmp(k, "strong") ||
+               !strcmp(k, "code") || !strcmp(k, "link")) {
+      int span = !strcmp(k, "emphasis") ? DP_SPAN_EMPHASIS
+                 : !strcmp(k, "strong") ? DP_SPAN_STRONG
+                 : !strcmp(k, "code")   ? DP_SPAN_CODE
+                                        : DP_SPAN_LINK;
+      s->spans[span] = get_style_ref(b, v, k, true);
+    }
+    if (info->character) s->set |= bit;
+  }
+  if (info->line_height_points > 0)
+    s->line_height = info->line_height_points / s->size;
+}
+
+static void resolve_style(binder *b, style_info *info, GPtrArray *chain);
+
+/* The resolved parent of `info`, or NULL (none, unknown, or a cycle:
+ * reported). */
+static const style_info *style_parent(binder *b, style_info *info,
+                                      GPtrArray *chain) {
+  const dp_ynode *based = dp_ynode_map_get(info->node, "based-on");
+  if (!based) return NULL;
+  const char *name = get_text(b, based, "based-on");
+  if (!name) return NULL;
+  style_info *parent = find_style(b, name);
+  if (!parent) {
+    const char **names = style_names(b, info->character ? 1 : 0);
+    char *h = hint(name, names);
+    ERR(b, based->mark, "unknown style '%s'%s", name, h);
+    g_free(h);
+    g_free(names);
+    return NULL;
+  }
+  if (parent->state == 1) {
+    /* A cycle: chain holds parent … info. */
+    if (!parent->in_cycle) {
+      GString *path = g_string_new(NULL);
+      guint from = 0;
+      while (g_ptr_array_index(chain, from) != parent) from++;
+      for (guint i = from; i < chain->len; i++) {
+        style_info *s = g_ptr_array_index(chain, i);
+        g_string_append_printf(path, "%s → ", s->style->name);
+        s->in_cycle = true;
+      }
+      g_string_append(path, parent->style->name);
+      ERR(b, dp_ynode_map_get(parent->node, "based-on")->mark,
+          "style '%s' is based on itself: %s", parent->style->name,
+          path->str);
+      g_string_free(path, TRUE);
+    }
+    return NULL;
+  }
+  if (parent->character != info->character) {
+    ERR(b, based->mark,
+        info->character ? "character style '%s' can only be based on a "
+                          "character style, and '%s' is a paragraph style"
+                        : "paragraph style '%s' can only be based on a "
+                          "paragraph style, and '%s' is a character style",
+        info->style->name, name);
+    return NULL;
+  }
+  resolve_style(b, parent, chain);
+  return parent;
+}
+
+static void resolve_style(binder *b, style_info *info, GPtrArray *chain) {
+  if (info->state != 0) return;
+  info->state = 1;
+  g_ptr_array_add(chain, info);
+  if (info->node->kind == DP_YNODE_MAP) {
+    char *where = g_strdup_printf("style '%s'", info->style->name);
+    static const char *const keys[] = {
+        "based-on",     "character",    "family",       "weight",
+        "italic",       "stretch",      "size",         "line-height",
+        "letter-spacing", "colour",     "align",        "hyphenate",
+        "space-before", "space-after",  "first-indent", "left-indent",
+        "transform",    "features",     "underline",    "keep-with-next",
+        "widows",       "orphans",      "emphasis",     "strong",
+        "code",         "link",         NULL};
+    check_keys(b, info->node, keys, where);
+    g_free(where);
+    const dp_ynode *ch = dp_ynode_map_get(info->node, "character");
+    bool character; /* checked only: the pre-pass read it */
+    if (ch) get_bool(b, ch, "character", &character);
+    const style_info *parent = style_parent(b, info, chain);
+    if (parent) {
+      style_copy(info->style, parent->style);
+      info->line_height_points = parent->line_height_points;
+    }
+    apply_style(b, info);
+  } else {
+    char *what = g_strdup_printf("style '%s'", info->style->name);
+    expect_map(b, info->node, what);
+    g_free(what);
+  }
+  g_ptr_array_remove_index(chain, chain->len - 1);
+  info->state = 2;
+}
+
+/* ====================================================================
+ *  Top level
+ * ==================================================================== */
+
+static void bind_page(binder *b, const dp_ynode *node) {
+  if (!expect_map(b, node, "'page'")) return;
+  static const char *const keys[] = {"size", "orientation", "margins", "bleed",
+                                     NULL};
+  check_keys(b, node, keys, "page");
+  dp_layout_model *m = b->m;
+  const dp_ynode *v;
+  if ((v = dp_ynode_map_get(node, "size"))) {
+    static const char *const names[] = {"A3", "A4", "A5", "A6", "letter",
+                                        "legal", NULL};
+    static const int values[] = {0, 1, 2, 3, 4, 5};
+    static const double sizes[][2] = {{297, 420}, {210, 297},
+                                      {148, 210}, {105, 148},
+                                      {215.9, 279.4}, {215.9, 355.6}};
+    if (v->kind == DP_YNODE_SEQ) {
+      double w = 0, h = 0;
+      if (v->count != 2) {
+        ERR(b, v->mark, "'size' as a list takes two lengths, [width, height]");
+      } else if (get_length(b, v->children[0], "size", false, &w) &&
+                 get_length(b, v->children[1], "size", false, &h)) {
+        if (w <= 0 || h <= 0) {
+          ERR(b, v->mark, "the page's width and height must be more than 0");
+        } else {
+          m->page_width = w;
+          m->page_height = h;
+        }
+      }
+    } else {
+      int k;
+      if (v->kind == DP_YNODE_SCALAR) {
+        for (k = 0; names[k]; k++)
+          if (g_ascii_strcasecmp(names[k], v->text) == 0) break;
+        if (names[k]) {
+          m->page_width = sizes[values[k]][0] * PT_PER_MM;
+          m->page_height = sizes[values[k]][1] * PT_PER_MM;
+          goto size_done;
+        }
+        char *h = hint(v->text, names);
+        ERR(b, v->mark,
+            "unknown page size '%s'%s; use A3, A4, A5, A6, letter, legal or "
+            "[width, height]",
+            v->text, h);
+        g_free(h);
+      } else {
+        wrong(b, v, "size", "a page size such as A4 or [width, height]");
+      }
+    }
+  }
+size_done:
+  if ((v = dp_ynode_map_get(node, "orientation"))) {
+    static const char *const names[] = {"portrait", "landscape", NULL};
+    static const int values[] = {0, 1};
+    int k;
+    if (get_choice(b, v, "orientation", names, values, NULL, false, &k)) {
+      bool landscape = m->page_width > m->page_height;
+      if ((k == 1) != landscape) {
+        double t = m->page_width;
+        m->page_width = m->page_height;
+        m->page_height = t;
+      }
+    }
+  }
+  if ((v = dp_ynode_map_get(node, "margins"))) {
+    if (v->kind == DP_YNODE_MAP) {
+      static const char *const sides[] = {"top",  "bottom", "inside",
+                                          "outside", "left", "right", NULL};
+      check_keys(b, v, sides, "margins");
+      double *slots[] = {&m->margin_top,    &m->margin_bottom,
+                         &m->margin_inside, &m->margin_outside,
+                         &m->margin_inside, &m->margin_outside};
+      for (int i = 0; sides[i]; i++) {
+        const dp_ynode *side = dp_ynode_map_get(v, sides[i]);
+        if (!side) continue;
+        if (i >= 4 && dp_ynode_map_get(v, sides[i - 2])) {
+          for (size_t j = 0; j < v->count; j++)
+            if (!strcmp(v->children[2 * j]->text, sides[i]))
+              ERR(b, v->children[2 * j]->mark,
+                  "'%s' and '%s' are the same margin; give one", sides[i - 2],
+                  sides[i]);
+          continue;
+        }
+        get_length(b, side, sides[i], false, slots[i]);
+      }
+    } else if (v->kind == DP_YNODE_SCALAR) {
+      double all;
+      if (get_length(b, v, "margins", false, &all))
+        m->margin_top = m->margin_bottom = m->margin_inside =
+            m->margin_outside = all;
+    } else {
+      wrong(b, v, "margins", "a length or a map of top, bottom, inside and "
+                             "outside");
+    }
+  }
+  if ((v = dp_ynode_map_get(node, "bleed")))
+    get_length(b, v, "bleed", false, &m->bleed);
+}
+
+static void bind_pages(binder *b, const dp_ynode *node) {
+  if (!expect_map(b, node, "'pages'")) return;
+  static const char *const keys[] = {"multiple-of", "max", NULL};
+  check_keys(b, node, keys, "pages");
+  const dp_ynode *v;
+  if ((v = dp_ynode_map_get(node, "multiple-of")))
+    get_int(b, v, "multiple-of", 1, DP_MAX_PAGES, &b->m->pages_multiple);
+  if ((v = dp_ynode_map_get(node, "max")))
+    get_int(b, v, "max", 1, DP_MAX_PAGES, &b->m->pages_max);
+}
+
+static void bind_colours(binder *b, const dp_ynode *node) {
+  if (node->kind != DP_YNODE_MAP) return; /* reported in the pre-pass */
+  for (size_t i = 0; i < node->count; i++) {
+    const dp_ynode *key = node->children[2 * i];
+    const dp_ynode *v = node->children[2 * i + 1];
+    dp_named_colour *c = NULL;
+    for (size_t j = 0; j < b->m->colour_count; j++)
+      if (b->m->colours[j].mark.line == key->mark.line &&
+          b->m->colours[j].mark.column == key->mark.column)
+        c = &b->m->colours[j];
+    if (!c) continue; /* a bad name, reported in the pre-pass */
+    if (v->kind != DP_YNODE_SCALAR || dp_ynode_is_null(v)) {
+      char *d = describe(v);
+      ERR(b, v->mark, "colour '%s' must be \"#rrggbb\" or a template that "
+                      "gives one, not %s%s",
+          key->text, d,
+          dp_ynode_is_null(v) ? " (quote literal colours: in YAML an "
+                                "unquoted # starts a comment)"
+                              : "");
+      g_free(d);
+      continue;
+    }
+    if (!strchr(v->text, '{') && !strchr(v->text, '[') &&
+        !is_hex_colour(v->text)) {
+      ERR(b, v->mark, "colour '%s' must be \"#rrggbb\" or a template that "
+                      "gives one, not '%s'",
+          key->text, v->text);
+      continue;
+    }
+    c->value = dp_template_parse(b->diag, v->text, content_mark(b, v));
+  }
+}
+
+static void bind_flows(binder *b, const dp_ynode *node) {
+  if (node->kind != DP_YNODE_MAP) return;
+  for (size_t i = 0; i < node->count; i++) {
+    dp_flow *flow = find_flow(b, node->children[2 * i]->text);
+    const dp_ynode *v = node->children[2 * i + 1];
+    if (!flow) continue;
+    char *key = g_strdup_printf("flow '%s'", flow->name);
+    if (v->kind != DP_YNODE_SEQ) {
+      char *d = describe(v);
+      ERR(b, v->mark, "%s must be a list of items, not %s", key, d);
+      g_free(d);
+    } else {
+      bind_items(b, v, key, &flow->items, &flow->count);
+    }
+    g_free(key);
+  }
+}
+
+static void bind_templates(binder *b, const dp_ynode *node) {
+  if (node->kind != DP_YNODE_MAP) return;
+  for (size_t i = 0; i < node->count; i++) {
+    dp_page_template *t = find_template(b, node->children[2 * i]->text);
+    if (t) bind_template(b, t, node->children[2 * i + 1]);
+  }
+}
+
+/* True if template `name`'s YAML has a frame with `flow: flow`. */
+static bool template_has_flow(const binder *b, const char *name,
+                              const char *flow) {
+  const dp_ynode *t = dp_ynode_map_get(b->templates_node, name);
+  const dp_ynode *frames = t ? dp_ynode_map_get(t, "frames") : NULL;
+  if (!frames || frames->kind != DP_YNODE_SEQ) return true; /* reported */
+  for (size_t i = 0; i < frames->count; i++) {
+    const dp_ynode *f = dp_ynode_map_get(frames->children[i], "flow");
+    if (f && f->kind == DP_YNODE_SCALAR && strcmp(f->text, flow) == 0)
+      return true;
+  }
+  return false;
+}
+
+static const dp_page_template *get_template_ref(binder *b,
+                                                const dp_ynode *node) {
+  const char *name = get_text(b, node, "template");
+  if (!name) return NULL;
+  const dp_page_template *t = find_template(b, name);
+  if (t) return t;
+  const char **names = template_names(b);
+  char *h = hint(name, names);
+  ERR(b, node->mark, "unknown template '%s'%s", name, h);
+  g_free(h);
+  g_free(names);
+  return NULL;
+}
+
+static void bind_sequence(binder *b, const dp_ynode *node) {
+  if (node->kind != DP_YNODE_SEQ) {
+    wrong(b, node, "sequence", "a list of page templates");
+    return;
+  }
+  if (node->count == 0) {
+    ERR(b, node->mark, "'sequence' is empty: name at least one page template");
+    return;
+  }
+  b->m->sequence = g_new0(dp_sequence_step, node->count);
+  for (size_t i = 0; i < node->count; i++) {
+    const dp_ynode *step = node->children[i];
+    dp_sequence_step *s = &b->m->sequence[b->m->sequence_count];
+    s->mark = step->mark;
+    if (step->kind == DP_YNODE_SCALAR) {
+      s->page_template = get_template_ref(b, step);
+    } else if (step->kind == DP_YNODE_MAP) {
+      static const char *const keys[] = {"template", "flow", "pad", "if",
+                                         "unless", NULL};
+      check_keys(b, step, keys, "sequence step");
+      const dp_ynode *t = dp_ynode_map_get(step, "template");
+      const dp_ynode *flow = dp_ynode_map_get(step, "flow");
+      const dp_ynode *pad = dp_ynode_map_get(step, "pad");
+      if (t)
+        s->page_template = get_template_ref(b, t);
+      else
+        ERR(b, step->mark, "a sequence step needs 'template'");
+      if (flow && pad) {
+        ERR(b, pad->mark, "a step repeats for a 'flow' or to 'pad', not both");
+      } else if (flow) {
+        const char *name = get_text(b, flow, "flow");
+        if (name && !find_flow(b, name)) {
+          const char **names = flow_names(b);
+          char *h = hint(name, names);
+          ERR(b, flow->mark, "unknown flow '%s'%s", name, h);
+          g_free(h);
+          g_free(names);
+        } else if (name && s->page_template &&
+                   !template_has_flow(b, s->page_template->name, name)) {
+          ERR(b, flow->mark,
+              "template '%s' has no frame for flow '%s' (a frame with "
+              "'flow: %s')",
+              s->page_template->name, name, name);
+        } else if (name) {
+          s->flow = g_strdup(name);
+        }
+      } else if (pad) {
+        get_bool(b, pad, "pad", &s->pad);
+      }
+      bind_condition(b, step, &s->condition);
+    } else {
+      wrong(b, step, "sequence step", "a template name or a map");
+      continue;
+    }
+    b->m->sequence_count++;
+  }
+}
+
+/* Collects names and allocates objects (see the top of this file). */
+static void prepass(binder *b) {
+  dp_layout_model *m = b->m;
+  const dp_ynode *v;
+  if ((v = dp_ynode_map_get(b->root, "colours"))) {
+    if (expect_map(b, v, "'colours'")) {
+      m->colours = g_new0(dp_named_colour, v->count);
+      for (size_t i = 0; i < v->count; i++) {
+        const dp_ynode *key = v->children[2 * i];
+        if (!is_identifier(key->text)) {
+          ERR(b, key->mark, "a colour name may hold only letters, digits, '-' "
+                            "and '_', not '%s'", key->text);
+          continue;
+        }
+        if (!strcmp(key->text, "black") || !strcmp(key->text, "white")) {
+          ERR(b, key->mark, "'%s' is a built-in colour; choose another name",
+              key->text);
+          continue;
+        }
+        dp_named_colour *c = &m->colours[m->colour_count++];
+        c->name = g_strdup(key->text);
+        c->mark = key->mark;
+      }
+    }
+  }
+  if ((v = dp_ynode_map_get(b->root, "styles")) &&
+      expect_map(b, v, "'styles'")) {
+    m->styles = g_new0(dp_style *, v->count);
+    b->styles = g_new0(style_info, v->count);
+    for (size_t i = 0; i < v->count; i++) {
+      dp_style *s = g_new0(dp_style, 1);
+      dp_style_init(s);
+      s->name = g_strdup(v->children[2 * i]->text);
+      s->mark = v->children[2 * i]->mark;
+      style_info *info = &b->styles[m->style_count];
+      info->style = s;
+      info->key = v->children[2 * i];
+      info->node = v->children[2 * i + 1];
+      const dp_ynode *ch = dp_ynode_map_get(info->node, "character");
+      info->character = ch && ch->kind == DP_YNODE_SCALAR &&
+                        g_ascii_strcasecmp(ch->text, "true") == 0;
+      m->styles[m->style_count++] = s;
+    }
+  }
+  if ((v = dp_ynode_map_get(b->root, "templates")) &&
+      expect_map(b, v, "'templates'")) {
+    b->templates_node = v;
+    m->templates = g_new0(dp_page_template *, v->count);
+    for (size_t i = 0; i < v->count; i++) {
+      dp_page_template *t = g_new0(dp_page_template, 1);
+      t->name = g_strdup(v->children[2 * i]->text);
+      t->mark = v->children[2 * i]->mark;
+      m->templates[m->template_count++] = t;
+    }
+  }
+  if ((v = dp_ynode_map_get(b->root, "flows")) &&
+      expect_map(b, v, "'flows'")) {
+    m->flows = g_new0(dp_flow *, v->count);
+    for (size_t i = 0; i < v->count; i++) {
+      dp_flow *f = g_new0(dp_flow, 1);
+      f->name = g_strdup(v->children[2 * i]->text);
+      f->mark = v->children[2 * i]->mark;
+      m->flows[m->flow_count++] = f;
+    }
+  }
+}
+
+static void bind_root(binder *b) {
+  dp_layout_model *m = b->m;
+  const dp_ynode *root = b->root;
+  dp_mark whole = {b->file, 0, 0};
+  if (!root || root->kind != DP_YNODE_MAP) {
+    if (root) {
+      char *d = describe(root);
+      ERR(b, root->mark, "a layout must be a map of keys such as 'layout', "
+                         "'page' and 'sequence', not %s", d);
+      g_free(d);
+    } else {
+      ERR(b, whole, "the layout is empty");
+    }
+    return;
+  }
+  static const char *const keys[] = {
+      "layout",  "name",    "description", "page",   "pages",
+      "impose",  "outline", "marks",       "colours", "styles",
+      "templates", "flows", "sequence",    NULL};
+  check_keys(b, root, keys, "the layout");
+  if (!dp_ynode_map_get(root, "layout"))
+    ERR(b, whole, "the layout has no 'layout: 1' (the format version)");
+  prepass(b);
+
+  for (size_t i = 0; i < root->count; i++) {
+    const char *k = root->children[2 * i]->text;
+    const dp_ynode *v = root->children[2 * i + 1];
+    if (!strcmp(k, "layout")) {
+      if (v->kind != DP_YNODE_SCALAR || strcmp(v->text, "1") != 0) {
+        char *d = describe(v);
+        ERR(b, v->mark, "unsupported layout format %s: this disputas reads "
+                        "'layout: 1'", d);
+        g_free(d);
+      }
+    } else if (!strcmp(k, "name")) {
+      const char *t = get_text(b, v, k);
+      if (t) {
+        g_free(m->name);
+        m->name = g_strdup(t);
+      }
+    } else if (!strcmp(k, "description")) {
+      const char *t = get_text(b, v, k);
+      if (t) m->description = g_strdup(t);
+    } else if (!strcmp(k, "page")) {
+      bind_page(b, v);
+    } else if (!strcmp(k, "pages")) {
+      bind_pages(b, v);
+    } else if (!strcmp(k, "impose")) {
+      static const char *const names[] = {"none", "saddle-stitch", NULL};
+      static const int values[] = {DP_IMPOSE_NONE, DP_IMPOSE_SADDLE_STITCH};
+      int x;
+      if (get_choice(b, v, k, names, values, NULL, false, &x))
+        m->impose = (dp_imposition)x;
+    } else if (!strcmp(k, "outline")) {
+      get_bool(b, v, k, &m->outline);
+    } else if (!strcmp(k, "marks")) {
+      get_bool(b, v, k, &m->marks);
+    } else if (!strcmp(k, "colours")) {
+      bind_colours(b, v);
+    } else if (!strcmp(k, "styles")) {
+      if (v->kind != DP_YNODE_MAP) continue;
+      GPtrArray *chain = g_ptr_array_new();
+      for (size_t j = 0; j < m->style_count; j++)
+        resolve_style(b, &b->styles[j], chain);
+      g_ptr_array_free(chain, TRUE);
+    } else if (!strcmp(k, "templates")) {
+      bind_templates(b, v);
+    } else if (!strcmp(k, "flows")) {
+      bind_flows(b, v);
+    } else if (!strcmp(k, "sequence")) {
+      bind_sequence(b, v);
+    }
+  }
+  if (!dp_ynode_map_get(root, "sequence"))
+    ERR(b, whole, "the layout has no 'sequence' (the list of pages to make)");
+}
+
+/* (transfer full) "poster" for "layouts/poster.yaml". */
+static char *stem_of(const char *path) {
+  char *base = g_path_get_basename(path);
+  char *dot = strrchr(base, '.');
+  if (dot && dot != base) *dot = '\0';
+  return base;
+}
+
+static dp_layout_model *bind(dp_diag *diag, const char *name,
+                             const char *text, size_t length,
+                             const char *model_path) {
+  int errors = dp_diag_get_error_count(diag);
+  dp_ytree *tree = dp_ytree_parse(diag, name, text, length);
+  if (!tree) return NULL;
+  binder b = {0};
+  b.diag = diag;
+  b.file = dp_ytree_get_name(tree);
+  b.text = text;
+  b.length = length;
+  b.root = dp_ytree_get_root(tree);
+  b.line_starts = g_array_new(FALSE, FALSE, sizeof(size_t));
+  size_t zero = 0;
+  g_array_append_val(b.line_starts, zero);
+  for (size_t i = 0; i < length; i++)
+    if (text[i] == '\n') {
+      size_t next = i + 1;
+      g_array_append_val(b.line_starts, next);
+    }
+  dp_layout_model *m = g_new0(dp_layout_model, 1);
+  b.m = m;
+  m->path = g_strdup(model_path);
+  m->name = stem_of(model_path);
+  m->mark = (dp_mark){b.file, 1, 1};
+  m->page_width = 210 * PT_PER_MM;
+  m->page_height = 297 * PT_PER_MM;
+  m->pages_multiple = 1;
+  bind_root(&b);
+  g_free(b.styles);
+  g_array_free(b.line_starts, TRUE);
+  dp_ytree_free(tree);
+  if (dp_diag_get_error_count(diag) > errors) {
+    dp_layout_model_free(m);
+    return NULL;
+  }
+  return m;
+}
+
+dp_layout_model *dp_layout_model_load_data(dp_diag *diag, const char *name,
+                                           const char *text, size_t length) {
+  return bind(diag, name, text, length, name);
+}
+
+static bool is_path_name(const char *s) {
+  return strchr(s, '/') || g_str_has_suffix(s, ".yaml") ||
+         g_str_has_suffix(s, ".yml");
+}
+
+dp_layout_model *dp_layout_model_load(dp_diag *diag,
+                                      const char *name_or_path) {
+  char *path;
+  if (is_path_name(name_or_path)) {
+    path = g_strdup(name_or_path);
+  } else if (in_list(name_or_path, dp_builtin_layouts)) {
+    char *file = g_strconcat(name_or_path, ".yaml", NULL);
+    path = dp_paths_build("layouts", file, NULL);
+    g_free(file);
+  } else {
+    char *h = hint(name_or_path, dp_builtin_layouts);
+    char *list = alternatives(dp_builtin_layouts);
+    dp_error(diag, ((dp_mark){NULL, 0, 0}),
+        "unknown layout '%s'%s; the built-in layouts are %s, or give a path "
+        "to a layout file",
+        name_or_path, h, list);
+    g_free(list);
+    g_free(h);
+    return NULL;
+  }
+  /* Read here rather than with dp_ytree_load_file: the binder wants the
+   * text to tell quoted scalars (for the columns of templates). */
+  const char *display = dp_diag_intern(diag, path);
+  dp_layout_model *m = NULL;
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    dp_error(diag, ((dp_mark){display, 0, 0}), "cannot read the file: %s",
+             g_strerror(errno));
+    g_free(path);
+    return NULL;
+  }
+  GString *text = g_string_new(NULL);
+  char buffer[65536];
+  size_t n;
+  bool too_big = false;
+  while ((n = fread(buffer, 1, sizeof buffer, f)) > 0) {
+    if (text->len + n > DP_YAML_MAX_FILE) {
+      too_big = true;
+      break;
+    }
+    g_string_append_len(text, buffer, (gssize)n);
+  }
+  bool read_error = ferror(f);
+  int saved_errno = errno;
+  fclose(f);
+  if (too_big)
+    dp_error(diag, ((dp_mark){display, 0, 0}), "the file is larger than %u "
+                                               "MiB", DP_YAML_MAX_FILE >> 20);
+  else if (read_error)
+    dp_error(diag, ((dp_mark){display, 0, 0}), "cannot read the file: %s",
+             g_strerror(saved_errno));
+  else
+    m = bind(diag, path, text->str, text->len,
+             is_path_name(name_or_path) ? path : name_or_path);
+  g_string_free(text, TRUE);
+  g_free(path);
+  return m;
+}
+
+static void flow_free(dp_flow *f) {
+  if (!f) return;
+  g_free(f->name);
+  items_free(f->items, f->count);
+  g_free(f);
+}
+
+static void template_free(dp_page_template *t) {
+  if (!t) return;
+  g_free(t->name);
+  for (size_t i = 0; i < t->frame_count; i++) frame_free(t->frames[i]);
+  g_free(t->frames);
+  g_free(t);
+}
+
+void dp_layout_model_free(dp_layout_model *m) {
+  if (!m) return;
+  g_free(m->name);
+  g_free(m->description);
+  g_free(m->path);
+  for (size_t i = 0; i < m->style_count; i++) style_free(m->styles[i]);
+  g_free(m->styles);
+  for (size_t i = 0; i < m->colour_count; i++) {
+    g_free(m->colours[i].name);
+    dp_template_free(m->colours[i].value);
+  }
+  g_free(m->colours);
+  for (size_t i = 0; i < m->template_count; i++) template_free(m->templates[i]);
+  g_free(m->templates);
+  for (size_t i = 0; i < m->flow_count; i++) flow_free(m->flows[i]);
+  g_free(m->flows);
+  for (size_t i = 0; i < m->sequence_count; i++) {
+    g_free(m->sequence[i].flow);
+    condition_clear(&m->sequence[i].condition);
+  }
+  g_free(m->sequence);
+  g_free(m);
+}
+
+const dp_style *dp_layout_model_get_style(const dp_layout_model *layout,
+                                          const char *name) {
+  for (size_t i = 0; i < layout->style_count; i++)
+    if (strcmp(layout->styles[i]->name, name) == 0) return layout->styles[i];
+  return NULL;
+}
+
+const dp_frame *dp_page_template_get_frame(const dp_page_template *tmpl,
+                                           const char *name) {
+  for (size_t i = 0; i < tmpl->frame_count; i++)
+    if (tmpl->frames[i]->name && strcmp(tmpl->frames[i]->name, name) == 0)
+      return tmpl->frames[i];
+  return NULL;
+}
