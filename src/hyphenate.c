@@ -1,0 +1,284 @@
+/* hyphenate: see hyphenate.h.
+ *
+ * libhyphen works on lowercase words in the dictionary's own charset (its
+ * first line: "UTF-8" or, for the Norwegian files, "ISO8859-1") and returns
+ * one digit per byte, odd where a hyphen may follow that byte.  So each
+ * word is lowercased character by character (keeping a character count),
+ * converted, hyphenated, and the byte positions are mapped back to the
+ * UTF-8 offsets of the original text.  Non-standard hyphenation (the
+ * dictionary asks to change letters, "buss-sjåfør") is skipped: a soft
+ * hyphen cannot change letters.
+ */
+#include "hyphenate.h"
+
+#include <glib.h>
+#include <hyphen.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+/* libhyphen's own buffers are sized for words of up to MAX_CHARS (100)
+ * bytes in places; longer "words" (hashes, chemical names) are left to
+ * the line breaker. */
+#define WORD_MAX_BYTES 96
+
+struct dp_hyphen {
+  GHashTable *by_path; /* path → HyphenDict* (owned) */
+  GHashTable *by_lang; /* normalised tag → path, "" when none */
+};
+
+dp_hyphen *dp_hyphen_new(void) {
+  dp_hyphen *h = g_new0(dp_hyphen, 1);
+  h->by_path = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                     (GDestroyNotify)hnj_hyphen_free);
+  h->by_lang = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  return h;
+}
+
+void dp_hyphen_free(dp_hyphen *h) {
+  if (!h) return;
+  g_hash_table_destroy(h->by_path);
+  g_hash_table_destroy(h->by_lang);
+  g_free(h);
+}
+
+/* `dir/hyph_NAME.dic` if it exists, else NULL. */
+static char *S_try(const char *name) {
+  char *file = g_strdup_printf("hyph_%s.dic", name);
+  char *path = g_build_filename(DP_HYPHEN_DIR, file, NULL);
+  g_free(file);
+  if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) return path;
+  g_free(path);
+  return NULL;
+}
+
+/* The first (in byte order) hyph_PRIMARY_*.dic, else NULL. */
+static char *S_first_with_primary(const char *primary) {
+  GDir *dir = g_dir_open(DP_HYPHEN_DIR, 0, NULL);
+  if (!dir) return NULL;
+  char *prefix = g_strdup_printf("hyph_%s_", primary);
+  char *best = NULL;
+  const char *name;
+  while ((name = g_dir_read_name(dir))) {
+    if (g_str_has_prefix(name, prefix) && g_str_has_suffix(name, ".dic") &&
+        (!best || strcmp(name, best) < 0)) {
+      g_free(best);
+      best = g_strdup(name);
+    }
+  }
+  g_dir_close(dir);
+  g_free(prefix);
+  if (!best) return NULL;
+  char *path = g_build_filename(DP_HYPHEN_DIR, best, NULL);
+  g_free(best);
+  return path;
+}
+
+char *dp_hyphen_find_dictionary(const char *lang) {
+  if (!lang || !*lang) return NULL;
+  /* "nb-NO", "nb_no", "sr-Latn-RS": primary subtag and a region (two
+   * letters or three digits), skipping a script subtag. */
+  char *tag = g_ascii_strdown(lang, -1);
+  g_strdelimit(tag, "_", '-');
+  char **parts = g_strsplit(tag, "-", 0);
+  const char *primary = parts[0];
+  const char *region = NULL;
+  for (int i = 1; parts[i]; i++) {
+    size_t n = strlen(parts[i]);
+    if (n == 2 || (n == 3 && g_ascii_isdigit(parts[i][0]))) {
+      region = parts[i];
+      break;
+    }
+  }
+  char *path = NULL;
+  bool valid = *primary && strspn(primary, "abcdefghijklmnopqrstuvwxyz") ==
+                                   strlen(primary);
+  if (!valid) {
+    path = NULL;
+  } else if (!strcmp(primary, "nb") || !strcmp(primary, "no")) {
+    if (!(path = S_try("nb_NO"))) path = S_try("nn_NO");
+  } else if (!strcmp(primary, "nn")) {
+    if (!(path = S_try("nn_NO"))) path = S_try("nb_NO");
+  } else if (!strcmp(primary, "en")) {
+    if (region && !strcmp(region, "gb")) path = S_try("en_GB");
+    if (!path) path = S_try("en_US");
+    if (!path) path = S_first_with_primary("en");
+  } else {
+    if (region) {
+      char *upper = g_ascii_strup(region, -1);
+      char *name = g_strdup_printf("%s_%s", primary, upper);
+      path = S_try(name);
+      g_free(name);
+      g_free(upper);
+    }
+    if (!path) path = S_try(primary);
+    if (!path) path = S_first_with_primary(primary);
+  }
+  g_strfreev(parts);
+  g_free(tag);
+  return path;
+}
+
+/* The dictionary for `lang`, loaded on first use; NULL if none. */
+static HyphenDict *S_get_dict(dp_hyphen *h, const char *lang) {
+  const char *path = g_hash_table_lookup(h->by_lang, lang);
+  if (!path) {
+    char *found = dp_hyphen_find_dictionary(lang);
+    g_hash_table_insert(h->by_lang, g_strdup(lang),
+                        found ? found : g_strdup(""));
+    path = g_hash_table_lookup(h->by_lang, lang);
+  }
+  if (!*path) return NULL;
+  HyphenDict *dict;
+  if (g_hash_table_lookup_extended(h->by_path, path, NULL, (void **)&dict))
+    return dict;
+  dict = hnj_hyphen_load(path);
+  /* A file that fails to load means no hyphenation for this tag from now
+   * on (by_path never holds NULL). */
+  if (dict) g_hash_table_insert(h->by_path, g_strdup(path), dict);
+  else g_hash_table_insert(h->by_lang, g_strdup(lang), g_strdup(""));
+  return dict;
+}
+
+static bool S_is_word_char(gunichar c) {
+  if (g_unichar_isalnum(c)) return true;
+  switch (g_unichar_type(c)) {
+  case G_UNICODE_NON_SPACING_MARK:
+  case G_UNICODE_SPACING_MARK:
+  case G_UNICODE_ENCLOSING_MARK:
+    return true;
+  default:
+    return c == 0x00AD;
+  }
+}
+
+static void S_free_rep(char **rep, int *pos, int *cut, size_t n) {
+  if (rep) {
+    for (size_t i = 0; i < n; i++) free(rep[i]);
+    free(rep);
+  }
+  free(pos);
+  free(cut);
+}
+
+/* Appends to `out` the offsets (from `base`) before which word `word`
+ * (`n` characters at byte offsets `offs[0..n]`) may be hyphenated. */
+static void S_hyphenate_word(HyphenDict *dict, const char *word,
+                             const size_t *offs, size_t n, size_t base,
+                             int lhmin, int rhmin, GArray *out) {
+  GString *lower = g_string_sized_new(offs[n] + 8);
+  size_t *lower_end = g_new(size_t, n);
+  for (size_t i = 0; i < n; i++) {
+    gunichar c = g_utf8_get_char(word + offs[i]);
+    g_string_append_unichar(lower, g_unichar_tolower(c));
+    lower_end[i] = lower->len;
+  }
+  char *buf = NULL;
+  size_t buf_len = 0;
+  if (dict->utf8) {
+    buf_len = lower->len;
+    buf = g_strndup(lower->str, buf_len);
+  } else {
+    char cset[MAX_NAME + 1];
+    memcpy(cset, dict->cset, MAX_NAME);
+    cset[MAX_NAME] = '\0';
+    g_strstrip(cset);
+    gsize written = 0;
+    buf = g_convert(lower->str, (gssize)lower->len, cset, "UTF-8", NULL,
+                    &written, NULL);
+    buf_len = written;
+    /* A single-byte charset: one byte a character, or the word holds a
+     * character the charset lacks and is left alone. */
+    if (buf && buf_len != n) g_clear_pointer(&buf, g_free);
+  }
+  if (buf && buf_len > 0 && buf_len <= WORD_MAX_BYTES) {
+    char *hyphens = g_malloc0(buf_len + 5);
+    char **rep = NULL;
+    int *pos = NULL, *cut = NULL;
+    if (hnj_hyphen_hyphenate3(dict, buf, (int)buf_len, hyphens, NULL, &rep,
+                              &pos, &cut, lhmin, rhmin, 2, 2) == 0) {
+      /* hyphens[j] odd: a hyphen may follow byte j, i.e. the character
+       * that ends at byte j + 1. */
+      size_t ch = 0;
+      for (size_t j = 0; j + 1 < buf_len; j++) {
+        if (!(hyphens[j] & 1)) continue;
+        if (rep && rep[j]) continue;
+        if (dict->utf8) {
+          while (ch < n && lower_end[ch] < j + 1) ch++;
+          if (ch >= n || lower_end[ch] != j + 1) continue; /* mid-char */
+        } else {
+          ch = j;
+        }
+        if (ch + 1 >= n) continue;
+        size_t at = base + offs[ch + 1];
+        g_array_append_val(out, at);
+      }
+    }
+    S_free_rep(rep, pos, cut, buf_len);
+    g_free(hyphens);
+  }
+  g_free(buf);
+  g_free(lower_end);
+  g_string_free(lower, TRUE);
+}
+
+size_t dp_hyphen_find_points(dp_hyphen *h, const char *lang,
+                             const char *text, size_t length,
+                             const unsigned *skip, size_t skip_count,
+                             size_t **points) {
+  *points = NULL;
+  if (!lang || !*lang) return 0;
+  HyphenDict *dict = S_get_dict(h, lang);
+  if (!dict) return 0;
+  char *tag = g_ascii_strdown(lang, -1);
+  /* Minimum fragment lengths: TeX's for English (2, 3), 2 and 2 otherwise
+   * (the Norwegian convention); compounds 2 and 2. */
+  bool english = g_str_has_prefix(tag, "en") && (!tag[2] || tag[2] == '-' ||
+                                                 tag[2] == '_');
+  g_free(tag);
+  int lhmin = 2, rhmin = english ? 3 : 2;
+
+  GArray *out = g_array_new(FALSE, FALSE, sizeof(size_t));
+  GArray *offs = g_array_new(FALSE, FALSE, sizeof(size_t));
+  size_t i = 0;
+  while (i < length) {
+    gunichar c = g_utf8_get_char(text + i);
+    size_t next = (size_t)(g_utf8_next_char(text + i) - text);
+    if (!S_is_word_char(c)) {
+      i = next;
+      continue;
+    }
+    /* A word: [start, end). */
+    size_t start = i;
+    bool digit = false, lower = false, shy = false;
+    g_array_set_size(offs, 0);
+    while (i < length) {
+      c = g_utf8_get_char(text + i);
+      if (!S_is_word_char(c)) break;
+      size_t off = i - start;
+      g_array_append_val(offs, off);
+      if (g_unichar_isdigit(c) || g_unichar_type(c) == G_UNICODE_LETTER_NUMBER)
+        digit = true;
+      if (g_unichar_islower(c)) lower = true;
+      if (c == 0x00AD) shy = true;
+      i = (size_t)(g_utf8_next_char(text + i) - text);
+    }
+    size_t end = i;
+    size_t n = offs->len;
+    size_t off_end = end - start;
+    g_array_append_val(offs, off_end);
+    bool skipped = n < DP_HYPHEN_MIN_CHARS || digit || !lower || shy;
+    for (size_t k = 0; !skipped && k < skip_count; k++)
+      if (skip[2 * k] < end && start < skip[2 * k + 1]) skipped = true;
+    if (!skipped)
+      S_hyphenate_word(dict, text + start, (const size_t *)(void *)offs->data,
+                       n, start, lhmin, rhmin, out);
+  }
+  g_array_free(offs, TRUE);
+  size_t count = out->len;
+  if (count) *points = (size_t *)(void *)g_array_free(out, FALSE);
+  else g_array_free(out, TRUE);
+  return count;
+}

@@ -1,0 +1,42 @@
+/* hyphenate: where words may be hyphenated, from libhyphen's pattern files.
+ *
+ * A dp_hyphen caches the dictionaries of /usr/share/hyphen (DP_HYPHEN_DIR),
+ * each loaded on first use and kept until dp_hyphen_free().  A BCP 47 tag
+ * picks the dictionary: nb, no and nn the Norwegian ones; en and en-* the
+ * US English one (en-GB the British one when installed); any other tag
+ * hyph_ll_CC.dic, hyph_ll.dic or the first hyph_ll_*.dic for its primary
+ * subtag ll, if one is installed; otherwise no hyphenation.
+ *
+ * Used by text.c only; one dp_hyphen per thread.
+ */
+#ifndef DP_HYPHENATE_H
+#define DP_HYPHENATE_H
+
+#include <stddef.h>
+
+typedef struct dp_hyphen dp_hyphen;
+
+/* (transfer full) An empty cache; nothing is read until first use. */
+dp_hyphen *dp_hyphen_new(void);
+void dp_hyphen_free(dp_hyphen *hyphen);
+
+/* (transfer full) The path of the dictionary `lang` uses, or NULL when
+ * there is none.  Free with g_free(). */
+char *dp_hyphen_find_dictionary(const char *lang);
+
+/* Finds the hyphenation points of the words of `text` (`length` bytes of
+ * valid UTF-8) in language `lang`: byte offsets, ascending, of the
+ * characters before which a soft hyphen may go.  Words of fewer than
+ * DP_HYPHEN_MIN_CHARS characters, with digits, in capitals only, already
+ * holding a soft hyphen, or overlapping a range of `skip` (`skip_count`
+ * pairs of byte offsets [start, end)) are left alone.  Returns the number
+ * of points and sets `*points` (free with g_free(); NULL when 0). */
+size_t dp_hyphen_find_points(dp_hyphen *hyphen, const char *lang,
+                             const char *text, size_t length,
+                             const unsigned *skip, size_t skip_count,
+                             size_t **points);
+
+/* Shorter words are never hyphenated. */
+#define DP_HYPHEN_MIN_CHARS 5
+
+#endif

@@ -1,0 +1,838 @@
+/* text: see text.h.
+ *
+ * A paragraph goes through four passes before Pango sees it, each a
+ * rewrite of the UTF-8 text with a map from old byte offsets to new ones
+ * so the spans stay on the characters they styled:
+ *
+ *   1. text transform (uppercase, lowercase, capitalize), per run between
+ *      span boundaries, since case mapping may change byte lengths (ß→SS);
+ *   2. hard breaks: '\n' becomes U+2028 LINE SEPARATOR, which Pango breaks
+ *      at without starting a new paragraph (no first-line indent, no new
+ *      base direction after a hard break);
+ *   3. hyphenation: U+00AD SOFT HYPHEN at the points libhyphen allows
+ *      (hyphenate.c); Pango shows a hyphen there only at a line end;
+ *   4. attributes: one PangoAttrList from the paragraph style and the span
+ *      kinds' character styles.  No markup string is ever built.
+ *
+ * Vertical geometry is ours, not Pango's.  With a line height set, lines
+ * sit on a grid: line i's top is i × pitch (pitch = size × line_height,
+ * scaled), and its baseline lies where the paragraph font's ascent and
+ * descent, centred in the pitch, put it (CSS's half-leading).  So
+ * baselines are evenly spaced even when a fallback font (Arabic, CJK) with
+ * taller extents appears on a line; Pango's line-spacing factor and its
+ * absolute line-height attribute both derive from each line's own fonts
+ * and drift for such lines.  With line_height 0 the lines keep Pango's
+ * natural extents.  Horizontal geometry is Pango's (breaking, alignment,
+ * justification, indents), read per line with a PangoLayoutIter.
+ */
+#include "text.h"
+
+#include <errno.h>
+#include <fontconfig/fontconfig.h>
+#include <glib.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hyphenate.h"
+#include "paths.h"
+
+/* The family a style without one gets (dp_style_init leaves it NULL). */
+#define DEFAULT_FAMILY "Noto Serif"
+/* Characters of the text quoted in a warning. */
+#define QUOTE_CHARS 40
+/* The marker ends this many ems before the text of the first line. */
+#define MARKER_GAP_EM 0.5
+
+struct dp_text {
+  dp_diag *diag;
+  PangoFontMap *font_map;
+  PangoContext *context;
+  dp_hyphen *hyphen;
+};
+
+/* A span's kind and byte range in the text as it is being rewritten. */
+typedef struct span {
+  dp_span_kind kind;
+  unsigned start, end;
+  const char *url;
+  const dp_style *style; /* the character style, or NULL for the default */
+} span;
+
+typedef struct para_link {
+  unsigned start, end; /* bytes of the layout's text */
+  char *uri;           /* escaped for a cairo attribute string */
+} para_link;
+
+struct dp_para {
+  PangoLayout *layout;
+  PangoLayout *marker;
+  double x_offset;    /* layout origin from the paragraph's left edge */
+  double first_start; /* first line's indent from the paragraph's left */
+  double em;
+  int line_count;
+  double *line_x;     /* logical left of each line, from the layout origin */
+  double *line_top;
+  double *line_height;
+  double *line_baseline;
+  double height;
+  double natural_width;
+  double space_before, space_after;
+  bool missing;
+  para_link *links;
+  size_t link_count;
+};
+
+/* ------------------------------------------------------------------ */
+/* Font map                                                             */
+/* ------------------------------------------------------------------ */
+
+dp_text *dp_text_new(dp_diag *diag) {
+  dp_text *text = NULL;
+  FcConfig *config = NULL;
+  char *conf = dp_paths_build("fonts", "fonts.conf", NULL);
+  dp_mark mark = {diag ? dp_diag_intern(diag, conf) : conf, 0, 0};
+  /* Fontconfig resolves a relative path against /etc/fonts. */
+  char *absolute = realpath(conf, NULL);
+  if (!absolute) {
+    if (diag)
+      dp_error(diag, mark, "cannot open the bundled font configuration: %s",
+               g_strerror(errno));
+    goto fail;
+  }
+  config = FcConfigCreate();
+  if (!config || !FcConfigParseAndLoad(config, (const FcChar8 *)absolute,
+                                       FcTrue)) {
+    if (diag)
+      dp_error(diag, mark, "cannot load the bundled font configuration");
+    goto fail;
+  }
+  FcFontSet *fonts = FcConfigBuildFonts(config)
+                         ? FcConfigGetFonts(config, FcSetSystem)
+                         : NULL;
+  if (!fonts || fonts->nfont == 0) {
+    if (diag)
+      dp_error(diag, mark, "the bundled font configuration finds no fonts");
+    goto fail;
+  }
+
+  text = g_new0(dp_text, 1);
+  text->diag = diag;
+  text->font_map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+  if (!text->font_map) {
+    if (diag) dp_error(diag, mark, "cairo has no FreeType font support");
+    goto fail;
+  }
+  /* The font map takes its own reference; the global default config is
+   * never touched, so dp_texts in different threads are independent. */
+  pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(text->font_map), config);
+  FcConfigDestroy(config);
+  config = NULL;
+  /* 72 dpi: one point is one unit of user space (the default is 96). */
+  pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(text->font_map),
+                                      72.0);
+  text->context = pango_font_map_create_context(text->font_map);
+  /* Unhinted, unrounded metrics: a layout measures the same whatever
+   * surface it is later drawn on.  pango_cairo_update_context() is never
+   * called, so the target surface's options never leak in. */
+  cairo_font_options_t *options = cairo_font_options_create();
+  cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE);
+  cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
+  pango_cairo_context_set_font_options(text->context, options);
+  cairo_font_options_destroy(options);
+  pango_cairo_context_set_resolution(text->context, 72.0);
+  pango_context_set_round_glyph_positions(text->context, FALSE);
+  text->hyphen = dp_hyphen_new();
+  free(absolute);
+  g_free(conf);
+  return text;
+
+fail:
+  if (config) FcConfigDestroy(config);
+  dp_text_free(text);
+  free(absolute);
+  g_free(conf);
+  return NULL;
+}
+
+void dp_text_free(dp_text *text) {
+  if (!text) return;
+  if (text->context) g_object_unref(text->context);
+  if (text->font_map) g_object_unref(text->font_map);
+  dp_hyphen_free(text->hyphen);
+  g_free(text);
+}
+
+/* ------------------------------------------------------------------ */
+/* Rewriting the text                                                   */
+/* ------------------------------------------------------------------ */
+
+/* Moves every span through `map` (old byte offset → new). */
+static void S_remap(span *spans, size_t count, const size_t *map) {
+  for (size_t i = 0; i < count; i++) {
+    spans[i].start = (unsigned)map[spans[i].start];
+    spans[i].end = (unsigned)map[spans[i].end];
+  }
+}
+
+/* The transform a span's character style sets, else `inherited`. */
+static dp_transform S_span_transform(const span *sp, dp_transform inherited) {
+  const dp_style *cs = sp->style;
+  return cs && (cs->set & DP_STYLE_TRANSFORM) ? cs->transform : inherited;
+}
+
+static bool S_starts_word(gunichar prev) {
+  if (prev == 0) return true;
+  if (g_unichar_isalnum(prev) || prev == '\'' || prev == 0x2019) return false;
+  switch (g_unichar_type(prev)) {
+  case G_UNICODE_NON_SPACING_MARK:
+  case G_UNICODE_SPACING_MARK:
+  case G_UNICODE_ENCLOSING_MARK:
+  case G_UNICODE_FORMAT: /* soft hyphen, zero-width joiners */
+    return false;
+  default:
+    return true;
+  }
+}
+
+static int S_cmp_unsigned(const void *a, const void *b) {
+  unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+  return (x > y) - (x < y);
+}
+
+/* Pass 1.  Each run between span boundaries is mapped as a whole (so
+ * context-dependent rules such as Greek final sigma hold inside it), with
+ * the transform of the innermost covering span that sets one. */
+static GString *S_transform(GString *in, span *spans, size_t count,
+                            const dp_style *style) {
+  bool any = style->transform != DP_TRANSFORM_NONE;
+  for (size_t i = 0; i < count; i++)
+    if (S_span_transform(&spans[i], DP_TRANSFORM_NONE) !=
+        DP_TRANSFORM_NONE)
+      any = true;
+  if (!any) return in;
+
+  size_t nb = 0;
+  unsigned *bounds = g_new(unsigned, 2 * count + 2);
+  bounds[nb++] = 0;
+  bounds[nb++] = (unsigned)in->len;
+  for (size_t i = 0; i < count; i++) {
+    bounds[nb++] = spans[i].start;
+    bounds[nb++] = spans[i].end;
+  }
+  qsort(bounds, nb, sizeof *bounds, S_cmp_unsigned);
+  size_t unique = 0;
+  for (size_t i = 0; i < nb; i++)
+    if (unique == 0 || bounds[unique - 1] != bounds[i])
+      bounds[unique++] = bounds[i];
+  nb = unique;
+
+  size_t *map = g_new0(size_t, in->len + 1);
+  GString *out = g_string_sized_new(in->len + 16);
+  gunichar prev = 0;
+  for (size_t k = 0; k < nb; k++) {
+    map[bounds[k]] = out->len;
+    if (k + 1 == nb) break;
+    const char *seg = in->str + bounds[k];
+    size_t len = bounds[k + 1] - bounds[k];
+    dp_transform t = style->transform;
+    for (size_t i = 0; i < count; i++)
+      if (spans[i].start <= bounds[k] && spans[i].end >= bounds[k + 1])
+        t = S_span_transform(&spans[i], t);
+    char *mapped = NULL;
+    switch (t) {
+    case DP_TRANSFORM_UPPERCASE:
+      mapped = g_utf8_strup(seg, (gssize)len);
+      g_string_append(out, mapped);
+      break;
+    case DP_TRANSFORM_LOWERCASE:
+      mapped = g_utf8_strdown(seg, (gssize)len);
+      g_string_append(out, mapped);
+      break;
+    case DP_TRANSFORM_CAPITALIZE: {
+      gunichar p = prev;
+      for (const char *c = seg; c < seg + len; c = g_utf8_next_char(c)) {
+        gunichar ch = g_utf8_get_char(c);
+        g_string_append_unichar(out, S_starts_word(p) && g_unichar_isalpha(ch)
+                                         ? g_unichar_totitle(ch)
+                                         : ch);
+        p = ch;
+      }
+      break;
+    }
+    case DP_TRANSFORM_NONE:
+    default:
+      g_string_append_len(out, seg, (gssize)len);
+      break;
+    }
+    g_free(mapped);
+    if (len > 0) prev = g_utf8_get_char(g_utf8_prev_char(seg + len));
+  }
+  S_remap(spans, count, map);
+  g_free(map);
+  g_free(bounds);
+  g_string_free(in, TRUE);
+  return out;
+}
+
+/* Inserts `insert` before each byte offset of `points` (ascending) and
+ * replaces each byte equal to `replace` (if not 0) by `insert` too.  */
+static GString *S_insert(GString *in, const size_t *points, size_t count,
+                         char replace, const char *insert, span *spans,
+                         size_t span_count) {
+  size_t ins = strlen(insert);
+  size_t *map = g_new(size_t, in->len + 1);
+  GString *out = g_string_sized_new(in->len + count * ins + 16);
+  size_t k = 0;
+  for (size_t i = 0; i <= in->len; i++) {
+    while (k < count && points[k] < i) k++;
+    bool insert_here = k < count && points[k] == i;
+    if (insert_here) g_string_append_len(out, insert, (gssize)ins);
+    /* A span boundary at a hyphenation point lies before the hyphen: the
+     * hyphen belongs to the later span, like the character after it. */
+    map[i] = insert_here ? out->len - ins : out->len;
+    if (i == in->len) break;
+    if (replace && in->str[i] == replace)
+      g_string_append_len(out, insert, (gssize)ins);
+    else
+      g_string_append_c(out, in->str[i]);
+  }
+  S_remap(spans, span_count, map);
+  g_free(map);
+  g_string_free(in, TRUE);
+  return out;
+}
+
+/* Pass 3. */
+static GString *S_hyphenate(dp_text *text, GString *in, span *spans,
+                            size_t count, const char *lang) {
+  unsigned *skip = g_new(unsigned, 2 * count + 1);
+  size_t skip_count = 0;
+  for (size_t i = 0; i < count; i++) {
+    if (spans[i].kind != DP_SPAN_CODE && spans[i].kind != DP_SPAN_LINK)
+      continue;
+    skip[2 * skip_count] = spans[i].start;
+    skip[2 * skip_count + 1] = spans[i].end;
+    skip_count++;
+  }
+  size_t *points = NULL;
+  size_t n = dp_hyphen_find_points(text->hyphen, lang, in->str, in->len, skip,
+                                   skip_count, &points);
+  g_free(skip);
+  if (n > 0) in = S_insert(in, points, n, 0, "\u00AD", spans, count);
+  g_free(points);
+  return in;
+}
+
+/* ------------------------------------------------------------------ */
+/* Attributes                                                           */
+/* ------------------------------------------------------------------ */
+
+static void S_add(PangoAttrList *list, PangoAttribute *attr, unsigned start,
+                  unsigned end) {
+  attr->start_index = start;
+  attr->end_index = end;
+  pango_attr_list_insert(list, attr);
+}
+
+static guint16 S_channel(double v) {
+  return (guint16)lround(CLAMP(v, 0.0, 1.0) * 65535.0);
+}
+
+/* "smcp onum" becomes "smcp, onum"; Pango's own syntax passes unchanged. */
+static char *S_features(const char *features) {
+  if (strchr(features, ',') || strchr(features, '='))
+    return g_strdup(features);
+  char **words = g_strsplit_set(features, " \t", 0);
+  GString *out = g_string_new(NULL);
+  for (char **w = words; *w; w++) {
+    if (!**w) continue;
+    if (out->len) g_string_append(out, ", ");
+    g_string_append(out, *w);
+  }
+  g_strfreev(words);
+  return g_string_free(out, FALSE);
+}
+
+/* Attributes for the fields of `s` selected by `set`, over [start, end). */
+static void S_add_style(PangoAttrList *list, const dp_style *s, unsigned set,
+                        double scale, unsigned start, unsigned end) {
+  if (set & DP_STYLE_FAMILY)
+    S_add(list, pango_attr_family_new(s->family ? s->family : DEFAULT_FAMILY),
+          start, end);
+  if (set & DP_STYLE_WEIGHT)
+    S_add(list,
+          pango_attr_weight_new(s->weight > 0 ? CLAMP(s->weight, 100, 1000)
+                                              : PANGO_WEIGHT_NORMAL),
+          start, end);
+  if (set & DP_STYLE_ITALIC)
+    S_add(list,
+          pango_attr_style_new(s->italic ? PANGO_STYLE_ITALIC
+                                         : PANGO_STYLE_NORMAL),
+          start, end);
+  if (set & DP_STYLE_STRETCH)
+    S_add(list, pango_attr_stretch_new(CLAMP(s->stretch, 0, 8)), start, end);
+  if ((set & DP_STYLE_SIZE) && s->size > 0)
+    S_add(list,
+          pango_attr_size_new_absolute(
+              pango_units_from_double(s->size * scale)),
+          start, end);
+  if (set & DP_STYLE_COLOUR) {
+    S_add(list,
+          pango_attr_foreground_new(S_channel(s->colour.r),
+                                    S_channel(s->colour.g),
+                                    S_channel(s->colour.b)),
+          start, end);
+    if (s->colour.a < 1.0)
+      S_add(list, pango_attr_foreground_alpha_new(S_channel(s->colour.a)),
+            start, end);
+  }
+  if (set & DP_STYLE_LETTER_SPACING)
+    S_add(list,
+          pango_attr_letter_spacing_new(
+              pango_units_from_double(s->letter_spacing * scale)),
+          start, end);
+  if ((set & DP_STYLE_FEATURES) && s->features && *s->features) {
+    char *features = S_features(s->features);
+    S_add(list, pango_attr_font_features_new(features), start, end);
+    g_free(features);
+  }
+  if (set & DP_STYLE_UNDERLINE)
+    S_add(list,
+          pango_attr_underline_new(s->underline ? PANGO_UNDERLINE_SINGLE
+                                                : PANGO_UNDERLINE_NONE),
+          start, end);
+}
+
+/* Everything a paragraph style sets. */
+#define ALL_FIELDS                                                        \
+  (DP_STYLE_FAMILY | DP_STYLE_WEIGHT | DP_STYLE_ITALIC | DP_STYLE_STRETCH | \
+   DP_STYLE_SIZE | DP_STYLE_COLOUR | DP_STYLE_LETTER_SPACING |             \
+   DP_STYLE_FEATURES | DP_STYLE_UNDERLINE)
+
+/* The paragraph's own attributes over the whole text, then the spans'
+ * (later insertions win where they overlap, so inner spans win). */
+static PangoAttrList *S_attributes(const dp_style *style, const char *text,
+                                   const span *spans, size_t count,
+                                   double scale, const char *lang) {
+  PangoAttrList *list = pango_attr_list_new();
+  unsigned all_start = PANGO_ATTR_INDEX_FROM_TEXT_BEGINNING;
+  unsigned all_end = PANGO_ATTR_INDEX_TO_TEXT_END;
+  S_add_style(list, style, ALL_FIELDS, scale, all_start, all_end);
+  if (lang && *lang)
+    S_add(list, pango_attr_language_new(pango_language_from_string(lang)),
+          all_start, all_end);
+  /* Pango would add a hyphen where it breaks a word between characters
+   * (an overlong word or URL under PANGO_WRAP_WORD_CHAR); only soft
+   * hyphens may show one.  Pango clears the hyphen of breaks strictly
+   * inside an insert-hyphens=false range, so the ranges end just after
+   * each soft hyphen, leaving the break there its hyphen. */
+  unsigned from = 0;
+  for (const char *shy = strstr(text, "\u00AD"); shy;
+       shy = strstr(shy + 2, "\u00AD")) {
+    unsigned to = (unsigned)(shy - text) + 2;
+    S_add(list, pango_attr_insert_hyphens_new(FALSE), from, to);
+    from = to;
+  }
+  S_add(list, pango_attr_insert_hyphens_new(FALSE), from, all_end);
+  for (size_t i = 0; i < count; i++) {
+    const span *sp = &spans[i];
+    if (sp->start >= sp->end) continue;
+    const dp_style *cs = sp->style;
+    if (cs) {
+      S_add_style(list, cs, cs->set, scale, sp->start, sp->end);
+      continue;
+    }
+    switch (sp->kind) {
+    case DP_SPAN_EMPHASIS: /* toggles, as in LaTeX's \emph */
+      S_add(list,
+            pango_attr_style_new(style->italic ? PANGO_STYLE_NORMAL
+                                               : PANGO_STYLE_ITALIC),
+            sp->start, sp->end);
+      break;
+    case DP_SPAN_STRONG:
+      S_add(list, pango_attr_weight_new(PANGO_WEIGHT_BOLD), sp->start,
+            sp->end);
+      break;
+    case DP_SPAN_CODE:
+      S_add(list, pango_attr_family_new("monospace"), sp->start, sp->end);
+      break;
+    case DP_SPAN_LINK:
+    case DP_SPAN_STYLE: /* without a style: as is */
+    default:
+      break;
+    }
+  }
+  return list;
+}
+
+static PangoFontDescription *S_font(const dp_style *style, double scale) {
+  PangoFontDescription *desc = pango_font_description_new();
+  pango_font_description_set_family(desc, style->family ? style->family
+                                                        : DEFAULT_FAMILY);
+  pango_font_description_set_weight(
+      desc, style->weight > 0 ? CLAMP(style->weight, 100, 1000)
+                              : PANGO_WEIGHT_NORMAL);
+  pango_font_description_set_style(
+      desc, style->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+  pango_font_description_set_stretch(desc, CLAMP(style->stretch, 0, 8));
+  double size = style->size > 0 ? style->size : 10.0;
+  pango_font_description_set_absolute_size(
+      desc, pango_units_from_double(size * scale));
+  return desc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Links                                                                */
+/* ------------------------------------------------------------------ */
+
+/* A URI as a cairo attribute string value.  cairo 1.16 accepts only ASCII
+ * URIs (others put the surface in an error state) and writes a backslash
+ * into the PDF string unescaped, so non-ASCII bytes and the characters
+ * RFC 3986 does not allow in a URI are percent-encoded; inside the
+ * attribute's quotes, ' takes a backslash. */
+static char *S_escape_uri(const char *url) {
+  GString *out = g_string_new(NULL);
+  for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+    if (*p <= 0x20 || *p >= 0x7f || strchr("\\\"<>{}|^`", *p))
+      g_string_append_printf(out, "%%%02X", *p);
+    else if (*p == '\'')
+      g_string_append(out, "\\'");
+    else
+      g_string_append_c(out, (char)*p);
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Paragraphs                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Rounds a span offset in `text` down to a character boundary. */
+static unsigned S_snap(const char *text, size_t length, unsigned offset) {
+  if (offset > length) offset = (unsigned)length;
+  while (offset > 0 && offset < length &&
+         ((unsigned char)text[offset] & 0xC0) == 0x80)
+    offset--;
+  return offset;
+}
+
+/* Line geometry (see the top of the file). */
+static void S_measure(dp_para *para, dp_text *text, const dp_style *style,
+                      const PangoFontDescription *desc, PangoLanguage *lang,
+                      double scale) {
+  PangoLayout *layout = para->layout;
+  int n = pango_layout_get_line_count(layout);
+  para->line_count = n;
+  para->line_x = g_new0(double, n);
+  para->line_top = g_new0(double, n);
+  para->line_height = g_new0(double, n);
+  para->line_baseline = g_new0(double, n);
+
+  double pitch = 0.0, grid_baseline = 0.0;
+  if (style->line_height > 0) {
+    PangoFontMetrics *metrics =
+        pango_context_get_metrics(text->context, desc, lang);
+    double ascent = pango_font_metrics_get_ascent(metrics) / (double)PANGO_SCALE;
+    double descent =
+        pango_font_metrics_get_descent(metrics) / (double)PANGO_SCALE;
+    pango_font_metrics_unref(metrics);
+    double size = style->size > 0 ? style->size : 10.0;
+    pitch = size * scale * style->line_height;
+    grid_baseline = (pitch - (ascent + descent)) / 2.0 + ascent;
+  }
+
+  double indent = style->first_indent * scale;
+  PangoLayoutIter *iter = pango_layout_get_iter(layout);
+  int i = 0;
+  do {
+    PangoRectangle logical;
+    pango_layout_iter_get_line_extents(iter, NULL, &logical);
+    para->line_x[i] = logical.x / (double)PANGO_SCALE;
+    if (pitch > 0) {
+      para->line_top[i] = i * pitch;
+      para->line_height[i] = pitch;
+      para->line_baseline[i] = i * pitch + grid_baseline;
+    } else {
+      para->line_top[i] = logical.y / (double)PANGO_SCALE;
+      para->line_height[i] = logical.height / (double)PANGO_SCALE;
+      para->line_baseline[i] =
+          pango_layout_iter_get_baseline(iter) / (double)PANGO_SCALE;
+    }
+    /* Natural width: as if left aligned, with the line's indent. */
+    double line_indent = 0.0;
+    if (i == 0 && indent > 0) line_indent = indent;
+    if (i > 0 && indent < 0) line_indent = -indent;
+    double w = para->x_offset + line_indent + logical.width / (double)PANGO_SCALE;
+    if (w > para->natural_width) para->natural_width = w;
+    i++;
+  } while (i < n && pango_layout_iter_next_line(iter));
+  pango_layout_iter_free(iter);
+  para->height = n > 0 ? para->line_top[n - 1] + para->line_height[n - 1] -
+                             para->line_top[0]
+                       : 0.0;
+}
+
+dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
+                     const dp_span *spans, size_t span_count,
+                     const dp_style *style, const char *lang, double width,
+                     double scale, const char *marker, dp_mark mark) {
+  g_return_val_if_fail(text != NULL && style != NULL, NULL);
+  if (!utf8) length = 0;
+  if (scale <= 0) scale = 1.0;
+
+  /* The working copy of the text and spans. */
+  GString *buf = g_string_new_len(utf8 ? utf8 : "", (gssize)length);
+  span *work = g_new0(span, span_count + 1);
+  size_t count = 0;
+  if (!g_utf8_validate(buf->str, (gssize)buf->len, NULL)) {
+    /* The YAML reader validates; this is a safety net that drops the
+     * spans, whose offsets would no longer fit. */
+    char *valid = g_utf8_make_valid(buf->str, (gssize)buf->len);
+    g_string_assign(buf, valid);
+    g_free(valid);
+  } else {
+    for (size_t i = 0; i < span_count; i++) {
+      unsigned s = S_snap(buf->str, buf->len, spans[i].start);
+      unsigned e = S_snap(buf->str, buf->len, spans[i].end);
+      if (e < s) e = s;
+      /* A layout's character style (DP_SPAN_STYLE) comes with the span;
+       * emphasis, strong, code and links take the paragraph style's. */
+      const dp_style *cs = spans[i].kind == DP_SPAN_STYLE ? spans[i].style
+                           : (unsigned)spans[i].kind < DP_STYLE_SPAN_KINDS
+                               ? style->spans[spans[i].kind]
+                               : NULL;
+      work[count++] = (span){spans[i].kind, s, e, spans[i].url, cs};
+    }
+  }
+  char *quote = g_utf8_substring(buf->str, 0,
+                                 MIN(QUOTE_CHARS, g_utf8_strlen(buf->str,
+                                                                (gssize)buf->len)));
+  g_strdelimit(quote, "\n", ' ');
+
+  buf = S_transform(buf, work, count, style);
+  buf = S_insert(buf, NULL, 0, '\n', "\u2028", work, count);
+  if (style->hyphenate) buf = S_hyphenate(text, buf, work, count, lang);
+
+  dp_para *para = g_new0(dp_para, 1);
+  double size = (style->size > 0 ? style->size : 10.0) * scale;
+  para->em = size;
+  para->space_before = style->space_before * scale;
+  para->space_after = style->space_after * scale;
+  double left = style->left_indent * scale;
+  double first = style->first_indent * scale;
+  /* Pango has no left indent: the layout starts at the leftmost line
+   * start and is narrower by as much.  A negative first indent hangs the
+   * first line out (Pango then indents the other lines by its size). */
+  para->x_offset = left + MIN(first, 0.0);
+  para->first_start = left + first;
+
+  PangoFontDescription *desc = S_font(style, scale);
+  PangoLanguage *language =
+      lang && *lang ? pango_language_from_string(lang) : NULL;
+  PangoAttrList *attrs = S_attributes(style, buf->str, work, count, scale, lang);
+  PangoLayout *layout = pango_layout_new(text->context);
+  pango_layout_set_font_description(layout, desc);
+  pango_layout_set_text(layout, buf->str, (int)buf->len);
+  pango_layout_set_attributes(layout, attrs);
+  pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+  /* A width of 0 or less sets the paragraph unbroken (for measuring). */
+  if (width > 0) {
+    double avail = MAX(width - para->x_offset, 1.0);
+    pango_layout_set_width(layout, pango_units_from_double(avail));
+  }
+  pango_layout_set_indent(layout, pango_units_from_double(first));
+  /* Auto-dir stays on: a paragraph whose first strong character is
+   * right-to-left (Arabic, Hebrew) gets an RTL base direction, and Pango
+   * then mirrors left and right alignment, so an Arabic paragraph in a
+   * left-aligned style sits at the right edge, as its readers expect. */
+  switch (style->align) {
+  case DP_ALIGN_RIGHT:
+    pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT);
+    break;
+  case DP_ALIGN_CENTRE:
+    pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER);
+    break;
+  case DP_ALIGN_JUSTIFY:
+    pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT);
+    pango_layout_set_justify(layout, TRUE); /* the last line stays ragged */
+    break;
+  case DP_ALIGN_LEFT:
+  default:
+    pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT);
+    break;
+  }
+  para->layout = layout;
+
+  if (marker && *marker) {
+    para->marker = pango_layout_new(text->context);
+    pango_layout_set_font_description(para->marker, desc);
+    pango_layout_set_text(para->marker, marker, -1);
+    PangoAttrList *marker_attrs =
+        S_attributes(style, marker, NULL, 0, scale, lang);
+    pango_layout_set_attributes(para->marker, marker_attrs);
+    pango_attr_list_unref(marker_attrs);
+  }
+
+  S_measure(para, text, style, desc, language, scale);
+
+  /* Links, with the offsets of the final text. */
+  para->links = g_new0(para_link, count + 1);
+  for (size_t i = 0; i < count; i++) {
+    if (work[i].kind != DP_SPAN_LINK || !work[i].url ||
+        work[i].start >= work[i].end)
+      continue;
+    para->links[para->link_count++] =
+        (para_link){work[i].start, work[i].end, S_escape_uri(work[i].url)};
+  }
+
+  int unknown = pango_layout_get_unknown_glyphs_count(layout);
+  if (para->marker) unknown += pango_layout_get_unknown_glyphs_count(para->marker);
+  if (unknown > 0) {
+    para->missing = true;
+    if (text->diag)
+      dp_warning(text->diag, mark, "no font can draw some characters of '%s'",
+                 quote);
+  }
+
+  pango_attr_list_unref(attrs);
+  pango_font_description_free(desc);
+  g_free(quote);
+  g_free(work);
+  g_string_free(buf, TRUE);
+  return para;
+}
+
+void dp_para_free(dp_para *para) {
+  if (!para) return;
+  if (para->layout) g_object_unref(para->layout);
+  if (para->marker) g_object_unref(para->marker);
+  g_free(para->line_x);
+  g_free(para->line_top);
+  g_free(para->line_height);
+  g_free(para->line_baseline);
+  for (size_t i = 0; i < para->link_count; i++) g_free(para->links[i].uri);
+  g_free(para->links);
+  g_free(para);
+}
+
+int dp_para_get_line_count(const dp_para *para) {
+  return para ? para->line_count : 0;
+}
+
+void dp_para_get_line(const dp_para *para, int line, double *top,
+                      double *height, double *baseline) {
+  bool ok = para && line >= 0 && line < para->line_count;
+  if (top) *top = ok ? para->line_top[line] : 0.0;
+  if (height) *height = ok ? para->line_height[line] : 0.0;
+  if (baseline) *baseline = ok ? para->line_baseline[line] : 0.0;
+}
+
+double dp_para_get_height(const dp_para *para) {
+  return para ? para->height : 0.0;
+}
+
+double dp_para_get_natural_width(const dp_para *para) {
+  return para ? para->natural_width : 0.0;
+}
+
+double dp_para_get_space_before(const dp_para *para) {
+  return para ? para->space_before : 0.0;
+}
+
+double dp_para_get_space_after(const dp_para *para) {
+  return para ? para->space_after : 0.0;
+}
+
+bool dp_para_has_missing_glyphs(const dp_para *para) {
+  return para && para->missing;
+}
+
+/* Appends "x y w h" of a user-space rectangle, in device space: cairo 1.16
+ * writes link rectangles to the PDF as given, without the CTM. */
+static void S_append_rect(GString *out, cairo_t *cr, double x, double y,
+                          double w, double h) {
+  double xs[4] = {x, x + w, x, x + w}, ys[4] = {y, y, y + h, y + h};
+  double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+  for (int i = 0; i < 4; i++) {
+    cairo_user_to_device(cr, &xs[i], &ys[i]);
+    x0 = MIN(x0, xs[i]);
+    y0 = MIN(y0, ys[i]);
+    x1 = MAX(x1, xs[i]);
+    y1 = MAX(y1, ys[i]);
+  }
+  double v[4] = {x0, y0, x1 - x0, y1 - y0};
+  for (int i = 0; i < 4; i++) {
+    char num[G_ASCII_DTOSTR_BUF_SIZE];
+    g_ascii_formatd(num, sizeof num, "%.3f", v[i]);
+    if (out->len && out->str[out->len - 1] != '[') g_string_append_c(out, ' ');
+    g_string_append(out, num);
+  }
+}
+
+static void S_draw_links(const dp_para *para, cairo_t *cr, double x, double y,
+                         int first, int count) {
+  double top0 = para->line_top[first];
+  for (size_t k = 0; k < para->link_count; k++) {
+    const para_link *l = &para->links[k];
+    GString *attrs = g_string_new("rect=[");
+    bool any = false;
+    for (int i = first; i < first + count; i++) {
+      PangoLayoutLine *line = pango_layout_get_line_readonly(para->layout, i);
+      int ls = line->start_index, le = line->start_index + line->length;
+      int s = MAX((int)l->start, ls), e = MIN((int)l->end, le);
+      if (s >= e) continue;
+      int *ranges = NULL, n = 0;
+      pango_layout_line_get_x_ranges(line, s, e, &ranges, &n);
+      for (int r = 0; r < n; r++) {
+        double x0 = ranges[2 * r] / (double)PANGO_SCALE;
+        double x1 = ranges[2 * r + 1] / (double)PANGO_SCALE;
+        if (x1 <= x0) continue;
+        S_append_rect(attrs, cr, x + para->x_offset + x0,
+                      y + para->line_top[i] - top0, x1 - x0,
+                      para->line_height[i]);
+        any = true;
+      }
+      g_free(ranges);
+    }
+    if (any) {
+      g_string_append_printf(attrs, "] uri='%s'", l->uri);
+      cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs->str);
+      cairo_tag_end(cr, CAIRO_TAG_LINK);
+    }
+    g_string_free(attrs, TRUE);
+  }
+}
+
+void dp_para_draw(const dp_para *para, cairo_t *cr, double x, double y,
+                  int first, int count, bool links) {
+  g_return_if_fail(para != NULL && cr != NULL);
+  if (first < 0) first = 0;
+  if (first >= para->line_count || count <= 0) return;
+  if (count > para->line_count - first) count = para->line_count - first;
+  double top0 = para->line_top[first];
+
+  if (links) S_draw_links(para, cr, x, y, first, count);
+
+  GSList *lines = pango_layout_get_lines_readonly(para->layout);
+  lines = g_slist_nth(lines, (guint)first);
+  for (int i = first; i < first + count && lines; i++, lines = lines->next) {
+    cairo_move_to(cr, x + para->x_offset + para->line_x[i],
+                  y + para->line_baseline[i] - top0);
+    pango_cairo_show_layout_line(cr, lines->data);
+  }
+
+  if (para->marker && first == 0) {
+    PangoRectangle logical;
+    pango_layout_get_extents(para->marker, NULL, &logical);
+    double right = x + para->first_start - MARKER_GAP_EM * para->em;
+    cairo_move_to(cr,
+                  right - (logical.x + logical.width) / (double)PANGO_SCALE,
+                  y + para->line_baseline[0] - top0);
+    pango_cairo_show_layout_line(
+        cr, pango_layout_get_line_readonly(para->marker, 0));
+  }
+  cairo_new_path(cr);
+}

@@ -1,0 +1,674 @@
+/* Unit tests of text: paragraphs are measured through the dp_para API and
+ * drawn into a PDF that poppler reads back (text, character boxes, fonts
+ * and link annotations).  All lengths are points; poppler's character
+ * boxes use y growing downwards from the top of the page, like ours. */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <poppler.h>
+#include <string.h>
+
+#include <cairo-pdf.h>
+
+#include "text.h"
+
+#define PAGE_W 595.0
+#define PAGE_H 842.0
+#define LEFT 50.0
+#define TOP 60.0
+
+typedef struct fixture {
+  dp_diag *diag;
+  GString *messages;
+  dp_text *text;
+  char *dir;
+} fixture;
+
+static void capture(const dp_diagnostic *d, void *user) {
+  g_string_append_printf(user, "%s\n", d->message);
+}
+
+static void setup(fixture *f, gconstpointer data) {
+  (void)data;
+  f->diag = dp_diag_new();
+  f->messages = g_string_new(NULL);
+  dp_diag_set_print(f->diag, false);
+  dp_diag_set_callback(f->diag, capture, f->messages);
+  f->text = dp_text_new(f->diag);
+  g_assert_nonnull(f->text);
+  f->dir = g_dir_make_tmp("test-text-XXXXXX", NULL);
+  g_assert_nonnull(f->dir);
+}
+
+static void teardown(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_text_free(f->text);
+  dp_diag_free(f->diag);
+  g_string_free(f->messages, TRUE);
+  /* The PDFs stay when a test fails (the process stops first) or when
+   * TEST_TEXT_KEEP is set, for a look at them. */
+  if (g_getenv("TEST_TEXT_KEEP")) {
+    g_test_message("PDFs kept in %s", f->dir);
+    g_free(f->dir);
+    return;
+  }
+  GDir *dir = g_dir_open(f->dir, 0, NULL);
+  const char *name;
+  while (dir && (name = g_dir_read_name(dir))) {
+    char *path = g_build_filename(f->dir, name, NULL);
+    g_unlink(path);
+    g_free(path);
+  }
+  if (dir) g_dir_close(dir);
+  g_rmdir(f->dir);
+  g_free(f->dir);
+}
+
+static dp_style style_new(void) {
+  dp_style s;
+  dp_style_init(&s);
+  s.hyphenate = false;
+  return s;
+}
+
+static const dp_mark here = {"test.yaml", 1, 1};
+
+static dp_para *para_new(fixture *f, const char *text, const dp_span *spans,
+                         size_t span_count, const dp_style *style,
+                         const char *lang, double width) {
+  return dp_para_new(f->text, text, strlen(text), spans, span_count, style,
+                     lang, width, 1.0, NULL, here);
+}
+
+/* Draws `para` at (LEFT, TOP) on one page and opens the PDF. */
+static PopplerPage *render(fixture *f, const dp_para *para, bool links,
+                           PopplerDocument **doc_out) {
+  static int serial;
+  char *name = g_strdup_printf("p%d.pdf", serial++);
+  char *path = g_build_filename(f->dir, name, NULL);
+  cairo_surface_t *surface = cairo_pdf_surface_create(path, PAGE_W, PAGE_H);
+  cairo_t *cr = cairo_create(surface);
+  dp_para_draw(para, cr, LEFT, TOP, 0, dp_para_get_line_count(para), links);
+  g_assert_cmpint(cairo_status(cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy(cr);
+  cairo_surface_finish(surface);
+  g_assert_cmpint(cairo_surface_status(surface), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy(surface);
+
+  char *uri = g_filename_to_uri(path, NULL, NULL);
+  GError *error = NULL;
+  PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, &error);
+  g_assert_no_error(error);
+  PopplerPage *page = poppler_document_get_page(doc, 0);
+  g_assert_nonnull(page);
+  *doc_out = doc;
+  g_free(uri);
+  g_free(path);
+  g_free(name);
+  return page;
+}
+
+/* The page's text split into lines, with each line's character boxes. */
+typedef struct page_text {
+  char **lines;          /* NULL-terminated */
+  GArray **boxes;        /* PopplerRectangle per character of each line */
+  int count;
+} page_text;
+
+static page_text read_text(PopplerPage *page) {
+  char *all = poppler_page_get_text(page);
+  PopplerRectangle *rects = NULL;
+  guint n_rects = 0;
+  g_assert_true(poppler_page_get_text_layout(page, &rects, &n_rects));
+  page_text t = {0};
+  t.lines = g_strsplit(all, "\n", -1);
+  t.count = (int)g_strv_length(t.lines);
+  t.boxes = g_new0(GArray *, t.count);
+  guint k = 0;
+  for (int i = 0; i < t.count; i++) {
+    t.boxes[i] = g_array_new(FALSE, FALSE, sizeof(PopplerRectangle));
+    glong chars = g_utf8_strlen(t.lines[i], -1);
+    for (glong c = 0; c < chars && k < n_rects; c++, k++)
+      g_array_append_val(t.boxes[i], rects[k]);
+    k++; /* the newline */
+  }
+  g_free(rects);
+  g_free(all);
+  return t;
+}
+
+static void page_text_free(page_text *t) {
+  for (int i = 0; i < t->count; i++) g_array_free(t->boxes[i], TRUE);
+  g_free(t->boxes);
+  g_strfreev(t->lines);
+}
+
+static void close_page(PopplerPage *page, PopplerDocument *doc) {
+  g_object_unref(page);
+  g_object_unref(doc);
+}
+
+static const char *lorem =
+    "Avhandlingen undersøker hvordan norske kommuner tar i bruk digitale "
+    "verktøy i saksbehandlingen, og hvilke konsekvenser dette har for "
+    "innbyggernes rettssikkerhet. Arbeidet bygger på intervjuer, "
+    "dokumentanalyse og en spørreundersøkelse blant saksbehandlere.";
+
+/* ------------------------------------------------------------------ */
+
+static void test_lines_grow(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  dp_para *wide = para_new(f, lorem, NULL, 0, &s, "nb", 400);
+  dp_para *narrow = para_new(f, lorem, NULL, 0, &s, "nb", 150);
+  int a = dp_para_get_line_count(wide), b = dp_para_get_line_count(narrow);
+  g_assert_cmpint(a, >=, 2);
+  g_assert_cmpint(b, >, a);
+  g_assert_cmpfloat(dp_para_get_natural_width(wide), <=, 400.0 + 0.01);
+  g_assert_cmpfloat(dp_para_get_natural_width(narrow), <=, 150.0 + 0.01);
+  g_assert_cmpfloat(dp_para_get_height(narrow), >, dp_para_get_height(wide));
+  /* Unbroken when the width is 0. */
+  dp_para *one = para_new(f, "a b c", NULL, 0, &s, "en", 0);
+  g_assert_cmpint(dp_para_get_line_count(one), ==, 1);
+  dp_para_free(one);
+  dp_para_free(wide);
+  dp_para_free(narrow);
+  g_assert_cmpstr(f->messages->str, ==, "");
+}
+
+/* Baselines are size × line_height apart, also on lines where a fallback
+ * font with other metrics (Arabic, CJK) appears; checked in the API and
+ * in the PDF, on the first (Latin) character of every line. */
+static void test_line_pitch(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.size = 10;
+  s.line_height = 1.4;
+  const char *text =
+      "Latin words and 中文字符 mixed with العربية text, then more Latin "
+      "words so that the paragraph runs over several lines, 中文 again "
+      "and Ελληνικά and العربية as well, and a last line of words.";
+  dp_para *p = para_new(f, text, NULL, 0, &s, "en", 180);
+  int n = dp_para_get_line_count(p);
+  g_assert_cmpint(n, >=, 4);
+  double prev_base = 0, top, height, base;
+  for (int i = 0; i < n; i++) {
+    dp_para_get_line(p, i, &top, &height, &base);
+    g_assert_cmpfloat_with_epsilon(height, 14.0, 1e-9);
+    g_assert_cmpfloat_with_epsilon(top, i * 14.0, 1e-9);
+    if (i > 0) g_assert_cmpfloat_with_epsilon(base - prev_base, 14.0, 0.1);
+    prev_base = base;
+  }
+  g_assert_cmpfloat_with_epsilon(dp_para_get_height(p), n * 14.0, 1e-9);
+
+  PopplerDocument *doc;
+  PopplerPage *page = render(f, p, false, &doc);
+  page_text t = read_text(page);
+  double prev_bottom = 0;
+  int checked = 0;
+  for (int i = 0; i < t.count; i++) {
+    /* The first Latin letter: boxes follow the font's extents. */
+    glong at = 0;
+    const char *c = t.lines[i];
+    while (*c && !g_ascii_isalpha(*c)) c = g_utf8_next_char(c), at++;
+    if (!*c) continue;
+    PopplerRectangle r = g_array_index(t.boxes[i], PopplerRectangle, at);
+    if (checked > 0)
+      g_assert_cmpfloat_with_epsilon(r.y2 - prev_bottom, 14.0, 0.1);
+    prev_bottom = r.y2;
+    checked++;
+  }
+  g_assert_cmpint(checked, ==, n);
+  page_text_free(&t);
+  close_page(page, doc);
+  /* Scaled: every size doubles, and so does the pitch. */
+  dp_para *big = dp_para_new(f->text, text, strlen(text), NULL, 0, &s, "en",
+                             360, 2.0, NULL, here);
+  double top1, base0, base1;
+  dp_para_get_line(big, 0, NULL, NULL, &base0);
+  dp_para_get_line(big, 1, &top1, NULL, &base1);
+  g_assert_cmpfloat_with_epsilon(base1 - base0, 28.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon(top1, 28.0, 1e-6);
+  dp_para_free(big);
+  dp_para_free(p);
+}
+
+static void test_justify(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.align = DP_ALIGN_JUSTIFY;
+  s.hyphenate = true;
+  const double width = 220;
+  dp_para *p = para_new(f, lorem, NULL, 0, &s, "nb", width);
+  int n = dp_para_get_line_count(p);
+  g_assert_cmpint(n, >=, 3);
+  PopplerDocument *doc;
+  PopplerPage *page = render(f, p, false, &doc);
+  /* Poppler may split a widely spaced line into several text lines, so
+   * the character boxes are grouped by their top instead. */
+  PopplerRectangle *rects = NULL;
+  guint count = 0;
+  g_assert_true(poppler_page_get_text_layout(page, &rects, &count));
+  double *left = g_new(double, n), *right = g_new(double, n);
+  for (int i = 0; i < n; i++) left[i] = INFINITY, right[i] = -INFINITY;
+  for (guint k = 0; k < count; k++) {
+    if (rects[k].x2 - rects[k].x1 < 0.01) continue; /* newlines */
+    double top;
+    int line = -1;
+    for (int i = 0; i < n; i++) {
+      dp_para_get_line(p, i, &top, NULL, NULL);
+      if (fabs(rects[k].y1 - (TOP + top)) < 2.0) line = i;
+    }
+    g_assert_cmpint(line, >=, 0);
+    left[line] = MIN(left[line], rects[k].x1);
+    right[line] = MAX(right[line], rects[k].x2);
+  }
+  for (int i = 0; i < n; i++) {
+    g_assert_cmpfloat_with_epsilon(left[i], LEFT, 0.5);
+    if (i < n - 1) g_assert_cmpfloat_with_epsilon(right[i], LEFT + width, 0.5);
+  }
+  g_assert_cmpfloat(right[n - 1], <, LEFT + width - 5); /* ragged last line */
+  g_free(left);
+  g_free(right);
+  g_free(rects);
+  close_page(page, doc);
+  dp_para_free(p);
+}
+
+/* A hyphen (or a soft hyphen shown as one) at the end of a line. */
+static bool ends_with_hyphen(const char *line) {
+  return g_str_has_suffix(line, "-") || g_str_has_suffix(line, "\u00AD") ||
+         g_str_has_suffix(line, "\u2010");
+}
+
+static bool has_hyphen(const char *line) {
+  return strchr(line, '-') || strstr(line, "\u00AD") ||
+         strstr(line, "\u2010");
+}
+
+/* Removes one trailing hyphen of any kind. */
+static void strip_hyphen(GString *s) {
+  if (g_str_has_suffix(s->str, "-")) g_string_truncate(s, s->len - 1);
+  else if (g_str_has_suffix(s->str, "\u00AD") ||
+           g_str_has_suffix(s->str, "\u2010"))
+    g_string_truncate(s, s->len - (g_str_has_suffix(s->str, "\u00AD") ? 2 : 3));
+}
+
+static void test_hyphenation(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.hyphenate = true;
+  s.size = 10;
+  const char *word = "forskningsprosjektet";
+  /* Legal points of forsk-nings-pro-sjek-tet (Norwegian patterns). */
+  const char *legal[] = {"forsk", "forsknings", "forskningspro",
+                         "forskningsprosjek", NULL};
+  char *text = g_strdup_printf("Om %s og mer", word);
+  dp_para *p = para_new(f, text, NULL, 0, &s, "nb", 60);
+  g_assert_cmpint(dp_para_get_line_count(p), >=, 3);
+  PopplerDocument *doc;
+  PopplerPage *page = render(f, p, false, &doc);
+  page_text t = read_text(page);
+  /* Joining the lines (a space after a line without a hyphen, nothing
+   * after one with) gives back the text; each break is a legal point. */
+  GString *joined = g_string_new(NULL);
+  int hyphenated = 0;
+  for (int i = 0; i < t.count; i++) {
+    GString *line = g_string_new(t.lines[i]);
+    if (ends_with_hyphen(line->str)) {
+      strip_hyphen(line);
+      g_assert_false(has_hyphen(line->str)); /* only at the line end */
+      g_string_append(joined, line->str);
+      const char *w = strstr(joined->str, "forsk");
+      g_assert_nonnull(w);
+      bool legal_point = false;
+      for (int k = 0; legal[k]; k++) legal_point |= !strcmp(w, legal[k]);
+      g_assert_true(legal_point);
+      hyphenated++;
+    } else {
+      g_assert_false(has_hyphen(line->str));
+      g_string_append(joined, line->str);
+      if (line->len) g_string_append_c(joined, ' ');
+    }
+    g_string_free(line, TRUE);
+  }
+  g_assert_cmpint(hyphenated, >=, 1);
+  g_assert_cmpstr(g_strstrip(joined->str), ==, text);
+  g_string_free(joined, TRUE);
+  page_text_free(&t);
+  close_page(page, doc);
+  dp_para_free(p);
+
+  /* Not when the style says so: no hyphen anywhere. */
+  s.hyphenate = false;
+  p = para_new(f, text, NULL, 0, &s, "nb", 60);
+  page = render(f, p, false, &doc);
+  t = read_text(page);
+  for (int i = 0; i < t.count; i++) g_assert_false(has_hyphen(t.lines[i]));
+  page_text_free(&t);
+  close_page(page, doc);
+  dp_para_free(p);
+
+  /* Nor in code: the word is broken between characters, with no hyphen. */
+  s.hyphenate = true;
+  dp_span code = {.kind = DP_SPAN_CODE, .start = 3,
+                  .end = 3 + (unsigned)strlen(word)};
+  p = para_new(f, text, &code, 1, &s, "nb", 60);
+  page = render(f, p, false, &doc);
+  t = read_text(page);
+  for (int i = 0; i < t.count; i++) g_assert_false(has_hyphen(t.lines[i]));
+  page_text_free(&t);
+  close_page(page, doc);
+  dp_para_free(p);
+  g_free(text);
+}
+
+/* English: rhmin 3, and words in capitals or with digits are left alone. */
+static void test_hyphenation_rules(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.hyphenate = true;
+  const char *text = "HYPHENATION hyphenation3 hyphenation";
+  dp_para *p = para_new(f, text, NULL, 0, &s, "en-GB", 30);
+  PopplerDocument *doc;
+  PopplerPage *page = render(f, p, false, &doc);
+  page_text t = read_text(page);
+  int hyphens = 0;
+  for (int i = 0; i < t.count; i++) {
+    if (!ends_with_hyphen(t.lines[i])) continue;
+    hyphens++;
+    /* hy-phen-ation: "hyphenati-on" would break rhmin 3; capitals and
+     * words with digits are only broken between characters, unmarked. */
+    GString *line = g_string_new(t.lines[i]);
+    strip_hyphen(line);
+    const char *space = strrchr(line->str, ' ');
+    const char *last = space ? space + 1 : line->str;
+    g_assert_true(!strcmp(last, "hy") || !strcmp(last, "phen") ||
+                  !strcmp(last, "hyphen"));
+    g_string_free(line, TRUE);
+  }
+  g_assert_cmpint(hyphens, >=, 1);
+  page_text_free(&t);
+  close_page(page, doc);
+  dp_para_free(p);
+}
+
+static void test_link(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  const char *text = "Read the thesis online before the defence.";
+  unsigned start = (unsigned)(strstr(text, "thesis") - text);
+  dp_span link = {.kind = DP_SPAN_LINK, .start = start,
+                  .end = start + 13, /* "thesis online" */
+                  .url = "https://example.org/a'b\\c(d)?q=æ"};
+  dp_para *p = para_new(f, text, &link, 1, &s, "en", 400);
+  PopplerDocument *doc;
+  PopplerPage *page = render(f, p, true, &doc);
+  GList *mappings = poppler_page_get_link_mapping(page);
+  g_assert_cmpuint(g_list_length(mappings), ==, 1);
+  PopplerLinkMapping *m = mappings->data;
+  g_assert_cmpint(m->action->type, ==, POPPLER_ACTION_URI);
+  g_assert_cmpstr(m->action->uri.uri, ==, "https://example.org/a'b%5Cc(d)?q=%C3%A6");
+
+  /* The area covers "thesis online": poppler gives PDF coordinates (y
+   * up); the character boxes are y down. */
+  page_text t = read_text(page);
+  const char *line = t.lines[0];
+  glong first = g_utf8_pointer_to_offset(line, strstr(line, "thesis"));
+  PopplerRectangle a = g_array_index(t.boxes[0], PopplerRectangle, first);
+  PopplerRectangle b = g_array_index(t.boxes[0], PopplerRectangle, first + 12);
+  double top, height;
+  dp_para_get_line(p, 0, &top, &height, NULL);
+  /* cairo writes /Rect rounded out to whole points (the exact shape is in
+   * /QuadPoints), hence the tolerance of 1. */
+  g_assert_cmpfloat_with_epsilon(m->area.x1, a.x1, 1.0);
+  g_assert_cmpfloat_with_epsilon(m->area.x2, b.x2, 1.0);
+  g_assert_cmpfloat_with_epsilon(PAGE_H - m->area.y2, TOP + top, 1.0);
+  g_assert_cmpfloat_with_epsilon(m->area.y2 - m->area.y1, height, 2.0);
+  page_text_free(&t);
+  poppler_page_free_link_mapping(mappings);
+  close_page(page, doc);
+
+  /* links false: no annotation. */
+  page = render(f, p, false, &doc);
+  mappings = poppler_page_get_link_mapping(page);
+  g_assert_cmpuint(g_list_length(mappings), ==, 0);
+  poppler_page_free_link_mapping(mappings);
+  close_page(page, doc);
+  dp_para_free(p);
+
+  /* A link broken over two lines gets a rectangle on each. */
+  const char *two = "see https://example.org/a/very/long/path/that/wraps now";
+  dp_span l2 = {.kind = DP_SPAN_LINK, .start = 4,
+                .end = (unsigned)(strstr(two, " now") - two),
+                .url = "https://example.org/a/very/long/path/that/wraps"};
+  p = para_new(f, two, &l2, 1, &s, "en", 120);
+  g_assert_cmpint(dp_para_get_line_count(p), >=, 2);
+  page = render(f, p, true, &doc);
+  mappings = poppler_page_get_link_mapping(page);
+  /* One annotation whose bounding rectangle spans both lines. */
+  g_assert_cmpuint(g_list_length(mappings), ==, 1);
+  m = mappings->data;
+  double h0;
+  dp_para_get_line(p, 0, NULL, &h0, NULL);
+  g_assert_cmpfloat(m->area.y2 - m->area.y1, >, 1.5 * h0);
+  poppler_page_free_link_mapping(mappings);
+  close_page(page, doc);
+  dp_para_free(p);
+}
+
+static void test_scripts(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  const char *texts[][2] = {
+      {"el", "Η διατριβή εξετάζει την ψηφιοποίηση."},
+      {"ar", "تتناول الأطروحة التحول الرقمي في البلديات."},
+      {"zh", "本论文研究市政当局的数字化转型。"},
+      {"ru", "Диссертация посвящена цифровизации."},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(texts); i++) {
+    dp_para *p = para_new(f, texts[i][1], NULL, 0, &s, texts[i][0], 300);
+    g_assert_false(dp_para_has_missing_glyphs(p));
+    dp_para_free(p);
+  }
+  g_assert_cmpstr(f->messages->str, ==, "");
+
+  /* A character no font has: one warning for the paragraph. */
+  dp_para *p = para_new(f, "Private \xEE\x80\x80 and \xEE\x80\x81 use", NULL,
+                        0, &s, "en", 300);
+  g_assert_true(dp_para_has_missing_glyphs(p));
+  g_assert_cmpstr(f->messages->str, ==,
+                  "no font can draw some characters of 'Private \xEE\x80\x80 "
+                  "and \xEE\x80\x81 use'\n");
+  dp_para_free(p);
+}
+
+/* Pango's auto-dir: an Arabic paragraph takes a right-to-left base
+ * direction and a left-aligned style then sets it flush right.  (Poppler's
+ * glib text API returns nothing for this page, so the ink is measured on a
+ * recording surface; ink edges are within a side bearing of the text.) */
+static void test_rtl(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  const double width = 300;
+  dp_para *p = para_new(f, "تتناول الأطروحة التحول الرقمي.", NULL, 0, &s,
+                        "ar", width);
+  g_assert_cmpint(dp_para_get_line_count(p), ==, 1);
+  cairo_surface_t *rec =
+      cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *cr = cairo_create(rec);
+  dp_para_draw(p, cr, LEFT, TOP, 0, 1, false);
+  cairo_destroy(cr);
+  double x, y, w, h;
+  cairo_recording_surface_ink_extents(rec, &x, &y, &w, &h);
+  cairo_surface_destroy(rec);
+  g_assert_cmpfloat_with_epsilon(x + w, LEFT + width, 1.5);
+  g_assert_cmpfloat(x, >, LEFT + 50);
+  g_assert_cmpfloat_with_epsilon(w, dp_para_get_natural_width(p), 3.0);
+  dp_para_free(p);
+}
+
+/* The font poppler reports for the character at byte `at` of the text. */
+static char *font_at(PopplerPage *page, const char *all, const char *needle) {
+  glong at = g_utf8_pointer_to_offset(all, strstr(all, needle));
+  GList *attrs = poppler_page_get_text_attributes(page);
+  char *name = NULL;
+  for (GList *l = attrs; l; l = l->next) {
+    PopplerTextAttributes *a = l->data;
+    if (a->start_index <= at && at <= a->end_index) {
+      name = g_strdup(a->font_name);
+      break;
+    }
+  }
+  poppler_page_free_text_attributes(attrs);
+  return name;
+}
+
+/* Uppercase changes byte lengths (ß → SS, ı → I); the strong span still
+ * covers exactly its word. */
+static void test_transform_spans(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.transform = DP_TRANSFORM_UPPERCASE;
+  const char *text = "große straße and weiß";
+  unsigned a = (unsigned)(strstr(text, "straße") - text);
+  dp_span strong = {.kind = DP_SPAN_STRONG, .start = a,
+                    .end = a + (unsigned)strlen("straße")};
+  dp_para *p = para_new(f, text, &strong, 1, &s, "de", 400);
+  PopplerDocument *doc;
+  PopplerPage *page = render(f, p, false, &doc);
+  char *all = poppler_page_get_text(page);
+  g_assert_cmpstr(all, ==, "GROSSE STRASSE AND WEISS");
+  char *f1 = font_at(page, all, "GROSSE");
+  char *f2 = font_at(page, all, "STRASSE");
+  char *f3 = font_at(page, all, "SSE AND");
+  char *f4 = font_at(page, all, "AND");
+  char *f5 = font_at(page, all, "WEISS");
+  g_assert_nonnull(strstr(f2, "Bold"));
+  g_assert_nonnull(strstr(f3, "Bold"));
+  g_assert_null(strstr(f1, "Bold"));
+  g_assert_null(strstr(f4, "Bold"));
+  g_assert_null(strstr(f5, "Bold"));
+  g_free(f1);
+  g_free(f2);
+  g_free(f3);
+  g_free(f4);
+  g_free(f5);
+  g_free(all);
+  close_page(page, doc);
+  dp_para_free(p);
+
+  s.transform = DP_TRANSFORM_CAPITALIZE;
+  p = para_new(f, "the (new) thesis: l'école d'été", NULL, 0, &s, "fr", 400);
+  page = render(f, p, false, &doc);
+  all = poppler_page_get_text(page);
+  g_assert_cmpstr(all, ==, "The (New) Thesis: L'école D'été");
+  g_free(all);
+  close_page(page, doc);
+  dp_para_free(p);
+}
+
+static void test_letter_spacing(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  const char *text = "Disputas";
+  dp_para *plain = para_new(f, text, NULL, 0, &s, "en", 400);
+  s.letter_spacing = 2.0;
+  dp_para *spaced = para_new(f, text, NULL, 0, &s, "en", 400);
+  double w0 = dp_para_get_natural_width(plain);
+  double w1 = dp_para_get_natural_width(spaced);
+  /* 2pt between each of the 8 letters (Pango adds it around each). */
+  g_assert_cmpfloat(w1 - w0, >, 7 * 2.0 - 0.5);
+  g_assert_cmpfloat(w1 - w0, <, 8 * 2.0 + 0.5);
+  dp_para_free(plain);
+  dp_para_free(spaced);
+}
+
+/* Indents: the first line starts at left + first indent, the others at
+ * left; a marker hangs half an em before the first line's text. */
+static void test_indents_marker(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.left_indent = 20;
+  s.first_indent = -10;
+  dp_para *p = dp_para_new(f->text, lorem, strlen(lorem), NULL, 0, &s, "nb",
+                           300, 1.0, "3.", here);
+  PopplerDocument *doc;
+  PopplerPage *page = render(f, p, false, &doc);
+  page_text t = read_text(page);
+  g_assert_true(g_str_has_prefix(t.lines[0], "3."));
+  GArray *b0 = t.boxes[0];
+  /* "3." then the text. */
+  PopplerRectangle dot = g_array_index(b0, PopplerRectangle, 1);
+  glong first_char = g_utf8_pointer_to_offset(t.lines[0],
+                                              strstr(t.lines[0], "Avh"));
+  PopplerRectangle a = g_array_index(b0, PopplerRectangle, first_char);
+  g_assert_cmpfloat_with_epsilon(a.x1, LEFT + 10, 0.6);
+  g_assert_cmpfloat_with_epsilon(dot.x2, LEFT + 10 - 5, 0.6);
+  PopplerRectangle second = g_array_index(t.boxes[1], PopplerRectangle, 0);
+  g_assert_cmpfloat_with_epsilon(second.x1, LEFT + 20, 0.6);
+  page_text_free(&t);
+  close_page(page, doc);
+  dp_para_free(p);
+
+  /* Hard breaks do not indent the next line again. */
+  s.left_indent = 0;
+  s.first_indent = 15;
+  p = para_new(f, "First line\nsecond line", NULL, 0, &s, "en", 300);
+  g_assert_cmpint(dp_para_get_line_count(p), ==, 2);
+  page = render(f, p, false, &doc);
+  t = read_text(page);
+  g_assert_cmpstr(t.lines[0], ==, "First line");
+  g_assert_cmpstr(t.lines[1], ==, "second line");
+  g_assert_cmpfloat_with_epsilon(
+      g_array_index(t.boxes[0], PopplerRectangle, 0).x1, LEFT + 15, 0.6);
+  g_assert_cmpfloat_with_epsilon(
+      g_array_index(t.boxes[1], PopplerRectangle, 0).x1, LEFT, 0.6);
+  page_text_free(&t);
+  close_page(page, doc);
+  dp_para_free(p);
+}
+
+/* Drawing a range of lines puts the top of its first line at y. */
+static void test_draw_range(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.line_height = 1.5;
+  dp_para *p = para_new(f, lorem, NULL, 0, &s, "nb", 200);
+  int n = dp_para_get_line_count(p);
+  g_assert_cmpint(n, >=, 3);
+  cairo_surface_t *rec = cairo_recording_surface_create(
+      CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *cr = cairo_create(rec);
+  dp_para_draw(p, cr, 0, 100, 1, 1, false);
+  cairo_destroy(cr);
+  double x, y, w, h;
+  cairo_recording_surface_ink_extents(rec, &x, &y, &w, &h);
+  cairo_surface_destroy(rec);
+  double top, height, base;
+  dp_para_get_line(p, 1, &top, &height, &base);
+  /* The ink of one line lies within its line box (plus some descent). */
+  g_assert_cmpfloat(y, >=, 100 - 1);
+  g_assert_cmpfloat(y + h, <=, 100 + height + 2);
+  g_assert_cmpfloat(w, >, 100);
+  dp_para_free(p);
+}
+
+int main(int argc, char **argv) {
+  g_test_init(&argc, &argv, NULL);
+#define ADD(name, fn) \
+  g_test_add("/text/" name, fixture, NULL, setup, fn, teardown)
+  ADD("lines-grow", test_lines_grow);
+  ADD("line-pitch", test_line_pitch);
+  ADD("justify", test_justify);
+  ADD("hyphenation", test_hyphenation);
+  ADD("hyphenation-rules", test_hyphenation_rules);
+  ADD("link", test_link);
+  ADD("scripts", test_scripts);
+  ADD("rtl", test_rtl);
+  ADD("transform-spans", test_transform_spans);
+  ADD("letter-spacing", test_letter_spacing);
+  ADD("indents-marker", test_indents_marker);
+  ADD("draw-range", test_draw_range);
+  return g_test_run();
+}
