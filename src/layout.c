@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -173,8 +174,19 @@ typedef struct frame_ref {
   size_t order;               /* for a stable sort */
 } frame_ref;
 
+/* A problem found, held back so all are reported in file order. */
+typedef struct report {
+  dp_severity severity;
+  dp_mark mark;
+  char *message;
+  size_t order;
+} report;
+
 typedef struct binder {
   dp_diag *diag;
+  dp_diag *templates_diag;    /* private sink for dp_template_parse, whose
+                                 records join `reports` */
+  GArray *reports;            /* of report */
   dp_layout_model *m;
   const char *file;           /* interned */
   const char *text;           /* the source, to tell quoted scalars */
@@ -185,7 +197,52 @@ typedef struct binder {
   const dp_ynode *templates_node;
 } binder;
 
-#define ERR(b, mark, ...) dp_error((b)->diag, (mark), __VA_ARGS__)
+static void add_report(binder *b, dp_severity severity, dp_mark mark,
+                       char *message) {
+  report r = {severity, mark, message, b->reports->len};
+  g_array_append_val(b->reports, r);
+}
+
+static void binder_error(binder *b, dp_mark mark, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+static void binder_error(binder *b, dp_mark mark, const char *format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  add_report(b, DP_SEVERITY_ERROR, mark, g_strdup_vprintf(format, ap));
+  va_end(ap);
+}
+
+#define ERR(b, mark, ...) binder_error((b), (mark), __VA_ARGS__)
+
+static void on_template_diagnostic(const dp_diagnostic *d, void *user) {
+  binder *b = user;
+  add_report(b, d->severity, (dp_mark){b->file, d->line, d->column},
+             g_strdup(d->message));
+}
+
+static dp_template *parse_template(binder *b, const char *source,
+                                   dp_mark mark) {
+  return dp_template_parse(b->templates_diag, source, mark);
+}
+
+/* Whole-file problems first, then by line and column, then as found. */
+static int compare_reports(const void *a, const void *b) {
+  const report *x = a, *y = b;
+  if (x->mark.line != y->mark.line) return x->mark.line < y->mark.line ? -1 : 1;
+  if (x->mark.column != y->mark.column)
+    return x->mark.column < y->mark.column ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void flush_reports(binder *b) {
+  g_array_sort(b->reports, compare_reports);
+  for (guint i = 0; i < b->reports->len; i++) {
+    report *r = &g_array_index(b->reports, report, i);
+    dp_diag_report(b->diag, r->severity, r->mark, "%s", r->message);
+    g_free(r->message);
+  }
+  g_array_set_size(b->reports, 0);
+}
 
 static const char *const item_kinds[] = {"text",  "markdown", "each",
                                          "group", "qr",       "image",
@@ -593,7 +650,7 @@ static dp_template *get_template(binder *b, const dp_ynode *node,
     wrong(b, node, key, "text");
     return NULL;
   }
-  return dp_template_parse(b->diag, node->text, content_mark(b, node));
+  return parse_template(b, node->text, content_mark(b, node));
 }
 
 /* Field paths. (transfer full) */
@@ -656,7 +713,8 @@ static void bind_condition(binder *b, const dp_ynode *map,
   bool negate = !if_node;
   if (op) {
     size_t op_off = (size_t)(op - t);
-    if (strncmp(op, "==", 2) == 0 || strncmp(op, "!=", 2) == 0) {
+    if ((strncmp(op, "==", 2) == 0 || strncmp(op, "!=", 2) == 0) &&
+        !strchr("=!<>", op[2] ? op[2] : 'x')) {
       if (op[0] == '!') negate = !negate;
       const char *v = op + 2;
       while (g_ascii_isspace(*v)) v++;
@@ -752,13 +810,13 @@ static void bind_align(binder *b, const dp_ynode *node, bool text,
 /* The paragraph style `body`, the default of text and Markdown, or NULL
  * after reporting that there is none. */
 static const dp_style *default_style(binder *b, const dp_ynode *item,
-                                     const char *what) {
+                                     const char *what, const char *key) {
   style_info *info = find_style(b, "body");
   if (info && !info->character) return info->style;
   ERR(b, item->mark,
-      "%s needs a 'style' (there is no paragraph style named 'body' to use "
-      "by default)",
-      what);
+      "%s needs %s (there is no paragraph style named 'body' to use by "
+      "default)",
+      what, key);
   return NULL;
 }
 
@@ -801,7 +859,7 @@ static void bind_text(binder *b, const dp_ynode *map, const dp_ynode *value,
   if (style)
     item->style = get_style_ref(b, style, "style", false);
   else
-    item->style = default_style(b, map, "a text item");
+    item->style = default_style(b, map, "a text item", "a 'style'");
 }
 
 static void bind_markdown(binder *b, const dp_ynode *map, dp_item *item) {
@@ -836,7 +894,8 @@ static void bind_markdown(binder *b, const dp_ynode *map, dp_item *item) {
   if (paragraph)
     md->paragraph = get_style_ref(b, paragraph, "paragraph", false);
   else
-    md->paragraph = default_style(b, map, "a markdown item");
+    md->paragraph = default_style(b, map, "a markdown item",
+                                  "'styles: {paragraph: …}'");
   const dp_ynode *shift = dp_ynode_map_get(map, "heading-shift");
   if (shift) get_int(b, shift, "heading-shift", -5, 5, &md->shift);
 }
@@ -889,6 +948,7 @@ static void check_item_keys(binder *b, const dp_ynode *map, int kind) {
   for (size_t i = 0; i < map->count; i++) {
     const dp_ynode *key = map->children[2 * i];
     if (in_list(key->text, known)) continue;
+    if (kind >= 0 && in_list(key->text, item_kinds)) continue; /* two kinds */
     if (kind >= 0 && in_list(key->text, (const char *const *)all->pdata)) {
       ERR(b, key->mark, "'%s' does not apply to %s item", key->text,
           kind_article[kind]);
@@ -1198,8 +1258,8 @@ static dp_expr *parse_expr(binder *b, const dp_ynode *node, const char *key,
         size_t letters = scan_letters(s + p);
         if (letters == 0) {
           if (number != 0.0) {
-            ERR(b, term_mark, "'%.*s' needs a unit (pt, mm, cm or in) in '%s'",
-                (int)n, s + start, key);
+            ERR(b, term_mark, "'%s' needs a unit: '%.*s' (pt, mm, cm or in)",
+                key, (int)n, s + start);
             ok = false;
             break;
           }
@@ -1213,9 +1273,9 @@ static dp_expr *parse_expr(binder *b, const dp_ynode *node, const char *key,
           static const char *const units[] = {"pt", "mm", "cm", "in", NULL};
           char *unit = g_strndup(s + p, letters);
           char *h = hint(unit, units);
-          ERR(b, term_mark, "unknown unit '%s' in '%s'%s; use pt, mm, cm or "
-                            "in",
-              unit, key, h);
+          ERR(b, term_mark, "unknown unit '%s' in '%.*s'%s; use pt, mm, cm "
+                            "or in",
+              unit, (int)(p + letters - start), s + start, h);
           g_free(h);
           g_free(unit);
           ok = false;
@@ -2049,7 +2109,7 @@ static void bind_colours(binder *b, const dp_ynode *node) {
           key->text, v->text);
       continue;
     }
-    c->value = dp_template_parse(b->diag, v->text, content_mark(b, v));
+    c->value = parse_template(b, v->text, content_mark(b, v));
   }
 }
 
@@ -2158,7 +2218,10 @@ static void bind_sequence(binder *b, const dp_ynode *node) {
       }
       bind_condition(b, step, &s->condition);
     } else {
-      wrong(b, step, "sequence step", "a template name or a map");
+      char *d = describe(step);
+      ERR(b, step->mark, "a sequence step must be a template name or a map "
+                         "with 'template', not %s", d);
+      g_free(d);
       continue;
     }
     b->m->sequence_count++;
@@ -2325,6 +2388,10 @@ static dp_layout_model *bind(dp_diag *diag, const char *name,
   if (!tree) return NULL;
   binder b = {0};
   b.diag = diag;
+  b.templates_diag = dp_diag_new();
+  dp_diag_set_print(b.templates_diag, false);
+  dp_diag_set_callback(b.templates_diag, on_template_diagnostic, &b);
+  b.reports = g_array_new(FALSE, FALSE, sizeof(report));
   b.file = dp_ytree_get_name(tree);
   b.text = text;
   b.length = length;
@@ -2346,6 +2413,9 @@ static dp_layout_model *bind(dp_diag *diag, const char *name,
   m->page_height = 297 * PT_PER_MM;
   m->pages_multiple = 1;
   bind_root(&b);
+  flush_reports(&b);
+  g_array_free(b.reports, TRUE);
+  dp_diag_free(b.templates_diag);
   g_free(b.styles);
   g_array_free(b.line_starts, TRUE);
   dp_ytree_free(tree);
