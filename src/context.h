@@ -5,9 +5,11 @@
 #define DP_CONTEXT_H
 
 #include "diag.h"
+#include "text.h"
 
 struct dp_context {
   dp_diag *diag;
+  dp_text *text;  /* fonts and dictionaries, loaded on first render */
 };
 
 #endif

@@ -2,10 +2,29 @@
  * over the modules.  Nothing here exits the process. */
 #include "disputas/disputas.h"
 
+#include <errno.h>
 #include <glib.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "compose.h"
 #include "context.h"
 #include "document.h"
+#include "layout.h"
+#include "render.h"
+
+struct dp_layout {
+  dp_layout_model *model;
+};
+
+struct dp_render_options {
+  dp_output_format format;
+  dp_impose_mode impose;
+  double dpi;
+};
 
 dp_context *dp_context_new(void) {
   dp_context *ctx = g_new0(dp_context, 1);
@@ -15,6 +34,7 @@ dp_context *dp_context_new(void) {
 
 void dp_context_free(dp_context *ctx) {
   if (!ctx) return;
+  dp_text_free(ctx->text);
   dp_diag_free(ctx->diag);
   g_free(ctx);
 }
@@ -47,4 +67,302 @@ dp_document *dp_document_load_file(dp_context *ctx, const char *path) {
 dp_document *dp_document_load_data(dp_context *ctx, const char *name,
                                    const char *data, size_t length) {
   return dp_document_read_data(ctx->diag, name, data, length, NULL);
+}
+
+/* ---- Layouts -------------------------------------------------------- */
+
+const char *const *dp_layout_get_builtin_names(void) {
+  return dp_builtin_layouts;
+}
+
+static dp_layout *wrap_layout(dp_layout_model *model) {
+  if (!model) return NULL;
+  dp_layout *layout = g_new0(dp_layout, 1);
+  layout->model = model;
+  return layout;
+}
+
+dp_layout *dp_layout_load(dp_context *ctx, const char *name_or_path) {
+  return wrap_layout(dp_layout_model_load(ctx->diag, name_or_path));
+}
+
+dp_layout *dp_layout_load_data(dp_context *ctx, const char *name,
+                               const char *data, size_t length) {
+  return wrap_layout(dp_layout_model_load_data(ctx->diag, name, data, length));
+}
+
+void dp_layout_free(dp_layout *layout) {
+  if (!layout) return;
+  dp_layout_model_free(layout->model);
+  g_free(layout);
+}
+
+const char *dp_layout_get_name(const dp_layout *layout) {
+  return layout->model->name;
+}
+
+const char *dp_layout_get_description(const dp_layout *layout) {
+  return layout->model->description;
+}
+
+void dp_layout_get_page_size(const dp_layout *layout, double *width,
+                             double *height) {
+  *width = layout->model->page_width;
+  *height = layout->model->page_height;
+}
+
+int dp_layout_get_pages_multiple(const dp_layout *layout) {
+  return layout->model->pages_multiple;
+}
+
+int dp_layout_get_pages_max(const dp_layout *layout) {
+  return layout->model->pages_max;
+}
+
+/* ---- Rendering ------------------------------------------------------ */
+
+dp_render_options *dp_render_options_new(void) {
+  dp_render_options *options = g_new0(dp_render_options, 1);
+  options->dpi = 150;
+  return options;
+}
+
+void dp_render_options_free(dp_render_options *options) { g_free(options); }
+
+void dp_render_options_set_format(dp_render_options *options,
+                                  dp_output_format format) {
+  options->format = format;
+}
+
+void dp_render_options_set_impose(dp_render_options *options,
+                                  dp_impose_mode mode) {
+  options->impose = mode;
+}
+
+void dp_render_options_set_dpi(dp_render_options *options, double dpi) {
+  options->dpi = dpi;
+}
+
+/* The PDF creation date: SOURCE_DATE_EPOCH when set (reproducible
+ * builds), else the document's modification time. */
+static long long creation_date(const dp_document *doc) {
+  const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
+  if (epoch && *epoch) {
+    char *end;
+    long long value = g_ascii_strtoll(epoch, &end, 10);
+    if (*end == '\0' && value >= 0) return value;
+  }
+  return dp_document_get_mtime(doc);
+}
+
+static dp_pageset *compose(dp_context *ctx, const dp_document *doc,
+                           const dp_layout *layout) {
+  if (!ctx->text) ctx->text = dp_text_new(ctx->diag);
+  if (!ctx->text) return NULL;
+  dp_pageset *set = dp_compose(ctx->diag, ctx->text, doc, layout->model);
+  if (set && dp_diag_get_error_count(ctx->diag) > 0) {
+    dp_pageset_free(set);
+    return NULL;
+  }
+  return set;
+}
+
+dp_status dp_check(dp_context *ctx, const dp_document *doc,
+                   const dp_layout *layout) {
+  dp_pageset *set = compose(ctx, doc, layout);
+  dp_status status = set ? DP_STATUS_OK : DP_STATUS_INVALID;
+  dp_pageset_free(set);
+  return status;
+}
+
+static dp_render_options internal_options_default;
+
+static void internal_options(const dp_render_options *options,
+                             const dp_layout *layout, const dp_document *doc,
+                             dp_render_settings *out) {
+  if (!options) options = &internal_options_default;
+  out->format = options->format == DP_OUTPUT_PNG   ? DP_FORMAT_PNG
+                : options->format == DP_OUTPUT_SVG ? DP_FORMAT_SVG
+                                                   : DP_FORMAT_PDF;
+  out->impose = options->impose == DP_IMPOSE_AS_LAYOUT ? layout->model->impose
+                : options->impose == DP_IMPOSE_SADDLE  ? DP_IMPOSE_SADDLE_STITCH
+                                                       : DP_IMPOSE_NONE;
+  out->dpi = options->dpi > 0 ? options->dpi : 150;
+  out->date = creation_date(doc);
+}
+
+/* Renders every output page of `set` through `write`: the PDF, or the
+ * pages one after another. */
+static bool write_all(const dp_pageset *set, const dp_render_settings *settings,
+                      dp_write_func write, void *user_data) {
+  if (settings->format == DP_FORMAT_PDF)
+    return dp_render_pdf(set, settings, write, user_data);
+  size_t pages = dp_render_get_page_count(set, settings);
+  for (size_t i = 0; i < pages; i++)
+    if (!dp_render_page(set, settings, i, write, user_data)) return false;
+  return true;
+}
+
+dp_status dp_render_to_callback(dp_context *ctx, const dp_document *doc,
+                                const dp_layout *layout,
+                                const dp_render_options *options,
+                                dp_write_func write, void *user_data) {
+  dp_pageset *set = compose(ctx, doc, layout);
+  if (!set) return DP_STATUS_INVALID;
+  dp_render_settings settings;
+  internal_options(options, layout, doc, &settings);
+  bool ok = write_all(set, &settings, write, user_data);
+  dp_pageset_free(set);
+  return ok ? DP_STATUS_OK : DP_STATUS_WRITE;
+}
+
+static bool append_bytes(void *user_data, const unsigned char *data,
+                         size_t length) {
+  g_byte_array_append(user_data, data, (guint)length);
+  return true;
+}
+
+dp_status dp_render_to_memory(dp_context *ctx, const dp_document *doc,
+                              const dp_layout *layout,
+                              const dp_render_options *options,
+                              unsigned char **data, size_t *length) {
+  GByteArray *bytes = g_byte_array_new();
+  dp_status status =
+      dp_render_to_callback(ctx, doc, layout, options, append_bytes, bytes);
+  *length = bytes->len;
+  *data = malloc(bytes->len ? bytes->len : 1);
+  if (*data) memcpy(*data, bytes->data, bytes->len);
+  g_byte_array_free(bytes, TRUE);
+  if (!*data) return DP_STATUS_WRITE;
+  return status;
+}
+
+/* ---- Files, written atomically -------------------------------------- */
+
+typedef struct temp_file {
+  char *temp_path;
+  char *final_path;
+  FILE *file;
+  bool failed;
+  int error;
+} temp_file;
+
+static bool write_file(void *user_data, const unsigned char *data,
+                       size_t length) {
+  temp_file *t = user_data;
+  if (!t->failed && fwrite(data, 1, length, t->file) != length) {
+    t->failed = true;
+    t->error = errno;
+  }
+  return !t->failed;
+}
+
+/* Opens a temporary file beside `final_path`, with the permissions the
+ * final file has (or would get). */
+static bool temp_open(temp_file *t, const char *final_path) {
+  char *dir = g_path_get_dirname(final_path);
+  char *base = g_path_get_basename(final_path);
+  t->final_path = g_strdup(final_path);
+  t->temp_path = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+  g_free(dir);
+  g_free(base);
+  int fd = g_mkstemp(t->temp_path);
+  if (fd < 0) {
+    t->error = errno;
+    g_free(t->temp_path);
+    t->temp_path = NULL;
+    return false;
+  }
+  GStatBuf st;
+  mode_t mode = g_stat(final_path, &st) == 0 ? st.st_mode & 0777 : 0644;
+  if (fchmod(fd, mode) != 0) { /* not fatal: the file stays private */ }
+  t->file = fdopen(fd, "wb");
+  if (!t->file) {
+    t->error = errno;
+    close(fd);
+    return false;
+  }
+  return true;
+}
+
+/* Flushes and closes; false (with errno in t->error) on failure. */
+static bool temp_close(temp_file *t) {
+  if (!t->file) return false;
+  bool ok = !t->failed && fflush(t->file) == 0 && fsync(fileno(t->file)) == 0;
+  if (!ok && !t->error) t->error = errno;
+  if (fclose(t->file) != 0 && ok) {
+    ok = false;
+    t->error = errno;
+  }
+  t->file = NULL;
+  return ok;
+}
+
+static void temp_discard(temp_file *t) {
+  if (t->file) fclose(t->file);
+  t->file = NULL;
+  if (t->temp_path) g_unlink(t->temp_path);
+  g_free(t->temp_path);
+  g_free(t->final_path);
+  t->temp_path = t->final_path = NULL;
+}
+
+static char *numbered_path(const char *path, size_t number) {
+  const char *dot = strrchr(path, '.');
+  const char *slash = strrchr(path, '/');
+  if (!dot || (slash && dot < slash)) return g_strdup_printf("%s-%zu", path, number);
+  return g_strdup_printf("%.*s-%zu%s", (int)(dot - path), path, number, dot);
+}
+
+dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
+                            const dp_layout *layout,
+                            const dp_render_options *options,
+                            const char *path) {
+  dp_pageset *set = compose(ctx, doc, layout);
+  if (!set) return DP_STATUS_INVALID;
+  dp_render_settings settings;
+  internal_options(options, layout, doc, &settings);
+  size_t files = settings.format == DP_FORMAT_PDF
+                     ? 1 : dp_render_get_page_count(set, &settings);
+  temp_file *temps = g_new0(temp_file, files);
+  bool ok = true;
+  size_t failed_at = 0;
+  for (size_t i = 0; i < files && ok; i++) {
+    char *final = settings.format == DP_FORMAT_PDF ? g_strdup(path)
+                                                   : numbered_path(path, i + 1);
+    ok = temp_open(&temps[i], final);
+    g_free(final);
+    if (ok) {
+      ok = settings.format == DP_FORMAT_PDF
+               ? dp_render_pdf(set, &settings, write_file, &temps[i])
+               : dp_render_page(set, &settings, i, write_file, &temps[i]);
+      ok = temp_close(&temps[i]) && ok;
+    }
+    if (!ok) failed_at = i;
+  }
+  /* Everything was written: only now replace the old outputs. */
+  for (size_t i = 0; i < files && ok; i++) {
+    if (g_rename(temps[i].temp_path, temps[i].final_path) != 0) {
+      ok = false;
+      failed_at = i;
+      temps[i].error = errno;
+    }
+  }
+  if (!ok) {
+    const temp_file *t = &temps[failed_at];
+    dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}), "cannot write '%s': %s",
+             t->final_path ? t->final_path : path,
+             g_strerror(t->error ? t->error : EIO));
+  }
+  for (size_t i = 0; i < files; i++) {
+    if (ok) {
+      g_free(temps[i].temp_path);
+      g_free(temps[i].final_path);
+    } else {
+      temp_discard(&temps[i]);
+    }
+  }
+  g_free(temps);
+  dp_pageset_free(set);
+  return ok ? DP_STATUS_OK : DP_STATUS_WRITE;
 }

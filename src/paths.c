@@ -2,6 +2,7 @@
 #include "paths.h"
 
 #include <dlfcn.h>
+#include <stdbool.h>
 #include <glib.h>
 #include <stdarg.h>
 #include <string.h>

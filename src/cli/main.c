@@ -5,6 +5,7 @@
  * or content that cannot be laid out, 2 usage error, 3 an output could not
  * be written. */
 #include <glib.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,9 +113,163 @@ static dp_context *context_for(const options *opts) {
 static int run_check(const options *opts, const char *path) {
   dp_context *ctx = context_for(opts);
   dp_document *doc = dp_document_load_file(ctx, path);
-  int status = doc && dp_context_get_error_count(ctx) == 0 ? EXIT_SUCCESS
-                                                           : EXIT_INVALID;
+  dp_layout *layout = dp_layout_load(ctx, opts->layout ? opts->layout : "poster");
+  int status = EXIT_INVALID;
+  if (doc && layout && dp_check(ctx, doc, layout) == DP_STATUS_OK &&
+      dp_context_get_error_count(ctx) == 0)
+    status = EXIT_SUCCESS;
+  dp_layout_free(layout);
   dp_document_free(doc);
+  dp_context_free(ctx);
+  return status;
+}
+
+static bool write_stdout(void *user_data, const unsigned char *data,
+                         size_t length) {
+  (void)user_data;
+  return fwrite(data, 1, length, stdout) == length;
+}
+
+static bool parse_format(const char *text, dp_output_format *format) {
+  if (!g_ascii_strcasecmp(text, "pdf")) *format = DP_OUTPUT_PDF;
+  else if (!g_ascii_strcasecmp(text, "png")) *format = DP_OUTPUT_PNG;
+  else if (!g_ascii_strcasecmp(text, "svg")) *format = DP_OUTPUT_SVG;
+  else return false;
+  return true;
+}
+
+static int status_exit(dp_status status) {
+  return status == DP_STATUS_OK ? EXIT_SUCCESS
+         : status == DP_STATUS_WRITE ? EXIT_WRITE : EXIT_INVALID;
+}
+
+/* The layout's name as it goes into output names: a built-in name, or a
+ * layout file's base name without extension. */
+static char *layout_stem(const char *layout) {
+  char *base = g_path_get_basename(layout);
+  char *dot = strrchr(base, '.');
+  if (dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml"))) *dot = '\0';
+  return base;
+}
+
+static int run_render(const options *opts, const char *path) {
+  dp_output_format format = DP_OUTPUT_PDF;
+  if (opts->format) {
+    if (!parse_format(opts->format, &format))
+      return usage_error("-f takes pdf, png or svg, not '%s'", opts->format);
+  } else if (opts->output && strcmp(opts->output, "-")) {
+    const char *dot = strrchr(opts->output, '.');
+    if (dot) parse_format(dot + 1, &format);
+  }
+  dp_impose_mode impose = DP_IMPOSE_AS_LAYOUT;
+  if (opts->impose) {
+    if (!strcmp(opts->impose, "saddle-stitch")) impose = DP_IMPOSE_SADDLE;
+    else if (!strcmp(opts->impose, "none")) impose = DP_IMPOSE_OFF;
+    else return usage_error("--impose takes saddle-stitch or none, not '%s'",
+                            opts->impose);
+  }
+  const char *layout_name = opts->layout ? opts->layout : "poster";
+  dp_context *ctx = context_for(opts);
+  dp_document *doc = dp_document_load_file(ctx, path);
+  dp_layout *layout = dp_layout_load(ctx, layout_name);
+  int status = EXIT_INVALID;
+  if (doc && layout && dp_context_get_error_count(ctx) == 0) {
+    dp_render_options *ro = dp_render_options_new();
+    dp_render_options_set_format(ro, format);
+    dp_render_options_set_impose(ro, impose);
+    if (opts->output && !strcmp(opts->output, "-")) {
+      status = status_exit(dp_render_to_callback(ctx, doc, layout, ro,
+                                                 write_stdout, NULL));
+      if (status == EXIT_SUCCESS && fflush(stdout) != 0) status = EXIT_WRITE;
+      if (status == EXIT_WRITE)
+        fprintf(stderr, "disputas: error: cannot write to standard output\n");
+    } else {
+      static const char *const extensions[] = {"pdf", "png", "svg"};
+      char *stem = layout_stem(layout_name);
+      char *out = opts->output ? g_strdup(opts->output)
+                               : g_strdup_printf("%s.%s.%s",
+                                                 dp_document_get_stem(doc), stem,
+                                                 extensions[format]);
+      status = status_exit(dp_render_to_file(ctx, doc, layout, ro, out));
+      g_free(out);
+      g_free(stem);
+    }
+    dp_render_options_free(ro);
+    if (status == EXIT_SUCCESS && dp_context_get_error_count(ctx) > 0)
+      status = EXIT_INVALID;
+  }
+  dp_layout_free(layout);
+  dp_document_free(doc);
+  dp_context_free(ctx);
+  return status;
+}
+
+/* Every product of a document: the three built-in PDFs. */
+static int run_build(const options *opts, const char *path) {
+  const char *outdir = opts->outdir ? opts->outdir : ".";
+  if (!g_file_test(outdir, G_FILE_TEST_IS_DIR)) {
+    fprintf(stderr, "disputas: error: '%s' is not a folder\n", outdir);
+    return EXIT_WRITE;
+  }
+  dp_context *ctx = context_for(opts);
+  dp_document *doc = dp_document_load_file(ctx, path);
+  int status = doc ? EXIT_SUCCESS : EXIT_INVALID;
+  static const char *const products[] = {"poster", "booklet", "booklet-print"};
+  dp_layout *layouts[3] = {NULL};
+  for (int i = 0; i < 3 && status == EXIT_SUCCESS; i++) {
+    layouts[i] = dp_layout_load(ctx, products[i]);
+    if (!layouts[i]) status = EXIT_INVALID;
+  }
+  /* Check all first, so an invalid document writes none of its products. */
+  for (int i = 0; i < 3 && status == EXIT_SUCCESS; i++)
+    status = status_exit(dp_check(ctx, doc, layouts[i]));
+  for (int i = 0; i < 3 && status == EXIT_SUCCESS; i++) {
+    char *out = g_strdup_printf("%s/%s.%s.pdf", outdir,
+                                dp_document_get_stem(doc), products[i]);
+    status = status_exit(dp_render_to_file(ctx, doc, layouts[i], NULL, out));
+    g_free(out);
+  }
+  for (int i = 0; i < 3; i++) dp_layout_free(layouts[i]);
+  dp_document_free(doc);
+  dp_context_free(ctx);
+  return status;
+}
+
+static const char *page_size_name(double w, double h) {
+  static const struct { const char *name; double w, h; } sizes[] = {
+      {"A3", 841.89, 1190.55}, {"A4", 595.28, 841.89}, {"A5", 419.53, 595.28},
+      {"A6", 297.64, 419.53},  {"letter", 612, 792},   {"legal", 612, 1008}};
+  for (size_t i = 0; i < G_N_ELEMENTS(sizes); i++) {
+    if (fabs(w - sizes[i].w) < 1 && fabs(h - sizes[i].h) < 1) return sizes[i].name;
+    if (fabs(h - sizes[i].w) < 1 && fabs(w - sizes[i].h) < 1) return sizes[i].name;
+  }
+  return NULL;
+}
+
+static int run_layouts(const options *opts) {
+  dp_context *ctx = context_for(opts);
+  int status = EXIT_SUCCESS;
+  for (const char *const *name = dp_layout_get_builtin_names(); *name; name++) {
+    dp_layout *layout = dp_layout_load(ctx, *name);
+    if (!layout) {
+      status = EXIT_INVALID;
+      continue;
+    }
+    double w, h;
+    dp_layout_get_page_size(layout, &w, &h);
+    const char *size = page_size_name(w, h);
+    char *size_text = size ? g_strdup_printf("%s %s", size, w > h ? "landscape" : "portrait")
+                           : g_strdup_printf("%.0fx%.0fmm", w / 72 * 25.4, h / 72 * 25.4);
+    int max = dp_layout_get_pages_max(layout), multiple = dp_layout_get_pages_multiple(layout);
+    char *pages = max == 1 ? g_strdup("1 page")
+                  : multiple > 1 ? g_strdup_printf("pages in %ds", multiple)
+                                 : g_strdup("any pages");
+    printf("%-14s %-15s %-12s %s\n", *name, size_text, pages,
+           dp_layout_get_description(layout) ? dp_layout_get_description(layout) : "");
+    g_free(size_text);
+    g_free(pages);
+    dp_layout_free(layout);
+  }
   dp_context_free(ctx);
   return status;
 }
@@ -158,9 +313,12 @@ int main(int argc, char **argv) {
       status = usage_error("'layouts' takes no arguments");
     } else if (!strcmp(command, "check")) {
       status = run_check(&opts, sub_argv[1]);
+    } else if (!strcmp(command, "render")) {
+      status = run_render(&opts, sub_argv[1]);
+    } else if (!strcmp(command, "build")) {
+      status = run_build(&opts, sub_argv[1]);
     } else {
-      fprintf(stderr, "disputas: error: '%s' is not available yet\n", command);
-      status = EXIT_INVALID;
+      status = run_layouts(&opts);
     }
   }
   g_free(opts.layout);

@@ -1,0 +1,1292 @@
+/* compose: see compose.h.
+ *
+ * How a page is made:
+ *
+ *  1. Items are expanded against the document into *units*: paragraphs
+ *     (text with spans, a resolved style, a list marker), spaces, rules,
+ *     QR codes, images, breaks, and group brackets for keep-together.
+ *  2. Units are set (paragraphs become dp_para) at a column width and a
+ *     scale, then packed into columns top to bottom.  Packing splits
+ *     paragraphs between lines, never leaving fewer than `orphans` lines
+ *     at a column foot or `widows` at the next column's head, and moves a
+ *     keep-with-next unit (a heading) on with what follows it.
+ *  3. Frames are resolved in dependency order: an edge may refer to
+ *     another frame's edge, and a frame of automatic height is packed
+ *     first to learn its height.  A frame that may shrink is packed at a
+ *     scale found by bisection between its min-scale and 1.
+ *  4. Flow frames take units from a named stream, frame after frame,
+ *     page after page, as the layout's sequence says.  Frames whose text
+ *     shows folios ({page}, {pages}) are composed last, once the page
+ *     count is known.
+ */
+#include "compose.h"
+
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "image.h"
+#include "template.h"
+
+/* Bisection steps when shrinking a frame: 2^-8 of the scale range is
+ * finer than a reader can tell. */
+#define SHRINK_STEPS 8
+
+/* An automatic-height frame with no max-height is packed in a column this
+ * tall: effectively unbounded. */
+#define UNBOUNDED 1e7
+
+typedef enum unit_kind {
+  UNIT_PARA,
+  UNIT_SPACE,
+  UNIT_RULE,
+  UNIT_QR,
+  UNIT_IMAGE,
+  UNIT_BREAK,
+  UNIT_GROUP_BEGIN,
+  UNIT_GROUP_END
+} unit_kind;
+
+typedef struct unit {
+  unit_kind kind;
+  dp_mark mark;
+  /* PARA */
+  char *text;
+  size_t length;
+  dp_span *spans;
+  size_t span_count;
+  const dp_style *style;   /* resolved, owned by the composer */
+  char *marker;
+  bool keep_with_next;
+  int outline_level;       /* headings of Markdown fields, else 0 */
+  dp_para *para;           /* set at `para_width`, `para_scale` */
+  bool para_drawn;         /* a draw points to `para`: the store owns it */
+  double para_width, para_scale;
+  /* SPACE (height), RULE (thickness), QR and IMAGE sizes */
+  double height, width;
+  dp_halign align;
+  dp_colour colour;
+  dp_qr *qr;
+  char *image_path;
+  char *alt;
+  dp_break_kind break_kind;
+} unit;
+
+typedef struct cursor {
+  size_t unit;
+  int line;
+} cursor;
+
+/* What a page set owns besides its pages: everything draws point to. */
+typedef struct store {
+  GPtrArray *paras;       /* dp_para */
+  GPtrArray *qrs;         /* dp_qr */
+  GPtrArray *strings;
+  GHashTable *styles;     /* key -> dp_style*: resolved copies */
+} store;
+
+typedef struct composer {
+  dp_diag *diag;
+  dp_text *text;
+  const dp_document *doc;
+  const dp_layout_model *layout;
+  dp_labels *labels;
+  const char *lang;
+  GHashTable *colours;    /* colour name -> dp_colour* */
+  dp_pageset *set;
+  struct store *store;    /* what the page set keeps */
+  GArray *outline;        /* dp_outline_entry */
+  bool failed;
+} composer;
+
+/* ---- Colours and styles -------------------------------------------- */
+
+static bool parse_hex_colour(const char *text, dp_colour *out) {
+  if (!text || strlen(text) != 7 || text[0] != '#') return false;
+  unsigned v = 0;
+  for (int i = 1; i < 7; i++) {
+    if (!g_ascii_isxdigit(text[i])) return false;
+    v = v * 16 + (unsigned)g_ascii_xdigit_value(text[i]);
+  }
+  *out = (dp_colour){((v >> 16) & 255) / 255.0, ((v >> 8) & 255) / 255.0,
+                     (v & 255) / 255.0, 1.0};
+  return true;
+}
+
+static dp_scope root_scope(composer *c) {
+  return (dp_scope){NULL, 0, NULL, dp_document_get_root(c->doc), c->labels,
+                    c->lang, 0, 0};
+}
+
+/* Expands the layout's colours for this document once. */
+static void resolve_colours(composer *c) {
+  c->colours = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+  dp_colour *black = g_new(dp_colour, 1), *white = g_new(dp_colour, 1);
+  *black = (dp_colour){0, 0, 0, 1};
+  *white = (dp_colour){1, 1, 1, 1};
+  g_hash_table_insert(c->colours, "black", black);
+  g_hash_table_insert(c->colours, "white", white);
+  dp_scope scope = root_scope(c);
+  for (size_t i = 0; i < c->layout->colour_count; i++) {
+    const dp_named_colour *nc = &c->layout->colours[i];
+    dp_textbuf buf;
+    dp_textbuf_init(&buf);
+    dp_template_expand(nc->value, &scope, &buf);
+    dp_colour *colour = g_new(dp_colour, 1);
+    if (!parse_hex_colour(buf.text ? buf.text : "", colour)) {
+      dp_error(c->diag, nc->mark,
+               "colour '%s' is '%s' for this document, not a #rrggbb colour",
+               nc->name, buf.text ? buf.text : "");
+      c->failed = true;
+      *colour = (dp_colour){0, 0, 0, 1};
+    }
+    g_hash_table_replace(c->colours, nc->name, colour);
+    dp_textbuf_clear(&buf);
+  }
+}
+
+static dp_colour colour_named(composer *c, const char *name) {
+  dp_colour colour = {0, 0, 0, 1};
+  if (!name) return colour;
+  if (parse_hex_colour(name, &colour)) return colour;
+  const dp_colour *found = g_hash_table_lookup(c->colours, name);
+  return found ? *found : colour;
+}
+
+/* A copy of `style` with its colour (and its character styles' colours)
+ * resolved for this document, the alignment overridden when `align` >= 0,
+ * and `indent` added to the left indent.  Cached: composition asks for the
+ * same few combinations many times. */
+static const dp_style *resolved_style(composer *c, const dp_style *style,
+                                      int align, double indent) {
+  if (!style) return NULL;
+  char *key = g_strdup_printf("%p/%d/%.3f", (const void *)style, align, indent);
+  dp_style *copy = g_hash_table_lookup(c->store->styles, key);
+  if (copy) {
+    g_free(key);
+    return copy;
+  }
+  copy = g_new(dp_style, 1);
+  *copy = *style;
+  copy->colour = colour_named(c, style->colour_name);
+  if (align >= 0) copy->align = (dp_align)align;
+  copy->left_indent += indent;
+  for (int i = 0; i < DP_STYLE_SPAN_KINDS; i++)
+    copy->spans[i] = resolved_style(c, style->spans[i], -1, 0);
+  g_hash_table_insert(c->store->styles, key, copy);
+  return copy;
+}
+
+/* ---- Expanding items into units ------------------------------------ */
+
+static void unit_clear(unit *u) {
+  g_free(u->text);
+  for (size_t i = 0; i < u->span_count; i++) g_free(u->spans[i].url);
+  g_free(u->spans);
+  g_free(u->marker);
+  if (u->para_drawn) u->para = NULL; /* the store has it */
+  dp_para_free(u->para);
+  dp_qr_free(u->qr);
+  g_free(u->image_path);
+  g_free(u->alt);
+}
+
+static GArray *units_new(void) {
+  GArray *units = g_array_new(FALSE, TRUE, sizeof(unit));
+  g_array_set_clear_func(units, (GDestroyNotify)unit_clear);
+  return units;
+}
+
+static unit *units_push(GArray *units, unit_kind kind, dp_mark mark) {
+  unit u = {0};
+  u.kind = kind;
+  u.mark = mark;
+  g_array_append_val(units, u);
+  return &g_array_index(units, unit, units->len - 1);
+}
+
+static bool value_is_set(const dp_value *v) {
+  if (!v) return false;
+  switch (v->kind) {
+    case DP_VALUE_BOOL: return v->boolean;
+    case DP_VALUE_LIST:
+    case DP_VALUE_MAP: return v->count > 0;
+    case DP_VALUE_TEXT:
+    case DP_VALUE_RICH: return v->text && *v->text;
+    default: return true;
+  }
+}
+
+static bool condition_holds(const dp_condition *cond, const dp_scope *scope) {
+  if (!cond->path) return true;
+  const dp_value *v = dp_scope_lookup(scope, cond->path);
+  bool holds;
+  if (cond->equals)
+    holds = v && v->text && strcmp(v->text, cond->equals) == 0;
+  else
+    holds = value_is_set(v);
+  return cond->negate ? !holds : holds;
+}
+
+static int span_compare(const void *a, const void *b) {
+  const dp_span *x = a, *y = b;
+  if (x->start != y->start) return x->start < y->start ? -1 : 1;
+  return x->end > y->end ? -1 : x->end < y->end;
+}
+
+/* Moves a text buffer's contents into a new paragraph unit. */
+static unit *push_para(GArray *units, dp_textbuf *buf, const dp_style *style,
+                       dp_mark mark) {
+  unit *u = units_push(units, UNIT_PARA, mark);
+  u->text = buf->text ? buf->text : g_strdup("");
+  u->length = buf->length;
+  u->spans = buf->spans;
+  u->span_count = buf->span_count;
+  if (u->span_count > 1)
+    qsort(u->spans, u->span_count, sizeof(dp_span), span_compare);
+  u->style = style;
+  u->keep_with_next = style->keep_with_next;
+  dp_textbuf_init(buf);
+  return u;
+}
+
+static void expand_items(composer *c, dp_item *const *items, size_t count,
+                         const dp_scope *scope, GArray *units);
+
+static void expand_text(composer *c, const dp_item *item,
+                        const dp_scope *scope, GArray *units) {
+  dp_textbuf buf;
+  dp_textbuf_init(&buf);
+  bool complete = true;
+  for (size_t i = 0; i < item->run_count; i++) {
+    const dp_run *run = &item->runs[i];
+    size_t start = buf.length;
+    if (!dp_template_expand(run->tmpl, scope, &buf)) complete = false;
+    if (run->style && buf.length > start) {
+      dp_textbuf_append_span(&buf, "", 0, DP_SPAN_STYLE, NULL);
+      dp_span *span = &buf.spans[buf.span_count - 1];
+      span->start = (unsigned)start;
+      span->end = (unsigned)buf.length;
+      span->style = resolved_style(c, run->style, -1, 0);
+    }
+  }
+  /* A line whose placeholders are unset says nothing ("Room: "): drop it. */
+  if (!complete || buf.length == 0) {
+    dp_textbuf_clear(&buf);
+    return;
+  }
+  int align = -1;
+  if (item->has_align) {
+    switch (item->align) {
+      case DP_HALIGN_CENTRE: align = DP_ALIGN_CENTRE; break;
+      case DP_HALIGN_RIGHT: align = DP_ALIGN_RIGHT; break;
+      case DP_HALIGN_INSIDE: align = scope->page % 2 ? DP_ALIGN_LEFT : DP_ALIGN_RIGHT; break;
+      case DP_HALIGN_OUTSIDE: align = scope->page % 2 ? DP_ALIGN_RIGHT : DP_ALIGN_LEFT; break;
+      default: align = DP_ALIGN_LEFT;
+    }
+  }
+  unit *u = push_para(units, &buf, resolved_style(c, item->style, align, 0),
+                      item->mark);
+  u->keep_with_next |= item->keep_with_next;
+}
+
+static const dp_style *markdown_style(const dp_markdown_styles *s,
+                                      const dp_block *block) {
+  if (block->kind == DP_BLOCK_HEADING) {
+    for (int level = MIN(6, block->level + s->shift); level >= 1; level--)
+      if (s->heading[level - 1]) return s->heading[level - 1];
+    return s->paragraph;
+  }
+  if (block->quote_depth > 0 && s->quote) return s->quote;
+  if (block->list_depth > 0 && s->list) return s->list;
+  return s->paragraph;
+}
+
+static void expand_markdown(composer *c, const dp_item *item,
+                            const dp_scope *scope, GArray *units) {
+  const dp_value *v = dp_scope_lookup(scope, item->field);
+  if (!v || v->kind != DP_VALUE_RICH || !v->rich) return;
+  for (size_t i = 0; i < v->rich->count; i++) {
+    const dp_block *block = &v->rich->blocks[i];
+    const dp_style *base = markdown_style(&item->markdown, block);
+    double em = base->size;
+    double indent = block->list_depth * 1.4 * em + block->quote_depth * 1.2 * em;
+    dp_textbuf buf;
+    dp_textbuf_init(&buf);
+    dp_textbuf_append(&buf, block->text, block->length);
+    for (size_t s = 0; s < block->span_count; s++) {
+      const dp_span *span = &block->spans[s];
+      dp_textbuf_append_span(&buf, "", 0, span->kind, span->url);
+      dp_span *copy = &buf.spans[buf.span_count - 1];
+      copy->start = span->start;
+      copy->end = span->end;
+    }
+    unit *u = push_para(units, &buf, resolved_style(c, base, -1, indent),
+                        block->mark);
+    u->marker = g_strdup(block->marker);
+    if (block->kind == DP_BLOCK_HEADING) {
+      u->keep_with_next = true;
+      u->outline_level = block->level;
+    }
+  }
+}
+
+static void expand_each(composer *c, const dp_item *item,
+                        const dp_scope *scope, GArray *units) {
+  const dp_value *list = dp_scope_lookup(scope, item->field);
+  if (!list) return;
+  size_t count = list->kind == DP_VALUE_LIST ? list->count : 1;
+  for (size_t i = 0; i < count; i++) {
+    dp_scope inner = *scope;
+    inner.item = list->kind == DP_VALUE_LIST ? list->items[i] : list;
+    inner.index = (int)i + 1;
+    inner.parent = scope;
+    if (i > 0 && item->gap > 0)
+      units_push(units, UNIT_SPACE, item->mark)->height = item->gap;
+    if (item->keep_together) units_push(units, UNIT_GROUP_BEGIN, item->mark);
+    expand_items(c, item->children, item->child_count, &inner, units);
+    if (item->keep_together) units_push(units, UNIT_GROUP_END, item->mark);
+  }
+}
+
+static void expand_qr(composer *c, const dp_item *item, const dp_scope *scope,
+                      GArray *units) {
+  dp_textbuf buf;
+  dp_textbuf_init(&buf);
+  bool complete = dp_template_expand(item->payload, scope, &buf);
+  if (complete && buf.length > 0) {
+    dp_qr *qr = dp_qr_encode(buf.text, item->qr_level);
+    if (!qr) {
+      dp_error(c->diag, item->mark,
+               "cannot make a QR code of %zu bytes (at most %d)", buf.length,
+               DP_QR_MAX_PAYLOAD);
+      c->failed = true;
+    } else {
+      unit *u = units_push(units, UNIT_QR, item->mark);
+      u->qr = qr;
+      u->width = item->width;
+      u->align = item->align;
+      u->colour = colour_named(c, item->colour);
+      u->alt = g_strdup(buf.text);
+    }
+  }
+  dp_textbuf_clear(&buf);
+}
+
+static void expand_image(composer *c, const dp_item *item,
+                         const dp_scope *scope, GArray *units) {
+  const dp_value *v = dp_scope_lookup(scope, item->field);
+  if (!v || v->kind != DP_VALUE_TEXT || !v->text) return;
+  dp_image_info info;
+  char *message = NULL;
+  if (!dp_image_probe(v->text, &info, &message)) {
+    dp_error(c->diag, v->mark, "the image '%s' %s", v->text, message);
+    g_free(message);
+    c->failed = true;
+    return;
+  }
+  double w = item->width, h = item->height;
+  double aspect = info.width > 0 && info.height > 0
+                      ? (double)info.width / info.height : 1.0;
+  if (w <= 0 && h <= 0) h = 20 * 72 / 25.4;
+  if (w <= 0) w = h * aspect;
+  if (h <= 0) h = w / aspect;
+  unit *u = units_push(units, UNIT_IMAGE, item->mark);
+  u->image_path = g_strdup(v->text);
+  u->width = w;
+  u->height = h;
+  u->align = item->align;
+  u->alt = item->alt ? g_strdup(item->alt) : NULL;
+}
+
+static void expand_items(composer *c, dp_item *const *items, size_t count,
+                         const dp_scope *scope, GArray *units) {
+  for (size_t i = 0; i < count; i++) {
+    const dp_item *item = items[i];
+    if (!condition_holds(&item->condition, scope)) continue;
+    size_t before = units->len;
+    switch (item->kind) {
+      case DP_ITEM_TEXT: expand_text(c, item, scope, units); break;
+      case DP_ITEM_MARKDOWN: expand_markdown(c, item, scope, units); break;
+      case DP_ITEM_EACH: expand_each(c, item, scope, units); break;
+      case DP_ITEM_GROUP:
+        if (item->keep_together) units_push(units, UNIT_GROUP_BEGIN, item->mark);
+        expand_items(c, item->children, item->child_count, scope, units);
+        if (item->keep_together) units_push(units, UNIT_GROUP_END, item->mark);
+        break;
+      case DP_ITEM_QR: expand_qr(c, item, scope, units); break;
+      case DP_ITEM_IMAGE: expand_image(c, item, scope, units); break;
+      case DP_ITEM_RULE: {
+        unit *u = units_push(units, UNIT_RULE, item->mark);
+        u->height = item->height > 0 ? item->height : 0.5;
+        u->width = item->width;
+        u->align = item->align;
+        u->colour = colour_named(c, item->colour);
+        break;
+      }
+      case DP_ITEM_SPACE:
+        units_push(units, UNIT_SPACE, item->mark)->height = item->space;
+        break;
+      case DP_ITEM_BREAK:
+        units_push(units, UNIT_BREAK, item->mark)->break_kind = item->break_kind;
+        break;
+    }
+    /* keep-with-next on a group or repetition binds its last unit. */
+    if (item->keep_with_next && units->len > before) {
+      unit *last = &g_array_index(units, unit, units->len - 1);
+      last->keep_with_next = true;
+    }
+  }
+}
+
+/* ---- Setting and measuring units ----------------------------------- */
+
+static dp_para *unit_para(composer *c, unit *u, double width, double scale) {
+  if (!u->para || u->para_width != width || u->para_scale != scale) {
+    if (!u->para_drawn) dp_para_free(u->para);
+    u->para_drawn = false;
+    u->para = dp_para_new(c->text, u->text, u->length, u->spans,
+                          u->span_count, u->style, c->lang, width, scale,
+                          u->marker, u->mark);
+    u->para_width = width;
+    u->para_scale = scale;
+  }
+  return u->para;
+}
+
+/* Height of a QR code with its quiet zone on both sides. */
+static double qr_extent(const unit *u) {
+  return u->width * (u->qr->size + 2 * DP_QR_QUIET_ZONE) / u->qr->size;
+}
+
+/* Height a non-paragraph unit takes, at `scale`. */
+static double unit_height(const unit *u, double scale) {
+  switch (u->kind) {
+    case UNIT_SPACE: return u->height * scale;
+    case UNIT_RULE: return u->height * scale;
+    case UNIT_QR: return qr_extent(u);
+    case UNIT_IMAGE: return u->height;
+    default: return 0;
+  }
+}
+
+/* Height of lines [first, first + n) of a paragraph. */
+static double lines_height(const dp_para *p, int first, int n) {
+  if (n <= 0) return 0;
+  double top0, h0, b0, top1, h1, b1;
+  dp_para_get_line(p, first, &top0, &h0, &b0);
+  dp_para_get_line(p, first + n - 1, &top1, &h1, &b1);
+  return top1 + h1 - top0;
+}
+
+/* ---- Packing units into a column ----------------------------------- */
+
+typedef struct column {
+  double x, y, width, height;
+} column;
+
+typedef struct packer {
+  composer *c;
+  GArray *units;
+  double scale;
+  dp_page *page;       /* NULL: measure only */
+  int page_index;
+  bool page_break;     /* a page break was met */
+} packer;
+
+static dp_draw *page_add(composer *c, dp_page *page) {
+  (void)c;
+  if (page->count == page->capacity) {
+    page->capacity = page->capacity ? page->capacity * 2 : 32;
+    page->draws = g_renew(dp_draw, page->draws, page->capacity);
+  }
+  dp_draw *d = &page->draws[page->count++];
+  memset(d, 0, sizeof *d);
+  return d;
+}
+
+static double align_x(dp_halign align, const column *col, double width,
+                      bool verso) {
+  if (align == DP_HALIGN_INSIDE) align = verso ? DP_HALIGN_RIGHT : DP_HALIGN_LEFT;
+  if (align == DP_HALIGN_OUTSIDE) align = verso ? DP_HALIGN_LEFT : DP_HALIGN_RIGHT;
+  switch (align) {
+    case DP_HALIGN_CENTRE: return col->x + (col->width - width) / 2;
+    case DP_HALIGN_RIGHT: return col->x + col->width - width;
+    default: return col->x;
+  }
+}
+
+/* Space the start of unit `i` needs to show something: a paragraph's
+ * space before and its first `orphans` lines; an object its height.  A
+ * keep-with-next unit adds what its successor needs. */
+static double need_at(packer *pk, size_t i, double width, bool at_top,
+                      int depth) {
+  if (i >= pk->units->len || depth > 8) return 0;
+  unit *u = &g_array_index(pk->units, unit, i);
+  switch (u->kind) {
+    case UNIT_PARA: {
+      dp_para *p = unit_para(pk->c, u, width, pk->scale);
+      int n = dp_para_get_line_count(p);
+      double before = at_top ? 0 : dp_para_get_space_before(p);
+      if (u->keep_with_next)
+        return before + lines_height(p, 0, n) + dp_para_get_space_after(p) +
+               need_at(pk, i + 1, width, false, depth + 1);
+      int orphans = MAX(1, u->style->orphans);
+      return before + lines_height(p, 0, MIN(n, orphans));
+    }
+    case UNIT_GROUP_BEGIN:
+    case UNIT_GROUP_END: return need_at(pk, i + 1, width, at_top, depth + 1);
+    case UNIT_SPACE: return 0;
+    case UNIT_BREAK: return 0;
+    default:
+      return unit_height(u, pk->scale) +
+             (u->keep_with_next ? need_at(pk, i + 1, width, false, depth + 1) : 0);
+  }
+}
+
+/* Height of a keep-together group starting at unit `i` (a GROUP_BEGIN). */
+static double group_height(packer *pk, size_t i, double width) {
+  double h = 0;
+  int depth = 0;
+  bool first = true;
+  for (; i < pk->units->len; i++) {
+    unit *u = &g_array_index(pk->units, unit, i);
+    if (u->kind == UNIT_GROUP_BEGIN) depth++;
+    else if (u->kind == UNIT_GROUP_END && --depth == 0) break;
+    else if (u->kind == UNIT_PARA) {
+      dp_para *p = unit_para(pk->c, u, width, pk->scale);
+      h += (first ? 0 : dp_para_get_space_before(p)) + dp_para_get_height(p) +
+           dp_para_get_space_after(p);
+      first = false;
+    } else {
+      h += unit_height(u, pk->scale);
+      first = false;
+    }
+  }
+  return h;
+}
+
+static void emit_para(packer *pk, unit *u, dp_para *p, const column *col,
+                      double y, int first, int n) {
+  if (!pk->page || n <= 0) return;
+  dp_draw *d = page_add(pk->c, pk->page);
+  d->kind = DP_DRAW_TEXT;
+  d->x = col->x;
+  d->y = y;
+  d->width = col->width;
+  d->height = lines_height(p, first, n);
+  d->para = p;
+  if (!u->para_drawn) g_ptr_array_add(pk->c->store->paras, p);
+  u->para_drawn = true;
+  d->first_line = first;
+  d->line_count = n;
+  if (u->outline_level > 0 && first == 0 && pk->c->layout->outline) {
+    dp_outline_entry e = {g_strndup(u->text, u->length), u->outline_level,
+                          pk->page_index, y};
+    g_array_append_val(pk->c->outline, e);
+  }
+}
+
+static const char *keep_string(composer *c, const char *text) {
+  if (!text) return NULL;
+  char *copy = g_strdup(text);
+  g_ptr_array_add(c->store->strings, copy);
+  return copy;
+}
+
+static void emit_object(packer *pk, unit *u, const column *col, double y) {
+  if (!pk->page) return;
+  dp_draw *d = page_add(pk->c, pk->page);
+  double h = unit_height(u, pk->scale);
+  switch (u->kind) {
+    case UNIT_RULE: {
+      double w = u->width > 0 ? MIN(u->width, col->width) : col->width;
+      d->kind = DP_DRAW_BOX;
+      d->x = align_x(u->align, col, w, pk->page->verso);
+      d->y = y;
+      d->width = w;
+      d->height = h;
+      d->has_fill = true;
+      d->fill = u->colour;
+      break;
+    }
+    case UNIT_QR:
+      d->kind = DP_DRAW_QR;
+      d->width = d->height = h;
+      d->x = align_x(u->align, col, h, pk->page->verso);
+      d->y = y;
+      d->qr = u->qr;
+      g_ptr_array_add(pk->c->store->qrs, u->qr);
+      u->qr = NULL;
+      d->fill = u->colour;
+      d->alt = keep_string(pk->c, u->alt);
+      break;
+    case UNIT_IMAGE:
+      d->kind = DP_DRAW_IMAGE;
+      d->width = u->width;
+      d->height = u->height;
+      d->x = align_x(u->align, col, u->width, pk->page->verso);
+      d->y = y;
+      d->image_path = keep_string(pk->c, u->image_path);
+      d->alt = keep_string(pk->c, u->alt);
+      break;
+    default: pk->page->count--; break;
+  }
+}
+
+/* Packs units from `*cur` into `col`.  Returns the height used; advances
+ * `*cur` past what was placed.  Stops at a frame or page break or when
+ * the next unit does not fit. */
+static double pack_column(packer *pk, cursor *cur, const column *col) {
+  double y = 0;
+  bool at_top = true;
+  while (cur->unit < pk->units->len) {
+    unit *u = &g_array_index(pk->units, unit, cur->unit);
+    switch (u->kind) {
+      case UNIT_BREAK:
+        cur->unit++;
+        if (u->break_kind == DP_BREAK_PAGE) pk->page_break = true;
+        if (!at_top || u->break_kind == DP_BREAK_PAGE) return y;
+        continue;
+      case UNIT_GROUP_END: cur->unit++; continue;
+      case UNIT_GROUP_BEGIN: {
+        double h = group_height(pk, cur->unit, col->width);
+        if (!at_top && y + h > col->height + 0.01) return y;
+        cur->unit++;
+        continue;
+      }
+      case UNIT_SPACE:
+        cur->unit++;
+        if (!at_top) y += unit_height(u, pk->scale);
+        continue;
+      case UNIT_PARA: break;
+      default: {
+        double h = unit_height(u, pk->scale);
+        double need = need_at(pk, cur->unit, col->width, at_top, 0);
+        if (!at_top && y + MAX(h, need) > col->height + 0.01) return y;
+        if (at_top && h > col->height + 0.01) return y; /* never fits */
+        emit_object(pk, u, col, col->y + y);
+        y += h;
+        at_top = false;
+        cur->unit++;
+        continue;
+      }
+    }
+    /* A paragraph, maybe continued from the previous column. */
+    dp_para *p = unit_para(pk->c, u, col->width, pk->scale);
+    int n = dp_para_get_line_count(p);
+    int first = cur->line;
+    double before = (at_top || first > 0) ? 0 : dp_para_get_space_before(p);
+    if (first == 0 && !at_top) {
+      double need = need_at(pk, cur->unit, col->width, false, 0);
+      if (y + need > col->height + 0.01) return y;
+    }
+    double avail = col->height - y - before;
+    int fit = 0;
+    while (first + fit < n && lines_height(p, first, fit + 1) <= avail + 0.01) fit++;
+    if (first + fit < n) {
+      /* Split: keep `orphans` lines at this foot and `widows` at the next
+       * head; in an empty column break the rules rather than stall. */
+      int raw = fit;
+      int widows = MAX(1, u->style->widows), orphans = MAX(1, u->style->orphans);
+      if (n - (first + fit) < widows) fit = n - first - widows;
+      if (first == 0 && fit < orphans) fit = 0;
+      if (fit <= 0 && at_top) fit = raw;
+      if (fit <= 0) return y;
+      emit_para(pk, u, p, col, col->y + y + before, first, fit);
+      y += before + lines_height(p, first, fit);
+      cur->line = first + fit;
+      return y;
+    }
+    emit_para(pk, u, p, col, col->y + y + before, first, n - first);
+    y += before + lines_height(p, first, n - first) + dp_para_get_space_after(p);
+    at_top = false;
+    cur->unit++;
+    cur->line = 0;
+  }
+  return y;
+}
+
+/* ---- Frames -------------------------------------------------------- */
+
+typedef struct rect {
+  double x, y, w, h;
+} rect;
+
+typedef enum { FRAME_UNRESOLVED, FRAME_RESOLVING, FRAME_RESOLVED } frame_state;
+
+typedef struct page_ctx {
+  composer *c;
+  const dp_page_template *tmpl;
+  int index;            /* 0-based page number */
+  dp_page *page;
+  rect *boxes;
+  frame_state *state;
+  bool *present;        /* frame's condition holds */
+  double *scales;
+  double *col_heights;  /* column height the content was fitted to */
+  GArray **content;     /* units of content frames, kept for emitting */
+} page_ctx;
+
+static rect builtin_frame(page_ctx *pc, const char *name, bool *found) {
+  const dp_layout_model *l = pc->c->layout;
+  bool verso = pc->page->verso;
+  *found = true;
+  if (!strcmp(name, "page")) return (rect){0, 0, l->page_width, l->page_height};
+  if (!strcmp(name, "bleed"))
+    return (rect){-l->bleed, -l->bleed, l->page_width + 2 * l->bleed,
+                  l->page_height + 2 * l->bleed};
+  if (!strcmp(name, "content")) {
+    double left = verso ? l->margin_outside : l->margin_inside;
+    double right = verso ? l->margin_inside : l->margin_outside;
+    return (rect){left, l->margin_top, l->page_width - left - right,
+                  l->page_height - l->margin_top - l->margin_bottom};
+  }
+  *found = false;
+  return (rect){0, 0, 0, 0};
+}
+
+static bool resolve_frame(page_ctx *pc, size_t i);
+
+static double edge_of(rect r, dp_edge edge) {
+  switch (edge) {
+    case DP_EDGE_LEFT: return r.x;
+    case DP_EDGE_RIGHT: return r.x + r.w;
+    case DP_EDGE_TOP: return r.y;
+    case DP_EDGE_BOTTOM: return r.y + r.h;
+    case DP_EDGE_WIDTH: return r.w;
+    default: return r.h;
+  }
+}
+
+static bool eval_expr(page_ctx *pc, const dp_expr *e, double *out) {
+  double sum = 0;
+  const dp_layout_model *l = pc->c->layout;
+  for (size_t i = 0; i < e->count; i++) {
+    const dp_term *t = &e->terms[i];
+    switch (t->kind) {
+      case DP_TERM_POINTS: sum += t->coef; break;
+      case DP_TERM_PAGE_WIDTH: sum += t->coef * l->page_width; break;
+      case DP_TERM_PAGE_HEIGHT: sum += t->coef * l->page_height; break;
+      case DP_TERM_FRAME: {
+        bool found;
+        rect r = builtin_frame(pc, t->frame, &found);
+        if (!found) {
+          size_t j;
+          for (j = 0; j < pc->tmpl->frame_count; j++)
+            if (pc->tmpl->frames[j]->name &&
+                !strcmp(pc->tmpl->frames[j]->name, t->frame))
+              break;
+          if (j == pc->tmpl->frame_count) {
+            dp_error(pc->c->diag, e->mark, "no frame named '%s'", t->frame);
+            return false;
+          }
+          if (!resolve_frame(pc, j)) return false;
+          /* An absent frame (its `if` does not hold) has no height: it
+           * takes no room where it would stand. */
+          r = pc->boxes[j];
+        }
+        sum += t->coef * edge_of(r, t->edge);
+        break;
+      }
+    }
+  }
+  *out = sum;
+  return true;
+}
+
+static bool frame_uses_folio(dp_item *const *items, size_t count) {
+  for (size_t i = 0; i < count; i++) {
+    const dp_item *item = items[i];
+    for (size_t r = 0; r < item->run_count; r++)
+      if (dp_template_uses_folio(item->runs[r].tmpl)) return true;
+    if (frame_uses_folio(item->children, item->child_count)) return true;
+  }
+  return false;
+}
+
+/* Packs `units` into a frame's columns at `scale`; returns whether all
+ * fitted, and the tallest column's height.  Emits when pk->page is set. */
+static bool pack_frame(packer *pk, const dp_frame *f, rect inner,
+                       double col_height, double *used) {
+  cursor cur = {0, 0};
+  int columns = MAX(1, f->columns);
+  double gap = f->column_gap;
+  double width = (inner.w - gap * (columns - 1)) / columns;
+  *used = 0;
+  for (int k = 0; k < columns && cur.unit < pk->units->len; k++) {
+    column col = {inner.x + k * (width + gap), inner.y, width, col_height};
+    double h = pack_column(pk, &cur, &col);
+    *used = MAX(*used, h);
+    if (pk->page_break) break;
+  }
+  /* Trailing group ends, spaces and breaks leave nothing to draw. */
+  while (cur.unit < pk->units->len) {
+    unit *u = &g_array_index(pk->units, unit, cur.unit);
+    if (u->kind != UNIT_GROUP_END && u->kind != UNIT_SPACE &&
+        u->kind != UNIT_BREAK)
+      break;
+    cur.unit++;
+  }
+  return cur.unit >= pk->units->len;
+}
+
+/* Composes a content frame's units at the largest scale that fits
+ * `limit` (a column height), within the frame's bounds.  Sets *scale and
+ * *used; false (after reporting) when nothing fits. */
+static bool fit_frame(page_ctx *pc, const dp_frame *f, GArray *units,
+                      rect inner, double limit, double *scale, double *used,
+                      double *col_height) {
+  *col_height = limit;
+  packer pk = {pc->c, units, 1.0, NULL, pc->index, false};
+  bool balance = f->columns > 1 && (f->balance || limit >= UNBOUNDED);
+  if (pack_frame(&pk, f, inner, limit, used)) {
+    *scale = 1.0;
+  } else if (f->fit == DP_FIT_SHRINK && f->min_scale < 1) {
+    double lo = f->min_scale, hi = 1.0;
+    pk.scale = lo;
+    pk.page_break = false;
+    if (!pack_frame(&pk, f, inner, limit, used)) goto overflow;
+    for (int step = 0; step < SHRINK_STEPS; step++) {
+      pk.scale = (lo + hi) / 2;
+      pk.page_break = false;
+      bool fits = pack_frame(&pk, f, inner, limit, used);
+      if (g_getenv("DISPUTAS_DEBUG"))
+        g_printerr("fit %s scale %.3f limit %.1f used %.1f: %s\n", f->name,
+                   pk.scale, limit, *used, fits ? "fits" : "overflows");
+      if (fits) lo = pk.scale;
+      else hi = pk.scale;
+    }
+    *scale = lo;
+  } else {
+    goto overflow;
+  }
+  if (balance) {
+    /* The shortest column height that still takes everything. */
+    double lo = 0, hi = MIN(limit, *used);
+    pk.scale = *scale;
+    pk.page_break = false;
+    if (pack_frame(&pk, f, inner, hi, used)) {
+      for (int step = 0; step < 12; step++) {
+        double mid = (lo + hi) / 2;
+        pk.page_break = false;
+        if (pack_frame(&pk, f, inner, mid, used)) hi = mid;
+        else lo = mid;
+      }
+      pk.page_break = false;
+      pack_frame(&pk, f, inner, hi, used);
+      *col_height = hi;
+    }
+  }
+  pk.scale = *scale;
+  return true;
+overflow:
+  if (f->fit == DP_FIT_SHRINK)
+    dp_error(pc->c->diag, f->mark,
+             "the content of frame '%s' does not fit, even at %.0f%% of its "
+             "size", f->name ? f->name : "(unnamed)", f->min_scale * 100);
+  else
+    dp_error(pc->c->diag, f->mark,
+             "the content of frame '%s' does not fit (the layout does not let "
+             "it shrink: fit: shrink)", f->name ? f->name : "(unnamed)");
+  pc->c->failed = true;
+  return false;
+}
+
+static rect inset(rect r, double d) {
+  return (rect){r.x + d, r.y + d, r.w - 2 * d, r.h - 2 * d};
+}
+
+static void emit_background(page_ctx *pc, const dp_frame *f, rect box) {
+  if (!f->fill && !f->stroke) return;
+  dp_draw *d = page_add(pc->c, pc->page);
+  d->kind = DP_DRAW_BOX;
+  d->x = box.x;
+  d->y = box.y;
+  d->width = box.w;
+  d->height = box.h;
+  d->has_fill = f->fill != NULL;
+  d->fill = colour_named(pc->c, f->fill);
+  d->has_stroke = f->stroke != NULL;
+  d->stroke = colour_named(pc->c, f->stroke);
+  d->stroke_width = f->stroke_width > 0 ? f->stroke_width : 0.5;
+  d->radius = f->radius;
+}
+
+static dp_scope page_scope(page_ctx *pc) {
+  dp_scope scope = root_scope(pc->c);
+  scope.page = pc->index + 1;
+  return scope;
+}
+
+/* Resolves frame `i`'s box; content frames of automatic height are packed
+ * to learn it. */
+static bool resolve_frame(page_ctx *pc, size_t i) {
+  if (pc->state[i] == FRAME_RESOLVED) return true;
+  const dp_frame *f = pc->tmpl->frames[i];
+  if (pc->state[i] == FRAME_RESOLVING) {
+    dp_error(pc->c->diag, f->mark, "frame '%s' depends on itself",
+             f->name ? f->name : "(unnamed)");
+    pc->c->failed = true;
+    return false;
+  }
+  pc->state[i] = FRAME_RESOLVING;
+  dp_scope scope = page_scope(pc);
+  pc->present[i] = condition_holds(&f->condition, &scope);
+  bool found;
+  rect content = builtin_frame(pc, "content", &found);
+  double left = content.x, right = content.x + content.w, width = 0;
+  double top = content.y, bottom = content.y + content.h, height = 0;
+  bool ok = true;
+  if (f->left) ok &= eval_expr(pc, f->left, &left);
+  if (f->right) ok &= eval_expr(pc, f->right, &right);
+  if (f->width) ok &= eval_expr(pc, f->width, &width);
+  if (f->top) ok &= eval_expr(pc, f->top, &top);
+  if (f->bottom) ok &= eval_expr(pc, f->bottom, &bottom);
+  if (f->height) ok &= eval_expr(pc, f->height, &height);
+  if (!ok) {
+    pc->c->failed = true;
+    return false;
+  }
+  if (f->width) {
+    if (f->right && !f->left) left = right - width;
+    else right = left + width;
+  }
+  bool auto_height = !f->height && !(f->top && f->bottom) && !f->flow;
+  if (f->height) {
+    if (f->bottom && !f->top) top = bottom - height;
+    else bottom = top + height;
+  }
+  rect box = {left, top, right - left, bottom - top};
+  if (auto_height && pc->present[i]) {
+    GArray *units = units_new();
+    expand_items(pc->c, f->content, f->content_count, &scope, units);
+    double limit = UNBOUNDED;
+    if (f->max_height) {
+      if (!eval_expr(pc, f->max_height, &limit)) {
+        g_array_free(units, TRUE);
+        return false;
+      }
+      limit -= 2 * f->padding;
+    }
+    rect inner = inset((rect){left, 0, box.w, 0}, f->padding);
+    double scale, used, col_height;
+    if (!fit_frame(pc, f, units, inner, limit, &scale, &used, &col_height)) {
+      g_array_free(units, TRUE);
+      pc->state[i] = FRAME_RESOLVED;
+      return false;
+    }
+    box.h = used + 2 * f->padding;
+    pc->scales[i] = scale;
+    pc->col_heights[i] = col_height;
+    pc->content[i] = units;
+  } else if (auto_height) {
+    box.h = 0;
+  }
+  /* An automatic height anchored at the bottom grows upwards. */
+  if (auto_height && f->bottom && !f->top) box.y = bottom - box.h;
+  pc->boxes[i] = box;
+  pc->state[i] = FRAME_RESOLVED;
+  return true;
+}
+
+/* Draws a resolved content frame: background, then its units.  `units`
+ * may be NULL (not yet expanded: fixed-height frames). */
+static bool emit_content_frame(page_ctx *pc, size_t i) {
+  const dp_frame *f = pc->tmpl->frames[i];
+  rect box = pc->boxes[i];
+  rect inner = inset(box, f->padding);
+  dp_scope scope = page_scope(pc);
+  scope.pages = (int)pc->c->set->page_count;
+  GArray *units = pc->content[i];
+  double used;
+  if (!units) {
+    units = units_new();
+    expand_items(pc->c, f->content, f->content_count, &scope, units);
+    pc->content[i] = units;
+    if (!fit_frame(pc, f, units, inner, inner.h, &pc->scales[i], &used,
+                   &pc->col_heights[i]))
+      return false;
+  }
+  double scale = pc->scales[i], col_height = pc->col_heights[i] + 0.02;
+  packer measure = {pc->c, units, scale, NULL, pc->index, false};
+  pack_frame(&measure, f, inner, col_height, &used);
+  double shift = 0;
+  if (f->valign == DP_VALIGN_MIDDLE) shift = (inner.h - used) / 2;
+  if (f->valign == DP_VALIGN_BOTTOM) shift = inner.h - used;
+  emit_background(pc, f, box);
+  inner.y += MAX(0, shift);
+  packer pk = {pc->c, units, scale, pc->page, pc->index, false};
+  pack_frame(&pk, f, inner, col_height, &used);
+  return true;
+}
+
+/* ---- Pages and the sequence ---------------------------------------- */
+
+typedef struct flow_state {
+  const dp_flow *flow;
+  GArray *units;
+  cursor cur;
+} flow_state;
+
+static page_ctx *page_ctx_new(composer *c, const dp_page_template *tmpl) {
+  page_ctx *pc = g_new0(page_ctx, 1);
+  size_t n = tmpl->frame_count;
+  pc->c = c;
+  pc->tmpl = tmpl;
+  pc->boxes = g_new0(rect, n);
+  pc->state = g_new0(frame_state, n);
+  pc->present = g_new0(bool, n);
+  pc->scales = g_new0(double, n);
+  pc->col_heights = g_new0(double, n);
+  pc->content = g_new0(GArray *, n);
+  return pc;
+}
+
+static void page_ctx_free(page_ctx *pc) {
+  for (size_t i = 0; i < pc->tmpl->frame_count; i++)
+    if (pc->content[i]) g_array_free(pc->content[i], TRUE);
+  g_free(pc->boxes);
+  g_free(pc->state);
+  g_free(pc->present);
+  g_free(pc->scales);
+  g_free(pc->col_heights);
+  g_free(pc->content);
+  g_free(pc);
+}
+
+static dp_page *new_page(composer *c) {
+  dp_pageset *set = c->set;
+  set->pages = g_renew(dp_page, set->pages, set->page_count + 1);
+  dp_page *page = &set->pages[set->page_count];
+  memset(page, 0, sizeof *page);
+  /* Page 1 is a right-hand page; even pages are left-hand. */
+  page->verso = (set->page_count + 1) % 2 == 0;
+  set->page_count++;
+  return page;
+}
+
+/* Makes one page from `tmpl`, pouring `flow` (may be NULL) into its flow
+ * frames.  Content frames are composed at once, except those that show
+ * folios, which wait in `deferred` until the page count is known. */
+static bool make_page(composer *c, const dp_page_template *tmpl,
+                      flow_state *flow, GPtrArray *deferred, bool *progress) {
+  int max = c->layout->pages_max > 0 ? c->layout->pages_max : DP_MAX_PAGES;
+  if ((int)c->set->page_count >= max) {
+    dp_error(c->diag, tmpl->mark,
+             "the layout would need more than %d pages for this document", max);
+    c->failed = true;
+    return false;
+  }
+  page_ctx *pc = page_ctx_new(c, tmpl);
+  pc->index = (int)c->set->page_count;
+  pc->page = new_page(c);
+  /* A pointer into set->pages may move as pages are added: keep the index. */
+  bool ok = true;
+  for (size_t i = 0; i < tmpl->frame_count && ok; i++) ok = resolve_frame(pc, i);
+  size_t start_unit = flow ? flow->cur.unit : 0;
+  int start_line = flow ? flow->cur.line : 0;
+  bool defer = false;
+  for (size_t i = 0; i < tmpl->frame_count && ok; i++) {
+    const dp_frame *f = tmpl->frames[i];
+    if (!pc->present[i]) continue;
+    pc->page = &c->set->pages[pc->index];
+    if (f->flow) {
+      emit_background(pc, f, pc->boxes[i]);
+      if (!flow || strcmp(flow->flow->name, f->flow) != 0) continue;
+      packer pk = {c, flow->units, 1.0, pc->page, pc->index, false};
+      rect inner = inset(pc->boxes[i], f->padding);
+      int columns = MAX(1, f->columns);
+      double width = (inner.w - f->column_gap * (columns - 1)) / columns;
+      for (int k = 0; k < columns && !pk.page_break; k++) {
+        column col = {inner.x + k * (width + f->column_gap), inner.y, width,
+                      inner.h};
+        pack_column(&pk, &flow->cur, &col);
+      }
+    } else if (frame_uses_folio(f->content, f->content_count)) {
+      defer = true;
+    } else {
+      ok = emit_content_frame(pc, i);
+    }
+  }
+  if (flow)
+    *progress = flow->cur.unit != start_unit || flow->cur.line != start_line;
+  if (defer && ok) g_ptr_array_add(deferred, pc);
+  else page_ctx_free(pc);
+  return ok;
+}
+
+/* Units of a flow, expanded once. */
+static flow_state *flow_state_new(composer *c, const dp_flow *flow) {
+  flow_state *fs = g_new0(flow_state, 1);
+  fs->flow = flow;
+  fs->units = units_new();
+  dp_scope scope = root_scope(c);
+  expand_items(c, flow->items, flow->count, &scope, fs->units);
+  return fs;
+}
+
+static void flow_state_free(flow_state *fs) {
+  if (!fs) return;
+  g_array_free(fs->units, TRUE);
+  g_free(fs);
+}
+
+static bool flow_done(const flow_state *fs) {
+  for (size_t i = fs->cur.unit; i < fs->units->len; i++) {
+    unit_kind k = g_array_index(fs->units, unit, i).kind;
+    if (k != UNIT_SPACE && k != UNIT_GROUP_END && k != UNIT_BREAK) return false;
+  }
+  return true;
+}
+
+static const dp_flow *find_flow(const dp_layout_model *l, const char *name) {
+  for (size_t i = 0; i < l->flow_count; i++)
+    if (!strcmp(l->flows[i]->name, name)) return l->flows[i];
+  return NULL;
+}
+
+/* Pages the steps after `step` will add, not counting flows and pads. */
+static int fixed_pages_after(composer *c, size_t step) {
+  int n = 0;
+  dp_scope scope = root_scope(c);
+  for (size_t s = step + 1; s < c->layout->sequence_count; s++) {
+    const dp_sequence_step *st = &c->layout->sequence[s];
+    if (!st->flow && !st->pad && condition_holds(&st->condition, &scope)) n++;
+  }
+  return n;
+}
+
+static char *plain_of(const dp_value *v) {
+  if (!v) return NULL;
+  if (v->kind == DP_VALUE_RICH && v->rich) return dp_rich_to_plain(v->rich);
+  return v->text ? g_strdup(v->text) : NULL;
+}
+
+static void set_metadata(composer *c) {
+  const dp_value *root = dp_document_get_root(c->doc);
+  dp_pageset *set = c->set;
+  set->title = plain_of(dp_value_lookup(root, "thesis.title"));
+  set->author = plain_of(dp_value_lookup(root, "candidate.name"));
+  char *institution = plain_of(dp_value_lookup(root, "institution.name"));
+  const char *defence = dp_labels_get(c->labels, "public-defence");
+  set->subject = g_strdup_printf("%s, %s", defence ? defence : "Public defence",
+                                 institution ? institution : "");
+  g_free(institution);
+  set->keywords = plain_of(dp_value_lookup(root, "discipline"));
+  set->lang = g_strdup(c->lang);
+}
+
+dp_pageset *dp_compose(dp_diag *diag, dp_text *text, const dp_document *doc,
+                       const dp_layout_model *layout) {
+  composer c = {0};
+  c.diag = diag;
+  c.text = text;
+  c.doc = doc;
+  c.layout = layout;
+  c.lang = dp_document_get_lang(doc);
+  const dp_value *root = dp_document_get_root(doc);
+  c.labels = dp_labels_new(diag, c.lang, dp_value_get(root, "labels"));
+  c.store = g_new0(store, 1);
+  c.store->paras = g_ptr_array_new_with_free_func((GDestroyNotify)dp_para_free);
+  c.store->qrs = g_ptr_array_new_with_free_func((GDestroyNotify)dp_qr_free);
+  c.store->strings = g_ptr_array_new_with_free_func(g_free);
+  c.store->styles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  c.outline = g_array_new(FALSE, FALSE, sizeof(dp_outline_entry));
+  c.set = g_new0(dp_pageset, 1);
+  c.set->width = layout->page_width;
+  c.set->height = layout->page_height;
+  c.set->bleed = layout->bleed;
+  if (!c.labels) c.failed = true;
+  else resolve_colours(&c);
+
+  GPtrArray *deferred = g_ptr_array_new_with_free_func((GDestroyNotify)page_ctx_free);
+  GPtrArray *flows = g_ptr_array_new_with_free_func((GDestroyNotify)flow_state_free);
+  dp_scope scope = root_scope(&c);
+  for (size_t s = 0; s < layout->sequence_count && !c.failed; s++) {
+    const dp_sequence_step *step = &layout->sequence[s];
+    if (!condition_holds(&step->condition, &scope)) continue;
+    if (step->flow) {
+      flow_state *fs = flow_state_new(&c, find_flow(layout, step->flow));
+      g_ptr_array_add(flows, fs);
+      while (!flow_done(fs) && !c.failed) {
+        bool progress = false;
+        if (!make_page(&c, step->page_template, fs, deferred, &progress)) break;
+        if (!progress) {
+          unit *u = &g_array_index(fs->units, unit, fs->cur.unit);
+          dp_error(diag, u->mark,
+                   "this does not fit in any frame of page template '%s' "
+                   "(layout line %d)", step->page_template->name,
+                   step->page_template->mark.line);
+          c.failed = true;
+        }
+      }
+    } else if (step->pad) {
+      int multiple = MAX(1, layout->pages_multiple);
+      int after = fixed_pages_after(&c, s);
+      while (((int)c.set->page_count + after) % multiple != 0 && !c.failed) {
+        bool progress;
+        if (!make_page(&c, step->page_template, NULL, deferred, &progress)) break;
+      }
+    } else {
+      bool progress;
+      make_page(&c, step->page_template, NULL, deferred, &progress);
+    }
+  }
+  /* Folios, now that the page count is known. */
+  for (guint d = 0; d < deferred->len && !c.failed; d++) {
+    page_ctx *pc = g_ptr_array_index(deferred, d);
+    for (size_t i = 0; i < pc->tmpl->frame_count && !c.failed; i++) {
+      const dp_frame *f = pc->tmpl->frames[i];
+      if (pc->present[i] && !f->flow &&
+          frame_uses_folio(f->content, f->content_count)) {
+        pc->page = &c.set->pages[pc->index];
+        if (pc->content[i]) {
+          g_array_free(pc->content[i], TRUE);
+          pc->content[i] = NULL;
+        }
+        if (!emit_content_frame(pc, i)) c.failed = true;
+      }
+    }
+  }
+  g_ptr_array_free(deferred, TRUE);
+  g_ptr_array_free(flows, TRUE);
+  if (c.set->page_count == 0 && !c.failed) {
+    dp_error(diag, layout->mark, "the layout made no pages for this document");
+    c.failed = true;
+  }
+
+  c.set->outline_count = c.outline->len;
+  c.set->outline = (dp_outline_entry *)g_array_free(c.outline, FALSE);
+  c.set->owned = c.store;
+  set_metadata(&c);
+  g_hash_table_destroy(c.colours);
+  dp_labels_free(c.labels);
+  if (c.failed) {
+    dp_pageset_free(c.set);
+    return NULL;
+  }
+  return c.set;
+}
+
+void dp_pageset_free(dp_pageset *set) {
+  if (!set) return;
+  store *st = set->owned;
+  if (st) {
+    g_ptr_array_free(st->paras, TRUE);
+    g_ptr_array_free(st->qrs, TRUE);
+    g_ptr_array_free(st->strings, TRUE);
+    g_hash_table_destroy(st->styles);
+    g_free(st);
+  }
+  for (size_t p = 0; p < set->page_count; p++) g_free(set->pages[p].draws);
+  g_free(set->pages);
+  for (size_t i = 0; i < set->outline_count; i++) g_free(set->outline[i].title);
+  g_free(set->outline);
+  g_free(set->title);
+  g_free(set->author);
+  g_free(set->subject);
+  g_free(set->keywords);
+  g_free(set->lang);
+  g_free(set);
+}

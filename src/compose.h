@@ -1,0 +1,87 @@
+/* compose: a document poured into a layout, as pages of positioned marks.
+ *
+ * Composition expands the layout's items against the document (templates,
+ * conditions, repetitions, Markdown blocks), sets paragraphs through
+ * text.c, resolves frame geometry, fits frames (shrinking within bounds
+ * where the layout allows) and flows streams through frames and pages.
+ * The result is a display list per page with absolute positions; it makes
+ * no Cairo drawing calls (render.c does).  Text that does not fit is an
+ * error naming the frame and its layout line.
+ *
+ * Coordinates are points from the top-left corner of the trim box; marks
+ * in the bleed have negative or beyond-trim coordinates.
+ */
+#ifndef DP_COMPOSE_H
+#define DP_COMPOSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "document.h"
+#include "layout.h"
+#include "qr.h"
+#include "style.h"
+#include "text.h"
+
+typedef enum dp_mark_kind {
+  DP_DRAW_TEXT,   /* lines of a paragraph */
+  DP_DRAW_BOX,    /* a rectangle, filled and/or stroked, maybe rounded */
+  DP_DRAW_QR,     /* a QR code, as vector squares */
+  DP_DRAW_IMAGE   /* a PNG, JPEG or SVG file */
+} dp_draw_kind;
+
+typedef struct dp_draw {
+  dp_draw_kind kind;
+  double x, y, width, height;
+  /* TEXT */
+  const dp_para *para;   /* owned by the page set */
+  int first_line, line_count;
+  /* BOX */
+  bool has_fill, has_stroke;
+  dp_colour fill, stroke;
+  double stroke_width, radius;
+  /* QR (owned by the page set); the quiet zone is inside width */
+  const dp_qr *qr;
+  /* IMAGE */
+  const char *image_path; /* owned by the page set */
+  /* QR, IMAGE: alternative text, owned by the page set, or NULL */
+  const char *alt;
+} dp_draw;
+
+typedef struct dp_outline_entry {
+  char *title;
+  int level;   /* 1 = top */
+  int page;    /* 0-based */
+  double y;
+} dp_outline_entry;
+
+typedef struct dp_page {
+  dp_draw *draws;
+  size_t count, capacity;
+  bool verso; /* a left-hand page */
+} dp_page;
+
+typedef struct dp_pageset {
+  double width, height;   /* trim size */
+  double bleed;
+  dp_page *pages;
+  size_t page_count;
+  dp_outline_entry *outline;
+  size_t outline_count;
+  /* Metadata for the PDF. */
+  char *title, *author, *subject, *keywords, *lang;
+  /* What the page set owns, freed with it. */
+  void *owned;
+} dp_pageset;
+
+/* Composes `doc` in `layout`.  Returns NULL after reporting when the
+ * content cannot be laid out (it does not fit and may not shrink further,
+ * too many pages, a field the layout names does not exist in the format).
+ * Free with dp_pageset_free(). */
+dp_pageset *dp_compose(dp_diag *diag, dp_text *text, const dp_document *doc,
+                       const dp_layout_model *layout);
+
+void dp_pageset_free(dp_pageset *set);
+
+#endif
