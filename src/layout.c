@@ -2449,8 +2449,8 @@ dp_layout_model *dp_layout_model_load(dp_diag *diag,
     char *h = hint(name_or_path, dp_builtin_layouts);
     char *list = alternatives(dp_builtin_layouts);
     dp_error(diag, ((dp_mark){NULL, 0, 0}),
-        "unknown layout '%s'%s; the built-in layouts are %s, or give a path "
-        "to a layout file",
+        "unknown layout '%s'%s; give a built-in layout (%s) or a path to a "
+        "layout file",
         name_or_path, h, list);
     g_free(list);
     g_free(h);
