@@ -20,6 +20,15 @@
  * back there and jumps past the group's end (a GROUP_BEGIN knows the
  * index of its GROUP_END).
  *
+ * Filters (all in filter_table below): date, time, datetime, date-short,
+ * weekday, day, month, year and date:'PATTERN' (datefmt.h); upper and
+ * lower (in the document's language: ICU case mapping, spans kept);
+ * label (the text as a label key, or as given when it is none);
+ * join:'SEP' and join:'SEP':'LAST' (a list, or a map such as a venue:
+ * its texts in order without the `map` and `url` links); first; count;
+ * default:'TEXT'; plain (drops spans); url (one link to the text
+ * itself); strip-scheme (shows "https://x/" as "x", still linked).
+ *
  * A placeholder is evaluated as a "piece": first the value the source
  * names (a dp_value, or a text for labels, literals and folios), then each
  * filter in turn.  Filters that need the value (date, join, first, count)
@@ -690,12 +699,17 @@ static void append_datetime_iso(dp_textbuf *buf, const dp_datetime *dt) {
 }
 
 /* Items of a list joined by `separator`, the last pair by `last` (NULL:
- * `separator`).  Empty items are skipped with their separator. */
+ * `separator`).  Empty items are skipped with their separator.  A map
+ * (a venue) joins its texts in document order, leaving out links (`map`,
+ * `url`), which are for clicking, not for reading. */
 static void append_joined(dp_textbuf *buf, const dp_value *list,
                           const char *separator, const char *last) {
   dp_textbuf *items = g_new(dp_textbuf, list->count ? list->count : 1);
   size_t shown = 0;
   for (size_t i = 0; i < list->count; i++) {
+    if (list->kind == DP_VALUE_MAP &&
+        (!strcmp(list->keys[i], "map") || !strcmp(list->keys[i], "url")))
+      continue;
     dp_textbuf_init(&items[shown]);
     append_value(&items[shown], list->items[i]);
     if (items[shown].length > 0)
@@ -1028,7 +1042,8 @@ static void apply_filter(const filter *f, piece *pc, const dp_scope *scope) {
     break;
   }
   case FILTER_JOIN:
-    if (!pc->is_text && pc->value && pc->value->kind == DP_VALUE_LIST) {
+    if (!pc->is_text && pc->value && (pc->value->kind == DP_VALUE_LIST ||
+                                      pc->value->kind == DP_VALUE_MAP)) {
       const dp_value *list = pc->value;
       pc->is_text = true;
       pc->value = NULL;

@@ -179,7 +179,7 @@ static void make_document(void) {
       v_list(v_map("kind", v_text("trial-lecture"), "tba", v_bool(true),
                    "start", v_date(2024, 9, 27, 10, 0, true), "venue",
                    v_map("room", v_text("M004-K2"), "building", v_text("HVL"),
-                         NULL),
+                         "map", v_text("https://use.mazemap.com/x"), NULL),
                    NULL),
              v_map("kind", v_text("other"), "label", v_text("Mottaking"),
                    "start", v_date(2024, 9, 27, 0, 0, false), NULL),
@@ -514,6 +514,9 @@ static void test_list_filters(void) {
   check("{three|join:''}", &f.scope, "ABC", true);
   check("{candidate.name|join:'-'}", &f.scope, "Kristina Bakke Åkerblom",
         true);
+  /* A map (a venue) joins its texts, leaving out links. */
+  check("{events.0.venue|join:', '}", &f.scope, "M004-K2, HVL", true);
+  check("[{events.0.venue}]", &f.scope, "", true);
   check("{three|first}", &f.scope, "A", true);
   check("{candidate.name|first}", &f.scope, "Kristina Bakke Åkerblom", true);
   check("[{committee|first}]", &f.scope, "", true);
