@@ -160,7 +160,16 @@ fail:
 void dp_text_free(dp_text *text) {
   if (!text) return;
   if (text->context) g_object_unref(text->context);
-  if (text->font_map) g_object_unref(text->font_map);
+  if (text->font_map) {
+    /* Pango 1.50.12's font map never drops its reference to its FcConfig
+     * (finalize forgets it), which leaks the whole configuration and its
+     * font sets.  Setting no config releases it; Pangos that do release it
+     * in finalize then find none.  (pango_fc_font_map_shutdown() first
+     * would skip the cache reload this causes, but leaks Pango's cached
+     * patterns instead.) */
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(text->font_map), NULL);
+    g_object_unref(text->font_map);
+  }
   dp_hyphen_free(text->hyphen);
   g_free(text);
 }
