@@ -35,6 +35,8 @@ typedef struct builder {
   bool failed;         /* stop parsing */
   bool invalid;        /* go on parsing, but the tree is not to be used */
   bool limit_reported;
+  size_t cursor_line;  /* 0-based line that starts at cursor_offset */
+  size_t cursor_offset;
 } builder;
 
 static void node_free(gpointer data) {
@@ -159,6 +161,35 @@ static bool close_container(builder *b, yaml_event_t *ev,
   return attach(b, node, anchor, ev->start_mark);
 }
 
+/* The indentation of a literal block scalar whose `|` is on 0-based line
+ * `header`: the first line with text, in the file and in the value, differ
+ * by exactly the stripped indentation.  Literal scalars come in file order,
+ * so one forward-moving cursor finds their lines in linear time. */
+static int literal_indent(builder *b, size_t header, const char *value) {
+  size_t j = 0, k = 0;
+  const char *v = value;
+  for (;;) {
+    k = strspn(v, " ");
+    if (v[k] && v[k] != '\n') break;
+    if (!v[k]) return 0;
+    v += k + 1;
+    j++;
+  }
+  size_t line = header + 1 + j;
+  if (line < b->cursor_line) b->cursor_line = b->cursor_offset = 0;
+  while (b->cursor_line < line) {
+    const char *nl = memchr(b->text + b->cursor_offset, '\n',
+                            b->length - b->cursor_offset);
+    if (!nl) return 0;
+    b->cursor_offset = (size_t)(nl - b->text) + 1;
+    b->cursor_line++;
+  }
+  size_t s = 0;
+  while (b->cursor_offset + s < b->length && b->text[b->cursor_offset + s] == ' ')
+    s++;
+  return s >= k ? (int)(s - k) : 0;
+}
+
 static bool on_scalar(builder *b, yaml_event_t *ev) {
   if (!check_tag(b, ev->data.scalar.tag, ev->start_mark)) return false;
   if (ev->data.scalar.length > DP_YAML_MAX_STRING) {
@@ -178,6 +209,8 @@ static bool on_scalar(builder *b, yaml_event_t *ev) {
   }
   node->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
   node->literal = ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE;
+  if (node->literal)
+    node->indent = literal_indent(b, ev->start_mark.line, node->text);
   register_anchor(b, ev->data.scalar.anchor, node);
   return attach(b, node, ev->data.scalar.anchor, ev->start_mark);
 }

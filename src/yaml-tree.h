@@ -45,6 +45,8 @@ struct dp_ynode {
   bool plain;     /* unquoted flow scalar: may be null or a boolean */
   bool literal;   /* a `|` block scalar: its lines are the file's lines,
                      starting on the line after `mark` */
+  int indent;     /* literal: the columns of indentation YAML stripped
+                     from each line */
   /* Maps and sequences.  A map's keys are children[2i], values [2i+1];
    * keys are always scalars. */
   size_t count;   /* entries: items of a list, pairs of a map */

@@ -1,0 +1,327 @@
+/* image: see image.h. */
+#include "image.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char *dp_image_format_name(dp_image_format format) {
+  switch (format) {
+    case DP_IMAGE_PNG: return "PNG";
+    case DP_IMAGE_JPEG: return "JPEG";
+    case DP_IMAGE_SVG: return "SVG";
+    default: return "unknown";
+  }
+}
+
+static uint32_t be32(const unsigned char *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+         (uint32_t)p[3];
+}
+
+static unsigned be16(const unsigned char *p) {
+  return (unsigned)p[0] << 8 | (unsigned)p[1];
+}
+
+/* ---- PNG ---------------------------------------------------------------- */
+
+static uint32_t crc32_png(const unsigned char *data, size_t length) {
+  static uint32_t table[256];
+  static gsize table_ready = 0;
+  if (g_once_init_enter(&table_ready)) {
+    for (uint32_t n = 0; n < 256; n++) {
+      uint32_t c = n;
+      for (int k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      table[n] = c;
+    }
+    g_once_init_leave(&table_ready, 1);
+  }
+  uint32_t c = 0xFFFFFFFFu;
+  for (size_t i = 0; i < length; i++) c = table[(c ^ data[i]) & 0xFF] ^ (c >> 8);
+  return c ^ 0xFFFFFFFFu;
+}
+
+static const unsigned char png_signature[8] = {0x89, 'P', 'N', 'G',
+                                               '\r', '\n', 0x1A, '\n'};
+
+/* Walks every chunk: IHDR first, lengths within the file, CRCs right, at
+ * least one IDAT, and IEND at the end. */
+static bool probe_png(const unsigned char *d, size_t n, dp_image_info *info,
+                      char **error) {
+  size_t at = 8;
+  bool seen_idat = false;
+  for (int index = 0;; index++) {
+    if (n - at < 12) {
+      *error = g_strdup("is a PNG image that is cut short");
+      return false;
+    }
+    uint32_t length = be32(d + at);
+    const unsigned char *type = d + at + 4;
+    if (length > 0x7FFFFFFFu) {
+      *error = g_strdup("is a damaged PNG image (a chunk length is invalid)");
+      return false;
+    }
+    if (n - at - 12 < length) {
+      *error = g_strdup("is a PNG image that is cut short");
+      return false;
+    }
+    for (int i = 0; i < 4; i++)
+      if (!g_ascii_isalpha(type[i])) {
+        *error = g_strdup("is a damaged PNG image (a chunk type is invalid)");
+        return false;
+      }
+    if (crc32_png(type, (size_t)length + 4) != be32(type + 4 + length)) {
+      *error = g_strdup_printf(
+          "is a damaged PNG image (the checksum of its %.4s chunk does not "
+          "match)", (const char *)type);
+      return false;
+    }
+    if (index == 0) {
+      if (memcmp(type, "IHDR", 4) != 0 || length != 13) {
+        *error = g_strdup("is a damaged PNG image (it does not start with "
+                          "an IHDR chunk)");
+        return false;
+      }
+      uint32_t width = be32(type + 4), height = be32(type + 8);
+      if (width == 0 || height == 0 || width > 0x7FFFFFFFu ||
+          height > 0x7FFFFFFFu) {
+        *error = g_strdup("is a damaged PNG image (its size is invalid)");
+        return false;
+      }
+      info->width = width > INT32_MAX ? INT32_MAX : (int)width;
+      info->height = height > INT32_MAX ? INT32_MAX : (int)height;
+    }
+    if (memcmp(type, "IDAT", 4) == 0) seen_idat = true;
+    at += 12 + (size_t)length;
+    if (memcmp(type, "IEND", 4) == 0) break;
+  }
+  if (!seen_idat) {
+    *error = g_strdup("is a damaged PNG image (it has no image data)");
+    return false;
+  }
+  return true;
+}
+
+/* ---- JPEG --------------------------------------------------------------- */
+
+static bool is_sof(unsigned marker) {
+  return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 &&
+         marker != 0xC8 && marker != 0xCC;
+}
+
+/* Walks the marker segments to the first scan, reading the size from the
+ * frame header on the way, then looks for the end-of-image marker. */
+static bool probe_jpeg(const unsigned char *d, size_t n, dp_image_info *info,
+                       char **error) {
+  size_t at = 2;
+  bool seen_frame = false;
+  for (;;) {
+    if (at >= n) goto cut;
+    if (d[at] != 0xFF) {
+      *error = g_strdup("is a damaged JPEG image (a marker is missing)");
+      return false;
+    }
+    while (at < n && d[at] == 0xFF) at++; /* fill bytes */
+    if (at >= n) goto cut;
+    unsigned marker = d[at++];
+    if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) continue;
+    if (marker == 0xD9 || marker == 0xD8 || marker == 0x00) {
+      *error = g_strdup("is a damaged JPEG image (it ends before its image "
+                        "data)");
+      return false;
+    }
+    if (n - at < 2) goto cut;
+    unsigned length = be16(d + at);
+    if (length < 2) {
+      *error = g_strdup("is a damaged JPEG image (a segment length is "
+                        "invalid)");
+      return false;
+    }
+    if (n - at < length) goto cut;
+    if (is_sof(marker)) {
+      if (length < 8) {
+        *error = g_strdup("is a damaged JPEG image (its frame header is too "
+                          "short)");
+        return false;
+      }
+      info->height = (int)be16(d + at + 3);
+      info->width = (int)be16(d + at + 5);
+      if (info->width == 0 || info->height == 0) {
+        *error = g_strdup("is a JPEG image without a size in its frame "
+                          "header, which is not supported");
+        return false;
+      }
+      seen_frame = true;
+    }
+    if (marker == 0xDA) {
+      if (!seen_frame) {
+        *error = g_strdup("is a damaged JPEG image (its image data comes "
+                          "before its frame header)");
+        return false;
+      }
+      at += length;
+      /* In entropy-coded data a 0xFF byte is always followed by 0x00 or a
+       * restart marker, so the pair FF D9 can only be the end of image. */
+      for (size_t i = at; i + 1 < n; i++)
+        if (d[i] == 0xFF && d[i + 1] == 0xD9) return true;
+      goto cut;
+    }
+    at += length;
+  }
+cut:
+  *error = g_strdup("is a JPEG image that is cut short");
+  return false;
+}
+
+/* ---- SVG ---------------------------------------------------------------- */
+
+/* Skips white space, the XML declaration, processing instructions,
+ * comments and a DOCTYPE (with its internal subset); returns the root
+ * element's `<`, or NULL. */
+static const char *skip_prolog(const char *p, const char *end) {
+  for (;;) {
+    while (p < end && g_ascii_isspace(*p)) p++;
+    if (end - p >= 2 && p[0] == '<' && p[1] == '?') {
+      const char *q = g_strstr_len(p, end - p, "?>");
+      if (!q) return NULL;
+      p = q + 2;
+    } else if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
+      const char *q = g_strstr_len(p + 4, end - p - 4, "-->");
+      if (!q) return NULL;
+      p = q + 3;
+    } else if (end - p >= 9 && g_ascii_strncasecmp(p, "<!DOCTYPE", 9) == 0) {
+      int brackets = 0;
+      for (p += 9; p < end; p++) {
+        if (*p == '[') brackets++;
+        else if (*p == ']') brackets--;
+        else if (*p == '>' && brackets <= 0) break;
+      }
+      if (p >= end) return NULL;
+      p++;
+    } else {
+      return p < end && *p == '<' ? p : NULL;
+    }
+  }
+}
+
+static bool looks_like_xml(const unsigned char *d, size_t n) {
+  size_t i = 0;
+  if (n >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF) i = 3;
+  while (i < n && g_ascii_isspace(d[i])) i++;
+  return i < n && d[i] == '<';
+}
+
+static bool probe_svg(const char *d, size_t n, char **error) {
+  if (n >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0) {
+    d += 3;
+    n -= 3;
+  }
+  if (!g_utf8_validate(d, (gssize)n, NULL)) {
+    *error = g_strdup("is not a PNG, JPEG or SVG image (it looks like XML "
+                      "but is not UTF-8)");
+    return false;
+  }
+  const char *end = d + n;
+  const char *root = skip_prolog(d, end);
+  if (!root) {
+    *error = g_strdup("is not a PNG, JPEG or SVG image (it looks like XML "
+                      "but has no root element)");
+    return false;
+  }
+  const char *name = root + 1, *q = name;
+  while (q < end && !g_ascii_isspace(*q) && *q != '>' && *q != '/') q++;
+  size_t name_length = (size_t)(q - name);
+  const char *colon = memchr(name, ':', name_length);
+  const char *local = colon ? colon + 1 : name;
+  if ((size_t)(q - local) != 3 || memcmp(local, "svg", 3) != 0) {
+    *error = g_strdup_printf("is not a PNG, JPEG or SVG image (it is XML "
+                             "whose root element is <%.*s>, not <svg>)",
+                             (int)MIN(name_length, 40), name);
+    return false;
+  }
+  /* The root must be closed: an SVG cut short loses its end tag. */
+  const char *tag_end = memchr(q, '>', (size_t)(end - q));
+  if (!tag_end) goto cut;
+  if (tag_end[-1] == '/') return true;
+  char *closing = g_strdup_printf("</%.*s", (int)name_length, name);
+  bool closed = false;
+  for (const char *s = tag_end; s && s < end;) {
+    const char *hit = g_strstr_len(s, end - s, closing);
+    if (!hit) break;
+    const char *after = hit + strlen(closing);
+    while (after < end && g_ascii_isspace(*after)) after++;
+    if (after < end && *after == '>') closed = true;
+    s = hit + 1;
+  }
+  g_free(closing);
+  if (closed) return true;
+cut:
+  *error = g_strdup("is an SVG image that is cut short");
+  return false;
+}
+
+/* ---- probe -------------------------------------------------------------- */
+
+bool dp_image_probe(const char *path, dp_image_info *info,
+                    char **error_message) {
+  *info = (dp_image_info){DP_IMAGE_UNKNOWN, 0, 0};
+  *error_message = NULL;
+  GStatBuf st;
+  if (g_stat(path, &st) != 0) {
+    *error_message = g_strdup_printf("cannot be read: %s", g_strerror(errno));
+    return false;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    *error_message = g_strdup("is not a file");
+    return false;
+  }
+  if ((unsigned long long)st.st_size > DP_IMAGE_MAX_FILE) {
+    *error_message = g_strdup_printf("is larger than %u MiB",
+                                     DP_IMAGE_MAX_FILE >> 20);
+    return false;
+  }
+  gchar *data = NULL;
+  gsize n = 0;
+  GError *gerror = NULL;
+  if (!g_file_get_contents(path, &data, &n, &gerror)) {
+    *error_message = g_strdup_printf("cannot be read: %s", gerror->message);
+    g_error_free(gerror);
+    return false;
+  }
+  const unsigned char *d = (const unsigned char *)data;
+  bool ok;
+  if (n >= 8 && memcmp(d, png_signature, 8) == 0) {
+    info->format = DP_IMAGE_PNG;
+    ok = probe_png(d, n, info, error_message);
+  } else if (n >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) {
+    info->format = DP_IMAGE_JPEG;
+    ok = probe_jpeg(d, n, info, error_message);
+  } else if (looks_like_xml(d, n)) {
+    info->format = DP_IMAGE_SVG;
+    ok = probe_svg(data, n, error_message);
+  } else if (n >= 2 && d[0] == 0x1F && d[1] == 0x8B) {
+    *error_message = g_strdup("is compressed (gzip or SVGZ); save it as a "
+                              "plain SVG, PNG or JPEG image");
+    ok = false;
+  } else if (n == 0) {
+    *error_message = g_strdup("is empty");
+    ok = false;
+  } else {
+    *error_message = g_strdup("is not a PNG, JPEG or SVG image");
+    ok = false;
+  }
+  if (ok && (info->width > DP_IMAGE_MAX_SIDE ||
+             info->height > DP_IMAGE_MAX_SIDE)) {
+    *error_message = g_strdup_printf(
+        "is %d\u00D7%d pixels; at most %d pixels a side are allowed",
+        info->width, info->height, DP_IMAGE_MAX_SIDE);
+    ok = false;
+  }
+  if (!ok) info->format = DP_IMAGE_UNKNOWN;
+  g_free(data);
+  return ok;
+}

@@ -1,0 +1,47 @@
+/* image: what an image file is, decided by its content, not its name.
+ *
+ * Reads just enough of a file to tell PNG, JPEG and SVG apart, read the
+ * pixel size from the header (PNG IHDR, JPEG SOFn), and catch files that
+ * are cut short or damaged (every PNG chunk's length and CRC up to IEND;
+ * JPEG segments up to the scan and an end-of-image marker after it; an SVG
+ * must be UTF-8 XML whose root element is <svg>).  It decodes no pixels and
+ * touches no Cairo: the renderer does that, and this module is what lets
+ * the document binder report a bad image at the line that names it.
+ */
+#ifndef DP_IMAGE_H
+#define DP_IMAGE_H
+
+#include <stdbool.h>
+
+/* Images wider or taller than this are refused: Cairo's image surfaces
+ * cannot hold more, and no print product needs it. */
+#define DP_IMAGE_MAX_SIDE 32767
+
+/* Files larger than this are refused before they are read (a 600 dpi A4
+ * photograph as JPEG is a few MiB). */
+#define DP_IMAGE_MAX_FILE (64u << 20)
+
+typedef enum dp_image_format {
+  DP_IMAGE_UNKNOWN,
+  DP_IMAGE_PNG,
+  DP_IMAGE_JPEG,
+  DP_IMAGE_SVG
+} dp_image_format;
+
+typedef struct dp_image_info {
+  dp_image_format format;
+  int width, height; /* pixels; 0 for SVG (its size is not checked) */
+} dp_image_info;
+
+/* Probes the file at `path`.  On success fills `info` and returns true.
+ * On failure returns false and sets `*error_message` (transfer full, free
+ * with g_free()) to a sentence fragment that follows the file's name, such
+ * as "cannot be read: No such file or directory" or "is a PNG image that
+ * is cut short". */
+bool dp_image_probe(const char *path, dp_image_info *info,
+                    char **error_message);
+
+/* "PNG", "JPEG", "SVG" or "unknown". */
+const char *dp_image_format_name(dp_image_format format);
+
+#endif
