@@ -9,13 +9,17 @@
 
 #include "config.h"
 
+/* Any object of this library will do for dladdr; a data address avoids
+ * converting a function pointer, which ISO C forbids. */
+static const char here;
+
 static char *find_datadir(void) {
   const char *env = g_getenv("DISPUTAS_DATADIR");
   if (env && *env) return g_strdup(env);
   /* Where is this code running from?  dladdr names the shared library (or
    * the executable, for tests that link the core statically). */
   Dl_info info;
-  if (dladdr((void *)find_datadir, &info) && info.dli_fname) {
+  if (dladdr(&here, &info) && info.dli_fname) {
     char *self = g_canonicalize_filename(info.dli_fname, NULL);
     bool in_build = g_str_has_prefix(self, DP_BUILD_ROOT "/");
     g_free(self);
