@@ -13,7 +13,12 @@
  *    present (default "scheduled");
  *  - `affiliation` is always a list of texts;
  *  - image paths are resolved against the document's folder;
- *  - colours are lower-case `#rrggbb`.
+ *  - colours are lower-case `#rrggbb`;
+ *  - language tags are in their conventional case (`sr-Latn-RS`);
+ *  - `orcid` is always `https://orcid.org/0000-0002-1825-0097`;
+ *  - a DATETIME's text is as written (`2024-09-27T10:00:00` keeps its
+ *    seconds, which must be 00); inserted defaults carry the mark of the
+ *    map they were added to.
  *
  * Touches no Pango or Cairo.
  */
