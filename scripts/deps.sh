@@ -10,7 +10,7 @@ packages="
   libglib2.0-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev
   libfontconfig-dev libyaml-dev libcmark-dev libicu-dev libqrencode-dev
   libhyphen-dev hyphen-no hyphen-en-us
-  librsvg2-dev libical-dev libqpdf-dev libpoppler-glib-dev
+  librsvg2-dev libjpeg62-turbo-dev libical-dev libqpdf-dev libpoppler-glib-dev
   fonts-noto-core fonts-noto-cjk
   fonts-noto-mono
   poppler-utils qpdf zbar-tools valgrind

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "image.h"
+#include "plugin.h"
 #include "template.h"
 
 /* Bisection steps when shrinking a frame: 2^-8 of the scale range is
@@ -349,6 +350,17 @@ static void expand_each(composer *c, const dp_item *item,
   }
 }
 
+/* Alternative text for a figure, from the layout's `alt` template. */
+static char *expand_alt(const dp_template *alt, const dp_scope *scope) {
+  if (!alt) return NULL;
+  dp_textbuf buf;
+  dp_textbuf_init(&buf);
+  dp_template_expand(alt, scope, &buf);
+  char *text = buf.length ? g_strndup(buf.text, buf.length) : NULL;
+  dp_textbuf_clear(&buf);
+  return text;
+}
+
 static void expand_qr(composer *c, const dp_item *item, const dp_scope *scope,
                       GArray *units) {
   dp_textbuf buf;
@@ -367,36 +379,61 @@ static void expand_qr(composer *c, const dp_item *item, const dp_scope *scope,
       u->width = item->width;
       u->align = item->align;
       u->colour = colour_named(c, item->colour);
-      u->alt = g_strdup(buf.text);
+      u->alt = item->alt ? expand_alt(item->alt, scope) : g_strdup(buf.text);
     }
   }
   dp_textbuf_clear(&buf);
+}
+
+/* The natural size of an image, in points where the file says so (SVG),
+ * else in pixels: only the proportions matter.  Reports and returns false
+ * when it cannot be read or its module cannot be loaded. */
+static bool image_size(composer *c, const dp_value *v, double *w, double *h) {
+  dp_image_info info;
+  char *message = NULL;
+  bool ok = dp_image_probe(v->text, &info, &message);
+  if (ok && info.format == DP_IMAGE_SVG) {
+    const dp_svg_api *svg = dp_plugin_get("svg", &message);
+    ok = svg && svg->get_size(v->text, w, h, &message);
+  } else if (ok) {
+    *w = info.width;
+    *h = info.height;
+    if (info.format == DP_IMAGE_JPEG && !dp_plugin_get("jpeg", &message))
+      ok = false;
+  }
+  if (!ok) {
+    dp_error(c->diag, v->mark, "the image '%s': %s", v->text, message);
+    c->failed = true;
+  }
+  g_free(message);
+  return ok;
 }
 
 static void expand_image(composer *c, const dp_item *item,
                          const dp_scope *scope, GArray *units) {
   const dp_value *v = dp_scope_lookup(scope, item->field);
   if (!v || v->kind != DP_VALUE_TEXT || !v->text) return;
-  dp_image_info info;
-  char *message = NULL;
-  if (!dp_image_probe(v->text, &info, &message)) {
-    dp_error(c->diag, v->mark, "the image '%s' %s", v->text, message);
-    g_free(message);
-    c->failed = true;
-    return;
-  }
+  double natural_w = 1, natural_h = 1;
+  if (!image_size(c, v, &natural_w, &natural_h)) return;
+  double aspect = natural_w > 0 && natural_h > 0 ? natural_w / natural_h : 1.0;
+  /* Both sides given: the image fits inside that box, keeping its
+   * proportions.  One side: the other follows.  None: 20 mm tall. */
   double w = item->width, h = item->height;
-  double aspect = info.width > 0 && info.height > 0
-                      ? (double)info.width / info.height : 1.0;
-  if (w <= 0 && h <= 0) h = 20 * 72 / 25.4;
-  if (w <= 0) w = h * aspect;
-  if (h <= 0) h = w / aspect;
+  if (w > 0 && h > 0) {
+    if (w / h > aspect) w = h * aspect;
+    else h = w / aspect;
+  } else if (w > 0) {
+    h = w / aspect;
+  } else {
+    if (h <= 0) h = 20 * 72 / 25.4;
+    w = h * aspect;
+  }
   unit *u = units_push(units, UNIT_IMAGE, item->mark);
   u->image_path = g_strdup(v->text);
   u->width = w;
   u->height = h;
   u->align = item->align;
-  u->alt = item->alt ? g_strdup(item->alt) : NULL;
+  u->alt = expand_alt(item->alt, scope);
 }
 
 static void expand_items(composer *c, dp_item *const *items, size_t count,

@@ -115,6 +115,10 @@ int dp_layout_get_pages_multiple(const dp_layout *layout) {
   return layout->model->pages_multiple;
 }
 
+bool dp_layout_is_imposed(const dp_layout *layout) {
+  return layout->model->impose == DP_IMPOSE_SADDLE_STITCH;
+}
+
 int dp_layout_get_pages_max(const dp_layout *layout) {
   return layout->model->pages_max;
 }

@@ -195,6 +195,7 @@ typedef struct binder {
   const dp_ynode *root;
   style_info *styles;         /* parallel to m->styles */
   const dp_ynode *templates_node;
+  dp_layout_model *extended; /* the result when the layout extends another */
 } binder;
 
 static void add_report(binder *b, dp_severity severity, dp_mark mark,
@@ -773,7 +774,7 @@ static void item_free(dp_item *item) {
   items_free(item->children, item->child_count);
   dp_template_free(item->payload);
   g_free(item->colour);
-  g_free(item->alt);
+  dp_template_free(item->alt);
   g_free(item);
 }
 
@@ -1128,9 +1129,7 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
     }
   }
   if (alt && (item->kind == DP_ITEM_QR || item->kind == DP_ITEM_IMAGE)) {
-    dp_template *t = get_template(b, alt, "alt");
-    if (t) item->alt = g_strdup(alt->text);
-    dp_template_free(t);
+    item->alt = get_template(b, alt, "alt");
   }
   return item;
 }
@@ -2295,6 +2294,82 @@ static void prepass(binder *b) {
   }
 }
 
+/* How deep `extends` may chain: a layout that extends one that extends
+ * another is plenty; the limit stops a cycle of files extending each
+ * other. */
+#define MAX_EXTENDS_DEPTH 4
+
+static _Thread_local int extends_depth; /* loads nest on one thread */
+
+static bool is_path_name(const char *s);
+
+/* A layout with `extends: BASE` is the base layout with a few top-level
+ * keys changed: a product that differs from another only in its
+ * imposition or marks (booklet-print extends booklet).  Returns the
+ * model, or NULL after reporting. */
+static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
+  const dp_ynode *root = b->root;
+  static const char *const keys[] = {"layout", "extends", "name",
+                                     "description", "impose", "marks",
+                                     "outline", NULL};
+  check_keys(b, root, keys, "a layout that extends another");
+  const char *base_name = get_text(b, extends, "extends");
+  if (!base_name) return NULL;
+  if (extends_depth >= MAX_EXTENDS_DEPTH) {
+    ERR(b, extends->mark, "layouts extend each other more than %d deep "
+                          "(a cycle?)", MAX_EXTENDS_DEPTH);
+    return NULL;
+  }
+  /* A relative path is relative to this layout's folder. */
+  char *base_path = NULL;
+  if (is_path_name(base_name) && !g_path_is_absolute(base_name)) {
+    char *dir = g_path_get_dirname(b->m->path);
+    base_path = g_build_filename(dir, base_name, NULL);
+    g_free(dir);
+  }
+  extends_depth++;
+  int before = dp_diag_get_error_count(b->diag);
+  dp_layout_model *base =
+      dp_layout_model_load(b->diag, base_path ? base_path : base_name);
+  extends_depth--;
+  g_free(base_path);
+  if (!base) {
+    if (dp_diag_get_error_count(b->diag) == before)
+      ERR(b, extends->mark, "cannot read the layout '%s'", base_name);
+    return NULL;
+  }
+  for (size_t i = 0; i < root->count; i++) {
+    const char *k = root->children[2 * i]->text;
+    const dp_ynode *v = root->children[2 * i + 1];
+    if (!strcmp(k, "name")) {
+      const char *t = get_text(b, v, k);
+      if (t) {
+        g_free(base->name);
+        base->name = g_strdup(t);
+      }
+    } else if (!strcmp(k, "description")) {
+      const char *t = get_text(b, v, k);
+      if (t) {
+        g_free(base->description);
+        base->description = g_strdup(t);
+      }
+    } else if (!strcmp(k, "impose")) {
+      static const char *const names[] = {"none", "saddle-stitch", NULL};
+      static const int values[] = {DP_IMPOSE_NONE, DP_IMPOSE_SADDLE_STITCH};
+      int x;
+      if (get_choice(b, v, k, names, values, NULL, false, &x))
+        base->impose = (dp_imposition)x;
+    } else if (!strcmp(k, "outline")) {
+      get_bool(b, v, k, &base->outline);
+    } else if (!strcmp(k, "marks")) {
+      get_bool(b, v, k, &base->marks);
+    }
+  }
+  g_free(base->path);
+  base->path = g_strdup(b->m->path);
+  return base;
+}
+
 static void bind_root(binder *b) {
   dp_layout_model *m = b->m;
   const dp_ynode *root = b->root;
@@ -2313,7 +2388,14 @@ static void bind_root(binder *b) {
   static const char *const keys[] = {
       "layout",  "name",    "description", "page",   "pages",
       "impose",  "outline", "marks",       "colours", "styles",
-      "templates", "flows", "sequence",    NULL};
+      "templates", "flows", "sequence",    "extends", NULL};
+  const dp_ynode *extends = dp_ynode_map_get(root, "extends");
+  if (extends) {
+    if (!dp_ynode_map_get(root, "layout"))
+      ERR(b, whole, "the layout has no 'layout: 1' (the format version)");
+    b->extended = bind_extension(b, extends);
+    return;
+  }
   check_keys(b, root, keys, "the layout");
   if (!dp_ynode_map_get(root, "layout"))
     ERR(b, whole, "the layout has no 'layout: 1' (the format version)");
@@ -2413,6 +2495,10 @@ static dp_layout_model *bind(dp_diag *diag, const char *name,
   m->page_height = 297 * PT_PER_MM;
   m->pages_multiple = 1;
   bind_root(&b);
+  if (b.extended) {
+    dp_layout_model_free(m);
+    m = b.extended;
+  }
   flush_reports(&b);
   g_array_free(b.reports, TRUE);
   dp_diag_free(b.templates_diag);

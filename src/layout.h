@@ -179,8 +179,7 @@ struct dp_item {
   dp_break_kind break_kind;    /* BREAK */
   bool keep_together;          /* GROUP, EACH items: never split */
   bool keep_with_next;         /* any: stay on the page of what follows */
-  char *alt;                   /* QR, IMAGE: alternative text template
-                                  source, or NULL */
+  dp_template *alt;            /* QR, IMAGE: alternative text, or NULL */
 };
 
 /* ---- Frames, page templates, the sequence ------------------------- */

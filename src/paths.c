@@ -13,19 +13,39 @@
  * converting a function pointer, which ISO C forbids. */
 static const char here;
 
+/* Whether this code runs from the build tree.  dladdr names the shared
+ * library (or the executable, for tests that link the core statically). */
+static bool running_in_build_tree(void) {
+  Dl_info info;
+  if (!dladdr(&here, &info) || !info.dli_fname) return false;
+  char *self = g_canonicalize_filename(info.dli_fname, NULL);
+  bool in_build = g_str_has_prefix(self, DP_BUILD_ROOT "/");
+  g_free(self);
+  return in_build;
+}
+
 static char *find_datadir(void) {
   const char *env = g_getenv("DISPUTAS_DATADIR");
   if (env && *env) return g_strdup(env);
-  /* Where is this code running from?  dladdr names the shared library (or
-   * the executable, for tests that link the core statically). */
-  Dl_info info;
-  if (dladdr(&here, &info) && info.dli_fname) {
-    char *self = g_canonicalize_filename(info.dli_fname, NULL);
-    bool in_build = g_str_has_prefix(self, DP_BUILD_ROOT "/");
-    g_free(self);
-    if (in_build) return g_strdup(DP_SOURCE_DATADIR);
-  }
+  if (running_in_build_tree()) return g_strdup(DP_SOURCE_DATADIR);
   return g_strdup(DP_INSTALLED_DATADIR);
+}
+
+static char *find_plugindir(void) {
+  const char *env = g_getenv("DISPUTAS_PLUGINDIR");
+  if (env && *env) return g_strdup(env);
+  if (running_in_build_tree()) return g_strdup(DP_BUILD_ROOT "/src/plugins");
+  return g_strdup(DP_INSTALLED_PLUGINDIR);
+}
+
+const char *dp_paths_get_plugindir(void) {
+  static char *plugindir;
+  static gsize initialised;
+  if (g_once_init_enter(&initialised)) {
+    plugindir = find_plugindir();
+    g_once_init_leave(&initialised, 1);
+  }
+  return plugindir;
 }
 
 const char *dp_paths_get_datadir(void) {

@@ -10,6 +10,11 @@
 /* (transfer none) The data folder; computed once, thread-safe. */
 const char *dp_paths_get_datadir(void);
 
+/* (transfer none) The folder of the plugin modules: $DISPUTAS_PLUGINDIR,
+ * the build tree's src/plugins when running from the build tree, else the
+ * installed one. */
+const char *dp_paths_get_plugindir(void);
+
 /* (transfer full) `datadir/part/...`; free with g_free(). */
 char *dp_paths_build(const char *first, ...) __attribute__((sentinel));
 

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "config.h"
+#include "image.h"
+#include "plugin.h"
 
 /* ---- Imposition ---------------------------------------------------- */
 
@@ -87,9 +89,31 @@ static void draw_qr(cairo_t *cr, const dp_draw *d) {
   cairo_fill(cr);
 }
 
+/* Images were checked when the page set was composed (their format,
+ * size and, for JPEG and SVG, that the module loads), so a failure here
+ * can only come from a file changed since: it draws nothing. */
 static void draw_image(cairo_t *cr, const dp_draw *d) {
-  cairo_surface_t *image = cairo_image_surface_create_from_png(d->image_path);
-  if (cairo_surface_status(image) == CAIRO_STATUS_SUCCESS) {
+  dp_image_info info;
+  char *error = NULL;
+  if (!dp_image_probe(d->image_path, &info, &error)) {
+    g_free(error);
+    return;
+  }
+  if (info.format == DP_IMAGE_SVG) {
+    const dp_svg_api *svg = dp_plugin_get("svg", &error);
+    if (svg) svg->draw(d->image_path, cr, d->x, d->y, d->width, d->height, &error);
+    g_free(error);
+    return;
+  }
+  cairo_surface_t *image = NULL;
+  if (info.format == DP_IMAGE_JPEG) {
+    const dp_jpeg_api *jpeg = dp_plugin_get("jpeg", &error);
+    if (jpeg) image = jpeg->load(d->image_path, &error);
+  } else {
+    image = cairo_image_surface_create_from_png(d->image_path);
+  }
+  g_free(error);
+  if (image && cairo_surface_status(image) == CAIRO_STATUS_SUCCESS) {
     int w = cairo_image_surface_get_width(image);
     int h = cairo_image_surface_get_height(image);
     cairo_save(cr);
@@ -98,10 +122,12 @@ static void draw_image(cairo_t *cr, const dp_draw *d) {
     cairo_translate(cr, d->x, d->y);
     cairo_scale(cr, d->width / w, d->height / h);
     cairo_set_source_surface(cr, image, 0, 0);
+    /* Photographs scaled down on paper: good filtering for PNG output. */
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
     cairo_paint(cr);
     cairo_restore(cr);
   }
-  cairo_surface_destroy(image);
+  if (image) cairo_surface_destroy(image);
 }
 
 static void draw_page(cairo_t *cr, const dp_page *page, bool links) {

@@ -111,6 +111,9 @@ void dp_layout_get_page_size(const dp_layout *layout, double *width,
 /* Pages must be a multiple of this (4 for booklets), and at most max
  * (0: no limit of the layout's own). */
 int dp_layout_get_pages_multiple(const dp_layout *layout);
+/* Whether the layout imposes its pages on sheets (saddle stitch): a sheet
+ * is then two pages wide. */
+bool dp_layout_is_imposed(const dp_layout *layout);
 int dp_layout_get_pages_max(const dp_layout *layout);
 
 /* ---- Rendering ------------------------------------------------------ */

@@ -235,13 +235,15 @@ static int run_build(const options *opts, const char *path) {
   return status;
 }
 
+/* The standard size within 1 mm (two A5 pages side by side are 296 mm
+ * wide, and print on A4). */
 static const char *page_size_name(double w, double h) {
   static const struct { const char *name; double w, h; } sizes[] = {
       {"A3", 841.89, 1190.55}, {"A4", 595.28, 841.89}, {"A5", 419.53, 595.28},
       {"A6", 297.64, 419.53},  {"letter", 612, 792},   {"legal", 612, 1008}};
   for (size_t i = 0; i < G_N_ELEMENTS(sizes); i++) {
-    if (fabs(w - sizes[i].w) < 1 && fabs(h - sizes[i].h) < 1) return sizes[i].name;
-    if (fabs(h - sizes[i].w) < 1 && fabs(w - sizes[i].h) < 1) return sizes[i].name;
+    if (fabs(w - sizes[i].w) < 3 && fabs(h - sizes[i].h) < 3) return sizes[i].name;
+    if (fabs(h - sizes[i].w) < 3 && fabs(w - sizes[i].h) < 3) return sizes[i].name;
   }
   return NULL;
 }
@@ -257,11 +259,14 @@ static int run_layouts(const options *opts) {
     }
     double w, h;
     dp_layout_get_page_size(layout, &w, &h);
+    bool imposed = dp_layout_is_imposed(layout);
+    if (imposed) w *= 2;
     const char *size = page_size_name(w, h);
     char *size_text = size ? g_strdup_printf("%s %s", size, w > h ? "landscape" : "portrait")
                            : g_strdup_printf("%.0fx%.0fmm", w / 72 * 25.4, h / 72 * 25.4);
     int max = dp_layout_get_pages_max(layout), multiple = dp_layout_get_pages_multiple(layout);
-    char *pages = max == 1 ? g_strdup("1 page")
+    char *pages = imposed ? g_strdup("2-up sheets")
+                  : max == 1 ? g_strdup("1 page")
                   : multiple > 1 ? g_strdup_printf("pages in %ds", multiple)
                                  : g_strdup("any pages");
     printf("%-14s %-15s %-12s %s\n", *name, size_text, pages,

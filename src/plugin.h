@@ -1,0 +1,48 @@
+/* plugin: heavy libraries in modules loaded only when a run needs them.
+ *
+ * librsvg, libical and libqpdf each add 5-9 ms to the start of every
+ * process that links them (../shared/notes/startup-costs.md), while most
+ * runs need none of them.  Each lives in a small module built beside the
+ * library (src/plugins/) and opened with GModule on first use.  A module
+ * exports one function, `dp_plugin_entry`, returning a table of function
+ * pointers whose first field is its version.
+ *
+ * Modules are looked for in $DISPUTAS_PLUGINDIR, else in the build tree
+ * when disputas runs from it, else in the installed plugin folder.
+ */
+#ifndef DP_PLUGIN_H
+#define DP_PLUGIN_H
+
+#include <cairo.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define DP_PLUGIN_VERSION 1
+
+/* "svg": SVG images through librsvg. */
+typedef struct dp_svg_api {
+  int version;
+  /* The image's natural size in points; false with *error (g_free) when
+   * it cannot be read. */
+  bool (*get_size)(const char *path, double *width, double *height,
+                   char **error);
+  /* Draws the image scaled into the box. */
+  bool (*draw)(const char *path, cairo_t *cr, double x, double y,
+               double width, double height, char **error);
+} dp_svg_api;
+
+/* "jpeg": JPEG images through libjpeg, decoded to a Cairo surface. */
+typedef struct dp_jpeg_api {
+  int version;
+  /* (transfer full) The decoded image, with the file's bytes attached as
+   * JPEG mime data so PDF output embeds the original stream.  NULL with
+   * *error on failure. */
+  cairo_surface_t *(*load)(const char *path, char **error);
+} dp_jpeg_api;
+
+/* (transfer none) The table of the plugin `name` ("svg", "jpeg", "ical",
+ * "qpdf"), loaded once per process; NULL with *error (g_free) when the
+ * module cannot be found or is of another version.  Thread-safe. */
+const void *dp_plugin_get(const char *name, char **error);
+
+#endif
