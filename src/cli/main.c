@@ -17,6 +17,7 @@ enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_WRITE = 3 };
 static const char usage_text[] =
     "Usage:\n"
     "  disputas render DOC.yaml [-l LAYOUT] [-o OUT] [-f pdf|png|svg] [--impose MODE]\n"
+    "                  [--dpi DPI]\n"
     "  disputas build  DOC.yaml [-d OUTDIR]\n"
     "  disputas check  DOC.yaml [-l LAYOUT]\n"
     "  disputas layouts\n"
@@ -33,6 +34,7 @@ typedef struct options {
   char *impose;
   char *outdir;
   char *diagnostics;
+  double dpi;
   gboolean werror;
 } options;
 
@@ -68,6 +70,8 @@ static bool parse_options(const char *command, int *argc, char ***argv,
        "pdf, png or svg (default: from OUT's extension, else pdf)", "FORMAT"},
       {"impose", 0, 0, G_OPTION_ARG_STRING, &opts->impose,
        "saddle-stitch, or none to turn a layout's imposition off", "MODE"},
+      {"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &opts->dpi,
+       "Resolution of PNG output (default 150)", "DPI"},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   GOptionEntry build_entries[] = {
       {"outdir", 'd', 0, G_OPTION_ARG_FILENAME, &opts->outdir,
@@ -168,6 +172,9 @@ static int run_render(const options *opts, const char *path) {
     else return usage_error("--impose takes saddle-stitch or none, not '%s'",
                             opts->impose);
   }
+  if (opts->dpi != 0 && (opts->dpi < 10 || opts->dpi > 2400))
+    return usage_error("--dpi takes a resolution from 10 to 2400, not %g",
+                       opts->dpi);
   const char *layout_name = opts->layout ? opts->layout : "poster";
   dp_context *ctx = context_for(opts);
   dp_document *doc = dp_document_load_file(ctx, path);
@@ -177,6 +184,7 @@ static int run_render(const options *opts, const char *path) {
     dp_render_options *ro = dp_render_options_new();
     dp_render_options_set_format(ro, format);
     dp_render_options_set_impose(ro, impose);
+    if (opts->dpi > 0) dp_render_options_set_dpi(ro, opts->dpi);
     if (opts->output && !strcmp(opts->output, "-")) {
       status = status_exit(dp_render_to_callback(ctx, doc, layout, ro,
                                                  write_stdout, NULL));
