@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Checks the saddle-stitch imposition of booklet-print by reading the
+printed folios back from the PDF.
+
+Usage: imposition.py DISPUTAS WORKDIR PAGES
+
+Generates an announcement whose booklet has PAGES pages (4, 8, 12, 16...),
+renders `booklet` (reading order) and `booklet-print` (sheets), and checks,
+from the words pdftotext finds on each sheet side, that each folio lands on
+the side and half the saddle-stitch order says: for n pages, sheet i shows
+n-2i | 2i+1 on its front and 2i+2 | n-2i-1 on its back.  The expected order
+is written out here from that rule, not taken from disputas.
+"""
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+disputas, workdir, wanted = sys.argv[1], sys.argv[2], int(sys.argv[3])
+os.makedirs(workdir, exist_ok=True)
+
+BASE = """lang: en
+institution: {name: Test University}
+candidate: {name: Test Candidate}
+thesis: {title: A Thesis on Imposition}
+events:
+  - kind: public-defence
+    start: 2025-05-05T10:00
+"""
+
+def document(paragraphs):
+    text = BASE
+    if paragraphs:
+        text += "summary: |\n"
+        for i in range(paragraphs):
+            text += ("  Paragraph %d. " % i) + "Words that fill the page " * 14 + "\n\n"
+    path = os.path.join(workdir, "doc-%d.yaml" % paragraphs)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+def pdf_pages(path):
+    out = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
+
+def render(doc, layout, out):
+    subprocess.run([disputas, "render", doc, "-l", layout, "-o", out], check=True)
+    return out
+
+# Find a summary length whose booklet has `wanted` pages (monotonic search).
+doc = None
+for paragraphs in range(0, 200, 1 if wanted <= 8 else 3):
+    candidate = document(paragraphs)
+    pages = pdf_pages(render(candidate, "booklet", os.path.join(workdir, "b.pdf")))
+    if pages == wanted:
+        doc = candidate
+        break
+    if pages > wanted:
+        break
+if doc is None:
+    sys.exit("no document gives a %d-page booklet" % wanted)
+
+sheets_pdf = render(doc, "booklet-print", os.path.join(workdir, "s.pdf"))
+sides = pdf_pages(sheets_pdf)
+assert sides == wanted // 2, "expected %d sheet sides, got %d" % (wanted // 2, sides)
+
+# Expected: (left page, right page) for each sheet side, from the rule.
+expected = []
+n = wanted
+for i in range(n // 4):
+    expected.append((n - 2 * i, 2 * i + 1))
+    expected.append((2 * i + 2, n - 2 * i - 1))
+
+bbox = subprocess.run(["pdftotext", "-bbox", sheets_pdf, "-"], capture_output=True,
+                      text=True, check=True).stdout
+root = ET.fromstring(re.sub(r'xmlns="[^"]+"', "", bbox, count=1))
+failures = []
+for side, page in enumerate(root.iter("page")):
+    width = float(page.get("width"))
+    height = float(page.get("height"))
+    # Folios are alone on the last line of a page: digits low on the sheet.
+    found = {}
+    for word in page.iter("word"):
+        text = word.text or ""
+        y = float(word.get("yMin"))
+        if text.isdigit() and y > height * 0.9:
+            half = 0 if float(word.get("xMin")) < width / 2 else 1
+            found[half] = int(text)
+    left, right = expected[side]
+    for half, number in ((0, left), (1, right)):
+        # The cover (1) and back cover (n) carry no folio.
+        if number in (1, n):
+            if half in found:
+                failures.append("side %d: page %d should have no folio, found %d"
+                                % (side + 1, number, found[half]))
+            continue
+        if found.get(half) != number:
+            failures.append("side %d %s: expected folio %d, found %s"
+                            % (side + 1, "left" if half == 0 else "right",
+                               number, found.get(half)))
+if failures:
+    sys.exit("\n".join(failures))
+print("ok: %d pages on %d sheet sides in saddle-stitch order" % (wanted, sides))
