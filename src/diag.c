@@ -111,9 +111,24 @@ static void print_excerpt(GString *out, const source *s, int line, int column) {
   }
 }
 
+/* Appends `s` as a JSON string.  JSON is UTF-8, while file names (and
+ * messages quoting them) are whatever bytes the file system holds: a byte
+ * that is not part of valid UTF-8 becomes U+FFFD, so every line stays
+ * readable by a strict JSON parser. */
 static void append_json_string(GString *out, const char *s) {
   g_string_append_c(out, '"');
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p >= 0x80) {
+      gunichar c = g_utf8_get_char_validated((const char *)p, -1);
+      if (c == (gunichar)-1 || c == (gunichar)-2) {
+        g_string_append(out, "\xEF\xBF\xBD"); /* U+FFFD */
+      } else {
+        int n = g_utf8_skip[*p];
+        g_string_append_len(out, (const char *)p, n);
+        p += n - 1;
+      }
+      continue;
+    }
     switch (*p) {
       case '"': g_string_append(out, "\\\""); break;
       case '\\': g_string_append(out, "\\\\"); break;
