@@ -1,14 +1,63 @@
 /* disputas: typesetting doctoral defence announcements.
  *
- * The public C API.  Types are opaque; every object returned by a `_new` or
- * `_load` function is owned by the caller and released by the matching
- * `_free`, and every `_free` accepts NULL.  Functions never call exit().
+ * The public C API of libdisputas (pkg-config: disputas).  This header is
+ * the whole interface; everything else is private and not exported.
  *
- * Diagnostics (problems in a document or layout) are delivered as records
- * to a callback and, unless turned off, printed to stderr compiler style:
+ *     #include <disputas/disputas.h>
+ *
+ *     dp_context *ctx = dp_context_new();
+ *     dp_document *doc = dp_document_load_file(ctx, "announcement.yaml");
+ *     dp_layout *layout = dp_layout_load(ctx, "poster");
+ *     dp_status status = DP_STATUS_INVALID;
+ *     if (doc && layout)
+ *       status = dp_render_to_file(ctx, doc, layout, NULL, "poster.pdf");
+ *     dp_layout_free(layout);
+ *     dp_document_free(doc);
+ *     dp_context_free(ctx);
+ *
+ * Conventions
+ *
+ *  - Types are opaque.  Every object returned by a `_new` or `_load`
+ *    function is owned by the caller ("transfer full") and released by the
+ *    matching `_free`; every `_free` accepts NULL and does nothing then.
+ *    Strings returned by getters belong to the object they came from
+ *    ("transfer none") and live as long as it does.  Strings passed in are
+ *    copied when kept; the caller keeps ownership.
+ *  - Pointer arguments must not be NULL unless the comment says so.  A NULL
+ *    where one is not allowed is a programming error: GLib prints a
+ *    critical warning and the function returns NULL, an error status or
+ *    nothing.
+ *  - No function calls exit() or abort() on bad input.  Problems in a
+ *    document or layout are reported as diagnostics (below) and the
+ *    function returns NULL or an error status.
+ *  - Text is UTF-8.  Paths are in the file system's encoding.
+ *
+ * Diagnostics
+ *
+ * Each problem found in a document or layout is one dp_diagnostic record
+ * (severity, file, line, column, message), delivered to the context's
+ * callback if one is set and, unless turned off, printed to stderr
+ * compiler style, with the source line and a caret:
  *
  *     announcement.yaml:12:5: error: unknown key 'comittee' in announcement
  *     (did you mean 'committee'?)
+ *
+ * Threads
+ *
+ * The library keeps no global mutable state of its own: the font
+ * configuration, font map, hyphenation dictionaries and diagnostics all
+ * belong to a dp_context.  Use a context, and the documents and layouts
+ * loaded through it, from one thread at a time; different contexts may
+ * load and render in different threads at the same time.  The functions
+ * that take no context (dp_get_version, dp_layout_get_builtin_names,
+ * dp_render_options_*, dp_free) are safe from any thread.
+ *
+ * Data files
+ *
+ * Built-in layouts, the bundled fonts and the label tables are read from
+ * the data folder: $DISPUTAS_DATADIR when set, else PREFIX/share/disputas
+ * found relative to the installed library (so an installed tree may be
+ * moved), else the folder configured at build time.
  */
 #ifndef DISPUTAS_H
 #define DISPUTAS_H
@@ -20,7 +69,35 @@
 extern "C" {
 #endif
 
+/* Marks the functions libdisputas exports.  The library is built with
+ * hidden visibility, so only what carries DP_PUBLIC is part of the ABI. */
+#ifndef DP_PUBLIC
+#if defined(_WIN32) || defined(__CYGWIN__)
+#define DP_PUBLIC
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#define DP_PUBLIC __attribute__((visibility("default")))
+#else
+#define DP_PUBLIC
+#endif
+#endif
+
+/* ---- Version -------------------------------------------------------- */
+
+#define DP_VERSION_MAJOR 0
+#define DP_VERSION_MINOR 1
+#define DP_VERSION_MICRO 0
 #define DP_VERSION_STRING "0.1.0"
+
+/* (transfer none) The version of the library in use, "0.1.0"; may differ
+ * from DP_VERSION_STRING, the version compiled against. */
+DP_PUBLIC const char *dp_get_version(void);
+
+/* Releases memory the library allocated and handed over with "free with
+ * dp_free()" (dp_render_to_memory's buffer).  NULL is allowed.  Bindings
+ * that cannot reach the C library's free() use this. */
+DP_PUBLIC void dp_free(void *data);
+
+/* ---- Diagnostics ---------------------------------------------------- */
 
 typedef enum dp_severity {
   DP_SEVERITY_NOTE,
@@ -28,8 +105,12 @@ typedef enum dp_severity {
   DP_SEVERITY_ERROR
 } dp_severity;
 
-/* One problem.  All strings are owned by disputas and valid only during the
- * callback.  `line` and `column` are 1-based; 0 means unknown. */
+/* One problem.  All strings are owned by disputas and valid only during
+ * the callback: copy what you keep.  `file` is the document's or layout's
+ * path or name, or "disputas" for problems that belong to no file (an
+ * output that cannot be written).  `line` and `column` are 1-based; 0
+ * means unknown (the whole file, or the whole line).  A warning counted as
+ * an error (dp_context_set_werror) arrives as DP_SEVERITY_ERROR. */
 typedef struct dp_diagnostic {
   dp_severity severity;
   const char *file;
@@ -38,83 +119,145 @@ typedef struct dp_diagnostic {
   const char *message;
 } dp_diagnostic;
 
+/* Receives each diagnostic, in the thread that called the reporting
+ * function. */
 typedef void (*dp_diagnostic_func)(const dp_diagnostic *diagnostic,
                                    void *user_data);
 
-/* A context holds what is shared between documents of one thread: the
- * diagnostics sink, and (once loaded) fonts and hyphenation dictionaries.
- * Use one context per thread; contexts in different threads are
- * independent. */
+/* ---- Contexts ------------------------------------------------------- */
+
+/* A context holds what documents loaded and rendered through it share:
+ * the diagnostics sink and its settings, the font map of the bundled fonts
+ * and the hyphenation dictionaries (both loaded on the first render and
+ * kept for the next).  See "Threads" above. */
 typedef struct dp_context dp_context;
 
-/* An announcement, read and checked. */
+/* (transfer full) A new context whose diagnostics print to stderr as text.
+ * Free with dp_context_free() after every document and layout loaded
+ * through it. */
+DP_PUBLIC dp_context *dp_context_new(void);
+
+/* Frees `ctx` and what it loaded lazily (fonts, dictionaries).  NULL is
+ * allowed. */
+DP_PUBLIC void dp_context_free(dp_context *ctx);
+
+/* Sends every diagnostic to `func` with `user_data` as well as printing it
+ * (see dp_context_set_print_diagnostics to print nothing).  NULL `func`
+ * stops the calls.  `user_data` is not freed by disputas. */
+DP_PUBLIC void dp_context_set_diagnostic_func(dp_context *ctx,
+                                              dp_diagnostic_func func,
+                                              void *user_data);
+
+/* Whether diagnostics are printed to stderr (default true). */
+DP_PUBLIC void dp_context_set_print_diagnostics(dp_context *ctx, bool print);
+
+/* Print diagnostics as one JSON object a line, {"severity": "error",
+ * "file": ..., "line": N, "column": N, "message": ...}, instead of
+ * compiler style (default false).  The callback is not affected. */
+DP_PUBLIC void dp_context_set_json_diagnostics(dp_context *ctx, bool json);
+
+/* Count warnings as errors (default false): a loader or render function
+ * that reports a warning then fails as it would on an error. */
+DP_PUBLIC void dp_context_set_werror(dp_context *ctx, bool werror);
+
+/* Errors reported through `ctx` since it was made (warnings too, with
+ * werror).  The count only grows; each function's own result says whether
+ * that call failed. */
+DP_PUBLIC int dp_context_get_error_count(const dp_context *ctx);
+
+/* Warnings reported through `ctx` since it was made. */
+DP_PUBLIC int dp_context_get_warning_count(const dp_context *ctx);
+
+/* ---- Documents ------------------------------------------------------ */
+
+/* An announcement, read and checked (../shared/spec/announcement.md).
+ * Immutable once loaded. */
 typedef struct dp_document dp_document;
 
-/* (transfer full) A new context whose diagnostics print to stderr. */
-dp_context *dp_context_new(void);
-void dp_context_free(dp_context *ctx);
+/* (transfer full) Reads and checks the announcement at `path`.  Returns
+ * NULL after reporting every problem found (or, with werror, any
+ * warning).  Relative image paths in it are resolved against the folder
+ * that holds `path`.  Free with dp_document_free(), before `ctx`. */
+DP_PUBLIC dp_document *dp_document_load_file(dp_context *ctx,
+                                             const char *path);
 
-/* Every diagnostic also goes to `func` (NULL to stop). */
-void dp_context_set_diagnostic_func(dp_context *ctx, dp_diagnostic_func func,
-                                    void *user_data);
-/* Whether diagnostics are printed to stderr (default true). */
-void dp_context_set_print_diagnostics(dp_context *ctx, bool print);
-/* Print diagnostics as one JSON object a line instead of compiler style. */
-void dp_context_set_json_diagnostics(dp_context *ctx, bool json);
-/* Count warnings as errors. */
-void dp_context_set_werror(dp_context *ctx, bool werror);
-/* Errors reported so far in this context (warnings too with werror). */
-int dp_context_get_error_count(const dp_context *ctx);
+/* (transfer full) The same from `length` bytes at `data` (they need not
+ * end with a NUL; they are copied).  `name` stands for the file in
+ * diagnostics and names outputs (dp_document_get_stem); NULL means
+ * "<memory>".  Relative image paths are resolved against the current
+ * folder. */
+DP_PUBLIC dp_document *dp_document_load_data(dp_context *ctx,
+                                             const char *name,
+                                             const char *data,
+                                             size_t length);
 
-/* (transfer full) Reads and checks the announcement at `path`; NULL after
- * reporting every problem found.  Free with dp_document_free(). */
-dp_document *dp_document_load_file(dp_context *ctx, const char *path);
+/* (transfer full) As dp_document_load_data(), with relative image paths
+ * resolved against the folder `base_dir` (NULL: the current folder). */
+DP_PUBLIC dp_document *dp_document_load_data_with_base(dp_context *ctx,
+                                                       const char *name,
+                                                       const char *data,
+                                                       size_t length,
+                                                       const char *base_dir);
 
-/* (transfer full) The same from memory.  `name` stands for the file in
- * diagnostics and names outputs; relative image paths are resolved
- * against the current folder. */
-dp_document *dp_document_load_data(dp_context *ctx, const char *name,
-                                   const char *data, size_t length);
+/* Frees `doc`.  NULL is allowed. */
+DP_PUBLIC void dp_document_free(dp_document *doc);
 
-void dp_document_free(dp_document *doc);
-
-/* The name outputs are given: the document file's base name without its
- * extension ("seed" for samples/seed.yaml).  Owned by `doc`. */
-const char *dp_document_get_stem(const dp_document *doc);
+/* (transfer none) The name outputs are given: the document file's base
+ * name without its extension ("seed" for samples/seed.yaml).  Owned by
+ * `doc`. */
+DP_PUBLIC const char *dp_document_get_stem(const dp_document *doc);
 
 /* ---- Layouts -------------------------------------------------------- */
 
-/* A layout: what a product looks like (layouts/ and docs/layouts.md). */
+/* A layout: what a product looks like (the built-in layouts, and
+ * disputas-layout(5) / docs/layouts.md for the format).  Immutable once
+ * loaded. */
 typedef struct dp_layout dp_layout;
 
-/* Names of the built-in layouts, NULL-terminated: poster, booklet,
- * booklet-print.  Owned by disputas. */
-const char *const *dp_layout_get_builtin_names(void);
+/* (transfer none) Names of the built-in layouts, NULL-terminated: poster,
+ * booklet, booklet-print.  Static: never free it. */
+DP_PUBLIC const char *const *dp_layout_get_builtin_names(void);
 
-/* (transfer full) Reads a layout: a built-in name, or a path to a layout
- * file.  NULL after reporting every problem found. */
-dp_layout *dp_layout_load(dp_context *ctx, const char *name_or_path);
+/* (transfer full) Reads and checks a layout: a built-in name ("poster"),
+ * or a path to a layout file (anything containing '/' or ending in .yaml
+ * or .yml).  Returns NULL after reporting every problem found.  Free with
+ * dp_layout_free(), before `ctx`. */
+DP_PUBLIC dp_layout *dp_layout_load(dp_context *ctx, const char *name_or_path);
 
-/* (transfer full) The same from memory; `name` stands for the file in
- * diagnostics. */
-dp_layout *dp_layout_load_data(dp_context *ctx, const char *name,
-                               const char *data, size_t length);
+/* (transfer full) The same from `length` bytes at `data` (copied; no NUL
+ * needed).  `name` stands for the file in diagnostics; NULL means
+ * "<memory>". */
+DP_PUBLIC dp_layout *dp_layout_load_data(dp_context *ctx, const char *name,
+                                         const char *data, size_t length);
 
-void dp_layout_free(dp_layout *layout);
+/* Frees `layout`.  NULL is allowed. */
+DP_PUBLIC void dp_layout_free(dp_layout *layout);
 
-/* Owned by `layout`. */
-const char *dp_layout_get_name(const dp_layout *layout);
-const char *dp_layout_get_description(const dp_layout *layout);
-/* Trim size of a page, in points. */
-void dp_layout_get_page_size(const dp_layout *layout, double *width,
-                             double *height);
-/* Pages must be a multiple of this (4 for booklets), and at most max
- * (0: no limit of the layout's own). */
-int dp_layout_get_pages_multiple(const dp_layout *layout);
+/* (transfer none) The layout's name (its `name` key, else the file's base
+ * name).  Owned by `layout`. */
+DP_PUBLIC const char *dp_layout_get_name(const dp_layout *layout);
+
+/* (transfer none) The one-line description, or NULL when there is none.
+ * Owned by `layout`. */
+DP_PUBLIC const char *dp_layout_get_description(const dp_layout *layout);
+
+/* The trim size of a page, in points (1/72 in), bleed excluded.  Either
+ * pointer may be NULL. */
+DP_PUBLIC void dp_layout_get_page_size(const dp_layout *layout, double *width,
+                                       double *height);
+
+/* The page count must be a multiple of this (4 for booklets; 1 when the
+ * layout says nothing). */
+DP_PUBLIC int dp_layout_get_pages_multiple(const dp_layout *layout);
+
 /* Whether the layout imposes its pages on sheets (saddle stitch): a sheet
- * is then two pages wide. */
-bool dp_layout_is_imposed(const dp_layout *layout);
-int dp_layout_get_pages_max(const dp_layout *layout);
+ * is then two pages wide.  DP_IMPOSE_OFF / DP_IMPOSE_SADDLE override it
+ * when rendering. */
+DP_PUBLIC bool dp_layout_is_imposed(const dp_layout *layout);
+
+/* The most pages the layout allows (1 for the poster), or 0 when it sets
+ * no limit of its own (disputas's own limit, 500 pages, still applies). */
+DP_PUBLIC int dp_layout_get_pages_max(const dp_layout *layout);
 
 /* ---- Rendering ------------------------------------------------------ */
 
@@ -125,57 +268,86 @@ typedef enum dp_output_format {
 } dp_output_format;
 
 typedef enum dp_impose_mode {
-  DP_IMPOSE_AS_LAYOUT,   /* what the layout says */
-  DP_IMPOSE_OFF,         /* pages in reading order */
-  DP_IMPOSE_SADDLE       /* two-up on sheets, saddle-stitch order */
+  DP_IMPOSE_AS_LAYOUT, /* what the layout says */
+  DP_IMPOSE_OFF,       /* pages in reading order */
+  DP_IMPOSE_SADDLE     /* two-up on sheets, saddle-stitch order */
 } dp_impose_mode;
 
+/* What a render or check gave.  The values are the command line's exit
+ * statuses (2 is its usage error, which the library never returns). */
 typedef enum dp_status {
   DP_STATUS_OK = 0,
-  DP_STATUS_INVALID = 1,  /* the document or layout is invalid, or its
-                             content cannot be laid out */
-  DP_STATUS_WRITE = 3     /* an output could not be written */
+  DP_STATUS_INVALID = 1, /* the document or layout is invalid, or its
+                            content cannot be laid out (reported) */
+  DP_STATUS_WRITE = 3    /* an output could not be written */
 } dp_status;
 
+/* How to render.  A NULL dp_render_options means the defaults. */
 typedef struct dp_render_options dp_render_options;
 
-/* (transfer full) PDF, the layout's imposition, 150 dpi for PNG. */
-dp_render_options *dp_render_options_new(void);
-void dp_render_options_free(dp_render_options *options);
-void dp_render_options_set_format(dp_render_options *options,
-                                  dp_output_format format);
-void dp_render_options_set_impose(dp_render_options *options,
-                                  dp_impose_mode mode);
-void dp_render_options_set_dpi(dp_render_options *options, double dpi);
+/* (transfer full) The defaults: PDF, the layout's imposition, 150 dpi for
+ * PNG.  Free with dp_render_options_free(). */
+DP_PUBLIC dp_render_options *dp_render_options_new(void);
 
-/* Receives output bytes; returns false on a write error. */
+/* Frees `options`.  NULL is allowed. */
+DP_PUBLIC void dp_render_options_free(dp_render_options *options);
+
+DP_PUBLIC void dp_render_options_set_format(dp_render_options *options,
+                                            dp_output_format format);
+DP_PUBLIC void dp_render_options_set_impose(dp_render_options *options,
+                                            dp_impose_mode mode);
+/* Resolution of PNG output (0 or less: 150). */
+DP_PUBLIC void dp_render_options_set_dpi(dp_render_options *options,
+                                         double dpi);
+
+/* Receives output bytes, in order; returns false on a write error, which
+ * stops the render (DP_STATUS_WRITE). */
 typedef bool (*dp_write_func)(void *user_data, const unsigned char *data,
                               size_t length);
 
-/* Lays out `doc` in `layout` and checks that it fits, writing nothing. */
-dp_status dp_check(dp_context *ctx, const dp_document *doc,
-                   const dp_layout *layout);
+/* Lays out `doc` in `layout` and checks that it fits, writing nothing.
+ * DP_STATUS_INVALID after reporting when it does not.  `doc` and `layout`
+ * must have been loaded through `ctx`. */
+DP_PUBLIC dp_status dp_check(dp_context *ctx, const dp_document *doc,
+                             const dp_layout *layout);
 
-/* Renders to `path`, atomically: into a temporary file in the same folder,
- * renamed into place only when complete, so a failure leaves no file and
- * never changes an existing one.  PNG and SVG make one file per page,
- * numbered before the extension: `out.png` gives out-1.png, out-2.png. */
-dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
-                            const dp_layout *layout,
-                            const dp_render_options *options,
-                            const char *path);
+/* Every render function lays out `doc` in `layout` (as dp_check) and
+ * fails with DP_STATUS_INVALID when that reports an error.  PDF output is
+ * the same bytes for the same inputs; its creation date comes from
+ * SOURCE_DATE_EPOCH when set, else the document file's modification time
+ * (0, i.e. 1970, for documents loaded from memory).  `options` may be
+ * NULL for the defaults. */
 
-/* Renders to a callback.  PNG and SVG pages follow one another. */
-dp_status dp_render_to_callback(dp_context *ctx, const dp_document *doc,
-                                const dp_layout *layout,
-                                const dp_render_options *options,
-                                dp_write_func write, void *user_data);
+/* Renders to `path`, atomically: into a temporary file in the same
+ * folder, renamed into place only when complete, so a failure leaves no
+ * file and never changes an existing one.  PNG and SVG make one file per
+ * page, numbered before the extension: `out.png` gives out-1.png,
+ * out-2.png.  A file that cannot be written is reported (file
+ * "disputas") and gives DP_STATUS_WRITE. */
+DP_PUBLIC dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
+                                      const dp_layout *layout,
+                                      const dp_render_options *options,
+                                      const char *path);
 
-/* (transfer full) Renders into memory; free `*data` with free(). */
-dp_status dp_render_to_memory(dp_context *ctx, const dp_document *doc,
-                              const dp_layout *layout,
-                              const dp_render_options *options,
-                              unsigned char **data, size_t *length);
+/* Renders through `write` (called any number of times, with `user_data`).
+ * PNG and SVG pages follow one another.  DP_STATUS_WRITE when `write`
+ * returned false; bytes already delivered are then the caller's to
+ * discard. */
+DP_PUBLIC dp_status dp_render_to_callback(dp_context *ctx,
+                                          const dp_document *doc,
+                                          const dp_layout *layout,
+                                          const dp_render_options *options,
+                                          dp_write_func write,
+                                          void *user_data);
+
+/* Renders into memory.  On DP_STATUS_OK, `*data` (transfer full) holds
+ * `*length` bytes: free it with dp_free() (or free()).  On failure
+ * `*data` is NULL and `*length` 0. */
+DP_PUBLIC dp_status dp_render_to_memory(dp_context *ctx,
+                                        const dp_document *doc,
+                                        const dp_layout *layout,
+                                        const dp_render_options *options,
+                                        unsigned char **data, size_t *length);
 
 #ifdef __cplusplus
 }
