@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "calendar.h"
+
 #define DP_PLUGIN_VERSION 1
 
 /* "svg": SVG images through librsvg. */
@@ -39,6 +41,15 @@ typedef struct dp_jpeg_api {
    * *error on failure. */
   cairo_surface_t *(*load)(const char *path, char **error);
 } dp_jpeg_api;
+
+/* "ical": calendars as iCalendar text through libical. */
+typedef struct dp_ical_api {
+  int version;
+  /* (transfer full) `calendar` as an RFC 5545 VCALENDAR (CRLF line ends,
+   * long lines folded), free with g_free(); NULL with *error (g_free)
+   * when it cannot be made (a zone libical does not know). */
+  char *(*write)(const dp_calendar *calendar, char **error);
+} dp_ical_api;
 
 /* (transfer none) The table of the plugin `name` ("svg", "jpeg", "ical",
  * "qpdf"), loaded once per process; NULL with *error (g_free) when the
