@@ -16,10 +16,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "calendar.h"
 #include "compose.h"
 #include "context.h"
 #include "document.h"
 #include "layout.h"
+#include "plugin.h"
 #include "render.h"
 
 struct dp_layout {
@@ -481,4 +483,78 @@ dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
   g_free(temps);
   dp_pageset_free(set);
   return ok ? DP_STATUS_OK : DP_STATUS_WRITE;
+}
+
+/* ---- Calendars ------------------------------------------------------ */
+
+/* (transfer full) The iCalendar text of `doc`'s events (calendar.h decides
+ * the entries, the "ical" plugin writes them); NULL after reporting. */
+static char *calendar_text(dp_context *ctx, const dp_document *doc) {
+  char *error = NULL;
+  char *text = NULL;
+  const dp_ical_api *ical = dp_plugin_get("ical", &error);
+  if (ical) {
+    dp_calendar *cal = dp_calendar_new(ctx->diag, doc, creation_date(doc));
+    text = ical->write(cal, &error);
+    dp_calendar_free(cal);
+  }
+  if (!text) {
+    dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}),
+             "cannot make the calendar of '%s': %s",
+             dp_document_get_name(doc), error ? error : "unknown error");
+    g_free(error);
+  }
+  return text;
+}
+
+dp_status dp_calendar_to_file(dp_context *ctx, const dp_document *doc,
+                              const char *path) {
+  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
+  g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
+  g_return_val_if_fail(path != NULL, DP_STATUS_INVALID);
+  char *text = calendar_text(ctx, doc);
+  if (!text) return DP_STATUS_WRITE;
+  temp_file t = {0};
+  bool ok = temp_open(&t, path);
+  if (ok) {
+    ok = write_file(&t, (const unsigned char *)text, strlen(text));
+    ok = temp_close(&t) && ok;
+  }
+  if (ok && g_rename(t.temp_path, t.final_path) != 0) {
+    ok = false;
+    t.error = errno;
+  }
+  if (ok) {
+    g_free(t.temp_path);
+    g_free(t.final_path);
+  } else {
+    dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}), "cannot write '%s': %s",
+             path, g_strerror(t.error ? t.error : EIO));
+    temp_discard(&t);
+  }
+  g_free(text);
+  return ok ? DP_STATUS_OK : DP_STATUS_WRITE;
+}
+
+dp_status dp_calendar_to_memory(dp_context *ctx, const dp_document *doc,
+                                char **text, size_t *length) {
+  g_return_val_if_fail(text != NULL, DP_STATUS_INVALID);
+  g_return_val_if_fail(length != NULL, DP_STATUS_INVALID);
+  *text = NULL;
+  *length = 0;
+  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
+  g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
+  char *made = calendar_text(ctx, doc);
+  if (!made) return DP_STATUS_WRITE;
+  /* malloc, not GLib's allocator: the caller may free with free(). */
+  size_t n = strlen(made);
+  *text = malloc(n + 1);
+  dp_status status = DP_STATUS_WRITE;
+  if (*text) {
+    memcpy(*text, made, n + 1);
+    *length = n;
+    status = DP_STATUS_OK;
+  }
+  g_free(made);
+  return status;
 }

@@ -349,6 +349,32 @@ DP_PUBLIC dp_status dp_render_to_memory(dp_context *ctx,
                                         const dp_render_options *options,
                                         unsigned char **data, size_t *length);
 
+/* ---- Calendars ------------------------------------------------------ */
+
+/* The document's events as an iCalendar file (RFC 5545): one VEVENT per
+ * event, in the document's `timezone` (with its VTIMEZONE) or in floating
+ * time when it has none, texts in the document's language.  Entries keep
+ * their UID across exports, so importing a newer file updates them; the
+ * bytes are the same for the same document (DTSTAMP comes from
+ * SOURCE_DATE_EPOCH when set, else the document file's modification
+ * time).  libical is loaded on the first call (the "ical" plugin); a
+ * calendar that cannot be made, for want of the plugin or of libical's
+ * data for the zone, is reported (file "disputas") and gives
+ * DP_STATUS_WRITE. */
+
+/* Writes the calendar to `path` atomically, as dp_render_to_file() does. */
+DP_PUBLIC dp_status dp_calendar_to_file(dp_context *ctx,
+                                        const dp_document *doc,
+                                        const char *path);
+
+/* The calendar in memory.  On DP_STATUS_OK, `*text` (transfer full) holds
+ * `*length` bytes of UTF-8 with CRLF line ends, followed by a NUL: free it
+ * with dp_free() (or free()).  On failure `*text` is NULL and `*length`
+ * 0. */
+DP_PUBLIC dp_status dp_calendar_to_memory(dp_context *ctx,
+                                          const dp_document *doc,
+                                          char **text, size_t *length);
+
 #ifdef __cplusplus
 }
 #endif

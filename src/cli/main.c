@@ -231,6 +231,14 @@ static int run_build(const options *opts, const char *path) {
   /* Check all first, so an invalid document writes none of its products. */
   for (int i = 0; i < 3 && status == EXIT_SUCCESS; i++)
     status = status_exit(dp_check(ctx, doc, layouts[i]));
+  /* The calendar next: after the checks, and before the PDFs because it
+   * is the last output that can fail for another reason than writing
+   * (libical or its zone data missing). */
+  if (status == EXIT_SUCCESS) {
+    char *out = g_strdup_printf("%s/%s.ics", outdir, dp_document_get_stem(doc));
+    status = status_exit(dp_calendar_to_file(ctx, doc, out));
+    g_free(out);
+  }
   for (int i = 0; i < 3 && status == EXIT_SUCCESS; i++) {
     char *out = g_strdup_printf("%s/%s.%s.pdf", outdir,
                                 dp_document_get_stem(doc), products[i]);
