@@ -1,11 +1,13 @@
 /* text: the only module that calls Pango.
  *
- * A dp_text holds the font map (built from the bundled fonts/fonts.conf
- * only, so output is the same on every machine) and the hyphenation
- * dictionaries, loaded on first use, per language.  A dp_para is one
- * paragraph set at one width and scale: a PangoLayout built from UTF-8 text
- * and styled spans (never from a markup string), with soft hyphens from
- * libhyphen inserted where the style allows.
+ * A dp_text holds the font maps (built from the bundled fonts/fonts.conf
+ * only, so output is the same on every machine: one with the bundled
+ * fonts alone, one with the system's fallback fonts too, loaded when a
+ * paragraph first needs a script or family the bundled fonts lack) and
+ * the hyphenation dictionaries, loaded on first use, per language.  A
+ * dp_para is one paragraph set at one width and scale: a PangoLayout
+ * built from UTF-8 text and styled spans (never from a markup string),
+ * with soft hyphens from libhyphen inserted where the style allows.
  *
  * Line breaking happens behind dp_para_new() alone, so an optimal-fit
  * breaker can later replace Pango's without touching composition.

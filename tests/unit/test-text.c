@@ -582,6 +582,74 @@ static void test_transform_spans(fixture *f, gconstpointer data) {
   dp_para_free(p);
 }
 
+/* Paragraphs the bundled fonts draw are set with them alone; a code span
+ * (monospace), a character they lack or a generic family takes the font
+ * map with the system's fallback fonts, loaded then.  Either way the
+ * bundled family's characters come from the bundled fonts, and a
+ * paragraph measures the same before and after the fallback map loads. */
+static void test_font_maps(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.line_height = 1.4; /* the grid asks Pango for metrics too */
+  dp_para *before = para_new(f, lorem, NULL, 0, &s, "nb", 300);
+  const char *text = "Run make -j2 now";
+  unsigned a = (unsigned)(strstr(text, "make") - text);
+  dp_span code = {.kind = DP_SPAN_CODE, .start = a,
+                  .end = a + (unsigned)strlen("make -j2")};
+  dp_para *p = para_new(f, text, &code, 1, &s, "en", 400);
+  PopplerDocument *doc;
+  PopplerPage *page = render(f, p, false, &doc);
+  char *all = poppler_page_get_text(page);
+  char *serif = font_at(page, all, "Run");
+  char *mono = font_at(page, all, "make");
+  g_assert_nonnull(strstr(serif, "NotoSerif"));
+  g_assert_nonnull(strstr(mono, "Mono"));
+  g_free(serif);
+  g_free(mono);
+  g_free(all);
+  close_page(page, doc);
+  dp_para_free(p);
+
+  p = para_new(f, "Left \u2192 right", NULL, 0, &s, "en", 400);
+  g_assert_false(dp_para_has_missing_glyphs(p));
+  page = render(f, p, false, &doc);
+  all = poppler_page_get_text(page);
+  serif = font_at(page, all, "Left");
+  g_assert_nonnull(strstr(serif, "NotoSerif"));
+  g_free(serif);
+  g_free(all);
+  close_page(page, doc);
+  dp_para_free(p);
+
+  s.family = "serif";
+  p = para_new(f, "Generic", NULL, 0, &s, "en", 400);
+  page = render(f, p, false, &doc);
+  all = poppler_page_get_text(page);
+  serif = font_at(page, all, "Generic");
+  g_assert_nonnull(strstr(serif, "NotoSerif"));
+  g_free(serif);
+  g_free(all);
+  close_page(page, doc);
+  dp_para_free(p);
+  s.family = NULL;
+
+  dp_para *after = para_new(f, lorem, NULL, 0, &s, "nb", 300);
+  g_assert_cmpint(dp_para_get_line_count(after), ==,
+                  dp_para_get_line_count(before));
+  for (int i = 0; i < dp_para_get_line_count(before); i++) {
+    double t0, h0, b0, t1, h1, b1;
+    dp_para_get_line(before, i, &t0, &h0, &b0);
+    dp_para_get_line(after, i, &t1, &h1, &b1);
+    g_assert_cmpfloat(t0, ==, t1);
+    g_assert_cmpfloat(b0, ==, b1);
+  }
+  g_assert_cmpfloat(dp_para_get_natural_width(after), ==,
+                    dp_para_get_natural_width(before));
+  dp_para_free(before);
+  dp_para_free(after);
+  g_assert_cmpstr(f->messages->str, ==, "");
+}
+
 static void test_letter_spacing(fixture *f, gconstpointer data) {
   (void)data;
   dp_style s = style_new();
@@ -682,6 +750,7 @@ int main(int argc, char **argv) {
   ADD("rtl", test_rtl);
   ADD("transform-spans", test_transform_spans);
   ADD("letter-spacing", test_letter_spacing);
+  ADD("font-maps", test_font_maps);
   ADD("indents-marker", test_indents_marker);
   ADD("draw-range", test_draw_range);
   return g_test_run();
