@@ -235,9 +235,6 @@ static long long creation_date(const dp_document *doc) {
   return dp_document_get_mtime(doc);
 }
 
-/* Lays out `doc` in `layout`; NULL when that reported an error (errors
- * from earlier calls on the context do not count: a context outlives a
- * failed document). */
 /* Composition is serialised across contexts.  With four contexts laying
  * out different documents at once (tests/api/test-threads.c), a justified
  * line now and then came out as if its end-of-line hyphen were absent, one
@@ -248,6 +245,9 @@ static long long creation_date(const dp_document *doc) {
  * composition waits: drawing, PDF finishing and writing run in parallel. */
 static GMutex compose_lock;
 
+/* Lays out `doc` in `layout`; NULL when that reported an error (errors
+ * from earlier calls on the context do not count: a context outlives a
+ * failed document). */
 static dp_pageset *compose(dp_context *ctx, const dp_document *doc,
                            const dp_layout *layout) {
   int before = dp_diag_get_error_count(ctx->diag);

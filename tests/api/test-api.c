@@ -687,6 +687,60 @@ static void test_render_memory_layout(fixture *f, gconstpointer data) {
   dp_document_free(doc);
 }
 
+/* ---- Calendars ---------------------------------------------------------- */
+
+static void test_calendar_to_memory(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_document *doc = load_minimal(f);
+  char *text = NULL;
+  size_t length = 0;
+  g_assert_cmpint(dp_calendar_to_memory(f->ctx, doc, &text, &length), ==,
+                  DP_STATUS_OK);
+  g_assert_nonnull(text);
+  g_assert_cmpuint(strlen(text), ==, length); /* NUL-terminated */
+  g_assert_true(g_str_has_prefix(text, "BEGIN:VCALENDAR\r\n"));
+  g_assert_nonnull(strstr(text, "BEGIN:VEVENT\r\n"));
+  g_assert_true(g_str_has_suffix(text, "END:VCALENDAR\r\n"));
+  /* The same bytes again (SOURCE_DATE_EPOCH is set). */
+  char *again = NULL;
+  size_t again_length = 0;
+  g_assert_cmpint(dp_calendar_to_memory(f->ctx, doc, &again, &again_length),
+                  ==, DP_STATUS_OK);
+  g_assert_cmpstr(text, ==, again);
+  dp_free(again);
+  dp_free(text);
+  g_assert_cmpuint(f->records->len, ==, 0);
+  dp_document_free(doc);
+}
+
+static void test_calendar_to_file(fixture *f, gconstpointer data) {
+  (void)data;
+  char *dir = g_dir_make_tmp("disputas-api-XXXXXX", NULL);
+  dp_document *doc = load_minimal(f);
+  char *path = g_build_filename(dir, "minimal.ics", NULL);
+  g_assert_cmpint(dp_calendar_to_file(f->ctx, doc, path), ==, DP_STATUS_OK);
+  char *contents = NULL, *text = NULL;
+  gsize length = 0;
+  size_t text_length = 0;
+  g_assert_true(g_file_get_contents(path, &contents, &length, NULL));
+  g_assert_cmpint(dp_calendar_to_memory(f->ctx, doc, &text, &text_length),
+                  ==, DP_STATUS_OK);
+  g_assert_cmpmem(contents, length, text, text_length);
+  /* A folder that does not exist: reported, nothing written. */
+  char *bad = g_build_filename(dir, "no-such-folder", "x.ics", NULL);
+  g_assert_cmpint(dp_calendar_to_file(f->ctx, doc, bad), ==, DP_STATUS_WRITE);
+  g_assert_cmpuint(f->records->len, ==, 1);
+  g_assert_cmpstr(record_at(f, 0)->file, ==, "disputas");
+  g_unlink(path);
+  g_rmdir(dir);
+  g_free(bad);
+  dp_free(text);
+  g_free(contents);
+  g_free(path);
+  dp_document_free(doc);
+  g_free(dir);
+}
+
 /* ---- Programming errors ------------------------------------------------- */
 
 /* A NULL where none is allowed is a critical, not a crash. */
@@ -741,6 +795,8 @@ int main(int argc, char **argv) {
   ADD("/render/to-callback", test_render_to_callback);
   ADD("/render/to-file", test_render_to_file);
   ADD("/render/memory-layout", test_render_memory_layout);
+  ADD("/calendar/to-memory", test_calendar_to_memory);
+  ADD("/calendar/to-file", test_calendar_to_file);
   g_test_add_func("/null-arguments", test_null_arguments);
 #undef ADD
   return g_test_run();
