@@ -44,12 +44,16 @@
  *
  * Threads
  *
- * The library keeps no global mutable state of its own: the font
- * configuration, font map, hyphenation dictionaries and diagnostics all
- * belong to a dp_context.  Use a context, and the documents and layouts
- * loaded through it, from one thread at a time; different contexts may
- * load and render in different threads at the same time.  The functions
- * that take no context (dp_get_version, dp_layout_get_builtin_names,
+ * The font configuration, font map, hyphenation dictionaries and
+ * diagnostics all belong to a dp_context; what the process shares (the
+ * data folder, loaded plugin modules) is set up once, thread-safely.  Use
+ * a context, and the documents and layouts loaded through it, from one
+ * thread at a time; different contexts may load and render in different
+ * threads at the same time, and each gives the bytes it would alone
+ * (tests/api/test-threads.c).  Laying out pages is serialised between
+ * contexts inside the library (see compose() in src/disputas.c);
+ * loading, drawing and writing run in parallel.  The functions that take
+ * no context (dp_get_version, dp_layout_get_builtin_names,
  * dp_render_options_*, dp_free) are safe from any thread.
  *
  * Data files
