@@ -255,11 +255,6 @@ bool dp_render_pdf(const dp_pageset *set, const dp_render_settings *options,
   cairo_t *cr = cairo_create(surface);
   size_t pages = dp_render_get_page_count(set, options);
   for (size_t i = 0; i < pages; i++) {
-    if (options->impose != DP_IMPOSE_SADDLE_STITCH) {
-      char *label = g_strdup_printf("%zu", i + 1);
-      cairo_pdf_surface_set_page_label(surface, label);
-      g_free(label);
-    }
     draw_output_page(cr, set, options, i);
     cairo_show_page(cr);
   }
