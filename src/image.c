@@ -320,6 +320,12 @@ bool dp_image_probe(const char *path, dp_image_info *info,
         "is %d\u00D7%d pixels; at most %d pixels a side are allowed",
         info->width, info->height, DP_IMAGE_MAX_SIDE);
     ok = false;
+  } else if (ok && (long long)info->width * info->height > DP_IMAGE_MAX_PIXELS) {
+    *error_message = g_strdup_printf(
+        "is %d\u00D7%d pixels (%.0f million); at most %d million pixels are "
+        "allowed", info->width, info->height,
+        (double)info->width * info->height / 1e6, DP_IMAGE_MAX_PIXELS / 1000000);
+    ok = false;
   }
   if (!ok) info->format = DP_IMAGE_UNKNOWN;
   g_free(data);

@@ -17,6 +17,13 @@
  * cannot hold more, and no print product needs it. */
 #define DP_IMAGE_MAX_SIDE 32767
 
+/* Images of more pixels than this are refused: decoding one takes four
+ * bytes a pixel (a 32767-pixel square would take 4 GiB) and embedding it
+ * in a PDF compresses every pixel.  A 600 dpi scan of an A4 page has 35
+ * million pixels; 50 million take about a second and half a gigabyte to
+ * decode and embed. */
+#define DP_IMAGE_MAX_PIXELS 50000000
+
 /* Files larger than this are refused before they are read (a 600 dpi A4
  * photograph as JPEG is a few MiB). */
 #define DP_IMAGE_MAX_FILE (64u << 20)

@@ -8,7 +8,8 @@ static RsvgHandle *open_svg(const char *path, char **error) {
   GError *err = NULL;
   RsvgHandle *handle = rsvg_handle_new_from_file(path, &err);
   if (!handle) {
-    *error = g_strdup(err ? err->message : "cannot read the SVG image");
+    /* librsvg's XML messages end with a line break. */
+    *error = g_strchomp(g_strdup(err ? err->message : "cannot read the SVG image"));
     g_clear_error(&err);
     return NULL;
   }
@@ -53,7 +54,7 @@ static bool draw(const char *path, cairo_t *cr, double x, double y,
   GError *err = NULL;
   bool ok = rsvg_handle_render_document(handle, cr, &viewport, &err);
   if (!ok) {
-    *error = g_strdup(err ? err->message : "cannot draw the SVG image");
+    *error = g_strchomp(g_strdup(err ? err->message : "cannot draw the SVG image"));
     g_clear_error(&err);
   }
   g_object_unref(handle);
