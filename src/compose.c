@@ -60,6 +60,8 @@ typedef struct unit {
   char *marker;
   bool keep_with_next;
   int outline_level;       /* headings of Markdown fields, else 0 */
+  dp_role role;            /* in a tagged PDF (compose.h) */
+  dp_mark source;          /* IMAGE: the document's field */
   dp_para *para;           /* set at `para_width`, `para_scale` */
   bool para_drawn;         /* a draw points to `para`: the store owns it */
   double para_width, para_scale;
@@ -235,6 +237,15 @@ static int span_compare(const void *a, const void *b) {
   return x->end > y->end ? -1 : x->end < y->end;
 }
 
+/* A paragraph in a style named h1..h6 is a heading of that level in a
+ * tagged PDF (docs/layouts.md, "Tagged PDF"); any other is a paragraph. */
+static dp_role style_role(const dp_style *style) {
+  const char *n = style->name;
+  if (n && n[0] == 'h' && n[1] >= '1' && n[1] <= '6' && !n[2])
+    return (dp_role)(DP_ROLE_H1 + (n[1] - '1'));
+  return DP_ROLE_P;
+}
+
 /* Moves a text buffer's contents into a new paragraph unit. */
 static unit *push_para(GArray *units, dp_textbuf *buf, const dp_style *style,
                        dp_mark mark) {
@@ -247,6 +258,7 @@ static unit *push_para(GArray *units, dp_textbuf *buf, const dp_style *style,
     qsort(u->spans, u->span_count, sizeof(dp_span), span_compare);
   u->style = style;
   u->keep_with_next = style->keep_with_next;
+  u->role = style_role(style);
   dp_textbuf_init(buf);
   return u;
 }
@@ -328,6 +340,11 @@ static void expand_markdown(composer *c, const dp_item *item,
     if (block->kind == DP_BLOCK_HEADING) {
       u->keep_with_next = true;
       u->outline_level = block->level;
+      if (u->role == DP_ROLE_P)
+        u->role = (dp_role)(DP_ROLE_H1 - 1 +
+                            CLAMP(block->level + item->markdown.shift, 1, 6));
+    } else {
+      u->role = block->list_depth > 0 ? DP_ROLE_LI : DP_ROLE_P;
     }
   }
 }
@@ -434,6 +451,7 @@ static void expand_image(composer *c, const dp_item *item,
   u->height = h;
   u->align = item->align;
   u->alt = expand_alt(item->alt, scope);
+  u->source = v->mark;
 }
 
 static void expand_items(composer *c, dp_item *const *items, size_t count,
@@ -529,6 +547,7 @@ typedef struct packer {
   dp_page *page;       /* NULL: measure only */
   int page_index;
   bool page_break;     /* a page break was met */
+  const dp_frame *frame; /* the frame packed into, or NULL */
 } packer;
 
 static dp_draw *page_add(composer *c, dp_page *page) {
@@ -617,6 +636,10 @@ static void emit_para(packer *pk, unit *u, dp_para *p, const column *col,
   u->para_drawn = true;
   d->first_line = first;
   d->line_count = n;
+  d->role = u->role;
+  d->mark = u->mark;
+  d->frame_mark = pk->frame ? pk->frame->mark : (dp_mark){NULL, 0, 0};
+  d->style = u->style;
   if (u->outline_level > 0 && first == 0 && pk->c->layout->outline) {
     dp_outline_entry e = {g_strndup(u->text, u->length), u->outline_level,
                           pk->page_index, y};
@@ -635,6 +658,8 @@ static void emit_object(packer *pk, unit *u, const column *col, double y) {
   if (!pk->page) return;
   dp_draw *d = page_add(pk->c, pk->page);
   double h = unit_height(u, pk->scale);
+  d->mark = u->mark;
+  d->frame_mark = pk->frame ? pk->frame->mark : (dp_mark){NULL, 0, 0};
   switch (u->kind) {
     case UNIT_RULE: {
       double w = u->width > 0 ? MIN(u->width, col->width) : col->width;
@@ -657,6 +682,7 @@ static void emit_object(packer *pk, unit *u, const column *col, double y) {
       u->qr = NULL;
       d->fill = u->colour;
       d->alt = keep_string(pk->c, u->alt);
+      d->role = DP_ROLE_FIGURE;
       break;
     case UNIT_IMAGE:
       d->kind = DP_DRAW_IMAGE;
@@ -666,6 +692,8 @@ static void emit_object(packer *pk, unit *u, const column *col, double y) {
       d->y = y;
       d->image_path = keep_string(pk->c, u->image_path);
       d->alt = keep_string(pk->c, u->alt);
+      d->role = DP_ROLE_FIGURE;
+      d->source = u->source;
       break;
     default: pk->page->count--; break;
   }
@@ -875,7 +903,7 @@ static bool fit_frame(page_ctx *pc, const dp_frame *f, GArray *units,
                       rect inner, double limit, double *scale, double *used,
                       double *col_height) {
   *col_height = limit;
-  packer pk = {pc->c, units, 1.0, NULL, pc->index, false};
+  packer pk = {pc->c, units, 1.0, NULL, pc->index, false, f};
   bool balance = f->columns > 1 && (f->balance || limit >= UNBOUNDED);
   if (pack_frame(&pk, f, inner, limit, used)) {
     *scale = 1.0;
@@ -948,6 +976,7 @@ static void emit_background(page_ctx *pc, const dp_frame *f, rect box) {
   d->stroke = colour_named(pc->c, f->stroke);
   d->stroke_width = f->stroke_width > 0 ? f->stroke_width : 0.5;
   d->radius = f->radius;
+  d->mark = d->frame_mark = f->mark;
 }
 
 static dp_scope page_scope(page_ctx *pc) {
@@ -1046,14 +1075,14 @@ static bool emit_content_frame(page_ctx *pc, size_t i) {
       return false;
   }
   double scale = pc->scales[i], col_height = pc->col_heights[i] + 0.02;
-  packer measure = {pc->c, units, scale, NULL, pc->index, false};
+  packer measure = {pc->c, units, scale, NULL, pc->index, false, f};
   pack_frame(&measure, f, inner, col_height, &used);
   double shift = 0;
   if (f->valign == DP_VALIGN_MIDDLE) shift = (inner.h - used) / 2;
   if (f->valign == DP_VALIGN_BOTTOM) shift = inner.h - used;
   emit_background(pc, f, box);
   inner.y += MAX(0, shift);
-  packer pk = {pc->c, units, scale, pc->page, pc->index, false};
+  packer pk = {pc->c, units, scale, pc->page, pc->index, false, f};
   pack_frame(&pk, f, inner, col_height, &used);
   return true;
 }
@@ -1131,7 +1160,7 @@ static bool make_page(composer *c, const dp_page_template *tmpl,
     if (f->flow) {
       emit_background(pc, f, pc->boxes[i]);
       if (!flow || strcmp(flow->flow->name, f->flow) != 0) continue;
-      packer pk = {c, flow->units, 1.0, pc->page, pc->index, false};
+      packer pk = {c, flow->units, 1.0, pc->page, pc->index, false, f};
       rect inner = inset(pc->boxes[i], f->padding);
       int columns = MAX(1, f->columns);
       double width = (inner.w - f->column_gap * (columns - 1)) / columns;
@@ -1282,7 +1311,11 @@ dp_pageset *dp_compose(dp_diag *diag, dp_text *text, const dp_document *doc,
           g_array_free(pc->content[i], TRUE);
           pc->content[i] = NULL;
         }
+        size_t before = pc->page->count;
         if (!emit_content_frame(pc, i)) c.failed = true;
+        /* Running heads and folios are page furniture, not content. */
+        for (size_t k = before; k < pc->page->count; k++)
+          pc->page->draws[k].role = DP_ROLE_ARTIFACT;
       }
     }
   }

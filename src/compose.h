@@ -31,9 +31,34 @@ typedef enum dp_mark_kind {
   DP_DRAW_IMAGE   /* a PNG, JPEG or SVG file */
 } dp_draw_kind;
 
+/* What a draw is to a reader: the structure tag it gets in a tagged PDF
+ * (render.c).  Artifacts (backgrounds, rules, folios) are not content and
+ * stay untagged; zero, so a draw nobody classified is left out of the
+ * structure rather than mistagged. */
+typedef enum dp_role {
+  DP_ROLE_ARTIFACT,
+  DP_ROLE_P,
+  DP_ROLE_H1, /* DP_ROLE_H1 + level - 1 for levels 1..6 */
+  DP_ROLE_H2,
+  DP_ROLE_H3,
+  DP_ROLE_H4,
+  DP_ROLE_H5,
+  DP_ROLE_H6,
+  DP_ROLE_LI,    /* a list item; consecutive items make one list */
+  DP_ROLE_FIGURE /* QR codes and images, with `alt` */
+} dp_role;
+
 typedef struct dp_draw {
   dp_draw_kind kind;
+  dp_role role;
   double x, y, width, height;
+  /* Where it came from, for preflight warnings: `mark` is the layout's
+   * item (for Markdown text, the document's block; for backgrounds, the
+   * frame), `frame_mark` the frame that placed it, `source` the
+   * document's field for images (else its file is NULL). */
+  dp_mark mark, frame_mark, source;
+  /* TEXT: the paragraph style (owned by the page set) */
+  const dp_style *style;
   /* TEXT */
   const dp_para *para;   /* owned by the page set */
   int first_line, line_count;
