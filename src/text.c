@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
 #include <glib.h>
+#include <hb.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-fontmap.h>
@@ -1015,6 +1016,15 @@ static void S_draw_links(const dp_para *para, cairo_t *cr, double x, double y,
   }
 }
 
+void dp_para_draw_links(const dp_para *para, cairo_t *cr, double x, double y,
+                        int first, int count) {
+  g_return_if_fail(para != NULL && cr != NULL);
+  if (first < 0) first = 0;
+  if (first >= para->line_count || count <= 0) return;
+  if (count > para->line_count - first) count = para->line_count - first;
+  S_draw_links(para, cr, x, y, first, count);
+}
+
 void dp_para_draw(const dp_para *para, cairo_t *cr, double x, double y,
                   int first, int count, bool links) {
   g_return_if_fail(para != NULL && cr != NULL);
@@ -1025,14 +1035,7 @@ void dp_para_draw(const dp_para *para, cairo_t *cr, double x, double y,
 
   if (links) S_draw_links(para, cr, x, y, first, count);
 
-  GSList *lines = pango_layout_get_lines_readonly(para->layout);
-  lines = g_slist_nth(lines, (guint)first);
-  for (int i = first; i < first + count && lines; i++, lines = lines->next) {
-    cairo_move_to(cr, x + para->x_offset + para->line_x[i],
-                  y + para->line_baseline[i] - top0);
-    pango_cairo_show_layout_line(cr, lines->data);
-  }
-
+  /* The marker first: text extracted from the PDF reads "• item". */
   if (para->marker && first == 0) {
     PangoRectangle logical;
     pango_layout_get_extents(para->marker, NULL, &logical);
@@ -1043,5 +1046,125 @@ void dp_para_draw(const dp_para *para, cairo_t *cr, double x, double y,
     pango_cairo_show_layout_line(
         cr, pango_layout_get_line_readonly(para->marker, 0));
   }
+
+  GSList *lines = pango_layout_get_lines_readonly(para->layout);
+  lines = g_slist_nth(lines, (guint)first);
+  for (int i = first; i < first + count && lines; i++, lines = lines->next) {
+    cairo_move_to(cr, x + para->x_offset + para->line_x[i],
+                  y + para->line_baseline[i] - top0);
+    pango_cairo_show_layout_line(cr, lines->data);
+  }
   cairo_new_path(cr);
+}
+
+/* ------------------------------------------------------------------ */
+/* Preflight                                                            */
+/* ------------------------------------------------------------------ */
+
+/* OpenType OS/2 fsType bits (the embedding licence). */
+#define FSTYPE_RESTRICTED 0x0002 /* must not be embedded */
+#define FSTYPE_NO_SUBSET 0x0100  /* only whole (cairo always subsets) */
+#define FSTYPE_BITMAP_ONLY 0x0200
+
+/* Why `font` may not go into a PDF as an embedded outline font, or NULL. */
+static char *S_font_problem(PangoFont *font) {
+  hb_font_t *hb = pango_font_get_hb_font(font);
+  if (!hb) return NULL;
+  hb_face_t *face = hb_font_get_face(hb);
+  const char *why = NULL;
+  hb_blob_t *os2 = hb_face_reference_table(face, HB_TAG('O', 'S', '/', '2'));
+  unsigned length = 0;
+  const unsigned char *data =
+      (const unsigned char *)hb_blob_get_data(os2, &length);
+  unsigned fstype = length >= 10 ? (unsigned)data[8] << 8 | data[9] : 0;
+  hb_blob_destroy(os2);
+  if ((fstype & 0x000F) == FSTYPE_RESTRICTED)
+    why = "its licence forbids embedding";
+  else if (fstype & FSTYPE_NO_SUBSET)
+    why = "its licence forbids embedding a subset";
+  else if (fstype & FSTYPE_BITMAP_ONLY)
+    why = "its licence allows embedding bitmaps only";
+  bool outlines = false;
+  static const hb_tag_t tables[] = {HB_TAG('g', 'l', 'y', 'f'),
+                                    HB_TAG('C', 'F', 'F', ' '),
+                                    HB_TAG('C', 'F', 'F', '2')};
+  for (size_t i = 0; i < G_N_ELEMENTS(tables) && !outlines; i++) {
+    hb_blob_t *blob = hb_face_reference_table(face, tables[i]);
+    outlines = hb_blob_get_length(blob) > 0;
+    hb_blob_destroy(blob);
+  }
+  if (!why && !outlines)
+    why = "it has no outlines (a bitmap font, embedded as images)";
+  if (!why) return NULL;
+  PangoFontDescription *desc = pango_font_describe(font);
+  char *problem = g_strdup_printf(
+      "'%s': %s", pango_font_description_get_family(desc), why);
+  pango_font_description_free(desc);
+  return problem;
+}
+
+/* Grows `out`'s box by a run's or line's ink rectangle (Pango units,
+ * relative to a point at (x, y) in points). */
+static void S_grow(dp_para_ink *out, double x, double y,
+                   const PangoRectangle *ink) {
+  if (ink->width <= 0 || ink->height <= 0) return;
+  double x0 = x + ink->x / (double)PANGO_SCALE;
+  double y0 = y + ink->y / (double)PANGO_SCALE;
+  double x1 = x0 + ink->width / (double)PANGO_SCALE;
+  double y1 = y0 + ink->height / (double)PANGO_SCALE;
+  if (out->x1 < out->x0) {
+    out->x0 = x0, out->y0 = y0, out->x1 = x1, out->y1 = y1;
+    return;
+  }
+  out->x0 = MIN(out->x0, x0);
+  out->y0 = MIN(out->y0, y0);
+  out->x1 = MAX(out->x1, x1);
+  out->y1 = MAX(out->y1, y1);
+}
+
+/* Sizes and fonts of a line's runs. */
+static void S_inspect_line(PangoLayoutLine *line, dp_para_ink *out) {
+  for (GSList *r = line->runs; r; r = r->next) {
+    PangoGlyphItem *run = r->data;
+    PangoFont *font = run->item->analysis.font;
+    if (!font || run->glyphs->num_glyphs == 0) continue;
+    PangoFontDescription *desc = pango_font_describe_with_absolute_size(font);
+    double size = pango_font_description_get_size(desc) / (double)PANGO_SCALE;
+    pango_font_description_free(desc);
+    if (size > 0 && (out->smallest_size == 0 || size < out->smallest_size))
+      out->smallest_size = size;
+    if (!out->font_problem) out->font_problem = S_font_problem(font);
+  }
+}
+
+void dp_para_inspect(const dp_para *para, double x, double y, int first,
+                     int count, dp_para_ink *out) {
+  *out = (dp_para_ink){0, 0, -1, -1, 0, NULL};
+  g_return_if_fail(para != NULL);
+  if (first < 0) first = 0;
+  if (first >= para->line_count || count <= 0) return;
+  if (count > para->line_count - first) count = para->line_count - first;
+  double top0 = para->line_top[first];
+  PangoLayoutIter *iter = pango_layout_get_iter(para->layout);
+  for (int i = 0; i < first + count; i++) {
+    if (i >= first) {
+      /* Ink relative to Pango's baseline, placed on ours (dp_para_draw). */
+      PangoRectangle ink;
+      pango_layout_iter_get_line_extents(iter, &ink, NULL);
+      ink.y -= pango_layout_iter_get_baseline(iter);
+      S_grow(out, x + para->x_offset, y + para->line_baseline[i] - top0, &ink);
+      S_inspect_line(pango_layout_iter_get_line_readonly(iter), out);
+    }
+    if (!pango_layout_iter_next_line(iter)) break;
+  }
+  pango_layout_iter_free(iter);
+  if (para->marker && first == 0) {
+    PangoLayoutLine *line = pango_layout_get_line_readonly(para->marker, 0);
+    PangoRectangle ink, logical;
+    pango_layout_line_get_extents(line, &ink, &logical);
+    double right = x + para->first_start - MARKER_GAP_EM * para->em;
+    S_grow(out, right - (logical.x + logical.width) / (double)PANGO_SCALE,
+           y + para->line_baseline[0] - top0, &ink);
+    S_inspect_line(line, out);
+  }
 }

@@ -71,6 +71,27 @@ double dp_para_get_space_after(const dp_para *para);
 void dp_para_draw(const dp_para *para, cairo_t *cr, double x, double y,
                   int first, int count, bool links);
 
+/* Only the link areas of lines [first, first + count), as cairo link
+ * tags (dp_para_draw with `links` draws them too).  A tagged PDF draws
+ * them after the paragraph's structure element: cairo 1.16 marks only
+ * the content of leaf elements, and a link inside would leave the
+ * paragraph's own text unmarked. */
+void dp_para_draw_links(const dp_para *para, cairo_t *cr, double x, double y,
+                        int first, int count);
+
+/* What print preflight asks of lines [first, first + count) drawn at
+ * (x, y) (as dp_para_draw). */
+typedef struct dp_para_ink {
+  double x0, y0, x1, y1;   /* the glyphs' inked box (x1 < x0: no ink) */
+  double smallest_size;    /* the smallest font size set, points (0: no
+                              glyphs) */
+  char *font_problem;      /* (transfer full, g_free) why a font used may
+                              not be embedded in a PDF ("'Foo Sans': its
+                              licence forbids embedding"), or NULL */
+} dp_para_ink;
+void dp_para_inspect(const dp_para *para, double x, double y, int first,
+                     int count, dp_para_ink *out);
+
 /* True if a glyph of the text could not be drawn by any font; the warning
  * has been reported once by dp_para_new(). */
 bool dp_para_has_missing_glyphs(const dp_para *para);
