@@ -2079,6 +2079,29 @@ static void bind_pages(binder *b, const dp_ynode *node) {
     get_int(b, v, "max", 1, DP_MAX_PAGES, &b->m->pages_max);
 }
 
+/* `preflight: true`, or a map of its settings, which turns it on too:
+ * `preflight: {min-text-size: 6pt}`.  `m` is the model being bound (the
+ * base model for a layout that extends another). */
+static void bind_preflight(binder *b, const dp_ynode *node,
+                           dp_layout_model *m) {
+  if (node->kind == DP_YNODE_MAP) {
+    static const char *const keys[] = {"min-text-size", NULL};
+    check_keys(b, node, keys, "preflight");
+    m->preflight = true;
+    const dp_ynode *v = dp_ynode_map_get(node, "min-text-size");
+    if (v) get_length(b, v, "min-text-size", false, &m->preflight_min_text_size);
+    return;
+  }
+  if (node->kind == DP_YNODE_SCALAR &&
+      (!g_ascii_strcasecmp(node->text, "true") ||
+       !g_ascii_strcasecmp(node->text, "false"))) {
+    m->preflight = !g_ascii_strcasecmp(node->text, "true");
+    return;
+  }
+  wrong(b, node, "preflight",
+        "true, false or a map such as {min-text-size: 6pt}");
+}
+
 static void bind_colours(binder *b, const dp_ynode *node) {
   if (node->kind != DP_YNODE_MAP) return; /* reported in the pre-pass */
   for (size_t i = 0; i < node->count; i++) {
@@ -2311,7 +2334,7 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
   const dp_ynode *root = b->root;
   static const char *const keys[] = {"layout", "extends", "name",
                                      "description", "impose", "marks",
-                                     "outline", NULL};
+                                     "outline", "preflight", NULL};
   check_keys(b, root, keys, "a layout that extends another");
   const char *base_name = get_text(b, extends, "extends");
   if (!base_name) return NULL;
@@ -2363,6 +2386,8 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
       get_bool(b, v, k, &base->outline);
     } else if (!strcmp(k, "marks")) {
       get_bool(b, v, k, &base->marks);
+    } else if (!strcmp(k, "preflight")) {
+      bind_preflight(b, v, base);
     }
   }
   g_free(base->path);
@@ -2388,7 +2413,7 @@ static void bind_root(binder *b) {
   static const char *const keys[] = {
       "layout",  "name",    "description", "page",   "pages",
       "impose",  "outline", "marks",       "colours", "styles",
-      "templates", "flows", "sequence",    "extends", NULL};
+      "templates", "flows", "sequence",    "extends", "preflight", NULL};
   const dp_ynode *extends = dp_ynode_map_get(root, "extends");
   if (extends) {
     if (!dp_ynode_map_get(root, "layout"))
@@ -2434,6 +2459,8 @@ static void bind_root(binder *b) {
       get_bool(b, v, k, &m->outline);
     } else if (!strcmp(k, "marks")) {
       get_bool(b, v, k, &m->marks);
+    } else if (!strcmp(k, "preflight")) {
+      bind_preflight(b, v, m);
     } else if (!strcmp(k, "colours")) {
       bind_colours(b, v);
     } else if (!strcmp(k, "styles")) {
@@ -2494,6 +2521,7 @@ static dp_layout_model *bind(dp_diag *diag, const char *name,
   m->page_width = 210 * PT_PER_MM;
   m->page_height = 297 * PT_PER_MM;
   m->pages_multiple = 1;
+  m->preflight_min_text_size = 6; /* points */
   bind_root(&b);
   if (b.extended) {
     dp_layout_model_free(m);

@@ -17,6 +17,8 @@
  *   pages: {multiple-of: 4, max: 1}
  *   impose: saddle-stitch          # booklet-print
  *   outline: true                  # PDF bookmarks from headings
+ *   marks: true                    # crop marks in a slug
+ *   preflight: {min-text-size: 6pt}  # print checks with every render
  *   colours: {brand: "{institution.colour || '#1f4e79'}", ink: "#1a1a1a"}
  *   styles:
  *     body: {family: Noto Serif, size: 10pt, line-height: 1.4}
@@ -257,6 +259,8 @@ typedef struct dp_layout_model {
   dp_imposition impose;
   bool outline;
   bool marks;                  /* crop marks (print hand-off) */
+  bool preflight;              /* print preflight with every render */
+  double preflight_min_text_size; /* points; text below it is reported */
   dp_style **styles;
   size_t style_count;
   dp_named_colour *colours;

@@ -559,6 +559,52 @@ static void test_sequence(void) {
   unload(&l);
 }
 
+static void test_preflight(void) {
+  /* Off by default, with a 6 pt minimum ready for --preflight. */
+  loaded l = load_ok("layout: 1\n" TAIL);
+  g_assert_false(l.layout->preflight);
+  assert_close(l.layout->preflight_min_text_size, 6);
+  unload(&l);
+
+  l = load_ok("layout: 1\npreflight: true\n" TAIL);
+  g_assert_true(l.layout->preflight);
+  assert_close(l.layout->preflight_min_text_size, 6);
+  unload(&l);
+
+  /* A map of settings turns it on too. */
+  l = load_ok("layout: 1\npreflight: {min-text-size: 2.5mm}\n" TAIL);
+  g_assert_true(l.layout->preflight);
+  assert_close(l.layout->preflight_min_text_size, 2.5 * MM);
+  unload(&l);
+
+  l = load_ok("layout: 1\npreflight: false\n" TAIL);
+  g_assert_false(l.layout->preflight);
+  unload(&l);
+
+  /* A layout that extends another may set it. */
+  l = load_ok("layout: 1\nextends: booklet\npreflight: {min-text-size: 7pt}\n");
+  g_assert_true(l.layout->preflight);
+  assert_close(l.layout->preflight_min_text_size, 7);
+  g_assert_cmpuint(l.layout->sequence_count, >, 0);
+  unload(&l);
+
+  char *m = load_errors("layout: 1\npreflight: yes\n" TAIL);
+  g_assert_cmpstr(m, ==,
+                  "2:12: 'preflight' must be true, false or a map such as "
+                  "{min-text-size: 6pt}, not 'yes'\n");
+  g_free(m);
+  m = load_errors("layout: 1\npreflight: {min-text-sise: 6pt}\n" TAIL);
+  g_assert_cmpstr(m, ==,
+                  "2:13: unknown key 'min-text-sise' in preflight (did you "
+                  "mean 'min-text-size'?)\n");
+  g_free(m);
+  m = load_errors("layout: 1\npreflight: {min-text-size: 6}\n" TAIL);
+  g_assert_cmpstr(m, ==,
+                  "2:28: 'min-text-size' needs a unit: '6' (pt, mm, cm or "
+                  "in)\n");
+  g_free(m);
+}
+
 static void test_errors_keep_going(void) {
   char *m = load_errors("layout: 2\nsise: A4\npage: {size: B5}\n"
                         "templates:\n  cover: {frames: []}\n"
@@ -627,6 +673,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/layout/frames", test_frames);
   g_test_add_func("/layout/conditions", test_conditions);
   g_test_add_func("/layout/sequence", test_sequence);
+  g_test_add_func("/layout/preflight", test_preflight);
   g_test_add_func("/layout/errors-keep-going", test_errors_keep_going);
   g_test_add_func("/layout/unknown-builtin", test_unknown_builtin);
   for (const char *const *name = dp_builtin_layouts; *name; name++) {
