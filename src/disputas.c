@@ -22,6 +22,7 @@
 #include "document.h"
 #include "layout.h"
 #include "plugin.h"
+#include "preflight.h"
 #include "render.h"
 
 struct dp_layout {
@@ -32,6 +33,8 @@ struct dp_render_options {
   dp_output_format format;
   dp_impose_mode impose;
   double dpi;
+  bool marks;     /* or the layout's */
+  bool preflight; /* or the layout's */
 };
 
 const char *dp_get_version(void) { return DP_VERSION_STRING; }
@@ -223,6 +226,17 @@ void dp_render_options_set_dpi(dp_render_options *options, double dpi) {
   options->dpi = dpi;
 }
 
+void dp_render_options_set_marks(dp_render_options *options, bool marks) {
+  g_return_if_fail(options != NULL);
+  options->marks = marks;
+}
+
+void dp_render_options_set_preflight(dp_render_options *options,
+                                     bool preflight) {
+  g_return_if_fail(options != NULL);
+  options->preflight = preflight;
+}
+
 /* The PDF creation date: SOURCE_DATE_EPOCH when set (reproducible
  * builds), else the document's modification time. */
 static long long creation_date(const dp_document *doc) {
@@ -235,6 +249,11 @@ static long long creation_date(const dp_document *doc) {
   return dp_document_get_mtime(doc);
 }
 
+static bool wants_preflight(const dp_render_options *options,
+                            const dp_layout *layout) {
+  return layout->model->preflight || (options && options->preflight);
+}
+
 /* Composition is serialised across contexts.  With four contexts laying
  * out different documents at once (tests/api/test-threads.c), a justified
  * line now and then came out as if its end-of-line hyphen were absent, one
@@ -245,11 +264,13 @@ static long long creation_date(const dp_document *doc) {
  * composition waits: drawing, PDF finishing and writing run in parallel. */
 static GMutex compose_lock;
 
-/* Lays out `doc` in `layout`; NULL when that reported an error (errors
- * from earlier calls on the context do not count: a context outlives a
- * failed document). */
+/* Lays out `doc` in `layout`, with print preflight when `options` (may be
+ * NULL) or the layout ask for it; NULL when that reported an error
+ * (errors from earlier calls on the context do not count: a context
+ * outlives a failed document; preflight's warnings count under werror). */
 static dp_pageset *compose(dp_context *ctx, const dp_document *doc,
-                           const dp_layout *layout) {
+                           const dp_layout *layout,
+                           const dp_render_options *options) {
   int before = dp_diag_get_error_count(ctx->diag);
   g_mutex_lock(&compose_lock);
   if (!ctx->text) ctx->text = dp_text_new(ctx->diag);
@@ -257,6 +278,9 @@ static dp_pageset *compose(dp_context *ctx, const dp_document *doc,
       ctx->text ? dp_compose(ctx->diag, ctx->text, doc, layout->model) : NULL;
   g_mutex_unlock(&compose_lock);
   if (!set) return NULL;
+  if (set && !reported_errors_since(ctx, before) &&
+      wants_preflight(options, layout))
+    dp_preflight(ctx->diag, set, layout->model);
   if (set && reported_errors_since(ctx, before)) {
     dp_pageset_free(set);
     return NULL;
@@ -264,22 +288,30 @@ static dp_pageset *compose(dp_context *ctx, const dp_document *doc,
   return set;
 }
 
-dp_status dp_check(dp_context *ctx, const dp_document *doc,
-                   const dp_layout *layout) {
+dp_status dp_check_with_options(dp_context *ctx, const dp_document *doc,
+                                const dp_layout *layout,
+                                const dp_render_options *options) {
   g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(layout != NULL, DP_STATUS_INVALID);
-  dp_pageset *set = compose(ctx, doc, layout);
+  dp_pageset *set = compose(ctx, doc, layout, options);
   dp_status status = set ? DP_STATUS_OK : DP_STATUS_INVALID;
   dp_pageset_free(set);
   return status;
 }
 
+dp_status dp_check(dp_context *ctx, const dp_document *doc,
+                   const dp_layout *layout) {
+  return dp_check_with_options(ctx, doc, layout, NULL);
+}
+
 static dp_render_options internal_options_default;
 
-static void internal_options(const dp_render_options *options,
+static void internal_options(dp_context *ctx, const dp_render_options *options,
                              const dp_layout *layout, const dp_document *doc,
                              dp_render_settings *out) {
+  out->diag = ctx->diag;
+  out->preflight = wants_preflight(options, layout);
   if (!options) options = &internal_options_default;
   out->format = options->format == DP_OUTPUT_PNG   ? DP_FORMAT_PNG
                 : options->format == DP_OUTPUT_SVG ? DP_FORMAT_SVG
@@ -289,6 +321,7 @@ static void internal_options(const dp_render_options *options,
                                                        : DP_IMPOSE_NONE;
   out->dpi = options->dpi > 0 ? options->dpi : 150;
   out->date = creation_date(doc);
+  out->marks = options->marks || layout->model->marks;
 }
 
 /* Renders every output page of `set` through `write`: the PDF, or the
@@ -311,10 +344,10 @@ dp_status dp_render_to_callback(dp_context *ctx, const dp_document *doc,
   g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(layout != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(write != NULL, DP_STATUS_INVALID);
-  dp_pageset *set = compose(ctx, doc, layout);
+  dp_pageset *set = compose(ctx, doc, layout, options);
   if (!set) return DP_STATUS_INVALID;
   dp_render_settings settings;
-  internal_options(options, layout, doc, &settings);
+  internal_options(ctx, options, layout, doc, &settings);
   bool ok = write_all(set, &settings, write, user_data);
   dp_pageset_free(set);
   return ok ? DP_STATUS_OK : DP_STATUS_WRITE;
@@ -436,10 +469,10 @@ dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
   g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(layout != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(path != NULL, DP_STATUS_INVALID);
-  dp_pageset *set = compose(ctx, doc, layout);
+  dp_pageset *set = compose(ctx, doc, layout, options);
   if (!set) return DP_STATUS_INVALID;
   dp_render_settings settings;
-  internal_options(options, layout, doc, &settings);
+  internal_options(ctx, options, layout, doc, &settings);
   size_t files = settings.format == DP_FORMAT_PDF
                      ? 1 : dp_render_get_page_count(set, &settings);
   temp_file *temps = g_new0(temp_file, files);

@@ -51,6 +51,40 @@ typedef struct dp_ical_api {
   char *(*write)(const dp_calendar *calendar, char **error);
 } dp_ical_api;
 
+/* "qpdf": the last step of PDF output through libqpdf (render.c).  Cairo
+ * 1.16 writes no TrimBox, BleedBox, /Lang or /ID, dates without their
+ * "D:", and structure elements without alternative text; the module
+ * rewrites cairo's file with them.  Lengths are PDF points from the
+ * lower-left corner of the media box. */
+typedef struct dp_pdf_page_boxes {
+  double media[4], bleed[4], trim[4]; /* x0 y0 x1 y1 */
+} dp_pdf_page_boxes;
+
+typedef struct dp_pdf_fixes {
+  const dp_pdf_page_boxes *boxes; /* one per page */
+  size_t page_count;
+  const char *lang;               /* the catalog's /Lang (BCP 47), or NULL */
+  const unsigned char *id;        /* the first /ID string: a hash of the */
+  size_t id_length;               /* file's content, made by the caller */
+  const char *date;               /* "D:YYYYMMDDHHmmSSZ": CreationDate and
+                                     ModDate */
+  const char *const *alts;        /* /Alt of the Figure structure elements
+                                     in reading order (NULL: none) */
+  size_t alt_count;
+} dp_pdf_fixes;
+
+typedef struct dp_qpdf_api {
+  int version;
+  /* Rewrites the `length` bytes of `pdf` with `fixes`, deterministically
+   * (the same input gives the same bytes; the second /ID string is a
+   * digest of the output).  On success *out (g_free) holds *out_length
+   * bytes and *unembedded counts the fonts without an embedded font
+   * file; else false with *error (g_free). */
+  bool (*finish)(const unsigned char *pdf, size_t length,
+                 const dp_pdf_fixes *fixes, unsigned char **out,
+                 size_t *out_length, int *unembedded, char **error);
+} dp_qpdf_api;
+
 /* (transfer none) The table of the plugin `name` ("svg", "jpeg", "ical",
  * "qpdf"), loaded once per process; NULL with *error (g_free) when the
  * module cannot be found or is of another version.  Thread-safe. */

@@ -130,13 +130,59 @@ static void draw_image(cairo_t *cr, const dp_draw *d) {
   if (image) cairo_surface_destroy(image);
 }
 
-static void draw_page(cairo_t *cr, const dp_page *page, bool links) {
+/* ---- Structure tags ------------------------------------------------ */
+
+/* Tagging a PDF in reading order.  Cairo 1.16 writes /StructTreeRoot and
+ * /MarkInfo once a "Document" element is open, but marks only the content
+ * of leaf elements: every draw is one leaf (P, H1..H6, LI, Figure), list
+ * items in a row are gathered in one L, and a paragraph's links follow it
+ * as sibling Link elements.  Structure tags take no attributes in 1.16
+ * (an "alt" is ignored), so the figures' alternative texts are collected
+ * here, in order, for the qpdf module to add as /Alt. */
+typedef struct tagger {
+  bool in_list;
+  GPtrArray *alts; /* (const char *) per Figure, NULL when none */
+} tagger;
+
+static const char *const role_tags[] = {
+    [DP_ROLE_P] = "P",   [DP_ROLE_H1] = "H1", [DP_ROLE_H2] = "H2",
+    [DP_ROLE_H3] = "H3", [DP_ROLE_H4] = "H4", [DP_ROLE_H5] = "H5",
+    [DP_ROLE_H6] = "H6", [DP_ROLE_LI] = "LI", [DP_ROLE_FIGURE] = "Figure"};
+
+/* Opens the element of `d`; returns its tag, or NULL when it has none. */
+static const char *tag_begin(cairo_t *cr, tagger *t, const dp_draw *d) {
+  if (!t || d->role == DP_ROLE_ARTIFACT ||
+      (size_t)d->role >= G_N_ELEMENTS(role_tags))
+    return NULL;
+  bool item = d->role == DP_ROLE_LI;
+  if (item && !t->in_list) cairo_tag_begin(cr, "L", NULL);
+  if (!item && t->in_list) cairo_tag_end(cr, "L");
+  t->in_list = item;
+  if (d->role == DP_ROLE_FIGURE) g_ptr_array_add(t->alts, (gpointer)d->alt);
+  const char *tag = role_tags[d->role];
+  cairo_tag_begin(cr, tag, NULL);
+  return tag;
+}
+
+static void tag_end(cairo_t *cr, const char *tag) {
+  if (tag) cairo_tag_end(cr, tag);
+}
+
+/* Draws a page's display list; `t` tags it (NULL: untagged). */
+static void draw_page(cairo_t *cr, const dp_page *page, bool links,
+                      tagger *t) {
   for (size_t i = 0; i < page->count; i++) {
     const dp_draw *d = &page->draws[i];
+    const char *tag = tag_begin(cr, t, d);
     switch (d->kind) {
       case DP_DRAW_TEXT:
         dp_para_draw(d->para, cr, d->x, d->y, d->first_line, d->line_count,
-                     links);
+                     links && !t);
+        tag_end(cr, tag);
+        tag = NULL;
+        if (links && t)
+          dp_para_draw_links(d->para, cr, d->x, d->y, d->first_line,
+                             d->line_count);
         break;
       case DP_DRAW_BOX:
         box_path(cr, d->x, d->y, d->width, d->height, d->radius);
@@ -155,44 +201,107 @@ static void draw_page(cairo_t *cr, const dp_page *page, bool links) {
       case DP_DRAW_QR: draw_qr(cr, d); break;
       case DP_DRAW_IMAGE: draw_image(cr, d); break;
     }
+    tag_end(cr, tag);
   }
 }
 
-/* Output page `index`: one page, or one sheet side of two pages. */
+/* ---- Sheets and marks ---------------------------------------------- */
+
+void dp_render_get_geometry(const dp_pageset *set,
+                            const dp_render_settings *options,
+                            dp_sheet_geometry *out) {
+  out->bleed = set->bleed;
+  out->trim_width = set->width;
+  if (options->impose == DP_IMPOSE_SADDLE_STITCH) out->trim_width *= 2;
+  out->trim_height = set->height;
+  out->margin = set->bleed;
+  if (options->marks)
+    out->margin = MAX(DP_MARK_SLUG, MAX(DP_MARK_OFFSET, set->bleed) +
+                                        DP_MARK_LENGTH + DP_MARK_OFFSET / 2);
+  out->media_width = out->trim_width + 2 * out->margin;
+  out->media_height = out->trim_height + 2 * out->margin;
+}
+
+/* A mark: a line from (x, y), `length` long in direction (dx, dy). */
+static void mark_line(cairo_t *cr, double x, double y, double dx, double dy) {
+  cairo_move_to(cr, x, y);
+  cairo_line_to(cr, x + dx * DP_MARK_LENGTH, y + dy * DP_MARK_LENGTH);
+}
+
+/* Crop marks at the trim's corners, each pair continuing the two trim
+ * edges outwards from beyond the bleed; on imposed sheets dashed fold
+ * marks continue the fold at the top and the bottom.  Black at 100 %:
+ * in an RGB file, the colour that prints on every separation. */
+static void draw_marks(cairo_t *cr, const dp_sheet_geometry *g, bool fold) {
+  double m = g->margin, off = MAX(DP_MARK_OFFSET, g->bleed);
+  double left = m, right = m + g->trim_width;
+  double top = m, bottom = m + g->trim_height;
+  cairo_save(cr);
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  cairo_set_line_width(cr, DP_MARK_WIDTH);
+  cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+  for (int corner = 0; corner < 4; corner++) {
+    double x = corner & 1 ? right : left, y = corner & 2 ? bottom : top;
+    double sx = corner & 1 ? 1 : -1, sy = corner & 2 ? 1 : -1;
+    mark_line(cr, x + sx * off, y, sx, 0); /* along the horizontal edge */
+    mark_line(cr, x, y + sy * off, 0, sy); /* along the vertical edge */
+  }
+  cairo_stroke(cr);
+  if (fold) {
+    static const double dash[] = {3, 2};
+    double x = m + g->trim_width / 2;
+    cairo_set_dash(cr, dash, G_N_ELEMENTS(dash), 0);
+    mark_line(cr, x, top - off, 0, -1);
+    mark_line(cr, x, bottom + off, 0, 1);
+    cairo_stroke(cr);
+  }
+  cairo_restore(cr);
+}
+
+/* Output page `index`: one page, or one sheet side of two pages.  Links
+ * are drawn on pages in reading order only; `t` tags them (NULL: not). */
 static void draw_output_page(cairo_t *cr, const dp_pageset *set,
-                             const dp_render_settings *options, size_t index) {
-  double b = set->bleed;
+                             const dp_render_settings *options, size_t index,
+                             tagger *t) {
+  dp_sheet_geometry g;
+  dp_render_get_geometry(set, options, &g);
+  double b = set->bleed, m = g.margin;
   if (options->impose != DP_IMPOSE_SADDLE_STITCH) {
     cairo_save(cr);
-    cairo_translate(cr, b, b);
-    draw_page(cr, &set->pages[index], true);
-    cairo_restore(cr);
-    return;
-  }
-  int n = padded_count(set);
-  int *order = g_new(int, n);
-  dp_impose_saddle_stitch_order(n, order);
-  for (int side = 0; side < 2; side++) {
-    int number = order[2 * index + side];
-    if (number > (int)set->page_count) continue; /* a blank padding page */
-    cairo_save(cr);
-    /* Each page keeps its bleed on the outer edges only. */
-    double clip_x = side == 0 ? 0 : b + set->width;
-    cairo_rectangle(cr, clip_x, 0, set->width + b, set->height + 2 * b);
+    /* Nothing reaches beyond the bleed, where the marks are. */
+    cairo_rectangle(cr, m - b, m - b, set->width + 2 * b, set->height + 2 * b);
     cairo_clip(cr);
-    cairo_translate(cr, b + side * set->width, b);
-    draw_page(cr, &set->pages[number - 1], false);
+    cairo_translate(cr, m, m);
+    draw_page(cr, &set->pages[index], true, t);
     cairo_restore(cr);
+  } else {
+    int n = padded_count(set);
+    int *order = g_new(int, n);
+    dp_impose_saddle_stitch_order(n, order);
+    for (int side = 0; side < 2; side++) {
+      int number = order[2 * index + side];
+      if (number > (int)set->page_count) continue; /* a blank padding page */
+      cairo_save(cr);
+      /* Each page keeps its bleed on the outer edges only. */
+      double clip_x = side == 0 ? m - b : m + set->width;
+      cairo_rectangle(cr, clip_x, m - b, set->width + b, set->height + 2 * b);
+      cairo_clip(cr);
+      cairo_translate(cr, m + side * set->width, m);
+      draw_page(cr, &set->pages[number - 1], false, NULL);
+      cairo_restore(cr);
+    }
+    g_free(order);
   }
-  g_free(order);
+  if (options->marks)
+    draw_marks(cr, &g, options->impose == DP_IMPOSE_SADDLE_STITCH);
 }
 
 static void output_size(const dp_pageset *set, const dp_render_settings *options,
                         double *width, double *height) {
-  double b = set->bleed;
-  *width = set->width + 2 * b;
-  *height = set->height + 2 * b;
-  if (options->impose == DP_IMPOSE_SADDLE_STITCH) *width = 2 * set->width + 2 * b;
+  dp_sheet_geometry g;
+  dp_render_get_geometry(set, options, &g);
+  *width = g.media_width;
+  *height = g.media_height;
 }
 
 typedef struct writer {
@@ -207,7 +316,8 @@ static cairo_status_t write_adapter(void *closure, const unsigned char *data,
                                             : CAIRO_STATUS_WRITE_ERROR;
 }
 
-static void add_outline(cairo_surface_t *surface, const dp_pageset *set) {
+static void add_outline(cairo_surface_t *surface, const dp_pageset *set,
+                        double margin) {
   int parents[8] = {CAIRO_PDF_OUTLINE_ROOT};
   for (size_t i = 0; i < set->outline_count; i++) {
     const dp_outline_entry *e = &set->outline[i];
@@ -220,7 +330,7 @@ static void add_outline(cairo_surface_t *surface, const dp_pageset *set) {
         break;
       }
     char *dest = g_strdup_printf("page=%d pos=[%.2f %.2f]", e->page + 1,
-                                 set->bleed, e->y + set->bleed);
+                                 margin, e->y + margin);
     int id = cairo_pdf_surface_add_outline(surface, parent, e->title, dest,
                                            CAIRO_PDF_OUTLINE_FLAG_OPEN);
     g_free(dest);
@@ -229,14 +339,24 @@ static void add_outline(cairo_surface_t *surface, const dp_pageset *set) {
   }
 }
 
-bool dp_render_pdf(const dp_pageset *set, const dp_render_settings *options,
-                   dp_write_func write, void *closure) {
+static bool append_bytes(void *closure, const unsigned char *data,
+                         size_t length) {
+  g_byte_array_append(closure, data, (guint)length);
+  return true;
+}
+
+/* Cairo's PDF of the page set into `bytes`, and the figures' alternative
+ * texts, in reading order, into `alts` (strings owned by `set`). */
+static bool draw_pdf(const dp_pageset *set, const dp_render_settings *options,
+                     GByteArray *bytes, GPtrArray *alts) {
   double width, height;
   output_size(set, options, &width, &height);
-  writer pair = {write, closure};
+  writer pair = {append_bytes, bytes};
   cairo_surface_t *surface =
       cairo_pdf_surface_create_for_stream(write_adapter, &pair, width, height);
   cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5);
+  /* Cairo 1.16 writes these dates without "D:"; the qpdf module rewrites
+   * them.  Set here so cairo does not read the clock. */
   GDateTime *date = g_date_time_new_from_unix_utc(options->date);
   char *iso = date ? g_date_time_format(date, "%Y-%m-%dT%H:%M:%S") : NULL;
   if (iso) {
@@ -252,17 +372,113 @@ bool dp_render_pdf(const dp_pageset *set, const dp_render_settings *options,
   cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR,
                                  "disputas " DP_VERSION);
 
+  bool imposed = options->impose == DP_IMPOSE_SADDLE_STITCH;
+  tagger tags = {false, alts};
+  tagger *t = imposed ? NULL : &tags;
   cairo_t *cr = cairo_create(surface);
   size_t pages = dp_render_get_page_count(set, options);
+  if (t) cairo_tag_begin(cr, "Document", NULL);
   for (size_t i = 0; i < pages; i++) {
-    draw_output_page(cr, set, options, i);
+    draw_output_page(cr, set, options, i, t);
+    /* The document element ends on its last page. */
+    if (t && i + 1 == pages) {
+      if (tags.in_list) cairo_tag_end(cr, "L");
+      cairo_tag_end(cr, "Document");
+    }
     cairo_show_page(cr);
   }
-  if (options->impose != DP_IMPOSE_SADDLE_STITCH) add_outline(surface, set);
+  if (!imposed) {
+    dp_sheet_geometry g;
+    dp_render_get_geometry(set, options, &g);
+    add_outline(surface, set, g.margin);
+  }
   cairo_destroy(cr);
   cairo_surface_finish(surface);
   bool ok = cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
   cairo_surface_destroy(surface);
+  return ok;
+}
+
+/* The last step (plugin.h): cairo's file with page boxes, /Lang, /ID, "D:"
+ * dates and /Alt, into *out (g_free). */
+static bool finish_pdf(const dp_pageset *set,
+                       const dp_render_settings *options,
+                       const GByteArray *bytes, const GPtrArray *alts,
+                       unsigned char **out, size_t *out_length) {
+  static const dp_mark nowhere = {NULL, 0, 0};
+  char *error = NULL;
+  gint64 start = g_get_monotonic_time();
+  const dp_qpdf_api *qpdf = dp_plugin_get("qpdf", &error);
+  gint64 loaded = g_get_monotonic_time();
+  if (!qpdf) {
+    if (options->diag)
+      dp_error(options->diag, nowhere, "cannot finish the PDF: %s", error);
+    g_free(error);
+    return false;
+  }
+  dp_sheet_geometry g;
+  dp_render_get_geometry(set, options, &g);
+  /* PDF space runs up from the bottom; the margins are the same on all
+   * four sides, so the boxes read the same either way. */
+  dp_pdf_page_boxes box = {
+      {0, 0, g.media_width, g.media_height},
+      {g.margin - g.bleed, g.margin - g.bleed,
+       g.margin + g.trim_width + g.bleed, g.margin + g.trim_height + g.bleed},
+      {g.margin, g.margin, g.margin + g.trim_width, g.margin + g.trim_height}};
+  size_t pages = dp_render_get_page_count(set, options);
+  dp_pdf_page_boxes *boxes = g_new(dp_pdf_page_boxes, pages);
+  for (size_t i = 0; i < pages; i++) boxes[i] = box;
+
+  /* The first /ID string: the content's own hash (16 bytes of SHA-256),
+   * so identical input gives identical files. */
+  guint8 digest[32];
+  gsize digest_length = sizeof digest;
+  GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+  g_checksum_update(sum, bytes->data, bytes->len);
+  g_checksum_get_digest(sum, digest, &digest_length);
+  g_checksum_free(sum);
+
+  GDateTime *when = g_date_time_new_from_unix_utc(options->date);
+  char *date = when ? g_date_time_format(when, "D:%Y%m%d%H%M%SZ") : NULL;
+  if (when) g_date_time_unref(when);
+
+  dp_pdf_fixes fixes = {boxes, pages, set->lang, digest, 16, date,
+                        (const char *const *)alts->pdata, alts->len};
+  int unembedded = 0;
+  bool ok = qpdf->finish(bytes->data, bytes->len, &fixes, out, out_length,
+                         &unembedded, &error);
+  if (g_getenv("DISPUTAS_DEBUG"))
+    g_printerr("pdf: qpdf module %.1f ms, rewrite %.1f ms (%u to %zu bytes)\n",
+               (loaded - start) / 1000.0,
+               (g_get_monotonic_time() - loaded) / 1000.0, bytes->len,
+               *out_length);
+  if (!ok && options->diag)
+    dp_error(options->diag, nowhere, "cannot finish the PDF: %s", error);
+  if (ok && unembedded > 0 && options->preflight && options->diag)
+    dp_warning(options->diag, nowhere,
+               "%d font%s in the PDF %s not embedded", unembedded,
+               unembedded == 1 ? "" : "s", unembedded == 1 ? "is" : "are");
+  g_free(error);
+  g_free(date);
+  g_free(boxes);
+  return ok;
+}
+
+bool dp_render_pdf(const dp_pageset *set, const dp_render_settings *options,
+                   dp_write_func write, void *closure) {
+  GByteArray *bytes = g_byte_array_new();
+  GPtrArray *alts = g_ptr_array_new();
+  unsigned char *out = NULL;
+  size_t out_length = 0;
+  gint64 start = g_get_monotonic_time();
+  bool ok = draw_pdf(set, options, bytes, alts);
+  if (g_getenv("DISPUTAS_DEBUG"))
+    g_printerr("pdf: cairo %.1f ms\n", (g_get_monotonic_time() - start) / 1000.0);
+  ok = ok && finish_pdf(set, options, bytes, alts, &out, &out_length) &&
+       write(closure, out, out_length);
+  g_free(out);
+  g_ptr_array_free(alts, TRUE);
+  g_byte_array_free(bytes, TRUE);
   return ok;
 }
 
@@ -277,7 +493,7 @@ bool dp_render_page(const dp_pageset *set, const dp_render_settings *options,
         cairo_svg_surface_create_for_stream(write_adapter, &pair, width, height);
     cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PT);
     cairo_t *cr = cairo_create(surface);
-    draw_output_page(cr, set, options, index);
+    draw_output_page(cr, set, options, index, NULL);
     cairo_destroy(cr);
     cairo_surface_finish(surface);
     ok = cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
@@ -292,7 +508,7 @@ bool dp_render_page(const dp_pageset *set, const dp_render_settings *options,
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_paint(cr);
   cairo_scale(cr, k, k);
-  draw_output_page(cr, set, options, index);
+  draw_output_page(cr, set, options, index, NULL);
   cairo_destroy(cr);
   ok = cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS &&
        cairo_surface_write_to_png_stream(surface, write_adapter, &pair) ==

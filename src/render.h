@@ -5,6 +5,17 @@
  * sheets of twice the page area by drawing each page's display list
  * again at an offset: text stays vector and selectable, and fonts are
  * embedded once.  Links are left out of imposed sheets.
+ *
+ * Print hand-off.  An output page is the trim box grown by the bleed, or,
+ * with marks, by a slug of at least 10 mm that holds crop marks at the
+ * trim corners (and, on imposed sheets, fold marks at the fold), drawn
+ * outside the bleed in registration black.  A PDF is drawn by cairo into
+ * memory and finished by the "qpdf" module (plugin.h): TrimBox and
+ * BleedBox on every page, /Lang, a content-derived /ID, "D:" dates and the
+ * figures' alternative texts.  Pages in reading order are tagged
+ * (headings, paragraphs, lists, figures; backgrounds, rules and folios
+ * stay untagged artifacts); imposed sheets are not, since their order is
+ * the printer's, not the reader's.
  */
 #ifndef DP_RENDER_H
 #define DP_RENDER_H
@@ -23,7 +34,31 @@ typedef struct dp_render_settings {
   double dpi;               /* PNG; 0: 150 */
   long long date;           /* creation date for PDF metadata, seconds
                                since 1970 (UTC) */
+  bool marks;               /* crop and fold marks, in a slug */
+  bool preflight;           /* PDF: warn of fonts the file does not embed */
+  dp_diag *diag;            /* PDF: problems finishing the file, or NULL */
 } dp_render_settings;
+
+/* Crop and fold marks: 0.25 pt registration black, starting this far from
+ * the trim (or at the bleed's edge, if further) and this long; the slug
+ * is at least DP_MARK_SLUG wide. */
+#define DP_MARK_WIDTH 0.25
+#define DP_MARK_OFFSET (3 * 72 / 25.4)
+#define DP_MARK_LENGTH (5 * 72 / 25.4)
+#define DP_MARK_SLUG (10 * 72 / 25.4)
+
+/* The geometry of output pages, in points from the top-left corner of the
+ * media box. */
+typedef struct dp_sheet_geometry {
+  double media_width, media_height;
+  double margin;             /* media edge to trim edge */
+  double trim_width, trim_height; /* two pages wide when imposed */
+  double bleed;
+} dp_sheet_geometry;
+
+void dp_render_get_geometry(const dp_pageset *set,
+                            const dp_render_settings *options,
+                            dp_sheet_geometry *out);
 
 /* Output goes through dp_write_func (disputas.h). */
 

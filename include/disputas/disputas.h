@@ -303,6 +303,18 @@ DP_PUBLIC void dp_render_options_set_impose(dp_render_options *options,
 /* Resolution of PNG output (0 or less: 150). */
 DP_PUBLIC void dp_render_options_set_dpi(dp_render_options *options,
                                          double dpi);
+/* Crop marks at the trim's corners, and fold marks on imposed sheets, in
+ * a slug of at least 10 mm around the bleed (default false: only when the
+ * layout says `marks: true`). */
+DP_PUBLIC void dp_render_options_set_marks(dp_render_options *options,
+                                           bool marks);
+/* Print preflight (default false: only when the layout says `preflight`):
+ * warnings for fonts that are not embedded, text below the layout's
+ * minimum size, images below 150 dpi as placed, QR codes with modules
+ * under 0.4 mm or without their quiet zone, text crossing the trim, and
+ * backgrounds that stop at the trim where the layout has a bleed. */
+DP_PUBLIC void dp_render_options_set_preflight(dp_render_options *options,
+                                               bool preflight);
 
 /* Receives output bytes, in order; returns false on a write error, which
  * stops the render (DP_STATUS_WRITE). */
@@ -314,6 +326,13 @@ typedef bool (*dp_write_func)(void *user_data, const unsigned char *data,
  * must have been loaded through `ctx`. */
 DP_PUBLIC dp_status dp_check(dp_context *ctx, const dp_document *doc,
                              const dp_layout *layout);
+
+/* dp_check() with `options` (NULL: the defaults): their imposition, and
+ * preflight when they or the layout ask for it. */
+DP_PUBLIC dp_status dp_check_with_options(dp_context *ctx,
+                                          const dp_document *doc,
+                                          const dp_layout *layout,
+                                          const dp_render_options *options);
 
 /* Every render function lays out `doc` in `layout` (as dp_check) and
  * fails with DP_STATUS_INVALID when that reports an error.  PDF output is

@@ -17,9 +17,9 @@ enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_WRITE = 3 };
 static const char usage_text[] =
     "Usage:\n"
     "  disputas render DOC.yaml [-l LAYOUT] [-o OUT] [-f pdf|png|svg] [--impose MODE]\n"
-    "                  [--dpi DPI]\n"
-    "  disputas build  DOC.yaml [-d OUTDIR]\n"
-    "  disputas check  DOC.yaml [-l LAYOUT]\n"
+    "                  [--dpi DPI] [--marks] [--preflight]\n"
+    "  disputas build  DOC.yaml [-d OUTDIR] [--marks] [--preflight]\n"
+    "  disputas check  DOC.yaml [-l LAYOUT] [--preflight]\n"
     "  disputas layouts\n"
     "  disputas --version | --help\n"
     "\n"
@@ -36,6 +36,8 @@ typedef struct options {
   char *diagnostics;
   double dpi;
   gboolean werror;
+  gboolean marks;
+  gboolean preflight;
 } options;
 
 static int usage_error(const char *format, ...) G_GNUC_PRINTF(1, 2);
@@ -77,6 +79,15 @@ static bool parse_options(const char *command, int *argc, char ***argv,
       {"outdir", 'd', 0, G_OPTION_ARG_FILENAME, &opts->outdir,
        "Folder for the outputs (default: .)", "OUTDIR"},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  GOptionEntry marks_entry[] = {
+      {"marks", 0, 0, G_OPTION_ARG_NONE, &opts->marks,
+       "Crop marks (and fold marks on imposed sheets) in a slug", NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  GOptionEntry preflight_entry[] = {
+      {"preflight", 0, 0, G_OPTION_ARG_NONE, &opts->preflight,
+       "Warn of what a print shop would reject (fonts, small text, "
+       "low-resolution images, QR codes, bleed)", NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
 
   char *parameter = g_strdup_printf("%s DOC.yaml", command);
   GOptionContext *context = g_option_context_new(parameter);
@@ -88,6 +99,10 @@ static bool parse_options(const char *command, int *argc, char ***argv,
     g_option_context_add_main_entries(context, render_entries, NULL);
   if (!strcmp(command, "build"))
     g_option_context_add_main_entries(context, build_entries, NULL);
+  if (!strcmp(command, "render") || !strcmp(command, "build"))
+    g_option_context_add_main_entries(context, marks_entry, NULL);
+  if (strcmp(command, "layouts"))
+    g_option_context_add_main_entries(context, preflight_entry, NULL);
 
   GError *error = NULL;
   bool ok = g_option_context_parse(context, argc, argv, &error);
@@ -119,9 +134,13 @@ static int run_check(const options *opts, const char *path) {
   dp_document *doc = dp_document_load_file(ctx, path);
   dp_layout *layout = dp_layout_load(ctx, opts->layout ? opts->layout : "poster");
   int status = EXIT_INVALID;
-  if (doc && layout && dp_check(ctx, doc, layout) == DP_STATUS_OK &&
+  dp_render_options *ro = dp_render_options_new();
+  dp_render_options_set_preflight(ro, opts->preflight);
+  if (doc && layout &&
+      dp_check_with_options(ctx, doc, layout, ro) == DP_STATUS_OK &&
       dp_context_get_error_count(ctx) == 0)
     status = EXIT_SUCCESS;
+  dp_render_options_free(ro);
   dp_layout_free(layout);
   dp_document_free(doc);
   dp_context_free(ctx);
@@ -185,6 +204,8 @@ static int run_render(const options *opts, const char *path) {
     dp_render_options_set_format(ro, format);
     dp_render_options_set_impose(ro, impose);
     if (opts->dpi > 0) dp_render_options_set_dpi(ro, opts->dpi);
+    dp_render_options_set_marks(ro, opts->marks);
+    dp_render_options_set_preflight(ro, opts->preflight);
     if (opts->output && !strcmp(opts->output, "-")) {
       status = status_exit(dp_render_to_callback(ctx, doc, layout, ro,
                                                  write_stdout, NULL));
@@ -228,9 +249,13 @@ static int run_build(const options *opts, const char *path) {
     layouts[i] = dp_layout_load(ctx, products[i]);
     if (!layouts[i]) status = EXIT_INVALID;
   }
+  dp_render_options *ro = dp_render_options_new();
+  dp_render_options_set_marks(ro, opts->marks);
+  dp_render_options_set_preflight(ro, opts->preflight);
   /* Check all first, so an invalid document writes none of its products. */
   for (int i = 0; i < 3 && status == EXIT_SUCCESS; i++)
-    status = status_exit(dp_check(ctx, doc, layouts[i]));
+    status = status_exit(dp_check_with_options(ctx, doc, layouts[i], ro));
+  dp_render_options_set_preflight(ro, false); /* it ran with the checks */
   /* The calendar next: after the checks, and before the PDFs because it
    * is the last output that can fail for another reason than writing
    * (libical or its zone data missing). */
@@ -242,9 +267,10 @@ static int run_build(const options *opts, const char *path) {
   for (int i = 0; i < 3 && status == EXIT_SUCCESS; i++) {
     char *out = g_strdup_printf("%s/%s.%s.pdf", outdir,
                                 dp_document_get_stem(doc), products[i]);
-    status = status_exit(dp_render_to_file(ctx, doc, layouts[i], NULL, out));
+    status = status_exit(dp_render_to_file(ctx, doc, layouts[i], ro, out));
     g_free(out);
   }
+  dp_render_options_free(ro);
   for (int i = 0; i < 3; i++) dp_layout_free(layouts[i]);
   dp_document_free(doc);
   dp_context_free(ctx);

@@ -1,0 +1,238 @@
+/* The "qpdf" plugin: the last step of PDF output, through libqpdf's C API
+ * (see plugin.h).
+ *
+ * Cairo's file is read from memory, changed object by object and written
+ * again to memory:
+ *
+ *  - every page gets the MediaBox, BleedBox and TrimBox it was given;
+ *  - the catalog gets /Lang;
+ *  - the Info dictionary gets CreationDate and ModDate in the "D:" form
+ *    (cairo 1.16 writes "(20241127120000)");
+ *  - Figure structure elements get /Alt, in reading order (cairo 1.16
+ *    takes no attributes on structure tags);
+ *  - the trailer gets an /ID whose first string the caller derived from
+ *    the content.  QPDFWriter keeps a first string it finds and, with a
+ *    deterministic ID, makes the second a digest of what it writes, so no
+ *    clock or randomness reaches the file.
+ *
+ * Objects are renumbered in the order they are reached, streams keep
+ * their compression (decode level none: fonts and images are copied, not
+ * recompressed), and object streams are off, as cairo 1.16 writes them
+ * and as PDF/X-1a and PDF/X-3 readers expect.  Cross-reference damage in
+ * cairo's file (1.16 leaves a dangling entry when a link tag is used
+ * outside a structure tree) is repaired on reading, silently.
+ */
+#include <glib.h>
+#include <math.h>
+#include <qpdf/qpdf-c.h>
+#include <string.h>
+
+#include "plugin.h"
+
+/* How deep the structure tree and resource dictionaries are followed:
+ * far beyond what cairo writes, and a guard against cycles. */
+#define MAX_DEPTH 64
+
+/* A length: whole points as an integer, else to a thousandth. */
+static qpdf_oh number(qpdf_data q, double v) {
+  if (fabs(v - round(v)) < 1e-9) return qpdf_oh_new_integer(q, (long long)round(v));
+  return qpdf_oh_new_real_from_double(q, v, 3);
+}
+
+static qpdf_oh box_array(qpdf_data q, const double box[4]) {
+  qpdf_oh a = qpdf_oh_new_array(q);
+  for (int i = 0; i < 4; i++) qpdf_oh_append_item(q, a, number(q, box[i]));
+  return a;
+}
+
+/* ---- /Alt on Figure elements --------------------------------------- */
+
+typedef struct alt_walk {
+  qpdf_data q;
+  const dp_pdf_fixes *fixes;
+  size_t next;
+} alt_walk;
+
+/* Depth first through /K, which is reading order.  Marked-content and
+ * object references (integers, /MCR and /OBJR dictionaries) end a path. */
+static void add_alts(alt_walk *w, qpdf_oh node, int depth) {
+  qpdf_data q = w->q;
+  if (depth > MAX_DEPTH) return;
+  if (qpdf_oh_is_array(q, node)) {
+    int n = qpdf_oh_get_array_n_items(q, node);
+    for (int i = 0; i < n; i++)
+      add_alts(w, qpdf_oh_get_array_item(q, node, i), depth + 1);
+    return;
+  }
+  if (!qpdf_oh_is_dictionary(q, node)) return;
+  qpdf_oh type = qpdf_oh_get_key(q, node, "/Type");
+  if (qpdf_oh_is_name_and_equals(q, type, "/MCR") ||
+      qpdf_oh_is_name_and_equals(q, type, "/OBJR"))
+    return;
+  if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, node, "/S"),
+                                 "/Figure")) {
+    if (w->next < w->fixes->alt_count) {
+      const char *alt = w->fixes->alts[w->next];
+      if (alt && *alt)
+        qpdf_oh_replace_key(q, node, "/Alt", qpdf_oh_new_unicode_string(q, alt));
+    }
+    w->next++;
+  }
+  if (qpdf_oh_has_key(q, node, "/K"))
+    add_alts(w, qpdf_oh_get_key(q, node, "/K"), depth + 1);
+}
+
+/* ---- Fonts without a font file ------------------------------------- */
+
+static bool has_font_file(qpdf_data q, qpdf_oh font) {
+  if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, font, "/Subtype"),
+                                 "/Type3"))
+    return true; /* glyphs are content streams of the font itself */
+  if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, font, "/Subtype"),
+                                 "/Type0")) {
+    qpdf_oh descendants = qpdf_oh_get_key(q, font, "/DescendantFonts");
+    if (!qpdf_oh_is_array(q, descendants) ||
+        qpdf_oh_get_array_n_items(q, descendants) < 1)
+      return false;
+    font = qpdf_oh_get_array_item(q, descendants, 0);
+  }
+  qpdf_oh descriptor = qpdf_oh_get_key(q, font, "/FontDescriptor");
+  return qpdf_oh_is_dictionary(q, descriptor) &&
+         (qpdf_oh_has_key(q, descriptor, "/FontFile") ||
+          qpdf_oh_has_key(q, descriptor, "/FontFile2") ||
+          qpdf_oh_has_key(q, descriptor, "/FontFile3"));
+}
+
+/* Counts the fonts of `resources` and of its form XObjects' resources
+ * without a font file; `seen` (object ids) counts each font and visits
+ * each form once. */
+static int count_unembedded(qpdf_data q, qpdf_oh resources, GHashTable *seen,
+                            int depth) {
+  if (depth > MAX_DEPTH || !qpdf_oh_is_dictionary(q, resources)) return 0;
+  int count = 0;
+  qpdf_oh fonts = qpdf_oh_get_key(q, resources, "/Font");
+  if (qpdf_oh_is_dictionary(q, fonts)) {
+    GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
+    qpdf_oh_begin_dict_key_iter(q, fonts);
+    while (qpdf_oh_dict_more_keys(q))
+      g_ptr_array_add(keys, g_strdup(qpdf_oh_dict_next_key(q)));
+    for (guint i = 0; i < keys->len; i++) {
+      qpdf_oh font = qpdf_oh_get_key(q, fonts, keys->pdata[i]);
+      int id = qpdf_oh_get_object_id(q, font);
+      if (id > 0 && !g_hash_table_add(seen, GINT_TO_POINTER(id))) continue;
+      if (qpdf_oh_is_dictionary(q, font) && !has_font_file(q, font)) count++;
+    }
+    g_ptr_array_free(keys, TRUE);
+  }
+  qpdf_oh xobjects = qpdf_oh_get_key(q, resources, "/XObject");
+  if (qpdf_oh_is_dictionary(q, xobjects)) {
+    GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
+    qpdf_oh_begin_dict_key_iter(q, xobjects);
+    while (qpdf_oh_dict_more_keys(q))
+      g_ptr_array_add(keys, g_strdup(qpdf_oh_dict_next_key(q)));
+    for (guint i = 0; i < keys->len; i++) {
+      qpdf_oh xobject = qpdf_oh_get_key(q, xobjects, keys->pdata[i]);
+      int id = qpdf_oh_get_object_id(q, xobject);
+      if (id > 0 && !g_hash_table_add(seen, GINT_TO_POINTER(-id))) continue;
+      if (!qpdf_oh_is_stream(q, xobject)) continue;
+      qpdf_oh dict = qpdf_oh_get_dict(q, xobject);
+      if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, dict, "/Subtype"),
+                                     "/Form"))
+        count += count_unembedded(q, qpdf_oh_get_key(q, dict, "/Resources"),
+                                  seen, depth + 1);
+    }
+    g_ptr_array_free(keys, TRUE);
+  }
+  return count;
+}
+
+/* ---- The rewrite ---------------------------------------------------- */
+
+static char *error_text(qpdf_data q, const char *what) {
+  qpdf_error e = qpdf_get_error(q);
+  return g_strdup_printf("%s: %s", what,
+                         e ? qpdf_get_error_full_text(q, e) : "unknown error");
+}
+
+static bool finish(const unsigned char *pdf, size_t length,
+                   const dp_pdf_fixes *fixes, unsigned char **out,
+                   size_t *out_length, int *unembedded, char **error) {
+  *out = NULL;
+  *out_length = 0;
+  *unembedded = 0;
+  qpdf_data q = qpdf_init();
+  /* Errors are read with qpdf_get_error; nothing goes to stderr. */
+  qpdf_silence_errors(q);
+  qpdf_set_suppress_warnings(q, QPDF_TRUE);
+  bool ok = false;
+  if (qpdf_read_memory(q, "cairo's PDF", (const char *)pdf, length, NULL) &
+      QPDF_ERRORS) {
+    *error = error_text(q, "cannot read the PDF cairo wrote");
+    goto done;
+  }
+  while (qpdf_more_warnings(q)) qpdf_next_warning(q);
+
+  int pages = qpdf_get_num_pages(q);
+  if (pages < 0 || (size_t)pages != fixes->page_count) {
+    *error = g_strdup_printf("the PDF has %d pages, not %zu", pages,
+                             fixes->page_count);
+    goto done;
+  }
+  GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+  for (int i = 0; i < pages; i++) {
+    qpdf_oh page = qpdf_get_page_n(q, (size_t)i);
+    const dp_pdf_page_boxes *b = &fixes->boxes[i];
+    qpdf_oh_replace_key(q, page, "/MediaBox", box_array(q, b->media));
+    qpdf_oh_replace_key(q, page, "/BleedBox", box_array(q, b->bleed));
+    qpdf_oh_replace_key(q, page, "/TrimBox", box_array(q, b->trim));
+    *unembedded +=
+        count_unembedded(q, qpdf_oh_get_key(q, page, "/Resources"), seen, 0);
+  }
+  g_hash_table_destroy(seen);
+
+  qpdf_oh root = qpdf_get_root(q);
+  if (fixes->lang && *fixes->lang)
+    qpdf_oh_replace_key(q, root, "/Lang", qpdf_oh_new_string(q, fixes->lang));
+  if (qpdf_oh_has_key(q, root, "/StructTreeRoot")) {
+    alt_walk walk = {q, fixes, 0};
+    add_alts(&walk, qpdf_oh_get_key(q, root, "/StructTreeRoot"), 0);
+  }
+  if (fixes->date) {
+    qpdf_set_info_key(q, "/CreationDate", fixes->date);
+    qpdf_set_info_key(q, "/ModDate", fixes->date);
+  }
+  qpdf_oh id = qpdf_oh_new_array(q);
+  for (int i = 0; i < 2; i++)
+    qpdf_oh_append_item(q, id,
+                        qpdf_oh_new_binary_string(q, (const char *)fixes->id,
+                                                  fixes->id_length));
+  qpdf_oh_replace_key(q, qpdf_get_trailer(q), "/ID", id);
+  if (qpdf_has_error(q)) {
+    *error = error_text(q, "cannot change the PDF");
+    goto done;
+  }
+
+  if (qpdf_init_write_memory(q) & QPDF_ERRORS) {
+    *error = error_text(q, "cannot write the PDF");
+    goto done;
+  }
+  qpdf_set_object_stream_mode(q, qpdf_o_disable);
+  qpdf_set_decode_level(q, qpdf_dl_none);
+  qpdf_set_compress_streams(q, QPDF_TRUE);
+  qpdf_set_deterministic_ID(q, QPDF_TRUE);
+  if (qpdf_write(q) & QPDF_ERRORS) {
+    *error = error_text(q, "cannot write the PDF");
+    goto done;
+  }
+  *out_length = qpdf_get_buffer_length(q);
+  *out = g_memdup2(qpdf_get_buffer(q), *out_length);
+  ok = true;
+done:
+  qpdf_cleanup(&q);
+  return ok;
+}
+
+static const dp_qpdf_api api = {DP_PLUGIN_VERSION, finish};
+
+const void *dp_plugin_entry(void);
+const void *dp_plugin_entry(void) { return &api; }

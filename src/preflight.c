@@ -1,0 +1,269 @@
+/* preflight: see preflight.h.
+ *
+ * One pass over each page's display list.  Text draws are inspected once
+ * (their inked box, smallest size and fonts, through text.c); a QR code
+ * is then compared with everything drawn after it on its page.  A problem
+ * is keyed by what it is and where the layout made it, so a template
+ * repeated on twenty pages reports once, at its first page.
+ */
+#include "preflight.h"
+
+#include <glib.h>
+#include <math.h>
+
+#include "image.h"
+#include "text.h"
+
+/* Closer than this (points) is touching. */
+#define EPS 0.01
+#define PT_PER_MM (72 / 25.4)
+
+typedef struct checker {
+  dp_diag *diag;
+  const dp_pageset *set;
+  const dp_layout_model *layout;
+  GHashTable *reported; /* problem keys */
+  int count;
+} checker;
+
+typedef struct box {
+  double x0, y0, x1, y1;
+} box;
+
+/* True the first time the problem `what` at `mark` (and `extra`) comes
+ * up. */
+static bool first_time(checker *k, const char *what, dp_mark mark,
+                       const char *extra) {
+  char *key = g_strdup_printf("%s|%s:%d:%d|%s", what,
+                              mark.file ? mark.file : "", mark.line,
+                              mark.column, extra ? extra : "");
+  return g_hash_table_add(k->reported, key);
+}
+
+static bool has_file(dp_mark mark) { return mark.file != NULL; }
+
+/* Where a problem with the placing of `d` is reported: its item in the
+ * layout, with a note at its frame, or, for text from the document (a
+ * Markdown field, marked in another file than its frame), the frame, with
+ * a note at the text. */
+static dp_mark placed_at(const dp_draw *d, bool *from_document) {
+  *from_document = has_file(d->frame_mark) && has_file(d->mark) &&
+                   d->frame_mark.file != d->mark.file;
+  return *from_document ? d->frame_mark : d->mark;
+}
+
+static void note_placing(checker *k, const dp_draw *d, bool from_document) {
+  if (from_document)
+    dp_diag_report(k->diag, DP_SEVERITY_NOTE, d->mark,
+                   "the text comes from here");
+  else if (has_file(d->frame_mark) && d->frame_mark.line != d->mark.line)
+    dp_diag_report(k->diag, DP_SEVERITY_NOTE, d->frame_mark,
+                   "in this frame");
+}
+
+static bool overlap(box a, box b) {
+  return MIN(a.x1, b.x1) - MAX(a.x0, b.x0) > EPS &&
+         MIN(a.y1, b.y1) - MAX(a.y0, b.y0) > EPS;
+}
+
+/* What a draw covers: the inked box of text, else its own box. */
+static box extent(const dp_draw *d, const dp_para_ink *ink) {
+  if (d->kind == DP_DRAW_TEXT) return (box){ink->x0, ink->y0, ink->x1, ink->y1};
+  return (box){d->x, d->y, d->x + d->width, d->y + d->height};
+}
+
+/* ---- Text ----------------------------------------------------------- */
+
+static void check_text(checker *k, const dp_draw *d, int page,
+                       const dp_para_ink *ink) {
+  dp_mark style_mark =
+      d->style && has_file(d->style->mark) ? d->style->mark : d->mark;
+  const char *style = d->style && d->style->name ? d->style->name : "?";
+  /* Once per font, at the first style that uses it. */
+  if (ink->font_problem &&
+      first_time(k, "font", (dp_mark){NULL, 0, 0}, ink->font_problem)) {
+    dp_warning(k->diag, style_mark,
+               "cannot embed the font %s (first used in style '%s', page %d)",
+               ink->font_problem, style, page);
+    k->count++;
+  }
+  double min = k->layout->preflight_min_text_size;
+  if (ink->smallest_size > 0 && ink->smallest_size < min - 0.005) {
+    char *size = g_strdup_printf("%.2f", ink->smallest_size);
+    if (first_time(k, "size", style_mark, size)) {
+      /* Smaller than the style says: its frame shrank it to fit. */
+      char *shrunk =
+          d->style && d->style->size > ink->smallest_size + 0.005
+              ? g_strdup_printf(" (shrunk from %.1f pt to fit its frame)",
+                                d->style->size)
+              : g_strdup("");
+      dp_warning(k->diag, style_mark,
+                 "text in style '%s' is set at %.1f pt on page %d%s, below "
+                 "the %.1f pt minimum for print (preflight: min-text-size)",
+                 style, ink->smallest_size, page, shrunk, min);
+      g_free(shrunk);
+      k->count++;
+    }
+    g_free(size);
+  }
+  if (ink->x1 < ink->x0) return; /* no ink */
+  double w = k->set->width, h = k->set->height;
+  const char *edge = NULL;
+  double by = 0;
+  if (ink->x0 < -EPS) edge = "left", by = -ink->x0;
+  else if (ink->x1 > w + EPS) edge = "right", by = ink->x1 - w;
+  else if (ink->y0 < -EPS) edge = "top", by = -ink->y0;
+  else if (ink->y1 > h + EPS) edge = "bottom", by = ink->y1 - h;
+  bool from_document;
+  dp_mark at = placed_at(d, &from_document);
+  if (edge && first_time(k, "trim", d->mark, NULL)) {
+    dp_warning(k->diag, at,
+               "text on page %d crosses the trim's %s edge by %.1f mm: it "
+               "would be cut",
+               page, edge, by / PT_PER_MM);
+    note_placing(k, d, from_document);
+    k->count++;
+  }
+}
+
+/* ---- Images and QR codes -------------------------------------------- */
+
+static void check_image(checker *k, const dp_draw *d, int page) {
+  dp_image_info info;
+  char *error = NULL;
+  if (!dp_image_probe(d->image_path, &info, &error)) {
+    g_free(error); /* reported when the document was read */
+    return;
+  }
+  if (info.format == DP_IMAGE_SVG || info.width <= 0 || info.height <= 0 ||
+      d->width <= 0 || d->height <= 0)
+    return;
+  double dpi = MIN(info.width / (d->width / 72), info.height / (d->height / 72));
+  if (dpi >= DP_PREFLIGHT_MIN_DPI - 0.5 ||
+      !first_time(k, "image", d->mark, d->image_path))
+    return;
+  dp_warning(k->diag, d->mark,
+             "the image '%s' is %.0f dpi as placed on page %d (%d × %d "
+             "pixels over %.0f × %.0f mm); print needs %d dpi",
+             d->image_path, dpi, page, info.width, info.height,
+             d->width / PT_PER_MM, d->height / PT_PER_MM,
+             DP_PREFLIGHT_MIN_DPI);
+  if (has_file(d->source))
+    dp_diag_report(k->diag, DP_SEVERITY_NOTE, d->source,
+                   "the image is named here");
+  k->count++;
+}
+
+/* Draw `i` of `page` is a QR code: its modules, and its quiet zone
+ * against the trim and against everything drawn after it (what is drawn
+ * before lies under the code's own light square). */
+static void check_qr(checker *k, const dp_page *page, size_t i,
+                     const dp_para_ink *inks, int number) {
+  const dp_draw *d = &page->draws[i];
+  int modules = d->qr->size + 2 * DP_QR_QUIET_ZONE;
+  double module = d->width / modules;
+  if (module < DP_PREFLIGHT_MIN_QR_MODULE - 1e-6 &&
+      first_time(k, "qr-module", d->mark, NULL)) {
+    dp_warning(k->diag, d->mark,
+               "the QR code's modules are %.2f mm on page %d, below %.1f mm: "
+               "make it at least %.1f mm wide (size)",
+               module / PT_PER_MM, number,
+               DP_PREFLIGHT_MIN_QR_MODULE / PT_PER_MM,
+               ceil(DP_PREFLIGHT_MIN_QR_MODULE * d->qr->size / PT_PER_MM * 10) / 10);
+    k->count++;
+  }
+  box code = {d->x, d->y, d->x + d->width, d->y + d->height};
+  if ((code.x0 < -EPS || code.y0 < -EPS || code.x1 > k->set->width + EPS ||
+       code.y1 > k->set->height + EPS) &&
+      first_time(k, "qr-trim", d->mark, NULL)) {
+    dp_warning(k->diag, d->mark,
+               "the QR code's quiet zone is cut by the trim on page %d",
+               number);
+    k->count++;
+  }
+  for (size_t j = i + 1; j < page->count; j++) {
+    const dp_draw *other = &page->draws[j];
+    if (!overlap(code, extent(other, &inks[j]))) continue;
+    char *where = g_strdup_printf("%s:%d:%d", other->mark.file ? other->mark.file : "",
+                                  other->mark.line, other->mark.column);
+    bool first = first_time(k, "qr-cover", d->mark, where);
+    g_free(where);
+    if (!first) continue;
+    dp_warning(k->diag, d->mark,
+               "the QR code's quiet zone is covered on page %d by what is "
+               "drawn after it",
+               number);
+    if (has_file(other->mark))
+      dp_diag_report(k->diag, DP_SEVERITY_NOTE, other->mark,
+                     "this is drawn over it");
+    k->count++;
+  }
+}
+
+/* ---- Backgrounds and the bleed -------------------------------------- */
+
+static void check_background(checker *k, const dp_page *page,
+                             const dp_draw *d, int number) {
+  double b = k->set->bleed;
+  if (b <= EPS || !d->has_fill || d->fill.a <= 0 || d->width <= EPS ||
+      d->height <= EPS)
+    return;
+  /* Facing pages (booklets) meet at the spine, where nothing bleeds. */
+  bool facing = k->layout->impose == DP_IMPOSE_SADDLE_STITCH ||
+                k->layout->pages_multiple % 2 == 0;
+  double w = k->set->width, h = k->set->height;
+  struct {
+    const char *edge;
+    bool touches, spine;
+  } edges[] = {
+      {"left", fabs(d->x) < EPS, facing && !page->verso},
+      {"right", fabs(d->x + d->width - w) < EPS, facing && page->verso},
+      {"top", fabs(d->y) < EPS, false},
+      {"bottom", fabs(d->y + d->height - h) < EPS, false},
+  };
+  for (size_t e = 0; e < G_N_ELEMENTS(edges); e++) {
+    if (!edges[e].touches || edges[e].spine ||
+        !first_time(k, "bleed", d->mark, edges[e].edge))
+      continue;
+    dp_warning(k->diag, d->mark,
+               "this background stops at the trim's %s edge on page %d: "
+               "with a bleed of %.1f mm it should run into it (%s: "
+               "%s(bleed))",
+               edges[e].edge, number, b / PT_PER_MM, edges[e].edge,
+               edges[e].edge);
+    k->count++;
+  }
+}
+
+/* ---- The pass ------------------------------------------------------- */
+
+int dp_preflight(dp_diag *diag, const dp_pageset *set,
+                 const dp_layout_model *layout) {
+  checker k = {diag, set, layout,
+               g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+               0};
+  for (size_t p = 0; p < set->page_count; p++) {
+    const dp_page *page = &set->pages[p];
+    int number = (int)p + 1;
+    dp_para_ink *inks = g_new0(dp_para_ink, page->count + 1);
+    for (size_t i = 0; i < page->count; i++) {
+      const dp_draw *d = &page->draws[i];
+      if (d->kind == DP_DRAW_TEXT)
+        dp_para_inspect(d->para, d->x, d->y, d->first_line, d->line_count,
+                        &inks[i]);
+    }
+    for (size_t i = 0; i < page->count; i++) {
+      const dp_draw *d = &page->draws[i];
+      switch (d->kind) {
+        case DP_DRAW_TEXT: check_text(&k, d, number, &inks[i]); break;
+        case DP_DRAW_IMAGE: check_image(&k, d, number); break;
+        case DP_DRAW_QR: check_qr(&k, page, i, inks, number); break;
+        case DP_DRAW_BOX: check_background(&k, page, d, number); break;
+      }
+    }
+    for (size_t i = 0; i < page->count; i++) g_free(inks[i].font_problem);
+    g_free(inks);
+  }
+  g_hash_table_destroy(k.reported);
+  return k.count;
+}

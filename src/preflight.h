@@ -1,0 +1,44 @@
+/* preflight: a print shop's checks of a composed page set.
+ *
+ * What a print shop's preflight would reject, found in the display list
+ * before any PDF exists, so `disputas check --preflight` needs neither
+ * cairo's PDF backend nor libqpdf:
+ *
+ *  - fonts a PDF cannot embed as outlines: an OpenType licence (OS/2
+ *    fsType) that forbids embedding or subsetting, or a bitmap-only font
+ *    (cairo embeds every font it can; render.c also counts fonts without
+ *    a font file in the finished PDF);
+ *  - text set below the layout's `preflight: {min-text-size}` (6 pt), at
+ *    the size it is drawn (after shrink-to-fit, character styles
+ *    included), reported at the paragraph style's line;
+ *  - raster images below DP_PREFLIGHT_MIN_DPI at their placed size;
+ *  - QR codes with modules under DP_PREFLIGHT_MIN_QR_MODULE, or whose
+ *    quiet zone is cut by the trim or covered by what is drawn after them;
+ *  - text whose ink crosses the trim (it would be cut);
+ *  - filled backgrounds that end exactly at a trim edge when the layout
+ *    has a bleed (a hairline of paper shows if the cut drifts).  The spine
+ *    edges of facing pages are exempt: nothing bleeds into the fold.
+ *
+ * Each problem is one warning (an error with --werror) at the layout line
+ * that made it, once however many pages repeat it, with a note at the
+ * document's line where the document chose the content (an image).
+ */
+#ifndef DP_PREFLIGHT_H
+#define DP_PREFLIGHT_H
+
+#include "compose.h"
+#include "diag.h"
+#include "layout.h"
+
+/* Print resolution a raster image needs where it is placed. */
+#define DP_PREFLIGHT_MIN_DPI 150
+/* A QR module smaller than this (in points: 0.4 mm) scans badly from
+ * print. */
+#define DP_PREFLIGHT_MIN_QR_MODULE (0.4 * 72 / 25.4)
+
+/* Runs every check on `set`, composed from `layout`; returns the number
+ * of problems reported. */
+int dp_preflight(dp_diag *diag, const dp_pageset *set,
+                 const dp_layout_model *layout);
+
+#endif
