@@ -1025,6 +1025,11 @@ static bool resolve_frame(page_ctx *pc, size_t i) {
   }
   rect box = {left, top, right - left, bottom - top};
   if (auto_height && pc->present[i]) {
+    /* The page count is not known yet: measure "{pages}" as the widest
+     * count there can be, so that the line is there (an unset placeholder
+     * drops it) and the frame is tall enough when folios are set. */
+    if (frame_uses_folio(f->content, f->content_count))
+      scope.pages = DP_MAX_PAGES;
     GArray *units = units_new();
     expand_items(pc->c, f->content, f->content_count, &scope, units);
     double limit = UNBOUNDED;

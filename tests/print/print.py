@@ -1,0 +1,523 @@
+#!/usr/bin/env python3
+"""The print hand-off, read back from the files (suite 'print').
+
+    print.py DISPUTAS SOURCE_ROOT WORKDIR CASE
+
+Renders from SOURCE_ROOT with SOURCE_DATE_EPOCH fixed, into WORKDIR, and
+reads the PDFs back with qpdf's JSON (`qpdf --json`), pdfinfo and
+`qpdf --check`, and PNGs with the small decoder below.  Cases:
+
+  boxes          MediaBox, BleedBox and TrimBox of every page: the poster
+                 (A4 trim at the bleed's offset), with and without marks,
+                 and the booklet-print sheets (two A5 pages wide)
+  fields         /Lang from the document, a two-string /ID that is stable
+                 and differs between documents, "D:" dates from
+                 SOURCE_DATE_EPOCH
+  reproducible   every product rendered twice (with marks) is the same
+                 bytes, to a file and to standard output
+  tagged         pdfinfo: pages in reading order are tagged, imposed
+                 sheets are not; qpdf finds nothing to repair in any file
+  marks          crop marks drawn dark beyond the bleed at the trim's
+                 corners, fold marks at the sheet's centre; the bleed and
+                 the trim around the corners untouched; no marks unasked
+  lazy-qpdf      LD_DEBUG=libs: libqpdf is loaded for PDF output only, never
+                 by check, PNG or SVG
+  preflight-NAME tests/print/preflight-NAME.yaml checked with --preflight
+                 against docs/preflight.yaml: stderr is exactly
+                 preflight-NAME.stderr (and the same from a render when the
+                 layout asks for preflight itself)
+  fonts          a bundled font whose licence forbids embedding (fsType 2,
+                 patched into a copy) is reported by preflight
+  samples        every sample in every built-in layout passes
+                 `check --preflight --werror`
+
+Prints TAP.  Regenerate a preflight case's .stderr with
+`print.py DISPUTAS SOURCE_ROOT WORKDIR preflight-NAME --regenerate` and
+review the diff.
+"""
+import difflib
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import zlib
+
+EPOCH = "1700000000"          # 2023-11-14T22:13:20Z
+PDF_DATE = "D:20231114221320Z"
+MM = 72 / 25.4
+A4 = (210 * MM, 297 * MM)
+A5 = (148 * MM, 210 * MM)
+BLEED = 3 * MM                # the built-in layouts' bleed
+SLUG = 10 * MM                # render.h: DP_MARK_SLUG
+MARK_OFFSET = 3 * MM          # DP_MARK_OFFSET
+MARK_LENGTH = 5 * MM          # DP_MARK_LENGTH
+
+results = []
+
+
+def check(ok, name, detail=""):
+    results.append((bool(ok), name, detail))
+    return ok
+
+
+class Runner:
+    def __init__(self, disputas, root, work):
+        self.disputas = os.path.abspath(disputas)
+        self.root = root
+        self.work = work
+        self.env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, LC_ALL="C.UTF-8")
+
+    def run(self, args, env=None, check_status=True):
+        proc = subprocess.run([self.disputas] + args, cwd=self.root,
+                              env=env or self.env, capture_output=True)
+        if check_status and proc.returncode != 0:
+            raise RuntimeError("disputas %s: exit %d\n%s" % (
+                " ".join(args), proc.returncode,
+                proc.stderr.decode("utf-8", "replace")))
+        return proc
+
+    def render(self, doc, layout, name, *extra):
+        out = os.path.join(self.work, name)
+        self.run(["render", doc, "-l", layout, "-o", out] + list(extra))
+        return out
+
+
+# ---- Reading PDFs --------------------------------------------------------
+
+class Pdf:
+    """A PDF's objects through `qpdf --json` (JSON version 2)."""
+
+    def __init__(self, path):
+        proc = subprocess.run(["qpdf", "--json", "--json-key=qpdf", path],
+                              capture_output=True, check=True)
+        qpdf = json.loads(proc.stdout)["qpdf"][1]
+        self.objects = {k[4:]: v for k, v in qpdf.items()
+                        if k.startswith("obj:")}
+        self.trailer = qpdf["trailer"]["value"]
+
+    def get(self, value):
+        """Resolves an indirect reference ("12 0 R")."""
+        if isinstance(value, str) and re.fullmatch(r"\d+ \d+ R", value):
+            obj = self.objects[value]
+            return obj.get("value", obj.get("stream", {}).get("dict"))
+        return value
+
+    @property
+    def root(self):
+        return self.get(self.trailer["/Root"])
+
+    @property
+    def info(self):
+        return self.get(self.trailer["/Info"])
+
+    def pages(self):
+        out = []
+
+        def walk(node):
+            node = self.get(node)
+            if node.get("/Type") == "/Pages":
+                for kid in node["/Kids"]:
+                    walk(kid)
+            else:
+                out.append(node)
+        walk(self.root["/Pages"])
+        return out
+
+
+def text_of(value):
+    """A PDF string from qpdf's JSON ("u:text" or "b:hex")."""
+    if value.startswith("u:"):
+        return value[2:]
+    if value.startswith("b:"):
+        return bytes.fromhex(value[2:]).decode("latin-1")
+    return value
+
+
+def same_box(got, want):
+    return (isinstance(got, list) and len(got) == 4 and
+            all(abs(float(g) - w) < 0.01 for g, w in zip(got, want)))
+
+
+def expect_boxes(pdf, label, trim_w, trim_h, margin, bleed):
+    media = [0, 0, trim_w + 2 * margin, trim_h + 2 * margin]
+    bleed_box = [margin - bleed, margin - bleed,
+                 margin + trim_w + bleed, margin + trim_h + bleed]
+    trim = [margin, margin, margin + trim_w, margin + trim_h]
+    pages = pdf.pages()
+    check(pages, label + ": has pages")
+    for i, page in enumerate(pages, 1):
+        for key, want in (("/MediaBox", media), ("/BleedBox", bleed_box),
+                          ("/TrimBox", trim)):
+            got = page.get(key)
+            check(same_box(got, want), "%s page %d %s" % (label, i, key),
+                  "got %s, want %s" % (got, [round(x, 3) for x in want]))
+
+
+def case_boxes(r):
+    seed = "samples/seed.yaml"
+    pdf = Pdf(r.render(seed, "poster", "poster.pdf"))
+    expect_boxes(pdf, "poster", A4[0], A4[1], BLEED, BLEED)
+    pdf = Pdf(r.render(seed, "poster", "poster-marks.pdf", "--marks"))
+    expect_boxes(pdf, "poster with marks", A4[0], A4[1], SLUG, BLEED)
+    pdf = Pdf(r.render(seed, "booklet", "booklet.pdf"))
+    expect_boxes(pdf, "booklet", A5[0], A5[1], BLEED, BLEED)
+    pdf = Pdf(r.render(seed, "booklet-print", "sheets.pdf"))
+    expect_boxes(pdf, "booklet-print", 2 * A5[0], A5[1], BLEED, BLEED)
+    pdf = Pdf(r.render(seed, "booklet-print", "sheets-marks.pdf", "--marks"))
+    expect_boxes(pdf, "booklet-print with marks", 2 * A5[0], A5[1], SLUG,
+                 BLEED)
+    # The layout key does what the option does.
+    pdf = Pdf(r.render(seed, "tests/print/marks.yaml", "marks-key.pdf"))
+    expect_boxes(pdf, "marks: true", A5[0], A5[1], SLUG, BLEED)
+
+
+def case_fields(r):
+    ids = {}
+    for doc, layout, lang in (("samples/seed.yaml", "poster", "en"),
+                              ("samples/nynorsk.yaml", "booklet", "nn"),
+                              ("tests/print/docs/structure.yaml", "booklet",
+                               "en-GB"),
+                              ("samples/bokmal.yaml", "booklet-print", "nb")):
+        name = os.path.basename(doc) + "." + layout
+        pdf = Pdf(r.render(doc, layout, name + ".pdf"))
+        got = pdf.root.get("/Lang")
+        check(got is not None and text_of(got) == lang, name + ": /Lang",
+              "got %r, want %r" % (got, lang))
+        for key in ("/CreationDate", "/ModDate"):
+            got = pdf.info.get(key)
+            check(got is not None and text_of(got) == PDF_DATE,
+                  name + ": " + key, "got %r, want %r" % (got, PDF_DATE))
+        pair = pdf.trailer.get("/ID")
+        ok = (isinstance(pair, list) and len(pair) == 2 and
+              all(re.fullmatch(r"b:[0-9a-f]{32}", s) for s in pair))
+        check(ok, name + ": /ID is two 16-byte strings", "got %r" % pair)
+        again = Pdf(r.render(doc, layout, name + ".again.pdf")).trailer.get("/ID")
+        check(again == pair, name + ": /ID is the same on a second render",
+              "%r then %r" % (pair, again))
+        ids[name] = pair
+    firsts = [p[0] for p in ids.values() if p]
+    check(len(set(firsts)) == len(firsts), "different files, different /IDs",
+          repr(ids))
+
+
+def case_reproducible(r):
+    for layout in ("poster", "booklet", "booklet-print"):
+        a = r.render("samples/seed.yaml", layout, layout + "-1.pdf", "--marks")
+        b = r.render("samples/seed.yaml", layout, layout + "-2.pdf", "--marks")
+        with open(a, "rb") as f:
+            first = f.read()
+        with open(b, "rb") as f:
+            second = f.read()
+        check(first == second, layout + ": two renders, the same bytes",
+              "%d and %d bytes" % (len(first), len(second)))
+        stdout = r.run(["render", "samples/seed.yaml", "-l", layout,
+                        "--marks", "-o", "-"]).stdout
+        check(stdout == first, layout + ": standard output, the same bytes")
+
+
+def case_tagged(r):
+    for doc, layout, tagged in (("samples/seed.yaml", "poster", "yes"),
+                                ("samples/seed.yaml", "booklet", "yes"),
+                                ("tests/print/docs/structure.yaml", "poster",
+                                 "yes"),
+                                ("samples/seed.yaml", "booklet-print", "no")):
+        path = r.render(doc, layout, "tagged-%s-%s.pdf" % (
+            os.path.basename(doc), layout), "--marks")
+        info = subprocess.run(["pdfinfo", path], capture_output=True,
+                              text=True, check=True).stdout
+        got = re.search(r"^Tagged:\s+(\w+)", info, re.M)
+        check(got and got.group(1) == tagged,
+              "%s %s: pdfinfo says Tagged: %s" % (doc, layout, tagged),
+              got.group(0) if got else info)
+        proc = subprocess.run(["qpdf", "--check", path], capture_output=True,
+                              text=True)
+        check(proc.returncode == 0 and "WARNING" not in proc.stdout +
+              proc.stderr, "%s %s: qpdf --check is clean" % (doc, layout),
+              proc.stdout + proc.stderr)
+
+
+# ---- Reading PNGs --------------------------------------------------------
+
+def read_png(path):
+    """(width, height, rows of RGB bytes) of an 8-bit RGB or RGBA PNG."""
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", path
+    pos, idat = 8, b""
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and colour in (2, 6), (depth, colour)
+            bpp = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    stride = width * bpp
+    rows, prev = [], bytearray(stride)
+    for y in range(height):
+        kind = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b = prev[i]
+            c = prev[i - bpp] if i >= bpp else 0
+            if kind == 1:
+                line[i] = (line[i] + a) & 255
+            elif kind == 2:
+                line[i] = (line[i] + b) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pred = a if pa <= pb and pa <= pc else b if pb <= pc else c
+                line[i] = (line[i] + pred) & 255
+        rows.append(bytes(line))
+        prev = line
+    return width, height, [bytes(b for i, b in enumerate(row)
+                                 if i % bpp < 3) for row in rows]
+
+
+class Image:
+    def __init__(self, path, dpi):
+        self.width, self.height, self.rows = read_png(path)
+        self.k = dpi / 72.0
+
+    def grey(self, x, y):
+        """Mean of R, G, B at the pixel holding point (x, y)."""
+        px, py = int(x * self.k), int(y * self.k)
+        p = self.rows[py][3 * px:3 * px + 3]
+        return sum(p) / 3
+
+    def darkest(self, x0, y0, x1, y1):
+        """The darkest pixel in a rectangle given in points."""
+        return min(sum(self.rows[py][3 * px:3 * px + 3]) / 3
+                   for py in range(int(y0 * self.k), int(y1 * self.k) + 1)
+                   for px in range(int(x0 * self.k), int(x1 * self.k) + 1))
+
+
+def case_marks(r):
+    dpi = 300
+    # tests/print/marks.yaml: A5, 3 mm bleed, nothing drawn near the
+    # corners, `marks: true`.
+    r.run(["render", "tests/print/docs/structure.yaml", "-l",
+           "tests/print/marks.yaml", "-o", os.path.join(r.work, "marks.png"),
+           "--dpi", str(dpi)])
+    img = Image(os.path.join(r.work, "marks-1.png"), dpi)
+    m, off, length = SLUG, MARK_OFFSET, MARK_LENGTH
+    w, h = A5
+    check(abs(img.width - (w + 2 * m) * dpi / 72) <= 1 and
+          abs(img.height - (h + 2 * m) * dpi / 72) <= 1,
+          "the page is the trim and a 10 mm slug",
+          "%dx%d" % (img.width, img.height))
+    for cx, sx, name_x in ((m, -1, "left"), (m + w, 1, "right")):
+        for cy, sy, name_y in ((m, -1, "top"), (m + h, 1, "bottom")):
+            corner = "%s %s" % (name_y, name_x)
+            # A mark along the horizontal trim edge, beyond the offset...
+            x = cx + sx * (off + length / 2)
+            check(img.darkest(x - 1, cy - 0.5, x + 1, cy + 0.5) < 128,
+                  corner + ": horizontal crop mark is dark")
+            # ...and one along the vertical edge.
+            y = cy + sy * (off + length / 2)
+            check(img.darkest(cx - 0.5, y - 1, cx + 0.5, y + 1) < 128,
+                  corner + ": vertical crop mark is dark")
+            # The bleed and the trim's corner stay white: the marks begin
+            # beyond the bleed.
+            x0, x1 = sorted((cx + sx * (off - 0.5), cx - sx * 5 * MM))
+            y0, y1 = sorted((cy + sy * (off - 0.5), cy - sy * 5 * MM))
+            check(img.darkest(x0, y0, x1, y1) > 250,
+                  corner + ": nothing drawn in the bleed or the trim corner")
+    # The poster without marks: nothing beyond the bleed to draw on.
+    r.run(["render", "samples/seed.yaml", "-o",
+           os.path.join(r.work, "plain.png"), "--dpi", "72"])
+    img = Image(os.path.join(r.work, "plain-1.png"), 72)
+    check(img.width == round(A4[0] + 2 * BLEED) or
+          img.width == int(A4[0] + 2 * BLEED) + 1,
+          "without marks the page is the trim and the bleed",
+          "%dx%d" % (img.width, img.height))
+    # Imposed sheets: fold marks above and below the fold, dashed (the
+    # first dash starts at the offset).  The page of marks.yaml, imposed:
+    # the first sheet holds a blank page and page 1.
+    r.run(["render", "tests/print/docs/structure.yaml", "-l",
+           "tests/print/marks.yaml", "--impose", "saddle-stitch",
+           "-o", os.path.join(r.work, "sheet.png"), "--dpi", str(dpi)])
+    img = Image(os.path.join(r.work, "sheet-1.png"), dpi)
+    fold = m + A5[0]
+    check(img.darkest(fold - 0.5, m - off - 2, fold + 0.5, m - off - 1) < 128,
+          "sheet: fold mark above the fold")
+    check(img.darkest(fold - 0.5, m + h + off + 1, fold + 0.5,
+                      m + h + off + 2) < 128,
+          "sheet: fold mark below the fold")
+    check(img.darkest(fold - 0.5, m - off + 0.5, fold + 0.5, m - 0.5) > 250,
+          "sheet: nothing in the bleed above the fold")
+    for cx in (m, m + 2 * A5[0]):
+        check(img.darkest(cx - 0.5, m - off - length / 2 - 1, cx + 0.5,
+                          m - off - length / 2 + 1) < 128,
+              "sheet: crop mark at the trim corner x=%.0fpt" % cx)
+
+
+def loads_qpdf(r, args):
+    env = dict(r.env, LD_DEBUG="libs")
+    proc = r.run(args, env=env)
+    return "libqpdf" in proc.stderr.decode("utf-8", "replace")
+
+
+def case_lazy_qpdf(r):
+    doc = "samples/seed.yaml"
+    check(not loads_qpdf(r, ["check", doc]), "check does not load libqpdf")
+    check(not loads_qpdf(r, ["check", "--preflight", doc, "-l", "booklet"]),
+          "check --preflight does not load libqpdf")
+    check(not loads_qpdf(r, ["render", doc, "-f", "png", "-o",
+                             os.path.join(r.work, "lazy.png")]),
+          "PNG output does not load libqpdf")
+    check(not loads_qpdf(r, ["render", doc, "-f", "svg", "-o",
+                             os.path.join(r.work, "lazy.svg")]),
+          "SVG output does not load libqpdf")
+    check(loads_qpdf(r, ["render", doc, "-o",
+                         os.path.join(r.work, "lazy.pdf")]),
+          "PDF output loads libqpdf (the qpdf module)")
+
+
+# ---- Preflight -----------------------------------------------------------
+
+def compare(name, got, expected_path, regenerate):
+    if regenerate:
+        with open(expected_path, "wb") as f:
+            f.write(got)
+    try:
+        with open(expected_path, "rb") as f:
+            expected = f.read()
+    except OSError as e:
+        return check(False, name, "cannot read %s: %s" % (expected_path, e))
+    diff = "".join(difflib.unified_diff(
+        expected.decode("utf-8", "replace").splitlines(True),
+        got.decode("utf-8", "replace").splitlines(True),
+        "expected", "actual"))
+    return check(got == expected, name, diff)
+
+
+def case_preflight(r, name, regenerate):
+    layout = "tests/print/%s.yaml" % name
+    expected = os.path.join(r.root, "tests", "print", name + ".stderr")
+    doc = "tests/print/docs/preflight.yaml"
+    proc = r.run(["check", "--preflight", doc, "-l", layout])
+    compare(name + ": check --preflight", proc.stderr, expected, regenerate)
+    proc = r.run(["check", "--preflight", "--werror", doc, "-l", layout],
+                 check_status=False)
+    check(proc.returncode == 1, name + ": with --werror, exit 1",
+          "exit %d" % proc.returncode)
+    with open(os.path.join(r.root, layout), encoding="utf-8") as f:
+        asks = re.search(r"^preflight:", f.read(), re.M)
+    if asks:
+        # The layout's own key: every check and render runs preflight.
+        proc = r.run(["check", doc, "-l", layout])
+        compare(name + ": check (the layout asks)", proc.stderr, expected,
+                False)
+        proc = r.run(["render", doc, "-l", layout, "-o",
+                      os.path.join(r.work, name + ".pdf")])
+        compare(name + ": render (the layout asks)", proc.stderr, expected,
+                False)
+
+
+def patch_fstype(path, fstype):
+    """Sets the OS/2 table's fsType of the font file at `path`."""
+    with open(path, "rb") as f:
+        data = bytearray(f.read())
+    tables = struct.unpack(">H", data[4:6])[0]
+    for i in range(tables):
+        entry = 12 + 16 * i
+        tag, _, offset, _ = struct.unpack(">4sIII", data[entry:entry + 16])
+        if tag == b"OS/2":
+            data[offset + 8:offset + 10] = struct.pack(">H", fstype)
+            break
+    else:
+        raise RuntimeError("no OS/2 table in " + path)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def case_fonts(r):
+    # A data folder like the real one, whose Noto Serif Regular says
+    # "restricted licence embedding" (fsType 2).
+    data = os.path.join(r.work, "datadir")
+    shutil.rmtree(data, ignore_errors=True)
+    os.makedirs(os.path.join(data, "fonts"))
+    for entry in os.listdir(r.root):
+        if entry in ("layouts", "data"):
+            os.symlink(os.path.join(r.root, entry), os.path.join(data, entry))
+    fonts = os.path.join(r.root, "fonts")
+    for entry in os.listdir(fonts):
+        src = os.path.join(fonts, entry)
+        dst = os.path.join(data, "fonts", entry)
+        if entry == "NotoSerif-Regular.ttf":
+            shutil.copyfile(src, dst)
+            patch_fstype(dst, 0x0002)
+        elif entry == "fonts.conf":
+            # A copy: its font folder is the one it is in (a link would
+            # resolve to the real one).
+            shutil.copyfile(src, dst)
+        else:
+            os.symlink(src, dst)
+    env = dict(r.env, DISPUTAS_DATADIR=data)
+    proc = r.run(["check", "--preflight", "samples/seed.yaml", "-l",
+                  "booklet"], env=env)
+    err = proc.stderr.decode("utf-8", "replace")
+    check("warning: cannot embed the font 'Noto Serif': its licence forbids "
+          "embedding" in err, "a font that may not be embedded is reported",
+          err)
+    proc = r.run(["check", "--preflight", "samples/seed.yaml", "-l",
+                  "booklet"])
+    check(b"cannot embed" not in proc.stderr,
+          "the bundled fonts may be embedded", proc.stderr.decode())
+
+
+def case_samples(r):
+    samples = sorted(f for f in os.listdir(os.path.join(r.root, "samples"))
+                     if f.endswith(".yaml"))
+    for sample in samples:
+        for layout in ("poster", "booklet", "booklet-print"):
+            proc = r.run(["check", "--preflight", "--werror",
+                          "samples/" + sample, "-l", layout],
+                         check_status=False)
+            check(proc.returncode == 0 and not proc.stderr,
+                  "%s in %s passes preflight" % (sample, layout),
+                  proc.stderr.decode("utf-8", "replace"))
+
+
+def main(argv):
+    if len(argv) < 5:
+        sys.exit(__doc__)
+    r = Runner(argv[1], argv[2], argv[3])
+    case = argv[4]
+    regenerate = "--regenerate" in argv[5:]
+    os.makedirs(r.work, exist_ok=True)
+    cases = {"boxes": case_boxes, "fields": case_fields,
+             "reproducible": case_reproducible, "tagged": case_tagged,
+             "marks": case_marks, "lazy-qpdf": case_lazy_qpdf,
+             "fonts": case_fonts, "samples": case_samples}
+    try:
+        if case.startswith("preflight-"):
+            case_preflight(r, case, regenerate)
+        elif case in cases:
+            cases[case](r)
+        else:
+            sys.exit("unknown case " + case)
+    except Exception as e:  # a crash is one failed test, with its reason
+        check(False, case, "%s: %s" % (type(e).__name__, e))
+    print("1..%d" % len(results))
+    for i, (ok, name, detail) in enumerate(results, 1):
+        print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
+        if not ok:
+            for line in str(detail).splitlines():
+                print("# " + line)
+    return 0 if all(ok for ok, _, _ in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
