@@ -1158,6 +1158,7 @@ static bool make_page(composer *c, const dp_page_template *tmpl,
   size_t start_unit = flow ? flow->cur.unit : 0;
   int start_line = flow ? flow->cur.line : 0;
   bool defer = false;
+  bool page_break = false; /* a page break ends the page, not just a frame */
   for (size_t i = 0; i < tmpl->frame_count && ok; i++) {
     const dp_frame *f = tmpl->frames[i];
     if (!pc->present[i]) continue;
@@ -1165,6 +1166,7 @@ static bool make_page(composer *c, const dp_page_template *tmpl,
     if (f->flow) {
       emit_background(pc, f, pc->boxes[i]);
       if (!flow || strcmp(flow->flow->name, f->flow) != 0) continue;
+      if (page_break) continue;
       packer pk = {c, flow->units, 1.0, pc->page, pc->index, false, f};
       rect inner = inset(pc->boxes[i], f->padding);
       int columns = MAX(1, f->columns);
@@ -1174,6 +1176,7 @@ static bool make_page(composer *c, const dp_page_template *tmpl,
                       inner.h};
         pack_column(&pk, &flow->cur, &col);
       }
+      page_break = pk.page_break;
     } else if (frame_uses_folio(f->content, f->content_count)) {
       defer = true;
     } else {
