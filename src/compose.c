@@ -67,6 +67,7 @@ typedef struct unit {
   double para_width, para_scale;
   /* SPACE (height), RULE (thickness), QR and IMAGE sizes */
   double height, width;
+  double fraction;         /* RULE: `length: N%`, of the column's width */
   dp_halign align;
   dp_colour colour;
   dp_qr *qr;
@@ -475,6 +476,7 @@ static void expand_items(composer *c, dp_item *const *items, size_t count,
         unit *u = units_push(units, UNIT_RULE, item->mark);
         u->height = item->height > 0 ? item->height : 0.5;
         u->width = item->width;
+        u->fraction = item->fraction;
         u->align = item->align;
         u->colour = colour_named(c, item->colour);
         break;
@@ -662,7 +664,9 @@ static void emit_object(packer *pk, unit *u, const column *col, double y) {
   d->frame_mark = pk->frame ? pk->frame->mark : (dp_mark){NULL, 0, 0};
   switch (u->kind) {
     case UNIT_RULE: {
-      double w = u->width > 0 ? MIN(u->width, col->width) : col->width;
+      double w = u->width > 0      ? MIN(u->width, col->width)
+                 : u->fraction > 0 ? MIN(u->fraction, 1.0) * col->width
+                                   : col->width;
       d->kind = DP_DRAW_BOX;
       d->x = align_x(u->align, col, w, pk->page->verso);
       d->y = y;
