@@ -57,6 +57,9 @@ typedef struct unit {
   dp_span *spans;
   size_t span_count;
   const dp_style *style;   /* resolved, owned by the composer */
+  /* Text aligned inside or outside in a flow: the styles for a right-hand
+   * and a left-hand page, chosen when the page is known; else NULL. */
+  const dp_style *style_recto, *style_verso;
   char *marker;
   bool keep_with_next;
   int outline_level;       /* headings of Markdown fields, else 0 */
@@ -296,12 +299,23 @@ static void expand_text(composer *c, const dp_item *item,
       case DP_HALIGN_RIGHT: align = DP_ALIGN_RIGHT; break;
       case DP_HALIGN_INSIDE: align = scope->page % 2 ? DP_ALIGN_LEFT : DP_ALIGN_RIGHT; break;
       case DP_HALIGN_OUTSIDE: align = scope->page % 2 ? DP_ALIGN_RIGHT : DP_ALIGN_LEFT; break;
+      case DP_HALIGN_JUSTIFY: align = DP_ALIGN_JUSTIFY; break;
       default: align = DP_ALIGN_LEFT;
     }
   }
   unit *u = push_para(units, &buf, resolved_style(c, item->style, align, 0),
                       item->mark);
   u->keep_with_next |= item->keep_with_next;
+  /* In a flow the page is not known yet (0): keep both sides' styles. */
+  bool sided = item->has_align && (item->align == DP_HALIGN_INSIDE ||
+                                   item->align == DP_HALIGN_OUTSIDE);
+  if (sided && scope->page == 0) {
+    bool inside = item->align == DP_HALIGN_INSIDE;
+    u->style_recto = resolved_style(c, item->style,
+                                    inside ? DP_ALIGN_LEFT : DP_ALIGN_RIGHT, 0);
+    u->style_verso = resolved_style(c, item->style,
+                                    inside ? DP_ALIGN_RIGHT : DP_ALIGN_LEFT, 0);
+  }
 }
 
 static const dp_style *markdown_style(const dp_markdown_styles *s,
@@ -574,6 +588,24 @@ static double align_x(dp_halign align, const column *col, double width,
   }
 }
 
+/* Text aligned inside or outside in a flow takes its side's style once
+ * the page is known (a page set's first page is a right-hand page). */
+static void unit_set_side(packer *pk, unit *u) {
+  if (!u->style_verso) return;
+  bool verso = (pk->page_index + 1) % 2 == 0;
+  const dp_style *style = verso ? u->style_verso : u->style_recto;
+  if (u->style == style) return;
+  u->style = style;
+  if (!u->para_drawn) dp_para_free(u->para);
+  u->para = NULL;
+  u->para_drawn = false;
+}
+
+static dp_para *unit_para_in(packer *pk, unit *u, double width) {
+  unit_set_side(pk, u);
+  return unit_para(pk->c, u, width, pk->scale);
+}
+
 /* Space the start of unit `i` needs to show something: a paragraph's
  * space before and its first `orphans` lines; an object its height.  A
  * keep-with-next unit adds what its successor needs. */
@@ -583,7 +615,7 @@ static double need_at(packer *pk, size_t i, double width, bool at_top,
   unit *u = &g_array_index(pk->units, unit, i);
   switch (u->kind) {
     case UNIT_PARA: {
-      dp_para *p = unit_para(pk->c, u, width, pk->scale);
+      dp_para *p = unit_para_in(pk, u, width);
       int n = dp_para_get_line_count(p);
       double before = at_top ? 0 : dp_para_get_space_before(p);
       if (u->keep_with_next)
@@ -612,7 +644,7 @@ static double group_height(packer *pk, size_t i, double width) {
     if (u->kind == UNIT_GROUP_BEGIN) depth++;
     else if (u->kind == UNIT_GROUP_END && --depth == 0) break;
     else if (u->kind == UNIT_PARA) {
-      dp_para *p = unit_para(pk->c, u, width, pk->scale);
+      dp_para *p = unit_para_in(pk, u, width);
       h += (first ? 0 : dp_para_get_space_before(p)) + dp_para_get_height(p) +
            dp_para_get_space_after(p);
       first = false;
@@ -742,7 +774,7 @@ static double pack_column(packer *pk, cursor *cur, const column *col) {
       }
     }
     /* A paragraph, maybe continued from the previous column. */
-    dp_para *p = unit_para(pk->c, u, col->width, pk->scale);
+    dp_para *p = unit_para_in(pk, u, col->width);
     int n = dp_para_get_line_count(p);
     int first = cur->line;
     double before = (at_top || first > 0) ? 0 : dp_para_get_space_before(p);
