@@ -606,54 +606,80 @@ static dp_para *unit_para_in(packer *pk, unit *u, double width) {
   return unit_para(pk->c, u, width, pk->scale);
 }
 
-/* Space the start of unit `i` needs to show something: a paragraph's
- * space before and its first `orphans` lines; an object its height.  A
- * keep-with-next unit adds what its successor needs. */
-static double need_at(packer *pk, size_t i, double width, bool at_top,
+/* Height of a keep-together group starting at unit `i` (a GROUP_BEGIN) as
+ * pack_column() places it in `col`: space before its first paragraph only
+ * when not at the top, spaces only after something, and no space after
+ * its last paragraph (a column may end there).  Sets *end to the index of
+ * its GROUP_END. */
+static double group_height(packer *pk, size_t i, const column *col,
+                           bool at_top, size_t *end) {
+  double h = 0, after = 0;
+  int depth = 0;
+  for (; i < pk->units->len; i++) {
+    unit *u = &g_array_index(pk->units, unit, i);
+    if (u->kind == UNIT_GROUP_BEGIN) {
+      depth++;
+    } else if (u->kind == UNIT_GROUP_END) {
+      if (--depth == 0) break;
+    } else if (u->kind == UNIT_PARA) {
+      dp_para *p = unit_para_in(pk, u, col->width);
+      h += after + (at_top ? 0 : dp_para_get_space_before(p)) +
+           dp_para_get_height(p);
+      after = dp_para_get_space_after(p);
+      at_top = false;
+    } else if (u->kind == UNIT_SPACE) {
+      if (!at_top) h += after + unit_height(u, pk->scale);
+      after = 0;
+    } else if (u->kind != UNIT_BREAK) {
+      h += after + unit_height(u, pk->scale);
+      after = 0;
+      at_top = false;
+    }
+  }
+  *end = i;
+  return h;
+}
+
+/* Space the start of unit `i` needs in `col` to show something: a
+ * paragraph's space before and its first `orphans` lines; an object its
+ * height; a keep-together group all of it (unless it is taller than the
+ * column: then it will be split anyway).  A keep-with-next unit adds what
+ * its successor needs, through spaces: a heading stays with the text that
+ * follows it, not with the space before that text. */
+static double need_at(packer *pk, size_t i, const column *col, bool at_top,
                       int depth) {
   if (i >= pk->units->len || depth > 8) return 0;
   unit *u = &g_array_index(pk->units, unit, i);
   switch (u->kind) {
     case UNIT_PARA: {
-      dp_para *p = unit_para_in(pk, u, width);
+      dp_para *p = unit_para_in(pk, u, col->width);
       int n = dp_para_get_line_count(p);
       double before = at_top ? 0 : dp_para_get_space_before(p);
       if (u->keep_with_next)
         return before + lines_height(p, 0, n) + dp_para_get_space_after(p) +
-               need_at(pk, i + 1, width, false, depth + 1);
+               need_at(pk, i + 1, col, false, depth + 1);
       int orphans = MAX(1, u->style->orphans);
       return before + lines_height(p, 0, MIN(n, orphans));
     }
-    case UNIT_GROUP_BEGIN:
-    case UNIT_GROUP_END: return need_at(pk, i + 1, width, at_top, depth + 1);
-    case UNIT_SPACE: return 0;
+    case UNIT_GROUP_BEGIN: {
+      size_t end;
+      double h = group_height(pk, i, col, at_top, &end);
+      if (h > col->height + 0.01)
+        return need_at(pk, i + 1, col, at_top, depth + 1);
+      unit *last = end > i + 1 ? &g_array_index(pk->units, unit, end - 1) : NULL;
+      if (last && last->keep_with_next)
+        h += need_at(pk, end + 1, col, false, depth + 1);
+      return h;
+    }
+    case UNIT_GROUP_END: return need_at(pk, i + 1, col, at_top, depth + 1);
+    case UNIT_SPACE:
+      return (at_top ? 0 : unit_height(u, pk->scale)) +
+             need_at(pk, i + 1, col, at_top, depth + 1);
     case UNIT_BREAK: return 0;
     default:
       return unit_height(u, pk->scale) +
-             (u->keep_with_next ? need_at(pk, i + 1, width, false, depth + 1) : 0);
+             (u->keep_with_next ? need_at(pk, i + 1, col, false, depth + 1) : 0);
   }
-}
-
-/* Height of a keep-together group starting at unit `i` (a GROUP_BEGIN). */
-static double group_height(packer *pk, size_t i, double width) {
-  double h = 0;
-  int depth = 0;
-  bool first = true;
-  for (; i < pk->units->len; i++) {
-    unit *u = &g_array_index(pk->units, unit, i);
-    if (u->kind == UNIT_GROUP_BEGIN) depth++;
-    else if (u->kind == UNIT_GROUP_END && --depth == 0) break;
-    else if (u->kind == UNIT_PARA) {
-      dp_para *p = unit_para_in(pk, u, width);
-      h += (first ? 0 : dp_para_get_space_before(p)) + dp_para_get_height(p) +
-           dp_para_get_space_after(p);
-      first = false;
-    } else {
-      h += unit_height(u, pk->scale);
-      first = false;
-    }
-  }
-  return h;
 }
 
 static void emit_para(packer *pk, unit *u, dp_para *p, const column *col,
@@ -751,8 +777,13 @@ static double pack_column(packer *pk, cursor *cur, const column *col) {
         continue;
       case UNIT_GROUP_END: cur->unit++; continue;
       case UNIT_GROUP_BEGIN: {
-        double h = group_height(pk, cur->unit, col->width);
-        if (!at_top && y + h > col->height + 0.01) return y;
+        /* The group and what it keeps with: on to the next column unless
+         * that could not take the group either. */
+        size_t end;
+        double h = group_height(pk, cur->unit, col, at_top, &end);
+        double need = need_at(pk, cur->unit, col, at_top, 0);
+        if (!at_top && h <= col->height + 0.01 && y + need > col->height + 0.01)
+          return y;
         cur->unit++;
         continue;
       }
@@ -763,7 +794,7 @@ static double pack_column(packer *pk, cursor *cur, const column *col) {
       case UNIT_PARA: break;
       default: {
         double h = unit_height(u, pk->scale);
-        double need = need_at(pk, cur->unit, col->width, at_top, 0);
+        double need = need_at(pk, cur->unit, col, at_top, 0);
         if (!at_top && y + MAX(h, need) > col->height + 0.01) return y;
         if (at_top && h > col->height + 0.01) return y; /* never fits */
         emit_object(pk, u, col, col->y + y);
@@ -779,7 +810,7 @@ static double pack_column(packer *pk, cursor *cur, const column *col) {
     int first = cur->line;
     double before = (at_top || first > 0) ? 0 : dp_para_get_space_before(p);
     if (first == 0 && !at_top) {
-      double need = need_at(pk, cur->unit, col->width, false, 0);
+      double need = need_at(pk, cur->unit, col, false, 0);
       if (y + need > col->height + 0.01) return y;
     }
     double avail = col->height - y - before;
