@@ -937,21 +937,72 @@ static bool frame_uses_folio(dp_item *const *items, size_t count) {
   return false;
 }
 
+/* Where packing `columns` columns, `width` wide and `height` tall, from
+ * `cur` ends (measuring only); *page_break tells whether a page break was
+ * met. */
+static cursor measure_columns(const packer *pk, cursor cur, int columns,
+                              double width, double height, bool *page_break) {
+  packer m = *pk;
+  m.page = NULL;
+  m.page_break = false;
+  for (int k = 0; k < columns && cur.unit < m.units->len && !m.page_break; k++) {
+    column col = {0, 0, width, height};
+    pack_column(&m, &cur, &col);
+  }
+  *page_break = m.page_break;
+  return cur;
+}
+
+/* The shortest column height, at most `limit`, at which `columns` columns
+ * take from `start` all that columns `limit` tall take. */
+static double shortest_height(const packer *pk, cursor start, int columns,
+                              double width, double limit) {
+  bool full_break, brk;
+  cursor full = measure_columns(pk, start, columns, width, limit, &full_break);
+  double lo = 0, hi = limit;
+  for (int step = 0; step < 14; step++) {
+    double mid = (lo + hi) / 2;
+    cursor end = measure_columns(pk, start, columns, width, mid, &brk);
+    if (end.unit == full.unit && end.line == full.line && brk == full_break)
+      hi = mid;
+    else
+      lo = mid;
+  }
+  return hi;
+}
+
+/* Packs units from `*cur` into `columns` columns of `inner`, `gap` apart,
+ * at most `height` tall; returns the tallest column's height.  Balanced
+ * columns are each as short as the rest allows: the shortest height at
+ * which the columns left take what is left, column after column, so that
+ * they end level, the first ones at most a line longer. */
+static double pack_columns(packer *pk, cursor *cur, rect inner, int columns,
+                           double gap, double height, bool balance) {
+  double width = (inner.w - gap * (columns - 1)) / columns;
+  double used = 0;
+  for (int k = 0; k < columns && cur->unit < pk->units->len; k++) {
+    double h = height;
+    if (balance) h = shortest_height(pk, *cur, columns - k, width, height);
+    column col = {inner.x + k * (width + gap), inner.y, width, h};
+    double y = pack_column(pk, cur, &col);
+    used = MAX(used, y);
+    if (pk->page_break) break;
+  }
+  return used;
+}
+
 /* Packs `units` into a frame's columns at `scale`; returns whether all
  * fitted, and the tallest column's height.  Emits when pk->page is set. */
 static bool pack_frame(packer *pk, const dp_frame *f, rect inner,
                        double col_height, double *used) {
   cursor cur = {0, 0};
   int columns = MAX(1, f->columns);
-  double gap = f->column_gap;
-  double width = (inner.w - gap * (columns - 1)) / columns;
-  *used = 0;
-  for (int k = 0; k < columns && cur.unit < pk->units->len; k++) {
-    column col = {inner.x + k * (width + gap), inner.y, width, col_height};
-    double h = pack_column(pk, &cur, &col);
-    *used = MAX(*used, h);
-    if (pk->page_break) break;
-  }
+  /* Columns balance when asked, and in a frame of automatic height
+   * without a max-height (nothing else tells how tall they are). */
+  bool automatic = !f->height && !(f->top && f->bottom) && !f->flow &&
+                   !f->max_height;
+  *used = pack_columns(pk, &cur, inner, columns, f->column_gap, col_height,
+                       columns > 1 && (f->balance || automatic));
   /* Trailing group ends, spaces and breaks leave nothing to draw. */
   while (cur.unit < pk->units->len) {
     unit *u = &g_array_index(pk->units, unit, cur.unit);
@@ -1237,12 +1288,8 @@ static bool make_page(composer *c, const dp_page_template *tmpl,
       packer pk = {c, flow->units, 1.0, pc->page, pc->index, false, f};
       rect inner = inset(pc->boxes[i], f->padding);
       int columns = MAX(1, f->columns);
-      double width = (inner.w - f->column_gap * (columns - 1)) / columns;
-      for (int k = 0; k < columns && !pk.page_break; k++) {
-        column col = {inner.x + k * (width + f->column_gap), inner.y, width,
-                      inner.h};
-        pack_column(&pk, &flow->cur, &col);
-      }
+      pack_columns(&pk, &flow->cur, inner, columns, f->column_gap, inner.h,
+                   columns > 1 && f->balance);
       page_break = pk.page_break;
     } else if (frame_uses_folio(f->content, f->content_count)) {
       defer = true;
