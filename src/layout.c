@@ -2338,6 +2338,13 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
   check_keys(b, root, keys, "a layout that extends another");
   const char *base_name = get_text(b, extends, "extends");
   if (!base_name) return NULL;
+  if (!is_path_name(base_name) && !in_list(base_name, dp_builtin_layouts)) {
+    char *h = hint(base_name, dp_builtin_layouts);
+    ERR(b, extends->mark, "unknown layout '%s'%s; extend a built-in layout or "
+                          "a layout file (a path ending in .yaml)", base_name, h);
+    g_free(h);
+    return NULL;
+  }
   if (extends_depth >= MAX_EXTENDS_DEPTH) {
     ERR(b, extends->mark, "layouts extend each other more than %d deep "
                           "(a cycle?)", MAX_EXTENDS_DEPTH);
