@@ -507,6 +507,45 @@ static GString *S_hyphenate(dp_text *text, GString *in, span *spans,
   return in;
 }
 
+/* Pango breaks a word longer than the line between characters in time
+ * quadratic in the word's length (it shapes the rest of the word again
+ * for each line): a word of 200,000 letters took 40 s.  No word is
+ * longer than LONG_WORD characters, so a run of more than that without a
+ * space or hyphen gets a ZERO WIDTH SPACE, a break that shows nothing,
+ * after every LONG_WORD_PIECE characters. */
+#define LONG_WORD 128
+#define LONG_WORD_PIECE 32
+
+static bool S_breaks_word(gunichar c) {
+  return g_unichar_isspace(c) || c == 0x00AD || c == 0x200B || c == '-' ||
+         c == 0x2010 || c == 0x2028;
+}
+
+/* Pass 3b. */
+static GString *S_break_long_words(GString *in, span *spans, size_t count) {
+  GArray *points = NULL;
+  size_t run = 0;
+  for (const char *p = in->str; *p; p = g_utf8_next_char(p)) {
+    if (S_breaks_word(g_utf8_get_char(p))) {
+      run = 0;
+      continue;
+    }
+    run++;
+    if (run <= LONG_WORD) continue;
+    if (!points) points = g_array_new(FALSE, FALSE, sizeof(size_t));
+    /* The first piece is LONG_WORD + 1 characters, the others shorter. */
+    if ((run - LONG_WORD - 1) % LONG_WORD_PIECE == 0) {
+      size_t at = (size_t)(p - in->str);
+      g_array_append_val(points, at);
+    }
+  }
+  if (points && points->len > 0)
+    in = S_insert(in, (const size_t *)(void *)points->data, points->len, 0,
+                  "\u200B", spans, count);
+  if (points) g_array_free(points, TRUE);
+  return in;
+}
+
 /* ------------------------------------------------------------------ */
 /* Attributes                                                           */
 /* ------------------------------------------------------------------ */
@@ -595,6 +634,8 @@ static void S_add_style(PangoAttrList *list, const dp_style *s, unsigned set,
 
 /* The paragraph's own attributes over the whole text, then the spans'
  * (later insertions win where they overlap, so inner spans win). */
+#define MAX_HYPHEN_RANGES 1000
+
 static PangoAttrList *S_attributes(const dp_style *style, const char *text,
                                    const span *spans, size_t count,
                                    double scale, const char *lang) {
@@ -609,15 +650,24 @@ static PangoAttrList *S_attributes(const dp_style *style, const char *text,
    * (an overlong word or URL under PANGO_WRAP_WORD_CHAR); only soft
    * hyphens may show one.  Pango clears the hyphen of breaks strictly
    * inside an insert-hyphens=false range, so the ranges end just after
-   * each soft hyphen, leaving the break there its hyphen. */
+   * each soft hyphen, leaving the break there its hyphen.  Pango spends
+   * time proportional to the text's length on each range, so a paragraph
+   * with more than MAX_HYPHEN_RANGES soft hyphens (some 8 KB of text;
+   * 60 KB took seconds) gets none: an overlong word in it may then be
+   * broken with a hyphen. */
+  size_t shys = 0;
+  for (const char *shy = strstr(text, "\u00AD"); shy && shys <= MAX_HYPHEN_RANGES;
+       shy = strstr(shy + 2, "\u00AD"))
+    shys++;
   unsigned from = 0;
-  for (const char *shy = strstr(text, "\u00AD"); shy;
-       shy = strstr(shy + 2, "\u00AD")) {
+  for (const char *shy = strstr(text, "\u00AD");
+       shy && shys <= MAX_HYPHEN_RANGES; shy = strstr(shy + 2, "\u00AD")) {
     unsigned to = (unsigned)(shy - text) + 2;
     S_add(list, pango_attr_insert_hyphens_new(FALSE), from, to);
     from = to;
   }
-  S_add(list, pango_attr_insert_hyphens_new(FALSE), from, all_end);
+  if (shys <= MAX_HYPHEN_RANGES)
+    S_add(list, pango_attr_insert_hyphens_new(FALSE), from, all_end);
   for (size_t i = 0; i < count; i++) {
     const span *sp = &spans[i];
     if (sp->start >= sp->end) continue;
@@ -821,6 +871,7 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   buf = S_transform(buf, work, count, style);
   buf = S_insert(buf, NULL, 0, '\n', "\u2028", work, count);
   if (style->hyphenate) buf = S_hyphenate(text, buf, work, count, lang);
+  buf = S_break_long_words(buf, work, count);
 
   dp_para *para = g_new0(dp_para, 1);
   double size = (style->size > 0 ? style->size : 10.0) * scale;
