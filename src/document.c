@@ -878,6 +878,13 @@ static dp_value *bind_map(binder *b, const schema *s, const dp_ynode *node,
 static dp_value *bind_text(binder *b, const dp_ynode *node, const char *what) {
   char *text = scalar_text(b, node, what);
   if (!text) return NULL;
+  size_t length = strlen(text);
+  if (length > DP_MAX_PARAGRAPH) {
+    report(b, node->mark, "%s is %zu bytes long; at most %d are allowed", what,
+           length, DP_MAX_PARAGRAPH);
+    g_free(text);
+    return NULL;
+  }
   dp_value *v = text_new(node->mark, text);
   g_free(text);
   return v;

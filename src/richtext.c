@@ -133,6 +133,12 @@ static void S_block_end(parser *p) {
   for (guint i = 0; i < p->open_spans->len; i++)
     g_free(g_array_index(p->open_spans, dp_span, i).url);
   g_array_set_size(p->open_spans, 0);
+  if (p->block_text->len > DP_MAX_PARAGRAPH)
+    S_error(p, p->block.mark,
+            "this %s is %zu bytes long; at most %d are allowed (split it "
+            "with blank lines)",
+            p->block.kind == DP_BLOCK_HEADING ? "heading" : "paragraph",
+            p->block_text->len, DP_MAX_PARAGRAPH);
   p->block.length = p->block_text->len;
   p->block.text = g_strndup(p->block_text->str, p->block_text->len);
   p->block.span_count = p->block_spans->len;

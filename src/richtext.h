@@ -15,6 +15,13 @@
 
 #include "diag.h"
 
+/* No paragraph (or heading) may hold more than this many bytes.  Pango
+ * adds up a paragraph's width in 32-bit units (past some 2 million points,
+ * 300 KB of text at 10 pt, its lines come out wrong) and takes time that
+ * grows faster than the paragraph to break it; no real paragraph comes
+ * near 64 KiB (some 10,000 words). */
+#define DP_MAX_PARAGRAPH 65536
+
 typedef enum dp_span_kind {
   DP_SPAN_EMPHASIS,
   DP_SPAN_STRONG,
@@ -70,8 +77,9 @@ typedef enum dp_rich_flags {
 
 /* Parses CommonMark `text` that sits at `mark` in its file (see
  * dp_rich_flags; `flags` 0 or 1 behaves as the old `bool inline_only`).
- * Raw HTML, images, code blocks, thematic breaks and links that are not
- * http, https or mailto are errors reported at their own line.  With
+ * Raw HTML, images, code blocks, thematic breaks, links that are not
+ * http, https or mailto and paragraphs longer than DP_MAX_PARAGRAPH are
+ * errors reported at their own line.  With
  * DP_RICH_INLINE, anything but one paragraph is an error, reported at the
  * blank line or block marker that starts a second block.  Reports every
  * problem, then returns NULL if there was any.  Free with dp_rich_free(). */
