@@ -10,6 +10,11 @@ typedef struct source {
   char *name;
   char *text; /* NULL when only the name is known */
   size_t length;
+  /* Where the last excerpt's line starts: reports come mostly in file
+   * order, so finding each line from there keeps a file with thousands of
+   * problems linear. */
+  int cursor_line;      /* 1-based; 0 before the first excerpt */
+  size_t cursor_offset;
 } source;
 
 struct dp_diag {
@@ -72,6 +77,8 @@ const char *dp_diag_add_source(dp_diag *diag, const char *name,
   g_free(s->text);
   s->text = g_strndup(text, length);
   s->length = length;
+  s->cursor_line = 0;
+  s->cursor_offset = 0;
   return s->name;
 }
 
@@ -81,27 +88,51 @@ int dp_diag_get_error_count(const dp_diag *diag) {
 
 int dp_diag_get_warning_count(const dp_diag *diag) { return diag->warnings; }
 
+/* An excerpt shows at most this many characters of a line: a window
+ * around the caret, with "…" where it was cut (a 4 MiB one-line scalar
+ * would otherwise be quoted whole). */
+#define EXCERPT_WIDTH 200
+
 /* Prints line `line` of `s` and a caret under column `column`.  Tabs are
  * kept so the caret lines up in any terminal; columns count characters, as
  * libyaml's marks do. */
-static void print_excerpt(GString *out, const source *s, int line, int column) {
+static void print_excerpt(GString *out, source *s, int line, int column) {
   if (!s || !s->text || line < 1) return;
   const char *p = s->text, *end = s->text + s->length;
-  for (int l = 1; l < line && p < end; l++) {
+  int l = 1;
+  if (s->cursor_line >= 1 && s->cursor_line <= line) {
+    l = s->cursor_line;
+    p = s->text + s->cursor_offset;
+  }
+  for (; l < line && p < end; l++) {
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     if (!nl) return;
     p = nl + 1;
   }
+  s->cursor_line = line;
+  s->cursor_offset = (size_t)(p - s->text);
   const char *eol = memchr(p, '\n', (size_t)(end - p));
   if (!eol) eol = end;
   if (eol > p && eol[-1] == '\r') eol--;
   if (!g_utf8_validate(p, eol - p, NULL)) return;
+  /* The window: from `first` (1-based column), EXCERPT_WIDTH characters. */
+  long chars = g_utf8_strlen(p, eol - p);
+  long first = 1;
+  if (chars > EXCERPT_WIDTH && column > EXCERPT_WIDTH / 2)
+    first = MIN((long)column - EXCERPT_WIDTH / 2, chars - EXCERPT_WIDTH + 1);
+  const char *from = g_utf8_offset_to_pointer(p, first - 1);
+  const char *to = chars - first + 1 > EXCERPT_WIDTH
+                       ? g_utf8_offset_to_pointer(from, EXCERPT_WIDTH)
+                       : eol;
   g_string_append(out, "    ");
-  g_string_append_len(out, p, eol - p);
+  if (first > 1) g_string_append(out, "\u2026");
+  g_string_append_len(out, from, to - from);
+  if (to < eol) g_string_append(out, "\u2026");
   g_string_append(out, "\n    ");
   if (column >= 1) {
-    const char *q = p;
-    for (int c = 1; c < column && q < eol; c++) {
+    if (first > 1) g_string_append_c(out, ' '); /* under the "…" */
+    const char *q = from;
+    for (long c = first; c < column && q < to; c++) {
       g_string_append_c(out, *q == '\t' ? '\t' : ' ');
       q = g_utf8_next_char(q);
     }
