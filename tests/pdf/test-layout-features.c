@@ -524,6 +524,12 @@ static void test_frames(void) {
     /* j: right 130mm and width 40mm: left at 90mm. */
     PopplerRectangle leftward = box_of(t, "Leftward");
     assert_near(leftward.x1, b + 90 * MM);
+    /* low and mid: 20mm tall from 60mm and 90mm, valign bottom and
+     * middle. */
+    PopplerRectangle low = box_of(t, "Low"), mid = box_of(t, "Mid");
+    assert_near(low.x1, b + 100 * MM);
+    assert_near(centre_y(low), b + 80 * MM - half);
+    assert_near(centre_y(mid), b + 100 * MM);
     /* c: automatic height growing up from bottom(content) = 185mm. */
     PopplerRectangle foot2 = box_of(t, "Foot two"), foot1 = box_of(t, "Foot one");
     assert_near(centre_y(foot2), b + 185 * MM - half);
@@ -968,13 +974,15 @@ static void test_flow(void) {
   r = box_of(t[7], "BACK");
   assert_near(centre_y(r), (148 - 15) * MM - h1_half);
   g_assert_cmpint(count_of(t[7], "NOTES"), ==, 0);
-  /* Folios "{page}/{pages}", aligned outside: the left edge of left-hand
-   * pages, the right edge of right-hand pages; below the content box.
-   * The cover and back templates have none. */
+  /* Folios "{page}/{pages}", below the content box; on body pages
+   * aligned outside (the left edge of left-hand pages, the right edge of
+   * right-hand pages), on notes pages inside.  The cover and back
+   * templates have none. */
   for (int p = 1; p < 7; p++) {
     char *folio = g_strdup_printf("%d/%d", p + 1, pages);
     PopplerRectangle f = box_of(t[p], folio);
-    if (p % 2 == 0) assert_near(f.x2, RIGHT(p));
+    bool right = (p % 2 == 0) == (p < 4); /* outside on a right-hand page */
+    if (right) assert_near(f.x2, RIGHT(p));
     else assert_near(f.x1, LEFT(p));
     g_assert_cmpfloat(f.y1, >=, (148 - 15 + 5) * MM - TOL);
     assert_near(glyph_of(t[p], folio)->size, 7);
@@ -1350,6 +1358,19 @@ static void test_fit_errors(void) {
     g_free(layout);
   }
   if (!cli) g_test_message("DISPUTAS_CLI is not set: the command line was not run");
+  /* pages.max: a flow that needs more pages is an error. */
+  char *path = source_path("tests/layouts/flow-long.yaml");
+  char *yaml = NULL;
+  g_assert_true(g_file_get_contents(path, &yaml, NULL, NULL));
+  char *limited = g_strdup_printf("%s\npages: {max: 2}\n", yaml);
+  output *o = render(limited, true, "samples/seed.yaml", -1, 0);
+  g_assert_false(o->ok);
+  if (!strstr(o->messages->str, "more than 2 pages"))
+    g_error("pages.max: unexpected diagnostics:\n%s", o->messages->str);
+  output_free(o);
+  g_free(limited);
+  g_free(yaml);
+  g_free(path);
   g_rmdir(dir);
   g_free(dir);
 }
