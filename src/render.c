@@ -268,9 +268,13 @@ static void draw_output_page(cairo_t *cr, const dp_pageset *set,
   double b = set->bleed, m = g.margin;
   if (options->impose != DP_IMPOSE_SADDLE_STITCH) {
     cairo_save(cr);
-    /* Nothing reaches beyond the bleed, where the marks are. */
-    cairo_rectangle(cr, m - b, m - b, set->width + 2 * b, set->height + 2 * b);
-    cairo_clip(cr);
+    /* Nothing reaches beyond the bleed, where the marks are (without
+     * marks the page ends there anyway). */
+    if (options->marks) {
+      cairo_rectangle(cr, m - b, m - b, set->width + 2 * b,
+                      set->height + 2 * b);
+      cairo_clip(cr);
+    }
     cairo_translate(cr, m, m);
     draw_page(cr, &set->pages[index], true, t);
     cairo_restore(cr);
