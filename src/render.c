@@ -383,6 +383,10 @@ static bool draw_pdf(const dp_pageset *set, const dp_render_settings *options,
   size_t pages = dp_render_get_page_count(set, options);
   if (t) cairo_tag_begin(cr, "Document", NULL);
   for (size_t i = 0; i < pages; i++) {
+    /* Page labels are the page numbers, a PDF's default: no /PageLabels.
+     * (cairo 1.16 leaves labels that equal the page numbers out of the
+     * number tree it writes, and an empty tree makes readers show no
+     * label at all.) */
     draw_output_page(cr, set, options, i, t);
     /* The document element ends on its last page. */
     if (t && i + 1 == pages) {
