@@ -9,6 +9,7 @@
 #include "disputas/disputas.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
@@ -387,12 +388,45 @@ dp_status dp_render_to_memory(dp_context *ctx, const dp_document *doc,
 /* ---- Files, written atomically -------------------------------------- */
 
 typedef struct temp_file {
-  char *temp_path;
+  char *temp_path;     /* NULL when writing directly */
   char *final_path;
   FILE *file;
   bool failed;
   int error;
 } temp_file;
+
+/* A temporary file is named `.NAME.XXXXXX` beside NAME.  A process killed
+ * while writing (SIGKILL, a power cut) leaves its temporary behind; the
+ * next run writing NAME removes those older than this.  No render takes
+ * more than seconds, so an older one belongs to no live process. */
+#define STALE_TEMP_SECONDS 3600
+
+static bool is_temp_name(const char *name, const char *base) {
+  size_t n = strlen(base);
+  if (name[0] != '.' || strncmp(name + 1, base, n) != 0 || name[n + 1] != '.')
+    return false;
+  const char *x = name + n + 2;
+  if (strlen(x) != 6) return false; /* mkstemp's XXXXXX */
+  for (int i = 0; i < 6; i++)
+    if (!g_ascii_isalnum(x[i])) return false;
+  return true;
+}
+
+static void remove_stale_temps(const char *dir, const char *base) {
+  GDir *d = g_dir_open(dir, 0, NULL);
+  if (!d) return;
+  gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+  for (const char *name; (name = g_dir_read_name(d));) {
+    if (!is_temp_name(name, base)) continue;
+    char *path = g_build_filename(dir, name, NULL);
+    GStatBuf st;
+    if (g_lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+        now - (gint64)st.st_mtime > STALE_TEMP_SECONDS)
+      g_unlink(path);
+    g_free(path);
+  }
+  g_dir_close(d);
+}
 
 static bool write_file(void *user_data, const unsigned char *data,
                        size_t length) {
@@ -405,11 +439,29 @@ static bool write_file(void *user_data, const unsigned char *data,
 }
 
 /* Opens a temporary file beside `final_path`, with the permissions the
- * final file has (or would get). */
+ * final file has (or would get).  A `final_path` that exists and is not
+ * a file (a FIFO, /dev/stdout, a terminal) is written directly: renaming
+ * a file over it would replace it. */
 static bool temp_open(temp_file *t, const char *final_path) {
+  t->final_path = g_strdup(final_path);
+  GStatBuf st;
+  if (g_stat(final_path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) {
+      t->error = EISDIR;
+      return false;
+    }
+    int fd = open(final_path, O_WRONLY | O_CLOEXEC);
+    t->file = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!t->file) {
+      t->error = errno;
+      if (fd >= 0) close(fd);
+      return false;
+    }
+    return true;
+  }
   char *dir = g_path_get_dirname(final_path);
   char *base = g_path_get_basename(final_path);
-  t->final_path = g_strdup(final_path);
+  remove_stale_temps(dir, base);
   t->temp_path = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
   g_free(dir);
   g_free(base);
@@ -420,7 +472,6 @@ static bool temp_open(temp_file *t, const char *final_path) {
     t->temp_path = NULL;
     return false;
   }
-  GStatBuf st;
   mode_t mode = g_stat(final_path, &st) == 0 ? st.st_mode & 0777 : 0644;
   if (fchmod(fd, mode) != 0) { /* not fatal: the file stays private */ }
   t->file = fdopen(fd, "wb");
@@ -435,7 +486,9 @@ static bool temp_open(temp_file *t, const char *final_path) {
 /* Flushes and closes; false (with errno in t->error) on failure. */
 static bool temp_close(temp_file *t) {
   if (!t->file) return false;
-  bool ok = !t->failed && fflush(t->file) == 0 && fsync(fileno(t->file)) == 0;
+  /* A file written directly (a FIFO, a terminal) cannot be synced. */
+  bool ok = !t->failed && fflush(t->file) == 0 &&
+            (!t->temp_path || fsync(fileno(t->file)) == 0);
   if (!ok && !t->error) t->error = errno;
   if (fclose(t->file) != 0 && ok) {
     ok = false;
@@ -496,7 +549,8 @@ dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
   }
   /* Everything was written: only now replace the old outputs. */
   for (size_t i = 0; i < files && ok; i++) {
-    if (g_rename(temps[i].temp_path, temps[i].final_path) != 0) {
+    if (temps[i].temp_path &&
+        g_rename(temps[i].temp_path, temps[i].final_path) != 0) {
       ok = false;
       failed_at = i;
       temps[i].error = errno;
@@ -557,7 +611,7 @@ dp_status dp_calendar_to_file(dp_context *ctx, const dp_document *doc,
     ok = write_file(&t, (const unsigned char *)text, strlen(text));
     ok = temp_close(&t) && ok;
   }
-  if (ok && g_rename(t.temp_path, t.final_path) != 0) {
+  if (ok && t.temp_path && g_rename(t.temp_path, t.final_path) != 0) {
     ok = false;
     t.error = errno;
   }
