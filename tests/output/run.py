@@ -1,0 +1,373 @@
+#!/usr/bin/env python3
+"""Output safety: a failed or killed render never damages an output.
+
+    run.py DISPUTAS NAME
+
+runs case NAME (see CASES) in a temporary folder.  The promises tested
+(../shared/spec/cli.md, "Output guarantees" and "Diagnostics and exit
+status"):
+
+  - an output that cannot be written is exit status 3 with a message;
+  - a failed run leaves the previous output byte for byte as it was, and no
+    temporary file (`.NAME.XXXXXX`) beside it;
+  - `-o -` into a closed pipe ends with a non-zero status, without hanging;
+  - a render killed with SIGKILL while writing leaves the previous output
+    intact and at most its own temporary file, which a later run writing
+    the same output removes once it is an hour old.
+
+Exit status 77 (meson's "skipped") when the case cannot be set up here:
+read-only folders as root need setpriv(1) to drop CAP_DAC_OVERRIDE.
+"""
+import os
+import resource
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+DOC = """\
+institution:
+  name: University of Agder
+candidate:
+  name: Maren Tollefsen Eide
+thesis:
+  title: Wind, Waves and Winches
+events:
+  - kind: public-defence
+    start: 2026-01-16T13:00
+"""
+
+OLD = b"%PDF-1.5\nthe previous output, which must survive\n"
+
+SKIP = 77
+
+
+def long_doc():
+    """A booklet of some 400 pages: writing it takes a good part of a
+    second, time enough to kill the process in the middle."""
+    sentence = ("Offshore cranes lift *heavy* loads from moving ships, and "
+                "the **winch** must follow the waves. ")
+    sections = "".join("  ## Section %d\n\n  %s\n\n" % (i, sentence * 6)
+                       for i in range(1400))
+    return DOC + "summary: |\n" + sections
+
+
+class Case:
+    def __init__(self, disputas, folder):
+        self.disputas = disputas
+        self.folder = folder
+        self.env = dict(os.environ)
+        self.env.setdefault("LC_ALL", "C.UTF-8")
+        self.problems = []
+        self.write("doc.yaml", DOC.encode())
+
+    def write(self, name, data):
+        with open(os.path.join(self.folder, name), "wb") as f:
+            f.write(data)
+
+    def path(self, *parts):
+        return os.path.join(self.folder, *parts)
+
+    def run(self, args, prefix=(), timeout=120, **kwargs):
+        """Runs disputas with `args` in the folder; returns the process."""
+        kwargs.setdefault("stdout", subprocess.DEVNULL)
+        kwargs.setdefault("stderr", subprocess.PIPE)
+        proc = subprocess.run(list(prefix) + [self.disputas] + args,
+                              cwd=self.folder, env=self.env,
+                              stdin=subprocess.DEVNULL, timeout=timeout,
+                              **kwargs)
+        sys.stdout.write(proc.stderr.decode("utf-8", "replace")
+                         if proc.stderr else "")
+        return proc
+
+    def expect(self, condition, message):
+        if not condition:
+            self.problems.append(message)
+
+    def expect_status(self, proc, status):
+        self.expect(proc.returncode == status,
+                    "exit status %d, expected %d" % (proc.returncode, status))
+
+    def expect_message(self, proc, text):
+        stderr = proc.stderr.decode("utf-8", "replace")
+        self.expect(text in stderr, "standard error lacks %r" % text)
+
+    def expect_old(self, *parts):
+        with open(self.path(*parts), "rb") as f:
+            self.expect(f.read() == OLD, "%s was changed" % "/".join(parts))
+
+    def temps(self, *parts, name="out.pdf"):
+        folder = self.path(*parts)
+        return sorted(n for n in os.listdir(folder)
+                      if n.startswith("." + name + "."))
+
+    def expect_no_temp(self, *parts, name="out.pdf"):
+        left = self.temps(*parts, name=name)
+        self.expect(not left, "temporary files left: %s" % " ".join(left))
+
+
+def can_drop_dac():
+    """Whether setpriv can run a process without CAP_DAC_OVERRIDE."""
+    return shutil.which("setpriv") is not None
+
+
+def no_dac_prefix():
+    """A command prefix under which permission bits apply, even to root."""
+    if os.geteuid() != 0:
+        return []
+    return ["setpriv", "--bounding-set",
+            "-dac_override,-dac_read_search,-fowner", "--"]
+
+
+def case_read_only_folder(c):
+    if os.geteuid() == 0 and not can_drop_dac():
+        return SKIP
+    os.mkdir(c.path("ro"))
+    c.write("ro/out.pdf", OLD)
+    os.chmod(c.path("ro"), 0o555)
+    try:
+        proc = c.run(["render", "doc.yaml", "-o", "ro/out.pdf"],
+                     prefix=no_dac_prefix())
+        c.expect_status(proc, 3)
+        c.expect_message(proc, "error: cannot write 'ro/out.pdf': "
+                         "Permission denied")
+        c.expect_old("ro", "out.pdf")
+        c.expect(os.listdir(c.path("ro")) == ["out.pdf"],
+                 "files appeared in the read-only folder")
+    finally:
+        os.chmod(c.path("ro"), 0o755)
+
+
+def case_read_only_folder_new(c):
+    """Nothing there before: nothing there after."""
+    if os.geteuid() == 0 and not can_drop_dac():
+        return SKIP
+    os.mkdir(c.path("ro"))
+    os.chmod(c.path("ro"), 0o555)
+    try:
+        proc = c.run(["render", "doc.yaml", "-o", "ro/out.pdf"],
+                     prefix=no_dac_prefix())
+        c.expect_status(proc, 3)
+        c.expect(os.listdir(c.path("ro")) == [],
+                 "files appeared in the read-only folder")
+    finally:
+        os.chmod(c.path("ro"), 0o755)
+
+
+def case_disk_full(c):
+    """The file size limit stands for a full disk: writing the temporary
+    file fails part way (EFBIG; SIGXFSZ is ignored, so the write returns
+    the error instead of killing the process)."""
+    c.write("out.pdf", OLD)
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))
+
+    proc = subprocess.run([c.disputas, "render", "doc.yaml", "-o", "out.pdf"],
+                          cwd=c.folder, env=c.env, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          preexec_fn=limit, timeout=120)
+    sys.stdout.write(proc.stderr.decode("utf-8", "replace"))
+    c.expect_status(proc, 3)
+    c.expect_message(proc, "error: cannot write 'out.pdf': File too large")
+    c.expect_old("out.pdf")
+    c.expect_no_temp()
+
+
+def case_dev_full(c):
+    """A device is written directly (renaming a file over it would replace
+    it): /dev/full fails every write."""
+    if not os.path.exists("/dev/full") or \
+            not stat.S_ISCHR(os.stat("/dev/full").st_mode):
+        return SKIP
+    proc = c.run(["render", "doc.yaml", "-o", "/dev/full"])
+    c.expect_status(proc, 3)
+    c.expect_message(proc, "error: cannot write '/dev/full': No space left "
+                     "on device")
+    c.expect(stat.S_ISCHR(os.stat("/dev/full").st_mode),
+             "/dev/full is no longer a device")
+    c.expect(not [n for n in os.listdir("/dev") if n.startswith(".full.")],
+             "a temporary file was left in /dev")
+
+
+def case_missing_folder(c):
+    proc = c.run(["render", "doc.yaml", "-o", "no/such/folder/out.pdf"])
+    c.expect_status(proc, 3)
+    c.expect_message(proc, "error: cannot write 'no/such/folder/out.pdf': "
+                     "No such file or directory")
+    c.expect(not os.path.exists(c.path("no")), "a folder was created")
+
+
+def case_folder_as_output(c):
+    """-o names an existing folder: an error, the folder untouched."""
+    os.mkdir(c.path("out.pdf"))
+    c.write("out.pdf/keep", OLD)
+    proc = c.run(["render", "doc.yaml", "-o", "out.pdf"])
+    c.expect_status(proc, 3)
+    c.expect_message(proc, "error: cannot write 'out.pdf': Is a directory")
+    c.expect(os.listdir(c.path("out.pdf")) == ["keep"], "the folder changed")
+    c.expect_old("out.pdf", "keep")
+    c.expect_no_temp()
+
+
+def case_fifo(c):
+    """A FIFO stays a FIFO, and the reader at its other end gets the PDF."""
+    fifo = c.path("out.pdf")
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", fifo], stdout=subprocess.PIPE)
+    proc = c.run(["render", "doc.yaml", "-o", "out.pdf"], timeout=60)
+    data = reader.communicate(timeout=60)[0]
+    c.expect_status(proc, 0)
+    c.expect(stat.S_ISFIFO(os.stat(fifo).st_mode),
+             "the FIFO was replaced")
+    c.expect(data.startswith(b"%PDF-"), "the reader got no PDF")
+    c.expect_no_temp()
+
+
+def closed_pipe(c, ignore_sigpipe):
+    """Standard output is a pipe whose reader has gone: the write fails
+    (EPIPE, or SIGPIPE kills the process) and nothing hangs."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+
+    def setup():
+        signal.signal(signal.SIGPIPE,
+                      signal.SIG_IGN if ignore_sigpipe else signal.SIG_DFL)
+
+    try:
+        proc = subprocess.run([c.disputas, "render", "doc.yaml", "-o", "-"],
+                              cwd=c.folder, env=c.env,
+                              stdin=subprocess.DEVNULL, stdout=write_end,
+                              stderr=subprocess.PIPE, preexec_fn=setup,
+                              timeout=60)
+    finally:
+        os.close(write_end)
+    sys.stdout.write(proc.stderr.decode("utf-8", "replace"))
+    c.expect(proc.returncode != 0, "exit status 0 into a closed pipe")
+    if ignore_sigpipe:
+        c.expect_status(proc, 3)
+        c.expect_message(proc, "error: cannot write to standard output")
+    else:
+        c.expect(proc.returncode in (3, -signal.SIGPIPE),
+                 "exit status %d, expected 3 or SIGPIPE" % proc.returncode)
+
+
+def case_closed_pipe(c):
+    closed_pipe(c, ignore_sigpipe=False)
+
+
+def case_closed_pipe_sigpipe_ignored(c):
+    closed_pipe(c, ignore_sigpipe=True)
+
+
+def case_success_leaves_no_temp(c):
+    c.write("out.pdf", OLD)
+    proc = c.run(["render", "doc.yaml", "-o", "out.pdf"])
+    c.expect_status(proc, 0)
+    with open(c.path("out.pdf"), "rb") as f:
+        c.expect(f.read().startswith(b"%PDF-"), "out.pdf is not the new PDF")
+    c.expect(sorted(os.listdir(c.folder)) == ["doc.yaml", "out.pdf"],
+             "files other than out.pdf were left")
+
+
+def case_invalid_document(c):
+    """An invalid document (exit 1) writes nothing either."""
+    c.write("bad.yaml", b"institution: {name: x}\n")
+    c.write("out.pdf", OLD)
+    proc = c.run(["render", "bad.yaml", "-o", "out.pdf"])
+    c.expect_status(proc, 1)
+    c.expect_old("out.pdf")
+    c.expect_no_temp()
+
+
+def case_sigkill(c):
+    """SIGKILL while the PDF is being written: the previous PDF survives
+    and at most the killed run's temporary file is left; a later run
+    writing the same output removes it once it is an hour old."""
+    c.write("long.yaml", long_doc().encode())
+    c.write("out.pdf", OLD)
+    proc = subprocess.Popen([c.disputas, "render", "long.yaml", "-l",
+                             "booklet", "-o", "out.pdf"],
+                            cwd=c.folder, env=c.env,
+                            stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    # Wait for the temporary file to hold some pages, then kill.
+    killed = False
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        temps = c.temps()
+        if temps:
+            try:
+                size = os.path.getsize(c.path(temps[0]))
+            except OSError:
+                size = 0
+            if size > 0:
+                proc.send_signal(signal.SIGKILL)
+                killed = True
+                break
+        time.sleep(0.002)
+    proc.wait(timeout=60)
+    if not killed:
+        print("the render ended before it could be killed (status %d)" %
+              proc.returncode)
+        c.expect(False, "could not kill the render while it wrote")
+        return
+    c.expect(proc.returncode == -signal.SIGKILL, "not killed by SIGKILL")
+    c.expect_old("out.pdf")
+    left = c.temps()
+    print("left after SIGKILL: %s" % (" ".join(left) or "nothing"))
+    c.expect(len(left) <= 1, "more than one temporary file left")
+    if not left:
+        return
+    # A fresh temporary file belongs, as far as anyone can tell, to a run
+    # still writing: it stays.  An hour-old one is removed.
+    proc = c.run(["render", "doc.yaml", "-o", "out.pdf"])
+    c.expect_status(proc, 0)
+    c.expect(c.temps() == left, "a fresh temporary file was removed")
+    old = time.time() - 2 * 3600
+    os.utime(c.path(left[0]), (old, old))
+    proc = c.run(["render", "doc.yaml", "-o", "out.pdf"])
+    c.expect_status(proc, 0)
+    c.expect_no_temp()
+
+
+CASES = {
+    "read-only-folder": case_read_only_folder,
+    "read-only-folder-new": case_read_only_folder_new,
+    "disk-full": case_disk_full,
+    "dev-full": case_dev_full,
+    "missing-folder": case_missing_folder,
+    "folder-as-output": case_folder_as_output,
+    "fifo": case_fifo,
+    "closed-pipe": case_closed_pipe,
+    "closed-pipe-sigpipe-ignored": case_closed_pipe_sigpipe_ignored,
+    "success-leaves-no-temp": case_success_leaves_no_temp,
+    "invalid-document": case_invalid_document,
+    "sigkill": case_sigkill,
+}
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[2] not in CASES:
+        sys.exit(__doc__ + "\ncases: " + " ".join(CASES))
+    disputas, name = os.path.abspath(sys.argv[1]), sys.argv[2]
+    folder = tempfile.mkdtemp(prefix="disputas-output-")
+    try:
+        c = Case(disputas, folder)
+        if CASES[name](c) == SKIP:
+            print("skipped: cannot be set up here")
+            sys.exit(SKIP)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    for p in c.problems:
+        print("FAIL: " + p)
+    sys.exit(1 if c.problems else 0)
+
+
+if __name__ == "__main__":
+    main()
