@@ -62,7 +62,8 @@ typedef struct unit {
   const dp_style *style_recto, *style_verso;
   char *marker;
   bool keep_with_next;
-  int outline_level;       /* headings of Markdown fields, else 0 */
+  int outline_level;       /* bookmark level: Markdown headings, and
+                              paragraphs of styles with outline-level */
   dp_role role;            /* in a tagged PDF (compose.h) */
   dp_mark source;          /* IMAGE: the document's field */
   dp_para *para;           /* set at `para_width`, `para_scale` */
@@ -262,6 +263,7 @@ static unit *push_para(GArray *units, dp_textbuf *buf, const dp_style *style,
     qsort(u->spans, u->span_count, sizeof(dp_span), span_compare);
   u->style = style;
   u->keep_with_next = style->keep_with_next;
+  u->outline_level = style->outline_level;
   u->role = style_role(style);
   dp_textbuf_init(buf);
   return u;
@@ -354,7 +356,7 @@ static void expand_markdown(composer *c, const dp_item *item,
     u->marker = g_strdup(block->marker);
     if (block->kind == DP_BLOCK_HEADING) {
       u->keep_with_next = true;
-      u->outline_level = block->level;
+      u->outline_level = base->outline_level ? base->outline_level : block->level;
       if (u->role == DP_ROLE_P)
         u->role = (dp_role)(DP_ROLE_H1 - 1 +
                             CLAMP(block->level + item->markdown.shift, 1, 6));

@@ -1868,6 +1868,8 @@ static void apply_style(binder *b, style_info *info) {
       get_int(b, v, k, 1, 20, &s->widows);
     } else if (!strcmp(k, "orphans")) {
       get_int(b, v, k, 1, 20, &s->orphans);
+    } else if (!strcmp(k, "outline-level")) {
+      get_int(b, v, k, 0, 6, &s->outline_level);
     } else if (!strcmp(k, "emphasis") || !strcmp(k, "strong") ||
                !strcmp(k, "code") || !strcmp(k, "link")) {
       int span = !strcmp(k, "emphasis") ? DP_SPAN_EMPHASIS
@@ -1946,7 +1948,7 @@ static void resolve_style(binder *b, style_info *info, GPtrArray *chain) {
         "space-before", "space-after",  "first-indent", "left-indent",
         "transform",    "features",     "underline",    "keep-with-next",
         "widows",       "orphans",      "emphasis",     "strong",
-        "code",         "link",         NULL};
+        "code",         "link",         "outline-level", NULL};
     check_keys(b, info->node, keys, where);
     g_free(where);
     const dp_ynode *ch = dp_ynode_map_get(info->node, "character");

@@ -82,6 +82,8 @@ struct dp_style {
   bool keep_with_next;
   int widows;              /* minimum lines left at the top of a frame */
   int orphans;             /* minimum lines left at the foot of a frame */
+  int outline_level;       /* 1..6: paragraphs become PDF bookmarks at
+                              this level (with `outline: true`); 0 none */
 
   /* Character styles for emphasis, strong, code and links, or NULL for
    * the default (italic, bold, monospace, as is). */
