@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds disputas and runs every test: once in a normal build with warnings
-# as errors, once under AddressSanitizer and UndefinedBehaviorSanitizer.
+# as errors, once under AddressSanitizer and UndefinedBehaviorSanitizer;
+# then builds every sample under valgrind (scripts/valgrind-build.sh).
 # Installs missing Debian packages first (scripts/deps.sh).
 set -eu
 cd "$(dirname "$0")/.."
@@ -29,3 +30,6 @@ ASAN_OPTIONS=detect_leaks=1 \
 LSAN_OPTIONS=suppressions="$PWD/tests/lsan.supp":print_suppressions=0 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   meson test -C build-asan --print-errorlogs --num-processes "$jobs"
+
+echo "== every sample built under valgrind (no memory errors, no leaks)"
+scripts/valgrind-build.sh build
