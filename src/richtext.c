@@ -36,6 +36,7 @@ typedef struct parser {
   GArray *blocks;       /* of dp_block */
   GArray *lists;        /* of open_list */
   int quote_depth;
+  bool too_deep;        /* DP_RICH_MAX_DEPTH was reported */
   char *pending_marker; /* the open item's marker, until a block takes it */
   cmark_node *pending_item;
 
@@ -301,7 +302,15 @@ static void S_walk(parser *p, cmark_node *document) {
   while ((event = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
     cmark_node *node = cmark_iter_get_node(iter);
     bool enter = event == CMARK_EVENT_ENTER;
-    switch (cmark_node_get_type(node)) {
+    cmark_node_type type = cmark_node_get_type(node);
+    if (enter && !p->too_deep &&
+        (type == CMARK_NODE_LIST || type == CMARK_NODE_BLOCK_QUOTE) &&
+        (int)p->lists->len + p->quote_depth >= DP_RICH_MAX_DEPTH) {
+      S_error(p, S_node_mark(p, node),
+              "lists and quotes nest deeper than %d levels", DP_RICH_MAX_DEPTH);
+      p->too_deep = true;
+    }
+    switch (type) {
       case CMARK_NODE_LIST:
         if (enter) {
           open_list list = {

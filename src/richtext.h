@@ -22,6 +22,11 @@
  * near 64 KiB (some 10,000 words). */
 #define DP_MAX_PARAGRAPH 65536
 
+/* Lists and quotes may nest this deep (together): each level indents its
+ * blocks, and a few dozen leave no width to set them in.  Real summaries
+ * nest two or three. */
+#define DP_RICH_MAX_DEPTH 8
+
 typedef enum dp_span_kind {
   DP_SPAN_EMPHASIS,
   DP_SPAN_STRONG,
@@ -78,8 +83,9 @@ typedef enum dp_rich_flags {
 /* Parses CommonMark `text` that sits at `mark` in its file (see
  * dp_rich_flags; `flags` 0 or 1 behaves as the old `bool inline_only`).
  * Raw HTML, images, code blocks, thematic breaks, links that are not
- * http, https or mailto and paragraphs longer than DP_MAX_PARAGRAPH are
- * errors reported at their own line.  With
+ * http, https or mailto, paragraphs longer than DP_MAX_PARAGRAPH and
+ * lists and quotes nested deeper than DP_RICH_MAX_DEPTH are errors
+ * reported at their own line.  With
  * DP_RICH_INLINE, anything but one paragraph is an error, reported at the
  * blank line or block marker that starts a second block.  Reports every
  * problem, then returns NULL if there was any.  Free with dp_rich_free(). */
