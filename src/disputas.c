@@ -401,6 +401,9 @@ typedef struct temp_file {
  * more than seconds, so an older one belongs to no live process. */
 #define STALE_TEMP_SECONDS 3600
 
+/* The longest file name most file systems take (NAME_MAX on Linux). */
+#define TEMP_NAME_MAX 255
+
 static bool is_temp_name(const char *name, const char *base) {
   size_t n = strlen(base);
   if (name[0] != '.' || strncmp(name + 1, base, n) != 0 || name[n + 1] != '.')
@@ -461,6 +464,9 @@ static bool temp_open(temp_file *t, const char *final_path) {
   }
   char *dir = g_path_get_dirname(final_path);
   char *base = g_path_get_basename(final_path);
+  /* `.NAME.XXXXXX` is 8 bytes longer than NAME: a name near the file
+   * system's limit (255 bytes) is shortened in its temporary's name. */
+  if (strlen(base) > TEMP_NAME_MAX - 8) base[TEMP_NAME_MAX - 8] = '\0';
   remove_stale_temps(dir, base);
   t->temp_path = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
   g_free(dir);

@@ -274,6 +274,16 @@ def case_success_leaves_no_temp(c):
              "files other than out.pdf were left")
 
 
+def case_long_name(c):
+    """An output name of 254 bytes is valid; its temporary's name
+    (8 bytes longer) must not make the write fail."""
+    name = "a" * 250 + ".pdf"
+    proc = c.run(["render", "doc.yaml", "-o", name])
+    c.expect_status(proc, 0)
+    c.expect(sorted(os.listdir(c.folder)) == ["doc.yaml", name],
+             "files other than the output were left")
+
+
 def case_invalid_document(c):
     """An invalid document (exit 1) writes nothing either."""
     c.write("bad.yaml", b"institution: {name: x}\n")
@@ -347,6 +357,7 @@ CASES = {
     "closed-pipe": case_closed_pipe,
     "closed-pipe-sigpipe-ignored": case_closed_pipe_sigpipe_ignored,
     "success-leaves-no-temp": case_success_leaves_no_temp,
+    "long-name": case_long_name,
     "invalid-document": case_invalid_document,
     "sigkill": case_sigkill,
 }
