@@ -323,6 +323,7 @@ static void internal_options(dp_context *ctx, const dp_render_options *options,
   out->dpi = options->dpi > 0 ? options->dpi : 150;
   out->date = creation_date(doc);
   out->marks = options->marks || layout->model->marks;
+  out->creep = layout->model->creep;
 }
 
 /* Renders every output page of `set` through `write`: the PDF, or the

@@ -2319,6 +2319,20 @@ static void prepass(binder *b) {
   }
 }
 
+/* Creep compensation can move pages at most this far: beyond it the
+ * booklet has too many sheets to saddle-stitch anyway. */
+#define MAX_CREEP (5 * PT_PER_MM)
+
+static void bind_creep(binder *b, const dp_ynode *v, dp_layout_model *m) {
+  double creep;
+  if (!get_length(b, v, "creep", false, &creep)) return;
+  if (creep > MAX_CREEP) {
+    ERR(b, v->mark, "'creep' is at most 5mm, not '%s'", v->text);
+    return;
+  }
+  m->creep = creep;
+}
+
 /* How deep `extends` may chain: a layout that extends one that extends
  * another is plenty; the limit stops a cycle of files extending each
  * other. */
@@ -2335,7 +2349,7 @@ static bool is_path_name(const char *s);
 static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
   const dp_ynode *root = b->root;
   static const char *const keys[] = {"layout", "extends", "name",
-                                     "description", "impose", "marks",
+                                     "description", "impose", "marks", "creep",
                                      "outline", "preflight", NULL};
   check_keys(b, root, keys, "a layout that extends another");
   const char *base_name = get_text(b, extends, "extends");
@@ -2395,6 +2409,8 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
       get_bool(b, v, k, &base->outline);
     } else if (!strcmp(k, "marks")) {
       get_bool(b, v, k, &base->marks);
+    } else if (!strcmp(k, "creep")) {
+      bind_creep(b, v, base);
     } else if (!strcmp(k, "preflight")) {
       bind_preflight(b, v, base);
     }
@@ -2421,7 +2437,7 @@ static void bind_root(binder *b) {
   }
   static const char *const keys[] = {
       "layout",  "name",    "description", "page",   "pages",
-      "impose",  "outline", "marks",       "colours", "styles",
+      "impose",  "outline", "marks",       "creep",   "colours", "styles",
       "templates", "flows", "sequence",    "extends", "preflight", NULL};
   const dp_ynode *extends = dp_ynode_map_get(root, "extends");
   if (extends) {
@@ -2468,6 +2484,8 @@ static void bind_root(binder *b) {
       get_bool(b, v, k, &m->outline);
     } else if (!strcmp(k, "marks")) {
       get_bool(b, v, k, &m->marks);
+    } else if (!strcmp(k, "creep")) {
+      bind_creep(b, v, m);
     } else if (!strcmp(k, "preflight")) {
       bind_preflight(b, v, m);
     } else if (!strcmp(k, "colours")) {

@@ -259,6 +259,9 @@ typedef struct dp_layout_model {
   dp_imposition impose;
   bool outline;
   bool marks;                  /* crop marks (print hand-off) */
+  double creep;                /* saddle stitch: how far the innermost
+                                  sheet's pages move towards the spine
+                                  (points); sheets between in proportion */
   bool preflight;              /* print preflight with every render */
   double preflight_min_text_size; /* points; text below it is reported */
   dp_style **styles;

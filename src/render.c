@@ -290,7 +290,12 @@ static void draw_output_page(cairo_t *cr, const dp_pageset *set,
       double clip_x = side == 0 ? m - b : m + set->width;
       cairo_rectangle(cr, clip_x, m - b, set->width + b, set->height + 2 * b);
       cairo_clip(cr);
-      cairo_translate(cr, m + side * set->width, m);
+      /* Creep: inner sheets stick out at the fore-edge once folded, so
+       * their pages move towards the spine, the innermost by `creep`. */
+      int sheet = (int)index / 2, sheets = n / 4;
+      double shift = sheets > 1 ? options->creep * sheet / (sheets - 1) : 0;
+      cairo_translate(cr, m + side * set->width + (side == 0 ? shift : -shift),
+                      m);
       draw_page(cr, &set->pages[number - 1], false, NULL);
       cairo_restore(cr);
     }

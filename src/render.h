@@ -35,6 +35,7 @@ typedef struct dp_render_settings {
   long long date;           /* creation date for PDF metadata, seconds
                                since 1970 (UTC) */
   bool marks;               /* crop and fold marks, in a slug */
+  double creep;             /* imposed: innermost sheet's shift, points */
   bool preflight;           /* PDF: warn of fonts the file does not embed */
   dp_diag *diag;            /* PDF: problems finishing the file, or NULL */
 } dp_render_settings;

@@ -99,6 +99,41 @@ for side, page in enumerate(root.iter("page")):
             failures.append("side %d %s: expected folio %d, found %s"
                             % (side + 1, "left" if half == 0 else "right",
                                number, found.get(half)))
+
+# Creep: with `creep: 2mm`, sheet i of k moves its pages 2mm * i / (k - 1)
+# towards the spine; folios show it.
+def folio_boxes(pdf):
+    out = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True,
+                         text=True, check=True).stdout
+    tree = ET.fromstring(re.sub(r'xmlns="[^"]+"', "", out, count=1))
+    boxes = []
+    for page in tree.iter("page"):
+        width, height = float(page.get("width")), float(page.get("height"))
+        found = {}
+        for word in page.iter("word"):
+            if (word.text or "").isdigit() and float(word.get("yMin")) > height * 0.9:
+                half = 0 if float(word.get("xMin")) < width / 2 else 1
+                found[half] = (float(word.get("xMin")), float(word.get("xMax")))
+        boxes.append(found)
+    return boxes
+
+creep_layout = os.path.join(workdir, "creep.yaml")
+with open(creep_layout, "w") as f:
+    f.write("layout: 1\nextends: booklet-print\nname: creep\ncreep: 2mm\n")
+crept = render(doc, creep_layout, os.path.join(workdir, "c.pdf"))
+plain, moved = folio_boxes(sheets_pdf), folio_boxes(crept)
+sheets = wanted // 4
+for side in range(sides):
+    sheet = side // 2
+    shift = (2 * 72 / 25.4) * sheet / (sheets - 1) if sheets > 1 else 0.0
+    for half in plain[side]:
+        dx = moved[side][half][0] - plain[side][half][0]
+        want = shift if half == 0 else -shift
+        if abs(dx - want) > 0.1:
+            failures.append("side %d %s: creep moved the folio %.2fpt, not %.2fpt"
+                            % (side + 1, "left" if half == 0 else "right", dx, want))
+
 if failures:
     sys.exit("\n".join(failures))
-print("ok: %d pages on %d sheet sides in saddle-stitch order" % (wanted, sides))
+print("ok: %d pages on %d sheet sides in saddle-stitch order, creep applied"
+      % (wanted, sides))
