@@ -78,6 +78,7 @@ typedef struct unit {
   dp_colour colour;
   dp_qr *qr;
   char *image_path;
+  bool cover;
   char *alt;
   dp_break_kind break_kind;
 } unit;
@@ -456,8 +457,10 @@ static void expand_image(composer *c, const dp_item *item,
    * proportions.  One side: the other follows.  None: 20 mm tall. */
   double w = item->width, h = item->height;
   if (w > 0 && h > 0) {
-    if (w / h > aspect) w = h * aspect;
-    else h = w / aspect;
+    if (!item->cover) {
+      if (w / h > aspect) w = h * aspect;
+      else h = w / aspect;
+    }
   } else if (w > 0) {
     h = w / aspect;
   } else {
@@ -466,6 +469,7 @@ static void expand_image(composer *c, const dp_item *item,
   }
   unit *u = units_push(units, UNIT_IMAGE, item->mark);
   u->image_path = g_strdup(v->text);
+  u->cover = item->cover;
   u->width = w;
   u->height = h;
   u->align = item->align;
@@ -757,6 +761,7 @@ static void emit_object(packer *pk, unit *u, const column *col, double y) {
       d->x = align_x(u->align, col, u->width, pk->page->verso);
       d->y = y;
       d->image_path = keep_string(pk->c, u->image_path);
+      d->cover = u->cover;
       d->alt = keep_string(pk->c, u->alt);
       d->role = DP_ROLE_FIGURE;
       d->source = u->source;
@@ -1422,6 +1427,8 @@ static bool make_page(composer *c, const dp_page_template *tmpl,
     c->failed = true;
     return false;
   }
+  /* Left-hand pages (even numbers) may have a template of their own. */
+  if ((c->set->page_count + 1) % 2 == 0 && tmpl->verso) tmpl = tmpl->verso;
   page_ctx *pc = page_ctx_new(c, tmpl);
   pc->index = (int)c->set->page_count;
   pc->page = new_page(c);

@@ -70,6 +70,8 @@ typedef struct dp_draw {
   const dp_qr *qr;
   /* IMAGE */
   const char *image_path; /* owned by the page set */
+  bool cover;             /* fills the box, cropped; else fills it exactly
+                             (composition kept the proportions) */
   /* QR, IMAGE: alternative text, owned by the page set, or NULL */
   const char *alt;
 } dp_draw;

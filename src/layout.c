@@ -915,7 +915,7 @@ static const char *const *kind_keys(dp_item_kind kind) {
   static const char *const qr[] = {"qr",    "size",  "level", "colour",
                                    "align", "alt",   NULL};
   static const char *const image[] = {"image", "width", "height",
-                                      "align", "alt",   NULL};
+                                      "align", "alt",   "fit",  NULL};
   static const char *const rule[] = {"rule",   "thickness", "length",
                                      "colour", "align",     NULL};
   static const char *const space[] = {"space", NULL};
@@ -1088,6 +1088,15 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
       if ((v = dp_ynode_map_get(node, "height")))
         get_length(b, v, "height", false, &item->height);
       if (align) bind_align(b, align, false, item);
+      if ((v = dp_ynode_map_get(node, "fit"))) {
+        static const char *const fits[] = {"contain", "cover", NULL};
+        static const int fit_values[] = {0, 1};
+        int k;
+        if (get_choice(b, v, "fit", fits, fit_values, NULL, false, &k))
+          item->cover = k == 1;
+        if (item->cover && !(item->width > 0 && item->height > 0))
+          ERR(b, v->mark, "'fit: cover' needs both 'width' and 'height'");
+      }
       break;
     case DP_ITEM_RULE:
       if (!dp_ynode_is_null(value) &&
@@ -1633,9 +1642,25 @@ static void bind_template(binder *b, dp_page_template *t,
     g_free(where);
     return;
   }
-  static const char *const keys[] = {"frames", NULL};
+  static const char *const keys[] = {"frames", "verso", NULL};
   check_keys(b, node, keys, where);
   g_free(where);
+  const dp_ynode *verso = dp_ynode_map_get(node, "verso");
+  if (verso) {
+    const char *name = get_text(b, verso, "verso");
+    const dp_page_template *v = name ? find_template(b, name) : NULL;
+    if (name && !v) {
+      const char **names = template_names(b);
+      char *h = hint(name, names);
+      ERR(b, verso->mark, "unknown template '%s'%s", name, h);
+      g_free(h);
+      g_free(names);
+    } else if (v == t) {
+      ERR(b, verso->mark, "template '%s' cannot be its own verso", t->name);
+    } else {
+      t->verso = v;
+    }
+  }
   const dp_ynode *frames = dp_ynode_map_get(node, "frames");
   if (!frames) {
     ERR(b, node->mark, "template '%s' needs 'frames'", t->name);
@@ -2177,6 +2202,18 @@ static bool template_has_flow(const binder *b, const char *name,
   return false;
 }
 
+/* True if template `name` has no `verso:`, or its verso has a frame with
+ * `flow: flow` (checked on the YAML: templates may come after the
+ * sequence in the file). */
+static bool verso_has_flow(const binder *b, const char *name,
+                           const char *flow) {
+  const dp_ynode *t = dp_ynode_map_get(b->templates_node, name);
+  const dp_ynode *verso = t ? dp_ynode_map_get(t, "verso") : NULL;
+  if (!verso || verso->kind != DP_YNODE_SCALAR) return true;
+  if (!dp_ynode_map_get(b->templates_node, verso->text)) return true;
+  return template_has_flow(b, verso->text, flow);
+}
+
 static const dp_page_template *get_template_ref(binder *b,
                                                 const dp_ynode *node) {
   const char *name = get_text(b, node, "template");
@@ -2233,6 +2270,12 @@ static void bind_sequence(binder *b, const dp_ynode *node) {
           ERR(b, flow->mark,
               "template '%s' has no frame for flow '%s' (a frame with "
               "'flow: %s')",
+              s->page_template->name, name, name);
+        } else if (name && s->page_template &&
+                   !verso_has_flow(b, s->page_template->name, name)) {
+          ERR(b, flow->mark,
+              "the verso of template '%s' has no frame for flow '%s' (a "
+              "frame with 'flow: %s')",
               s->page_template->name, name, name);
         } else if (name) {
           s->flow = g_strdup(name);

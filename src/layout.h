@@ -182,6 +182,9 @@ struct dp_item {
   bool keep_together;          /* GROUP, EACH items: never split */
   bool keep_with_next;         /* any: stay on the page of what follows */
   dp_template *alt;            /* QR, IMAGE: alternative text, or NULL */
+  bool cover;                  /* IMAGE: fill the width × height box,
+                                  cropping (fit: cover); else the image
+                                  fits inside it (fit: contain) */
 };
 
 /* ---- Frames, page templates, the sequence ------------------------- */
@@ -216,12 +219,16 @@ typedef struct dp_frame {
   dp_condition condition;      /* the frame exists only when true */
 } dp_frame;
 
-typedef struct dp_page_template {
+typedef struct dp_page_template dp_page_template;
+struct dp_page_template {
   char *name;
   dp_mark mark;
+  /* The template that stands in for this one on left-hand pages (`verso:`),
+   * or NULL: a booklet's even pages mirror its odd ones. */
+  const dp_page_template *verso;
   dp_frame **frames;           /* drawn in this order */
   size_t frame_count;
-} dp_page_template;
+};
 
 typedef struct dp_sequence_step {
   dp_mark mark;

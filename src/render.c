@@ -92,6 +92,26 @@ static void draw_qr(cairo_t *cr, const dp_draw *d) {
 /* Images were checked when the page set was composed (their format,
  * size and, for JPEG and SVG, that the module loads), so a failure here
  * can only come from a file changed since: it draws nothing. */
+/* Where an image of natural size nw × nh is drawn for `d`: the box itself,
+ * or, with cover, the smallest rectangle of the image's proportions that
+ * covers the box, centred on it (the box clips it). */
+static void image_rect(const dp_draw *d, double nw, double nh, double *x,
+                       double *y, double *w, double *h) {
+  *x = d->x;
+  *y = d->y;
+  *w = d->width;
+  *h = d->height;
+  if (!d->cover || nw <= 0 || nh <= 0) return;
+  double k = MAX(d->width / nw, d->height / nh);
+  *w = nw * k;
+  *h = nh * k;
+  *x = d->x + (d->width - *w) / 2;
+  *y = d->y + (d->height - *h) / 2;
+}
+
+/* Images were checked when the page set was composed (their format,
+ * size and, for JPEG and SVG, that the module loads), so a failure here
+ * can only come from a file changed since: it draws nothing. */
 static void draw_image(cairo_t *cr, const dp_draw *d) {
   dp_image_info info;
   char *error = NULL;
@@ -99,10 +119,19 @@ static void draw_image(cairo_t *cr, const dp_draw *d) {
     g_free(error);
     return;
   }
+  double x, y, w, h;
+  cairo_save(cr);
+  cairo_rectangle(cr, d->x, d->y, d->width, d->height);
+  cairo_clip(cr);
   if (info.format == DP_IMAGE_SVG) {
     const dp_svg_api *svg = dp_plugin_get("svg", &error);
-    if (svg) svg->draw(d->image_path, cr, d->x, d->y, d->width, d->height, &error);
+    double nw = 0, nh = 0;
+    if (svg && svg->get_size(d->image_path, &nw, &nh, &error)) {
+      image_rect(d, nw, nh, &x, &y, &w, &h);
+      svg->draw(d->image_path, cr, x, y, w, h, &error);
+    }
     g_free(error);
+    cairo_restore(cr);
     return;
   }
   cairo_surface_t *image = NULL;
@@ -114,19 +143,17 @@ static void draw_image(cairo_t *cr, const dp_draw *d) {
   }
   g_free(error);
   if (image && cairo_surface_status(image) == CAIRO_STATUS_SUCCESS) {
-    int w = cairo_image_surface_get_width(image);
-    int h = cairo_image_surface_get_height(image);
-    cairo_save(cr);
-    cairo_rectangle(cr, d->x, d->y, d->width, d->height);
-    cairo_clip(cr);
-    cairo_translate(cr, d->x, d->y);
-    cairo_scale(cr, d->width / w, d->height / h);
+    int iw = cairo_image_surface_get_width(image);
+    int ih = cairo_image_surface_get_height(image);
+    image_rect(d, iw, ih, &x, &y, &w, &h);
+    cairo_translate(cr, x, y);
+    cairo_scale(cr, w / iw, h / ih);
     cairo_set_source_surface(cr, image, 0, 0);
     /* Photographs scaled down on paper: good filtering for PNG output. */
     cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
     cairo_paint(cr);
-    cairo_restore(cr);
   }
+  cairo_restore(cr);
   if (image) cairo_surface_destroy(image);
 }
 
