@@ -4,12 +4,31 @@
 #ifndef DP_CONTEXT_H
 #define DP_CONTEXT_H
 
+#include <stdbool.h>
+
 #include "diag.h"
 #include "text.h"
+
+struct dp_pageset;
+
+/* Page sets kept after composing (see compose() in disputas.c). */
+#define DP_KEPT_PAGESETS 4
+
+/* A page set composed through the context: `doc` (a document serial) in
+ * `layout` (a layout serial); `set` NULL for an empty slot. */
+typedef struct dp_kept_pageset {
+  unsigned long long doc, layout;
+  bool preflighted;
+  struct dp_pageset *set;
+} dp_kept_pageset;
 
 struct dp_context {
   dp_diag *diag;
   dp_text *text;  /* fonts and dictionaries, loaded on first render */
+  /* The last page sets composed, so that a check and then a render of the
+   * same document in the same layout (as `disputas build` does) lay the
+   * pages out once. */
+  dp_kept_pageset kept[DP_KEPT_PAGESETS];
 };
 
 #endif

@@ -28,7 +28,11 @@
 
 struct dp_layout {
   dp_layout_model *model;
+  unsigned long long serial; /* as dp_document_get_serial() */
 };
+
+/* Serials of the layouts loaded so far. */
+static gssize last_layout_serial;
 
 struct dp_render_options {
   dp_output_format format;
@@ -52,6 +56,7 @@ dp_context *dp_context_new(void) {
 
 void dp_context_free(dp_context *ctx) {
   if (!ctx) return;
+  for (int i = 0; i < DP_KEPT_PAGESETS; i++) dp_pageset_free(ctx->kept[i].set);
   dp_text_free(ctx->text);
   dp_diag_free(ctx->diag);
   g_free(ctx);
@@ -73,9 +78,13 @@ void dp_context_set_json_diagnostics(dp_context *ctx, bool json) {
   dp_diag_set_json(ctx->diag, json);
 }
 
+static void kept_clear(dp_kept_pageset *k);
+
 void dp_context_set_werror(dp_context *ctx, bool werror) {
   g_return_if_fail(ctx != NULL);
   dp_diag_set_werror(ctx->diag, werror);
+  /* A kept page set passed without werror might not with it. */
+  for (int i = 0; i < DP_KEPT_PAGESETS; i++) kept_clear(&ctx->kept[i]);
 }
 
 int dp_context_get_error_count(const dp_context *ctx) {
@@ -145,6 +154,8 @@ static dp_layout *wrap_layout(dp_layout_model *model) {
   if (!model) return NULL;
   dp_layout *layout = g_new0(dp_layout, 1);
   layout->model = model;
+  layout->serial =
+      (unsigned long long)g_atomic_pointer_add(&last_layout_serial, 1) + 1;
   return layout;
 }
 
@@ -265,28 +276,75 @@ static bool wants_preflight(const dp_render_options *options,
  * composition waits: drawing, PDF finishing and writing run in parallel. */
 static GMutex compose_lock;
 
-/* Lays out `doc` in `layout`, with print preflight when `options` (may be
- * NULL) or the layout ask for it; NULL when that reported an error
- * (errors from earlier calls on the context do not count: a context
- * outlives a failed document; preflight's warnings count under werror). */
+/* The context's kept page set of `doc` in `layout`, or NULL. */
+static dp_kept_pageset *kept_find(dp_context *ctx, const dp_document *doc,
+                                  const dp_layout *layout) {
+  unsigned long long d = dp_document_get_serial(doc);
+  for (int i = 0; i < DP_KEPT_PAGESETS; i++)
+    if (ctx->kept[i].set && ctx->kept[i].doc == d &&
+        ctx->kept[i].layout == layout->serial)
+      return &ctx->kept[i];
+  return NULL;
+}
+
+static void kept_clear(dp_kept_pageset *k) {
+  dp_pageset_free(k->set);
+  *k = (dp_kept_pageset){0, 0, false, NULL};
+}
+
+/* Keeps `set` (which the context then owns).  A new document's page sets
+ * replace the older documents'; else the first free slot, or the first. */
+static dp_kept_pageset *kept_add(dp_context *ctx, const dp_document *doc,
+                                 const dp_layout *layout, dp_pageset *set) {
+  unsigned long long d = dp_document_get_serial(doc);
+  dp_kept_pageset *slot = NULL;
+  for (int i = 0; i < DP_KEPT_PAGESETS; i++) {
+    if (ctx->kept[i].set && ctx->kept[i].doc != d) kept_clear(&ctx->kept[i]);
+    if (!ctx->kept[i].set && !slot) slot = &ctx->kept[i];
+  }
+  if (!slot) {
+    slot = &ctx->kept[0];
+    kept_clear(slot);
+  }
+  *slot = (dp_kept_pageset){d, layout->serial, false, set};
+  return slot;
+}
+
+/* (transfer none: the context keeps it) `doc` laid out in `layout`, with
+ * print preflight when `options` (may be NULL) or the layout ask for it;
+ * NULL when that reported an error (errors from earlier calls on the
+ * context do not count: a context outlives a failed document; preflight's
+ * warnings count under werror).  The page set stays in the context: a
+ * check and then a render of the same document in the same layout (the
+ * serials tell, never reused as pointers are) compose it once, and its
+ * warnings are reported once. */
 static dp_pageset *compose(dp_context *ctx, const dp_document *doc,
                            const dp_layout *layout,
                            const dp_render_options *options) {
   int before = dp_diag_get_error_count(ctx->diag);
-  g_mutex_lock(&compose_lock);
-  if (!ctx->text) ctx->text = dp_text_new(ctx->diag);
-  dp_pageset *set =
-      ctx->text ? dp_compose(ctx->diag, ctx->text, doc, layout->model) : NULL;
-  g_mutex_unlock(&compose_lock);
-  if (!set) return NULL;
-  if (set && !reported_errors_since(ctx, before) &&
-      wants_preflight(options, layout))
-    dp_preflight(ctx->diag, set, layout->model);
-  if (set && reported_errors_since(ctx, before)) {
-    dp_pageset_free(set);
+  dp_kept_pageset *kept = kept_find(ctx, doc, layout);
+  if (!kept) {
+    g_mutex_lock(&compose_lock);
+    if (!ctx->text) ctx->text = dp_text_new(ctx->diag);
+    dp_pageset *set =
+        ctx->text ? dp_compose(ctx->diag, ctx->text, doc, layout->model) : NULL;
+    g_mutex_unlock(&compose_lock);
+    if (!set) return NULL;
+    if (reported_errors_since(ctx, before)) {
+      dp_pageset_free(set);
+      return NULL;
+    }
+    kept = kept_add(ctx, doc, layout, set);
+  }
+  if (!kept->preflighted && wants_preflight(options, layout)) {
+    dp_preflight(ctx->diag, kept->set, layout->model);
+    kept->preflighted = true;
+  }
+  if (reported_errors_since(ctx, before)) {
+    kept_clear(kept);
     return NULL;
   }
-  return set;
+  return kept->set;
 }
 
 dp_status dp_check_with_options(dp_context *ctx, const dp_document *doc,
@@ -296,9 +354,7 @@ dp_status dp_check_with_options(dp_context *ctx, const dp_document *doc,
   g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(layout != NULL, DP_STATUS_INVALID);
   dp_pageset *set = compose(ctx, doc, layout, options);
-  dp_status status = set ? DP_STATUS_OK : DP_STATUS_INVALID;
-  dp_pageset_free(set);
-  return status;
+  return set ? DP_STATUS_OK : DP_STATUS_INVALID;
 }
 
 dp_status dp_check(dp_context *ctx, const dp_document *doc,
@@ -351,7 +407,6 @@ dp_status dp_render_to_callback(dp_context *ctx, const dp_document *doc,
   dp_render_settings settings;
   internal_options(ctx, options, layout, doc, &settings);
   bool ok = write_all(set, &settings, write, user_data);
-  dp_pageset_free(set);
   return ok ? DP_STATUS_OK : DP_STATUS_WRITE;
 }
 
@@ -579,7 +634,6 @@ dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
     }
   }
   g_free(temps);
-  dp_pageset_free(set);
   return ok ? DP_STATUS_OK : DP_STATUS_WRITE;
 }
 

@@ -36,7 +36,11 @@ struct dp_document {
   char *name;
   char *stem;
   long long mtime;
+  unsigned long long serial;
 };
+
+/* Serials of the documents made so far (dp_document_get_serial). */
+static gssize last_serial;
 
 /* ==== the schema ========================================================= */
 
@@ -1161,6 +1165,7 @@ static dp_document *bind_document(dp_diag *diag, dp_ytree *tree,
     return NULL;
   }
   dp_document *doc = g_new0(dp_document, 1);
+  doc->serial = (unsigned long long)g_atomic_pointer_add(&last_serial, 1) + 1;
   doc->root = value;
   doc->name = g_strdup(dp_ytree_get_name(tree));
   doc->stem = stem_of(doc->name);
@@ -1202,6 +1207,10 @@ const dp_value *dp_document_get_root(const dp_document *doc) {
 }
 
 const char *dp_document_get_stem(const dp_document *doc) { return doc->stem; }
+
+unsigned long long dp_document_get_serial(const dp_document *doc) {
+  return doc->serial;
+}
 const char *dp_document_get_name(const dp_document *doc) { return doc->name; }
 long long dp_document_get_mtime(const dp_document *doc) { return doc->mtime; }
 

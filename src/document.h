@@ -85,6 +85,10 @@ const dp_value *dp_document_get_root(const dp_document *doc);
  * used to name outputs. */
 const char *dp_document_get_stem(const dp_document *doc);
 
+/* A number no other document of this process has had: unlike the
+ * pointer, it is never reused once the document is freed. */
+unsigned long long dp_document_get_serial(const dp_document *doc);
+
 /* The file name as given (for marks and messages). */
 const char *dp_document_get_name(const dp_document *doc);
 

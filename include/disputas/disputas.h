@@ -335,11 +335,14 @@ DP_PUBLIC dp_status dp_check_with_options(dp_context *ctx,
                                           const dp_render_options *options);
 
 /* Every render function lays out `doc` in `layout` (as dp_check) and
- * fails with DP_STATUS_INVALID when that reports an error.  PDF output is
- * the same bytes for the same inputs; its creation date comes from
- * SOURCE_DATE_EPOCH when set, else the document file's modification time
- * (0, i.e. 1970, for documents loaded from memory).  `options` may be
- * NULL for the defaults. */
+ * fails with DP_STATUS_INVALID when that reports an error.  The context
+ * keeps the pages it laid out last: checking and then rendering a
+ * document in a layout (or rendering it twice) lays it out once, and its
+ * warnings are reported once (dp_context_set_werror starts afresh).  PDF
+ * output is the same bytes for the same inputs; its creation date comes
+ * from SOURCE_DATE_EPOCH when set, else the document file's modification
+ * time (0, i.e. 1970, for documents loaded from memory).  `options` may
+ * be NULL for the defaults. */
 
 /* Renders to `path`, atomically: into a temporary file in the same
  * folder, renamed into place only when complete, so a failure leaves no
