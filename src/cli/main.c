@@ -4,11 +4,15 @@
  * Exit status: 0 success (warnings allowed), 1 invalid document or layout
  * or content that cannot be laid out, 2 usage error, 3 an output could not
  * be written. */
+#include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "disputas/disputas.h"
 
@@ -233,7 +237,90 @@ static int run_render(const options *opts, const char *path) {
   return status;
 }
 
-/* Every product of a document: the three built-in PDFs. */
+/* An output of `build`, made in memory. */
+typedef struct output {
+  char *path;
+  unsigned char *data; /* free with dp_free() */
+  size_t length;
+  char *temp_path;
+} output;
+
+/* Writes every output, or none: each goes to a temporary file beside it
+ * (`.NAME.XXXXXX`, as the library names them), and only when all are
+ * written are they renamed into place.  Reports and returns false on
+ * failure, leaving no temporary file. */
+static bool write_outputs(output *outputs, size_t count) {
+  bool ok = true;
+  const char *failed = NULL;
+  int error = 0;
+  for (size_t i = 0; i < count && ok; i++) {
+    output *o = &outputs[i];
+    failed = o->path;
+    if (g_file_test(o->path, G_FILE_TEST_EXISTS) &&
+        !g_file_test(o->path, G_FILE_TEST_IS_REGULAR)) {
+      ok = false;
+      error = g_file_test(o->path, G_FILE_TEST_IS_DIR) ? EISDIR : EEXIST;
+      break;
+    }
+    char *dir = g_path_get_dirname(o->path);
+    char *base = g_path_get_basename(o->path);
+    o->temp_path = g_strdup_printf("%s/.%.247s.XXXXXX", dir, base);
+    g_free(dir);
+    g_free(base);
+    int fd = g_mkstemp_full(o->temp_path, O_WRONLY, 0644);
+    if (fd < 0) {
+      error = errno;
+      g_free(o->temp_path);
+      o->temp_path = NULL;
+      ok = false;
+      break;
+    }
+    GStatBuf st; /* a replaced file keeps its permissions */
+    if (g_stat(o->path, &st) == 0 && fchmod(fd, st.st_mode & 0777) != 0) {
+      /* not fatal: the file gets the default permissions */
+    }
+    size_t done = 0;
+    while (ok && done < o->length) {
+      ssize_t n = write(fd, o->data + done, o->length - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        error = n < 0 ? errno : EIO;
+        ok = false;
+      } else {
+        done += (size_t)n;
+      }
+    }
+    if (ok && fsync(fd) != 0) {
+      error = errno;
+      ok = false;
+    }
+    if (close(fd) != 0 && ok) {
+      error = errno;
+      ok = false;
+    }
+  }
+  for (size_t i = 0; i < count && ok; i++) {
+    failed = outputs[i].path;
+    if (g_rename(outputs[i].temp_path, outputs[i].path) != 0) {
+      error = errno;
+      ok = false;
+    } else {
+      g_free(outputs[i].temp_path);
+      outputs[i].temp_path = NULL;
+    }
+  }
+  if (!ok)
+    fprintf(stderr, "disputas: error: cannot write '%s': %s\n", failed,
+            g_strerror(error ? error : EIO));
+  for (size_t i = 0; i < count; i++) {
+    if (outputs[i].temp_path) g_unlink(outputs[i].temp_path);
+    g_free(outputs[i].temp_path);
+    outputs[i].temp_path = NULL;
+  }
+  return ok;
+}
+
+/* Every product of a document: the calendar and the three built-in PDFs. */
 static int run_build(const options *opts, const char *path) {
   const char *outdir = opts->outdir ? opts->outdir : ".";
   if (!g_file_test(outdir, G_FILE_TEST_IS_DIR)) {
@@ -256,19 +343,30 @@ static int run_build(const options *opts, const char *path) {
   for (int i = 0; i < 3 && status == EXIT_SUCCESS; i++)
     status = status_exit(dp_check_with_options(ctx, doc, layouts[i], ro));
   dp_render_options_set_preflight(ro, false); /* it ran with the checks */
-  /* The calendar next: after the checks, and before the PDFs because it
-   * is the last output that can fail for another reason than writing
-   * (libical or its zone data missing). */
+  /* Every output is made in memory first, then all are written at once:
+   * a failure writes none of them (cli.md: on any non-zero exit no output
+   * file is created or changed). */
+  output outputs[4] = {{0}};
   if (status == EXIT_SUCCESS) {
-    char *out = g_strdup_printf("%s/%s.ics", outdir, dp_document_get_stem(doc));
-    status = status_exit(dp_calendar_to_file(ctx, doc, out));
-    g_free(out);
+    char *text = NULL;
+    outputs[0].path =
+        g_strdup_printf("%s/%s.ics", outdir, dp_document_get_stem(doc));
+    status = status_exit(
+        dp_calendar_to_memory(ctx, doc, &text, &outputs[0].length));
+    outputs[0].data = (unsigned char *)text;
   }
   for (int i = 0; i < 3 && status == EXIT_SUCCESS; i++) {
-    char *out = g_strdup_printf("%s/%s.%s.pdf", outdir,
-                                dp_document_get_stem(doc), products[i]);
-    status = status_exit(dp_render_to_file(ctx, doc, layouts[i], ro, out));
-    g_free(out);
+    outputs[i + 1].path = g_strdup_printf("%s/%s.%s.pdf", outdir,
+                                          dp_document_get_stem(doc),
+                                          products[i]);
+    status = status_exit(dp_render_to_memory(ctx, doc, layouts[i], ro,
+                                             &outputs[i + 1].data,
+                                             &outputs[i + 1].length));
+  }
+  if (status == EXIT_SUCCESS && !write_outputs(outputs, 4)) status = EXIT_WRITE;
+  for (int i = 0; i < 4; i++) {
+    g_free(outputs[i].path);
+    dp_free(outputs[i].data);
   }
   dp_render_options_free(ro);
   for (int i = 0; i < 3; i++) dp_layout_free(layouts[i]);

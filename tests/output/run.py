@@ -284,6 +284,45 @@ def case_long_name(c):
              "files other than the output were left")
 
 
+def case_build_all_or_nothing(c):
+    """`build` writes all its outputs or none: when one cannot be written
+    (here its name is taken by a folder), the others are not written
+    either and the previous ones stay as they were."""
+    os.mkdir(c.path("out"))
+    os.mkdir(c.path("out", "doc.booklet.pdf"))
+    c.write("out/doc.poster.pdf", OLD)
+    proc = c.run(["build", "doc.yaml", "-d", "out"])
+    c.expect_status(proc, 3)
+    c.expect_message(proc, "error: cannot write 'out/doc.booklet.pdf': "
+                     "Is a directory")
+    c.expect_old("out", "doc.poster.pdf")
+    c.expect(sorted(os.listdir(c.path("out"))) ==
+             ["doc.booklet.pdf", "doc.poster.pdf"],
+             "build wrote some of its outputs: %s" %
+             " ".join(sorted(os.listdir(c.path("out")))))
+
+
+def case_build_disk_full(c):
+    """`build` on a full disk: nothing written, nothing left."""
+    os.mkdir(c.path("out"))
+    c.write("out/doc.poster.pdf", OLD)
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000))
+
+    proc = subprocess.run([c.disputas, "build", "doc.yaml", "-d", "out"],
+                          cwd=c.folder, env=c.env, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          preexec_fn=limit, timeout=120)
+    sys.stdout.write(proc.stderr.decode("utf-8", "replace"))
+    c.expect_status(proc, 3)
+    c.expect_message(proc, "File too large")
+    c.expect_old("out", "doc.poster.pdf")
+    c.expect(os.listdir(c.path("out")) == ["doc.poster.pdf"],
+             "build left files: %s" % " ".join(os.listdir(c.path("out"))))
+
+
 def case_invalid_document(c):
     """An invalid document (exit 1) writes nothing either."""
     c.write("bad.yaml", b"institution: {name: x}\n")
@@ -358,6 +397,8 @@ CASES = {
     "closed-pipe-sigpipe-ignored": case_closed_pipe_sigpipe_ignored,
     "success-leaves-no-temp": case_success_leaves_no_temp,
     "long-name": case_long_name,
+    "build-all-or-nothing": case_build_all_or_nothing,
+    "build-disk-full": case_build_disk_full,
     "invalid-document": case_invalid_document,
     "sigkill": case_sigkill,
 }
