@@ -108,6 +108,7 @@ typedef struct composer {
   struct store *store;    /* what the page set keeps */
   GArray *outline;        /* dp_outline_entry */
   bool failed;
+  bool too_long;          /* a text over DP_MAX_PARAGRAPH was reported */
 } composer;
 
 /* ---- Colours and styles -------------------------------------------- */
@@ -294,6 +295,18 @@ static void expand_text(composer *c, const dp_item *item,
   }
   /* A line whose placeholders are unset says nothing ("Room: "): drop it. */
   if (!complete || buf.length == 0) {
+    dp_textbuf_clear(&buf);
+    return;
+  }
+  /* Each field is at most DP_MAX_PARAGRAPH, but a join of a list of them
+   * is not (a 2 MB paragraph took half a minute to fit). */
+  if (buf.length > DP_MAX_PARAGRAPH) {
+    if (!c->too_long)
+      dp_error(c->diag, item->mark,
+               "this text is %zu bytes long with its fields filled in; at "
+               "most %d are allowed", buf.length, DP_MAX_PARAGRAPH);
+    c->too_long = true;
+    c->failed = true;
     dp_textbuf_clear(&buf);
     return;
   }

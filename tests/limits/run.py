@@ -119,6 +119,15 @@ def summary_4mib():
     return MINIMAL + "summary: |\n" + ("  " + LOREM * 1140 + "\n\n") * 63
 
 
+def joined_too_long():
+    # Forty affiliations of 60 KB each are allowed, but not joined into
+    # one line of 2.4 MB (the poster took half a minute to fit it).
+    affiliations = "".join('        - "%s"\n' % (("Dept%d " % i) * 9000)
+                           for i in range(40))
+    return (MINIMAL + "committee:\n  - role: first-opponent\n    name: Ola\n"
+            "    affiliation:\n" + affiliations)
+
+
 def many_members():
     # As many committee members as the node limit allows.
     members = "".join("  - {role: member, name: Person %d}\n" % i
@@ -188,6 +197,11 @@ CASES = {
         summary_4mib, ["render", "-l", "booklet", "-o", "out.pdf"], 1,
         layout_error("booklet", "the layout would need more than 500 pages "
                      "for this document")),
+    "joined-too-long": (
+        joined_too_long, ["render", "-l", "poster", "-o", "out.pdf"], 1,
+        re.compile(r"DATADIR/layouts/poster\.yaml:\d+:\d+: error: this text "
+                   r"is \d+ bytes long with its fields filled in; at most "
+                   r"65536 are allowed\n")),
     # These two do not fit the built-in layouts (which is an error), or do:
     # either way within the budget.
     "many-members-poster": (
