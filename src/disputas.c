@@ -326,6 +326,7 @@ static dp_pageset *compose(dp_context *ctx, const dp_document *doc,
   if (!kept) {
     g_mutex_lock(&compose_lock);
     if (!ctx->text) ctx->text = dp_text_new(ctx->diag);
+    dp_text_prefetch(ctx->text, dp_document_get_lang(doc));
     dp_pageset *set =
         ctx->text ? dp_compose(ctx->diag, ctx->text, doc, layout->model) : NULL;
     g_mutex_unlock(&compose_lock);
@@ -382,6 +383,12 @@ static void internal_options(dp_context *ctx, const dp_render_options *options,
   out->creep = layout->model->creep;
 }
 
+/* A PDF is finished by the qpdf module (render.c): it loads while the
+ * pages are laid out. */
+static void prefetch_for(const dp_render_options *options) {
+  if (!options || options->format == DP_OUTPUT_PDF) dp_plugin_prefetch("qpdf");
+}
+
 /* Renders every output page of `set` through `write`: the PDF, or the
  * pages one after another. */
 static bool write_all(const dp_pageset *set, const dp_render_settings *settings,
@@ -402,6 +409,7 @@ dp_status dp_render_to_callback(dp_context *ctx, const dp_document *doc,
   g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(layout != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(write != NULL, DP_STATUS_INVALID);
+  prefetch_for(options);
   dp_pageset *set = compose(ctx, doc, layout, options);
   if (!set) return DP_STATUS_INVALID;
   dp_render_settings settings;
@@ -545,12 +553,16 @@ static bool temp_open(temp_file *t, const char *final_path) {
   return true;
 }
 
-/* Flushes and closes; false (with errno in t->error) on failure. */
+/* Flushes and closes; false (with errno in t->error) on failure.  No
+ * fsync: the rename alone makes the replacement atomic for every reader
+ * and for a run that fails, which is the promise (cli.md); whether a file
+ * renamed a moment before a power cut survives it is the file system's
+ * business, as for a compiler's output.  An fsync cost 13-15 ms a file on
+ * the machine the benchmark ran on (bench/run.sh), more than laying out a
+ * poster, and a build writes four. */
 static bool temp_close(temp_file *t) {
   if (!t->file) return false;
-  /* A file written directly (a FIFO, a terminal) cannot be synced. */
-  bool ok = !t->failed && fflush(t->file) == 0 &&
-            (!t->temp_path || fsync(fileno(t->file)) == 0);
+  bool ok = !t->failed && fflush(t->file) == 0;
   if (!ok && !t->error) t->error = errno;
   if (fclose(t->file) != 0 && ok) {
     ok = false;
@@ -584,6 +596,7 @@ dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
   g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(layout != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(path != NULL, DP_STATUS_INVALID);
+  prefetch_for(options);
   dp_pageset *set = compose(ctx, doc, layout, options);
   if (!set) return DP_STATUS_INVALID;
   dp_render_settings settings;

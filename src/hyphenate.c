@@ -27,6 +27,7 @@
 struct dp_hyphen {
   GHashTable *by_path; /* path → HyphenDict* (owned) */
   GHashTable *by_lang; /* normalised tag → path, "" when none */
+  GHashTable *loading; /* path → GThread* returning its HyphenDict* */
 };
 
 dp_hyphen *dp_hyphen_new(void) {
@@ -34,11 +35,30 @@ dp_hyphen *dp_hyphen_new(void) {
   h->by_path = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                      (GDestroyNotify)hnj_hyphen_free);
   h->by_lang = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  h->loading = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   return h;
+}
+
+/* The dictionary a prefetch of `path` loaded (NULL if it could not),
+ * once its thread has ended. */
+static HyphenDict *S_join(dp_hyphen *h, const char *path) {
+  GThread *thread = g_hash_table_lookup(h->loading, path);
+  HyphenDict *dict = g_thread_join(thread);
+  g_hash_table_remove(h->loading, path);
+  return dict;
 }
 
 void dp_hyphen_free(dp_hyphen *h) {
   if (!h) return;
+  GList *paths = g_hash_table_get_keys(h->loading);
+  for (GList *p = paths; p; p = p->next) {
+    char *path = g_strdup(p->data);
+    HyphenDict *dict = S_join(h, path);
+    if (dict) hnj_hyphen_free(dict);
+    g_free(path);
+  }
+  g_list_free(paths);
+  g_hash_table_destroy(h->loading);
   g_hash_table_destroy(h->by_path);
   g_hash_table_destroy(h->by_lang);
   g_free(h);
@@ -121,8 +141,8 @@ char *dp_hyphen_find_dictionary(const char *lang) {
   return path;
 }
 
-/* The dictionary for `lang`, loaded on first use; NULL if none. */
-static HyphenDict *S_get_dict(dp_hyphen *h, const char *lang) {
+/* The path of `lang`'s dictionary, "" when there is none. */
+static const char *S_path_for(dp_hyphen *h, const char *lang) {
   const char *path = g_hash_table_lookup(h->by_lang, lang);
   if (!path) {
     char *found = dp_hyphen_find_dictionary(lang);
@@ -130,11 +150,35 @@ static HyphenDict *S_get_dict(dp_hyphen *h, const char *lang) {
                         found ? found : g_strdup(""));
     path = g_hash_table_lookup(h->by_lang, lang);
   }
+  return path;
+}
+
+static gpointer S_load_thread(gpointer path) {
+  HyphenDict *dict = hnj_hyphen_load(path);
+  g_free(path);
+  return dict;
+}
+
+void dp_hyphen_prefetch(dp_hyphen *h, const char *lang) {
+  if (!lang || !*lang) return;
+  const char *path = S_path_for(h, lang);
+  if (!*path || g_hash_table_contains(h->by_path, path) ||
+      g_hash_table_contains(h->loading, path))
+    return;
+  /* libhyphen keeps no global state: a dictionary loads anywhere. */
+  g_hash_table_insert(h->loading, g_strdup(path),
+                      g_thread_new("dp-hyphen", S_load_thread, g_strdup(path)));
+}
+
+/* The dictionary for `lang`, loaded on first use; NULL if none. */
+static HyphenDict *S_get_dict(dp_hyphen *h, const char *lang) {
+  const char *path = S_path_for(h, lang);
   if (!*path) return NULL;
   HyphenDict *dict;
   if (g_hash_table_lookup_extended(h->by_path, path, NULL, (void **)&dict))
     return dict;
-  dict = hnj_hyphen_load(path);
+  dict = g_hash_table_contains(h->loading, path) ? S_join(h, path)
+                                                 : hnj_hyphen_load(path);
   /* A file that fails to load means no hyphenation for this tag from now
    * on (by_path never holds NULL). */
   if (dict) g_hash_table_insert(h->by_path, g_strdup(path), dict);

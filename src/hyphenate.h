@@ -20,6 +20,12 @@ typedef struct dp_hyphen dp_hyphen;
 dp_hyphen *dp_hyphen_new(void);
 void dp_hyphen_free(dp_hyphen *hyphen);
 
+/* Starts loading `lang`'s dictionary in a thread of its own (some
+ * 5-20 ms of parsing patterns), for the first dp_hyphen_find_points() in
+ * that language to find it (it waits for the thread).  Does nothing when
+ * there is no dictionary or it is loaded or loading. */
+void dp_hyphen_prefetch(dp_hyphen *hyphen, const char *lang);
+
 /* (transfer full) The path of the dictionary `lang` uses, or NULL when
  * there is none.  Free with g_free(). */
 char *dp_hyphen_find_dictionary(const char *lang);

@@ -90,4 +90,11 @@ typedef struct dp_qpdf_api {
  * module cannot be found or is of another version.  Thread-safe. */
 const void *dp_plugin_get(const char *name, char **error);
 
+/* Starts loading the plugin `name` in another thread, so that a later
+ * dp_plugin_get() (which waits for it) finds it loaded: opening libqpdf
+ * costs about 9 ms, time the caller can spend laying out pages.  Errors
+ * are left for dp_plugin_get() to report.  Does nothing when the plugin
+ * is loaded or being loaded. */
+void dp_plugin_prefetch(const char *name);
+
 #endif

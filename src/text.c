@@ -282,6 +282,10 @@ void dp_text_free(dp_text *text) {
   g_free(text);
 }
 
+void dp_text_prefetch(dp_text *text, const char *lang) {
+  if (text) dp_hyphen_prefetch(text->hyphen, lang);
+}
+
 /* The font map with the system's fallback fonts, loaded on first use;
  * the bundled one if it cannot be (fonts.conf loaded once already, so
  * that would take a system without /usr/share/fonts: the same fonts). */

@@ -32,6 +32,11 @@ typedef struct dp_text dp_text;
 dp_text *dp_text_new(dp_diag *diag);
 void dp_text_free(dp_text *text);
 
+/* Starts loading, in another thread, what setting text in `lang` needs
+ * (its hyphenation dictionary), so that it is ready, or nearly, when the
+ * first paragraph asks.  Composition calls it before laying out. */
+void dp_text_prefetch(dp_text *text, const char *lang);
+
 typedef struct dp_para dp_para;
 
 /* Sets `text` (`length` bytes of UTF-8, '\n' a forced line break) with
