@@ -1067,9 +1067,10 @@ static double grid_scale(double low, int k) {
 }
 
 /* How tall the units are in one column of the frame's column width and
- * unbounded height, divided among the frame's columns (measuring only). */
+ * unbounded height, divided among the frame's columns (measuring only).
+ * Stops, returning more than `cap`, once they are taller than `cap`. */
 static double natural_height(const packer *pk, const dp_frame *f,
-                             rect inner) {
+                             rect inner, double cap) {
   int columns = MAX(1, f->columns);
   double width = (inner.w - f->column_gap * (columns - 1)) / columns;
   packer m = *pk;
@@ -1078,10 +1079,13 @@ static double natural_height(const packer *pk, const dp_frame *f,
   double total = 0;
   while (cur.unit < m.units->len) {
     cursor before = cur;
-    column col = {inner.x, inner.y, width, UNBOUNDED};
+    /* Columns of the cap's height: the measure can stop after any. */
+    column col = {inner.x, inner.y, width,
+                  isfinite(cap) ? (cap + 1) * columns : UNBOUNDED};
     m.page_break = false;
     total += pack_column(&m, &cur, &col); /* a break ends a column early */
     if (cur.unit == before.unit && cur.line == before.line) break;
+    if (total / columns > cap) return total / columns;
   }
   /* Trailing spaces and the last paragraph's space after may hang below
    * a frame whose content fits. */
@@ -1113,7 +1117,7 @@ static bool shrink_try(packer *pk, const dp_frame *f, rect inner,
   pk->scale = grid_scale(f->min_scale, k);
   pk->page_break = false;
   bool fits = pack_frame(pk, f, inner, limit, used);
-  *trial = (shrink_trial){pk->scale, natural_height(pk, f, inner)};
+  *trial = (shrink_trial){pk->scale, natural_height(pk, f, inner, INFINITY)};
   if (g_getenv("DISPUTAS_DEBUG"))
     g_printerr("fit %s scale %.3f limit %.1f used %.1f natural %.1f: %s\n",
                f->name, pk->scale, limit, *used, trial->natural,
@@ -1210,7 +1214,14 @@ static bool fit_frame(page_ctx *pc, const dp_frame *f, GArray *units,
   if (pack_frame(&pk, f, inner, limit, used)) {
     *scale = 1.0;
   } else if (f->fit == DP_FIT_SHRINK && f->min_scale < 1) {
-    shrink_trial at_one = {1.0, natural_height(&pk, f, inner)};
+    /* Set at scale s, content is at least s² as tall (text: lines s
+     * times as tall, holding 1/s times as many words; the rest shrinks
+     * by s or not at all); half that, for line breaks that fall better.
+     * Content far too tall for min-scale (a 3 MB lead on the poster took
+     * 30 s to search) fails after measuring that much of it. */
+    double hopeless = 2 * limit / (f->min_scale * f->min_scale);
+    shrink_trial at_one = {1.0, natural_height(&pk, f, inner, hopeless)};
+    if (at_one.natural > hopeless) goto overflow;
     int k = shrink_search(&pk, f, inner, limit, &at_one, used);
     if (k < 0) goto overflow;
     *scale = grid_scale(f->min_scale, k);

@@ -128,6 +128,12 @@ def joined_too_long():
             "    affiliation:\n" + affiliations)
 
 
+def big_lead():
+    # A lead of 3.4 MB in 600 paragraphs: far too much for the poster,
+    # which used to set all of it at every scale it tried (30 s).
+    return MINIMAL + "lead: |\n" + ("  " + LOREM * 100 + "\n\n") * 600
+
+
 def many_members():
     # As many committee members as the node limit allows.
     members = "".join("  - {role: member, name: Person %d}\n" % i
@@ -202,6 +208,11 @@ CASES = {
         re.compile(r"DATADIR/layouts/poster\.yaml:\d+:\d+: error: this text "
                    r"is \d+ bytes long with its fields filled in; at most "
                    r"65536 are allowed\n")),
+    "big-lead-poster": (
+        big_lead, ["check", "-l", "poster"], 1,
+        re.compile(r"DATADIR/layouts/poster\.yaml:\d+:\d+: error: the content "
+                   r"of frame '[a-z-]+' does not fit, even at \d+% of its "
+                   r"size\n")),
     # These two do not fit the built-in layouts (which is an error), or do:
     # either way within the budget.
     "many-members-poster": (
