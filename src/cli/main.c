@@ -22,7 +22,7 @@ static const char usage_text[] =
     "Usage:\n"
     "  disputas render DOC.yaml [-l LAYOUT] [-o OUT] [-f pdf|png|svg] [--impose MODE]\n"
     "                  [--dpi DPI] [--marks] [--preflight]\n"
-    "  disputas build  DOC.yaml [-d OUTDIR] [--marks] [--preflight]\n"
+    "  disputas build  DOC.yaml... [-d OUTDIR] [-j N] [--marks] [--preflight]\n"
     "  disputas check  DOC.yaml [-l LAYOUT] [--preflight]\n"
     "  disputas layouts\n"
     "  disputas --version | --help\n"
@@ -42,6 +42,7 @@ typedef struct options {
   gboolean werror;
   gboolean marks;
   gboolean preflight;
+  int jobs;
 } options;
 
 static int usage_error(const char *format, ...) G_GNUC_PRINTF(1, 2);
@@ -82,6 +83,9 @@ static bool parse_options(const char *command, int *argc, char ***argv,
   GOptionEntry build_entries[] = {
       {"outdir", 'd', 0, G_OPTION_ARG_FILENAME, &opts->outdir,
        "Folder for the outputs (default: .)", "OUTDIR"},
+      {"jobs", 'j', 0, G_OPTION_ARG_INT, &opts->jobs,
+       "Documents built at once, each in a thread of its own (default 1)",
+       "N"},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   GOptionEntry marks_entry[] = {
       {"marks", 0, 0, G_OPTION_ARG_NONE, &opts->marks,
@@ -93,7 +97,8 @@ static bool parse_options(const char *command, int *argc, char ***argv,
        "low-resolution images, QR codes, bleed)", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
 
-  char *parameter = g_strdup_printf("%s DOC.yaml", command);
+  char *parameter = g_strdup_printf("%s DOC.yaml%s", command,
+                                    strcmp(command, "build") ? "" : "...");
   GOptionContext *context = g_option_context_new(parameter);
   g_free(parameter);
   g_option_context_add_main_entries(context, common, NULL);
@@ -290,10 +295,8 @@ static bool write_outputs(output *outputs, size_t count) {
         done += (size_t)n;
       }
     }
-    if (ok && fsync(fd) != 0) {
-      error = errno;
-      ok = false;
-    }
+    /* No fsync, as in the library (temp_close in src/disputas.c): the
+     * renames make the outputs appear whole or not at all. */
     if (close(fd) != 0 && ok) {
       error = errno;
       ok = false;
@@ -320,33 +323,55 @@ static bool write_outputs(output *outputs, size_t count) {
   return ok;
 }
 
+#define PRODUCTS 3
+static const char *const products[PRODUCTS] = {"poster", "booklet",
+                                               "booklet-print"};
+
+/* What building documents one after another shares: a context (fonts,
+ * dictionaries) and the built-in layouts.  One per thread. */
+typedef struct builder {
+  const options *opts;
+  const char *outdir;
+  dp_context *ctx;
+  dp_layout *layouts[PRODUCTS];
+  dp_render_options *ro;
+  bool ready; /* the layouts loaded */
+} builder;
+
+static void builder_init(builder *b, const options *opts, const char *outdir) {
+  *b = (builder){opts, outdir, context_for(opts), {NULL}, NULL, true};
+  for (int i = 0; i < PRODUCTS && b->ready; i++) {
+    b->layouts[i] = dp_layout_load(b->ctx, products[i]);
+    if (!b->layouts[i]) b->ready = false;
+  }
+  b->ro = dp_render_options_new();
+  dp_render_options_set_marks(b->ro, opts->marks);
+}
+
+static void builder_clear(builder *b) {
+  dp_render_options_free(b->ro);
+  for (int i = 0; i < PRODUCTS; i++) dp_layout_free(b->layouts[i]);
+  dp_context_free(b->ctx);
+}
+
 /* Every product of a document: the calendar and the three built-in PDFs. */
-static int run_build(const options *opts, const char *path) {
-  const char *outdir = opts->outdir ? opts->outdir : ".";
-  if (!g_file_test(outdir, G_FILE_TEST_IS_DIR)) {
-    fprintf(stderr, "disputas: error: '%s' is not a folder\n", outdir);
-    return EXIT_WRITE;
-  }
-  dp_context *ctx = context_for(opts);
+static int build_one(builder *b, const char *path) {
+  dp_context *ctx = b->ctx;
+  dp_render_options *ro = b->ro;
+  const char *outdir = b->outdir;
+  dp_layout *const *layouts = b->layouts;
   dp_document *doc = dp_document_load_file(ctx, path);
-  int status = doc ? EXIT_SUCCESS : EXIT_INVALID;
-  static const char *const products[] = {"poster", "booklet", "booklet-print"};
-  dp_layout *layouts[3] = {NULL};
-  for (int i = 0; i < 3 && status == EXIT_SUCCESS; i++) {
-    layouts[i] = dp_layout_load(ctx, products[i]);
-    if (!layouts[i]) status = EXIT_INVALID;
-  }
-  dp_render_options *ro = dp_render_options_new();
-  dp_render_options_set_marks(ro, opts->marks);
-  dp_render_options_set_preflight(ro, opts->preflight);
-  /* Check all first, so an invalid document writes none of its products. */
-  for (int i = 0; i < 3 && status == EXIT_SUCCESS; i++)
+  int status = doc && b->ready ? EXIT_SUCCESS : EXIT_INVALID;
+  dp_render_options_set_preflight(ro, b->opts->preflight);
+  /* Check all first, so an invalid document writes none of its products
+   * (the context keeps the pages: the renders below lay out nothing). */
+  for (int i = 0; i < PRODUCTS && status == EXIT_SUCCESS; i++)
     status = status_exit(dp_check_with_options(ctx, doc, layouts[i], ro));
   dp_render_options_set_preflight(ro, false); /* it ran with the checks */
   /* Every output is made in memory first, then all are written at once:
    * a failure writes none of them (cli.md: on any non-zero exit no output
    * file is created or changed). */
-  output outputs[4] = {{0}};
+  output outputs[PRODUCTS + 1] = {{0}};
   if (status == EXIT_SUCCESS) {
     char *text = NULL;
     outputs[0].path =
@@ -355,7 +380,7 @@ static int run_build(const options *opts, const char *path) {
         dp_calendar_to_memory(ctx, doc, &text, &outputs[0].length));
     outputs[0].data = (unsigned char *)text;
   }
-  for (int i = 0; i < 3 && status == EXIT_SUCCESS; i++) {
+  for (int i = 0; i < PRODUCTS && status == EXIT_SUCCESS; i++) {
     outputs[i + 1].path = g_strdup_printf("%s/%s.%s.pdf", outdir,
                                           dp_document_get_stem(doc),
                                           products[i]);
@@ -363,15 +388,87 @@ static int run_build(const options *opts, const char *path) {
                                              &outputs[i + 1].data,
                                              &outputs[i + 1].length));
   }
-  if (status == EXIT_SUCCESS && !write_outputs(outputs, 4)) status = EXIT_WRITE;
-  for (int i = 0; i < 4; i++) {
+  if (status == EXIT_SUCCESS && !write_outputs(outputs, PRODUCTS + 1))
+    status = EXIT_WRITE;
+  for (int i = 0; i < PRODUCTS + 1; i++) {
     g_free(outputs[i].path);
     dp_free(outputs[i].data);
   }
-  dp_render_options_free(ro);
-  for (int i = 0; i < 3; i++) dp_layout_free(layouts[i]);
   dp_document_free(doc);
-  dp_context_free(ctx);
+  return status;
+}
+
+/* Documents shared out among the threads of a batch. */
+typedef struct batch {
+  const options *opts;
+  const char *outdir;
+  char **paths;
+  int count;
+  gint next;     /* the next document to take */
+  int *statuses; /* each document's exit status */
+} batch;
+
+static gpointer batch_worker(gpointer data) {
+  batch *job = data;
+  builder b;
+  builder_init(&b, job->opts, job->outdir);
+  for (int i; (i = g_atomic_int_add(&job->next, 1)) < job->count;)
+    job->statuses[i] = build_one(&b, job->paths[i]);
+  builder_clear(&b);
+  return NULL;
+}
+
+/* The name outputs take from a document: its base name without the
+ * extension (as dp_document_get_stem gives it). */
+static char *output_stem(const char *path) {
+  char *base = g_path_get_basename(path);
+  char *dot = strrchr(base, '.');
+  if (dot && dot != base) *dot = '\0';
+  return base;
+}
+
+/* Builds every document of `paths`, each independently: one that fails
+ * reports its problems and writes nothing, and the others go on.  `-j N`
+ * spreads them over N threads, each with its own context (fonts and
+ * dictionaries load once a thread, not once a document).  The exit
+ * status is the worst a document had: 0 when all were built. */
+static int run_build(const options *opts, char **paths, int count) {
+  const char *outdir = opts->outdir ? opts->outdir : ".";
+  if (opts->jobs < 0)
+    return usage_error("-j takes a number of documents at once, not %d",
+                       opts->jobs);
+  if (!g_file_test(outdir, G_FILE_TEST_IS_DIR)) {
+    fprintf(stderr, "disputas: error: '%s' is not a folder\n", outdir);
+    return EXIT_WRITE;
+  }
+  /* Two documents of the same name would write the same files. */
+  GHashTable *stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                            NULL);
+  int status = EXIT_SUCCESS;
+  for (int i = 0; i < count && status == EXIT_SUCCESS; i++) {
+    char *stem = output_stem(paths[i]);
+    const char *other = g_hash_table_lookup(stems, stem);
+    if (other)
+      status = usage_error("'%s' and '%s' would write the same files "
+                           "(%s.*)", other, paths[i], stem);
+    g_hash_table_insert(stems, stem, paths[i]);
+  }
+  g_hash_table_destroy(stems);
+  if (status != EXIT_SUCCESS) return status;
+
+  batch job = {opts, outdir, paths, count, 0, g_new0(int, count)};
+  int threads = MAX(1, MIN(opts->jobs, count));
+  if (threads == 1) {
+    batch_worker(&job);
+  } else {
+    GThread **workers = g_new(GThread *, threads);
+    for (int t = 0; t < threads; t++)
+      workers[t] = g_thread_new("build", batch_worker, &job);
+    for (int t = 0; t < threads; t++) g_thread_join(workers[t]);
+    g_free(workers);
+  }
+  for (int i = 0; i < count; i++) status = MAX(status, job.statuses[i]);
+  g_free(job.statuses);
   return status;
 }
 
@@ -449,7 +546,9 @@ int main(int argc, char **argv) {
   int status = EXIT_SUCCESS;
   if (parse_options(command, &sub_argc, &sub_argv, &opts, &status)) {
     bool wants_doc = strcmp(command, "layouts") != 0;
-    if (wants_doc && sub_argc != 2) {
+    if (!strcmp(command, "build") && sub_argc >= 2) {
+      status = run_build(&opts, sub_argv + 1, sub_argc - 1);
+    } else if (wants_doc && sub_argc != 2) {
       status = sub_argc < 2
                    ? usage_error("'%s' needs one document (DOC.yaml)", command)
                    : usage_error("'%s' takes one document; unexpected '%s'",
@@ -460,8 +559,6 @@ int main(int argc, char **argv) {
       status = run_check(&opts, sub_argv[1]);
     } else if (!strcmp(command, "render")) {
       status = run_render(&opts, sub_argv[1]);
-    } else if (!strcmp(command, "build")) {
-      status = run_build(&opts, sub_argv[1]);
     } else {
       status = run_layouts(&opts);
     }
