@@ -49,6 +49,12 @@ const char *const dp_builtin_layouts[] = {"poster", "booklet", "booklet-print",
 #define PT_PER_INCH 72.0
 #define PT_PER_MM (72.0 / 25.4)
 
+/* Type larger than this is not text but a picture: FreeType and Pango
+ * fail on sizes of tens of thousands of points, and an A0 poster's
+ * largest headline is a few hundred. */
+#define MAX_FONT_SIZE 1000.0
+
+
 /* ====================================================================
  *  Lengths
  * ==================================================================== */
@@ -1821,6 +1827,9 @@ static void apply_style(binder *b, style_info *info) {
       if (get_length(b, v, k, false, &size)) {
         if (size <= 0) {
           ERR(b, v->mark, "'size' must be more than 0");
+        } else if (size > MAX_FONT_SIZE) {
+          ERR(b, v->mark, "'size' is at most %gpt, not '%s'", MAX_FONT_SIZE,
+              v->text);
         } else {
           s->size = size;
           bit = DP_STYLE_SIZE;
