@@ -642,7 +642,8 @@ static void S_add_style(PangoAttrList *list, const dp_style *s, unsigned set,
 
 static PangoAttrList *S_attributes(const dp_style *style, const char *text,
                                    const span *spans, size_t count,
-                                   double scale, const char *lang) {
+                                   double scale, const char *lang,
+                                   bool guard_hyphens) {
   PangoAttrList *list = pango_attr_list_new();
   unsigned all_start = PANGO_ATTR_INDEX_FROM_TEXT_BEGINNING;
   unsigned all_end = PANGO_ATTR_INDEX_TO_TEXT_END;
@@ -654,12 +655,14 @@ static PangoAttrList *S_attributes(const dp_style *style, const char *text,
    * (an overlong word or URL under PANGO_WRAP_WORD_CHAR); only soft
    * hyphens may show one.  Pango clears the hyphen of breaks strictly
    * inside an insert-hyphens=false range, so the ranges end just after
-   * each soft hyphen, leaving the break there its hyphen.  Pango spends
-   * time proportional to the text's length on each range, so a paragraph
-   * with more than MAX_HYPHEN_RANGES soft hyphens (some 8 KB of text;
-   * 60 KB took seconds) gets none: an overlong word in it may then be
-   * broken with a hyphen. */
-  size_t shys = 0;
+   * each soft hyphen, leaving the break there its hyphen.  Each range
+   * also ends an item, shaped on its own, so the guard is only set when
+   * a first setting without it broke a word (`guard_hyphens`; see
+   * dp_para_new).  Pango spends time proportional to the text's length
+   * on each range, so a paragraph with more than MAX_HYPHEN_RANGES soft
+   * hyphens (some 8 KB of text; 60 KB took seconds) gets none: an
+   * overlong word in it may then be broken with a hyphen. */
+  size_t shys = guard_hyphens ? 0 : MAX_HYPHEN_RANGES + 1;
   for (const char *shy = strstr(text, "\u00AD"); shy && shys <= MAX_HYPHEN_RANGES;
        shy = strstr(shy + 2, "\u00AD"))
     shys++;
@@ -783,6 +786,27 @@ static void S_metrics(dp_text *text, PangoContext *context,
   *descent = known[1];
 }
 
+/* Whether Pango broke a line where the text allows no line break: a word
+ * longer than the line, broken between characters under
+ * PANGO_WRAP_WORD_CHAR (where Pango would show a hyphen; see
+ * S_attributes). */
+static bool S_broke_a_word(PangoLayout *layout) {
+  GSList *lines = pango_layout_get_lines_readonly(layout);
+  if (!lines || !lines->next) return false;
+  int n_attrs;
+  const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly(layout, &n_attrs);
+  const char *text = pango_layout_get_text(layout);
+  long offset = 0; /* characters before `index` */
+  int index = 0;
+  for (GSList *l = lines->next; l; l = l->next) {
+    int start = ((PangoLayoutLine *)l->data)->start_index;
+    offset += g_utf8_strlen(text + index, start - index);
+    index = start;
+    if (offset < n_attrs && !attrs[offset].is_line_break) return true;
+  }
+  return false;
+}
+
 /* Line geometry (see the top of the file). */
 static void S_measure(dp_para *para, dp_text *text, PangoContext *context,
                       const dp_style *style, const PangoFontDescription *desc,
@@ -897,7 +921,8 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
       S_bundled_suffices(text, style, work, count, buf, marker, language)
           ? text->bundled.context
           : S_full(text)->context;
-  PangoAttrList *attrs = S_attributes(style, buf->str, work, count, scale, lang);
+  PangoAttrList *attrs =
+      S_attributes(style, buf->str, work, count, scale, lang, false);
   PangoLayout *layout = pango_layout_new(context);
   pango_layout_set_font_description(layout, desc);
   pango_layout_set_text(layout, buf->str, (int)buf->len);
@@ -930,13 +955,20 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
     break;
   }
   para->layout = layout;
+  if (width > 0 && S_broke_a_word(layout)) {
+    PangoAttrList *guarded =
+        S_attributes(style, buf->str, work, count, scale, lang, true);
+    pango_layout_set_attributes(layout, guarded);
+    pango_attr_list_unref(attrs);
+    attrs = guarded;
+  }
 
   if (marker && *marker) {
     para->marker = pango_layout_new(context);
     pango_layout_set_font_description(para->marker, desc);
     pango_layout_set_text(para->marker, marker, -1);
     PangoAttrList *marker_attrs =
-        S_attributes(style, marker, NULL, 0, scale, lang);
+        S_attributes(style, marker, NULL, 0, scale, lang, false);
     pango_layout_set_attributes(para->marker, marker_attrs);
     pango_attr_list_unref(marker_attrs);
   }
