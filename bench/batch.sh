@@ -50,6 +50,10 @@ def sentence(lang):
     s = " ".join(rng.choice(words[lang]) for _ in range(n))
     return s[0].upper() + s[1:] + "."
 
+def title(lang):
+    s = " ".join(rng.choice(words[lang]) for _ in range(rng.randint(3, 9)))
+    return s[0].upper() + s[1:]
+
 def paragraph(lang):
     return " ".join(sentence(lang) for _ in range(rng.randint(2, 6)))
 
@@ -67,7 +71,7 @@ for i in range(count):
            "institution:\n  name: University of %s" % rng.choice(last),
            "candidate:\n  name: %s %s" % (rng.choice(first), rng.choice(last)),
            "degree: PhD",
-           "thesis:\n  title: %s" % q(sentence(lang)[:-1]),
+           "thesis:\n  title: %s" % q(title(lang)),
            "lead: %s" % q(sentence(lang))]
     paras = rng.randint(0, 40)
     if paras:
@@ -89,7 +93,7 @@ for i in range(count):
         if kind == "other":
             e += "\n    label: Reception"
         else:
-            e += "\n    title: %s" % q(sentence(lang)[:-1])
+            e += "\n    title: %s" % q(title(lang))
         events.append(e)
     out.append("events:\n" + "\n".join(events))
     people = rng.randint(0, 6)
