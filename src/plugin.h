@@ -71,6 +71,9 @@ typedef struct dp_pdf_fixes {
   const char *const *alts;        /* /Alt of the Figure structure elements
                                      in reading order (NULL: none) */
   size_t alt_count;
+  bool page_labels;               /* /PageLabels: pages numbered 1, 2, ...
+                                     in decimal (cairo 1.16 writes an empty
+                                     label tree when asked to) */
 } dp_pdf_fixes;
 
 typedef struct dp_qpdf_api {

@@ -482,8 +482,11 @@ static bool finish_pdf(const dp_pageset *set,
   char *date = when ? g_date_time_format(when, "D:%Y%m%d%H%M%SZ") : NULL;
   if (when) g_date_time_unref(when);
 
+  /* Pages in reading order are labelled with their folios; sheets of an
+   * imposition are not pages a reader counts. */
   dp_pdf_fixes fixes = {boxes, pages, set->lang, digest, 16, date,
-                        (const char *const *)alts->pdata, alts->len};
+                        (const char *const *)alts->pdata, alts->len,
+                        options->impose != DP_IMPOSE_SADDLE_STITCH};
   int unembedded = 0;
   bool ok = qpdf->finish(bytes->data, bytes->len, &fixes, out, out_length,
                          &unembedded, &error);

@@ -5,7 +5,7 @@
  * again to memory:
  *
  *  - every page gets the MediaBox, BleedBox and TrimBox it was given;
- *  - the catalog gets /Lang;
+ *  - the catalog gets /Lang, and /PageLabels numbering the pages 1, 2, ...;
  *  - the Info dictionary gets CreationDate and ModDate in the "D:" form
  *    (cairo 1.16 writes "(20241127120000)");
  *  - Figure structure elements get /Alt, in reading order (cairo 1.16
@@ -193,6 +193,9 @@ static bool finish(const unsigned char *pdf, size_t length,
   qpdf_oh root = qpdf_get_root(q);
   if (fixes->lang && *fixes->lang)
     qpdf_oh_replace_key(q, root, "/Lang", qpdf_oh_new_string(q, fixes->lang));
+  if (fixes->page_labels)
+    qpdf_oh_replace_key(q, root, "/PageLabels",
+                        qpdf_oh_parse(q, "<< /Nums [ 0 << /S /D >> ] >>"));
   if (qpdf_oh_has_key(q, root, "/StructTreeRoot")) {
     alt_walk walk = {q, fixes, 0};
     add_alts(&walk, qpdf_oh_get_key(q, root, "/StructTreeRoot"), 0);
