@@ -2651,39 +2651,13 @@ dp_layout_model *dp_layout_model_load(dp_diag *diag,
   }
   /* Read here rather than with dp_ytree_load_file: the binder wants the
    * text to tell quoted scalars (for the columns of templates). */
-  const char *display = dp_diag_intern(diag, path);
+  size_t length;
+  char *text = dp_ytree_read_file(diag, path, &length);
   dp_layout_model *m = NULL;
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    dp_error(diag, ((dp_mark){display, 0, 0}), "cannot read the file: %s",
-             g_strerror(errno));
-    g_free(path);
-    return NULL;
-  }
-  GString *text = g_string_new(NULL);
-  char buffer[65536];
-  size_t n;
-  bool too_big = false;
-  while ((n = fread(buffer, 1, sizeof buffer, f)) > 0) {
-    if (text->len + n > DP_YAML_MAX_FILE) {
-      too_big = true;
-      break;
-    }
-    g_string_append_len(text, buffer, (gssize)n);
-  }
-  bool read_error = ferror(f);
-  int saved_errno = errno;
-  fclose(f);
-  if (too_big)
-    dp_error(diag, ((dp_mark){display, 0, 0}), "the file is larger than %u "
-                                               "MiB", DP_YAML_MAX_FILE >> 20);
-  else if (read_error)
-    dp_error(diag, ((dp_mark){display, 0, 0}), "cannot read the file: %s",
-             g_strerror(saved_errno));
-  else
-    m = bind(diag, path, text->str, text->len,
+  if (text)
+    m = bind(diag, path, text, length,
              is_path_name(name_or_path) ? path : name_or_path);
-  g_string_free(text, TRUE);
+  g_free(text);
   g_free(path);
   return m;
 }

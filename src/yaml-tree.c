@@ -323,7 +323,7 @@ dp_ytree *dp_ytree_parse(dp_diag *diag, const char *name, const char *text,
   return b.tree;
 }
 
-dp_ytree *dp_ytree_load_file(dp_diag *diag, const char *path) {
+char *dp_ytree_read_file(dp_diag *diag, const char *path, size_t *length) {
   const char *name = dp_diag_intern(diag, path);
   FILE *f = fopen(path, "rb");
   if (!f) {
@@ -345,16 +345,26 @@ dp_ytree *dp_ytree_load_file(dp_diag *diag, const char *path) {
   bool read_error = ferror(f);
   int saved_errno = errno;
   fclose(f);
-  dp_ytree *tree = NULL;
-  if (too_big)
-    dp_error(diag, ((dp_mark){name, 0, 0}), "the file is larger than %u MiB",
-             DP_YAML_MAX_FILE >> 20);
-  else if (read_error)
-    dp_error(diag, ((dp_mark){name, 0, 0}), "cannot read the file: %s",
-             g_strerror(saved_errno));
-  else
-    tree = dp_ytree_parse(diag, path, text->str, text->len);
-  g_string_free(text, TRUE);
+  if (too_big || read_error) {
+    if (too_big)
+      dp_error(diag, ((dp_mark){name, 0, 0}), "the file is larger than %u MiB",
+               DP_YAML_MAX_FILE >> 20);
+    else
+      dp_error(diag, ((dp_mark){name, 0, 0}), "cannot read the file: %s",
+               g_strerror(saved_errno));
+    g_string_free(text, TRUE);
+    return NULL;
+  }
+  *length = text->len;
+  return g_string_free(text, FALSE);
+}
+
+dp_ytree *dp_ytree_load_file(dp_diag *diag, const char *path) {
+  size_t length;
+  char *text = dp_ytree_read_file(diag, path, &length);
+  if (!text) return NULL;
+  dp_ytree *tree = dp_ytree_parse(diag, path, text, length);
+  g_free(text);
   return tree;
 }
 

@@ -64,6 +64,11 @@ typedef struct dp_ytree dp_ytree;
 dp_ytree *dp_ytree_parse(dp_diag *diag, const char *name, const char *text,
                          size_t length);
 
+/* (transfer full) The bytes of `path`, bounded by DP_YAML_MAX_FILE, with a
+ * NUL after them; NULL after reporting when the file cannot be read or is
+ * too large.  For binders that want the text as well as the tree. */
+char *dp_ytree_read_file(dp_diag *diag, const char *path, size_t *length);
+
 /* Reads `path` (bounded by DP_YAML_MAX_FILE) and parses it.  `display`
  * is the name used in diagnostics (the path as the user wrote it). */
 dp_ytree *dp_ytree_load_file(dp_diag *diag, const char *path);
