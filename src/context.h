@@ -15,10 +15,13 @@ struct dp_pageset;
 #define DP_KEPT_PAGESETS 4
 
 /* A page set composed through the context: `doc` (a document serial) in
- * `layout` (a layout serial); `set` NULL for an empty slot. */
+ * a layout whose pages are those of `pages_key` (the layout model's
+ * compose_key: booklet-print shares booklet's); `set` NULL for an empty
+ * slot.  `preflighted` names the layout (serial) preflight ran for. */
 typedef struct dp_kept_pageset {
-  unsigned long long doc, layout;
-  bool preflighted;
+  unsigned long long doc;
+  char *pages_key;
+  unsigned long long preflighted;
   struct dp_pageset *set;
 } dp_kept_pageset;
 

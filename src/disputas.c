@@ -276,20 +276,23 @@ static bool wants_preflight(const dp_render_options *options,
  * composition waits: drawing, PDF finishing and writing run in parallel. */
 static GMutex compose_lock;
 
-/* The context's kept page set of `doc` in `layout`, or NULL. */
+/* The context's kept page set of `doc` in `layout`, or NULL.  Layouts
+ * whose pages are the same (booklet and booklet-print, which only
+ * imposes them) share it. */
 static dp_kept_pageset *kept_find(dp_context *ctx, const dp_document *doc,
                                   const dp_layout *layout) {
   unsigned long long d = dp_document_get_serial(doc);
   for (int i = 0; i < DP_KEPT_PAGESETS; i++)
     if (ctx->kept[i].set && ctx->kept[i].doc == d &&
-        ctx->kept[i].layout == layout->serial)
+        strcmp(ctx->kept[i].pages_key, layout->model->compose_key) == 0)
       return &ctx->kept[i];
   return NULL;
 }
 
 static void kept_clear(dp_kept_pageset *k) {
   dp_pageset_free(k->set);
-  *k = (dp_kept_pageset){0, 0, false, NULL};
+  g_free(k->pages_key);
+  *k = (dp_kept_pageset){0, NULL, 0, NULL};
 }
 
 /* Keeps `set` (which the context then owns).  A new document's page sets
@@ -306,7 +309,7 @@ static dp_kept_pageset *kept_add(dp_context *ctx, const dp_document *doc,
     slot = &ctx->kept[0];
     kept_clear(slot);
   }
-  *slot = (dp_kept_pageset){d, layout->serial, false, set};
+  *slot = (dp_kept_pageset){d, g_strdup(layout->model->compose_key), 0, set};
   return slot;
 }
 
@@ -337,9 +340,9 @@ static dp_pageset *compose(dp_context *ctx, const dp_document *doc,
     }
     kept = kept_add(ctx, doc, layout, set);
   }
-  if (!kept->preflighted && wants_preflight(options, layout)) {
+  if (kept->preflighted != layout->serial && wants_preflight(options, layout)) {
     dp_preflight(ctx->diag, kept->set, layout->model);
-    kept->preflighted = true;
+    kept->preflighted = layout->serial;
   }
   if (reported_errors_since(ctx, before)) {
     kept_clear(kept);

@@ -2469,6 +2469,14 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
   }
   g_free(base->path);
   base->path = g_strdup(b->m->path);
+  /* The pages are the base's, unless the bookmarks changed. */
+  char *slash = base->compose_key ? strrchr(base->compose_key, '/') : NULL;
+  if (slash) {
+    *slash = '\0';
+    char *key = g_strdup_printf("%s/%d", base->compose_key, base->outline);
+    g_free(base->compose_key);
+    base->compose_key = key;
+  }
   return base;
 }
 
@@ -2605,6 +2613,11 @@ static dp_layout_model *bind(dp_diag *diag, const char *name,
   if (b.extended) {
     dp_layout_model_free(m);
     m = b.extended;
+  } else {
+    char *digest = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+                                               (const guchar *)text, length);
+    m->compose_key = g_strdup_printf("%s/%d", digest, m->outline);
+    g_free(digest);
   }
   flush_reports(&b);
   g_array_free(b.reports, TRUE);
@@ -2682,6 +2695,7 @@ void dp_layout_model_free(dp_layout_model *m) {
   g_free(m->name);
   g_free(m->description);
   g_free(m->path);
+  g_free(m->compose_key);
   for (size_t i = 0; i < m->style_count; i++) style_free(m->styles[i]);
   g_free(m->styles);
   for (size_t i = 0; i < m->colour_count; i++) {

@@ -266,6 +266,11 @@ typedef struct dp_layout_model {
   dp_imposition impose;
   bool outline;
   bool marks;                  /* crop marks (print hand-off) */
+  char *compose_key;           /* what the pages depend on: a digest of
+                                  the text of the layout that defines
+                                  them, and `outline`; layouts with equal
+                                  keys compose equal pages (imposition,
+                                  marks and creep come later) */
   double creep;                /* saddle stitch: how far the innermost
                                   sheet's pages move towards the spine
                                   (points); sheets between in proportion */
