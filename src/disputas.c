@@ -54,9 +54,11 @@ dp_context *dp_context_new(void) {
   return ctx;
 }
 
+static void kept_clear(dp_kept_pageset *k);
+
 void dp_context_free(dp_context *ctx) {
   if (!ctx) return;
-  for (int i = 0; i < DP_KEPT_PAGESETS; i++) dp_pageset_free(ctx->kept[i].set);
+  for (int i = 0; i < DP_KEPT_PAGESETS; i++) kept_clear(&ctx->kept[i]);
   dp_text_free(ctx->text);
   dp_diag_free(ctx->diag);
   g_free(ctx);
@@ -78,7 +80,6 @@ void dp_context_set_json_diagnostics(dp_context *ctx, bool json) {
   dp_diag_set_json(ctx->diag, json);
 }
 
-static void kept_clear(dp_kept_pageset *k);
 
 void dp_context_set_werror(dp_context *ctx, bool werror) {
   g_return_if_fail(ctx != NULL);
