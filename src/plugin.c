@@ -53,25 +53,12 @@ const void *dp_plugin_get(const char *name, char **error) {
   return table;
 }
 
-static GHashTable *prefetched; /* names asked for by dp_plugin_prefetch */
-
-static gpointer prefetch_thread(gpointer name) {
+/* Loads the module now.  It ran in a detached thread to overlap the
+ * ~9 ms of loading libqpdf with layout, but a thread still inside dlopen
+ * when the process exits made LeakSanitizer's tracer crash (seen in the
+ * fuzz replayer under load); until it is joined properly, load in line. */
+void dp_plugin_prefetch(const char *name) {
   char *error = NULL;
   dp_plugin_get(name, &error);
   g_free(error);
-  g_free(name);
-  return NULL;
-}
-
-void dp_plugin_prefetch(const char *name) {
-  g_mutex_lock(&lock);
-  if (!prefetched) prefetched = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  bool start = !g_hash_table_contains(prefetched, name) &&
-               !(loaded && g_hash_table_contains(loaded, name));
-  if (start) g_hash_table_add(prefetched, g_strdup(name));
-  g_mutex_unlock(&lock);
-  /* A thread of its own (not a pool's), left to end by itself: a process
-   * that exits meanwhile waits for the loader (glibc's exit takes the
-   * lock dlopen holds). */
-  if (start) g_thread_unref(g_thread_new("dp-prefetch", prefetch_thread, g_strdup(name)));
 }
