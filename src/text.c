@@ -100,6 +100,8 @@ struct dp_para {
   double height;
   double natural_width;
   double space_before, space_after;
+  double scale;       /* the layout is set at size 1 and drawn this much
+                         smaller; every length above is already scaled */
   bool missing;
   para_link *links;
   size_t link_count;
@@ -582,7 +584,7 @@ static char *S_features(const char *features) {
 
 /* Attributes for the fields of `s` selected by `set`, over [start, end). */
 static void S_add_style(PangoAttrList *list, const dp_style *s, unsigned set,
-                        double scale, unsigned start, unsigned end) {
+                        unsigned start, unsigned end) {
   if (set & DP_STYLE_FAMILY)
     S_add(list, pango_attr_family_new(s->family ? s->family : DEFAULT_FAMILY),
           start, end);
@@ -601,7 +603,7 @@ static void S_add_style(PangoAttrList *list, const dp_style *s, unsigned set,
   if ((set & DP_STYLE_SIZE) && s->size > 0)
     S_add(list,
           pango_attr_size_new_absolute(
-              pango_units_from_double(s->size * scale)),
+              pango_units_from_double(s->size)),
           start, end);
   if (set & DP_STYLE_COLOUR) {
     S_add(list,
@@ -616,7 +618,7 @@ static void S_add_style(PangoAttrList *list, const dp_style *s, unsigned set,
   if (set & DP_STYLE_LETTER_SPACING)
     S_add(list,
           pango_attr_letter_spacing_new(
-              pango_units_from_double(s->letter_spacing * scale)),
+              pango_units_from_double(s->letter_spacing)),
           start, end);
   if ((set & DP_STYLE_FEATURES) && s->features && *s->features) {
     char *features = S_features(s->features);
@@ -642,12 +644,12 @@ static void S_add_style(PangoAttrList *list, const dp_style *s, unsigned set,
 
 static PangoAttrList *S_attributes(const dp_style *style, const char *text,
                                    const span *spans, size_t count,
-                                   double scale, const char *lang,
+                                   const char *lang,
                                    bool guard_hyphens) {
   PangoAttrList *list = pango_attr_list_new();
   unsigned all_start = PANGO_ATTR_INDEX_FROM_TEXT_BEGINNING;
   unsigned all_end = PANGO_ATTR_INDEX_TO_TEXT_END;
-  S_add_style(list, style, ALL_FIELDS, scale, all_start, all_end);
+  S_add_style(list, style, ALL_FIELDS, all_start, all_end);
   if (lang && *lang)
     S_add(list, pango_attr_language_new(pango_language_from_string(lang)),
           all_start, all_end);
@@ -680,7 +682,7 @@ static PangoAttrList *S_attributes(const dp_style *style, const char *text,
     if (sp->start >= sp->end) continue;
     const dp_style *cs = sp->style;
     if (cs) {
-      S_add_style(list, cs, cs->set, scale, sp->start, sp->end);
+      S_add_style(list, cs, cs->set, sp->start, sp->end);
       continue;
     }
     switch (sp->kind) {
@@ -706,7 +708,7 @@ static PangoAttrList *S_attributes(const dp_style *style, const char *text,
   return list;
 }
 
-static PangoFontDescription *S_font(const dp_style *style, double scale) {
+static PangoFontDescription *S_font(const dp_style *style) {
   PangoFontDescription *desc = pango_font_description_new();
   pango_font_description_set_family(desc, style->family ? style->family
                                                         : DEFAULT_FAMILY);
@@ -718,7 +720,7 @@ static PangoFontDescription *S_font(const dp_style *style, double scale) {
   pango_font_description_set_stretch(desc, CLAMP(style->stretch, 0, 8));
   double size = style->size > 0 ? style->size : 10.0;
   pango_font_description_set_absolute_size(
-      desc, pango_units_from_double(size * scale));
+      desc, pango_units_from_double(size));
   return desc;
 }
 
@@ -810,7 +812,7 @@ static bool S_broke_a_word(PangoLayout *layout) {
 /* Line geometry (see the top of the file). */
 static void S_measure(dp_para *para, dp_text *text, PangoContext *context,
                       const dp_style *style, const PangoFontDescription *desc,
-                      PangoLanguage *lang, double scale) {
+                      PangoLanguage *lang) {
   PangoLayout *layout = para->layout;
   int n = pango_layout_get_line_count(layout);
   para->line_count = n;
@@ -824,11 +826,11 @@ static void S_measure(dp_para *para, dp_text *text, PangoContext *context,
     double ascent, descent;
     S_metrics(text, context, desc, lang, &ascent, &descent);
     double size = style->size > 0 ? style->size : 10.0;
-    pitch = size * scale * style->line_height;
+    pitch = size * style->line_height;
     grid_baseline = (pitch - (ascent + descent)) / 2.0 + ascent;
   }
 
-  double indent = style->first_indent * scale;
+  double indent = style->first_indent;
   PangoLayoutIter *iter = pango_layout_get_iter(layout);
   int i = 0;
   do {
@@ -859,13 +861,55 @@ static void S_measure(dp_para *para, dp_text *text, PangoContext *context,
                        : 0.0;
 }
 
+/* Makes the geometry of a paragraph set at scale 1 that of one shown at
+ * `scale`. */
+static void S_scale(dp_para *para, double scale) {
+  para->scale = scale;
+  if (scale == 1.0) return;
+  para->x_offset *= scale;
+  para->first_start *= scale;
+  para->em *= scale;
+  for (int i = 0; i < para->line_count; i++) {
+    para->line_x[i] *= scale;
+    para->line_top[i] *= scale;
+    para->line_height[i] *= scale;
+    para->line_baseline[i] *= scale;
+  }
+  para->height *= scale;
+  para->natural_width *= scale;
+  para->space_before *= scale;
+  para->space_after *= scale;
+}
+
+/* Shows `line` with its baseline's left end at (x, y), at `scale`. */
+static void S_show_line(cairo_t *cr, double x, double y, double scale,
+                        PangoLayoutLine *line) {
+  if (scale == 1.0) {
+    cairo_move_to(cr, x, y);
+    pango_cairo_show_layout_line(cr, line);
+    return;
+  }
+  cairo_save(cr);
+  cairo_translate(cr, x, y);
+  cairo_scale(cr, scale, scale);
+  cairo_move_to(cr, 0, 0);
+  pango_cairo_show_layout_line(cr, line);
+  cairo_restore(cr);
+}
+
 dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
                      const dp_span *spans, size_t span_count,
                      const dp_style *style, const char *lang, double width,
                      double scale, const char *marker, dp_mark mark) {
   g_return_val_if_fail(text != NULL && style != NULL, NULL);
   if (!utf8) length = 0;
-  if (scale <= 0) scale = 1.0;
+  /* Text set at scale s in a width w breaks as text set at scale 1 in
+   * w / s does (metrics are unhinted, so they grow linearly with the
+   * size): the paragraph is set at its styles' own sizes and drawn
+   * smaller.  Shrink-to-fit then tries scale after scale with the same
+   * fonts, whose fontsets, metrics, shape plans and glyph extents Pango,
+   * HarfBuzz and cairo have cached, instead of new sizes every trial. */
+  if (width > 0 && scale > 0) width /= scale;
 
   /* The working copy of the text and spans. */
   GString *buf = g_string_new_len(utf8 ? utf8 : "", (gssize)length);
@@ -902,19 +946,18 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   buf = S_break_long_words(buf, work, count);
 
   dp_para *para = g_new0(dp_para, 1);
-  double size = (style->size > 0 ? style->size : 10.0) * scale;
-  para->em = size;
-  para->space_before = style->space_before * scale;
-  para->space_after = style->space_after * scale;
-  double left = style->left_indent * scale;
-  double first = style->first_indent * scale;
+  para->em = style->size > 0 ? style->size : 10.0;
+  para->space_before = style->space_before;
+  para->space_after = style->space_after;
+  double left = style->left_indent;
+  double first = style->first_indent;
   /* Pango has no left indent: the layout starts at the leftmost line
    * start and is narrower by as much.  A negative first indent hangs the
    * first line out (Pango then indents the other lines by its size). */
   para->x_offset = left + MIN(first, 0.0);
   para->first_start = left + first;
 
-  PangoFontDescription *desc = S_font(style, scale);
+  PangoFontDescription *desc = S_font(style);
   PangoLanguage *language =
       lang && *lang ? pango_language_from_string(lang) : NULL;
   PangoContext *context =
@@ -922,7 +965,7 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
           ? text->bundled.context
           : S_full(text)->context;
   PangoAttrList *attrs =
-      S_attributes(style, buf->str, work, count, scale, lang, false);
+      S_attributes(style, buf->str, work, count, lang, false);
   PangoLayout *layout = pango_layout_new(context);
   pango_layout_set_font_description(layout, desc);
   pango_layout_set_text(layout, buf->str, (int)buf->len);
@@ -957,7 +1000,7 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   para->layout = layout;
   if (width > 0 && S_broke_a_word(layout)) {
     PangoAttrList *guarded =
-        S_attributes(style, buf->str, work, count, scale, lang, true);
+        S_attributes(style, buf->str, work, count, lang, true);
     pango_layout_set_attributes(layout, guarded);
     pango_attr_list_unref(attrs);
     attrs = guarded;
@@ -968,12 +1011,13 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
     pango_layout_set_font_description(para->marker, desc);
     pango_layout_set_text(para->marker, marker, -1);
     PangoAttrList *marker_attrs =
-        S_attributes(style, marker, NULL, 0, scale, lang, false);
+        S_attributes(style, marker, NULL, 0, lang, false);
     pango_layout_set_attributes(para->marker, marker_attrs);
     pango_attr_list_unref(marker_attrs);
   }
 
-  S_measure(para, text, context, style, desc, language, scale);
+  S_measure(para, text, context, style, desc, language);
+  S_scale(para, scale > 0 ? scale : 1.0);
 
   /* Links, with the offsets of the final text. */
   para->links = g_new0(para_link, count + 1);
@@ -1084,8 +1128,8 @@ static void S_draw_links(const dp_para *para, cairo_t *cr, double x, double y,
       int *ranges = NULL, n = 0;
       pango_layout_line_get_x_ranges(line, s, e, &ranges, &n);
       for (int r = 0; r < n; r++) {
-        double x0 = ranges[2 * r] / (double)PANGO_SCALE;
-        double x1 = ranges[2 * r + 1] / (double)PANGO_SCALE;
+        double x0 = ranges[2 * r] * para->scale / PANGO_SCALE;
+        double x1 = ranges[2 * r + 1] * para->scale / PANGO_SCALE;
         if (x1 <= x0) continue;
         S_append_rect(attrs, cr, x + para->x_offset + x0,
                       y + para->line_top[i] - top0, x1 - x0,
@@ -1127,20 +1171,17 @@ void dp_para_draw(const dp_para *para, cairo_t *cr, double x, double y,
     PangoRectangle logical;
     pango_layout_get_extents(para->marker, NULL, &logical);
     double right = x + para->first_start - MARKER_GAP_EM * para->em;
-    cairo_move_to(cr,
-                  right - (logical.x + logical.width) / (double)PANGO_SCALE,
-                  y + para->line_baseline[0] - top0);
-    pango_cairo_show_layout_line(
-        cr, pango_layout_get_line_readonly(para->marker, 0));
+    S_show_line(cr,
+                right - (logical.x + logical.width) * para->scale / PANGO_SCALE,
+                y + para->line_baseline[0] - top0, para->scale,
+                pango_layout_get_line_readonly(para->marker, 0));
   }
 
   GSList *lines = pango_layout_get_lines_readonly(para->layout);
   lines = g_slist_nth(lines, (guint)first);
-  for (int i = first; i < first + count && lines; i++, lines = lines->next) {
-    cairo_move_to(cr, x + para->x_offset + para->line_x[i],
-                  y + para->line_baseline[i] - top0);
-    pango_cairo_show_layout_line(cr, lines->data);
-  }
+  for (int i = first; i < first + count && lines; i++, lines = lines->next)
+    S_show_line(cr, x + para->x_offset + para->line_x[i],
+                y + para->line_baseline[i] - top0, para->scale, lines->data);
   cairo_new_path(cr);
 }
 
@@ -1192,13 +1233,13 @@ static char *S_font_problem(PangoFont *font) {
 
 /* Grows `out`'s box by a run's or line's ink rectangle (Pango units,
  * relative to a point at (x, y) in points). */
-static void S_grow(dp_para_ink *out, double x, double y,
+static void S_grow(dp_para_ink *out, double x, double y, double scale,
                    const PangoRectangle *ink) {
   if (ink->width <= 0 || ink->height <= 0) return;
-  double x0 = x + ink->x / (double)PANGO_SCALE;
-  double y0 = y + ink->y / (double)PANGO_SCALE;
-  double x1 = x0 + ink->width / (double)PANGO_SCALE;
-  double y1 = y0 + ink->height / (double)PANGO_SCALE;
+  double x0 = x + ink->x * scale / PANGO_SCALE;
+  double y0 = y + ink->y * scale / PANGO_SCALE;
+  double x1 = x0 + ink->width * scale / PANGO_SCALE;
+  double y1 = y0 + ink->height * scale / PANGO_SCALE;
   if (out->x1 < out->x0) {
     out->x0 = x0, out->y0 = y0, out->x1 = x1, out->y1 = y1;
     return;
@@ -1209,14 +1250,15 @@ static void S_grow(dp_para_ink *out, double x, double y,
   out->y1 = MAX(out->y1, y1);
 }
 
-/* Sizes and fonts of a line's runs. */
-static void S_inspect_line(PangoLayoutLine *line, dp_para_ink *out) {
+/* Sizes (shown at `scale`) and fonts of a line's runs. */
+static void S_inspect_line(PangoLayoutLine *line, double scale,
+                           dp_para_ink *out) {
   for (GSList *r = line->runs; r; r = r->next) {
     PangoGlyphItem *run = r->data;
     PangoFont *font = run->item->analysis.font;
     if (!font || run->glyphs->num_glyphs == 0) continue;
     PangoFontDescription *desc = pango_font_describe_with_absolute_size(font);
-    double size = pango_font_description_get_size(desc) / (double)PANGO_SCALE;
+    double size = pango_font_description_get_size(desc) * scale / PANGO_SCALE;
     pango_font_description_free(desc);
     if (size > 0 && (out->smallest_size == 0 || size < out->smallest_size))
       out->smallest_size = size;
@@ -1239,8 +1281,10 @@ void dp_para_inspect(const dp_para *para, double x, double y, int first,
       PangoRectangle ink;
       pango_layout_iter_get_line_extents(iter, &ink, NULL);
       ink.y -= pango_layout_iter_get_baseline(iter);
-      S_grow(out, x + para->x_offset, y + para->line_baseline[i] - top0, &ink);
-      S_inspect_line(pango_layout_iter_get_line_readonly(iter), out);
+      S_grow(out, x + para->x_offset, y + para->line_baseline[i] - top0,
+             para->scale, &ink);
+      S_inspect_line(pango_layout_iter_get_line_readonly(iter), para->scale,
+                     out);
     }
     if (!pango_layout_iter_next_line(iter)) break;
   }
@@ -1250,8 +1294,8 @@ void dp_para_inspect(const dp_para *para, double x, double y, int first,
     PangoRectangle ink, logical;
     pango_layout_line_get_extents(line, &ink, &logical);
     double right = x + para->first_start - MARKER_GAP_EM * para->em;
-    S_grow(out, right - (logical.x + logical.width) / (double)PANGO_SCALE,
-           y + para->line_baseline[0] - top0, &ink);
-    S_inspect_line(line, out);
+    S_grow(out, right - (logical.x + logical.width) * para->scale / PANGO_SCALE,
+           y + para->line_baseline[0] - top0, para->scale, &ink);
+    S_inspect_line(line, para->scale, out);
   }
 }
