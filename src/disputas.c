@@ -62,6 +62,7 @@ void dp_context_free(dp_context *ctx) {
   dp_text_free(ctx->text);
   dp_diag_free(ctx->diag);
   g_free(ctx);
+  dp_plugin_settle();
 }
 
 void dp_context_set_diagnostic_func(dp_context *ctx, dp_diagnostic_func func,

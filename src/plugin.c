@@ -10,16 +10,31 @@
 typedef const void *(*entry_func)(void);
 
 static GMutex lock;
-static GHashTable *loaded; /* name -> table; modules stay open for good */
+static GHashTable *loaded;  /* name -> table; modules stay open for good */
+static GHashTable *loading; /* name -> GThread* of a prefetch, not joined */
 
-const void *dp_plugin_get(const char *name, char **error) {
+/* Joins the prefetch of `name` (every one for NULL), if any. */
+static void join_loading(const char *name) {
+  GPtrArray *threads = g_ptr_array_new();
   g_mutex_lock(&lock);
-  if (!loaded) loaded = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  const void *table = g_hash_table_lookup(loaded, name);
-  if (table) {
-    g_mutex_unlock(&lock);
-    return table;
+  if (loading) {
+    GHashTableIter iter;
+    gpointer key, thread;
+    g_hash_table_iter_init(&iter, loading);
+    while (g_hash_table_iter_next(&iter, &key, &thread)) {
+      if (name && strcmp(key, name)) continue;
+      g_ptr_array_add(threads, thread);
+      g_hash_table_iter_remove(&iter);
+    }
   }
+  g_mutex_unlock(&lock);
+  for (guint i = 0; i < threads->len; i++) g_thread_join(threads->pdata[i]);
+  g_ptr_array_free(threads, TRUE);
+}
+
+/* Opens the module `name` and records its table; `lock` is held. */
+static const void *load(const char *name, char **error) {
+  const void *table = NULL;
   char *file = g_strdup_printf("disputas-%s.%s", name, G_MODULE_SUFFIX);
   char *path = g_build_filename(dp_paths_get_plugindir(), file, NULL);
   g_free(file);
@@ -49,16 +64,42 @@ const void *dp_plugin_get(const char *name, char **error) {
     }
   }
   g_free(path);
+  return table;
+}
+
+static const void *get(const char *name, char **error) {
+  g_mutex_lock(&lock);
+  if (!loaded) loaded = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  const void *table = g_hash_table_lookup(loaded, name);
+  if (!table) table = load(name, error);
   g_mutex_unlock(&lock);
   return table;
 }
 
-/* Loads the module now.  It ran in a detached thread to overlap the
- * ~9 ms of loading libqpdf with layout, but a thread still inside dlopen
- * when the process exits made LeakSanitizer's tracer crash (seen in the
- * fuzz replayer under load); until it is joined properly, load in line. */
-void dp_plugin_prefetch(const char *name) {
+const void *dp_plugin_get(const char *name, char **error) {
+  join_loading(name);
+  return get(name, error);
+}
+
+static gpointer prefetch_thread(gpointer name) {
   char *error = NULL;
-  dp_plugin_get(name, &error);
+  get(name, &error); /* a failure is dp_plugin_get()'s to report */
   g_free(error);
+  g_free(name);
+  return NULL;
+}
+
+void dp_plugin_prefetch(const char *name) {
+  g_mutex_lock(&lock);
+  if (!loading) loading = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  bool known = (loaded && g_hash_table_contains(loaded, name)) ||
+               g_hash_table_contains(loading, name);
+  if (!known)
+    g_hash_table_insert(loading, g_strdup(name),
+                        g_thread_new("dp-plugin", prefetch_thread, g_strdup(name)));
+  g_mutex_unlock(&lock);
+}
+
+void dp_plugin_settle(void) {
+  join_loading(NULL);
 }

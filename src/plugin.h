@@ -100,4 +100,9 @@ const void *dp_plugin_get(const char *name, char **error);
  * is loaded or being loaded. */
 void dp_plugin_prefetch(const char *name);
 
+/* Waits for every prefetch to end.  A process must not exit while a
+ * prefetch thread is inside dlopen (LeakSanitizer's tracer crashes on
+ * it): whoever prefetched settles before it is done (dp_context_free). */
+void dp_plugin_settle(void);
+
 #endif
