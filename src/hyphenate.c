@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "hyphen-cache.h"
 
 /* libhyphen's own buffers are sized for words of up to MAX_CHARS (100)
  * bytes in places; longer "words" (hashes, chemical names) are left to
@@ -154,7 +155,7 @@ static const char *S_path_for(dp_hyphen *h, const char *lang) {
 }
 
 static gpointer S_load_thread(gpointer path) {
-  HyphenDict *dict = hnj_hyphen_load(path);
+  HyphenDict *dict = dp_hyphen_cache_load(path);
   g_free(path);
   return dict;
 }
@@ -178,7 +179,7 @@ static HyphenDict *S_get_dict(dp_hyphen *h, const char *lang) {
   if (g_hash_table_lookup_extended(h->by_path, path, NULL, (void **)&dict))
     return dict;
   dict = g_hash_table_contains(h->loading, path) ? S_join(h, path)
-                                                 : hnj_hyphen_load(path);
+                                                 : dp_hyphen_cache_load(path);
   /* A file that fails to load means no hyphenation for this tag from now
    * on (by_path never holds NULL). */
   if (dict) g_hash_table_insert(h->by_path, g_strdup(path), dict);
