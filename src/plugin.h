@@ -19,7 +19,7 @@
 
 #include "calendar.h"
 
-#define DP_PLUGIN_VERSION 1
+#define DP_PLUGIN_VERSION 2
 
 /* "svg": SVG images through librsvg. */
 typedef struct dp_svg_api {
@@ -74,6 +74,10 @@ typedef struct dp_pdf_fixes {
   bool page_labels;               /* /PageLabels: pages numbered 1, 2, ...
                                      in decimal (cairo 1.16 writes an empty
                                      label tree when asked to) */
+  bool count_fonts;               /* count the fonts without a font file
+                                     (preflight: a walk through every
+                                     page's resources, a third of the
+                                     rewrite's time) */
 } dp_pdf_fixes;
 
 typedef struct dp_qpdf_api {
@@ -82,7 +86,8 @@ typedef struct dp_qpdf_api {
    * (the same input gives the same bytes; the second /ID string is a
    * digest of the output).  On success *out (g_free) holds *out_length
    * bytes and *unembedded counts the fonts without an embedded font
-   * file; else false with *error (g_free). */
+   * file (0 unless fixes->count_fonts); else false with *error
+   * (g_free). */
   bool (*finish)(const unsigned char *pdf, size_t length,
                  const dp_pdf_fixes *fixes, unsigned char **out,
                  size_t *out_length, int *unembedded, char **error);

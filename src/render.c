@@ -486,7 +486,8 @@ static bool finish_pdf(const dp_pageset *set,
    * imposition are not pages a reader counts. */
   dp_pdf_fixes fixes = {boxes, pages, set->lang, digest, 16, date,
                         (const char *const *)alts->pdata, alts->len,
-                        options->impose != DP_IMPOSE_SADDLE_STITCH};
+                        options->impose != DP_IMPOSE_SADDLE_STITCH,
+                        options->preflight};
   int unembedded = 0;
   bool ok = qpdf->finish(bytes->data, bytes->len, &fixes, out, out_length,
                          &unembedded, &error);

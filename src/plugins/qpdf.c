@@ -57,7 +57,8 @@ typedef struct alt_walk {
  * object references (integers, /MCR and /OBJR dictionaries) end a path. */
 static void add_alts(alt_walk *w, qpdf_oh node, int depth) {
   qpdf_data q = w->q;
-  if (depth > MAX_DEPTH) return;
+  /* Done once every figure has had its turn. */
+  if (depth > MAX_DEPTH || w->next >= w->fixes->alt_count) return;
   if (qpdf_oh_is_array(q, node)) {
     int n = qpdf_oh_get_array_n_items(q, node);
     for (int i = 0; i < n; i++)
@@ -185,8 +186,9 @@ static bool finish(const unsigned char *pdf, size_t length,
     qpdf_oh_replace_key(q, page, "/MediaBox", box_array(q, b->media));
     qpdf_oh_replace_key(q, page, "/BleedBox", box_array(q, b->bleed));
     qpdf_oh_replace_key(q, page, "/TrimBox", box_array(q, b->trim));
-    *unembedded +=
-        count_unembedded(q, qpdf_oh_get_key(q, page, "/Resources"), seen, 0);
+    if (fixes->count_fonts)
+      *unembedded +=
+          count_unembedded(q, qpdf_oh_get_key(q, page, "/Resources"), seen, 0);
   }
   g_hash_table_destroy(seen);
 
@@ -196,7 +198,11 @@ static bool finish(const unsigned char *pdf, size_t length,
   if (fixes->page_labels)
     qpdf_oh_replace_key(q, root, "/PageLabels",
                         qpdf_oh_parse(q, "<< /Nums [ 0 << /S /D >> ] >>"));
-  if (qpdf_oh_has_key(q, root, "/StructTreeRoot")) {
+  /* The walk reads every structure element: only for a text to add. */
+  bool any_alt = false;
+  for (size_t i = 0; i < fixes->alt_count && !any_alt; i++)
+    any_alt = fixes->alts[i] && *fixes->alts[i];
+  if (any_alt && qpdf_oh_has_key(q, root, "/StructTreeRoot")) {
     alt_walk walk = {q, fixes, 0};
     add_alts(&walk, qpdf_oh_get_key(q, root, "/StructTreeRoot"), 0);
   }
