@@ -154,9 +154,52 @@ bool dp_datefmt_is_named(const char *what) {
  * ICU calls
  */
 
+/* ----------------------------------------------------------------------
+ * ICU's objects, made once a process
+ *
+ * Opening a pattern generator reads a locale's whole calendar data, and
+ * opening a formatter parses its pattern: together some 100,000
+ * instructions a date, and an announcement has a dozen.  The best pattern
+ * for each (locale, skeleton), and a formatter and calendar for each
+ * (locale, pattern), are kept for the life of the process (a handful:
+ * the label tables' patterns in a few languages).  ICU's formatters may
+ * not be used from two threads at once, so `icu_lock` is held while one
+ * formats.
+ */
+
+static GMutex icu_lock;
+static GHashTable *best_patterns; /* "locale\nskeleton" -> pattern, "" none */
+static GHashTable *formatters;    /* "locale\npattern" -> formatter */
+
+typedef struct formatter {
+  UDateFormat *fmt;   /* NULL when ICU refused the pattern */
+  UCalendar *cal;
+  UErrorCode status;  /* why it was refused */
+} formatter;
+
+static char *best_pattern_uncached(const char *locale, const char *skeleton);
+
 /* (transfer full) ICU's best pattern for `skeleton` in `locale`, as
  * UTF-8, or NULL. */
 static char *best_pattern(const char *locale, const char *skeleton) {
+  char *key = g_strconcat(locale, "\n", skeleton, NULL);
+  g_mutex_lock(&icu_lock);
+  if (!best_patterns)
+    best_patterns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  const char *known = g_hash_table_lookup(best_patterns, key);
+  if (!known) {
+    char *found = best_pattern_uncached(locale, skeleton);
+    g_hash_table_insert(best_patterns, key, found ? found : g_strdup(""));
+    known = g_hash_table_lookup(best_patterns, key);
+    key = NULL;
+  }
+  char *result = *known ? g_strdup(known) : NULL;
+  g_mutex_unlock(&icu_lock);
+  g_free(key);
+  return result;
+}
+
+static char *best_pattern_uncached(const char *locale, const char *skeleton) {
   UErrorCode status = U_ZERO_ERROR;
   UDateTimePatternGenerator *gen = udatpg_open(locale, &status);
   if (U_FAILURE(status)) return NULL;
@@ -182,44 +225,67 @@ static char *best_pattern(const char *locale, const char *skeleton) {
   return out;
 }
 
+/* A formatter and calendar for `pattern` in `locale`; `icu_lock` held. */
+static formatter *formatter_for(const char *locale, const char *pattern) {
+  char *key = g_strconcat(locale, "\n", pattern, NULL);
+  if (!formatters)
+    formatters = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  formatter *f = g_hash_table_lookup(formatters, key);
+  if (f) {
+    g_free(key);
+    return f;
+  }
+  f = g_new0(formatter, 1);
+  UErrorCode status = U_ZERO_ERROR;
+  int32_t pat_length = 0;
+  UChar *pat = NULL;
+  u_strFromUTF8(NULL, 0, &pat_length, pattern, -1, &status);
+  if (status == U_BUFFER_OVERFLOW_ERROR || U_SUCCESS(status)) {
+    status = U_ZERO_ERROR;
+    pat = g_new(UChar, (size_t)pat_length + 1);
+    u_strFromUTF8(pat, pat_length + 1, NULL, pattern, -1, &status);
+  }
+  /* The calendar reads the fields as a Gregorian wall time in GMT, and
+   * the formatter shows them in GMT: no conversion happens. */
+  if (U_SUCCESS(status))
+    f->cal = ucal_open(gmt_zone, -1, "en", UCAL_GREGORIAN, &status);
+  if (U_SUCCESS(status))
+    f->fmt = udat_open(UDAT_PATTERN, UDAT_PATTERN, locale, gmt_zone, -1, pat,
+                       pat_length, &status);
+  if (U_FAILURE(status) && f->fmt) {
+    udat_close(f->fmt);
+    f->fmt = NULL;
+  }
+  f->status = status;
+  g_free(pat);
+  g_hash_table_insert(formatters, key, f);
+  return f;
+}
+
 /* (transfer full) `dt` formatted with the ICU `pattern` in `locale`, or
  * NULL when ICU fails.  Sets `*status_out` to ICU's status when given. */
 static char *format_pattern(const char *locale, const dp_datetime *dt,
                             const char *pattern, UErrorCode *status_out) {
   UErrorCode status = U_ZERO_ERROR;
   char *result = NULL;
-  UCalendar *cal = NULL;
-  UDateFormat *fmt = NULL;
-  UChar *pat = NULL;
   UChar *buf = NULL;
-
-  int32_t pat_length = 0;
-  u_strFromUTF8(NULL, 0, &pat_length, pattern, -1, &status);
-  if (status != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(status)) goto done;
-  status = U_ZERO_ERROR;
-  pat = g_new(UChar, (size_t)pat_length + 1);
-  u_strFromUTF8(pat, pat_length + 1, NULL, pattern, -1, &status);
-  if (U_FAILURE(status)) goto done;
-
-  /* The calendar reads the fields as a Gregorian wall time in GMT, and
-   * the formatter shows them in GMT: no conversion happens. */
-  cal = ucal_open(gmt_zone, -1, "en", UCAL_GREGORIAN, &status);
-  if (U_FAILURE(status)) goto done;
-  ucal_clear(cal);
-  ucal_setDateTime(cal, dt->year, dt->month - 1, dt->day,
+  g_mutex_lock(&icu_lock);
+  formatter *f = formatter_for(locale, pattern);
+  if (!f->fmt || !f->cal) {
+    status = U_FAILURE(f->status) ? f->status : U_INTERNAL_PROGRAM_ERROR;
+    goto done;
+  }
+  ucal_clear(f->cal);
+  ucal_setDateTime(f->cal, dt->year, dt->month - 1, dt->day,
                    dt->has_time ? dt->hour : 0, dt->has_time ? dt->minute : 0,
                    0, &status);
-  UDate when = ucal_getMillis(cal, &status);
+  UDate when = ucal_getMillis(f->cal, &status);
   if (U_FAILURE(status)) goto done;
-
-  fmt = udat_open(UDAT_PATTERN, UDAT_PATTERN, locale, gmt_zone, -1, pat,
-                  pat_length, &status);
-  if (U_FAILURE(status)) goto done;
-  int32_t n = udat_format(fmt, when, NULL, 0, NULL, &status);
+  int32_t n = udat_format(f->fmt, when, NULL, 0, NULL, &status);
   if (status != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(status)) goto done;
   status = U_ZERO_ERROR;
   buf = g_new(UChar, (size_t)n + 1);
-  udat_format(fmt, when, buf, n + 1, NULL, &status);
+  udat_format(f->fmt, when, buf, n + 1, NULL, &status);
   if (U_FAILURE(status)) goto done;
 
   int32_t out_length = 0;
@@ -231,10 +297,8 @@ static char *format_pattern(const char *locale, const dp_datetime *dt,
   if (U_FAILURE(status)) g_clear_pointer(&result, g_free);
 
 done:
+  g_mutex_unlock(&icu_lock);
   if (status_out) *status_out = status;
-  if (fmt) udat_close(fmt);
-  if (cal) ucal_close(cal);
-  g_free(pat);
   g_free(buf);
   return result;
 }
