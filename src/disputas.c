@@ -22,6 +22,7 @@
 #include "context.h"
 #include "document.h"
 #include "layout.h"
+#include "paths.h"
 #include "plugin.h"
 #include "preflight.h"
 #include "render.h"
@@ -63,6 +64,25 @@ void dp_context_free(dp_context *ctx) {
   dp_diag_free(ctx->diag);
   g_free(ctx);
   dp_plugin_settle();
+}
+
+void dp_context_expect(dp_context *ctx, unsigned what) {
+  g_return_if_fail(ctx != NULL);
+  if (what & DP_EXPECT_PDF) dp_plugin_prefetch("qpdf");
+  if (what & DP_EXPECT_CALENDAR) dp_plugin_prefetch("ical");
+}
+
+void dp_program_init(void) {
+  if (g_getenv("FONTCONFIG_FILE")) return;
+  char *dir = dp_paths_build("fonts", NULL);
+  char *file = g_build_filename(dir, "default.conf", NULL);
+  /* Only when the file is there: else the system's configuration stays. */
+  if (g_file_test(file, G_FILE_TEST_IS_REGULAR)) {
+    g_setenv("FONTCONFIG_PATH", dir, TRUE);
+    g_setenv("FONTCONFIG_FILE", file, TRUE);
+  }
+  g_free(file);
+  g_free(dir);
 }
 
 void dp_context_set_diagnostic_func(dp_context *ctx, dp_diagnostic_func func,

@@ -172,6 +172,33 @@ DP_PUBLIC int dp_context_get_error_count(const dp_context *ctx);
 /* Warnings reported through `ctx` since it was made. */
 DP_PUBLIC int dp_context_get_warning_count(const dp_context *ctx);
 
+/* What a caller means to make, for dp_context_expect(). */
+typedef enum dp_expect {
+  DP_EXPECT_PDF = 1 << 0,     /* PDF files (the PDF finishing library) */
+  DP_EXPECT_CALENDAR = 1 << 1 /* calendar files (the iCalendar library) */
+} dp_expect;
+
+/* A hint: `what` (dp_expect flags) will be made through `ctx`.  The
+ * libraries that needs, loaded only when a run needs them and some
+ * taking 10 ms to load, start loading now in another thread, while
+ * documents and layouts are read and pages laid out.  Without the hint
+ * they load when first needed; either way the output is the same. */
+DP_PUBLIC void dp_context_expect(dp_context *ctx, unsigned what);
+
+/* ---- Programs ------------------------------------------------------- */
+
+/* For programs, not libraries: call it first thing in main(), before any
+ * thread starts.  Unless FONTCONFIG_FILE is set, it points fontconfig's
+ * default configuration at the bundled fonts (FONTCONFIG_FILE and
+ * FONTCONFIG_PATH: fonts/default.conf in the data folder).  disputas
+ * never sets its own text with the default configuration, but Pango
+ * loads it in a background thread whenever a font map is made (the
+ * system's reads the cache of every installed font: some 4 MB and 10 ms
+ * of a core), and librsvg sets the text of SVG images with it, which is
+ * then set in the bundled fonts on every machine.  The disputas program
+ * calls it. */
+DP_PUBLIC void dp_program_init(void);
+
 /* ---- Documents ------------------------------------------------------ */
 
 /* An announcement, read and checked (../shared/spec/announcement.md).

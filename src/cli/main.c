@@ -205,6 +205,7 @@ static int run_render(const options *opts, const char *path) {
                        opts->dpi);
   const char *layout_name = opts->layout ? opts->layout : "poster";
   dp_context *ctx = context_for(opts);
+  if (format == DP_OUTPUT_PDF) dp_context_expect(ctx, DP_EXPECT_PDF);
   dp_document *doc = dp_document_load_file(ctx, path);
   dp_layout *layout = dp_layout_load(ctx, layout_name);
   int status = EXIT_INVALID;
@@ -340,6 +341,7 @@ typedef struct builder {
 
 static void builder_init(builder *b, const options *opts, const char *outdir) {
   *b = (builder){opts, outdir, context_for(opts), {NULL}, NULL, true};
+  dp_context_expect(b->ctx, DP_EXPECT_PDF | DP_EXPECT_CALENDAR);
   for (int i = 0; i < PRODUCTS && b->ready; i++) {
     b->layouts[i] = dp_layout_load(b->ctx, products[i]);
     if (!b->layouts[i]) b->ready = false;
@@ -517,6 +519,7 @@ static int run_layouts(const options *opts) {
 }
 
 int main(int argc, char **argv) {
+  dp_program_init();
   if (argc < 2) {
     fputs(usage_text, stderr);
     return EXIT_USAGE;

@@ -571,6 +571,50 @@ static void test_render_to_memory(fixture *f, gconstpointer data) {
   dp_document_free(doc);
 }
 
+/* dp_context_expect is a hint: a context that was told what comes gives
+ * the same bytes, and one freed at once (its loads still running) is
+ * freed cleanly. */
+static void test_context_expect(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_context *idle = dp_context_new();
+  dp_context_expect(idle, DP_EXPECT_PDF | DP_EXPECT_CALENDAR);
+  dp_context_free(idle);
+
+  dp_context *ctx = dp_context_new();
+  dp_context_expect(ctx, DP_EXPECT_PDF | DP_EXPECT_CALENDAR);
+  dp_context_expect(ctx, 0);
+  dp_document *doc = dp_document_load_data(ctx, "minimal.yaml", minimal_doc,
+                                           strlen(minimal_doc));
+  dp_layout *poster = dp_layout_load(ctx, "poster");
+  unsigned char *expected = NULL;
+  size_t expected_length = 0;
+  g_assert_cmpint(dp_render_to_memory(ctx, doc, poster, NULL, &expected,
+                                      &expected_length),
+                  ==, DP_STATUS_OK);
+  char *ics = NULL;
+  size_t ics_length = 0;
+  g_assert_cmpint(dp_calendar_to_memory(ctx, doc, &ics, &ics_length), ==,
+                  DP_STATUS_OK);
+  g_assert_true(g_str_has_prefix(ics, "BEGIN:VCALENDAR"));
+
+  dp_document *plain_doc = load_minimal(f);
+  dp_layout *plain_poster = dp_layout_load(f->ctx, "poster");
+  unsigned char *plain = NULL;
+  size_t plain_length = 0;
+  g_assert_cmpint(dp_render_to_memory(f->ctx, plain_doc, plain_poster, NULL,
+                                      &plain, &plain_length),
+                  ==, DP_STATUS_OK);
+  g_assert_cmpmem(expected, expected_length, plain, plain_length);
+  dp_free(plain);
+  dp_layout_free(plain_poster);
+  dp_document_free(plain_doc);
+  dp_free(ics);
+  dp_free(expected);
+  dp_layout_free(poster);
+  dp_document_free(doc);
+  dp_context_free(ctx);
+}
+
 typedef struct sink {
   GByteArray *bytes;
   int calls;
@@ -777,6 +821,7 @@ int main(int argc, char **argv) {
   g_test_add_data_func("/context/print-quiet/subprocess", "quiet",
                        print_child);
   ADD("/context/werror", test_context_werror);
+  ADD("/context/expect", test_context_expect);
   ADD("/document/load-file", test_document_load_file);
   ADD("/document/load-file-errors", test_document_load_file_errors);
   ADD("/document/load-file-missing", test_document_load_file_missing);
