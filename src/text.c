@@ -46,6 +46,8 @@
 #define QUOTE_CHARS 40
 /* The marker ends this many ems before the text of the first line. */
 #define MARKER_GAP_EM 0.5
+/* The size, in layout units, every paragraph is set at (dp_para_new). */
+#define LAYOUT_SIZE 10.0
 
 /* A font map with its Pango context. */
 typedef struct fonts {
@@ -100,8 +102,9 @@ struct dp_para {
   double height;
   double natural_width;
   double space_before, space_after;
-  double scale;       /* the layout is set at size 1 and drawn this much
-                         smaller; every length above is already scaled */
+  double scale;       /* points a layout unit: the layout is set at
+                         LAYOUT_SIZE and drawn at this scale; every length
+                         above is already in points */
   bool missing;
   para_link *links;
   size_t link_count;
@@ -584,7 +587,7 @@ static char *S_features(const char *features) {
 
 /* Attributes for the fields of `s` selected by `set`, over [start, end). */
 static void S_add_style(PangoAttrList *list, const dp_style *s, unsigned set,
-                        unsigned start, unsigned end) {
+                        double unit, unsigned start, unsigned end) {
   if (set & DP_STYLE_FAMILY)
     S_add(list, pango_attr_family_new(s->family ? s->family : DEFAULT_FAMILY),
           start, end);
@@ -603,7 +606,7 @@ static void S_add_style(PangoAttrList *list, const dp_style *s, unsigned set,
   if ((set & DP_STYLE_SIZE) && s->size > 0)
     S_add(list,
           pango_attr_size_new_absolute(
-              pango_units_from_double(s->size)),
+              pango_units_from_double(s->size * unit)),
           start, end);
   if (set & DP_STYLE_COLOUR) {
     S_add(list,
@@ -618,7 +621,7 @@ static void S_add_style(PangoAttrList *list, const dp_style *s, unsigned set,
   if (set & DP_STYLE_LETTER_SPACING)
     S_add(list,
           pango_attr_letter_spacing_new(
-              pango_units_from_double(s->letter_spacing)),
+              pango_units_from_double(s->letter_spacing * unit)),
           start, end);
   if ((set & DP_STYLE_FEATURES) && s->features && *s->features) {
     char *features = S_features(s->features);
@@ -644,12 +647,12 @@ static void S_add_style(PangoAttrList *list, const dp_style *s, unsigned set,
 
 static PangoAttrList *S_attributes(const dp_style *style, const char *text,
                                    const span *spans, size_t count,
-                                   const char *lang,
+                                   double unit, const char *lang,
                                    bool guard_hyphens) {
   PangoAttrList *list = pango_attr_list_new();
   unsigned all_start = PANGO_ATTR_INDEX_FROM_TEXT_BEGINNING;
   unsigned all_end = PANGO_ATTR_INDEX_TO_TEXT_END;
-  S_add_style(list, style, ALL_FIELDS, all_start, all_end);
+  S_add_style(list, style, ALL_FIELDS, unit, all_start, all_end);
   if (lang && *lang)
     S_add(list, pango_attr_language_new(pango_language_from_string(lang)),
           all_start, all_end);
@@ -682,7 +685,7 @@ static PangoAttrList *S_attributes(const dp_style *style, const char *text,
     if (sp->start >= sp->end) continue;
     const dp_style *cs = sp->style;
     if (cs) {
-      S_add_style(list, cs, cs->set, sp->start, sp->end);
+      S_add_style(list, cs, cs->set, unit, sp->start, sp->end);
       continue;
     }
     switch (sp->kind) {
@@ -708,7 +711,7 @@ static PangoAttrList *S_attributes(const dp_style *style, const char *text,
   return list;
 }
 
-static PangoFontDescription *S_font(const dp_style *style) {
+static PangoFontDescription *S_font(const dp_style *style, double unit) {
   PangoFontDescription *desc = pango_font_description_new();
   pango_font_description_set_family(desc, style->family ? style->family
                                                         : DEFAULT_FAMILY);
@@ -720,7 +723,7 @@ static PangoFontDescription *S_font(const dp_style *style) {
   pango_font_description_set_stretch(desc, CLAMP(style->stretch, 0, 8));
   double size = style->size > 0 ? style->size : 10.0;
   pango_font_description_set_absolute_size(
-      desc, pango_units_from_double(size));
+      desc, pango_units_from_double(size * unit));
   return desc;
 }
 
@@ -812,7 +815,7 @@ static bool S_broke_a_word(PangoLayout *layout) {
 /* Line geometry (see the top of the file). */
 static void S_measure(dp_para *para, dp_text *text, PangoContext *context,
                       const dp_style *style, const PangoFontDescription *desc,
-                      PangoLanguage *lang) {
+                      PangoLanguage *lang, double unit) {
   PangoLayout *layout = para->layout;
   int n = pango_layout_get_line_count(layout);
   para->line_count = n;
@@ -826,11 +829,11 @@ static void S_measure(dp_para *para, dp_text *text, PangoContext *context,
     double ascent, descent;
     S_metrics(text, context, desc, lang, &ascent, &descent);
     double size = style->size > 0 ? style->size : 10.0;
-    pitch = size * style->line_height;
+    pitch = size * unit * style->line_height;
     grid_baseline = (pitch - (ascent + descent)) / 2.0 + ascent;
   }
 
-  double indent = style->first_indent;
+  double indent = style->first_indent * unit;
   PangoLayoutIter *iter = pango_layout_get_iter(layout);
   int i = 0;
   do {
@@ -861,8 +864,8 @@ static void S_measure(dp_para *para, dp_text *text, PangoContext *context,
                        : 0.0;
 }
 
-/* Makes the geometry of a paragraph set at scale 1 that of one shown at
- * `scale`. */
+/* Makes the geometry of a paragraph, measured in layout units, that of
+ * one shown at `scale` points a unit. */
 static void S_scale(dp_para *para, double scale) {
   para->scale = scale;
   if (scale == 1.0) return;
@@ -903,13 +906,18 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
                      double scale, const char *marker, dp_mark mark) {
   g_return_val_if_fail(text != NULL && style != NULL, NULL);
   if (!utf8) length = 0;
-  /* Text set at scale s in a width w breaks as text set at scale 1 in
-   * w / s does (metrics are unhinted, so they grow linearly with the
-   * size): the paragraph is set at its styles' own sizes and drawn
-   * smaller.  Shrink-to-fit then tries scale after scale with the same
-   * fonts, whose fontsets, metrics, shape plans and glyph extents Pango,
-   * HarfBuzz and cairo have cached, instead of new sizes every trial. */
-  if (width > 0 && scale > 0) width /= scale;
+  /* Text set at size s in a width w breaks as text set at size S in
+   * w × S / s does (metrics are unhinted, so they grow linearly with the
+   * size): every paragraph is set as if its size were LAYOUT_SIZE and
+   * drawn larger or smaller.  So however many sizes a layout has, and
+   * however many scales shrink-to-fit tries, Pango, HarfBuzz and cairo
+   * see one size a face: one fontset, one set of metrics, shape plans
+   * and glyph extents each, made once and then found in their caches. */
+  /* Layout units per point: the paragraph's size is LAYOUT_SIZE units. */
+  double size = style->size > 0 ? style->size : 10.0;
+  double unit = LAYOUT_SIZE / size;
+  double shown = (scale > 0 ? scale : 1.0) / unit; /* points per unit */
+  if (width > 0) width /= shown;
 
   /* The working copy of the text and spans. */
   GString *buf = g_string_new_len(utf8 ? utf8 : "", (gssize)length);
@@ -946,18 +954,18 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   buf = S_break_long_words(buf, work, count);
 
   dp_para *para = g_new0(dp_para, 1);
-  para->em = style->size > 0 ? style->size : 10.0;
-  para->space_before = style->space_before;
-  para->space_after = style->space_after;
-  double left = style->left_indent;
-  double first = style->first_indent;
+  para->em = LAYOUT_SIZE;
+  para->space_before = style->space_before * unit;
+  para->space_after = style->space_after * unit;
+  double left = style->left_indent * unit;
+  double first = style->first_indent * unit;
   /* Pango has no left indent: the layout starts at the leftmost line
    * start and is narrower by as much.  A negative first indent hangs the
    * first line out (Pango then indents the other lines by its size). */
   para->x_offset = left + MIN(first, 0.0);
   para->first_start = left + first;
 
-  PangoFontDescription *desc = S_font(style);
+  PangoFontDescription *desc = S_font(style, unit);
   PangoLanguage *language =
       lang && *lang ? pango_language_from_string(lang) : NULL;
   PangoContext *context =
@@ -965,7 +973,7 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
           ? text->bundled.context
           : S_full(text)->context;
   PangoAttrList *attrs =
-      S_attributes(style, buf->str, work, count, lang, false);
+      S_attributes(style, buf->str, work, count, unit, lang, false);
   PangoLayout *layout = pango_layout_new(context);
   pango_layout_set_font_description(layout, desc);
   pango_layout_set_text(layout, buf->str, (int)buf->len);
@@ -1000,7 +1008,7 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   para->layout = layout;
   if (width > 0 && S_broke_a_word(layout)) {
     PangoAttrList *guarded =
-        S_attributes(style, buf->str, work, count, lang, true);
+        S_attributes(style, buf->str, work, count, unit, lang, true);
     pango_layout_set_attributes(layout, guarded);
     pango_attr_list_unref(attrs);
     attrs = guarded;
@@ -1011,13 +1019,13 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
     pango_layout_set_font_description(para->marker, desc);
     pango_layout_set_text(para->marker, marker, -1);
     PangoAttrList *marker_attrs =
-        S_attributes(style, marker, NULL, 0, lang, false);
+        S_attributes(style, marker, NULL, 0, unit, lang, false);
     pango_layout_set_attributes(para->marker, marker_attrs);
     pango_attr_list_unref(marker_attrs);
   }
 
-  S_measure(para, text, context, style, desc, language);
-  S_scale(para, scale > 0 ? scale : 1.0);
+  S_measure(para, text, context, style, desc, language, unit);
+  S_scale(para, shown);
 
   /* Links, with the offsets of the final text. */
   para->links = g_new0(para_link, count + 1);
