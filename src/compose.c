@@ -535,11 +535,13 @@ static void expand_items(composer *c, dp_item *const *items, size_t count,
 
 static dp_para *unit_para(composer *c, unit *u, double width, double scale) {
   if (!u->para || u->para_width != width || u->para_scale != scale) {
+    dp_para *p = dp_para_reflow(u->para, width, scale);
+    if (!p)
+      p = dp_para_new(c->text, u->text, u->length, u->spans, u->span_count,
+                      u->style, c->lang, width, scale, u->marker, u->mark);
     if (!u->para_drawn) dp_para_free(u->para);
     u->para_drawn = false;
-    u->para = dp_para_new(c->text, u->text, u->length, u->spans,
-                          u->span_count, u->style, c->lang, width, scale,
-                          u->marker, u->mark);
+    u->para = p;
     u->para_width = width;
     u->para_scale = scale;
   }

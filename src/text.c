@@ -105,6 +105,15 @@ struct dp_para {
   double scale;       /* points a layout unit: the layout is set at
                          LAYOUT_SIZE and drawn at this scale; every length
                          above is already in points */
+  /* What dp_para_reflow() needs to tell that a width would break the
+   * lines where they are (layout units of the layout's own width). */
+  double layout_width;  /* the width Pango broke the lines in */
+  double widest;        /* the widest line with its indent */
+  double space;         /* the width of a space at the paragraph's size */
+  bool soft_breaks;     /* Pango wrapped some line (not only hard breaks) */
+  bool reflowable;      /* left aligned, ragged, left to right, no word
+                           broken between characters */
+  double unit;          /* layout units a point */
   bool missing;
   para_link *links;
   size_t link_count;
@@ -812,6 +821,25 @@ static bool S_broke_a_word(PangoLayout *layout) {
   return false;
 }
 
+/* Whether Pango wrapped a line of `layout` (a line starts where the text
+ * has no forced break). */
+static bool S_wrapped(PangoLayout *layout) {
+  GSList *lines = pango_layout_get_lines_readonly(layout);
+  if (!lines || !lines->next) return false;
+  int n_attrs;
+  const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly(layout, &n_attrs);
+  const char *text = pango_layout_get_text(layout);
+  long offset = 0; /* characters before `index` */
+  int index = 0;
+  for (GSList *l = lines->next; l; l = l->next) {
+    int start = ((PangoLayoutLine *)l->data)->start_index;
+    offset += g_utf8_strlen(text + index, start - index);
+    index = start;
+    if (offset >= n_attrs || !attrs[offset].is_mandatory_break) return true;
+  }
+  return false;
+}
+
 /* Line geometry (see the top of the file). */
 static void S_measure(dp_para *para, dp_text *text, PangoContext *context,
                       const dp_style *style, const PangoFontDescription *desc,
@@ -850,6 +878,11 @@ static void S_measure(dp_para *para, dp_text *text, PangoContext *context,
       para->line_baseline[i] =
           pango_layout_iter_get_baseline(iter) / (double)PANGO_SCALE;
     }
+    if (pango_layout_iter_get_line_readonly(iter)->resolved_dir !=
+        PANGO_DIRECTION_LTR)
+      para->reflowable = false;
+    para->widest = MAX(para->widest, (logical.x + logical.width) /
+                                         (double)PANGO_SCALE);
     /* Natural width: as if left aligned, with the line's indent. */
     double line_indent = 0.0;
     if (i == 0 && indent > 0) line_indent = indent;
@@ -864,10 +897,10 @@ static void S_measure(dp_para *para, dp_text *text, PangoContext *context,
                        : 0.0;
 }
 
-/* Makes the geometry of a paragraph, measured in layout units, that of
- * one shown at `scale` points a unit. */
+/* Multiplies the geometry of a paragraph by `scale`: from layout units to
+ * points when it is set, from one scale's points to another's when it is
+ * reflowed.  Sets nothing else. */
 static void S_scale(dp_para *para, double scale) {
-  para->scale = scale;
   if (scale == 1.0) return;
   para->x_offset *= scale;
   para->first_start *= scale;
@@ -1006,7 +1039,14 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
     break;
   }
   para->layout = layout;
+  para->unit = unit;
+  para->reflowable = width > 0 && style->align == DP_ALIGN_LEFT;
+  para->layout_width = width > 0 ? MAX(width - para->x_offset, 1.0) : 0;
+  /* A line's width leaves out the space Pango may have counted at its
+   * end; reflowing allows for one, and some. */
+  para->space = 0.5 * LAYOUT_SIZE + MAX(style->letter_spacing * unit, 0.0);
   if (width > 0 && S_broke_a_word(layout)) {
+    para->reflowable = false;
     PangoAttrList *guarded =
         S_attributes(style, buf->str, work, count, unit, lang, true);
     pango_layout_set_attributes(layout, guarded);
@@ -1025,7 +1065,9 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   }
 
   S_measure(para, text, context, style, desc, language, unit);
+  para->soft_breaks = S_wrapped(layout);
   S_scale(para, shown);
+  para->scale = shown;
 
   /* Links, with the offsets of the final text. */
   para->links = g_new0(para_link, count + 1);
@@ -1052,6 +1094,38 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   g_free(work);
   g_string_free(buf, TRUE);
   return para;
+}
+
+dp_para *dp_para_reflow(const dp_para *para, double width, double scale) {
+  if (!para || !para->reflowable || width <= 0) return NULL;
+  double shown = (scale > 0 ? scale : 1.0) / para->unit;
+  double avail = MAX(width / shown - para->x_offset / para->scale, 1.0);
+  /* Pango fills each line with as much as fits (first fit): lines that
+   * all fit a narrower width, with room for a trailing space, break there
+   * the same; lines that end only at forced breaks break the same at any
+   * greater width. */
+  bool same = fabs(avail - para->layout_width) < 1e-9 ||
+              (avail < para->layout_width
+                   ? para->widest + para->space <= avail
+                   : !para->soft_breaks);
+  if (!same) return NULL;
+  dp_para *p = g_new(dp_para, 1);
+  *p = *para;
+  g_object_ref(p->layout);
+  if (p->marker) g_object_ref(p->marker);
+  int n = p->line_count;
+  p->line_x = g_memdup2(para->line_x, sizeof(double) * (size_t)n);
+  p->line_top = g_memdup2(para->line_top, sizeof(double) * (size_t)n);
+  p->line_height = g_memdup2(para->line_height, sizeof(double) * (size_t)n);
+  p->line_baseline =
+      g_memdup2(para->line_baseline, sizeof(double) * (size_t)n);
+  p->links = g_new0(para_link, para->link_count + 1);
+  for (size_t i = 0; i < para->link_count; i++)
+    p->links[i] = (para_link){para->links[i].start, para->links[i].end,
+                              g_strdup(para->links[i].uri)};
+  S_scale(p, shown / para->scale);
+  p->scale = shown;
+  return p;
 }
 
 void dp_para_free(dp_para *para) {

@@ -52,6 +52,16 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
                      double scale, const char *marker, dp_mark mark);
 void dp_para_free(dp_para *para);
 
+/* (transfer full) `para` set at `width` and `scale` instead, sharing its
+ * lines, when that provably breaks them where they are (see
+ * dp_para_new's note on sizes: a paragraph's lines depend on width /
+ * scale alone); else NULL, and it must be set anew.  Only left-aligned,
+ * ragged, left-to-right paragraphs qualify: in a narrower measure when
+ * every line still fits, in a wider one when no line was wrapped.
+ * Shrink-to-fit tries many scales; most of a frame's short paragraphs
+ * are reflowed, not set again. */
+dp_para *dp_para_reflow(const dp_para *para, double width, double scale);
+
 int dp_para_get_line_count(const dp_para *para);
 
 /* Line `line`'s top and height relative to the paragraph's top, and its

@@ -736,6 +736,124 @@ static void test_draw_range(fixture *f, gconstpointer data) {
   dp_para_free(p);
 }
 
+/* The text a paragraph's PDF shows, line by line. */
+static char *drawn_text(fixture *f, const dp_para *p) {
+  PopplerDocument *doc;
+  PopplerPage *page = render(f, p, false, &doc);
+  char *text = poppler_page_get_text(page);
+  close_page(page, doc);
+  return text;
+}
+
+/* A reflowed paragraph is the paragraph set anew at that width and scale:
+ * the same lines, the same geometry, the same drawn text. */
+static void assert_same_setting(fixture *f, const dp_para *a,
+                                const dp_para *b) {
+  int n = dp_para_get_line_count(a);
+  g_assert_cmpint(n, ==, dp_para_get_line_count(b));
+  for (int i = 0; i < n; i++) {
+    double ta, ha, ba, tb, hb, bb;
+    dp_para_get_line(a, i, &ta, &ha, &ba);
+    dp_para_get_line(b, i, &tb, &hb, &bb);
+    g_assert_cmpfloat_with_epsilon(ta, tb, 1e-6);
+    g_assert_cmpfloat_with_epsilon(ha, hb, 1e-6);
+    g_assert_cmpfloat_with_epsilon(ba, bb, 1e-6);
+  }
+  g_assert_cmpfloat_with_epsilon(dp_para_get_height(a), dp_para_get_height(b),
+                                 1e-6);
+  g_assert_cmpfloat_with_epsilon(dp_para_get_natural_width(a),
+                                 dp_para_get_natural_width(b), 1e-6);
+  g_assert_cmpfloat_with_epsilon(dp_para_get_space_before(a),
+                                 dp_para_get_space_before(b), 1e-9);
+  char *ta = drawn_text(f, a), *tb = drawn_text(f, b);
+  g_assert_cmpstr(ta, ==, tb);
+  g_free(ta);
+  g_free(tb);
+}
+
+static dp_para *set_at(fixture *f, const char *text, const dp_style *s,
+                       double width, double scale) {
+  return dp_para_new(f->text, text, strlen(text), NULL, 0, s, "nb", width,
+                     scale, NULL, here);
+}
+
+static void test_reflow(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.hyphenate = true;
+  s.space_before = 6;
+  dp_para *p = set_at(f, lorem, &s, 300, 1.0);
+  g_assert_cmpint(dp_para_get_line_count(p), >=, 3);
+  int reflowed = 0, refused = 0;
+  /* Widths and scales around the first setting: whenever reflowing
+   * answers, it answers what setting anew would; a width much narrower
+   * must be set anew. */
+  for (double scale = 0.80; scale <= 1.001; scale += 0.01) {
+    for (double width = 240; width <= 320; width += 7) {
+      dp_para *r = dp_para_reflow(p, width, scale);
+      dp_para *fresh = set_at(f, lorem, &s, width, scale);
+      if (r) {
+        assert_same_setting(f, r, fresh);
+        reflowed++;
+        dp_para_free(r);
+      } else {
+        refused++;
+      }
+      dp_para_free(fresh);
+    }
+  }
+  g_test_message("%d reflowed, %d set anew", reflowed, refused);
+  g_assert_cmpint(reflowed, >, 0);
+  g_assert_cmpint(refused, >, 0);
+  /* Narrower than the widest line: set anew. */
+  g_assert_null(dp_para_reflow(p, dp_para_get_natural_width(p) - 1, 1.0));
+  /* Wider, after Pango wrapped lines: set anew. */
+  g_assert_null(dp_para_reflow(p, 400, 1.0));
+  /* The same measure at half the width and half the scale. */
+  dp_para *half = dp_para_reflow(p, 150, 0.5);
+  g_assert_nonnull(half);
+  dp_para *fresh = set_at(f, lorem, &s, 150, 0.5);
+  assert_same_setting(f, half, fresh);
+  g_assert_cmpfloat_with_epsilon(dp_para_get_height(half),
+                                 dp_para_get_height(p) / 2, 1e-6);
+  dp_para_free(fresh);
+  /* The reflowed paragraph outlives the one it came from. */
+  dp_para_free(p);
+  char *text = drawn_text(f, half);
+  g_assert_nonnull(strstr(text, "Avhandlingen"));
+  g_free(text);
+  dp_para_free(half);
+
+  /* Lines ended by forced breaks only: any wider measure. */
+  const char *names = "Professor Kari Nordmann\nUniversity of Bergen";
+  dp_para *two = set_at(f, names, &s, 200, 1.0);
+  g_assert_cmpint(dp_para_get_line_count(two), ==, 2);
+  dp_para *wide = dp_para_reflow(two, 500, 1.0);
+  g_assert_nonnull(wide);
+  fresh = set_at(f, names, &s, 500, 1.0);
+  assert_same_setting(f, wide, fresh);
+  dp_para_free(fresh);
+  dp_para_free(wide);
+  dp_para_free(two);
+
+  /* Only left-aligned, ragged paragraphs. */
+  const dp_align others[] = {DP_ALIGN_CENTRE, DP_ALIGN_RIGHT,
+                             DP_ALIGN_JUSTIFY};
+  for (size_t i = 0; i < G_N_ELEMENTS(others); i++) {
+    dp_style o = s;
+    o.align = others[i];
+    dp_para *q = set_at(f, names, &o, 200, 1.0);
+    g_assert_null(dp_para_reflow(q, 201, 1.0));
+    dp_para_free(q);
+  }
+  /* Nor right-to-left ones. */
+  const char *arabic = "\u0645\u0631\u062d\u0628\u0627 \u0628\u0627\u0644\u0639\u0627\u0644\u0645";
+  dp_para *rtl = set_at(f, arabic, &s, 300, 1.0);
+  g_assert_null(dp_para_reflow(rtl, 301, 1.0));
+  dp_para_free(rtl);
+  g_assert_null(dp_para_reflow(NULL, 100, 1.0));
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
 #define ADD(name, fn) \
@@ -753,5 +871,6 @@ int main(int argc, char **argv) {
   ADD("font-maps", test_font_maps);
   ADD("indents-marker", test_indents_marker);
   ADD("draw-range", test_draw_range);
+  ADD("reflow", test_reflow);
   return g_test_run();
 }
