@@ -474,6 +474,97 @@ dp_status dp_render_to_memory(dp_context *ctx, const dp_document *doc,
   return status;
 }
 
+/* One output of dp_render_many_to_memory(): a PDF being finished in a
+ * thread of its own, or the pages of another format. */
+typedef struct pending_output {
+  dp_pdf_draft *draft;
+  GThread *finishing;
+  bool preflight;
+  GByteArray *bytes;
+} pending_output;
+
+static gpointer finish_thread(gpointer draft) {
+  dp_render_pdf_finish(draft);
+  return NULL;
+}
+
+/* (transfer full) A malloc'ed copy, for the caller to free() or dp_free(). */
+static unsigned char *malloc_copy(const unsigned char *data, size_t length) {
+  unsigned char *copy = malloc(length ? length : 1);
+  if (copy && length) memcpy(copy, data, length);
+  return copy;
+}
+
+dp_status dp_render_many_to_memory(dp_context *ctx, const dp_document *doc,
+                                   dp_layout *const *layouts, size_t count,
+                                   const dp_render_options *options,
+                                   unsigned char **data, size_t *length) {
+  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
+  g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
+  g_return_val_if_fail(layouts != NULL || count == 0, DP_STATUS_INVALID);
+  g_return_val_if_fail(data != NULL && length != NULL, DP_STATUS_INVALID);
+  for (size_t i = 0; i < count; i++) {
+    g_return_val_if_fail(layouts[i] != NULL, DP_STATUS_INVALID);
+    data[i] = NULL;
+    length[i] = 0;
+  }
+  prefetch_for(options);
+  pending_output *out = g_new0(pending_output, count);
+  dp_status status = DP_STATUS_OK;
+  for (size_t i = 0; i < count && status == DP_STATUS_OK; i++) {
+    dp_pageset *set = compose(ctx, doc, layouts[i], options);
+    if (!set) {
+      status = DP_STATUS_INVALID;
+      break;
+    }
+    dp_render_settings settings;
+    internal_options(ctx, options, layouts[i], doc, &settings);
+    if (settings.format == DP_FORMAT_PDF) {
+      out[i].draft = dp_render_pdf_draw(set, &settings);
+      out[i].preflight = settings.preflight;
+      if (out[i].draft)
+        out[i].finishing = g_thread_new("dp-finish", finish_thread,
+                                        out[i].draft);
+      else
+        status = DP_STATUS_WRITE;
+    } else {
+      out[i].bytes = g_byte_array_new();
+      if (!write_all(set, &settings, append_bytes, out[i].bytes))
+        status = DP_STATUS_WRITE;
+    }
+  }
+  /* Every thread is joined, whatever happened. */
+  for (size_t i = 0; i < count; i++)
+    if (out[i].finishing) g_thread_join(out[i].finishing);
+  for (size_t i = 0; i < count && status == DP_STATUS_OK; i++) {
+    if (out[i].draft) {
+      unsigned char *pdf = NULL;
+      size_t pdf_length = 0;
+      if (dp_render_pdf_take(out[i].draft, ctx->diag, out[i].preflight, &pdf,
+                             &pdf_length)) {
+        data[i] = malloc_copy(pdf, pdf_length);
+        length[i] = pdf_length;
+      }
+      g_free(pdf);
+    } else {
+      data[i] = malloc_copy(out[i].bytes->data, out[i].bytes->len);
+      length[i] = out[i].bytes->len;
+    }
+    if (!data[i]) status = DP_STATUS_WRITE;
+  }
+  for (size_t i = 0; i < count; i++) {
+    dp_pdf_draft_free(out[i].draft);
+    if (out[i].bytes) g_byte_array_free(out[i].bytes, TRUE);
+    if (status != DP_STATUS_OK) {
+      free(data[i]);
+      data[i] = NULL;
+      length[i] = 0;
+    }
+  }
+  g_free(out);
+  return status;
+}
+
 /* ---- Files, written atomically -------------------------------------- */
 
 typedef struct temp_file {

@@ -439,23 +439,55 @@ static bool draw_pdf(const dp_pageset *set, const dp_render_settings *options,
   return ok;
 }
 
-/* The last step (plugin.h): cairo's file with page boxes, /Lang, /ID, "D:"
- * dates and /Alt, into *out (g_free). */
-static bool finish_pdf(const dp_pageset *set,
-                       const dp_render_settings *options,
-                       const GByteArray *bytes, const GPtrArray *alts,
-                       unsigned char **out, size_t *out_length) {
-  static const dp_mark nowhere = {NULL, 0, 0};
-  char *error = NULL;
+/* A PDF as cairo drew it, with what its finishing needs, owned: it may
+ * be finished in another thread while the page set is drawn again or
+ * freed. */
+struct dp_pdf_draft {
+  GByteArray *bytes;         /* cairo's file */
+  dp_pdf_page_boxes *boxes;  /* one per page */
+  size_t pages;
+  char *lang;
+  guint8 id[16];             /* the first /ID string */
+  char *date;                /* "D:..." or NULL */
+  GPtrArray *alts;           /* (char *, owned or NULL) per Figure */
+  bool page_labels, count_fonts;
+  /* The result. */
+  unsigned char *out;
+  size_t out_length;
+  int unembedded;
+  char *error;
+};
+
+void dp_pdf_draft_free(dp_pdf_draft *d) {
+  if (!d) return;
+  g_byte_array_free(d->bytes, TRUE);
+  g_free(d->boxes);
+  g_free(d->lang);
+  g_free(d->date);
+  g_ptr_array_free(d->alts, TRUE);
+  g_free(d->out);
+  g_free(d->error);
+  g_free(d);
+}
+
+dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
+                                 const dp_render_settings *options) {
+  dp_pdf_draft *d = g_new0(dp_pdf_draft, 1);
+  d->bytes = g_byte_array_new();
+  d->alts = g_ptr_array_new_with_free_func(g_free);
+  GPtrArray *alts = g_ptr_array_new();
   gint64 start = g_get_monotonic_time();
-  const dp_qpdf_api *qpdf = dp_plugin_get("qpdf", &error);
-  gint64 loaded = g_get_monotonic_time();
-  if (!qpdf) {
-    if (options->diag)
-      dp_error(options->diag, nowhere, "cannot finish the PDF: %s", error);
-    g_free(error);
-    return false;
+  bool ok = draw_pdf(set, options, d->bytes, alts);
+  if (g_getenv("DISPUTAS_DEBUG"))
+    g_printerr("pdf: cairo %.1f ms\n", (g_get_monotonic_time() - start) / 1000.0);
+  for (guint i = 0; i < alts->len; i++)
+    g_ptr_array_add(d->alts, g_strdup(alts->pdata[i]));
+  g_ptr_array_free(alts, TRUE);
+  if (!ok) {
+    dp_pdf_draft_free(d);
+    return NULL;
   }
+
   dp_sheet_geometry g;
   dp_render_get_geometry(set, options, &g);
   /* PDF space runs up from the bottom; the margins are the same on all
@@ -465,64 +497,84 @@ static bool finish_pdf(const dp_pageset *set,
       {g.margin - g.bleed, g.margin - g.bleed,
        g.margin + g.trim_width + g.bleed, g.margin + g.trim_height + g.bleed},
       {g.margin, g.margin, g.margin + g.trim_width, g.margin + g.trim_height}};
-  size_t pages = dp_render_get_page_count(set, options);
-  dp_pdf_page_boxes *boxes = g_new(dp_pdf_page_boxes, pages);
-  for (size_t i = 0; i < pages; i++) boxes[i] = box;
+  d->pages = dp_render_get_page_count(set, options);
+  d->boxes = g_new(dp_pdf_page_boxes, d->pages);
+  for (size_t i = 0; i < d->pages; i++) d->boxes[i] = box;
+  d->lang = g_strdup(set->lang);
 
   /* The first /ID string: the content's own hash (16 bytes of SHA-256),
    * so identical input gives identical files. */
   guint8 digest[32];
   gsize digest_length = sizeof digest;
   GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-  g_checksum_update(sum, bytes->data, bytes->len);
+  g_checksum_update(sum, d->bytes->data, d->bytes->len);
   g_checksum_get_digest(sum, digest, &digest_length);
   g_checksum_free(sum);
+  memcpy(d->id, digest, sizeof d->id);
 
   GDateTime *when = g_date_time_new_from_unix_utc(options->date);
-  char *date = when ? g_date_time_format(when, "D:%Y%m%d%H%M%SZ") : NULL;
+  d->date = when ? g_date_time_format(when, "D:%Y%m%d%H%M%SZ") : NULL;
   if (when) g_date_time_unref(when);
-
   /* Pages in reading order are labelled with their folios; sheets of an
    * imposition are not pages a reader counts. */
-  dp_pdf_fixes fixes = {boxes, pages, set->lang, digest, 16, date,
-                        (const char *const *)alts->pdata, alts->len,
-                        options->impose != DP_IMPOSE_SADDLE_STITCH,
-                        options->preflight};
-  int unembedded = 0;
-  bool ok = qpdf->finish(bytes->data, bytes->len, &fixes, out, out_length,
-                         &unembedded, &error);
+  d->page_labels = options->impose != DP_IMPOSE_SADDLE_STITCH;
+  d->count_fonts = options->preflight;
+  return d;
+}
+
+/* The last step (plugin.h): cairo's file with page boxes, /Lang, /ID, "D:"
+ * dates and /Alt.  Reports nothing (it may run in another thread): the
+ * result stays in the draft for dp_render_pdf_take(). */
+void dp_render_pdf_finish(dp_pdf_draft *d) {
+  gint64 start = g_get_monotonic_time();
+  const dp_qpdf_api *qpdf = dp_plugin_get("qpdf", &d->error);
+  gint64 loaded = g_get_monotonic_time();
+  if (!qpdf) return;
+  dp_pdf_fixes fixes = {d->boxes, d->pages, d->lang, d->id, sizeof d->id,
+                        d->date, (const char *const *)d->alts->pdata,
+                        d->alts->len, d->page_labels, d->count_fonts};
+  if (!qpdf->finish(d->bytes->data, d->bytes->len, &fixes, &d->out,
+                    &d->out_length, &d->unembedded, &d->error) &&
+      !d->error)
+    d->error = g_strdup("unknown error");
   if (g_getenv("DISPUTAS_DEBUG"))
     g_printerr("pdf: qpdf module %.1f ms, rewrite %.1f ms (%u to %zu bytes)\n",
                (loaded - start) / 1000.0,
-               (g_get_monotonic_time() - loaded) / 1000.0, bytes->len,
-               *out_length);
-  if (!ok && options->diag)
-    dp_error(options->diag, nowhere, "cannot finish the PDF: %s", error);
-  if (ok && unembedded > 0 && options->preflight && options->diag)
-    dp_warning(options->diag, nowhere,
-               "%d font%s in the PDF %s not embedded", unembedded,
-               unembedded == 1 ? "" : "s", unembedded == 1 ? "is" : "are");
-  g_free(error);
-  g_free(date);
-  g_free(boxes);
-  return ok;
+               (g_get_monotonic_time() - loaded) / 1000.0, d->bytes->len,
+               d->out_length);
+}
+
+bool dp_render_pdf_take(dp_pdf_draft *d, dp_diag *diag, bool preflight,
+                        unsigned char **out, size_t *out_length) {
+  static const dp_mark nowhere = {NULL, 0, 0};
+  *out = NULL;
+  *out_length = 0;
+  if (d->error) {
+    if (diag) dp_error(diag, nowhere, "cannot finish the PDF: %s", d->error);
+    return false;
+  }
+  if (d->unembedded > 0 && preflight && diag)
+    dp_warning(diag, nowhere, "%d font%s in the PDF %s not embedded",
+               d->unembedded, d->unembedded == 1 ? "" : "s",
+               d->unembedded == 1 ? "is" : "are");
+  *out = d->out;
+  *out_length = d->out_length;
+  d->out = NULL;
+  return true;
 }
 
 bool dp_render_pdf(const dp_pageset *set, const dp_render_settings *options,
                    dp_write_func write, void *closure) {
-  GByteArray *bytes = g_byte_array_new();
-  GPtrArray *alts = g_ptr_array_new();
+  dp_pdf_draft *d = dp_render_pdf_draw(set, options);
+  if (!d) return false;
+  dp_render_pdf_finish(d);
   unsigned char *out = NULL;
   size_t out_length = 0;
-  gint64 start = g_get_monotonic_time();
-  bool ok = draw_pdf(set, options, bytes, alts);
-  if (g_getenv("DISPUTAS_DEBUG"))
-    g_printerr("pdf: cairo %.1f ms\n", (g_get_monotonic_time() - start) / 1000.0);
-  ok = ok && finish_pdf(set, options, bytes, alts, &out, &out_length) &&
-       write(closure, out, out_length);
+  bool ok = dp_render_pdf_take(d, options->diag, options->preflight, &out,
+                               &out_length) &&
+            write(closure, out, out_length);
   g_free(out);
-  g_ptr_array_free(alts, TRUE);
-  g_byte_array_free(bytes, TRUE);
+  dp_pdf_draft_free(d);
   return ok;
 }
 

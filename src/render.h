@@ -72,6 +72,27 @@ size_t dp_render_get_page_count(const dp_pageset *set,
 bool dp_render_pdf(const dp_pageset *set, const dp_render_settings *options,
                    dp_write_func write, void *closure);
 
+/* dp_render_pdf in three steps, so that the second, the qpdf module's
+ * rewrite (a third of the time of a PDF), may run in another thread while
+ * the caller draws the next one:
+ *
+ *   dp_render_pdf_draw    cairo draws the pages (the calling thread, which
+ *                         owns `set` and its fonts); NULL when cairo fails.
+ *                         The draft owns all it needs: `set` may go.
+ *   dp_render_pdf_finish  the rewrite; touches nothing but the draft (no
+ *                         diagnostics): any thread, one at a time a draft.
+ *   dp_render_pdf_take    reports the finishing's problems to `diag` and
+ *                         hands over the file (*out, g_free); false when it
+ *                         could not be finished.
+ */
+typedef struct dp_pdf_draft dp_pdf_draft;
+dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
+                                 const dp_render_settings *options);
+void dp_render_pdf_finish(dp_pdf_draft *draft);
+bool dp_render_pdf_take(dp_pdf_draft *draft, dp_diag *diag, bool preflight,
+                        unsigned char **out, size_t *out_length);
+void dp_pdf_draft_free(dp_pdf_draft *draft);
+
 /* Writes output page `index` as a PNG or an SVG file. */
 bool dp_render_page(const dp_pageset *set, const dp_render_settings *options,
                     size_t index, dp_write_func write, void *closure);

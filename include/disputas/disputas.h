@@ -402,6 +402,20 @@ DP_PUBLIC dp_status dp_render_to_memory(dp_context *ctx,
                                         const dp_render_options *options,
                                         unsigned char **data, size_t *length);
 
+/* Renders `doc` with each of the `count` layouts into memory, as `count`
+ * calls of dp_render_to_memory() would, output i into `data[i]` and
+ * `length[i]` (free each with dp_free()); on failure every `data[i]` is
+ * NULL.  Faster for several PDFs: each is finished (page boxes, language,
+ * identifiers; a third of its time) in another thread while the next is
+ * laid out and drawn.  The same bytes as one at a time. */
+DP_PUBLIC dp_status dp_render_many_to_memory(dp_context *ctx,
+                                             const dp_document *doc,
+                                             dp_layout *const *layouts,
+                                             size_t count,
+                                             const dp_render_options *options,
+                                             unsigned char **data,
+                                             size_t *length);
+
 /* ---- Calendars ------------------------------------------------------ */
 
 /* The document's events as an iCalendar file (RFC 5545): one VEVENT per

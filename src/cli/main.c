@@ -382,13 +382,18 @@ static int build_one(builder *b, const char *path) {
         dp_calendar_to_memory(ctx, doc, &text, &outputs[0].length));
     outputs[0].data = (unsigned char *)text;
   }
-  for (int i = 0; i < PRODUCTS && status == EXIT_SUCCESS; i++) {
-    outputs[i + 1].path = g_strdup_printf("%s/%s.%s.pdf", outdir,
-                                          dp_document_get_stem(doc),
-                                          products[i]);
-    status = status_exit(dp_render_to_memory(ctx, doc, layouts[i], ro,
-                                             &outputs[i + 1].data,
-                                             &outputs[i + 1].length));
+  if (status == EXIT_SUCCESS) {
+    unsigned char *data[PRODUCTS];
+    size_t length[PRODUCTS];
+    status = status_exit(dp_render_many_to_memory(ctx, doc, layouts, PRODUCTS,
+                                                   ro, data, length));
+    for (int i = 0; i < PRODUCTS; i++) {
+      outputs[i + 1].path = g_strdup_printf("%s/%s.%s.pdf", outdir,
+                                            dp_document_get_stem(doc),
+                                            products[i]);
+      outputs[i + 1].data = data[i];
+      outputs[i + 1].length = length[i];
+    }
   }
   if (status == EXIT_SUCCESS && !write_outputs(outputs, PRODUCTS + 1))
     status = EXIT_WRITE;

@@ -615,6 +615,56 @@ static void test_context_expect(fixture *f, gconstpointer data) {
   dp_context_free(ctx);
 }
 
+/* Several layouts at once: the bytes each would have alone, PDFs and
+ * other formats alike; nothing at all when one fails. */
+static void test_render_many(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_document *doc = load_minimal(f);
+  const char *names[] = {"poster", "booklet", "booklet-print"};
+  dp_layout *layouts[3];
+  unsigned char *many[3];
+  size_t many_length[3];
+  for (int i = 0; i < 3; i++) layouts[i] = dp_layout_load(f->ctx, names[i]);
+  g_assert_cmpint(dp_render_many_to_memory(f->ctx, doc, layouts, 3, NULL,
+                                           many, many_length),
+                  ==, DP_STATUS_OK);
+  for (int i = 0; i < 3; i++) {
+    unsigned char *alone = NULL;
+    size_t alone_length = 0;
+    g_assert_cmpint(dp_render_to_memory(f->ctx, doc, layouts[i], NULL,
+                                        &alone, &alone_length),
+                    ==, DP_STATUS_OK);
+    g_assert_true(starts_with(many[i], many_length[i], "%PDF-"));
+    g_assert_cmpmem(many[i], many_length[i], alone, alone_length);
+    dp_free(alone);
+    dp_free(many[i]);
+  }
+  /* PNG pages go through the same call. */
+  dp_render_options *png = dp_render_options_new();
+  dp_render_options_set_format(png, DP_OUTPUT_PNG);
+  dp_render_options_set_dpi(png, 20);
+  g_assert_cmpint(dp_render_many_to_memory(f->ctx, doc, layouts, 1, png,
+                                           many, many_length),
+                  ==, DP_STATUS_OK);
+  g_assert_true(starts_with(many[0], many_length[0], "\x89PNG"));
+  dp_free(many[0]);
+  dp_render_options_free(png);
+  /* A layout whose content cannot fit: nothing for any of them. */
+  dp_layout *tiny = dp_layout_load_data(f->ctx, "tiny.yaml", tiny_frame_layout,
+                                        strlen(tiny_frame_layout));
+  g_assert_nonnull(tiny);
+  dp_layout *mixed[2] = {layouts[0], tiny};
+  many[0] = many[1] = (unsigned char *)"x";
+  g_assert_cmpint(dp_render_many_to_memory(f->ctx, doc, mixed, 2, NULL, many,
+                                           many_length),
+                  ==, DP_STATUS_INVALID);
+  g_assert_null(many[0]);
+  g_assert_null(many[1]);
+  dp_layout_free(tiny);
+  for (int i = 0; i < 3; i++) dp_layout_free(layouts[i]);
+  dp_document_free(doc);
+}
+
 typedef struct sink {
   GByteArray *bytes;
   int calls;
@@ -837,6 +887,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/render/options", test_render_options);
   ADD("/render/check", test_check);
   ADD("/render/to-memory", test_render_to_memory);
+  ADD("/render/many-to-memory", test_render_many);
   ADD("/render/to-callback", test_render_to_callback);
   ADD("/render/to-file", test_render_to_file);
   ADD("/render/memory-layout", test_render_memory_layout);
