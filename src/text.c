@@ -48,6 +48,13 @@
 #define MARKER_GAP_EM 0.5
 /* The size, in layout units, every paragraph is set at (dp_para_new). */
 #define LAYOUT_SIZE 10.0
+/* Text under LAYOUT_SIZE / MAX_UNIT points (1pt) is set at its own size
+ * times MAX_UNIT, and no line is set wider than MAX_LAYOUT_WIDTH units
+ * (100,000 ems, unbounded in effect): so that no length of a layout
+ * (a width over a small scale, an indent of a tiny size) overflows
+ * Pango's integer units (1/1024 of a unit, at most 2^31). */
+#define MAX_UNIT 10.0
+#define MAX_LAYOUT_WIDTH 1e6
 
 /* A font map with its Pango context. */
 typedef struct fonts {
@@ -948,7 +955,7 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
    * and glyph extents each, made once and then found in their caches. */
   /* Layout units per point: the paragraph's size is LAYOUT_SIZE units. */
   double size = style->size > 0 ? style->size : 10.0;
-  double unit = LAYOUT_SIZE / size;
+  double unit = MIN(LAYOUT_SIZE / size, MAX_UNIT);
   double shown = (scale > 0 ? scale : 1.0) / unit; /* points per unit */
   if (width > 0) width /= shown;
 
@@ -987,7 +994,7 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   buf = S_break_long_words(buf, work, count);
 
   dp_para *para = g_new0(dp_para, 1);
-  para->em = LAYOUT_SIZE;
+  para->em = size * unit;
   para->space_before = style->space_before * unit;
   para->space_after = style->space_after * unit;
   double left = style->left_indent * unit;
@@ -1014,7 +1021,7 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
   /* A width of 0 or less sets the paragraph unbroken (for measuring). */
   if (width > 0) {
-    double avail = MAX(width - para->x_offset, 1.0);
+    double avail = CLAMP(width - para->x_offset, 1.0, MAX_LAYOUT_WIDTH);
     pango_layout_set_width(layout, pango_units_from_double(avail));
   }
   pango_layout_set_indent(layout, pango_units_from_double(first));
@@ -1041,10 +1048,11 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   para->layout = layout;
   para->unit = unit;
   para->reflowable = width > 0 && style->align == DP_ALIGN_LEFT;
-  para->layout_width = width > 0 ? MAX(width - para->x_offset, 1.0) : 0;
+  para->layout_width =
+      width > 0 ? CLAMP(width - para->x_offset, 1.0, MAX_LAYOUT_WIDTH) : 0;
   /* A line's width leaves out the space Pango may have counted at its
    * end; reflowing allows for one, and some. */
-  para->space = 0.5 * LAYOUT_SIZE + MAX(style->letter_spacing * unit, 0.0);
+  para->space = 0.5 * size * unit + MAX(style->letter_spacing * unit, 0.0);
   if (width > 0 && S_broke_a_word(layout)) {
     para->reflowable = false;
     PangoAttrList *guarded =
@@ -1099,7 +1107,8 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
 dp_para *dp_para_reflow(const dp_para *para, double width, double scale) {
   if (!para || !para->reflowable || width <= 0) return NULL;
   double shown = (scale > 0 ? scale : 1.0) / para->unit;
-  double avail = MAX(width / shown - para->x_offset / para->scale, 1.0);
+  double avail = CLAMP(width / shown - para->x_offset / para->scale, 1.0,
+                       MAX_LAYOUT_WIDTH);
   /* Pango fills each line with as much as fits (first fit): lines that
    * all fit a narrower width, with room for a trailing space, break there
    * the same; lines that end only at forced breaks break the same at any

@@ -3,7 +3,8 @@
  *
  * This is what "no global state" in disputas.h promises: fonts (a private
  * FcConfig and PangoFontMap per context), hyphenation dictionaries (per
- * context), ICU date formatting (no cached formatters), the data paths
+ * context), ICU date formatting (formatters cached for the process, used
+ * under a lock), the data paths
  * (computed once, under g_once) and diagnostics (per context).  A race in
  * any of them shows up here as a crash, an ASan report, or different
  * bytes.  Through the shared libdisputas and <disputas/disputas.h> only.

@@ -854,6 +854,47 @@ static void test_reflow(fixture *f, gconstpointer data) {
   g_assert_null(dp_para_reflow(NULL, 100, 1.0));
 }
 
+/* Sizes and measures at the ends of what layouts allow: every length
+ * stays finite and in proportion (paragraphs are set at one size in
+ * layout units; these must not overflow Pango's integer units). */
+static void test_extreme_sizes(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.size = 0.001;
+  s.first_indent = 50000;
+  dp_para *tiny = dp_para_new(f->text, "a b c", 5, NULL, 0, &s, "en", 99000,
+                              0.5, NULL, here);
+  g_assert_cmpint(dp_para_get_line_count(tiny), ==, 1);
+  double h = dp_para_get_height(tiny);
+  g_assert_cmpfloat(h, >, 0.001 * 0.5 * 0.5);
+  g_assert_cmpfloat(h, <, 0.001 * 0.5 * 3);
+  /* The indent, scaled, and a few thousandths of a point of text. */
+  g_assert_cmpfloat(dp_para_get_natural_width(tiny), >, 25000);
+  g_assert_cmpfloat(dp_para_get_natural_width(tiny), <, 25000.01);
+  dp_para_free(tiny);
+  /* Where Pango puts the ink: after the indent, as set. */
+  s.first_indent = 300;
+  tiny = dp_para_new(f->text, "a b c", 5, NULL, 0, &s, "en", 500, 0.5, NULL,
+                     here);
+  dp_para_ink ink;
+  dp_para_inspect(tiny, 0, 0, 0, 1, &ink);
+  g_assert_cmpfloat_with_epsilon(ink.x0, 150, 0.01);
+  g_free(ink.font_problem);
+  dp_para_free(tiny);
+
+  s = style_new();
+  s.size = 1000;
+  dp_para *huge = dp_para_new(f->text, "Disputas", 8, NULL, 0, &s, "en", 3000,
+                              1.0, NULL, here);
+  g_assert_cmpint(dp_para_get_line_count(huge), >, 1); /* broken, not lost */
+  g_assert_cmpfloat(dp_para_get_natural_width(huge), <=, 3000 + 0.01);
+  double top, height, base;
+  dp_para_get_line(huge, 0, &top, &height, &base);
+  g_assert_cmpfloat(height, >, 1000);
+  g_assert_cmpfloat(height, <, 2000);
+  dp_para_free(huge);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
 #define ADD(name, fn) \
@@ -872,5 +913,6 @@ int main(int argc, char **argv) {
   ADD("indents-marker", test_indents_marker);
   ADD("draw-range", test_draw_range);
   ADD("reflow", test_reflow);
+  ADD("extreme-sizes", test_extreme_sizes);
   return g_test_run();
 }
