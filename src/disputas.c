@@ -294,8 +294,11 @@ static bool wants_preflight(const dp_render_options *options,
  * hyphen's width too long: some state that font maps share is not safe to
  * use concurrently in the Pango calls of dp_para_new() (text.c; Pango
  * 1.50.12, HarfBuzz 6.0.0, fontconfig 2.14; warm contexts never showed it,
- * and locking those calls alone cured it; not pinned down further).  Only
- * composition waits: drawing, PDF finishing and writing run in parallel. */
+ * and locking those calls alone cured it).  Narrowed since: locking only
+ * the layout itself (pango_layout_get_lines_readonly: itemizing, shaping,
+ * breaking) cures it, locking Pango's metrics does not; without the lock
+ * test-threads fails 2 runs in 3.  Only composition waits: drawing, PDF
+ * finishing and writing run in parallel. */
 static GMutex compose_lock;
 
 /* The context's kept page set of `doc` in `layout`, or NULL.  Layouts
