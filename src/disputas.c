@@ -525,6 +525,11 @@ dp_status dp_render_many_to_memory(dp_context *ctx, const dp_document *doc,
     if (settings.format == DP_FORMAT_PDF) {
       out[i].draft = dp_render_pdf_draw(set, &settings);
       out[i].preflight = settings.preflight;
+      /* One rewrite at a time (qpdf holds the whole file in memory):
+       * the one before had this PDF's drawing to finish in, and has. */
+      for (size_t k = 0; k < i; k++)
+        if (out[k].finishing)
+          g_thread_join(g_steal_pointer(&out[k].finishing));
       if (out[i].draft)
         out[i].finishing = g_thread_new("dp-finish", finish_thread,
                                         out[i].draft);
