@@ -73,7 +73,8 @@ void dp_context_expect(dp_context *ctx, unsigned what) {
 }
 
 void dp_program_init(void) {
-  if (g_getenv("FONTCONFIG_FILE")) return;
+  /* A configuration of the user's, by file or by folder, stays. */
+  if (g_getenv("FONTCONFIG_FILE") || g_getenv("FONTCONFIG_PATH")) return;
   char *dir = dp_paths_build("fonts", NULL);
   char *file = g_build_filename(dir, "default.conf", NULL);
   /* Only when the file is there: else the system's configuration stays. */

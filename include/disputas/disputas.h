@@ -188,7 +188,8 @@ DP_PUBLIC void dp_context_expect(dp_context *ctx, unsigned what);
 /* ---- Programs ------------------------------------------------------- */
 
 /* For programs, not libraries: call it first thing in main(), before any
- * thread starts.  Unless FONTCONFIG_FILE is set, it points fontconfig's
+ * thread starts.  Unless FONTCONFIG_FILE or FONTCONFIG_PATH is set (a
+ * configuration of the user's), it points fontconfig's
  * default configuration at the bundled fonts (FONTCONFIG_FILE and
  * FONTCONFIG_PATH: fonts/default.conf in the data folder).  disputas
  * never sets its own text with the default configuration, but Pango

@@ -45,6 +45,10 @@ def main():
     user = loaded_configs(disputas, root, env_user)
     os.unlink(system)
 
+    # A FONTCONFIG_PATH of the user's also keeps the system's file.
+    env_path = dict(env, FONTCONFIG_PATH="/etc/fonts")
+    by_path = loaded_configs(disputas, root, env_path)
+
     default_conf = os.path.join(fonts, "default.conf")
     checks = [
         ("without FONTCONFIG_FILE, the default configuration is "
@@ -55,6 +59,9 @@ def main():
         ("a FONTCONFIG_FILE of the user's is kept", system in user),
         ("... and fonts/default.conf is then not read",
          default_conf not in [os.path.realpath(c) for c in user]),
+        ("a FONTCONFIG_PATH of the user's is kept",
+         "/etc/fonts/fonts.conf" in by_path and default_conf not in
+         [os.path.realpath(c) for c in by_path]),
     ]
     print("1..%d" % len(checks))
     failed = 0
@@ -64,6 +71,7 @@ def main():
             failed += 1
             print("# default run loaded: %s" % default)
             print("# user run loaded: %s" % user)
+            print("# FONTCONFIG_PATH run loaded: %s" % by_path)
     return 1 if failed else 0
 
 
