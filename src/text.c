@@ -117,10 +117,12 @@ struct dp_para {
   double layout_width;  /* the width Pango broke the lines in */
   double widest;        /* the widest line with its indent */
   double space;         /* the width of a space at the paragraph's size */
-  bool soft_breaks;     /* Pango wrapped some line (not only hard breaks) */
+  double unwrap;        /* below this width no wrapped line could take
+                           more (INFINITY: no line was wrapped) */
   bool reflowable;      /* left aligned, ragged, left to right, no word
                            broken between characters */
   double unit;          /* layout units a point */
+  double *raw;          /* the geometry in layout units (S_keep_raw) */
   bool missing;
   para_link *links;
   size_t link_count;
@@ -828,23 +830,54 @@ static bool S_broke_a_word(PangoLayout *layout) {
   return false;
 }
 
-/* Whether Pango wrapped a line of `layout` (a line starts where the text
- * has no forced break). */
-static bool S_wrapped(PangoLayout *layout) {
-  GSList *lines = pango_layout_get_lines_readonly(layout);
-  if (!lines || !lines->next) return false;
+/* The narrowest width (layout units) at which Pango might take more onto
+ * a line of `layout` that it wrapped: the line's right edge plus the next
+ * line's text up to its first break opportunity, less any spaces there
+ * and less the hyphen such a break may add.  An underestimate, so that in
+ * any width below it every line surely breaks where it does.  INFINITY
+ * when no line was wrapped (all end at forced breaks). */
+static double S_unwrap_width(PangoLayout *layout) {
+  double narrowest = INFINITY;
   int n_attrs;
-  const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly(layout, &n_attrs);
+  const PangoLogAttr *attrs =
+      pango_layout_get_log_attrs_readonly(layout, &n_attrs);
   const char *text = pango_layout_get_text(layout);
-  long offset = 0; /* characters before `index` */
+  PangoLayoutIter *iter = pango_layout_get_iter(layout);
+  double previous_end = 0; /* the line before's right edge */
+  long offset = 0;         /* characters before `index` */
   int index = 0;
-  for (GSList *l = lines->next; l; l = l->next) {
-    int start = ((PangoLayoutLine *)l->data)->start_index;
+  bool first = true;
+  do {
+    PangoLayoutLine *line = pango_layout_iter_get_line_readonly(iter);
+    int start = line->start_index;
     offset += g_utf8_strlen(text + index, start - index);
     index = start;
-    if (offset >= n_attrs || !attrs[offset].is_mandatory_break) return true;
-  }
-  return false;
+    if (!first && offset < n_attrs && !attrs[offset].is_mandatory_break) {
+      /* The first break opportunity after the line's start, and the end
+       * of the text before it that is not a space. */
+      const char *p = text + start, *end = text + start + line->length;
+      long k = offset, ink_end = start;
+      while (p < end) {
+        if (!attrs[k].is_white) ink_end = g_utf8_next_char(p) - text;
+        p = g_utf8_next_char(p);
+        k++;
+        if (k < n_attrs && attrs[k].is_line_break) break;
+      }
+      int *ranges = NULL, n = 0;
+      if (ink_end > start)
+        pango_layout_line_get_x_ranges(line, start, (int)ink_end, &ranges, &n);
+      double width = 0;
+      for (int r = 0; r < n; r++) width += ranges[2 * r + 1] - ranges[2 * r];
+      g_free(ranges);
+      narrowest = MIN(narrowest, previous_end + width / PANGO_SCALE);
+    }
+    PangoRectangle logical;
+    pango_layout_iter_get_line_extents(iter, NULL, &logical);
+    previous_end = (logical.x + logical.width) / (double)PANGO_SCALE;
+    first = false;
+  } while (pango_layout_iter_next_line(iter));
+  pango_layout_iter_free(iter);
+  return narrowest;
 }
 
 /* Line geometry (see the top of the file). */
@@ -904,24 +937,48 @@ static void S_measure(dp_para *para, dp_text *text, PangoContext *context,
                        : 0.0;
 }
 
-/* Multiplies the geometry of a paragraph by `scale`: from layout units to
- * points when it is set, from one scale's points to another's when it is
- * reflowed.  Sets nothing else. */
+/* The scalars of a paragraph's geometry, in the order of `raw`. */
+#define RAW_SCALARS 7
+
+/* Keeps the geometry of a paragraph as measured, in layout units, in
+ * `raw`: a reflowed paragraph is scaled from it as a paragraph set anew
+ * would be, to the same bits. */
+static void S_keep_raw(dp_para *para) {
+  int n = para->line_count;
+  double *raw = g_new(double, RAW_SCALARS + 4 * (size_t)n);
+  double scalars[RAW_SCALARS] = {para->x_offset,     para->first_start,
+                                 para->em,           para->height,
+                                 para->natural_width, para->space_before,
+                                 para->space_after};
+  memcpy(raw, scalars, sizeof scalars);
+  memcpy(raw + RAW_SCALARS, para->line_x, sizeof(double) * (size_t)n);
+  memcpy(raw + RAW_SCALARS + n, para->line_top, sizeof(double) * (size_t)n);
+  memcpy(raw + RAW_SCALARS + 2 * n, para->line_height,
+         sizeof(double) * (size_t)n);
+  memcpy(raw + RAW_SCALARS + 3 * n, para->line_baseline,
+         sizeof(double) * (size_t)n);
+  para->raw = raw;
+}
+
+/* Sets the geometry in points, shown at `scale` points a layout unit,
+ * from `raw`. */
 static void S_scale(dp_para *para, double scale) {
-  if (scale == 1.0) return;
-  para->x_offset *= scale;
-  para->first_start *= scale;
-  para->em *= scale;
-  for (int i = 0; i < para->line_count; i++) {
-    para->line_x[i] *= scale;
-    para->line_top[i] *= scale;
-    para->line_height[i] *= scale;
-    para->line_baseline[i] *= scale;
+  const double *raw = para->raw;
+  int n = para->line_count;
+  para->scale = scale;
+  para->x_offset = raw[0] * scale;
+  para->first_start = raw[1] * scale;
+  para->em = raw[2] * scale;
+  para->height = raw[3] * scale;
+  para->natural_width = raw[4] * scale;
+  para->space_before = raw[5] * scale;
+  para->space_after = raw[6] * scale;
+  for (int i = 0; i < n; i++) {
+    para->line_x[i] = raw[RAW_SCALARS + i] * scale;
+    para->line_top[i] = raw[RAW_SCALARS + n + i] * scale;
+    para->line_height[i] = raw[RAW_SCALARS + 2 * n + i] * scale;
+    para->line_baseline[i] = raw[RAW_SCALARS + 3 * n + i] * scale;
   }
-  para->height *= scale;
-  para->natural_width *= scale;
-  para->space_before *= scale;
-  para->space_after *= scale;
 }
 
 /* Shows `line` with its baseline's left end at (x, y), at `scale`. */
@@ -1073,9 +1130,9 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   }
 
   S_measure(para, text, context, style, desc, language, unit);
-  para->soft_breaks = S_wrapped(layout);
+  para->unwrap = S_unwrap_width(layout);
+  S_keep_raw(para);
   S_scale(para, shown);
-  para->scale = shown;
 
   /* Links, with the offsets of the final text. */
   para->links = g_new0(para_link, count + 1);
@@ -1107,16 +1164,16 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
 dp_para *dp_para_reflow(const dp_para *para, double width, double scale) {
   if (!para || !para->reflowable || width <= 0) return NULL;
   double shown = (scale > 0 ? scale : 1.0) / para->unit;
-  double avail = CLAMP(width / shown - para->x_offset / para->scale, 1.0,
+  double avail = CLAMP(width / shown - para->raw[0], 1.0,
                        MAX_LAYOUT_WIDTH);
   /* Pango fills each line with as much as fits (first fit): lines that
    * all fit a narrower width, with room for a trailing space, break there
-   * the same; lines that end only at forced breaks break the same at any
-   * greater width. */
+   * the same; in a wider one, so long as no line could take the next
+   * line's first word or syllable. */
   bool same = fabs(avail - para->layout_width) < 1e-9 ||
               (avail < para->layout_width
                    ? para->widest + para->space <= avail
-                   : !para->soft_breaks);
+                   : avail < para->unwrap);
   if (!same) return NULL;
   dp_para *p = g_new(dp_para, 1);
   *p = *para;
@@ -1132,8 +1189,9 @@ dp_para *dp_para_reflow(const dp_para *para, double width, double scale) {
   for (size_t i = 0; i < para->link_count; i++)
     p->links[i] = (para_link){para->links[i].start, para->links[i].end,
                               g_strdup(para->links[i].uri)};
-  S_scale(p, shown / para->scale);
-  p->scale = shown;
+  p->raw = g_memdup2(para->raw,
+                     sizeof(double) * (RAW_SCALARS + 4 * (size_t)n));
+  S_scale(p, shown);
   return p;
 }
 
@@ -1145,6 +1203,7 @@ void dp_para_free(dp_para *para) {
   g_free(para->line_top);
   g_free(para->line_height);
   g_free(para->line_baseline);
+  g_free(para->raw);
   for (size_t i = 0; i < para->link_count; i++) g_free(para->links[i].uri);
   g_free(para->links);
   g_free(para);

@@ -57,7 +57,8 @@ void dp_para_free(dp_para *para);
  * dp_para_new's note on sizes: a paragraph's lines depend on width /
  * scale alone); else NULL, and it must be set anew.  Only left-aligned,
  * ragged, left-to-right paragraphs qualify: in a narrower measure when
- * every line still fits, in a wider one when no line was wrapped.
+ * every line still fits, in a wider one when no wrapped line could take
+ * the first word or syllable of the line after it.
  * Shrink-to-fit tries many scales; most of a frame's short paragraphs
  * are reflowed, not set again. */
 dp_para *dp_para_reflow(const dp_para *para, double width, double scale);

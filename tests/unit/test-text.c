@@ -746,7 +746,7 @@ static char *drawn_text(fixture *f, const dp_para *p) {
 }
 
 /* A reflowed paragraph is the paragraph set anew at that width and scale:
- * the same lines, the same geometry, the same drawn text. */
+ * the same lines, the same geometry to the bit, the same drawn text. */
 static void assert_same_setting(fixture *f, const dp_para *a,
                                 const dp_para *b) {
   int n = dp_para_get_line_count(a);
@@ -755,16 +755,15 @@ static void assert_same_setting(fixture *f, const dp_para *a,
     double ta, ha, ba, tb, hb, bb;
     dp_para_get_line(a, i, &ta, &ha, &ba);
     dp_para_get_line(b, i, &tb, &hb, &bb);
-    g_assert_cmpfloat_with_epsilon(ta, tb, 1e-6);
-    g_assert_cmpfloat_with_epsilon(ha, hb, 1e-6);
-    g_assert_cmpfloat_with_epsilon(ba, bb, 1e-6);
+    g_assert_cmpfloat(ta, ==, tb);
+    g_assert_cmpfloat(ha, ==, hb);
+    g_assert_cmpfloat(ba, ==, bb);
   }
-  g_assert_cmpfloat_with_epsilon(dp_para_get_height(a), dp_para_get_height(b),
-                                 1e-6);
-  g_assert_cmpfloat_with_epsilon(dp_para_get_natural_width(a),
-                                 dp_para_get_natural_width(b), 1e-6);
-  g_assert_cmpfloat_with_epsilon(dp_para_get_space_before(a),
-                                 dp_para_get_space_before(b), 1e-9);
+  g_assert_cmpfloat(dp_para_get_height(a), ==, dp_para_get_height(b));
+  g_assert_cmpfloat(dp_para_get_natural_width(a), ==,
+                    dp_para_get_natural_width(b));
+  g_assert_cmpfloat(dp_para_get_space_before(a), ==,
+                    dp_para_get_space_before(b));
   char *ta = drawn_text(f, a), *tb = drawn_text(f, b);
   g_assert_cmpstr(ta, ==, tb);
   g_free(ta);
@@ -802,6 +801,24 @@ static void test_reflow(fixture *f, gconstpointer data) {
       dp_para_free(fresh);
     }
   }
+  /* Close to the first setting, in steps smaller than a syllable, both
+   * ways. */
+  for (int step = -16; step <= 16; step++) {
+    double width = 300 + step * 0.5, scale = 1 - step * 0.0025;
+    for (int way = 0; way < 2; way++) {
+      double w = way ? 300 : width, sc = way ? scale : 1.0;
+      dp_para *r = dp_para_reflow(p, w, sc);
+      dp_para *fresh = set_at(f, lorem, &s, w, sc);
+      if (r) {
+        assert_same_setting(f, r, fresh);
+        reflowed++;
+        dp_para_free(r);
+      } else {
+        refused++;
+      }
+      dp_para_free(fresh);
+    }
+  }
   g_test_message("%d reflowed, %d set anew", reflowed, refused);
   g_assert_cmpint(reflowed, >, 0);
   g_assert_cmpint(refused, >, 0);
@@ -823,6 +840,30 @@ static void test_reflow(fixture *f, gconstpointer data) {
   g_assert_nonnull(strstr(text, "Avhandlingen"));
   g_free(text);
   dp_para_free(half);
+
+  /* Wrapped lines, a little wider: the next line's first word still does
+   * not fit, and the lines stay; much wider, it would. */
+  dp_style plain = style_new();
+  const char *affiliation =
+      "Professor Kari Nordmann, Department of Structural Engineering, "
+      "Norwegian University of Science and Technology";
+  dp_para *wrapped = set_at(f, affiliation, &plain, 150, 1.0);
+  g_assert_cmpint(dp_para_get_line_count(wrapped), >=, 3);
+  dp_para *slightly = dp_para_reflow(wrapped, 151, 1.0);
+  g_assert_nonnull(slightly);
+  fresh = set_at(f, affiliation, &plain, 151, 1.0);
+  assert_same_setting(f, slightly, fresh);
+  dp_para_free(fresh);
+  dp_para_free(slightly);
+  /* The same, as shrink-to-fit asks: a smaller scale is a wider measure. */
+  slightly = dp_para_reflow(wrapped, 150, 0.995);
+  g_assert_nonnull(slightly);
+  fresh = set_at(f, affiliation, &plain, 150, 0.995);
+  assert_same_setting(f, slightly, fresh);
+  dp_para_free(fresh);
+  dp_para_free(slightly);
+  g_assert_null(dp_para_reflow(wrapped, 300, 1.0));
+  dp_para_free(wrapped);
 
   /* Lines ended by forced breaks only: any wider measure. */
   const char *names = "Professor Kari Nordmann\nUniversity of Bergen";
