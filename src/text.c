@@ -1071,6 +1071,12 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
           : S_full(text)->context;
   PangoAttrList *attrs =
       S_attributes(style, buf->str, work, count, unit, lang, false);
+  /* The context's language as well as the text's: Pango otherwise asks
+   * fontconfig for each face twice, once with the process's language
+   * ("c") and once with the text's, each time sorting the fonts in
+   * threads of its own. */
+  if (language && pango_context_get_language(context) != language)
+    pango_context_set_language(context, language);
   PangoLayout *layout = pango_layout_new(context);
   pango_layout_set_font_description(layout, desc);
   pango_layout_set_text(layout, buf->str, (int)buf->len);
