@@ -26,7 +26,8 @@
 
 /* (transfer full) The dictionary in `path` (a .dic file): from its cache
  * when one is valid, else parsed by libhyphen and then cached.  NULL when
- * libhyphen cannot load it.  Free with hnj_hyphen_free(). */
+ * libhyphen cannot load it.  Free with dp_hyphen_cache_free() (a cached
+ * one lives in one block of memory, not libhyphen's thousands). */
 HyphenDict *dp_hyphen_cache_load(const char *path);
 
 /* The same, with the cache in `dir` instead of the user's (tests); NULL
@@ -34,5 +35,8 @@ HyphenDict *dp_hyphen_cache_load(const char *path);
  * the cache was used. */
 HyphenDict *dp_hyphen_cache_load_in(const char *path, const char *dir,
                                     bool *from_cache);
+
+/* Frees a dictionary of dp_hyphen_cache_load*(), however it was made. */
+void dp_hyphen_cache_free(HyphenDict *dict);
 
 #endif

@@ -34,7 +34,7 @@ struct dp_hyphen {
 dp_hyphen *dp_hyphen_new(void) {
   dp_hyphen *h = g_new0(dp_hyphen, 1);
   h->by_path = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                     (GDestroyNotify)hnj_hyphen_free);
+                                     (GDestroyNotify)dp_hyphen_cache_free);
   h->by_lang = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   h->loading = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   return h;
@@ -55,7 +55,7 @@ void dp_hyphen_free(dp_hyphen *h) {
   for (GList *p = paths; p; p = p->next) {
     char *path = g_strdup(p->data);
     HyphenDict *dict = S_join(h, path);
-    if (dict) hnj_hyphen_free(dict);
+    if (dict) dp_hyphen_cache_free(dict);
     g_free(path);
   }
   g_list_free(paths);

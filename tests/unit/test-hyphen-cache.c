@@ -172,9 +172,9 @@ static void check_round_trip(fixture *f, const char *name,
     g_free(a);
     g_free(b);
   }
-  hnj_hyphen_free(parsed);
-  hnj_hyphen_free(first);
-  hnj_hyphen_free(second);
+  dp_hyphen_cache_free(parsed);
+  dp_hyphen_cache_free(first);
+  dp_hyphen_cache_free(second);
   g_free(file);
   g_free(path);
 }
@@ -258,7 +258,7 @@ static void test_damage(fixture *f, gconstpointer data) {
     for (size_t i = 0; i < G_N_ELEMENTS(english); i++)
       g_free(hyphens_of(dict, english[i]));
     if (!cached) assert_same_dict(parsed, dict); /* parsed again */
-    hnj_hyphen_free(dict);
+    dp_hyphen_cache_free(dict);
     g_free(bad);
     /* The refused cache was written anew from the .dic. */
     if (!cached) {
@@ -278,12 +278,12 @@ static void test_damage(fixture *f, gconstpointer data) {
   bool cached = true;
   HyphenDict *dict = dp_hyphen_cache_load_in(path, f->dir, &cached);
   g_assert_false(cached);
-  hnj_hyphen_free(dict);
+  dp_hyphen_cache_free(dict);
   g_free(bad);
   g_rand_free(rand);
   g_free(good);
   g_free(file);
-  hnj_hyphen_free(parsed);
+  dp_hyphen_cache_free(parsed);
   g_free(path);
 }
 
@@ -304,7 +304,7 @@ static void test_stale(fixture *f, gconstpointer data) {
   bool cached = true;
   HyphenDict *dict = dp_hyphen_cache_load_in(copy, cache, &cached);
   g_assert_false(cached);
-  hnj_hyphen_free(dict);
+  dp_hyphen_cache_free(dict);
   /* One pattern fewer (the last line), written again. */
   char *last = g_strrstr_len(contents, (gssize)length - 1, "\n");
   g_assert_nonnull(last);
@@ -313,11 +313,11 @@ static void test_stale(fixture *f, gconstpointer data) {
   g_assert_false(cached);
   HyphenDict *parsed = hnj_hyphen_load(copy);
   assert_same_dict(parsed, dict);
-  hnj_hyphen_free(parsed);
-  hnj_hyphen_free(dict);
+  dp_hyphen_cache_free(parsed);
+  dp_hyphen_cache_free(dict);
   dict = dp_hyphen_cache_load_in(copy, cache, &cached);
   g_assert_true(cached);
-  hnj_hyphen_free(dict);
+  dp_hyphen_cache_free(dict);
   g_free(cache);
   g_free(copy);
   g_free(contents);
@@ -340,11 +340,11 @@ static void test_unwritable(fixture *f, gconstpointer data) {
   HyphenDict *dict = dp_hyphen_cache_load_in(path, dir, &cached);
   g_assert_nonnull(dict);
   g_assert_false(cached);
-  hnj_hyphen_free(dict);
+  dp_hyphen_cache_free(dict);
   dict = dp_hyphen_cache_load_in(path, NULL, &cached);
   g_assert_nonnull(dict);
   g_assert_false(cached);
-  hnj_hyphen_free(dict);
+  dp_hyphen_cache_free(dict);
   char *missing = g_build_filename(f->dir, "hyph_none.dic", NULL);
   g_assert_null(dp_hyphen_cache_load_in(missing, f->dir, &cached));
   /* Nothing was cached for it: the folder holds the blocker alone. */
