@@ -9,7 +9,7 @@ packages="
   meson ninja-build pkg-config gcc clang python3
   libglib2.0-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev
   libfontconfig-dev libyaml-dev libcmark-dev libicu-dev libqrencode-dev
-  libhyphen-dev hyphen-no hyphen-en-us
+  libhyphen-dev hyphen-no hyphen-en-us zlib1g-dev
   librsvg2-dev libjpeg62-turbo-dev libical-dev libqpdf-dev libpoppler-glib-dev
   fonts-noto-core fonts-noto-cjk
   fonts-noto-mono
