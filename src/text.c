@@ -831,11 +831,13 @@ static bool S_broke_a_word(PangoLayout *layout) {
 }
 
 /* The narrowest width (layout units) at which Pango might take more onto
- * a line of `layout` that it wrapped: the line's right edge plus the next
- * line's text up to its first break opportunity, less any spaces there
- * and less the hyphen such a break may add.  An underestimate, so that in
- * any width below it every line surely breaks where it does.  INFINITY
- * when no line was wrapped (all end at forced breaks). */
+ * a line of `layout` that it wrapped: the line's right edge (before the
+ * hyphen Pango shows where it broke at a soft hyphen: taking more, the
+ * line would lose it) plus the next line's text up to its first break
+ * opportunity, less any spaces there and less the hyphen such a break
+ * may add.  An underestimate, so that in any width below it every line
+ * surely breaks where it does.  INFINITY when no line was wrapped (all
+ * end at forced breaks). */
 static double S_unwrap_width(PangoLayout *layout) {
   double narrowest = INFINITY;
   int n_attrs;
@@ -843,21 +845,28 @@ static double S_unwrap_width(PangoLayout *layout) {
       pango_layout_get_log_attrs_readonly(layout, &n_attrs);
   const char *text = pango_layout_get_text(layout);
   PangoLayoutIter *iter = pango_layout_get_iter(layout);
-  double previous_end = 0; /* the line before's right edge */
-  long offset = 0;         /* characters before `index` */
+  PangoLayoutLine *previous = NULL;
+  double previous_x = 0, previous_end = 0; /* the line before's */
+  long offset = 0; /* characters before `index` */
   int index = 0;
-  bool first = true;
   do {
     PangoLayoutLine *line = pango_layout_iter_get_line_readonly(iter);
     int start = line->start_index;
     offset += g_utf8_strlen(text + index, start - index);
     index = start;
-    if (!first && offset < n_attrs && !attrs[offset].is_mandatory_break) {
+    if (previous && offset < n_attrs && !attrs[offset].is_mandatory_break) {
+      double end = previous_end;
+      const char *before = g_utf8_prev_char(text + start);
+      if (g_utf8_get_char(before) == 0x00AD) {
+        int x;
+        pango_layout_line_index_to_x(previous, (int)(before - text), FALSE, &x);
+        end = previous_x + x / (double)PANGO_SCALE;
+      }
       /* The first break opportunity after the line's start, and the end
        * of the text before it that is not a space. */
-      const char *p = text + start, *end = text + start + line->length;
+      const char *p = text + start, *stop = text + start + line->length;
       long k = offset, ink_end = start;
-      while (p < end) {
+      while (p < stop) {
         if (!attrs[k].is_white) ink_end = g_utf8_next_char(p) - text;
         p = g_utf8_next_char(p);
         k++;
@@ -869,12 +878,13 @@ static double S_unwrap_width(PangoLayout *layout) {
       double width = 0;
       for (int r = 0; r < n; r++) width += ranges[2 * r + 1] - ranges[2 * r];
       g_free(ranges);
-      narrowest = MIN(narrowest, previous_end + width / PANGO_SCALE);
+      narrowest = MIN(narrowest, end + width / PANGO_SCALE);
     }
     PangoRectangle logical;
     pango_layout_iter_get_line_extents(iter, NULL, &logical);
+    previous = line;
+    previous_x = logical.x / (double)PANGO_SCALE;
     previous_end = (logical.x + logical.width) / (double)PANGO_SCALE;
-    first = false;
   } while (pango_layout_iter_next_line(iter));
   pango_layout_iter_free(iter);
   return narrowest;
@@ -1176,10 +1186,12 @@ dp_para *dp_para_reflow(const dp_para *para, double width, double scale) {
    * all fit a narrower width, with room for a trailing space, break there
    * the same; in a wider one, so long as no line could take the next
    * line's first word or syllable. */
-  bool same = fabs(avail - para->layout_width) < 1e-9 ||
-              (avail < para->layout_width
-                   ? para->widest + para->space <= avail
-                   : avail < para->unwrap);
+  /* Compared as Pango compares them, in its integer units. */
+  double units = pango_units_from_double(avail) / (double)PANGO_SCALE;
+  double set = pango_units_from_double(para->layout_width) / (double)PANGO_SCALE;
+  bool same = units == set ||
+              (units < set ? para->widest + para->space <= units
+                           : units < para->unwrap);
   if (!same) return NULL;
   dp_para *p = g_new(dp_para, 1);
   *p = *para;

@@ -895,6 +895,51 @@ static void test_reflow(fixture *f, gconstpointer data) {
   g_assert_null(dp_para_reflow(NULL, 100, 1.0));
 }
 
+/* Reflowing hyphenated English in measures a little wider and narrower
+ * than the first, in steps much smaller than a syllable: whenever reflow
+ * answers, it is the paragraph set anew.  (A line that ends at a soft
+ * hyphen shows a hyphen it loses when the next syllable moves up: once,
+ * 168 pt reflowed into 168.94 pt kept lines that a fresh setting
+ * changes.) */
+static void test_reflow_hyphenated(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.hyphenate = true;
+  const char *text =
+      "Internationalization considerations notwithstanding, the "
+      "characterization of electromagnetic phenomena necessitates "
+      "comprehensive understanding. Uncharacteristically, representatives "
+      "acknowledged responsibilities.";
+  const double firsts[] = {120, 168, 230};
+  int reflowed = 0, checked = 0;
+  for (size_t i = 0; i < G_N_ELEMENTS(firsts); i++) {
+    dp_para *p = dp_para_new(f->text, text, strlen(text), NULL, 0, &s,
+                             "en-US", firsts[i], 1.0, NULL, here);
+    for (double w = firsts[i] - 12; w <= firsts[i] + 12; w += 0.23) {
+      dp_para *r = dp_para_reflow(p, w, 1.0);
+      if (!r) continue;
+      dp_para *fresh = dp_para_new(f->text, text, strlen(text), NULL, 0, &s,
+                                   "en-US", w, 1.0, NULL, here);
+      /* Geometry for every one, drawn text for some (it costs). */
+      if (checked++ % 8 == 0) {
+        assert_same_setting(f, r, fresh);
+      } else {
+        g_assert_cmpint(dp_para_get_line_count(r), ==,
+                        dp_para_get_line_count(fresh));
+        g_assert_cmpfloat(dp_para_get_natural_width(r), ==,
+                          dp_para_get_natural_width(fresh));
+        g_assert_cmpfloat(dp_para_get_height(r), ==, dp_para_get_height(fresh));
+      }
+      reflowed++;
+      dp_para_free(fresh);
+      dp_para_free(r);
+    }
+    dp_para_free(p);
+  }
+  g_test_message("%d reflows checked", reflowed);
+  g_assert_cmpint(reflowed, >, 10);
+}
+
 /* Sizes and measures at the ends of what layouts allow: every length
  * stays finite and in proportion (paragraphs are set at one size in
  * layout units; these must not overflow Pango's integer units). */
@@ -954,6 +999,7 @@ int main(int argc, char **argv) {
   ADD("indents-marker", test_indents_marker);
   ADD("draw-range", test_draw_range);
   ADD("reflow", test_reflow);
+  ADD("reflow-hyphenated", test_reflow_hyphenated);
   ADD("extreme-sizes", test_extreme_sizes);
   return g_test_run();
 }
