@@ -18,9 +18,12 @@
  * The automaton libhyphen builds is a trie: state 0 is the empty string,
  * every other state is reached by exactly one transition (the string one
  * character longer), a state's fallback is a shorter string (a suffix),
- * and its match has at most one digit more than its string has bytes.
- * libhyphen's matching relies on that to stay inside its buffers, so a
- * cache is used only when its automaton is such a trie.
+ * and its match has at most one digit more than its string has bytes
+ * (none more when the string starts with the word's '.').  libhyphen's
+ * matching relies on that to stay inside its buffers, so a cache is used
+ * only when its automaton is such a trie, its no-hyphen strings are not
+ * empty, and it has no replacements (non-standard hyphenation, whose
+ * indices libhyphen takes on trust; no installed dictionary has any).
  */
 #include "hyphen-cache.h"
 
@@ -197,9 +200,15 @@ static HyphenDict *read_level(reader *r) {
   d->nohyphenl = get_i32(r);
   size_t nohyphen = 0;
   d->nohyphen = get_block(r, &nohyphen);
-  /* nohyphenl + 1 strings, the last ending the block: as many NULs. */
+  /* nohyphenl + 1 strings, the last ending the block: as many NULs, and
+   * none of them empty (libhyphen would look for "" in every word, and
+   * write before its buffer). */
   size_t nuls = 0;
-  for (size_t i = 0; i < nohyphen; i++) nuls += d->nohyphen[i] == 0;
+  for (size_t i = 0; i < nohyphen; i++) {
+    bool end = d->nohyphen[i] == 0;
+    if (end && (i == 0 || d->nohyphen[i - 1] == 0)) r->ok = false;
+    nuls += end;
+  }
   if (d->nohyphen ? d->nohyphenl < 0 || nuls != (size_t)d->nohyphenl + 1
                   : d->nohyphenl != 0)
     r->ok = false;
@@ -220,6 +229,11 @@ static HyphenDict *read_level(reader *r) {
     HyphenState *st = &d->states[s];
     st->match = get_block(r, NULL);
     st->repl = get_block(r, NULL);
+    /* Non-standard hyphenation (a replacement, "buss=sjåfør") indexes
+     * libhyphen's buffers by numbers only the patterns vouch for: such
+     * dictionaries (none of those installed here) are never taken from
+     * a cache. */
+    if (st->repl) r->ok = false;
     st->replindex = get_i8(r);
     st->replcut = get_i8(r);
     st->fallback_state = get_i32(r);
@@ -248,6 +262,7 @@ static bool level_is_sound(const HyphenDict *d) {
   if (d->cset[sizeof d->cset - 1] != 0) return false;
   int n = d->num_states;
   int *depth = g_new(int, (size_t)n);
+  bool *dotted = g_new0(bool, (size_t)n); /* its string starts with '.' */
   for (int s = 0; s < n; s++) depth[s] = -1;
   depth[0] = 0;
   /* Breadth first from state 0; states are numbered as created, so a
@@ -266,6 +281,7 @@ static bool level_is_sound(const HyphenDict *d) {
         break;
       }
       depth[next] = here + 1;
+      dotted[next] = here == 0 ? st->trans[t].ch == '.' : dotted[queue[head - 1]];
       queue[tail++] = next;
     }
   }
@@ -277,9 +293,14 @@ static bool level_is_sound(const HyphenDict *d) {
     else if (s == 0 ? fallback != -1
                     : fallback < 0 || fallback >= n || depth[fallback] >= depth[s])
       sound = false;
-    else if (st->match && strlen(st->match) > (size_t)depth[s] + 1)
+    else if (st->match &&
+             strlen(st->match) > (size_t)depth[s] + (dotted[s] ? 0 : 1))
+      /* A match lines up with the end of its string, one digit before
+       * it at most; a string that starts with the word's '.' can stand
+       * at the word's start, where that digit would fall outside. */
       sound = false;
   }
+  g_free(dotted);
   g_free(queue);
   g_free(depth);
   return sound;

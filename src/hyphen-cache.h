@@ -11,8 +11,9 @@
  * time and inode, so an updated dictionary never meets an old cache, and
  * carries a CRC-32 of its contents.  It is checked in full before use:
  * every state and transition index in range, every string terminated,
- * no pattern longer than the automaton state that applies it (libhyphen
- * trusts all three when it hyphenates).  A cache that fails any check,
+ * no pattern longer than the automaton state that applies it, no empty
+ * no-hyphen string and no replacement (libhyphen trusts all of these
+ * when it hyphenates).  A cache that fails any check,
  * or cannot be read or written, is passed over: the dictionary is then
  * parsed from its .dic file as libhyphen always does.
  *

@@ -357,6 +357,53 @@ static void test_unwritable(fixture *f, gconstpointer data) {
   g_free(path);
 }
 
+/* Dictionaries whose automaton libhyphen would take on trust in ways the
+ * checks cannot follow: libhyphen parses them every time, the cache
+ * never stands in for them. */
+static void test_refused(fixture *f, gconstpointer data) {
+  (void)data;
+  static const struct {
+    const char *name, *text;
+  } dics[] = {
+      /* An empty no-hyphen string (between two commas). */
+      {"empty-nohyphen", "UTF-8\nNOHYPHEN ',,-\na1b\nb1c\n"},
+      /* Non-standard hyphenation: a replacement. */
+      {"replacement", "UTF-8\nb1b/bb=b,1,2\na1b\n"},
+      /* A digit before the word's start. */
+      {"before-start", "UTF-8\n1.ab\nb1c\n"},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(dics); i++) {
+    char *name = g_strdup_printf("hyph_%s.dic", dics[i].name);
+    char *path = g_build_filename(f->dir, name, NULL);
+    char *cache = g_build_filename(f->dir, "cache", NULL);
+    g_assert_true(g_file_set_contents(path, dics[i].text, -1, NULL));
+    for (int round = 0; round < 2; round++) {
+      bool cached = true;
+      HyphenDict *dict = dp_hyphen_cache_load_in(path, cache, &cached);
+      g_assert_nonnull(dict);
+      if (cached) g_test_message("%s came from the cache", dics[i].name);
+      g_assert_false(cached);
+      dp_hyphen_cache_free(dict);
+    }
+    g_free(cache);
+    g_free(path);
+    g_free(name);
+  }
+  /* The same checks pass a plain one. */
+  char *path = g_build_filename(f->dir, "hyph_plain.dic", NULL);
+  char *cache = g_build_filename(f->dir, "cache", NULL);
+  g_assert_true(g_file_set_contents(path, "UTF-8\na1b\nb1c\n.ab1\n", -1, NULL));
+  bool cached = true;
+  HyphenDict *dict = dp_hyphen_cache_load_in(path, cache, &cached);
+  g_assert_false(cached);
+  dp_hyphen_cache_free(dict);
+  dict = dp_hyphen_cache_load_in(path, cache, &cached);
+  g_assert_true(cached);
+  dp_hyphen_cache_free(dict);
+  g_free(cache);
+  g_free(path);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add("/hyphen-cache/english", fixture, NULL, setup, test_english,
@@ -369,5 +416,7 @@ int main(int argc, char **argv) {
              teardown);
   g_test_add("/hyphen-cache/unwritable", fixture, NULL, setup,
              test_unwritable, teardown);
+  g_test_add("/hyphen-cache/refused", fixture, NULL, setup, test_refused,
+             teardown);
   return g_test_run();
 }
