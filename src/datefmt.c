@@ -161,13 +161,18 @@ bool dp_datefmt_is_named(const char *what) {
  * opening a formatter parses its pattern: together some 100,000
  * instructions a date, and an announcement has a dozen.  The best pattern
  * for each (locale, skeleton), and a formatter and calendar for each
- * (locale, pattern), are kept for the life of the process (a handful:
- * the label tables' patterns in a few languages).  ICU's formatters may
+ * (locale, pattern), are kept for the life of the process, up to
+ * MAX_KEPT_FORMATTERS of each (the label tables' and layouts' patterns
+ * in a few languages; past that they are made and freed each time, for
+ * a process that formats many patterns).  ICU's formatters may
  * not be used from two threads at once, so `icu_lock` is held while one
  * formats.
  */
 
 static GMutex icu_lock;
+/* Kept for the process: the few patterns of the label tables and
+ * layouts in a few languages; more are made and freed each time. */
+#define MAX_KEPT_FORMATTERS 64
 static GHashTable *best_patterns; /* "locale\nskeleton" -> pattern, "" none */
 static GHashTable *formatters;    /* "locale\npattern" -> formatter */
 
@@ -187,13 +192,17 @@ static char *best_pattern(const char *locale, const char *skeleton) {
   if (!best_patterns)
     best_patterns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   const char *known = g_hash_table_lookup(best_patterns, key);
-  if (!known) {
-    char *found = best_pattern_uncached(locale, skeleton);
-    g_hash_table_insert(best_patterns, key, found ? found : g_strdup(""));
-    known = g_hash_table_lookup(best_patterns, key);
-    key = NULL;
+  char *result;
+  if (known) {
+    result = *known ? g_strdup(known) : NULL;
+  } else {
+    result = best_pattern_uncached(locale, skeleton);
+    if (g_hash_table_size(best_patterns) < MAX_KEPT_FORMATTERS) {
+      g_hash_table_insert(best_patterns, key,
+                          g_strdup(result ? result : ""));
+      key = NULL;
+    }
   }
-  char *result = *known ? g_strdup(known) : NULL;
   g_mutex_unlock(&icu_lock);
   g_free(key);
   return result;
@@ -226,13 +235,15 @@ static char *best_pattern_uncached(const char *locale, const char *skeleton) {
 }
 
 /* A formatter and calendar for `pattern` in `locale`; `icu_lock` held. */
-static formatter *formatter_for(const char *locale, const char *pattern) {
+static formatter *formatter_for(const char *locale, const char *pattern,
+                                bool *kept) {
   char *key = g_strconcat(locale, "\n", pattern, NULL);
   if (!formatters)
     formatters = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   formatter *f = g_hash_table_lookup(formatters, key);
   if (f) {
     g_free(key);
+    *kept = true;
     return f;
   }
   f = g_new0(formatter, 1);
@@ -258,8 +269,18 @@ static formatter *formatter_for(const char *locale, const char *pattern) {
   }
   f->status = status;
   g_free(pat);
-  g_hash_table_insert(formatters, key, f);
+  /* Patterns can come from layouts, any number of them: past
+   * MAX_KEPT_FORMATTERS (a formatter is some 60 KB) the caller frees it. */
+  *kept = g_hash_table_size(formatters) < MAX_KEPT_FORMATTERS;
+  if (*kept) g_hash_table_insert(formatters, key, f);
+  else g_free(key);
   return f;
+}
+
+static void formatter_free(formatter *f) {
+  if (f->fmt) udat_close(f->fmt);
+  if (f->cal) ucal_close(f->cal);
+  g_free(f);
 }
 
 /* (transfer full) `dt` formatted with the ICU `pattern` in `locale`, or
@@ -270,7 +291,8 @@ static char *format_pattern(const char *locale, const dp_datetime *dt,
   char *result = NULL;
   UChar *buf = NULL;
   g_mutex_lock(&icu_lock);
-  formatter *f = formatter_for(locale, pattern);
+  bool kept = true;
+  formatter *f = formatter_for(locale, pattern, &kept);
   if (!f->fmt || !f->cal) {
     status = U_FAILURE(f->status) ? f->status : U_INTERNAL_PROGRAM_ERROR;
     goto done;
@@ -297,6 +319,7 @@ static char *format_pattern(const char *locale, const dp_datetime *dt,
   if (U_FAILURE(status)) g_clear_pointer(&result, g_free);
 
 done:
+  if (!kept) formatter_free(f);
   g_mutex_unlock(&icu_lock);
   if (status_out) *status_out = status;
   g_free(buf);

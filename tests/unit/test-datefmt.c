@@ -158,6 +158,29 @@ static void test_explicit_patterns(void) {
   g_assert_null(dp_datefmt_format_with("en", NULL, &friday, ""));
 }
 
+/* More patterns than are kept for the process: each still right (past
+ * the limit the formatter is made and freed for the call; ASan and
+ * valgrind watch that it is). */
+static void test_many_patterns(void) {
+  for (int i = 0; i < 200; i++) {
+    char *pattern = g_strdup_printf("d MMMM '#%d'", i);
+    char *expected = g_strdup_printf("27 September #%d", i);
+    char *s = dp_datefmt_format_with("en", NULL, &friday, pattern);
+    g_assert_cmpstr(s, ==, expected);
+    g_free(s);
+    /* Again: kept or not, the same. */
+    s = dp_datefmt_format_with("en", NULL, &friday, pattern);
+    g_assert_cmpstr(s, ==, expected);
+    g_free(s);
+    g_free(expected);
+    g_free(pattern);
+  }
+  /* A refused pattern past the limit is refused all the same. */
+  char *message = NULL;
+  g_assert_false(dp_datefmt_check_pattern("d 'unclosed", &message));
+  g_free(message);
+}
+
 static void test_check_pattern(void) {
   char *message = NULL;
   g_assert_true(dp_datefmt_check_pattern("d MMM y", &message));
@@ -237,6 +260,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/datefmt/table-lang", test_table_lang);
   g_test_add_func("/datefmt/explicit-patterns", test_explicit_patterns);
   g_test_add_func("/datefmt/check-pattern", test_check_pattern);
+  g_test_add_func("/datefmt/many-patterns", test_many_patterns);
   g_test_add_func("/datefmt/process-locale", test_process_locale);
   g_test_add_func("/datefmt/threads", test_threads);
   return g_test_run();
