@@ -508,10 +508,11 @@ dp_status dp_render_many_to_memory(dp_context *ctx, const dp_document *doc,
   g_return_val_if_fail(layouts != NULL || count == 0, DP_STATUS_INVALID);
   g_return_val_if_fail(data != NULL && length != NULL, DP_STATUS_INVALID);
   for (size_t i = 0; i < count; i++) {
-    g_return_val_if_fail(layouts[i] != NULL, DP_STATUS_INVALID);
     data[i] = NULL;
     length[i] = 0;
   }
+  for (size_t i = 0; i < count; i++)
+    g_return_val_if_fail(layouts[i] != NULL, DP_STATUS_INVALID);
   prefetch_for(options);
   pending_output *out = g_new0(pending_output, count);
   dp_status status = DP_STATUS_OK;
@@ -545,21 +546,27 @@ dp_status dp_render_many_to_memory(dp_context *ctx, const dp_document *doc,
   /* Every thread is joined, whatever happened. */
   for (size_t i = 0; i < count; i++)
     if (out[i].finishing) g_thread_join(out[i].finishing);
-  for (size_t i = 0; i < count && status == DP_STATUS_OK; i++) {
+  /* Every finished PDF reports its finishing's problems, even when a
+   * later layout failed (one call at a time would have). */
+  for (size_t i = 0; i < count; i++) {
     if (out[i].draft) {
       unsigned char *pdf = NULL;
       size_t pdf_length = 0;
       if (dp_render_pdf_take(out[i].draft, ctx->diag, out[i].preflight, &pdf,
                              &pdf_length)) {
-        data[i] = malloc_copy(pdf, pdf_length);
-        length[i] = pdf_length;
+        if (status == DP_STATUS_OK) {
+          data[i] = malloc_copy(pdf, pdf_length);
+          length[i] = pdf_length;
+        }
+      } else if (status == DP_STATUS_OK) {
+        status = DP_STATUS_WRITE;
       }
       g_free(pdf);
-    } else {
+    } else if (out[i].bytes && status == DP_STATUS_OK) {
       data[i] = malloc_copy(out[i].bytes->data, out[i].bytes->len);
       length[i] = out[i].bytes->len;
     }
-    if (!data[i]) status = DP_STATUS_WRITE;
+    if (status == DP_STATUS_OK && !data[i]) status = DP_STATUS_WRITE;
   }
   for (size_t i = 0; i < count; i++) {
     dp_pdf_draft_free(out[i].draft);
