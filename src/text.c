@@ -1146,7 +1146,8 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   }
 
   S_measure(para, text, context, style, desc, language, unit);
-  para->unwrap = S_unwrap_width(layout);
+  /* Only a paragraph that may be reflowed needs the bound. */
+  para->unwrap = para->reflowable ? S_unwrap_width(layout) : INFINITY;
   S_keep_raw(para);
   S_scale(para, shown);
 

@@ -776,6 +776,20 @@ static dp_para *set_at(fixture *f, const char *text, const dp_style *s,
                      scale, NULL, here);
 }
 
+/* Reflows `p` (set from `text` in `s`) at `width` and `scale`; when that
+ * answers, the answer is the paragraph set anew there.  Returns whether
+ * it answered. */
+static bool check_reflow(fixture *f, const dp_para *p, const char *text,
+                         const dp_style *s, double width, double scale) {
+  dp_para *r = dp_para_reflow(p, width, scale);
+  if (!r) return false;
+  dp_para *fresh = set_at(f, text, s, width, scale);
+  assert_same_setting(f, r, fresh);
+  dp_para_free(fresh);
+  dp_para_free(r);
+  return true;
+}
+
 static void test_reflow(fixture *f, gconstpointer data) {
   (void)data;
   dp_style s = style_new();
@@ -789,16 +803,8 @@ static void test_reflow(fixture *f, gconstpointer data) {
    * must be set anew. */
   for (double scale = 0.80; scale <= 1.001; scale += 0.01) {
     for (double width = 240; width <= 320; width += 7) {
-      dp_para *r = dp_para_reflow(p, width, scale);
-      dp_para *fresh = set_at(f, lorem, &s, width, scale);
-      if (r) {
-        assert_same_setting(f, r, fresh);
-        reflowed++;
-        dp_para_free(r);
-      } else {
-        refused++;
-      }
-      dp_para_free(fresh);
+      if (check_reflow(f, p, lorem, &s, width, scale)) reflowed++;
+      else refused++;
     }
   }
   /* Close to the first setting, in steps smaller than a syllable, both
@@ -807,16 +813,8 @@ static void test_reflow(fixture *f, gconstpointer data) {
     double width = 300 + step * 0.5, scale = 1 - step * 0.0025;
     for (int way = 0; way < 2; way++) {
       double w = way ? 300 : width, sc = way ? scale : 1.0;
-      dp_para *r = dp_para_reflow(p, w, sc);
-      dp_para *fresh = set_at(f, lorem, &s, w, sc);
-      if (r) {
-        assert_same_setting(f, r, fresh);
-        reflowed++;
-        dp_para_free(r);
-      } else {
-        refused++;
-      }
-      dp_para_free(fresh);
+      if (check_reflow(f, p, lorem, &s, w, sc)) reflowed++;
+      else refused++;
     }
   }
   g_test_message("%d reflowed, %d set anew", reflowed, refused);
