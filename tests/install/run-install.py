@@ -134,6 +134,7 @@ def main():
         staged(datadir, "disputas", "data", "labels", "en.yaml"),
         staged(mandir, "man1", "disputas.1"),
         staged(mandir, "man5", "disputas-layout.5"),
+        staged(mandir, "man5", "disputas-announcement.5"),
     ]
     missing = [p[len(dest):] for p in expected if not os.path.exists(p)]
     tap.ok("the binary, library, header, disputas.pc, layouts, fonts with "
@@ -240,7 +241,10 @@ def main():
                  ["DISPUTAS(1)", "EXIT STATUS", "DISPUTAS_DATADIR",
                   "SOURCE_DATE_EPOCH", "DISPUTAS_DEBUG", "--diagnostics"]),
                 (staged(mandir, "man5", "disputas-layout.5"),
-                 ["DISPUTAS-LAYOUT(5)", "sequence", "docs/layouts.md"])):
+                 ["DISPUTAS-LAYOUT(5)", "sequence", "docs/layouts.md"]),
+                (staged(mandir, "man5", "disputas-announcement.5"),
+                 ["DISPUTAS-ANNOUNCEMENT(5)", "parallel-title", "timezone",
+                  "docs/announcement.md"])):
             proc = run(["man", "--warnings", "-l", page],
                        env=dict(env, MANWIDTH="80", MANPAGER="cat",
                                 PAGER="cat"))
