@@ -1393,6 +1393,7 @@ static bool emit_content_frame(page_ctx *pc, size_t i) {
   inner.y += MAX(0, shift);
   packer pk = {pc->c, units, scale, pc->page, pc->index, false, f};
   pack_frame(&pk, f, inner, col_height, &used);
+  pc->page->frames[i].scale = scale;
   return true;
 }
 
@@ -1441,6 +1442,30 @@ static dp_page *new_page(composer *c) {
   return page;
 }
 
+/* Keeps the template's name and its frames' rectangles in the page for
+ * traces; content frames get their scale when they are emitted. */
+static void record_frames(page_ctx *pc) {
+  const dp_page_template *tmpl = pc->tmpl;
+  dp_page *page = &pc->c->set->pages[pc->index];
+  page->template_name = keep_string(pc->c, tmpl->name);
+  page->frames = g_new0(dp_placed_frame, tmpl->frame_count);
+  page->frame_count = tmpl->frame_count;
+  for (size_t i = 0; i < tmpl->frame_count; i++) {
+    const dp_frame *f = tmpl->frames[i];
+    dp_placed_frame *r = &page->frames[i];
+    r->name = keep_string(pc->c, f->name);
+    r->flow = keep_string(pc->c, f->flow);
+    r->mark = f->mark;
+    r->present = pc->state[i] == FRAME_RESOLVED && pc->present[i];
+    if (!r->present) continue;
+    r->x = pc->boxes[i].x;
+    r->y = pc->boxes[i].y;
+    r->width = pc->boxes[i].w;
+    r->height = pc->boxes[i].h;
+    r->scale = f->flow ? 1.0 : pc->scales[i];
+  }
+}
+
 /* Makes one page from `tmpl`, pouring `flow` (may be NULL) into its flow
  * frames.  Content frames are composed at once, except those that show
  * folios, which wait in `deferred` until the page count is known. */
@@ -1461,6 +1486,7 @@ static bool make_page(composer *c, const dp_page_template *tmpl,
   /* A pointer into set->pages may move as pages are added: keep the index. */
   bool ok = true;
   for (size_t i = 0; i < tmpl->frame_count && ok; i++) ok = resolve_frame(pc, i);
+  record_frames(pc);
   size_t start_unit = flow ? flow->cur.unit : 0;
   int start_line = flow ? flow->cur.line : 0;
   bool defer = false;
@@ -1659,7 +1685,10 @@ void dp_pageset_free(dp_pageset *set) {
     g_hash_table_destroy(st->styles);
     g_free(st);
   }
-  for (size_t p = 0; p < set->page_count; p++) g_free(set->pages[p].draws);
+  for (size_t p = 0; p < set->page_count; p++) {
+    g_free(set->pages[p].draws);
+    g_free(set->pages[p].frames);
+  }
   g_free(set->pages);
   for (size_t i = 0; i < set->outline_count; i++) g_free(set->outline[i].title);
   g_free(set->outline);

@@ -83,10 +83,24 @@ typedef struct dp_outline_entry {
   double y;
 } dp_outline_entry;
 
+/* A frame of a page's template as composition resolved it: what a trace
+ * (trace.h) shows of it.  Strings are owned by the page set. */
+typedef struct dp_placed_frame {
+  const char *name;        /* NULL: unnamed */
+  const char *flow;        /* the stream it takes, or NULL */
+  dp_mark mark;            /* the frame in the layout */
+  bool present;            /* its `if` held (else it has no rectangle) */
+  double x, y, width, height;
+  double scale;            /* the fit scale its content was set at */
+} dp_placed_frame;
+
 typedef struct dp_page {
   dp_draw *draws;
   size_t count, capacity;
   bool verso; /* a left-hand page */
+  const char *template_name;   /* owned by the page set */
+  dp_placed_frame *frames;     /* one per frame of the template, in order */
+  size_t frame_count;
 } dp_page;
 
 typedef struct dp_pageset {

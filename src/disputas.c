@@ -26,6 +26,7 @@
 #include "plugin.h"
 #include "preflight.h"
 #include "render.h"
+#include "trace.h"
 
 struct dp_layout {
   dp_layout_model *model;
@@ -400,9 +401,10 @@ static void internal_options(dp_context *ctx, const dp_render_options *options,
   out->diag = ctx->diag;
   out->preflight = wants_preflight(options, layout);
   if (!options) options = &internal_options_default;
-  out->format = options->format == DP_OUTPUT_PNG   ? DP_FORMAT_PNG
-                : options->format == DP_OUTPUT_SVG ? DP_FORMAT_SVG
-                                                   : DP_FORMAT_PDF;
+  out->format = options->format == DP_OUTPUT_PNG     ? DP_FORMAT_PNG
+                : options->format == DP_OUTPUT_SVG   ? DP_FORMAT_SVG
+                : options->format == DP_OUTPUT_TRACE ? DP_FORMAT_TRACE
+                                                     : DP_FORMAT_PDF;
   out->impose = options->impose == DP_IMPOSE_AS_LAYOUT ? layout->model->impose
                 : options->impose == DP_IMPOSE_SADDLE  ? DP_IMPOSE_SADDLE_STITCH
                                                        : DP_IMPOSE_NONE;
@@ -424,6 +426,8 @@ static bool write_all(const dp_pageset *set, const dp_render_settings *settings,
                       dp_write_func write, void *user_data) {
   if (settings->format == DP_FORMAT_PDF)
     return dp_render_pdf(set, settings, write, user_data);
+  if (settings->format == DP_FORMAT_TRACE)
+    return dp_trace_write(set, settings, write, user_data);
   size_t pages = dp_render_get_page_count(set, settings);
   for (size_t i = 0; i < pages; i++)
     if (!dp_render_page(set, settings, i, write, user_data)) return false;
@@ -733,8 +737,10 @@ dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
   if (!set) return DP_STATUS_INVALID;
   dp_render_settings settings;
   internal_options(ctx, options, layout, doc, &settings);
-  size_t files = settings.format == DP_FORMAT_PDF
-                     ? 1 : dp_render_get_page_count(set, &settings);
+  /* A PDF or a trace is one file; PNG and SVG one a page. */
+  bool one_file = settings.format == DP_FORMAT_PDF ||
+                  settings.format == DP_FORMAT_TRACE;
+  size_t files = one_file ? 1 : dp_render_get_page_count(set, &settings);
   temp_file *temps = g_new0(temp_file, files);
   bool ok = true;
   size_t failed_at = 0;
@@ -742,14 +748,12 @@ dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
    * missing) has said so; the file is then not blamed as well. */
   int reported = dp_diag_get_error_count(ctx->diag);
   for (size_t i = 0; i < files && ok; i++) {
-    char *final = settings.format == DP_FORMAT_PDF ? g_strdup(path)
-                                                   : numbered_path(path, i + 1);
+    char *final = one_file ? g_strdup(path) : numbered_path(path, i + 1);
     ok = temp_open(&temps[i], final);
     g_free(final);
     if (ok) {
-      ok = settings.format == DP_FORMAT_PDF
-               ? dp_render_pdf(set, &settings, write_file, &temps[i])
-               : dp_render_page(set, &settings, i, write_file, &temps[i]);
+      ok = one_file ? write_all(set, &settings, write_file, &temps[i])
+                    : dp_render_page(set, &settings, i, write_file, &temps[i]);
       ok = temp_close(&temps[i]) && ok;
     }
     if (!ok) failed_at = i;

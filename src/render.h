@@ -26,7 +26,12 @@
 #include "compose.h"
 #include "layout.h"
 
-typedef enum dp_format { DP_FORMAT_PDF, DP_FORMAT_PNG, DP_FORMAT_SVG } dp_format;
+typedef enum dp_format {
+  DP_FORMAT_PDF,
+  DP_FORMAT_PNG,
+  DP_FORMAT_SVG,
+  DP_FORMAT_TRACE /* trace.h: not drawn, described */
+} dp_format;
 
 typedef struct dp_render_settings {
   dp_format format;

@@ -1260,6 +1260,28 @@ bool dp_para_has_missing_glyphs(const dp_para *para) {
   return para && para->missing;
 }
 
+/* Where line `line` starts, the left end of its baseline, when the
+ * paragraph is drawn with the top of line `first` at (x, y): for drawing
+ * and for traces alike. */
+static void S_line_origin(const dp_para *para, double x, double y, int first,
+                          int line, double *ox, double *oy) {
+  *ox = x + para->x_offset + para->line_x[line];
+  *oy = y + para->line_baseline[line] - para->line_top[first];
+}
+
+/* The marker's origin, right-aligned MARKER_GAP_EM before the first
+ * line's text; false when there is none to draw. */
+static bool S_marker_origin(const dp_para *para, double x, double y,
+                            int first, double *ox, double *oy) {
+  if (!para->marker || first != 0 || para->line_count == 0) return false;
+  PangoRectangle logical;
+  pango_layout_get_extents(para->marker, NULL, &logical);
+  double right = x + para->first_start - MARKER_GAP_EM * para->em;
+  *ox = right - (logical.x + logical.width) * para->scale / PANGO_SCALE;
+  *oy = y + para->line_baseline[0] - para->line_top[0];
+  return true;
+}
+
 /* Appends "x y w h" of a user-space rectangle, in device space: cairo 1.16
  * writes link rectangles to the PDF as given, without the CTM. */
 static void S_append_rect(GString *out, cairo_t *cr, double x, double y,
@@ -1282,37 +1304,58 @@ static void S_append_rect(GString *out, cairo_t *cr, double x, double y,
   }
 }
 
+/* Calls `area` with each rectangle of link `k` in lines
+ * [first, first + count) drawn at (x, y): the one computation behind the
+ * PDF's links and traces. */
+static void S_link_rects(const dp_para *para, size_t k, double x, double y,
+                         int first, int count,
+                         void (*area)(void *closure, double x, double y,
+                                      double w, double h),
+                         void *closure) {
+  const para_link *l = &para->links[k];
+  double top0 = para->line_top[first];
+  for (int i = first; i < first + count; i++) {
+    PangoLayoutLine *line = pango_layout_get_line_readonly(para->layout, i);
+    int ls = line->start_index, le = line->start_index + line->length;
+    int s = MAX((int)l->start, ls), e = MIN((int)l->end, le);
+    if (s >= e) continue;
+    int *ranges = NULL, n = 0;
+    pango_layout_line_get_x_ranges(line, s, e, &ranges, &n);
+    for (int r = 0; r < n; r++) {
+      double x0 = ranges[2 * r] * para->scale / PANGO_SCALE;
+      double x1 = ranges[2 * r + 1] * para->scale / PANGO_SCALE;
+      if (x1 <= x0) continue;
+      area(closure, x + para->x_offset + x0, y + para->line_top[i] - top0,
+           x1 - x0, para->line_height[i]);
+    }
+    g_free(ranges);
+  }
+}
+
+typedef struct link_attrs {
+  GString *attrs;
+  cairo_t *cr;
+  bool any;
+} link_attrs;
+
+static void S_add_link_rect(void *closure, double x, double y, double w,
+                            double h) {
+  link_attrs *a = closure;
+  S_append_rect(a->attrs, a->cr, x, y, w, h);
+  a->any = true;
+}
+
 static void S_draw_links(const dp_para *para, cairo_t *cr, double x, double y,
                          int first, int count) {
-  double top0 = para->line_top[first];
   for (size_t k = 0; k < para->link_count; k++) {
-    const para_link *l = &para->links[k];
-    GString *attrs = g_string_new("rect=[");
-    bool any = false;
-    for (int i = first; i < first + count; i++) {
-      PangoLayoutLine *line = pango_layout_get_line_readonly(para->layout, i);
-      int ls = line->start_index, le = line->start_index + line->length;
-      int s = MAX((int)l->start, ls), e = MIN((int)l->end, le);
-      if (s >= e) continue;
-      int *ranges = NULL, n = 0;
-      pango_layout_line_get_x_ranges(line, s, e, &ranges, &n);
-      for (int r = 0; r < n; r++) {
-        double x0 = ranges[2 * r] * para->scale / PANGO_SCALE;
-        double x1 = ranges[2 * r + 1] * para->scale / PANGO_SCALE;
-        if (x1 <= x0) continue;
-        S_append_rect(attrs, cr, x + para->x_offset + x0,
-                      y + para->line_top[i] - top0, x1 - x0,
-                      para->line_height[i]);
-        any = true;
-      }
-      g_free(ranges);
-    }
-    if (any) {
-      g_string_append_printf(attrs, "] uri='%s'", l->uri);
-      cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs->str);
+    link_attrs a = {g_string_new("rect=["), cr, false};
+    S_link_rects(para, k, x, y, first, count, S_add_link_rect, &a);
+    if (a.any) {
+      g_string_append_printf(a.attrs, "] uri='%s'", para->links[k].uri);
+      cairo_tag_begin(cr, CAIRO_TAG_LINK, a.attrs->str);
       cairo_tag_end(cr, CAIRO_TAG_LINK);
     }
-    g_string_free(attrs, TRUE);
+    g_string_free(a.attrs, TRUE);
   }
 }
 
@@ -1331,27 +1374,138 @@ void dp_para_draw(const dp_para *para, cairo_t *cr, double x, double y,
   if (first < 0) first = 0;
   if (first >= para->line_count || count <= 0) return;
   if (count > para->line_count - first) count = para->line_count - first;
-  double top0 = para->line_top[first];
-
   if (links) S_draw_links(para, cr, x, y, first, count);
 
   /* The marker first: text extracted from the PDF reads "• item". */
-  if (para->marker && first == 0) {
-    PangoRectangle logical;
-    pango_layout_get_extents(para->marker, NULL, &logical);
-    double right = x + para->first_start - MARKER_GAP_EM * para->em;
-    S_show_line(cr,
-                right - (logical.x + logical.width) * para->scale / PANGO_SCALE,
-                y + para->line_baseline[0] - top0, para->scale,
+  double mx, my;
+  if (S_marker_origin(para, x, y, first, &mx, &my))
+    S_show_line(cr, mx, my, para->scale,
                 pango_layout_get_line_readonly(para->marker, 0));
-  }
 
   GSList *lines = pango_layout_get_lines_readonly(para->layout);
   lines = g_slist_nth(lines, (guint)first);
-  for (int i = first; i < first + count && lines; i++, lines = lines->next)
-    S_show_line(cr, x + para->x_offset + para->line_x[i],
-                y + para->line_baseline[i] - top0, para->scale, lines->data);
+  for (int i = first; i < first + count && lines; i++, lines = lines->next) {
+    double lx, ly;
+    S_line_origin(para, x, y, first, i, &lx, &ly);
+    S_show_line(cr, lx, ly, para->scale, lines->data);
+  }
   cairo_new_path(cr);
+}
+
+/* ------------------------------------------------------------------ */
+/* Traces                                                               */
+/* ------------------------------------------------------------------ */
+
+/* Clamps [first, first + count) to the paragraph's lines; false if empty. */
+static bool S_clamp_lines(const dp_para *para, int *first, int *count) {
+  if (*first < 0) *first = 0;
+  if (*first >= para->line_count || *count <= 0) return false;
+  if (*count > para->line_count - *first) *count = para->line_count - *first;
+  return true;
+}
+
+/* Appends text[start, end) without soft hyphens and line separators. */
+static void S_append_visible(GString *out, const char *text, int start,
+                             int end) {
+  for (const char *p = text + start; p < text + end; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (c != 0x00AD && c != 0x2028) g_string_append_unichar(out, c);
+  }
+}
+
+void dp_para_describe_line(const dp_para *para, double x, double y, int first,
+                           int line, dp_line_info *out) {
+  memset(out, 0, sizeof *out);
+  g_return_if_fail(para != NULL);
+  int count = 1;
+  if (!S_clamp_lines(para, &first, &count) || line < first ||
+      line >= para->line_count)
+    return;
+  PangoLayoutLine *pl = pango_layout_get_line_readonly(para->layout, line);
+  PangoRectangle logical;
+  pango_layout_line_get_extents(pl, NULL, &logical);
+  double left;
+  S_line_origin(para, x, y, first, line, &left, &out->baseline);
+  out->x0 = left + logical.x * para->scale / PANGO_SCALE;
+  out->x1 = out->x0 + logical.width * para->scale / PANGO_SCALE;
+  const char *text = pango_layout_get_text(para->layout);
+  int end = pl->start_index + pl->length;
+  const char *last = end > pl->start_index ? g_utf8_prev_char(text + end) : NULL;
+  out->hyphen = last && g_utf8_get_char(last) == 0x00AD &&
+                line + 1 < para->line_count;
+  out->run_count = g_slist_length(pl->runs);
+  out->runs = g_new0(dp_line_run, out->run_count + 1);
+  size_t k = 0;
+  for (GSList *r = pl->runs; r; r = r->next, k++) {
+    PangoGlyphItem *run = r->data;
+    dp_line_run *o = &out->runs[k];
+    PangoFont *font = run->item->analysis.font;
+    if (font) {
+      PangoFontDescription *desc = pango_font_describe_with_absolute_size(font);
+      o->family = g_strdup(pango_font_description_get_family(desc));
+      o->weight = (int)pango_font_description_get_weight(desc);
+      PangoStyle st = pango_font_description_get_style(desc);
+      o->style = st == PANGO_STYLE_ITALIC    ? "italic"
+                 : st == PANGO_STYLE_OBLIQUE ? "oblique"
+                                             : "normal";
+      o->size = pango_font_description_get_size(desc) * para->scale /
+                PANGO_SCALE;
+      pango_font_description_free(desc);
+    } else {
+      o->family = g_strdup("");
+      o->style = "normal";
+    }
+    GString *t = g_string_new(NULL);
+    S_append_visible(t, text, run->item->offset,
+                     run->item->offset + run->item->length);
+    o->text = g_string_free(t, FALSE);
+  }
+}
+
+void dp_line_info_clear(dp_line_info *info) {
+  for (size_t i = 0; i < info->run_count; i++) {
+    g_free(info->runs[i].family);
+    g_free(info->runs[i].text);
+  }
+  g_free(info->runs);
+  memset(info, 0, sizeof *info);
+}
+
+bool dp_para_describe_marker(const dp_para *para, double x, double y,
+                             int first, double *baseline, double *x0,
+                             double *x1, const char **text) {
+  g_return_val_if_fail(para != NULL, false);
+  double left;
+  if (!S_marker_origin(para, x, y, first, &left, baseline)) return false;
+  PangoRectangle logical;
+  pango_layout_get_extents(para->marker, NULL, &logical);
+  *x0 = left + logical.x * para->scale / PANGO_SCALE;
+  *x1 = *x0 + logical.width * para->scale / PANGO_SCALE;
+  *text = pango_layout_get_text(para->marker);
+  return true;
+}
+
+static void S_add_link_area(void *closure, double x, double y, double w,
+                            double h) {
+  GArray *areas = closure;
+  dp_link_area a = {x, y, w, h, NULL};
+  g_array_append_val(areas, a);
+}
+
+dp_link_area *dp_para_get_link_areas(const dp_para *para, double x, double y,
+                                     int first, int count, size_t *n_areas) {
+  *n_areas = 0;
+  g_return_val_if_fail(para != NULL, NULL);
+  if (!S_clamp_lines(para, &first, &count)) return NULL;
+  GArray *areas = g_array_new(FALSE, FALSE, sizeof(dp_link_area));
+  for (size_t k = 0; k < para->link_count; k++) {
+    guint before = areas->len;
+    S_link_rects(para, k, x, y, first, count, S_add_link_area, areas);
+    for (guint i = before; i < areas->len; i++)
+      g_array_index(areas, dp_link_area, i).uri = para->links[k].uri;
+  }
+  *n_areas = areas->len;
+  return (dp_link_area *)g_array_free(areas, FALSE);
 }
 
 /* ------------------------------------------------------------------ */

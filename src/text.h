@@ -108,6 +108,49 @@ typedef struct dp_para_ink {
 void dp_para_inspect(const dp_para *para, double x, double y, int first,
                      int count, dp_para_ink *out);
 
+/* What a trace (trace.h) shows of a line drawn by dp_para_draw with the
+ * top of line `first` at (x, y): positions on the page, in points. */
+typedef struct dp_line_run {
+  char *family;            /* the face Pango chose (a fallback shows) */
+  int weight;              /* 100..1000 */
+  const char *style;       /* "normal", "italic" or "oblique" */
+  double size;             /* points, as drawn */
+  char *text;              /* UTF-8, soft hyphens and line separators
+                              left out */
+} dp_line_run;
+
+typedef struct dp_line_info {
+  double baseline;         /* y */
+  double x0, x1;           /* the line's logical extent */
+  bool hyphen;             /* broken at a soft hyphen: a hyphen shows */
+  dp_line_run *runs;       /* in visual order */
+  size_t run_count;
+} dp_line_info;
+
+/* Fills `out` for line `line` (not the marker); clear it with
+ * dp_line_info_clear(). */
+void dp_para_describe_line(const dp_para *para, double x, double y, int first,
+                           int line, dp_line_info *out);
+void dp_line_info_clear(dp_line_info *info);
+
+/* The marker's baseline and x range drawn as dp_para_draw draws it, and
+ * its text (not to be freed); false when the paragraph has none. */
+bool dp_para_describe_marker(const dp_para *para, double x, double y,
+                             int first, double *baseline, double *x0,
+                             double *x1, const char **text);
+
+/* A link area of lines [first, first + count) drawn at (x, y), as
+ * dp_para_draw makes it: a rectangle on the page and its URI (escaped for
+ * a cairo attribute; owned by the paragraph). */
+typedef struct dp_link_area {
+  double x, y, width, height;
+  const char *uri;
+} dp_link_area;
+
+/* (transfer full, g_free) The link areas, in order; *count of them. */
+dp_link_area *dp_para_get_link_areas(const dp_para *para, double x, double y,
+                                     int first, int count, size_t *n_areas);
+
 /* True if a glyph of the text could not be drawn by any font; the warning
  * has been reported once by dp_para_new(). */
 bool dp_para_has_missing_glyphs(const dp_para *para);

@@ -295,8 +295,11 @@ DP_PUBLIC int dp_layout_get_pages_max(const dp_layout *layout);
 
 typedef enum dp_output_format {
   DP_OUTPUT_PDF,
-  DP_OUTPUT_PNG,
-  DP_OUTPUT_SVG
+  DP_OUTPUT_PNG,   /* one file a page */
+  DP_OUTPUT_SVG,   /* one file a page */
+  DP_OUTPUT_TRACE  /* the composed pages as text, one file: page boxes,
+                      frames, and every line with its baseline, extent and
+                      font (docs/trace.md) */
 } dp_output_format;
 
 typedef enum dp_impose_mode {

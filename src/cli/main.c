@@ -20,8 +20,8 @@ enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_WRITE = 3 };
 
 static const char usage_text[] =
     "Usage:\n"
-    "  disputas render DOC.yaml [-l LAYOUT] [-o OUT] [-f pdf|png|svg] [--impose MODE]\n"
-    "                  [--dpi DPI] [--marks] [--preflight]\n"
+    "  disputas render DOC.yaml [-l LAYOUT] [-o OUT] [-f pdf|png|svg|trace] [--trace]\n"
+    "                  [--impose MODE] [--dpi DPI] [--marks] [--preflight]\n"
     "  disputas build  DOC.yaml... [-d OUTDIR] [-j N] [--marks] [--preflight]\n"
     "  disputas check  DOC.yaml [-l LAYOUT] [--preflight]\n"
     "  disputas layouts\n"
@@ -42,6 +42,7 @@ typedef struct options {
   gboolean werror;
   gboolean marks;
   gboolean preflight;
+  gboolean trace;
   int jobs;
 } options;
 
@@ -74,7 +75,11 @@ static bool parse_options(const char *command, int *argc, char ***argv,
       {"output", 'o', 0, G_OPTION_ARG_FILENAME, &opts->output,
        "Output file, or - for standard output", "OUT"},
       {"format", 'f', 0, G_OPTION_ARG_STRING, &opts->format,
-       "pdf, png or svg (default: from OUT's extension, else pdf)", "FORMAT"},
+       "pdf, png, svg or trace (default: from OUT's extension, else pdf)",
+       "FORMAT"},
+      {"trace", 0, 0, G_OPTION_ARG_NONE, &opts->trace,
+       "The composed pages as text (-f trace), to standard output unless "
+       "-o names a file", NULL},
       {"impose", 0, 0, G_OPTION_ARG_STRING, &opts->impose,
        "saddle-stitch, or none to turn a layout's imposition off", "MODE"},
       {"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &opts->dpi,
@@ -166,6 +171,7 @@ static bool parse_format(const char *text, dp_output_format *format) {
   if (!g_ascii_strcasecmp(text, "pdf")) *format = DP_OUTPUT_PDF;
   else if (!g_ascii_strcasecmp(text, "png")) *format = DP_OUTPUT_PNG;
   else if (!g_ascii_strcasecmp(text, "svg")) *format = DP_OUTPUT_SVG;
+  else if (!g_ascii_strcasecmp(text, "trace")) *format = DP_OUTPUT_TRACE;
   else return false;
   return true;
 }
@@ -188,7 +194,12 @@ static int run_render(const options *opts, const char *path) {
   dp_output_format format = DP_OUTPUT_PDF;
   if (opts->format) {
     if (!parse_format(opts->format, &format))
-      return usage_error("-f takes pdf, png or svg, not '%s'", opts->format);
+      return usage_error("-f takes pdf, png, svg or trace, not '%s'",
+                         opts->format);
+    if (opts->trace && format != DP_OUTPUT_TRACE)
+      return usage_error("--trace is -f trace, not -f %s", opts->format);
+  } else if (opts->trace) {
+    format = DP_OUTPUT_TRACE;
   } else if (opts->output && strcmp(opts->output, "-")) {
     const char *dot = strrchr(opts->output, '.');
     if (dot) parse_format(dot + 1, &format);
@@ -216,14 +227,16 @@ static int run_render(const options *opts, const char *path) {
     if (opts->dpi > 0) dp_render_options_set_dpi(ro, opts->dpi);
     dp_render_options_set_marks(ro, opts->marks);
     dp_render_options_set_preflight(ro, opts->preflight);
-    if (opts->output && !strcmp(opts->output, "-")) {
+    /* --trace without -o: a trace is for reading, or for diff. */
+    bool to_stdout = opts->output ? !strcmp(opts->output, "-") : opts->trace;
+    if (to_stdout) {
       status = status_exit(dp_render_to_callback(ctx, doc, layout, ro,
                                                  write_stdout, NULL));
       if (status == EXIT_SUCCESS && fflush(stdout) != 0) status = EXIT_WRITE;
       if (status == EXIT_WRITE)
         fprintf(stderr, "disputas: error: cannot write to standard output\n");
     } else {
-      static const char *const extensions[] = {"pdf", "png", "svg"};
+      static const char *const extensions[] = {"pdf", "png", "svg", "trace"};
       char *stem = layout_stem(layout_name);
       char *out = opts->output ? g_strdup(opts->output)
                                : g_strdup_printf("%s.%s.%s",
