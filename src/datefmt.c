@@ -45,11 +45,45 @@ static bool primary_is(const char *lang, const char *subtag) {
 
 static bool resolve_locale(const char *lang, char *out, size_t capacity);
 
+/* Primary subtags (lower case, interned) -> whether data/labels has a
+ * table for them, looked up once a process. */
+static GMutex tables_lock;
+static GHashTable *tables;
+
+/* (transfer none) The interned primary subtag when data/labels has a
+ * table for it, else NULL. */
+static const char *table_for(const char *lang) {
+  size_t n = primary_length(lang);
+  if (n == 0 || n > 8) return NULL;
+  for (size_t i = 0; i < n; i++)
+    if (!g_ascii_isalpha(lang[i])) return NULL;
+  char *primary = g_ascii_strdown(lang, (gssize)n);
+  const char *name = g_intern_string(primary);
+  g_free(primary);
+  g_mutex_lock(&tables_lock);
+  if (!tables) tables = g_hash_table_new(g_str_hash, g_str_equal);
+  gpointer known = NULL;
+  bool found;
+  if (g_hash_table_lookup_extended(tables, name, NULL, &known)) {
+    found = known != NULL;
+  } else {
+    char *file = g_strconcat(name, ".yaml", NULL);
+    char *path = dp_paths_build("data", "labels", file, NULL);
+    found = g_file_test(path, G_FILE_TEST_IS_REGULAR);
+    g_hash_table_insert(tables, (gpointer)name,
+                        found ? (gpointer)name : NULL);
+    g_free(path);
+    g_free(file);
+  }
+  g_mutex_unlock(&tables_lock);
+  return found ? name : NULL;
+}
+
 const char *dp_datefmt_get_table_lang(const char *lang) {
   if (!lang) return "en";
-  if (primary_is(lang, "en")) return "en";
-  if (primary_is(lang, "nb") || primary_is(lang, "no")) return "nb";
-  if (primary_is(lang, "nn")) return "nn";
+  if (primary_is(lang, "no")) return "nb";
+  const char *table = table_for(lang);
+  if (table) return table;
   char locale[ULOC_FULLNAME_CAPACITY];
   return resolve_locale(lang, locale, sizeof locale) ? NULL : "en";
 }
@@ -143,7 +177,7 @@ static bool find_bad_letter(char c, void *user) {
 
 bool dp_datefmt_is_named(const char *what) {
   static const char *const named[] = {
-      "date", "time", "datetime", "date-short",
+      "date", "time", "time-long", "datetime", "date-short",
       "weekday", "day", "month", "year", NULL};
   for (const char *const *n = named; *n; n++)
     if (strcmp(what, *n) == 0) return true;
@@ -337,7 +371,7 @@ char *dp_datefmt_format_with(const char *lang,
   char locale[ULOC_FULLNAME_CAPACITY];
   resolve_locale(lang, locale, sizeof locale);
 
-  const dp_datefmt_patterns none = {NULL, NULL, NULL, NULL};
+  const dp_datefmt_patterns none = {NULL, NULL, NULL, NULL, NULL};
   if (!patterns) patterns = &none;
   const char *pattern = NULL;  /* from the table or the caller */
   const char *skeleton = NULL; /* when there is no pattern */
@@ -349,6 +383,10 @@ char *dp_datefmt_format_with(const char *lang,
   } else if (strcmp(what, "time") == 0) {
     if (!dt->has_time) return NULL;
     pattern = patterns->time;
+    skeleton = SKELETON_TIME;
+  } else if (strcmp(what, "time-long") == 0) {
+    if (!dt->has_time) return NULL;
+    pattern = patterns->time_long;
     skeleton = SKELETON_TIME;
   } else if (strcmp(what, "datetime") == 0) {
     pattern = patterns->datetime;
@@ -398,17 +436,21 @@ char *dp_datefmt_format(const char *lang, const dp_datetime *dt,
   char *path = dp_paths_build("data", "labels", file, NULL);
   dp_ytree *tree = dp_ytree_load_file(diag, path);
   const dp_ynode *root = tree ? dp_ytree_get_root(tree) : NULL;
-  char *date = NULL, *time = NULL, *datetime = NULL, *date_short = NULL;
+  char *date = NULL, *time = NULL, *time_long = NULL, *datetime = NULL,
+       *date_short = NULL;
   if (root && root->kind == DP_YNODE_MAP) {
     date = table_text(root, DP_DATEFMT_KEY_DATE);
     time = table_text(root, DP_DATEFMT_KEY_TIME);
+    time_long = table_text(root, DP_DATEFMT_KEY_TIME_LONG);
     datetime = table_text(root, DP_DATEFMT_KEY_DATETIME);
     date_short = table_text(root, DP_DATEFMT_KEY_DATE_SHORT);
   }
-  dp_datefmt_patterns patterns = {date, time, datetime, date_short};
+  dp_datefmt_patterns patterns = {date, time, time_long, datetime,
+                                  date_short};
   char *result = dp_datefmt_format_with(lang, &patterns, dt, what);
   g_free(date);
   g_free(time);
+  g_free(time_long);
   g_free(datetime);
   g_free(date_short);
   dp_ytree_free(tree);

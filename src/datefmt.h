@@ -6,13 +6,14 @@
  * (no zone conversion happens: ICU is told the zone is GMT).
  *
  * Where the patterns come from:
- *  - en, nb and nn (and `no`, which means nb) have label tables,
- *    data/labels/LANG.yaml, whose keys `date-format`, `time-format`,
- *    `datetime-format` and `date-short-format` hold ICU patterns, so a
- *    designer can change them without touching C;
+ *  - a language with a label table, data/labels/LANG.yaml (en, nb, nn,
+ *    sv, da, fi, is, de, nl, fr; `no` means nb), takes them from its keys
+ *    `date-format`, `time-format`, `time-long-format`, `datetime-format`
+ *    and `date-short-format`, ICU patterns, so a designer can change them
+ *    without touching C;
  *  - any other language gets ICU's localized best pattern for the
- *    skeletons "EEEEdMMMMy" (date), "Hm" (time), "EEEEdMMMMyHm"
- *    (datetime) and "dMMMMy" (date-short);
+ *    skeletons "EEEEdMMMMy" (date), "Hm" (time and time-long),
+ *    "EEEEdMMMMyHm" (datetime) and "dMMMMy" (date-short);
  *  - a language ICU has no data for (or a tag it cannot read) is
  *    formatted as English with the en table, rather than in whatever
  *    ICU's default locale happens to be;
@@ -22,6 +23,8 @@
  * `what` is one of
  *   "date"        Friday 27 September 2024 / fredag 27. september 2024
  *   "time"        10:00 / 10.00
+ *   "time-long"   10:00 / kl. 10.00 (the time as said on its own:
+ *                 10:00 Uhr, klo 10.00)
  *   "datetime"    Friday 27 September 2024, 10:00
  *                 / fredag 27. september 2024 kl. 10.00
  *   "date-short"  27 September 2024 / 27. september 2024
@@ -44,6 +47,7 @@
 /* The label keys that hold a table language's patterns. */
 #define DP_DATEFMT_KEY_DATE "date-format"
 #define DP_DATEFMT_KEY_TIME "time-format"
+#define DP_DATEFMT_KEY_TIME_LONG "time-long-format"
 #define DP_DATEFMT_KEY_DATETIME "datetime-format"
 #define DP_DATEFMT_KEY_DATE_SHORT "date-short-format"
 
@@ -52,6 +56,7 @@
 typedef struct dp_datefmt_patterns {
   const char *date;
   const char *time;
+  const char *time_long;
   const char *datetime;
   const char *date_short;
 } dp_datefmt_patterns;
@@ -71,10 +76,11 @@ char *dp_datefmt_format_with(const char *lang,
                              const dp_datetime *dt, const char *what);
 
 /* (transfer none) The built-in label table whose patterns `lang` uses:
- * "nb" for nb and no, "nn" for nn, "en" for en and for languages ICU has
- * no data for (and NULL `lang`); NULL for every other language, whose
- * dates follow ICU's patterns.  Any BCP 47 tag; only the language counts
- * ("nb-NO" is nb). */
+ * the language's own when data/labels has a file for its primary subtag
+ * ("sv" for sv-FI; "nb" for no), "en" for languages ICU has no data for
+ * (and NULL `lang`); NULL for every other language, whose dates follow
+ * ICU's patterns (and whose labels are English).  Any BCP 47 tag; only
+ * the language counts. */
 const char *dp_datefmt_get_table_lang(const char *lang);
 
 /* True if `what` is one of the named formats above rather than a

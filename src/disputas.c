@@ -133,11 +133,19 @@ static bool reported_errors_since(const dp_context *ctx, int before) {
   return dp_diag_get_error_count(ctx->diag) > before;
 }
 
+/* The checks of a read document that need the layers above the binder:
+ * its label overrides' date patterns and templates. */
+static void check_document(dp_context *ctx, const dp_document *doc) {
+  const dp_value *root = dp_document_get_root(doc);
+  dp_labels_check_overrides(ctx->diag, dp_value_get(root, "labels"));
+}
+
 dp_document *dp_document_load_file(dp_context *ctx, const char *path) {
   g_return_val_if_fail(ctx != NULL, NULL);
   g_return_val_if_fail(path != NULL, NULL);
   int before = dp_diag_get_error_count(ctx->diag);
   dp_document *doc = dp_document_read(ctx->diag, path);
+  if (doc) check_document(ctx, doc);
   if (doc && reported_errors_since(ctx, before)) {
     dp_document_free(doc);
     doc = NULL;
@@ -156,6 +164,7 @@ dp_document *dp_document_load_data_with_base(dp_context *ctx,
                                            name ? name : MEMORY_NAME,
                                            data ? data : "", length,
                                            base_dir);
+  if (doc) check_document(ctx, doc);
   if (doc && reported_errors_since(ctx, before)) {
     dp_document_free(doc);
     doc = NULL;

@@ -990,8 +990,9 @@ static dp_value *bind_string_map(binder *b, const dp_ynode *node,
   for (size_t i = 0; i < node->count; i++) {
     const dp_ynode *key = node->children[2 * i];
     const dp_ynode *value = node->children[2 * i + 1];
-    if (labels && !dp_label_is_key(key->text)) {
-      const char *suggestion = dp_diag_suggest(key->text, dp_label_keys);
+    if (labels && !dp_label_is_table_key(key->text)) {
+      const char *suggestion =
+          dp_diag_suggest(key->text, dp_label_table_keys);
       if (suggestion)
         report(b, key->mark, "unknown key '%s' in labels (did you mean "
                "'%s'?)", key->text, suggestion);

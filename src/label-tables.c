@@ -3,11 +3,13 @@
  * template.h.
  *
  * A table is a flat YAML map of label key to text.  Which table a
- * document gets is decided by its language's primary subtag: nb (and no)
- * and nn have their own, every other language uses en.  The keys every
- * table must hold are listed below (builtin_extra_keys plus the spec's
- * dp_label_keys); tests/unit/test-template.c checks the files against
- * that list, and loading reports a key that is not on it.
+ * document gets is decided by its language's primary subtag (see
+ * dp_datefmt_get_table_lang()): the file of that name when there is one
+ * (`no` reads nb.yaml), else en.yaml.  Every table holds exactly the keys
+ * of dp_label_table_keys (labels.h); tests/unit/test-template.c checks
+ * every file in the folder against that list, and loading reports a key
+ * that is not on it.  The texts of dp_label_template_keys are templates,
+ * parsed here once per dp_labels.
  */
 #include <glib.h>
 #include <string.h>
@@ -19,47 +21,84 @@
 #include "yaml-tree.h"
 
 struct dp_labels {
-  GHashTable *texts; /* key -> text, both owned */
+  GHashTable *texts;     /* key -> text, both owned */
+  GHashTable *templates; /* template key -> dp_template, owned */
 };
 
-/* Keys the built-in tables hold beyond the spec's label keys: texts the
- * built-in layouts print, and the date patterns (see datefmt.h). */
-static const char *const builtin_extra_keys[] = {
-    "thesis", "candidate", "degree", "read-thesis", "isbn", "doi",
-    "parallel-title", "platform", "more-info", "notes-page", "scan-to-join",
-    "welcome", "event", "date", "place",
-    DP_DATEFMT_KEY_DATE, DP_DATEFMT_KEY_TIME, DP_DATEFMT_KEY_DATETIME,
-    DP_DATEFMT_KEY_DATE_SHORT,
-    NULL};
-
-/* dp_label_keys followed by builtin_extra_keys, built once. */
-static const char *const *builtin_keys;
-
 const char *const *dp_labels_get_builtin_keys(void) {
-  static gsize initialised;
-  if (g_once_init_enter(&initialised)) {
-    GPtrArray *keys = g_ptr_array_new();
-    for (const char *const *k = dp_label_keys; *k; k++)
-      g_ptr_array_add(keys, (gpointer)*k);
-    for (const char *const *k = builtin_extra_keys; *k; k++)
-      g_ptr_array_add(keys, (gpointer)*k);
-    g_ptr_array_add(keys, NULL);
-    /* Kept for the life of the process, like a static table. */
-    builtin_keys = (const char *const *)g_ptr_array_free(keys, FALSE);
-    g_once_init_leave(&initialised, 1);
-  }
-  return builtin_keys;
+  return dp_label_table_keys;
 }
 
 bool dp_labels_is_builtin_key(const char *key) {
-  for (const char *const *k = dp_labels_get_builtin_keys(); *k; k++)
-    if (strcmp(*k, key) == 0) return true;
-  return false;
+  return dp_label_is_table_key(key);
 }
 
-/* Reads the table `table` ("en", "nb", "nn") into `texts`, reporting
- * problems at their marks in the data file. */
-static void load_table(dp_diag *diag, const char *table, GHashTable *texts) {
+/* Keeps the first message a private sink receives. */
+static void keep_first(const dp_diagnostic *d, void *user) {
+  char **message = user;
+  if (!*message) *message = g_strdup(d->message);
+}
+
+/* Checks a text for `key` given at `mark`: a date pattern must be one ICU
+ * takes, a template must parse.  Parsed templates are added to
+ * `templates` when it is not NULL.  False after reporting. */
+static bool check_text(dp_diag *diag, const char *key, const char *text,
+                       dp_mark mark, GHashTable *templates) {
+  if (dp_label_is_template_key(key)) {
+    /* The problem is reported at the value, not at a column inside it:
+     * whether the value was quoted (which moves every column by one) is
+     * not known here. */
+    dp_diag *sink = dp_diag_new();
+    dp_diag_set_print(sink, false);
+    char *message = NULL;
+    dp_diag_set_callback(sink, keep_first, &message);
+    dp_template *tmpl = dp_template_parse_label(sink, text, mark);
+    dp_diag_free(sink);
+    if (!tmpl) {
+      dp_error(diag, mark, "label '%s': %s", key,
+               message ? message : "not a template");
+      g_free(message);
+      return false;
+    }
+    g_free(message);
+    if (templates) g_hash_table_replace(templates, g_strdup(key), tmpl);
+    else dp_template_free(tmpl);
+    return true;
+  }
+  if (g_str_has_suffix(key, "-format")) {
+    char *message = NULL;
+    if (!dp_datefmt_check_pattern(text, &message)) {
+      dp_error(diag, mark, "label '%s': %s", key, message);
+      g_free(message);
+      return false;
+    }
+  }
+  return true;
+}
+
+/* (transfer full) An override's text, or NULL. */
+static char *override_text(const dp_value *value) {
+  if (value->kind == DP_VALUE_RICH && value->rich)
+    return dp_rich_to_plain(value->rich);
+  return value->text ? g_strdup(value->text) : NULL;
+}
+
+bool dp_labels_check_overrides(dp_diag *diag, const dp_value *overrides) {
+  bool ok = true;
+  if (!overrides || overrides->kind != DP_VALUE_MAP) return ok;
+  for (size_t i = 0; i < overrides->count; i++) {
+    char *text = override_text(overrides->items[i]);
+    if (text && !check_text(diag, overrides->keys[i], text,
+                            overrides->items[i]->mark, NULL))
+      ok = false;
+    g_free(text);
+  }
+  return ok;
+}
+
+/* Reads the table `table` ("en", "nb", "sv", ...) into `labels`,
+ * reporting problems at their marks in the data file. */
+static void load_table(dp_diag *diag, const char *table, dp_labels *labels) {
   char *file = g_strconcat(table, ".yaml", NULL);
   char *path = dp_paths_build("data", "labels", file, NULL);
   dp_ytree *tree = dp_ytree_load_file(diag, path);
@@ -94,8 +133,11 @@ static void load_table(dp_diag *diag, const char *table, GHashTable *texts) {
       dp_error(diag, value->mark, "label '%s' is empty", key->text);
       continue;
     }
-    g_hash_table_replace(texts, g_strdup(key->text),
-                         g_strstrip(g_strdup(value->text)));
+    char *text = g_strstrip(g_strdup(value->text));
+    if (check_text(diag, key->text, text, value->mark, labels->templates))
+      g_hash_table_replace(labels->texts, g_strdup(key->text), text);
+    else
+      g_free(text);
   }
 done:
   dp_ytree_free(tree);
@@ -110,23 +152,29 @@ dp_labels *dp_labels_new(dp_diag *diag, const char *lang,
   dp_labels *labels = g_new0(dp_labels, 1);
   labels->texts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                         g_free);
+  labels->templates = g_hash_table_new_full(
+      g_str_hash, g_str_equal, g_free, (GDestroyNotify)dp_template_free);
   const char *table = dp_datefmt_get_table_lang(lang);
-  load_table(diag, table ? table : "en", labels->texts);
+  load_table(diag, table ? table : "en", labels);
 
-  /* The binder has checked the keys against the spec; anything that is
-   * text replaces the built-in text. */
+  /* The binder has checked the keys, and dp_labels_check_overrides() the
+   * texts, when the document was loaded: a text that fails here (only a
+   * document made some other way) is left out silently rather than
+   * reported once per product. */
   if (overrides && overrides->kind == DP_VALUE_MAP) {
+    dp_diag *quiet = dp_diag_new();
+    dp_diag_set_print(quiet, false);
     for (size_t i = 0; i < overrides->count; i++) {
-      const dp_value *value = overrides->items[i];
-      char *text = NULL;
-      if (value->kind == DP_VALUE_RICH && value->rich)
-        text = dp_rich_to_plain(value->rich);
-      else if (value->text)
-        text = g_strdup(value->text);
-      if (text)
-        g_hash_table_replace(labels->texts, g_strdup(overrides->keys[i]),
-                             text);
+      const char *key = overrides->keys[i];
+      char *text = override_text(overrides->items[i]);
+      if (!text) continue;
+      if (check_text(quiet, key, text, overrides->items[i]->mark,
+                     labels->templates))
+        g_hash_table_replace(labels->texts, g_strdup(key), text);
+      else
+        g_free(text);
     }
+    dp_diag_free(quiet);
   }
   return labels;
 }
@@ -134,10 +182,17 @@ dp_labels *dp_labels_new(dp_diag *diag, const char *lang,
 void dp_labels_free(dp_labels *labels) {
   if (!labels) return;
   g_hash_table_destroy(labels->texts);
+  g_hash_table_destroy(labels->templates);
   g_free(labels);
 }
 
 const char *dp_labels_get(const dp_labels *labels, const char *key) {
   if (!labels || !key) return NULL;
   return g_hash_table_lookup(labels->texts, key);
+}
+
+const dp_template *dp_labels_get_template(const dp_labels *labels,
+                                          const char *key) {
+  if (!labels || !key) return NULL;
+  return g_hash_table_lookup(labels->templates, key);
 }

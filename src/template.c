@@ -6,7 +6,7 @@
  *   group       ::= '[' template ']'            (GROUP_BEGIN ... GROUP_END)
  *   placeholder ::= '{' alternative ( '||' alternative )* '}'
  *   alternative ::= source ( '|' filter )*
- *   source      ::= path | '.' | '#' | 'label:' KEY | QUOTED
+ *   source      ::= path | '.' | '#' | 'label:' KEY | 'format:' KEY | QUOTED
  *   filter      ::= NAME ( ':' argument )*
  *   argument    ::= QUOTED | BARE
  *
@@ -20,7 +20,8 @@
  * back there and jumps past the group's end (a GROUP_BEGIN knows the
  * index of its GROUP_END).
  *
- * Filters (all in filter_table below): date, time, datetime, date-short,
+ * Filters (all in filter_table below): date, time, time-long, datetime,
+ * date-short,
  * weekday, day, month, year and date:'PATTERN' (datefmt.h); upper and
  * lower (in the document's language: ICU case mapping, spans kept);
  * label (the text as a label key, or as given when it is none);
@@ -43,6 +44,7 @@
 #include <unicode/ustring.h>
 
 #include "datefmt.h"
+#include "labels.h"
 
 /* ----------------------------------------------------------------------
  * dp_textbuf
@@ -129,6 +131,7 @@ static void textbuf_take(dp_textbuf *to, dp_textbuf *from) {
 typedef enum filter_kind {
   FILTER_DATE, /* with an argument: an ICU pattern */
   FILTER_TIME,
+  FILTER_TIME_LONG,
   FILTER_DATETIME,
   FILTER_DATE_SHORT,
   FILTER_WEEKDAY,
@@ -155,6 +158,7 @@ static const struct filter_info {
 } filter_table[] = {
     {"date", FILTER_DATE, 0, 1, "date"},
     {"time", FILTER_TIME, 0, 0, "time"},
+    {"time-long", FILTER_TIME_LONG, 0, 0, "time-long"},
     {"datetime", FILTER_DATETIME, 0, 0, "datetime"},
     {"date-short", FILTER_DATE_SHORT, 0, 0, "date-short"},
     {"weekday", FILTER_WEEKDAY, 0, 0, "weekday"},
@@ -175,7 +179,7 @@ static const struct filter_info {
 
 /* Filter names, NULL-terminated, for "did you mean". */
 static const char *const filter_names[] = {
-    "date", "time", "datetime", "date-short", "weekday", "day", "month",
+    "date", "time", "time-long", "datetime", "date-short", "weekday", "day", "month",
     "year", "upper", "lower", "label", "join", "first", "count", "default",
     "plain", "url", "strip-scheme", NULL};
 
@@ -192,6 +196,7 @@ typedef enum source_kind {
   SOURCE_PAGE,    /* {page} */
   SOURCE_PAGES,   /* {pages} */
   SOURCE_LABEL,   /* {label:KEY} */
+  SOURCE_FORMAT,  /* {format:KEY}: a template label, expanded */
   SOURCE_LITERAL  /* {'text'} */
 } source_kind;
 
@@ -264,6 +269,7 @@ typedef struct parser {
   GString *literal;     /* literal text not yet made an op */
   size_t placeholders;  /* placeholders so far */
   bool uses_folio;
+  bool in_label;        /* parsing a label's template: no {format:} */
 } parser;
 
 struct open_group {
@@ -495,6 +501,31 @@ static bool parse_source(parser *p, size_t *i, alternative *alt) {
     }
     return true;
   }
+  if (strcmp(alt->text, "format") == 0 && s[skip_spaces(s, *i)] == ':') {
+    size_t source_start = start;
+    *i = skip_spaces(s, *i) + 1;
+    size_t key_start = skip_spaces(s, *i);
+    char *key = parse_argument(p, i, "a format key");
+    if (!key) return false;
+    g_free(alt->text);
+    alt->text = key;
+    alt->kind = SOURCE_FORMAT;
+    if (p->in_label) {
+      parse_error(p, source_start, "a label's template cannot use "
+                  "'{format:%s}'", key);
+      return false;
+    }
+    if (!dp_label_is_template_key(key)) {
+      const char *suggestion = dp_diag_suggest(key, dp_label_template_keys);
+      if (suggestion)
+        parse_error(p, key_start, "unknown format '%s' (did you mean "
+                    "'%s'?)", key, suggestion);
+      else
+        parse_error(p, key_start, "unknown format '%s'", key);
+      return false;
+    }
+    return true;
+  }
   if (strcmp(alt->text, "page") == 0 || strcmp(alt->text, "pages") == 0) {
     alt->kind = alt->text[4] ? SOURCE_PAGES : SOURCE_PAGE;
     p->uses_folio = true;
@@ -568,12 +599,12 @@ done:
   return ok;
 }
 
-dp_template *dp_template_parse(dp_diag *diag, const char *source,
-                               dp_mark mark) {
+static dp_template *parse(dp_diag *diag, const char *source, dp_mark mark,
+                          bool in_label) {
   parser p = {diag, source ? source : "", mark,
               g_array_new(FALSE, TRUE, sizeof(op)),
               g_array_new(FALSE, FALSE, sizeof(struct open_group)),
-              g_string_new(NULL), 0, false};
+              g_string_new(NULL), 0, false, in_label};
   const char *s = p.src;
   bool ok = true;
   size_t i = 0;
@@ -650,6 +681,16 @@ dp_template *dp_template_parse(dp_diag *diag, const char *source,
     return NULL;
   }
   return tmpl;
+}
+
+dp_template *dp_template_parse(dp_diag *diag, const char *source,
+                               dp_mark mark) {
+  return parse(diag, source, mark, false);
+}
+
+dp_template *dp_template_parse_label(dp_diag *diag, const char *source,
+                                     dp_mark mark) {
+  return parse(diag, source, mark, true);
 }
 
 /* ----------------------------------------------------------------------
@@ -846,10 +887,11 @@ static void filter_date(const filter *f, piece *pc, const dp_scope *scope) {
   }
   const char *lang = scope_lang(scope);
   const dp_labels *labels = scope_labels(scope);
-  dp_datefmt_patterns patterns = {NULL, NULL, NULL, NULL};
+  dp_datefmt_patterns patterns = {NULL, NULL, NULL, NULL, NULL};
   if (labels && dp_datefmt_get_table_lang(lang)) {
     patterns.date = dp_labels_get(labels, DP_DATEFMT_KEY_DATE);
     patterns.time = dp_labels_get(labels, DP_DATEFMT_KEY_TIME);
+    patterns.time_long = dp_labels_get(labels, DP_DATEFMT_KEY_TIME_LONG);
     patterns.datetime = dp_labels_get(labels, DP_DATEFMT_KEY_DATETIME);
     patterns.date_short = dp_labels_get(labels, DP_DATEFMT_KEY_DATE_SHORT);
   }
@@ -1021,6 +1063,7 @@ static void apply_filter(const filter *f, piece *pc, const dp_scope *scope) {
   switch (f->info->kind) {
   case FILTER_DATE:
   case FILTER_TIME:
+  case FILTER_TIME_LONG:
   case FILTER_DATETIME:
   case FILTER_DATE_SHORT:
   case FILTER_WEEKDAY:
@@ -1130,6 +1173,18 @@ static void eval_source(const alternative *alt, const dp_scope *scope,
   case SOURCE_LITERAL:
     piece_set_text(pc, alt->text, strlen(alt->text));
     break;
+  case SOURCE_FORMAT: {
+    /* The convention's template in this scope, spans kept; it says
+     * nothing when a placeholder outside its groups is empty ("kl. "
+     * for an event without a time). */
+    const dp_template *tmpl =
+        dp_labels_get_template(scope_labels(scope), alt->text);
+    if (!tmpl) break;
+    pc->is_text = true;
+    if (!dp_template_expand(tmpl, scope, &pc->text))
+      textbuf_truncate(&pc->text, 0, 0);
+    break;
+  }
   }
 }
 

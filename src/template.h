@@ -5,6 +5,9 @@
  *   "{affiliation|join:', '}"         filters with an argument
  *   "{label:public-defence}"          a label in the document's language
  *   "{label || kind|label}"           the first alternative that is set
+ *   "{format:time-range}"             a local convention: the language's
+ *                                     template for KEY (labels.h),
+ *                                     expanded here
  *   "[, {country}]"                   an optional group: dropped whole when
  *                                     a placeholder inside it is empty
  *   "{{", "}}", "\[", "\]"            literal braces and brackets
@@ -63,6 +66,10 @@ typedef struct dp_template dp_template;
  * filter, a wrong argument) at their column on `mark`'s line.  Returns
  * NULL after reporting.  Free with dp_template_free(). */
 dp_template *dp_template_parse(dp_diag *diag, const char *source, dp_mark mark);
+/* The same for the text of a template label (labels.h): `{format:KEY}`
+ * is an error there, so label templates never expand one another. */
+dp_template *dp_template_parse_label(dp_diag *diag, const char *source,
+                                     dp_mark mark);
 void dp_template_free(dp_template *tmpl);
 
 /* Appends the expansion to `out`.  Returns false if a placeholder outside
@@ -87,10 +94,19 @@ void dp_labels_free(dp_labels *labels);
 /* (transfer none) The text for `key`, or NULL for an unknown key. */
 const char *dp_labels_get(const dp_labels *labels, const char *key);
 
+/* Checks a document's `labels` texts (keys were checked when it was
+ * read): date patterns ICU refuses and templates that do not parse are
+ * errors at the override.  False after reporting. */
+bool dp_labels_check_overrides(dp_diag *diag, const dp_value *overrides);
+/* (transfer none) The parsed template for a template key, or NULL. */
+const dp_template *dp_labels_get_template(const dp_labels *labels,
+                                          const char *key);
+
 /* (transfer none) Every key the built-in tables hold, NULL-terminated:
  * the spec's label keys (dp_label_keys in labels.h), then the texts the
  * built-in layouts use ("thesis", "read-thesis", "scan-to-join", ...) and
- * the date patterns ("date-format", ...; see datefmt.h). */
+ * the local conventions ("date-format", "time-range", ...).  The same as
+ * dp_label_table_keys in labels.h. */
 const char *const *dp_labels_get_builtin_keys(void);
 /* True for a key of dp_labels_get_builtin_keys(); "{label:KEY}" in a
  * template must name one. */

@@ -74,6 +74,9 @@ static void test_date_without_time(void) {
   assert_format("en", &friday_date, "datetime", "Friday 27 September 2024");
   assert_format("nb", &friday_date, "datetime", "fredag 27. september 2024");
   assert_format("de", &friday_date, "datetime", "Freitag, 27. September 2024");
+  assert_format("es", &friday_date, "datetime",
+                "viernes, 27 de septiembre de 2024");
+  assert_format("de", &friday_date, "time-long", NULL);
   assert_format("en", &friday_date, "date-short", "27 September 2024");
   /* An explicit pattern that shows the time has nothing to show... */
   assert_format("en", &friday_date, "d MMM y HH:mm", NULL);
@@ -83,15 +86,57 @@ static void test_date_without_time(void) {
   assert_format("en", &friday_date, "EEE d.M.", "Fri 27.9.");
 }
 
+/* The tables of the other Nordic and European languages: each
+ * language's own forms of date, time and the time said alone. */
+static void test_table_languages(void) {
+  const dp_datetime morning = {2024, 9, 27, 9, 15, true};
+  /* Swedish: no dot after the day, "kl." with a full stop in the time. */
+  assert_format("sv", &morning, "date", "fredag 27 september 2024");
+  assert_format("sv", &morning, "time", "09.15");
+  assert_format("sv", &morning, "time-long", "kl. 09.15");
+  assert_format("sv-FI", &morning, "datetime",
+                "fredag 27 september 2024 kl. 09.15");
+  /* Danish: "fredag den 27. september". */
+  assert_format("da", &morning, "date", "fredag den 27. september 2024");
+  assert_format("da", &morning, "time-long", "kl. 09.15");
+  /* Finnish: the weekday in the essive and the month in the partitive
+   * inside a date, "klo" and no leading zero. */
+  assert_format("fi", &morning, "date", "perjantaina 27. syyskuuta 2024");
+  assert_format("fi", &morning, "time", "9.15");
+  assert_format("fi", &morning, "time-long", "klo 9.15");
+  assert_format("fi", &morning, "weekday", "perjantai");
+  /* Icelandic: a colon in the time, "kl." before it. */
+  assert_format("is", &morning, "date", "föstudagur 27. september 2024");
+  assert_format("is", &morning, "time-long", "kl. 09:15");
+  /* German: "Uhr" after the time said alone, not after the bare time. */
+  assert_format("de", &morning, "date", "Freitag, 27. September 2024");
+  assert_format("de", &morning, "time", "09:15");
+  assert_format("de", &morning, "time-long", "09:15 Uhr");
+  assert_format("de", &morning, "datetime",
+                "Freitag, 27. September 2024, 09:15 Uhr");
+  assert_format("de-AT", &morning, "weekday", "Freitag");
+  /* Dutch: "9.15 uur", "om" before the time. */
+  assert_format("nl", &morning, "time-long", "9.15 uur");
+  assert_format("nl", &morning, "datetime",
+                "vrijdag 27 september 2024 om 9.15 uur");
+  /* French: "9 h 15" with no-break spaces, "à" before the time. */
+  assert_format("fr", &morning, "date", "vendredi 27 septembre 2024");
+  assert_format("fr", &morning, "time", "9\u00a0h\u00a015");
+  assert_format("fr", &morning, "datetime",
+                "vendredi 27 septembre 2024 à 9\u00a0h\u00a015");
+  /* The languages of the first tables have a long time too. */
+  assert_format("nb", &morning, "time-long", "kl. 09.15");
+  assert_format("nn", &morning, "time-long", "kl. 09.15");
+  assert_format("en", &morning, "time-long", "09:15");
+}
+
 /* Languages without a table: ICU's best patterns from CLDR. */
 static void test_icu_languages(void) {
-  /* German: "EEEE, d. MMMM y"; the date-time glue is "um". */
-  assert_format("de", &friday, "date", "Freitag, 27. September 2024");
-  assert_format("de", &friday, "date-short", "27. September 2024");
-  assert_format("de", &friday, "time", "10:00");
-  assert_format("de", &friday, "datetime",
-                "Freitag, 27. September 2024 um 10:00");
-  assert_format("de-AT", &friday, "weekday", "Freitag");
+  /* Spanish: "EEEE, d 'de' MMMM 'de' y"; ICU's time is "H:mm". */
+  assert_format("es", &friday, "date", "viernes, 27 de septiembre de 2024");
+  assert_format("es", &friday, "time", "10:00");
+  assert_format("es", &friday, "time-long", "10:00");
+  assert_format("es-MX", &friday, "weekday", "viernes");
   /* Greek: the month in a date is genitive (Σεπτεμβρίου), alone it is
    * the nominative stand-alone form (Σεπτέμβριος). */
   assert_format("el", &friday, "date", "Παρασκευή 27 Σεπτεμβρίου 2024");
@@ -105,9 +150,9 @@ static void test_icu_languages(void) {
   g_assert_nonnull(strstr(ar, "٢٧"));
   g_assert_nonnull(strstr(ar, "٢٠٢٤"));
   g_free(ar);
-  /* French: lower-case names, "à" before the time. */
-  assert_format("fr", &friday, "date", "vendredi 27 septembre 2024");
-  assert_format("fr", &friday, "datetime", "vendredi 27 septembre 2024 à 10:00");
+  /* Italian: "alle ore" before the time. */
+  assert_format("it", &friday, "datetime",
+                "venerdì 27 settembre 2024 alle ore 10:00");
 }
 
 /* A language ICU knows nothing of, and a tag it cannot read, are English
@@ -127,17 +172,23 @@ static void test_table_lang(void) {
   g_assert_cmpstr(dp_datefmt_get_table_lang("NB-no"), ==, "nb");
   g_assert_cmpstr(dp_datefmt_get_table_lang("no"), ==, "nb");
   g_assert_cmpstr(dp_datefmt_get_table_lang("nn"), ==, "nn");
-  g_assert_cmpstr(dp_datefmt_get_table_lang("de"), ==, NULL);
+  g_assert_cmpstr(dp_datefmt_get_table_lang("de"), ==, "de");
+  g_assert_cmpstr(dp_datefmt_get_table_lang("sv-FI"), ==, "sv");
+  g_assert_cmpstr(dp_datefmt_get_table_lang("FR-ca"), ==, "fr");
+  g_assert_cmpstr(dp_datefmt_get_table_lang("is"), ==, "is");
+  g_assert_cmpstr(dp_datefmt_get_table_lang("es"), ==, NULL);
+  g_assert_cmpstr(dp_datefmt_get_table_lang("ar"), ==, NULL);
   g_assert_cmpstr(dp_datefmt_get_table_lang("el"), ==, NULL);
   g_assert_cmpstr(dp_datefmt_get_table_lang("tlh"), ==, "en");
   g_assert_cmpstr(dp_datefmt_get_table_lang(NULL), ==, "en");
   g_assert_true(dp_datefmt_is_named("date-short"));
+  g_assert_true(dp_datefmt_is_named("time-long"));
   g_assert_true(dp_datefmt_is_named("weekday"));
   g_assert_false(dp_datefmt_is_named("d MMM y"));
 }
 
 static void test_explicit_patterns(void) {
-  dp_datefmt_patterns table = {"d/M", NULL, NULL, "'short' d"};
+  dp_datefmt_patterns table = {.date = "d/M", .date_short = "'short' d"};
   char *s = dp_datefmt_format_with("en", &table, &friday, "date");
   g_assert_cmpstr(s, ==, "27/9");
   g_free(s);
@@ -255,6 +306,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/datefmt/bokmal", test_bokmal);
   g_test_add_func("/datefmt/nynorsk", test_nynorsk);
   g_test_add_func("/datefmt/date-without-time", test_date_without_time);
+  g_test_add_func("/datefmt/table-languages", test_table_languages);
   g_test_add_func("/datefmt/icu-languages", test_icu_languages);
   g_test_add_func("/datefmt/unknown-languages", test_unknown_languages);
   g_test_add_func("/datefmt/table-lang", test_table_lang);

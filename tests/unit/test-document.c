@@ -886,11 +886,23 @@ static void test_labels_and_extra(void) {
   }
   g_assert_false(dp_label_is_key("banquet"));
   g_assert_false(dp_label_is_key("Trial-Lecture"));
+  /* Every text of the built-in tables may be overridden, the layouts'
+   * own texts and the conventions too. */
+  for (const char *const *k = dp_label_table_keys; *k; k++) {
+    g_assert_true(dp_label_is_table_key(*k));
+    if (!dp_label_is_key(*k))
+      g_string_append_printf(labels, "  %s: \"{name}\"\n", *k);
+  }
+  g_assert_true(dp_label_is_table_key("parallel-title"));
+  g_assert_true(dp_label_is_template_key("time-range"));
+  g_assert_false(dp_label_is_template_key("time-format"));
+  g_assert_false(dp_label_is_table_key("banquet"));
   char *text = with(labels->str);
   dp_document *doc = accept(text);
   const dp_value *map = dp_value_get(dp_document_get_root(doc), "labels");
   g_assert_cmpstr(dp_value_get(map, "custos")->text, ==, "Label for custos");
   g_assert_cmpstr(dp_value_get(map, "tba")->text, ==, "Label for tba");
+  g_assert_cmpstr(dp_value_get(map, "parallel-title")->text, ==, "{name}");
   dp_document_free(doc);
   g_free(text);
   g_string_free(labels, TRUE);

@@ -415,9 +415,19 @@ static void test_labels_in_templates(void) {
         "Prøveførelesing, Rettleiarar, Tittel kjem", true);
   fixture_clear(&f);
 
-  /* German has no table: English labels. */
-  fixture_init(&f, "de");
+  /* Spanish has no table: English labels. */
+  fixture_init(&f, "es");
   check("{label:public-defence}", &f.scope, "Public defence", true);
+  fixture_clear(&f);
+
+  /* The other Nordic and European languages have their own. */
+  fixture_init(&f, "de");
+  check("{label:public-defence}, {label:first-opponent}", &f.scope,
+        "Disputation, Erstgutachter", true);
+  fixture_clear(&f);
+  fixture_init(&f, "fi");
+  check("{label:public-defence}, {label:opponent}, {label:custos}", &f.scope,
+        "Väitöstilaisuus, Vastaväittäjä, Kustos", true);
   fixture_clear(&f);
 
   /* Without labels a label placeholder is empty. */
@@ -464,15 +474,127 @@ static void test_date_filters(void) {
         "fredag 27. september 2024 kl. 10.00", true);
   fixture_clear(&f);
 
-  /* German: English labels, German dates from ICU. */
+  /* German from its table ("Uhr"), Spanish from ICU. */
   fixture_init(&f, "de");
   check("{events.0.start|datetime}", &f.scope,
-        "Freitag, 27. September 2024 um 10:00", true);
+        "Freitag, 27. September 2024, 10:00 Uhr", true);
+  check("{events.0.start|time} / {events.0.start|time-long}", &f.scope,
+        "10:00 / 10:00 Uhr", true);
+  fixture_clear(&f);
+  fixture_init(&f, "es");
+  check("{events.0.start|datetime}", &f.scope,
+        "viernes, 27 de septiembre de 2024, 10:00", true);
   fixture_clear(&f);
 
   fixture_init(&f, "el");
   check("{events.0.start|date-short}", &f.scope, "27 Σεπτεμβρίου 2024", true);
   fixture_clear(&f);
+}
+
+/* {format:KEY}: the language's template for a convention, expanded in
+ * the scope at hand. */
+static void test_formats(void) {
+  const dp_value *events = dp_value_get(doc, "events");
+  const dp_value *committee = dp_value_get(doc, "committee");
+  struct {
+    const char *lang, *source;
+    int event; /* -1: a person */
+    const char *expected;
+  } cases[] = {
+      {"en", "{format:time-range-long}", 0, "10:00"},
+      {"nb", "{format:time-range-long}", 0, "kl. 10.00"},
+      {"de", "{format:time-range-long}", 0, "10:00 Uhr"},
+      {"fi", "{format:time-range-long}", 0, "klo 10.00"},
+      {"fi", "{format:time-range}", 0, "10.00"},
+      /* A date without a time: the whole convention says nothing, so the
+       * group around it goes ("kl. " is not left behind). */
+      {"nb", "[{format:time-range-long}]{label}", 1, "Mottaking"},
+      {"de", "Beginn[ {format:time-range-long}]", 1, "Beginn"},
+      {"en", "{format:venue-line}", 0, "M004-K2, HVL"},
+      /* The title before the name, or after it. */
+      {"sv", "{format:person-name}", -1,
+       "Professor Ann-Karin Tennås Holmen"},
+      {"fr", "{format:person-name}", -1,
+       "Ann-Karin Tennås Holmen, Professor"},
+      {"is", "{format:person-name}", -1,
+       "Ann-Karin Tennås Holmen, Professor"},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+    fixture f;
+    fixture_init(&f, cases[i].lang);
+    const dp_value *item = cases[i].event >= 0
+                               ? events->items[cases[i].event]
+                               : committee->items[0];
+    dp_scope scope = {.item = item, .index = 1, .parent = &f.scope,
+                      .root = doc, .labels = f.labels,
+                      .lang = cases[i].lang};
+    check(cases[i].source, &scope, cases[i].expected, true);
+    g_assert_cmpint(dp_diag_get_error_count(f.diag), ==, 0);
+    fixture_clear(&f);
+  }
+
+  /* A time range, with the end. */
+  dp_value *event = v_map("start", v_date(2024, 9, 27, 10, 15, true), "end",
+                          v_date(2024, 9, 27, 12, 0, true), NULL);
+  const char *ranges[][3] = {
+      {"nb", "{format:time-range-long}", "kl. 10.15–12.00"},
+      {"de", "{format:time-range-long}", "10:15–12:00 Uhr"},
+      {"de", "{format:time-range}", "10:15–12:00"},
+      {"nl", "{format:time-range-long}", "10.15–12.00 uur"},
+      {"fr", "{format:time-range}", "10\u00a0h\u00a015\u00a0– 12\u00a0h\u00a000"},
+      {"sv", "{format:time-range-long}", "kl. 10.15–12.00"},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(ranges); i++) {
+    fixture f;
+    fixture_init(&f, ranges[i][0]);
+    dp_scope scope = {.item = event, .index = 1, .parent = &f.scope,
+                      .root = doc, .labels = f.labels, .lang = ranges[i][0]};
+    check(ranges[i][1], &scope, ranges[i][2], true);
+    fixture_clear(&f);
+  }
+  v_free(event);
+
+  /* A document's override replaces the convention. */
+  dp_diag *diag = new_diag();
+  dp_value *overrides =
+      v_map("time-range-long", v_text("fra kl. {start|time}"), NULL);
+  dp_labels *labels = dp_labels_new(diag, "nb", overrides);
+  dp_scope scope = {.item = events->items[0], .root = doc, .labels = labels,
+                    .lang = "nb"};
+  check("{format:time-range-long}", &scope, "fra kl. 10.00", true);
+  dp_labels_free(labels);
+  v_free(overrides);
+  g_assert_cmpint(dp_diag_get_error_count(diag), ==, 0);
+
+  /* Without labels a format says nothing. */
+  dp_scope bare = {.item = events->items[0], .root = doc, .lang = "en"};
+  check("[{format:time-range}]x", &bare, "x", true);
+
+  /* Bad overrides are errors at the document's line; the built-in text
+   * stays. */
+  g_string_truncate(messages, 0);
+  dp_value *bad = v_map("time-range", v_text("{start|tme}"), "date-format",
+                        v_text("EEEE j"), "person-name",
+                        v_text("{format:person-name}"), NULL);
+  bad->items[0]->mark = (dp_mark){"doc.yaml", 7, 15};
+  bad->items[1]->mark = (dp_mark){"doc.yaml", 8, 16};
+  bad->items[2]->mark = (dp_mark){"doc.yaml", 9, 16};
+  g_assert_false(dp_labels_check_overrides(diag, bad));
+  g_assert_cmpstr(messages->str, ==,
+                  "doc.yaml:7:15: label 'time-range': unknown filter 'tme' "
+                  "(did you mean 'time'?)\n"
+                  "doc.yaml:8:16: label 'date-format': 'j' is not a date "
+                  "pattern letter\n"
+                  "doc.yaml:9:16: label 'person-name': a label's template "
+                  "cannot use '{format:person-name}'\n");
+  labels = dp_labels_new(diag, "en", bad);
+  dp_scope person = {.item = committee->items[0], .root = doc,
+                     .labels = labels, .lang = "en"};
+  check("{format:person-name}", &person, "Professor Ann-Karin Tennås Holmen",
+        true);
+  dp_labels_free(labels);
+  v_free(bad);
+  dp_diag_free(diag);
 }
 
 static void test_case_filters(void) {
@@ -772,25 +894,62 @@ static bool has_key(GPtrArray *keys, const char *key) {
   return false;
 }
 
+/* Every table in data/labels, sorted; at least the ten languages of
+ * Nordic and European defences. */
+static GPtrArray *table_langs(void) {
+  char *dir = dp_paths_build("data", "labels", NULL);
+  GDir *d = g_dir_open(dir, 0, NULL);
+  g_assert_nonnull(d);
+  GPtrArray *langs = g_ptr_array_new_with_free_func(g_free);
+  const char *name;
+  while ((name = g_dir_read_name(d)))
+    if (g_str_has_suffix(name, ".yaml"))
+      g_ptr_array_add(langs, g_strndup(name, strlen(name) - 5));
+  g_dir_close(d);
+  g_free(dir);
+  const char *expected[] = {"en", "nb", "nn", "sv", "da",
+                            "fi", "is", "de", "nl", "fr"};
+  for (size_t i = 0; i < G_N_ELEMENTS(expected); i++) {
+    bool found = false;
+    for (size_t k = 0; k < langs->len; k++)
+      if (strcmp(g_ptr_array_index(langs, k), expected[i]) == 0) found = true;
+    if (!found) g_error("data/labels has no table for %s", expected[i]);
+  }
+  return langs;
+}
+
 static void test_tables_complete(void) {
-  const char *langs[] = {"en", "nb", "nn"};
+  GPtrArray *langs = table_langs();
   const char *const *builtin = dp_labels_get_builtin_keys();
   size_t builtin_count = g_strv_length((char **)builtin);
-  for (size_t l = 0; l < G_N_ELEMENTS(langs); l++) {
-    GPtrArray *keys = table_keys(langs[l]);
+  for (size_t l = 0; l < langs->len; l++) {
+    const char *lang = g_ptr_array_index(langs, l);
+    GPtrArray *keys = table_keys(lang);
     /* Exactly the built-in keys, each once (yaml-tree rejects
      * duplicates), so the three files have the same keys. */
     g_assert_cmpuint(keys->len, ==, builtin_count);
     for (const char *const *k = builtin; *k; k++)
       if (!has_key(keys, *k))
-        g_error("%s.yaml lacks the key '%s'", langs[l], *k);
+        g_error("%s.yaml lacks the key '%s'", lang, *k);
     /* Every label key of the spec. */
     for (const char *const *k = dp_label_keys; *k; k++) {
       g_assert_true(has_key(keys, *k));
       g_assert_true(dp_labels_is_builtin_key(*k));
     }
     g_ptr_array_free(keys, TRUE);
+    /* And loading it reports nothing: every pattern is one ICU takes,
+     * every template parses. */
+    dp_diag *diag = new_diag();
+    g_string_truncate(messages, 0);
+    dp_labels *labels = dp_labels_new(diag, lang, NULL);
+    if (dp_diag_get_error_count(diag))
+      g_error("%s.yaml: %s", lang, messages->str);
+    for (const char *const *k = dp_label_template_keys; *k; k++)
+      g_assert_nonnull(dp_labels_get_template(labels, *k));
+    dp_labels_free(labels);
+    dp_diag_free(diag);
   }
+  g_ptr_array_free(langs, TRUE);
   g_assert_false(dp_labels_is_builtin_key("scheduled"));
   g_assert_true(dp_labels_is_builtin_key("scan-to-join"));
   g_assert_true(dp_labels_is_builtin_key("date-format"));
@@ -816,8 +975,25 @@ static void test_tables_languages(void) {
       {"nn", "co-supervisor", "Medrettleiar"},
       {"nn-NO", "notes-page", "Notat"},
       {"nn", "tentative", "Førebels"},
-      {"de", "tba", "Title to be announced"},
-      {"sv", "programme", "Programme"},
+      {"es", "tba", "Title to be announced"},
+      {"sv", "programme", "Program"},
+      {"sv", "committee", "Betygsnämnd"},
+      {"sv", "chair", "Ordförande"},
+      {"sv-FI", "opponent", "Fakultetsopponent"},
+      {"da", "public-defence", "Ph.d.-forsvar"},
+      {"da", "committee", "Bedømmelsesudvalg"},
+      {"fi", "public-defence", "Väitöstilaisuus"},
+      {"fi", "opponent", "Vastaväittäjä"},
+      {"fi", "custos", "Kustos"},
+      {"is", "public-defence", "Doktorsvörn"},
+      {"is", "opponent", "Andmælandi"},
+      {"de", "public-defence", "Disputation"},
+      {"de", "opponent", "Gutachter"},
+      {"nl", "public-defence", "Promotie"},
+      {"nl", "main-supervisor", "Promotor"},
+      {"fr", "public-defence", "Soutenance de thèse"},
+      {"fr", "committee", "Jury"},
+      {"fr", "opponent", "Rapporteur"},
       {NULL, "time", "Time"},
   };
   for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -919,6 +1095,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/template/alternatives", test_alternatives);
   g_test_add_func("/template/labels", test_labels_in_templates);
   g_test_add_func("/template/date-filters", test_date_filters);
+  g_test_add_func("/template/formats", test_formats);
   g_test_add_func("/template/case-filters", test_case_filters);
   g_test_add_func("/template/list-filters", test_list_filters);
   g_test_add_func("/template/text-filters", test_text_filters);
