@@ -812,7 +812,10 @@ static dp_value *bind_image(binder *b, const dp_ynode *node,
   dp_image_info info;
   char *problem = NULL;
   dp_value *v = NULL;
-  if (dp_image_probe(path, &info, &problem))
+  /* Decoded here, once, so that an image that cannot be drawn is an error
+   * at this line rather than a blank in the output. */
+  if (dp_image_probe(path, &info, &problem) &&
+      dp_image_decode(path, info.format, &problem))
     v = text_new(node->mark, path);
   else
     report(b, node->mark, "%s: image '%s' %s", what, text, problem);

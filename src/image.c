@@ -1,13 +1,18 @@
 /* image: see image.h. */
 #include "image.h"
 
+#include <cairo.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
-#include <glib/gstdio.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "plugin.h"
 
 const char *dp_image_format_name(dp_image_format format) {
   switch (format) {
@@ -113,12 +118,14 @@ static bool is_sof(unsigned marker) {
          marker != 0xC8 && marker != 0xCC;
 }
 
-/* Walks the marker segments to the first scan, reading the size from the
- * frame header on the way, then looks for the end-of-image marker. */
+/* Walks every marker segment and the entropy-coded data of every scan to
+ * the end-of-image marker, reading the size and the number of components
+ * from the frame header and counting the scans. */
 static bool probe_jpeg(const unsigned char *d, size_t n, dp_image_info *info,
                        char **error) {
   size_t at = 2;
   bool seen_frame = false;
+  int scans = 0;
   for (;;) {
     if (at >= n) goto cut;
     if (d[at] != 0xFF) {
@@ -129,6 +136,7 @@ static bool probe_jpeg(const unsigned char *d, size_t n, dp_image_info *info,
     if (at >= n) goto cut;
     unsigned marker = d[at++];
     if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) continue;
+    if (marker == 0xD9 && scans > 0) return true;
     if (marker == 0xD9 || marker == 0xD8 || marker == 0x00) {
       *error = g_strdup("is a damaged JPEG image (it ends before its image "
                         "data)");
@@ -142,7 +150,7 @@ static bool probe_jpeg(const unsigned char *d, size_t n, dp_image_info *info,
       return false;
     }
     if (n - at < length) goto cut;
-    if (is_sof(marker)) {
+    if (is_sof(marker) && !seen_frame) {
       if (length < 8) {
         *error = g_strdup("is a damaged JPEG image (its frame header is too "
                           "short)");
@@ -155,22 +163,36 @@ static bool probe_jpeg(const unsigned char *d, size_t n, dp_image_info *info,
                           "header, which is not supported");
         return false;
       }
+      /* Four components are CMYK (or YCCK), which the renderer cannot
+       * draw yet: refused rather than left out. */
+      if (d[at + 7] == 4) {
+        *error = g_strdup("is a CMYK JPEG image, which is not supported; "
+                          "save it as an RGB JPEG");
+        return false;
+      }
       seen_frame = true;
     }
+    at += length;
     if (marker == 0xDA) {
       if (!seen_frame) {
         *error = g_strdup("is a damaged JPEG image (its image data comes "
                           "before its frame header)");
         return false;
       }
-      at += length;
-      /* In entropy-coded data a 0xFF byte is always followed by 0x00 or a
-       * restart marker, so the pair FF D9 can only be the end of image. */
-      for (size_t i = at; i + 1 < n; i++)
-        if (d[i] == 0xFF && d[i + 1] == 0xD9) return true;
-      goto cut;
+      if (++scans > DP_IMAGE_MAX_JPEG_SCANS) {
+        *error = g_strdup_printf("is a progressive JPEG image of more than "
+                                 "%d scans, which would take too long to "
+                                 "decode; save it again",
+                                 DP_IMAGE_MAX_JPEG_SCANS);
+        return false;
+      }
+      /* The entropy-coded data: a 0xFF byte in it is followed by 0x00
+       * (a stuffed byte) or a restart marker; any other marker ends it. */
+      while (at + 1 < n && !(d[at] == 0xFF && d[at + 1] != 0x00 &&
+                             !(d[at + 1] >= 0xD0 && d[at + 1] <= 0xD7)))
+        at++;
+      if (at + 1 >= n) goto cut;
     }
-    at += length;
   }
 cut:
   *error = g_strdup("is a JPEG image that is cut short");
@@ -266,32 +288,62 @@ cut:
 
 /* ---- probe -------------------------------------------------------------- */
 
+/* Reads the whole file into *data (g_free), at most DP_IMAGE_MAX_FILE
+ * bytes whatever its size says.  Only regular files: a FIFO or a device
+ * could block for ever or never end. */
+static bool read_image_file(const char *path, char **data, size_t *length,
+                            char **error) {
+  *data = NULL;
+  *length = 0;
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    *error = g_strdup_printf("cannot be read: %s", g_strerror(errno));
+    return false;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    *error = g_strdup("is not a file");
+    return false;
+  }
+  GByteArray *bytes = g_byte_array_new();
+  unsigned char buffer[65536];
+  bool ok = true;
+  for (;;) {
+    ssize_t got = read(fd, buffer, sizeof buffer);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      *error = g_strdup_printf("cannot be read: %s", g_strerror(errno));
+      ok = false;
+      break;
+    }
+    if (got == 0) break;
+    if (bytes->len + (size_t)got > DP_IMAGE_MAX_FILE) {
+      *error = g_strdup_printf("is larger than %u MiB",
+                               DP_IMAGE_MAX_FILE >> 20);
+      ok = false;
+      break;
+    }
+    g_byte_array_append(bytes, buffer, (guint)got);
+  }
+  close(fd);
+  if (!ok) {
+    g_byte_array_free(bytes, TRUE);
+    return false;
+  }
+  *length = bytes->len;
+  g_byte_array_append(bytes, (const guint8 *)"", 1); /* a NUL after it */
+  *data = (char *)g_byte_array_free(bytes, FALSE);
+  return true;
+}
+
 bool dp_image_probe(const char *path, dp_image_info *info,
                     char **error_message) {
   *info = (dp_image_info){DP_IMAGE_UNKNOWN, 0, 0};
   *error_message = NULL;
-  GStatBuf st;
-  if (g_stat(path, &st) != 0) {
-    *error_message = g_strdup_printf("cannot be read: %s", g_strerror(errno));
-    return false;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    *error_message = g_strdup("is not a file");
-    return false;
-  }
-  if ((unsigned long long)st.st_size > DP_IMAGE_MAX_FILE) {
-    *error_message = g_strdup_printf("is larger than %u MiB",
-                                     DP_IMAGE_MAX_FILE >> 20);
-    return false;
-  }
-  gchar *data = NULL;
-  gsize n = 0;
-  GError *gerror = NULL;
-  if (!g_file_get_contents(path, &data, &n, &gerror)) {
-    *error_message = g_strdup_printf("cannot be read: %s", gerror->message);
-    g_error_free(gerror);
-    return false;
-  }
+  char *data = NULL;
+  size_t n = 0;
+  if (!read_image_file(path, &data, &n, error_message)) return false;
   const unsigned char *d = (const unsigned char *)data;
   bool ok;
   if (n >= 8 && memcmp(d, png_signature, 8) == 0) {
@@ -330,4 +382,93 @@ bool dp_image_probe(const char *path, dp_image_info *info,
   if (!ok) info->format = DP_IMAGE_UNKNOWN;
   g_free(data);
   return ok;
+}
+
+/* ---- decode ------------------------------------------------------------- */
+
+typedef struct png_reader {
+  const unsigned char *data;
+  size_t length, at;
+} png_reader;
+
+static cairo_status_t read_png(void *closure, unsigned char *out,
+                               unsigned int length) {
+  png_reader *r = closure;
+  if (r->length - r->at < length) return CAIRO_STATUS_READ_ERROR;
+  memcpy(out, r->data + r->at, length);
+  r->at += length;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static bool decode_png(const char *path, char **error) {
+  char *data = NULL;
+  size_t n = 0;
+  if (!read_image_file(path, &data, &n, error)) return false;
+  png_reader r = {(const unsigned char *)data, n, 0};
+  cairo_surface_t *s = cairo_image_surface_create_from_png_stream(read_png, &r);
+  cairo_status_t status = cairo_surface_status(s);
+  cairo_surface_destroy(s);
+  g_free(data);
+  /* Cairo 1.16 reports every libpng error as "out of memory"; the size
+   * was bounded by the probe, so it is the data. */
+  if (status != CAIRO_STATUS_SUCCESS) {
+    *error = g_strdup("is a damaged PNG image (its image data cannot be "
+                      "decoded)");
+    return false;
+  }
+  return true;
+}
+
+static bool decode_jpeg(const char *path, char **error) {
+  char *problem = NULL;
+  const dp_jpeg_api *jpeg = dp_plugin_get("jpeg", &problem);
+  cairo_surface_t *s = jpeg ? jpeg->load(path, &problem) : NULL;
+  if (!s) {
+    *error = g_strdup_printf("cannot be decoded: %s",
+                             problem ? problem : "unknown error");
+    g_free(problem);
+    return false;
+  }
+  cairo_surface_destroy(s);
+  return true;
+}
+
+/* Draws the SVG into pixels: librsvg reports some problems only then (a
+ * pattern or filter too large for an image surface, its limits on
+ * references). */
+static bool decode_svg(const char *path, char **error) {
+  char *problem = NULL;
+  const dp_svg_api *svg = dp_plugin_get("svg", &problem);
+  double w = 0, h = 0;
+  bool ok = svg && svg->get_size(path, &w, &h, &problem);
+  if (ok) {
+    double k = MIN(1.0, DP_IMAGE_SVG_CHECK_SIDE / MAX(w, h));
+    int pw = (int)CLAMP(ceil(w * k), 1, DP_IMAGE_SVG_CHECK_SIDE);
+    int ph = (int)CLAMP(ceil(h * k), 1, DP_IMAGE_SVG_CHECK_SIDE);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pw, ph);
+    cairo_t *cr = cairo_create(s);
+    ok = svg->draw(path, cr, 0, 0, pw, ph, &problem) &&
+         cairo_status(cr) == CAIRO_STATUS_SUCCESS;
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+  }
+  if (!ok) {
+    *error = g_strdup_printf("cannot be drawn: %s",
+                             problem ? problem : "unknown error");
+    g_free(problem);
+  }
+  return ok;
+}
+
+bool dp_image_decode(const char *path, dp_image_format format,
+                     char **error_message) {
+  *error_message = NULL;
+  switch (format) {
+    case DP_IMAGE_PNG: return decode_png(path, error_message);
+    case DP_IMAGE_JPEG: return decode_jpeg(path, error_message);
+    case DP_IMAGE_SVG: return decode_svg(path, error_message);
+    default:
+      *error_message = g_strdup("is not a PNG, JPEG or SVG image");
+      return false;
+  }
 }

@@ -4,9 +4,11 @@
  * pixel size from the header (PNG IHDR, JPEG SOFn), and catch files that
  * are cut short or damaged (every PNG chunk's length and CRC up to IEND;
  * JPEG segments up to the scan and an end-of-image marker after it; an SVG
- * must be UTF-8 XML whose root element is <svg>).  It decodes no pixels and
- * touches no Cairo: the renderer does that, and this module is what lets
- * the document binder report a bad image at the line that names it.
+ * must be UTF-8 XML whose root element is <svg>).  The probe decodes no
+ * pixels; dp_image_decode() then decodes the whole image once (PNG with
+ * Cairo, JPEG and SVG through their modules), so that the document binder
+ * reports every image that cannot be drawn at the line that names it,
+ * instead of the renderer leaving it out.
  */
 #ifndef DP_IMAGE_H
 #define DP_IMAGE_H
@@ -24,9 +26,20 @@
  * decode and embed. */
 #define DP_IMAGE_MAX_PIXELS 50000000
 
-/* Files larger than this are refused before they are read (a 600 dpi A4
- * photograph as JPEG is a few MiB). */
+/* Files larger than this are refused (a 600 dpi A4 photograph as JPEG is
+ * a few MiB).  Reading stops there whatever the file's size says: files
+ * such as /proc/self/pagemap report a size of 0. */
 #define DP_IMAGE_MAX_FILE (64u << 20)
+
+/* A progressive JPEG may have at most this many scans.  Each scan is a
+ * pass over the whole image, so a file of a few hundred KB made of
+ * thousands of tiny scans takes minutes to decode.  libjpeg's progressive
+ * script has 10 scans (6 for grey), optimising encoders a few dozen. */
+#define DP_IMAGE_MAX_JPEG_SCANS 100
+
+/* An SVG image is drawn once, into pixels, when it is decoded: at its
+ * natural size in points, scaled down to at most this many pixels a side. */
+#define DP_IMAGE_SVG_CHECK_SIDE 1024
 
 typedef enum dp_image_format {
   DP_IMAGE_UNKNOWN,
@@ -47,6 +60,14 @@ typedef struct dp_image_info {
  * is cut short". */
 bool dp_image_probe(const char *path, dp_image_info *info,
                     char **error_message);
+
+/* Decodes the whole image at `path`, of the format the probe found: PNG
+ * with Cairo, JPEG with the "jpeg" module, SVG drawn by the "svg" module
+ * (plugin.h) into pixels.  Returns false with `*error_message` (g_free) as
+ * for dp_image_probe(), such as "is a damaged PNG image (its image data
+ * cannot be decoded)". */
+bool dp_image_decode(const char *path, dp_image_format format,
+                     char **error_message);
 
 /* "PNG", "JPEG", "SVG" or "unknown". */
 const char *dp_image_format_name(dp_image_format format);

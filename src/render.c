@@ -89,9 +89,6 @@ static void draw_qr(cairo_t *cr, const dp_draw *d) {
   cairo_fill(cr);
 }
 
-/* Images were checked when the page set was composed (their format,
- * size and, for JPEG and SVG, that the module loads), so a failure here
- * can only come from a file changed since: it draws nothing. */
 /* Where an image of natural size nw × nh is drawn for `d`: the box itself,
  * or, with cover, the smallest rectangle of the image's proportions that
  * covers the box, centred on it (the box clips it). */
@@ -109,52 +106,85 @@ static void image_rect(const dp_draw *d, double nw, double nh, double *x,
   *y = d->y + (d->height - *h) / 2;
 }
 
-/* Images were checked when the page set was composed (their format,
- * size and, for JPEG and SVG, that the module loads), so a failure here
- * can only come from a file changed since: it draws nothing. */
-static void draw_image(cairo_t *cr, const dp_draw *d) {
+/* Draws the SVG at `path` into the box through a context of its own, on
+ * a group of `cr`: librsvg may fail half-way and leave its clip, matrix
+ * or groups behind, and none of that may reach what is drawn after.  The
+ * group is painted only when the image was drawn whole. */
+static bool draw_svg(cairo_t *cr, const dp_svg_api *svg, const char *path,
+                     double x, double y, double w, double h, char **error) {
+  cairo_matrix_t matrix;
+  cairo_get_matrix(cr, &matrix);
+  cairo_push_group(cr);
+  cairo_t *own = cairo_create(cairo_get_group_target(cr));
+  cairo_set_matrix(own, &matrix);
+  bool ok = svg->draw(path, own, x, y, w, h, error);
+  if (ok && cairo_status(own) != CAIRO_STATUS_SUCCESS) {
+    *error = g_strdup(cairo_status_to_string(cairo_status(own)));
+    ok = false;
+  }
+  cairo_destroy(own);
+  cairo_pattern_t *group = cairo_pop_group(cr);
+  if (ok) {
+    cairo_set_source(cr, group);
+    cairo_paint(cr);
+  }
+  cairo_pattern_destroy(group);
+  return ok;
+}
+
+/* Images were decoded when the document was read (image.h), so a failure
+ * here comes from a file changed since, or from drawing at a size the
+ * check did not try: it is an error at the document's line, never a
+ * blank.  Returns false after reporting to `diag`. */
+static bool draw_image(cairo_t *cr, const dp_draw *d, dp_diag *diag) {
   dp_image_info info;
   char *error = NULL;
-  if (!dp_image_probe(d->image_path, &info, &error)) {
-    g_free(error);
-    return;
-  }
+  bool ok = dp_image_probe(d->image_path, &info, &error);
   double x, y, w, h;
   cairo_save(cr);
   cairo_rectangle(cr, d->x, d->y, d->width, d->height);
   cairo_clip(cr);
-  if (info.format == DP_IMAGE_SVG) {
+  if (ok && info.format == DP_IMAGE_SVG) {
     const dp_svg_api *svg = dp_plugin_get("svg", &error);
     double nw = 0, nh = 0;
-    if (svg && svg->get_size(d->image_path, &nw, &nh, &error)) {
+    ok = svg && svg->get_size(d->image_path, &nw, &nh, &error);
+    if (ok) {
       image_rect(d, nw, nh, &x, &y, &w, &h);
-      svg->draw(d->image_path, cr, x, y, w, h, &error);
+      ok = draw_svg(cr, svg, d->image_path, x, y, w, h, &error);
     }
-    g_free(error);
-    cairo_restore(cr);
-    return;
-  }
-  cairo_surface_t *image = NULL;
-  if (info.format == DP_IMAGE_JPEG) {
-    const dp_jpeg_api *jpeg = dp_plugin_get("jpeg", &error);
-    if (jpeg) image = jpeg->load(d->image_path, &error);
-  } else {
-    image = cairo_image_surface_create_from_png(d->image_path);
-  }
-  g_free(error);
-  if (image && cairo_surface_status(image) == CAIRO_STATUS_SUCCESS) {
-    int iw = cairo_image_surface_get_width(image);
-    int ih = cairo_image_surface_get_height(image);
-    image_rect(d, iw, ih, &x, &y, &w, &h);
-    cairo_translate(cr, x, y);
-    cairo_scale(cr, w / iw, h / ih);
-    cairo_set_source_surface(cr, image, 0, 0);
-    /* Photographs scaled down on paper: good filtering for PNG output. */
-    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
-    cairo_paint(cr);
+  } else if (ok) {
+    cairo_surface_t *image = NULL;
+    if (info.format == DP_IMAGE_JPEG) {
+      const dp_jpeg_api *jpeg = dp_plugin_get("jpeg", &error);
+      if (jpeg) image = jpeg->load(d->image_path, &error);
+    } else {
+      image = cairo_image_surface_create_from_png(d->image_path);
+    }
+    ok = image && cairo_surface_status(image) == CAIRO_STATUS_SUCCESS;
+    if (ok) {
+      int iw = cairo_image_surface_get_width(image);
+      int ih = cairo_image_surface_get_height(image);
+      image_rect(d, iw, ih, &x, &y, &w, &h);
+      cairo_translate(cr, x, y);
+      cairo_scale(cr, w / iw, h / ih);
+      cairo_set_source_surface(cr, image, 0, 0);
+      /* Photographs scaled down on paper: good filtering for PNG output. */
+      cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+      cairo_paint(cr);
+    } else if (image && !error) {
+      error = g_strdup_printf("is a damaged %s image (%s)",
+                              dp_image_format_name(info.format),
+                              cairo_status_to_string(cairo_surface_status(image)));
+    }
+    if (image) cairo_surface_destroy(image);
   }
   cairo_restore(cr);
-  if (image) cairo_surface_destroy(image);
+  if (!ok && diag)
+    dp_error(diag, d->source.file ? d->source : d->mark,
+             "the image '%s' cannot be drawn: %s", d->image_path,
+             error ? error : "unknown error");
+  g_free(error);
+  return ok;
 }
 
 /* ---- Structure tags ------------------------------------------------ */
@@ -195,9 +225,11 @@ static void tag_end(cairo_t *cr, const char *tag) {
   if (tag) cairo_tag_end(cr, tag);
 }
 
-/* Draws a page's display list; `t` tags it (NULL: untagged). */
-static void draw_page(cairo_t *cr, const dp_page *page, bool links,
-                      tagger *t) {
+/* Draws a page's display list; `t` tags it (NULL: untagged).  Returns
+ * false when an image could not be drawn (reported to `diag`). */
+static bool draw_page(cairo_t *cr, const dp_page *page, bool links,
+                      tagger *t, dp_diag *diag) {
+  bool ok = true;
   for (size_t i = 0; i < page->count; i++) {
     const dp_draw *d = &page->draws[i];
     const char *tag = tag_begin(cr, t, d);
@@ -226,10 +258,11 @@ static void draw_page(cairo_t *cr, const dp_page *page, bool links,
         cairo_new_path(cr);
         break;
       case DP_DRAW_QR: draw_qr(cr, d); break;
-      case DP_DRAW_IMAGE: draw_image(cr, d); break;
+      case DP_DRAW_IMAGE: ok = draw_image(cr, d, diag) && ok; break;
     }
     tag_end(cr, tag);
   }
+  return ok;
 }
 
 /* ---- Sheets and marks ---------------------------------------------- */
@@ -286,13 +319,15 @@ static void draw_marks(cairo_t *cr, const dp_sheet_geometry *g, bool fold) {
 }
 
 /* Output page `index`: one page, or one sheet side of two pages.  Links
- * are drawn on pages in reading order only; `t` tags them (NULL: not). */
-static void draw_output_page(cairo_t *cr, const dp_pageset *set,
+ * are drawn on pages in reading order only; `t` tags them (NULL: not).
+ * False when an image could not be drawn (reported). */
+static bool draw_output_page(cairo_t *cr, const dp_pageset *set,
                              const dp_render_settings *options, size_t index,
                              tagger *t) {
   dp_sheet_geometry g;
   dp_render_get_geometry(set, options, &g);
   double b = set->bleed, m = g.margin;
+  bool ok = true;
   if (options->impose != DP_IMPOSE_SADDLE_STITCH) {
     cairo_save(cr);
     /* Nothing reaches beyond the bleed, where the marks are (without
@@ -303,7 +338,7 @@ static void draw_output_page(cairo_t *cr, const dp_pageset *set,
       cairo_clip(cr);
     }
     cairo_translate(cr, m, m);
-    draw_page(cr, &set->pages[index], true, t);
+    ok = draw_page(cr, &set->pages[index], true, t, options->diag);
     cairo_restore(cr);
   } else {
     int n = padded_count(set);
@@ -323,13 +358,15 @@ static void draw_output_page(cairo_t *cr, const dp_pageset *set,
       double shift = sheets > 1 ? options->creep * sheet / (sheets - 1) : 0;
       cairo_translate(cr, m + side * set->width + (side == 0 ? shift : -shift),
                       m);
-      draw_page(cr, &set->pages[number - 1], false, NULL);
+      ok = draw_page(cr, &set->pages[number - 1], false, NULL,
+                     options->diag) && ok;
       cairo_restore(cr);
     }
     g_free(order);
   }
   if (options->marks)
     draw_marks(cr, &g, options->impose == DP_IMPOSE_SADDLE_STITCH);
+  return ok;
 }
 
 static void output_size(const dp_pageset *set, const dp_render_settings *options,
@@ -413,13 +450,14 @@ static bool draw_pdf(const dp_pageset *set, const dp_render_settings *options,
   tagger *t = imposed ? NULL : &tags;
   cairo_t *cr = cairo_create(surface);
   size_t pages = dp_render_get_page_count(set, options);
+  bool drawn = true;
   if (t) cairo_tag_begin(cr, "Document", NULL);
   for (size_t i = 0; i < pages; i++) {
     /* Page labels are the page numbers, a PDF's default: no /PageLabels.
      * (cairo 1.16 leaves labels that equal the page numbers out of the
      * number tree it writes, and an empty tree makes readers show no
      * label at all.) */
-    draw_output_page(cr, set, options, i, t);
+    drawn = draw_output_page(cr, set, options, i, t) && drawn;
     /* The document element ends on its last page. */
     if (t && i + 1 == pages) {
       if (tags.in_list) cairo_tag_end(cr, "L");
@@ -434,7 +472,7 @@ static bool draw_pdf(const dp_pageset *set, const dp_render_settings *options,
   }
   cairo_destroy(cr);
   cairo_surface_finish(surface);
-  bool ok = cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
+  bool ok = drawn && cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
   cairo_surface_destroy(surface);
   return ok;
 }
@@ -589,10 +627,10 @@ bool dp_render_page(const dp_pageset *set, const dp_render_settings *options,
         cairo_svg_surface_create_for_stream(write_adapter, &pair, width, height);
     cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PT);
     cairo_t *cr = cairo_create(surface);
-    draw_output_page(cr, set, options, index, NULL);
+    bool drawn = draw_output_page(cr, set, options, index, NULL);
     cairo_destroy(cr);
     cairo_surface_finish(surface);
-    ok = cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
+    ok = drawn && cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
     cairo_surface_destroy(surface);
     return ok;
   }
@@ -604,9 +642,9 @@ bool dp_render_page(const dp_pageset *set, const dp_render_settings *options,
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_paint(cr);
   cairo_scale(cr, k, k);
-  draw_output_page(cr, set, options, index, NULL);
+  bool drawn = draw_output_page(cr, set, options, index, NULL);
   cairo_destroy(cr);
-  ok = cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS &&
+  ok = drawn && cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS &&
        cairo_surface_write_to_png_stream(surface, write_adapter, &pair) ==
            CAIRO_STATUS_SUCCESS;
   cairo_surface_destroy(surface);

@@ -42,7 +42,8 @@ typedef struct dp_render_settings {
   bool marks;               /* crop and fold marks, in a slug */
   double creep;             /* imposed: innermost sheet's shift, points */
   bool preflight;           /* PDF: warn of fonts the file does not embed */
-  dp_diag *diag;            /* PDF: problems finishing the file, or NULL */
+  dp_diag *diag;            /* images that cannot be drawn, problems
+                               finishing a PDF; or NULL */
 } dp_render_settings;
 
 /* Crop and fold marks: 0.25 pt registration black, starting this far from
