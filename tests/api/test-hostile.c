@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef SRCDIR
 #error "SRCDIR must name the source root"
@@ -180,12 +181,42 @@ static void test_svg_fails_when_drawn(fixture *f, gconstpointer data) {
   dp_document_free(doc);
 }
 
+/* A file whose size says 0 but that never ends (the kernel makes it up
+ * as it is read) is read only up to the limit of image files. */
+static void test_image_proc_file(fixture *f, gconstpointer data) {
+  (void)data;
+  if (!g_file_test("/proc/self/pagemap", G_FILE_TEST_EXISTS)) {
+    g_test_skip("no /proc/self/pagemap");
+    return;
+  }
+  char *path = g_build_filename(f->dir, "logo.img", NULL);
+  g_assert_cmpint(symlink("/proc/self/pagemap", path), ==, 0);
+  g_free(path);
+  g_assert_null(load_logo_doc(f));
+  const record *r = record_at(f, 0);
+  g_assert_cmpint(r->line, ==, 3);
+  g_assert_nonnull(strstr(r->message, "is larger than 64 MiB"));
+}
+
+/* A progressive JPEG as libjpeg writes it (10 scans) is within the
+ * limit of scans. */
+static void test_progressive_jpeg(fixture *f, gconstpointer data) {
+  (void)data;
+  copy_in(f, "tests/diag/images/progressive.jpg", "logo.img");
+  dp_document *doc = load_logo_doc(f);
+  g_assert_nonnull(doc);
+  g_assert_cmpuint(f->records->len, ==, 0);
+  dp_document_free(doc);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
 #define ADD(path, fn) \
   g_test_add(path, fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD("/image/changed-after-load", test_image_changed_after_load);
   ADD("/image/svg-fails-when-drawn", test_svg_fails_when_drawn);
+  ADD("/image/proc-file", test_image_proc_file);
+  ADD("/image/progressive-jpeg", test_progressive_jpeg);
 #undef ADD
   return g_test_run();
 }
