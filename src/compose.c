@@ -284,7 +284,8 @@ static void expand_text(composer *c, const dp_item *item,
   for (size_t i = 0; i < item->run_count; i++) {
     const dp_run *run = &item->runs[i];
     size_t start = buf.length;
-    if (!dp_template_expand(run->tmpl, scope, &buf)) complete = false;
+    if (!dp_template_expand_isolated(run->tmpl, scope, &buf))
+      complete = false;
     if (run->style && buf.length > start) {
       dp_textbuf_append_span(&buf, "", 0, DP_SPAN_STYLE, NULL);
       dp_span *span = &buf.spans[buf.span_count - 1];
@@ -705,6 +706,23 @@ static double need_at(packer *pk, size_t i, const column *col, bool at_top,
   }
 }
 
+/* A bookmark's title: the paragraph's text without the isolates placed
+ * around its placeholders' values (template.h), which are for Pango, not
+ * for a PDF reader's list of bookmarks. */
+static char *outline_title(const char *text, size_t length) {
+  GString *title = g_string_sized_new(length);
+  for (size_t i = 0; i < length; i++) {
+    if (length - i >= 3 && memcmp(text + i, "\xE2\x81", 2) == 0 &&
+        ((unsigned char)text[i + 2] == 0xA8 ||
+         (unsigned char)text[i + 2] == 0xA9)) {
+      i += 2;
+      continue;
+    }
+    g_string_append_c(title, text[i]);
+  }
+  return g_string_free(title, FALSE);
+}
+
 static void emit_para(packer *pk, unit *u, dp_para *p, const column *col,
                       double y, int first, int n) {
   if (!pk->page || n <= 0) return;
@@ -724,8 +742,8 @@ static void emit_para(packer *pk, unit *u, dp_para *p, const column *col,
   d->frame_mark = pk->frame ? pk->frame->mark : (dp_mark){NULL, 0, 0};
   d->style = u->style;
   if (u->outline_level > 0 && first == 0 && pk->c->layout->outline) {
-    dp_outline_entry e = {g_strndup(u->text, u->length), u->outline_level,
-                          pk->page_index, y};
+    dp_outline_entry e = {outline_title(u->text, u->length),
+                          u->outline_level, pk->page_index, y};
     g_array_append_val(pk->c->outline, e);
   }
 }

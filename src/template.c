@@ -1188,9 +1188,13 @@ static void eval_source(const alternative *alt, const dp_scope *scope,
   }
 }
 
-/* Appends the first alternative that is not empty.  False when all are. */
+/* FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, in UTF-8. */
+static const char fsi[] = "\xE2\x81\xA8", pdi[] = "\xE2\x81\xA9";
+
+/* Appends the first alternative that is not empty, isolated when asked.
+ * False when all are empty. */
 static bool expand_placeholder(const op *o, const dp_scope *scope,
-                               dp_textbuf *out) {
+                               bool isolate, dp_textbuf *out) {
   for (size_t a = 0; a < o->alternative_count; a++) {
     const alternative *alt = &o->alternatives[a];
     piece pc = {NULL, false, {0}};
@@ -1200,9 +1204,11 @@ static bool expand_placeholder(const op *o, const dp_scope *scope,
       apply_filter(&alt->filters[f], &pc, scope);
     piece_to_text(&pc);
     bool shown = pc.text.length > 0;
+    if (shown && isolate) dp_textbuf_append(out, fsi, sizeof fsi - 1);
     if (shown)
       textbuf_append_spans(out, pc.text.text, pc.text.length, pc.text.spans,
                            pc.text.span_count);
+    if (shown && isolate) dp_textbuf_append(out, pdi, sizeof pdi - 1);
     dp_textbuf_clear(&pc.text);
     if (shown) return true;
   }
@@ -1215,8 +1221,8 @@ struct group_state {
   size_t spans;  /* output span count when the group began */
 };
 
-bool dp_template_expand(const dp_template *tmpl, const dp_scope *scope,
-                        dp_textbuf *out) {
+static bool expand(const dp_template *tmpl, const dp_scope *scope,
+                   bool isolate, dp_textbuf *out) {
   if (!tmpl) return false;
   static const dp_scope empty_scope = {0};
   if (!scope) scope = &empty_scope;
@@ -1236,7 +1242,7 @@ bool dp_template_expand(const dp_template *tmpl, const dp_scope *scope,
       depth--;
       break;
     case OP_PLACEHOLDER:
-      if (expand_placeholder(o, scope, out)) break;
+      if (expand_placeholder(o, scope, isolate, out)) break;
       if (depth == 0) {
         complete = false;
         break;
@@ -1250,4 +1256,14 @@ bool dp_template_expand(const dp_template *tmpl, const dp_scope *scope,
   }
   g_free(stack);
   return complete;
+}
+
+bool dp_template_expand(const dp_template *tmpl, const dp_scope *scope,
+                        dp_textbuf *out) {
+  return expand(tmpl, scope, false, out);
+}
+
+bool dp_template_expand_isolated(const dp_template *tmpl,
+                                 const dp_scope *scope, dp_textbuf *out) {
+  return expand(tmpl, scope, true, out);
 }

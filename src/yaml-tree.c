@@ -207,6 +207,25 @@ static bool on_scalar(builder *b, yaml_event_t *ev) {
     b->failed = true;
     return false;
   }
+  /* libyaml refuses control characters written as themselves but lets
+   * escapes ("\x1b", "\u0085") through: they would reach the terminal,
+   * the calendar and the PDF's metadata.  Tabs and line breaks are text. */
+  for (size_t i = 0; i < node->length; i++) {
+    unsigned char c = (unsigned char)node->text[i];
+    unsigned code = 0;
+    if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F)
+      code = c;
+    else if (c == 0xC2 && i + 1 < node->length &&
+             (unsigned char)node->text[i + 1] >= 0x80 &&
+             (unsigned char)node->text[i + 1] <= 0x9F)
+      code = (unsigned char)node->text[i + 1];
+    else
+      continue;
+    dp_error(b->diag, node->mark, "text contains the control character "
+             "U+%04X, which is not allowed (written as an escape?)", code);
+    b->failed = true;
+    return false;
+  }
   node->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
   node->literal = ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE;
   if (node->literal)
