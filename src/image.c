@@ -440,18 +440,21 @@ static bool decode_svg(const char *path, char **error) {
   char *problem = NULL;
   const dp_svg_api *svg = dp_plugin_get("svg", &problem);
   double w = 0, h = 0;
-  bool ok = svg && svg->get_size(path, &w, &h, &problem);
-  if (ok) {
-    double k = MIN(1.0, DP_IMAGE_SVG_CHECK_SIDE / MAX(w, h));
-    int pw = (int)CLAMP(ceil(w * k), 1, DP_IMAGE_SVG_CHECK_SIDE);
-    int ph = (int)CLAMP(ceil(h * k), 1, DP_IMAGE_SVG_CHECK_SIDE);
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pw, ph);
-    cairo_t *cr = cairo_create(s);
-    ok = svg->draw(path, cr, 0, 0, pw, ph, &problem) &&
-         cairo_status(cr) == CAIRO_STATUS_SUCCESS;
-    cairo_destroy(cr);
-    cairo_surface_destroy(s);
+  if (!svg || !svg->get_size(path, &w, &h, &problem)) {
+    *error = g_strdup_printf("cannot be read: %s",
+                             problem ? problem : "unknown error");
+    g_free(problem);
+    return false;
   }
+  double k = MIN(1.0, DP_IMAGE_SVG_CHECK_SIDE / MAX(w, h));
+  int pw = (int)CLAMP(ceil(w * k), 1, DP_IMAGE_SVG_CHECK_SIDE);
+  int ph = (int)CLAMP(ceil(h * k), 1, DP_IMAGE_SVG_CHECK_SIDE);
+  cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pw, ph);
+  cairo_t *cr = cairo_create(s);
+  bool ok = svg->draw(path, cr, 0, 0, pw, ph, &problem) &&
+            cairo_status(cr) == CAIRO_STATUS_SUCCESS;
+  cairo_destroy(cr);
+  cairo_surface_destroy(s);
   if (!ok) {
     *error = g_strdup_printf("cannot be drawn: %s",
                              problem ? problem : "unknown error");
