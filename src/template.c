@@ -40,6 +40,7 @@
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unicode/uchar.h>
 #include <unicode/uloc.h>
 #include <unicode/ustring.h>
 
@@ -727,7 +728,42 @@ static const dp_labels *scope_labels(const dp_scope *scope) {
  * Values as text
  */
 
-static void append_value(dp_textbuf *buf, const dp_value *value);
+/* FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, in UTF-8. */
+static const char fsi[] = "\xE2\x81\xA8", pdi[] = "\xE2\x81\xA9";
+
+/* Whether text can change the order of what follows it: it holds a
+ * right-to-left character or an explicit direction control.  Text of
+ * left-to-right letters, digits and punctuation cannot, and is not
+ * isolated (the isolates are characters too: letter-spacing spaces them,
+ * and every Latin document would set differently). */
+static bool needs_isolating(const char *text, size_t length) {
+  for (const char *p = text, *end = text + length; p < end;
+       p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (c < 0x0590) continue; /* Latin, Greek, Cyrillic, Armenian */
+    switch (u_charDirection((UChar32)c)) {
+      case U_RIGHT_TO_LEFT:
+      case U_RIGHT_TO_LEFT_ARABIC:
+      case U_ARABIC_NUMBER:
+      case U_LEFT_TO_RIGHT_EMBEDDING:
+      case U_LEFT_TO_RIGHT_OVERRIDE:
+      case U_RIGHT_TO_LEFT_EMBEDDING:
+      case U_RIGHT_TO_LEFT_OVERRIDE:
+      case U_POP_DIRECTIONAL_FORMAT:
+      case U_FIRST_STRONG_ISOLATE:
+      case U_LEFT_TO_RIGHT_ISOLATE:
+      case U_RIGHT_TO_LEFT_ISOLATE:
+      case U_POP_DIRECTIONAL_ISOLATE:
+        return true;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+static void append_value(dp_textbuf *buf, const dp_value *value,
+                         bool isolate);
 
 static void append_datetime_iso(dp_textbuf *buf, const dp_datetime *dt) {
   char iso[64];
@@ -744,7 +780,8 @@ static void append_datetime_iso(dp_textbuf *buf, const dp_datetime *dt) {
  * (a venue) joins its texts in document order, leaving out links (`map`,
  * `url`), which are for clicking, not for reading. */
 static void append_joined(dp_textbuf *buf, const dp_value *list,
-                          const char *separator, const char *last) {
+                          const char *separator, const char *last,
+                          bool isolate) {
   dp_textbuf *items = g_new(dp_textbuf, list->count ? list->count : 1);
   size_t shown = 0;
   for (size_t i = 0; i < list->count; i++) {
@@ -752,7 +789,7 @@ static void append_joined(dp_textbuf *buf, const dp_value *list,
         (!strcmp(list->keys[i], "map") || !strcmp(list->keys[i], "url")))
       continue;
     dp_textbuf_init(&items[shown]);
-    append_value(&items[shown], list->items[i]);
+    append_value(&items[shown], list->items[i], isolate);
     if (items[shown].length > 0)
       shown++;
     else
@@ -763,8 +800,13 @@ static void append_joined(dp_textbuf *buf, const dp_value *list,
       const char *sep = (i == shown - 1 && last) ? last : separator;
       dp_textbuf_append(buf, sep, strlen(sep));
     }
+    /* Each item in its own isolate: an Arabic affiliation followed by an
+     * English one keeps them in the list's order. */
+    bool own = isolate && needs_isolating(items[i].text, items[i].length);
+    if (own) dp_textbuf_append(buf, fsi, sizeof fsi - 1);
     textbuf_append_spans(buf, items[i].text, items[i].length, items[i].spans,
                          items[i].span_count);
+    if (own) dp_textbuf_append(buf, pdi, sizeof pdi - 1);
     dp_textbuf_clear(&items[i]);
   }
   g_free(items);
@@ -784,7 +826,8 @@ static void append_rich(dp_textbuf *buf, const dp_rich *rich) {
   }
 }
 
-static void append_value(dp_textbuf *buf, const dp_value *value) {
+static void append_value(dp_textbuf *buf, const dp_value *value,
+                         bool isolate) {
   if (!value) return;
   switch (value->kind) {
   case DP_VALUE_TEXT:
@@ -801,7 +844,7 @@ static void append_value(dp_textbuf *buf, const dp_value *value) {
     append_datetime_iso(buf, &value->datetime);
     break;
   case DP_VALUE_LIST:
-    append_joined(buf, value, ", ", NULL);
+    append_joined(buf, value, ", ", NULL, isolate);
     break;
   case DP_VALUE_MAP:
     break; /* a map has no text of its own */
@@ -819,11 +862,12 @@ typedef struct piece {
   const dp_value *value;
   bool is_text;
   dp_textbuf text;
+  bool isolate; /* list items get isolates (dp_template_expand_isolated) */
 } piece;
 
 static void piece_to_text(piece *pc) {
   if (pc->is_text) return;
-  append_value(&pc->text, pc->value);
+  append_value(&pc->text, pc->value, pc->isolate);
   pc->value = NULL;
   pc->is_text = true;
 }
@@ -1090,7 +1134,7 @@ static void apply_filter(const filter *f, piece *pc, const dp_scope *scope) {
       const dp_value *list = pc->value;
       pc->is_text = true;
       pc->value = NULL;
-      append_joined(&pc->text, list, f->args[0], f->args[1]);
+      append_joined(&pc->text, list, f->args[0], f->args[1], pc->isolate);
     } else {
       piece_to_text(pc);
     }
@@ -1188,27 +1232,25 @@ static void eval_source(const alternative *alt, const dp_scope *scope,
   }
 }
 
-/* FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, in UTF-8. */
-static const char fsi[] = "\xE2\x81\xA8", pdi[] = "\xE2\x81\xA9";
-
 /* Appends the first alternative that is not empty, isolated when asked.
  * False when all are empty. */
 static bool expand_placeholder(const op *o, const dp_scope *scope,
                                bool isolate, dp_textbuf *out) {
   for (size_t a = 0; a < o->alternative_count; a++) {
     const alternative *alt = &o->alternatives[a];
-    piece pc = {NULL, false, {0}};
+    piece pc = {NULL, false, {0}, isolate};
     dp_textbuf_init(&pc.text);
     eval_source(alt, scope, &pc);
     for (size_t f = 0; f < alt->filter_count; f++)
       apply_filter(&alt->filters[f], &pc, scope);
     piece_to_text(&pc);
     bool shown = pc.text.length > 0;
-    if (shown && isolate) dp_textbuf_append(out, fsi, sizeof fsi - 1);
+    isolate = isolate && shown && needs_isolating(pc.text.text, pc.text.length);
+    if (isolate) dp_textbuf_append(out, fsi, sizeof fsi - 1);
     if (shown)
       textbuf_append_spans(out, pc.text.text, pc.text.length, pc.text.spans,
                            pc.text.span_count);
-    if (shown && isolate) dp_textbuf_append(out, pdi, sizeof pdi - 1);
+    if (isolate) dp_textbuf_append(out, pdi, sizeof pdi - 1);
     dp_textbuf_clear(&pc.text);
     if (shown) return true;
   }

@@ -78,10 +78,11 @@ void dp_template_free(dp_template *tmpl);
 bool dp_template_expand(const dp_template *tmpl, const dp_scope *scope,
                         dp_textbuf *out);
 
-/* dp_template_expand() for text that Pango sets: every placeholder's
- * value is wrapped in FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE
- * (U+2068, U+2069), so that its direction is its own and a stray
- * override in one field (U+202E) cannot reverse the text after it.  Not
+/* dp_template_expand() for text that Pango sets: a placeholder's value
+ * that holds right-to-left characters or direction controls is wrapped in
+ * FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE (U+2068, U+2069), so
+ * that its direction is its own and a stray override in one field
+ * (U+202E) cannot reverse the text after it.  Not
  * for text that leaves the page (QR codes, alternative texts, colours,
  * calendars, metadata). */
 bool dp_template_expand_isolated(const dp_template *tmpl,
