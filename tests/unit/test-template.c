@@ -812,6 +812,11 @@ static void test_folio(void) {
 static void test_syntax_errors(void) {
   /* The mark is line 4, column 10: column 10 is the template's first
    * character. */
+  assert_parse_error("{format:time-rang}",
+                     "4:18: unknown format 'time-rang' (did you mean "
+                     "'time-range'?)");
+  assert_parse_error("{format:trial-lecture}",
+                     "4:18: unknown format 'trial-lecture'");
   assert_parse_error("Room: {venue.room",
                      "4:16: unclosed '{' (write '{{' for a literal brace)");
   assert_parse_error("a } b",
