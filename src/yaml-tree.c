@@ -14,6 +14,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "yaml-hint.h"
+
 struct dp_ytree {
   const char *name;
   dp_ynode *root;
@@ -37,6 +39,7 @@ typedef struct builder {
   bool limit_reported;
   size_t cursor_line;  /* 0-based line that starts at cursor_offset */
   size_t cursor_offset;
+  dp_yaml_cursor comment_cursor; /* warn_comment_cut's place in the text */
 } builder;
 
 static void node_free(gpointer data) {
@@ -190,6 +193,27 @@ static int literal_indent(builder *b, size_t header, const char *value) {
   return s >= k ? (int)(s - k) : 0;
 }
 
+/* A plain value that ends right before " #x" on its line was most likely
+ * cut by the comment: "title: Room #5" is the title "Room".  A comment
+ * written as one, with two spaces or a space after '#', is left alone. */
+static void warn_comment_cut(builder *b, const dp_ynode *node,
+                             yaml_mark_t end) {
+  if (!node->plain || node->length == 0) return;
+  size_t at = dp_yaml_offset(b->text, b->length, end.line, end.column,
+                             &b->comment_cursor);
+  if (at == (size_t)-1 || at + 2 >= b->length) return;
+  const char *p = b->text + at;
+  if (p[0] != ' ' || p[1] != '#' || strchr(" \t\r\n", p[2])) return;
+  /* The value's last byte is right before: the mark and the text agree. */
+  if (at == 0 || b->text[at - 1] != node->text[node->length - 1]) return;
+  const char *eol = p + strcspn(p, "\r\n");
+  dp_mark mark = mark_of(b, end);
+  mark.column++;
+  dp_warning(b->diag, mark, "the text stops at '%s': ' #' starts a YAML "
+             "comment; to keep '%.*s', put the whole value in double quotes",
+             node->text, (int)MIN(eol - p - 1, 40), p + 1);
+}
+
 static bool on_scalar(builder *b, yaml_event_t *ev) {
   if (!check_tag(b, ev->data.scalar.tag, ev->start_mark)) return false;
   if (ev->data.scalar.length > DP_YAML_MAX_STRING) {
@@ -230,6 +254,7 @@ static bool on_scalar(builder *b, yaml_event_t *ev) {
   node->literal = ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE;
   if (node->literal)
     node->indent = literal_indent(b, ev->start_mark.line, node->text);
+  warn_comment_cut(b, node, ev->end_mark);
   register_anchor(b, ev->data.scalar.anchor, node);
   return attach(b, node, ev->data.scalar.anchor, ev->start_mark);
 }
@@ -261,11 +286,22 @@ static void report_parser_error(builder *b, yaml_parser_t *parser) {
     }
     dp_error(b->diag, mark, "%s (byte %zu); the file must be UTF-8",
              problem, parser->problem_offset);
-  } else if (parser->context) {
-    dp_error(b->diag, mark, "%s %s (line %zu)", problem, parser->context,
-             parser->context_mark.line + 1);
   } else {
-    dp_error(b->diag, mark, "%s", problem);
+    dp_yaml_error error = {parser->problem, parser->context,
+                           parser->problem_mark.line,
+                           parser->problem_mark.column,
+                           parser->context_mark.line,
+                           parser->context_mark.column};
+    char *hint = dp_yaml_explain(b->text, b->length, &error, &mark.line,
+                                 &mark.column);
+    if (hint)
+      dp_error(b->diag, mark, "%s", hint);
+    else if (parser->context)
+      dp_error(b->diag, mark, "%s %s (line %zu)", problem, parser->context,
+               parser->context_mark.line + 1);
+    else
+      dp_error(b->diag, mark, "%s", problem);
+    g_free(hint);
   }
   b->failed = true;
 }

@@ -148,6 +148,12 @@ def many_events():
     return MINIMAL.split("events:")[0] + "events:\n" + events
 
 
+def hint_after_many_lines():
+    # 7 million comment lines, then a key that lines up with nothing: the
+    # explanation reads the lines above it once, not once a line.
+    return MINIMAL + "#\n" * 7000000 + " extra: x\n"
+
+
 def layout_error(layout, message):
     """A pattern for the first line of an error at a built-in layout's
     line."""
@@ -162,6 +168,12 @@ CASES = {
     "file-too-large": (
         file_too_large, ["check"], 1,
         "file-too-large.yaml: error: the file is larger than 16 MiB\n"),
+    "hint-after-many-lines": (
+        hint_after_many_lines, ["check"], 1,
+        "hint-after-many-lines.yaml:%d:2: error: 'extra' is indented by 1 "
+        "space, which lines it up with nothing above it: indent it by 0 "
+        "spaces, as 'events' on line 7, or by 4 spaces, as 'start' on line "
+        "9\n     extra: x\n     ^\n" % (MINIMAL_LINES + 7000001)),
     "text-too-long": (
         text_too_long, ["check"], 1,
         "text-too-long.yaml:%d:10: error: this text is longer than 4194304 "
