@@ -298,6 +298,17 @@ static dp_mark mark_in(const dp_ynode *node, size_t offset) {
 
 /* ==== scalars ============================================================ */
 
+/* `<the candidate's full name>`: a blank left to fill in, as `disputas
+ * new` writes them.  Words in angle brackets with a space among them are
+ * neither a Markdown autolink (which has no space) nor anything else a
+ * value may be. */
+static bool is_placeholder(const char *text) {
+  size_t n = strlen(text);
+  return n > 2 && text[0] == '<' && text[n - 1] == '>' &&
+         strchr(text, ' ') && !strpbrk(text + 1, "<") &&
+         strchr(text + 1, '>') == text + n - 1;
+}
+
 /* The trimmed text of a scalar node, or NULL after reporting why there is
  * none (not a scalar, null, empty).  `what` names the value in messages:
  * "'room'", "item 2 of 'papers'". */
@@ -310,6 +321,12 @@ static char *scalar_text(binder *b, const dp_ynode *node, const char *what) {
   char *text = g_strstrip(g_strndup(node->text, node->length));
   if (dp_ynode_is_null(node) || !*text) {
     report(b, node->mark, "%s is empty", what);
+    g_free(text);
+    return NULL;
+  }
+  if (is_placeholder(text)) {
+    report(b, node->mark, "%s is still the placeholder %s: write the value "
+           "(or, if the key is optional, remove it)", what, text);
     g_free(text);
     return NULL;
   }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "disputas/disputas.h"
+#include "new.h"
 
 enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_WRITE = 3 };
 
@@ -25,6 +26,7 @@ static const char usage_text[] =
     "  disputas build  DOC.yaml... [-d OUTDIR] [-j N] [--marks] [--preflight]\n"
     "  disputas check  DOC.yaml [-l LAYOUT] [--preflight]\n"
     "  disputas layouts\n"
+    "  disputas new    [FILE.yaml] [--lang LANG] [--events N]\n"
     "  disputas --version | --help\n"
     "\n"
     "Typesets doctoral defence announcements into print-ready PDFs.\n"
@@ -39,6 +41,8 @@ typedef struct options {
   char *outdir;
   char *diagnostics;
   double dpi;
+  char *lang;
+  char *events;
   gboolean werror;
   gboolean marks;
   gboolean preflight;
@@ -96,6 +100,13 @@ static bool parse_options(const char *command, int *argc, char ***argv,
       {"marks", 0, 0, G_OPTION_ARG_NONE, &opts->marks,
        "Crop marks (and fold marks on imposed sheets) in a slug", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  GOptionEntry new_entries[] = {
+      {"lang", 0, 0, G_OPTION_ARG_STRING, &opts->lang,
+       "The announcement's language: en (default), nb, nn, de, ...", "LANG"},
+      {"events", 0, 0, G_OPTION_ARG_STRING, &opts->events,
+       "Events to fill in (default 2: the trial lecture and the public "
+       "defence)", "N"},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
   GOptionEntry preflight_entry[] = {
       {"preflight", 0, 0, G_OPTION_ARG_NONE, &opts->preflight,
        "Warn of what a print shop would reject (fonts, small text, "
@@ -104,9 +115,16 @@ static bool parse_options(const char *command, int *argc, char ***argv,
 
   char *parameter = g_strdup_printf("%s DOC.yaml%s", command,
                                     strcmp(command, "build") ? "" : "...");
+  if (!strcmp(command, "new")) {
+    g_free(parameter);
+    parameter = g_strdup("new [FILE.yaml]");
+  }
   GOptionContext *context = g_option_context_new(parameter);
   g_free(parameter);
-  g_option_context_add_main_entries(context, common, NULL);
+  if (!strcmp(command, "new"))
+    g_option_context_add_main_entries(context, new_entries, NULL);
+  else
+    g_option_context_add_main_entries(context, common, NULL);
   if (!strcmp(command, "render") || !strcmp(command, "check"))
     g_option_context_add_main_entries(context, layout_entry, NULL);
   if (!strcmp(command, "render"))
@@ -115,7 +133,7 @@ static bool parse_options(const char *command, int *argc, char ***argv,
     g_option_context_add_main_entries(context, build_entries, NULL);
   if (!strcmp(command, "render") || !strcmp(command, "build"))
     g_option_context_add_main_entries(context, marks_entry, NULL);
-  if (strcmp(command, "layouts"))
+  if (strcmp(command, "layouts") && strcmp(command, "new"))
     g_option_context_add_main_entries(context, preflight_entry, NULL);
 
   GError *error = NULL;
@@ -536,6 +554,23 @@ static int run_layouts(const options *opts) {
   return status;
 }
 
+/* `disputas new [FILE]`: see new.c. */
+static int run_new(const options *opts, const char *path) {
+  const char *lang = opts->lang ? opts->lang : "en";
+  if (!dp_cli_lang_form(lang))
+    return usage_error("--lang takes a language tag such as en, nb or de, "
+                       "not '%s'", lang);
+  gint64 events = 2;
+  if (opts->events &&
+      !g_ascii_string_to_signed(opts->events, 10, 1, 20, &events, NULL))
+    return usage_error("--events takes a number from 1 to 20, not '%s'",
+                       opts->events);
+  char *text = dp_cli_new_announcement(lang, (int)events);
+  int status = dp_cli_write_new(path, text);
+  g_free(text);
+  return status;
+}
+
 int main(int argc, char **argv) {
   dp_program_init();
   if (argc < 2) {
@@ -553,7 +588,8 @@ int main(int argc, char **argv) {
     return EXIT_SUCCESS;
   }
   if (strcmp(command, "render") && strcmp(command, "build") &&
-      strcmp(command, "check") && strcmp(command, "layouts"))
+      strcmp(command, "check") && strcmp(command, "layouts") &&
+      strcmp(command, "new"))
     return usage_error("unknown command '%s'", command);
 
   /* Hand GOption the command's own arguments, with the program name. */
@@ -567,7 +603,12 @@ int main(int argc, char **argv) {
   int status = EXIT_SUCCESS;
   if (parse_options(command, &sub_argc, &sub_argv, &opts, &status)) {
     bool wants_doc = strcmp(command, "layouts") != 0;
-    if (!strcmp(command, "build") && sub_argc >= 2) {
+    if (!strcmp(command, "new")) {
+      status = sub_argc > 2
+                   ? usage_error("'new' takes at most one file; unexpected "
+                                 "'%s'", sub_argv[2])
+                   : run_new(&opts, sub_argc == 2 ? sub_argv[1] : NULL);
+    } else if (!strcmp(command, "build") && sub_argc >= 2) {
       status = run_build(&opts, sub_argv + 1, sub_argc - 1);
     } else if (wants_doc && sub_argc != 2) {
       status = sub_argc < 2
@@ -590,6 +631,8 @@ int main(int argc, char **argv) {
   g_free(opts.impose);
   g_free(opts.outdir);
   g_free(opts.diagnostics);
+  g_free(opts.lang);
+  g_free(opts.events);
   g_free(owned);
   return status;
 }
