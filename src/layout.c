@@ -39,123 +39,14 @@
 const char *const dp_builtin_layouts[] = {"poster", "booklet", "booklet-print",
                                           NULL};
 
-/* A length beyond 100,000 pt (35 m) is a typo, not a poster; refusing it
- * keeps every later sum of lengths far from overflow. */
-#define MAX_LENGTH_POINTS 100000.0
-
 /* A frame-edge expression may have at most this many terms. */
 #define MAX_TERMS 32
-
-#define PT_PER_INCH 72.0
-#define PT_PER_MM (72.0 / 25.4)
 
 /* Type larger than this is not text but a picture: FreeType and Pango
  * fail on sizes of tens of thousands of points, and an A0 poster's
  * largest headline is a few hundred. */
 #define MAX_FONT_SIZE 1000.0
 
-
-/* ====================================================================
- *  Lengths
- * ==================================================================== */
-
-/* Reads an unsigned decimal number ("12", "1.5", ".5", "3.") at `s`.
- * Returns the bytes consumed, 0 when there is no number. */
-static size_t scan_number(const char *s, double *value) {
-  size_t i = 0;
-  bool digits = false;
-  while (g_ascii_isdigit(s[i])) {
-    i++;
-    digits = true;
-  }
-  if (s[i] == '.') {
-    size_t j = i + 1;
-    while (g_ascii_isdigit(s[j])) {
-      j++;
-      digits = true;
-    }
-    if (digits) i = j;
-  }
-  if (!digits) return 0;
-  char *copy = g_strndup(s, i);
-  *value = g_ascii_strtod(copy, NULL);
-  g_free(copy);
-  return i;
-}
-
-/* Points per unit for `unit` (`length` bytes), or 0 for an unknown unit. */
-static double unit_factor(const char *unit, size_t length) {
-  static const struct {
-    const char *name;
-    double factor;
-  } units[] = {{"pt", 1.0},
-               {"mm", PT_PER_MM},
-               {"cm", 10.0 * PT_PER_MM},
-               {"in", PT_PER_INCH}};
-  for (size_t i = 0; i < G_N_ELEMENTS(units); i++)
-    if (strlen(units[i].name) == length &&
-        strncmp(units[i].name, unit, length) == 0)
-      return units[i].factor;
-  return 0.0;
-}
-
-static size_t scan_letters(const char *s) {
-  size_t n = 0;
-  while (g_ascii_isalpha(s[n])) n++;
-  return n;
-}
-
-/* Why a text is not a length, for messages. */
-typedef enum length_problem {
-  LENGTH_OK,
-  LENGTH_NOT_A_NUMBER,   /* "abc", "", "5mm extra" */
-  LENGTH_NO_UNIT,        /* "30" */
-  LENGTH_UNKNOWN_UNIT,   /* "30px" */
-  LENGTH_TOO_LARGE
-} length_problem;
-
-static length_problem parse_length(const char *text, double *points,
-                                   char **unit_out) {
-  const char *p = text;
-  while (g_ascii_isspace(*p)) p++;
-  double sign = 1.0;
-  if (*p == '-' || *p == '+') {
-    if (*p == '-') sign = -1.0;
-    p++;
-  }
-  double number;
-  size_t n = scan_number(p, &number);
-  if (n == 0) return LENGTH_NOT_A_NUMBER;
-  p += n;
-  while (*p == ' ') p++;
-  size_t letters = scan_letters(p);
-  const char *rest = p + letters;
-  while (g_ascii_isspace(*rest)) rest++;
-  if (*rest) return LENGTH_NOT_A_NUMBER;
-  double factor;
-  if (letters == 0) {
-    if (number != 0.0) return LENGTH_NO_UNIT;
-    factor = 1.0;
-  } else {
-    factor = unit_factor(p, letters);
-    if (factor == 0.0) {
-      if (unit_out) *unit_out = g_strndup(p, letters);
-      return LENGTH_UNKNOWN_UNIT;
-    }
-  }
-  double value = sign * number * factor;
-  if (!isfinite(value) || fabs(value) > MAX_LENGTH_POINTS)
-    return LENGTH_TOO_LARGE;
-  *points = value == 0.0 ? 0.0 : value; /* no -0 */
-  return LENGTH_OK;
-}
-
-bool dp_length_parse(const char *text, double *points) {
-  double value;
-  if (!text || parse_length(text, &value, NULL) != LENGTH_OK) return false;
-  *points = value;
-  return true;
-}
 
 /* ====================================================================
  *  The binder
@@ -421,7 +312,7 @@ static bool get_number(binder *b, const dp_ynode *node, const char *key,
                        double min, bool min_open, double max, double *out) {
   if (node->kind == DP_YNODE_SCALAR) {
     double v;
-    size_t n = scan_number(node->text, &v);
+    size_t n = dp_scan_number(node->text, &v);
     if (n > 0 && node->text[n] == '\0' &&
         (min_open ? v > min : v >= min) && v <= max) {
       *out = v;
@@ -445,8 +336,8 @@ static bool get_length(binder *b, const dp_ynode *node, const char *key,
   }
   char *unit = NULL;
   double v = 0;
-  switch (parse_length(node->text, &v, &unit)) {
-    case LENGTH_OK:
+  switch (dp_length_read(node->text, &v, &unit)) {
+    case DP_LENGTH_OK:
       if (v < 0 && !negative) {
         ERR(b, node->mark, "'%s' must not be negative, not '%s'", key,
             node->text);
@@ -454,11 +345,11 @@ static bool get_length(binder *b, const dp_ynode *node, const char *key,
       }
       *out = v;
       return true;
-    case LENGTH_NO_UNIT:
+    case DP_LENGTH_NO_UNIT:
       ERR(b, node->mark, "'%s' needs a unit: '%s' (pt, mm, cm or in)", key,
           node->text);
       return false;
-    case LENGTH_UNKNOWN_UNIT: {
+    case DP_LENGTH_UNKNOWN_UNIT: {
       static const char *const units[] = {"pt", "mm", "cm", "in", NULL};
       char *h = hint(unit, units);
       ERR(b, node->mark, "unknown unit '%s' in '%s'%s; use pt, mm, cm or in",
@@ -467,7 +358,7 @@ static bool get_length(binder *b, const dp_ynode *node, const char *key,
       g_free(unit);
       return false;
     }
-    case LENGTH_TOO_LARGE:
+    case DP_LENGTH_TOO_LARGE:
       ERR(b, node->mark, "'%s' is too large: '%s'", key, node->text);
       return false;
     default:
@@ -1072,7 +963,7 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
       break;
     case DP_ITEM_QR:
       item->payload = get_template(b, value, "qr");
-      item->width = 30 * PT_PER_MM;
+      item->width = 30 * DP_PT_PER_MM;
       item->qr_level = 1;
       if ((v = dp_ynode_map_get(node, "size")) &&
           get_length(b, v, "size", false, &item->width) && item->width == 0) {
@@ -1118,7 +1009,7 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
         size_t n = v->kind == DP_YNODE_SCALAR ? strlen(v->text) : 0;
         double pct;
         if (n > 1 && v->text[n - 1] == '%' &&
-            scan_number(v->text, &pct) == n - 1) {
+            dp_scan_number(v->text, &pct) == n - 1) {
           if (pct <= 0 || pct > 100)
             ERR(b, v->mark, "'length' must be from 0%% (excluded) to 100%%, "
                             "not '%s'", v->text);
@@ -1233,13 +1124,13 @@ static dp_expr *parse_expr(binder *b, const dp_ynode *node, const char *key,
     dp_mark term_mark = offset_mark(b, node, start);
     dp_term term = {0};
     double number = 1.0;
-    size_t n = scan_number(s + p, &number);
+    size_t n = dp_scan_number(s + p, &number);
     if (n > 0) {
       p += n;
       while (s[p] == ' ') p++;
       if (s[p] == '%') {
         p++;
-        size_t letters = scan_letters(s + p);
+        size_t letters = dp_scan_letters(s + p);
         if (letters == 0) {
           term.kind = vertical ? DP_TERM_PAGE_HEIGHT : DP_TERM_PAGE_WIDTH;
         } else if (letters == 2 && strncmp(s + p, "pw", 2) == 0) {
@@ -1269,7 +1160,7 @@ static dp_expr *parse_expr(binder *b, const dp_ynode *node, const char *key,
         }
         /* Falls through to the function below. */
       } else {
-        size_t letters = scan_letters(s + p);
+        size_t letters = dp_scan_letters(s + p);
         if (letters == 0) {
           if (number != 0.0) {
             ERR(b, term_mark, "'%s' needs a unit: '%.*s' (pt, mm, cm or in)",
@@ -1282,7 +1173,7 @@ static dp_expr *parse_expr(binder *b, const dp_ynode *node, const char *key,
           g_array_append_val(terms, term);
           goto next;
         }
-        double factor = unit_factor(s + p, letters);
+        double factor = dp_unit_factor(s + p, letters);
         if (factor == 0.0) {
           static const char *const units[] = {"pt", "mm", "cm", "in", NULL};
           char *unit = g_strndup(s + p, letters);
@@ -1298,7 +1189,7 @@ static dp_expr *parse_expr(binder *b, const dp_ynode *node, const char *key,
         p += letters;
         term.kind = DP_TERM_POINTS;
         term.coef = sign * number * factor;
-        if (!isfinite(term.coef) || fabs(term.coef) > MAX_LENGTH_POINTS) {
+        if (!isfinite(term.coef) || fabs(term.coef) > DP_MAX_LENGTH_POINTS) {
           ERR(b, term_mark, "'%.*s' is too large", (int)(p - start),
               s + start);
           ok = false;
@@ -1311,7 +1202,7 @@ static dp_expr *parse_expr(binder *b, const dp_ynode *node, const char *key,
     if (g_ascii_isalpha(s[p])) {
       size_t fstart = p;
       dp_mark fmark = offset_mark(b, node, fstart);
-      size_t letters = scan_letters(s + p);
+      size_t letters = dp_scan_letters(s + p);
       char *edge = g_strndup(s + p, letters);
       p += letters;
       int which = -1;
@@ -1429,7 +1320,7 @@ static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
   f->min_scale = 1.0;
   f->valign = DP_VALIGN_TOP;
   f->columns = 1;
-  f->column_gap = 5 * PT_PER_MM;
+  f->column_gap = 5 * DP_PT_PER_MM;
   const dp_ynode *v;
   if ((v = dp_ynode_map_get(node, "name"))) {
     const char *name = get_text(b, v, "name");
@@ -1838,7 +1729,7 @@ static void apply_style(binder *b, style_info *info) {
     } else if (!strcmp(k, "line-height")) {
       double x;
       if (v->kind == DP_YNODE_SCALAR &&
-          scan_number(v->text, &x) == strlen(v->text)) {
+          dp_scan_number(v->text, &x) == strlen(v->text)) {
         if (get_number(b, v, k, 0.0, true, 10.0, &x)) {
           s->line_height = x;
           info->line_height_points = 0;
@@ -2040,8 +1931,8 @@ static void bind_page(binder *b, const dp_ynode *node) {
         for (k = 0; names[k]; k++)
           if (g_ascii_strcasecmp(names[k], v->text) == 0) break;
         if (names[k]) {
-          m->page_width = sizes[values[k]][0] * PT_PER_MM;
-          m->page_height = sizes[values[k]][1] * PT_PER_MM;
+          m->page_width = sizes[values[k]][0] * DP_PT_PER_MM;
+          m->page_height = sizes[values[k]][1] * DP_PT_PER_MM;
           goto size_done;
         }
         char *h = hint(v->text, names);
@@ -2373,7 +2264,7 @@ static void prepass(binder *b) {
 
 /* Creep compensation can move pages at most this far: beyond it the
  * booklet has too many sheets to saddle-stitch anyway. */
-#define MAX_CREEP (5 * PT_PER_MM)
+#define MAX_CREEP (5 * DP_PT_PER_MM)
 
 static void bind_creep(binder *b, const dp_ynode *v, dp_layout_model *m) {
   double creep;
@@ -2605,8 +2496,8 @@ static dp_layout_model *bind(dp_diag *diag, const char *name,
   m->path = g_strdup(model_path);
   m->name = stem_of(model_path);
   m->mark = (dp_mark){b.file, 1, 1};
-  m->page_width = 210 * PT_PER_MM;
-  m->page_height = 297 * PT_PER_MM;
+  m->page_width = 210 * DP_PT_PER_MM;
+  m->page_height = 297 * DP_PT_PER_MM;
   m->pages_multiple = 1;
   m->preflight_min_text_size = 6; /* points */
   bind_root(&b);

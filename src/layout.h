@@ -60,6 +60,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "length.h"
 #include "style.h"
 #include "template.h"
 
@@ -97,10 +98,6 @@ typedef struct dp_expr {
   size_t count;
   dp_mark mark;
 } dp_expr;
-
-/* Parses a length such as "12pt", "5mm", "1.5cm", "1in", "0" into points.
- * Returns false (without reporting) on anything else. */
-bool dp_length_parse(const char *text, double *points);
 
 /* ---- Content blocks ------------------------------------------------- */
 
