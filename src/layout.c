@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bind.h"
 #include "paths.h"
 #include "yaml-tree.h"
 
@@ -71,50 +72,22 @@ typedef struct frame_ref {
   size_t order;               /* for a stable sort */
 } frame_ref;
 
-/* A problem found, held back so all are reported in file order. */
-typedef struct report {
-  dp_severity severity;
-  dp_mark mark;
-  char *message;
-  size_t order;
-} report;
-
 typedef struct binder {
-  dp_diag *diag;
+  dp_binder core;             /* reports, marks (bind.h) */
   dp_diag *templates_diag;    /* private sink for dp_template_parse, whose
-                                 records join `reports` */
-  GArray *reports;            /* of report */
+                                 records join the core's reports */
   dp_layout_model *m;
-  const char *file;           /* interned */
-  const char *text;           /* the source, to tell quoted scalars */
-  size_t length;
-  GArray *line_starts;        /* size_t byte offsets of lines 1, 2, … */
   const dp_ynode *root;
   style_info *styles;         /* parallel to m->styles */
   const dp_ynode *templates_node;
   dp_layout_model *extended; /* the result when the layout extends another */
 } binder;
 
-static void add_report(binder *b, dp_severity severity, dp_mark mark,
-                       char *message) {
-  report r = {severity, mark, message, b->reports->len};
-  g_array_append_val(b->reports, r);
-}
-
-static void binder_error(binder *b, dp_mark mark, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-static void binder_error(binder *b, dp_mark mark, const char *format, ...) {
-  va_list ap;
-  va_start(ap, format);
-  add_report(b, DP_SEVERITY_ERROR, mark, g_strdup_vprintf(format, ap));
-  va_end(ap);
-}
-
-#define ERR(b, mark, ...) binder_error((b), (mark), __VA_ARGS__)
+#define ERR(b, mark, ...) dp_bind_error(&(b)->core, (mark), __VA_ARGS__)
 
 static void on_template_diagnostic(const dp_diagnostic *d, void *user) {
   binder *b = user;
-  add_report(b, d->severity, (dp_mark){b->file, d->line, d->column},
+  dp_bind_report(&b->core, d->severity, (dp_mark){b->core.file, d->line, d->column},
              g_strdup(d->message));
 }
 
@@ -123,308 +96,12 @@ static dp_template *parse_template(binder *b, const char *source,
   return dp_template_parse(b->templates_diag, source, mark);
 }
 
-/* Whole-file problems first, then by line and column, then as found. */
-static int compare_reports(const void *a, const void *b) {
-  const report *x = a, *y = b;
-  if (x->mark.line != y->mark.line) return x->mark.line < y->mark.line ? -1 : 1;
-  if (x->mark.column != y->mark.column)
-    return x->mark.column < y->mark.column ? -1 : 1;
-  return x->order < y->order ? -1 : x->order > y->order;
-}
-
-static void flush_reports(binder *b) {
-  g_array_sort(b->reports, compare_reports);
-  for (guint i = 0; i < b->reports->len; i++) {
-    report *r = &g_array_index(b->reports, report, i);
-    dp_diag_report(b->diag, r->severity, r->mark, "%s", r->message);
-    g_free(r->message);
-  }
-  g_array_set_size(b->reports, 0);
-}
-
 static const char *const item_kinds[] = {"text",  "markdown", "each",
                                          "group", "qr",       "image",
                                          "rule",  "space",    "break",
                                          NULL};
 
-/* ---- Marks ---------------------------------------------------------- */
-
-/* Byte offset of (line, column) in the source, or -1. */
-static long byte_of(const binder *b, int line, int column) {
-  if (!b->text || line < 1 || (guint)line > b->line_starts->len) return -1;
-  size_t p = g_array_index(b->line_starts, size_t, line - 1);
-  for (int c = 1; c < column && p < b->length && b->text[p] != '\n'; c++)
-    p = (size_t)(g_utf8_next_char(b->text + p) - b->text);
-  return p < b->length ? (long)p : -1;
-}
-
-/* The mark of the first character of a scalar's text: a quoted scalar's
- * text starts after the quote, a block scalar's (`|`, `>`) on the next
- * line after its indentation. */
-static dp_mark content_mark(const binder *b, const dp_ynode *node) {
-  dp_mark mark = node->mark;
-  if (node->kind != DP_YNODE_SCALAR || node->plain) return mark;
-  long at = byte_of(b, mark.line, mark.column);
-  if (at < 0) return mark;
-  char c = b->text[at];
-  if (c == '"' || c == '\'') {
-    mark.column++;
-  } else if (c == '|' || c == '>') {
-    long next = byte_of(b, mark.line + 1, 1);
-    if (next < 0) return mark;
-    mark.line++;
-    mark.column = 1;
-    while ((size_t)next < b->length && b->text[next] == ' ') {
-      next++;
-      mark.column++;
-    }
-  }
-  return mark;
-}
-
-/* The mark of byte `offset` of a scalar's text. */
-static dp_mark offset_mark(const binder *b, const dp_ynode *node,
-                           size_t offset) {
-  dp_mark mark = content_mark(b, node);
-  const char *s = node->text;
-  const char *nl = NULL;
-  for (size_t i = 0; i < offset && s[i]; i++)
-    if (s[i] == '\n') nl = s + i;
-  if (nl && !node->plain) {
-    int lines = 0;
-    for (const char *q = s; q <= nl; q++) lines += *q == '\n';
-    int indent = mark.column;
-    mark.line += lines;
-    mark.column = indent + (int)g_utf8_strlen(nl + 1, s + offset - (nl + 1));
-  } else {
-    mark.column += (int)g_utf8_strlen(s, (gssize)offset);
-  }
-  return mark;
-}
-
-/* ---- Messages ------------------------------------------------------- */
-
-/* (transfer full) " (did you mean 'x'?)" or "". */
-static char *hint(const char *word, const char *const *candidates) {
-  const char *best = candidates ? dp_diag_suggest(word, candidates) : NULL;
-  return best ? g_strdup_printf(" (did you mean '%s'?)", best) : g_strdup("");
-}
-
-/* (transfer full) "a, b or c" */
-static char *alternatives(const char *const *names) {
-  GString *s = g_string_new(NULL);
-  size_t n = g_strv_length((char **)names);
-  for (size_t i = 0; i < n; i++) {
-    if (i > 0) g_string_append(s, i + 1 == n ? " or " : ", ");
-    g_string_append(s, names[i]);
-  }
-  return g_string_free(s, FALSE);
-}
-
-static bool in_list(const char *word, const char *const *names) {
-  for (const char *const *n = names; *n; n++)
-    if (strcmp(*n, word) == 0) return true;
-  return false;
-}
-
-/* Reports every key of `map` not in `known`, with a suggestion. */
-static void check_keys(binder *b, const dp_ynode *map,
-                       const char *const *known, const char *where) {
-  for (size_t i = 0; i < map->count; i++) {
-    const dp_ynode *key = map->children[2 * i];
-    if (in_list(key->text, known)) continue;
-    char *h = hint(key->text, known);
-    ERR(b, key->mark, "unknown key '%s' in %s%s", key->text, where, h);
-    g_free(h);
-  }
-}
-
-/* "a list", "a map", "nothing" or "'text'" for messages; (transfer full). */
-static char *describe(const dp_ynode *node) {
-  if (node->kind == DP_YNODE_SCALAR) {
-    if (dp_ynode_is_null(node)) return g_strdup("nothing");
-    return g_strdup_printf("'%s'", node->text);
-  }
-  return g_strdup_printf("a %s", dp_ynode_kind_name(node));
-}
-
-static bool expect_map(binder *b, const dp_ynode *node, const char *what) {
-  if (node->kind == DP_YNODE_MAP) return true;
-  char *d = describe(node);
-  ERR(b, node->mark, "%s must be a map, not %s", what, d);
-  g_free(d);
-  return false;
-}
-
-static void wrong(binder *b, const dp_ynode *node, const char *key,
-                  const char *expected) {
-  char *d = describe(node);
-  ERR(b, node->mark, "'%s' must be %s, not %s", key, expected, d);
-  g_free(d);
-}
-
-/* ---- Scalars -------------------------------------------------------- */
-
-static const char *get_text(binder *b, const dp_ynode *node, const char *key) {
-  if (node->kind == DP_YNODE_SCALAR && !dp_ynode_is_null(node))
-    return node->text;
-  wrong(b, node, key, "text");
-  return NULL;
-}
-
-static bool get_bool(binder *b, const dp_ynode *node, const char *key,
-                     bool *out) {
-  if (node->kind == DP_YNODE_SCALAR) {
-    if (g_ascii_strcasecmp(node->text, "true") == 0) {
-      *out = true;
-      return true;
-    }
-    if (g_ascii_strcasecmp(node->text, "false") == 0) {
-      *out = false;
-      return true;
-    }
-  }
-  wrong(b, node, key, "true or false");
-  return false;
-}
-
-static bool get_int(binder *b, const dp_ynode *node, const char *key, int min,
-                    int max, int *out) {
-  if (node->kind == DP_YNODE_SCALAR) {
-    const char *t = node->text;
-    char *end;
-    errno = 0;
-    long v = strtol(t, &end, 10);
-    if (*t && !g_ascii_isspace(*t) && *end == '\0' && errno == 0 &&
-        v >= min && v <= max) {
-      *out = (int)v;
-      return true;
-    }
-  }
-  char *expected = g_strdup_printf("a whole number from %d to %d", min, max);
-  wrong(b, node, key, expected);
-  g_free(expected);
-  return false;
-}
-
-/* A plain number ("1.4"), for line-height and min-scale. */
-static bool get_number(binder *b, const dp_ynode *node, const char *key,
-                       double min, bool min_open, double max, double *out) {
-  if (node->kind == DP_YNODE_SCALAR) {
-    double v;
-    size_t n = dp_scan_number(node->text, &v);
-    if (n > 0 && node->text[n] == '\0' &&
-        (min_open ? v > min : v >= min) && v <= max) {
-      *out = v;
-      return true;
-    }
-  }
-  char *expected = g_strdup_printf("a number from %g (%s) to %g", min,
-                                   min_open ? "excluded" : "included", max);
-  wrong(b, node, key, expected);
-  g_free(expected);
-  return false;
-}
-
-/* A length: reports and returns false on anything else.  `negative` allows
- * a negative length. */
-static bool get_length(binder *b, const dp_ynode *node, const char *key,
-                       bool negative, double *out) {
-  if (node->kind != DP_YNODE_SCALAR || dp_ynode_is_null(node)) {
-    wrong(b, node, key, "a length such as 5mm or 12pt");
-    return false;
-  }
-  char *unit = NULL;
-  double v = 0;
-  switch (dp_length_read(node->text, &v, &unit)) {
-    case DP_LENGTH_OK:
-      if (v < 0 && !negative) {
-        ERR(b, node->mark, "'%s' must not be negative, not '%s'", key,
-            node->text);
-        return false;
-      }
-      *out = v;
-      return true;
-    case DP_LENGTH_NO_UNIT:
-      ERR(b, node->mark, "'%s' needs a unit: '%s' (pt, mm, cm or in)", key,
-          node->text);
-      return false;
-    case DP_LENGTH_UNKNOWN_UNIT: {
-      static const char *const units[] = {"pt", "mm", "cm", "in", NULL};
-      char *h = hint(unit, units);
-      ERR(b, node->mark, "unknown unit '%s' in '%s'%s; use pt, mm, cm or in",
-          unit, node->text, h);
-      g_free(h);
-      g_free(unit);
-      return false;
-    }
-    case DP_LENGTH_TOO_LARGE:
-      ERR(b, node->mark, "'%s' is too large: '%s'", key, node->text);
-      return false;
-    default:
-      wrong(b, node, key, "a length such as 5mm or 12pt");
-      return false;
-  }
-}
-
-/* One of `names` (mapped to `values`); `fold` compares case-insensitively. */
-static bool get_choice(binder *b, const dp_ynode *node, const char *key,
-                       const char *const *names, const int *values,
-                       const char *const *shown, bool fold, int *out) {
-  if (node->kind == DP_YNODE_SCALAR) {
-    for (size_t i = 0; names[i]; i++) {
-      if (fold ? g_ascii_strcasecmp(names[i], node->text) == 0
-               : strcmp(names[i], node->text) == 0) {
-        *out = values[i];
-        return true;
-      }
-    }
-  }
-  char *list = alternatives(shown ? shown : names);
-  char *d = describe(node);
-  char *h = node->kind == DP_YNODE_SCALAR ? hint(node->text, names)
-                                          : g_strdup("");
-  ERR(b, node->mark, "'%s' must be %s, not %s%s", key, list, d, h);
-  g_free(h);
-  g_free(d);
-  g_free(list);
-  return false;
-}
-
 /* ---- Names ---------------------------------------------------------- */
-
-static bool is_hex_colour(const char *s) {
-  if (s[0] != '#' || strlen(s) != 7) return false;
-  for (int i = 1; i < 7; i++)
-    if (!g_ascii_isxdigit(s[i])) return false;
-  return true;
-}
-
-/* A name that EDGE(NAME) can refer to. */
-static bool is_identifier(const char *s) {
-  if (!*s) return false;
-  for (const char *p = s; *p; p++)
-    if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-') return false;
-  return true;
-}
-
-/* A dotted field path: "thesis.title", "events", "." (the current item). */
-static bool is_path(const char *s) {
-  if (strcmp(s, ".") == 0) return true;
-  if (!*s) return false;
-  bool segment = false;
-  for (const char *p = s; *p; p++) {
-    if (*p == '.') {
-      if (!segment) return false;
-      segment = false;
-    } else if (g_ascii_isalnum(*p) || *p == '_' || *p == '-') {
-      segment = true;
-    } else {
-      return false;
-    }
-  }
-  return segment;
-}
 
 /* (transfer container) NULL-terminated names of the styles (all, or only
  * character or only paragraph styles: `which` -1, 1, 0). */
@@ -492,7 +169,7 @@ static bool colour_defined(const binder *b, const char *name) {
 /* A colour reference: a defined name or "#rrggbb".  (transfer full) */
 static char *get_colour_ref(binder *b, const dp_ynode *node, const char *key) {
   if (node->kind != DP_YNODE_SCALAR || dp_ynode_is_null(node)) {
-    char *d = describe(node);
+    char *d = dp_bind_describe(node);
     ERR(b, node->mark,
         "'%s' must be a colour name or \"#rrggbb\", not %s%s", key, d,
         dp_ynode_is_null(node) ? " (quote literal colours: in YAML an "
@@ -503,14 +180,14 @@ static char *get_colour_ref(binder *b, const dp_ynode *node, const char *key) {
   }
   const char *t = node->text;
   if (t[0] == '#') {
-    if (is_hex_colour(t)) return g_strdup(t);
+    if (dp_is_hex_colour(t)) return g_strdup(t);
     ERR(b, node->mark, "'%s' must be a colour as \"#rrggbb\", not '%s'", key,
         t);
     return NULL;
   }
   if (colour_defined(b, t)) return g_strdup(t);
   const char **names = colour_names(b);
-  char *h = hint(t, names);
+  char *h = dp_bind_hint(t, names);
   ERR(b, node->mark, "unknown colour '%s'%s", t, h);
   g_free(h);
   g_free(names);
@@ -521,7 +198,7 @@ static char *get_colour_ref(binder *b, const dp_ynode *node, const char *key) {
  * with a suggestion when absent or of the other kind. */
 static const dp_style *get_style_ref(binder *b, const dp_ynode *node,
                                      const char *key, bool character) {
-  const char *name = get_text(b, node, key);
+  const char *name = dp_bind_text(&b->core, node, key);
   if (!name) return NULL;
   style_info *info = find_style(b, name);
   if (info && info->character == character) return info->style;
@@ -534,7 +211,7 @@ static const dp_style *get_style_ref(binder *b, const dp_ynode *node,
     return NULL;
   }
   const char **names = style_names(b, character ? 1 : 0);
-  char *h = hint(name, names);
+  char *h = dp_bind_hint(name, names);
   ERR(b, node->mark, "unknown %s style '%s'%s",
       character ? "character" : "paragraph", name, h);
   g_free(h);
@@ -545,17 +222,17 @@ static const dp_style *get_style_ref(binder *b, const dp_ynode *node,
 static dp_template *get_template(binder *b, const dp_ynode *node,
                                  const char *key) {
   if (node->kind != DP_YNODE_SCALAR) {
-    wrong(b, node, key, "text");
+    dp_bind_wrong(&b->core, node, key, "text");
     return NULL;
   }
-  return parse_template(b, node->text, content_mark(b, node));
+  return parse_template(b, node->text, dp_bind_content_mark(&b->core, node));
 }
 
 /* Field paths. (transfer full) */
 static char *get_path(binder *b, const dp_ynode *node, const char *key) {
-  const char *t = get_text(b, node, key);
+  const char *t = dp_bind_text(&b->core, node, key);
   if (!t) return NULL;
-  if (is_path(t)) return g_strdup(t);
+  if (dp_is_field_path(t)) return g_strdup(t);
   ERR(b, node->mark,
       "'%s' must be a field path such as thesis.title, not '%s'", key, t);
   return NULL;
@@ -579,7 +256,7 @@ static void bind_condition(binder *b, const dp_ynode *map,
   if (!node) return;
   const char *key = if_node ? "if" : "unless";
   if (node->kind != DP_YNODE_SCALAR || dp_ynode_is_null(node)) {
-    wrong(b, node, key, "a field path or \"PATH == VALUE\"");
+    dp_bind_wrong(&b->core, node, key, "a field path or \"PATH == VALUE\"");
     return;
   }
   const char *t = node->text;
@@ -598,8 +275,8 @@ static void bind_condition(binder *b, const dp_ynode *map,
   while (path_end > path_start && g_ascii_isspace(t[path_end - 1])) path_end--;
   char *path = g_strndup(t + path_start, path_end - path_start);
   bool ok = true;
-  if (!is_path(path)) {
-    ERR(b, offset_mark(b, node, path_start),
+  if (!dp_is_field_path(path)) {
+    ERR(b, dp_bind_offset_mark(&b->core, node, path_start),
         *path ? "'%s' is not a field path in condition '%s' (write PATH, "
                 "\"PATH == VALUE\" or \"PATH != VALUE\")"
               : "missing field path%s in condition '%s' (write PATH, "
@@ -623,14 +300,14 @@ static void bind_condition(binder *b, const dp_ynode *map,
         vlen -= 2;
       }
       if (vlen == 0) {
-        ERR(b, offset_mark(b, node, op_off),
+        ERR(b, dp_bind_offset_mark(&b->core, node, op_off),
             "'%.2s' needs a value to compare with in condition '%s'", op, t);
         ok = false;
       } else {
         equals = g_strndup(v, vlen);
       }
     } else {
-      ERR(b, offset_mark(b, node, op_off),
+      ERR(b, dp_bind_offset_mark(&b->core, node, op_off),
           "unknown operator in condition '%s'; use == or !=", t);
       ok = false;
     }
@@ -694,7 +371,7 @@ static const char *const halign_shown_box[] = {"left", "centre", "right",
 static void bind_align(binder *b, const dp_ynode *node, bool text,
                        dp_item *item) {
   int v;
-  if (!get_choice(b, node, "align", halign_names, halign_values,
+  if (!dp_bind_choice(&b->core, node, "align", halign_names, halign_values,
                   text ? halign_shown : halign_shown_box, false, &v))
     return;
   if (v == DP_HALIGN_JUSTIFY && !text) {
@@ -734,14 +411,14 @@ static void bind_text(binder *b, const dp_ynode *map, const dp_ynode *value,
         continue;
       }
       if (run->kind != DP_YNODE_MAP) {
-        char *d = describe(run);
+        char *d = dp_bind_describe(run);
         ERR(b, run->mark,
             "a run must be text or a map with 'text' and 'style', not %s", d);
         g_free(d);
         continue;
       }
       static const char *const run_keys[] = {"text", "style", NULL};
-      check_keys(b, run, run_keys, "text run");
+      dp_bind_check_keys(&b->core, run, run_keys, "text run");
       const dp_ynode *t = dp_ynode_map_get(run, "text");
       const dp_ynode *s = dp_ynode_map_get(run, "style");
       if (!t)
@@ -751,7 +428,7 @@ static void bind_text(binder *b, const dp_ynode *map, const dp_ynode *value,
       if (s) item->runs[i].style = get_style_ref(b, s, "style", true);
     }
   } else {
-    wrong(b, value, "text", "text or a list of runs");
+    dp_bind_wrong(&b->core, value, "text", "text or a list of runs");
   }
   const dp_ynode *style = dp_ynode_map_get(map, "style");
   if (style)
@@ -764,12 +441,12 @@ static void bind_markdown(binder *b, const dp_ynode *map, dp_item *item) {
   dp_markdown_styles *md = &item->markdown;
   const dp_ynode *styles = dp_ynode_map_get(map, "styles");
   const dp_ynode *paragraph = NULL;
-  if (styles && expect_map(b, styles, "'styles'")) {
+  if (styles && dp_bind_expect_map(&b->core, styles, "'styles'")) {
     static const char *const keys[] = {
         "paragraph", "heading",   "heading-1", "heading-2", "heading-3",
         "heading-4", "heading-5", "heading-6", "list",      "quote",
         NULL};
-    check_keys(b, styles, keys, "markdown styles");
+    dp_bind_check_keys(&b->core, styles, keys, "markdown styles");
     paragraph = dp_ynode_map_get(styles, "paragraph");
     /* `heading` first, so heading-N overrides it wherever it is written. */
     const dp_ynode *all = dp_ynode_map_get(styles, "heading");
@@ -795,7 +472,7 @@ static void bind_markdown(binder *b, const dp_ynode *map, dp_item *item) {
     md->paragraph = default_style(b, map, "a markdown item",
                                   "'styles: {paragraph: …}'");
   const dp_ynode *shift = dp_ynode_map_get(map, "heading-shift");
-  if (shift) get_int(b, shift, "heading-shift", -5, 5, &md->shift);
+  if (shift) dp_bind_int(&b->core, shift, "heading-shift", -5, 5, &md->shift);
 }
 
 /* Keys of every kind, and those common to all. */
@@ -845,14 +522,14 @@ static void check_item_keys(binder *b, const dp_ynode *map, int kind) {
                                       : (const char *const *)mine->pdata;
   for (size_t i = 0; i < map->count; i++) {
     const dp_ynode *key = map->children[2 * i];
-    if (in_list(key->text, known)) continue;
-    if (kind >= 0 && in_list(key->text, item_kinds)) continue; /* two kinds */
-    if (kind >= 0 && in_list(key->text, (const char *const *)all->pdata)) {
+    if (dp_bind_in_list(key->text, known)) continue;
+    if (kind >= 0 && dp_bind_in_list(key->text, item_kinds)) continue; /* two kinds */
+    if (kind >= 0 && dp_bind_in_list(key->text, (const char *const *)all->pdata)) {
       ERR(b, key->mark, "'%s' does not apply to %s item", key->text,
           kind_article[kind]);
       continue;
     }
-    char *h = hint(key->text, known);
+    char *h = dp_bind_hint(key->text, known);
     ERR(b, key->mark, "unknown key '%s' in %s item%s", key->text,
         kind < 0 ? "an" : item_kinds[kind], h);
     g_free(h);
@@ -863,7 +540,7 @@ static void check_item_keys(binder *b, const dp_ynode *map, int kind) {
 
 static dp_item *bind_item(binder *b, const dp_ynode *node) {
   if (node->kind != DP_YNODE_MAP) {
-    char *d = describe(node);
+    char *d = dp_bind_describe(node);
     ERR(b, node->mark,
         "an item must be a map such as {text: \"…\", style: body}, not %s", d);
     g_free(d);
@@ -894,13 +571,13 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
     bool all_known = true;
     for (size_t i = 0; i < node->count; i++) {
       const char *k = node->children[2 * i]->text;
-      bool known = in_list(k, common_item_keys);
+      bool known = dp_bind_in_list(k, common_item_keys);
       for (int j = 0; j < 9 && !known; j++)
-        known = in_list(k, kind_keys((dp_item_kind)j));
+        known = dp_bind_in_list(k, kind_keys((dp_item_kind)j));
       all_known = all_known && known;
     }
     if (all_known) {
-      char *list = alternatives(item_kinds);
+      char *list = dp_bind_alternatives(item_kinds);
       ERR(b, node->mark, "an item needs one of %s", list);
       g_free(list);
     }
@@ -914,7 +591,7 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
   bind_condition(b, node, &item->condition);
   const dp_ynode *v;
   if ((v = dp_ynode_map_get(node, "keep-with-next")))
-    get_bool(b, v, "keep-with-next", &item->keep_with_next);
+    dp_bind_bool(&b->core, v, "keep-with-next", &item->keep_with_next);
   const dp_ynode *align = dp_ynode_map_get(node, "align");
   const dp_ynode *alt = dp_ynode_map_get(node, "alt");
   const dp_ynode *colour = dp_ynode_map_get(node, "colour");
@@ -938,8 +615,8 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
         ERR(b, node->mark, "an each item needs 'content' (what to show for "
                            "each entry)");
       if ((v = dp_ynode_map_get(node, "gap")))
-        get_length(b, v, "gap", false, &item->gap);
-      if (keep) get_bool(b, keep, "keep-together", &item->keep_together);
+        dp_bind_length(&b->core, v, "gap", false, &item->gap);
+      if (keep) dp_bind_bool(&b->core, keep, "keep-together", &item->keep_together);
       break;
     case DP_ITEM_GROUP:
       if (value->kind == DP_YNODE_SEQ) {
@@ -957,22 +634,22 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
         else
           ERR(b, node->mark, "a group item needs 'content'");
       } else {
-        wrong(b, value, "group", "a list of items (or empty, with 'content')");
+        dp_bind_wrong(&b->core, value, "group", "a list of items (or empty, with 'content')");
       }
-      if (keep) get_bool(b, keep, "keep-together", &item->keep_together);
+      if (keep) dp_bind_bool(&b->core, keep, "keep-together", &item->keep_together);
       break;
     case DP_ITEM_QR:
       item->payload = get_template(b, value, "qr");
       item->width = 30 * DP_PT_PER_MM;
       item->qr_level = 1;
       if ((v = dp_ynode_map_get(node, "size")) &&
-          get_length(b, v, "size", false, &item->width) && item->width == 0) {
+          dp_bind_length(&b->core, v, "size", false, &item->width) && item->width == 0) {
         ERR(b, v->mark, "'size' of a QR code must be more than 0");
       }
       if ((v = dp_ynode_map_get(node, "level"))) {
         static const char *const levels[] = {"L", "M", "Q", "H", NULL};
         static const int level_values[] = {0, 1, 2, 3};
-        get_choice(b, v, "level", levels, level_values, NULL, false,
+        dp_bind_choice(&b->core, v, "level", levels, level_values, NULL, false,
                    &item->qr_level);
       }
       if (colour) item->colour = get_colour_ref(b, colour, "colour");
@@ -981,15 +658,15 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
     case DP_ITEM_IMAGE:
       item->field = get_path(b, value, "image");
       if ((v = dp_ynode_map_get(node, "width")))
-        get_length(b, v, "width", false, &item->width);
+        dp_bind_length(&b->core, v, "width", false, &item->width);
       if ((v = dp_ynode_map_get(node, "height")))
-        get_length(b, v, "height", false, &item->height);
+        dp_bind_length(&b->core, v, "height", false, &item->height);
       if (align) bind_align(b, align, false, item);
       if ((v = dp_ynode_map_get(node, "fit"))) {
         static const char *const fits[] = {"contain", "cover", NULL};
         static const int fit_values[] = {0, 1};
         int k;
-        if (get_choice(b, v, "fit", fits, fit_values, NULL, false, &k))
+        if (dp_bind_choice(&b->core, v, "fit", fits, fit_values, NULL, false, &k))
           item->cover = k == 1;
         if (item->cover && !(item->width > 0 && item->height > 0))
           ERR(b, v->mark, "'fit: cover' needs both 'width' and 'height'");
@@ -999,10 +676,10 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
       if (!dp_ynode_is_null(value) &&
           !(value->kind == DP_YNODE_SCALAR &&
             g_ascii_strcasecmp(value->text, "true") == 0))
-        wrong(b, value, "rule", "empty or true (settings go beside it)");
+        dp_bind_wrong(&b->core, value, "rule", "empty or true (settings go beside it)");
       item->height = 0.5;
       if ((v = dp_ynode_map_get(node, "thickness")) &&
-          get_length(b, v, "thickness", false, &item->height) &&
+          dp_bind_length(&b->core, v, "thickness", false, &item->height) &&
           item->height == 0)
         ERR(b, v->mark, "'thickness' must be more than 0");
       if ((v = dp_ynode_map_get(node, "length"))) {
@@ -1016,20 +693,20 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
           else
             item->fraction = pct / 100.0;
         } else {
-          get_length(b, v, "length", false, &item->width);
+          dp_bind_length(&b->core, v, "length", false, &item->width);
         }
       }
       if (colour) item->colour = get_colour_ref(b, colour, "colour");
       if (align) bind_align(b, align, false, item);
       break;
     case DP_ITEM_SPACE:
-      get_length(b, value, "space", true, &item->space);
+      dp_bind_length(&b->core, value, "space", true, &item->space);
       break;
     case DP_ITEM_BREAK: {
       static const char *const breaks[] = {"frame", "page", NULL};
       static const int break_values[] = {DP_BREAK_FRAME, DP_BREAK_PAGE};
       int k;
-      if (get_choice(b, value, "break", breaks, break_values, NULL, false, &k))
+      if (dp_bind_choice(&b->core, value, "break", breaks, break_values, NULL, false, &k))
         item->break_kind = (dp_break_kind)k;
       break;
     }
@@ -1043,7 +720,7 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
 static void bind_items(binder *b, const dp_ynode *list, const char *key,
                        dp_item ***out, size_t *count) {
   if (list->kind != DP_YNODE_SEQ) {
-    wrong(b, list, key, "a list of items");
+    dp_bind_wrong(&b->core, list, key, "a list of items");
     return;
   }
   GPtrArray *items = g_ptr_array_new();
@@ -1086,13 +763,13 @@ static size_t scan_name(const char *s) {
 static dp_expr *parse_expr(binder *b, const dp_ynode *node, const char *key,
                            bool vertical, size_t from, GArray *refs) {
   if (node->kind != DP_YNODE_SCALAR || dp_ynode_is_null(node)) {
-    wrong(b, node, key, "a length or an expression such as bottom(title) + "
+    dp_bind_wrong(&b->core, node, key, "a length or an expression such as bottom(title) + "
                         "5mm");
     return NULL;
   }
   const char *s = node->text;
   dp_expr *e = g_new0(dp_expr, 1);
-  e->mark = content_mark(b, node);
+  e->mark = dp_bind_content_mark(&b->core, node);
   GArray *terms = g_array_new(FALSE, TRUE, sizeof(dp_term));
   size_t first_ref = refs->len;
   bool ok = true;
@@ -1109,19 +786,19 @@ static dp_expr *parse_expr(binder *b, const dp_ynode *node, const char *key,
       p++;
       while (g_ascii_isspace(s[p])) p++;
     } else if (terms->len > 0) {
-      ERR(b, offset_mark(b, node, p), "expected + or - before '%s' in '%s'",
+      ERR(b, dp_bind_offset_mark(&b->core, node, p), "expected + or - before '%s' in '%s'",
           s + p, key);
       ok = false;
       break;
     }
     if (terms->len >= MAX_TERMS) {
-      ERR(b, offset_mark(b, node, p), "'%s' has more than %d terms", key,
+      ERR(b, dp_bind_offset_mark(&b->core, node, p), "'%s' has more than %d terms", key,
           MAX_TERMS);
       ok = false;
       break;
     }
     size_t start = p;
-    dp_mark term_mark = offset_mark(b, node, start);
+    dp_mark term_mark = dp_bind_offset_mark(&b->core, node, start);
     dp_term term = {0};
     double number = 1.0;
     size_t n = dp_scan_number(s + p, &number);
@@ -1177,7 +854,7 @@ static dp_expr *parse_expr(binder *b, const dp_ynode *node, const char *key,
         if (factor == 0.0) {
           static const char *const units[] = {"pt", "mm", "cm", "in", NULL};
           char *unit = g_strndup(s + p, letters);
-          char *h = hint(unit, units);
+          char *h = dp_bind_hint(unit, units);
           ERR(b, term_mark, "unknown unit '%s' in '%.*s'%s; use pt, mm, cm "
                             "or in",
               unit, (int)(p + letters - start), s + start, h);
@@ -1201,7 +878,7 @@ static dp_expr *parse_expr(binder *b, const dp_ynode *node, const char *key,
     }
     if (g_ascii_isalpha(s[p])) {
       size_t fstart = p;
-      dp_mark fmark = offset_mark(b, node, fstart);
+      dp_mark fmark = dp_bind_offset_mark(&b->core, node, fstart);
       size_t letters = dp_scan_letters(s + p);
       char *edge = g_strndup(s + p, letters);
       p += letters;
@@ -1209,7 +886,7 @@ static dp_expr *parse_expr(binder *b, const dp_ynode *node, const char *key,
       for (int i = 0; edge_names[i]; i++)
         if (strcmp(edge, edge_names[i]) == 0) which = i;
       if (which < 0) {
-        char *h = hint(edge, edge_names);
+        char *h = dp_bind_hint(edge, edge_names);
         ERR(b, fmark, "unknown edge '%s' in '%s'%s; use left, right, top, "
                       "bottom, width or height, as in bottom(title)",
             edge, key, h);
@@ -1244,7 +921,7 @@ static dp_expr *parse_expr(binder *b, const dp_ynode *node, const char *key,
       term.frame = g_strndup(s + nstart, nlen);
       g_array_append_val(terms, term);
       frame_ref ref = {from, term.frame, term.edge,
-                       offset_mark(b, node, nstart), refs->len};
+                       dp_bind_offset_mark(&b->core, node, nstart), refs->len};
       g_array_append_val(refs, ref);
       goto next;
     }
@@ -1259,13 +936,13 @@ static dp_expr *parse_expr(binder *b, const dp_ynode *node, const char *key,
   next:
     while (g_ascii_isspace(s[p])) p++;
     if (s[p] && s[p] != '+' && s[p] != '-') {
-      ERR(b, offset_mark(b, node, p), "expected + or - before '%s' in '%s'",
+      ERR(b, dp_bind_offset_mark(&b->core, node, p), "expected + or - before '%s' in '%s'",
           s + p, key);
       ok = false;
       break;
     }
     if ((s[p] == '+' || s[p] == '-') && !s[p + 1 + strspn(s + p + 1, " ")]) {
-      ERR(b, offset_mark(b, node, p), "'%s' ends with '%c'", key, s[p]);
+      ERR(b, dp_bind_offset_mark(&b->core, node, p), "'%s' ends with '%c'", key, s[p]);
       ok = false;
       break;
     }
@@ -1307,13 +984,13 @@ static const char *const builtin_frames[] = {"page", "content", "bleed",
 
 static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
                             GArray *refs) {
-  if (!expect_map(b, node, "a frame")) return NULL;
+  if (!dp_bind_expect_map(&b->core, node, "a frame")) return NULL;
   static const char *const keys[] = {
       "name",   "left",       "right",  "width",   "top",          "bottom",
       "height", "max-height", "flow",   "content", "fit",          "min-scale",
       "valign", "columns",    "column-gap", "balance", "fill",     "stroke",
       "stroke-width", "radius", "padding", "if",    "unless",      NULL};
-  check_keys(b, node, keys, "frame");
+  dp_bind_check_keys(&b->core, node, keys, "frame");
   dp_frame *f = g_new0(dp_frame, 1);
   f->mark = node->mark;
   f->fit = DP_FIT_ERROR;
@@ -1323,11 +1000,11 @@ static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
   f->column_gap = 5 * DP_PT_PER_MM;
   const dp_ynode *v;
   if ((v = dp_ynode_map_get(node, "name"))) {
-    const char *name = get_text(b, v, "name");
-    if (name && !is_identifier(name))
+    const char *name = dp_bind_text(&b->core, v, "name");
+    if (name && !dp_is_identifier(name))
       ERR(b, v->mark, "a frame name may hold only letters, digits, '-' and "
                       "'_', not '%s'", name);
-    else if (name && in_list(name, builtin_frames))
+    else if (name && dp_bind_in_list(name, builtin_frames))
       ERR(b, v->mark, "'%s' is a built-in frame; choose another name", name);
     else if (name)
       f->name = g_strdup(name);
@@ -1371,12 +1048,12 @@ static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
     ERR(b, node->mark, "a frame takes its content from a 'flow' or from "
                        "'content', not both");
   } else if (flow) {
-    const char *name = get_text(b, flow, "flow");
+    const char *name = dp_bind_text(&b->core, flow, "flow");
     if (name && find_flow(b, name)) {
       f->flow = g_strdup(name);
     } else if (name) {
       const char **names = flow_names(b);
-      char *h = hint(name, names);
+      char *h = dp_bind_hint(name, names);
       ERR(b, flow->mark, "unknown flow '%s'%s", name, h);
       g_free(h);
       g_free(names);
@@ -1390,7 +1067,7 @@ static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
     static const char *const fits[] = {"error", "shrink", NULL};
     static const int fit_values[] = {DP_FIT_ERROR, DP_FIT_SHRINK};
     int k;
-    if (get_choice(b, fit, "fit", fits, fit_values, NULL, false, &k))
+    if (dp_bind_choice(&b->core, fit, "fit", fits, fit_values, NULL, false, &k))
       f->fit = (dp_fit)k;
   }
   if (f->fit == DP_FIT_SHRINK) f->min_scale = 0.5;
@@ -1400,22 +1077,22 @@ static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
     else if (!fit)
       ERR(b, v->mark, "'min-scale' applies only with 'fit: shrink'");
     else
-      get_number(b, v, "min-scale", 0.0, true, 1.0, &f->min_scale);
+      dp_bind_number(&b->core, v, "min-scale", 0.0, true, 1.0, &f->min_scale);
   }
   if ((v = dp_ynode_map_get(node, "valign"))) {
     static const char *const valigns[] = {"top", "middle", "bottom", NULL};
     static const int valign_values[] = {DP_VALIGN_TOP, DP_VALIGN_MIDDLE,
                                         DP_VALIGN_BOTTOM};
     int k;
-    if (get_choice(b, v, "valign", valigns, valign_values, NULL, false, &k))
+    if (dp_bind_choice(&b->core, v, "valign", valigns, valign_values, NULL, false, &k))
       f->valign = (dp_valign)k;
   }
   if ((v = dp_ynode_map_get(node, "columns")))
-    get_int(b, v, "columns", 1, 4, &f->columns);
+    dp_bind_int(&b->core, v, "columns", 1, 4, &f->columns);
   if ((v = dp_ynode_map_get(node, "column-gap")))
-    get_length(b, v, "column-gap", false, &f->column_gap);
+    dp_bind_length(&b->core, v, "column-gap", false, &f->column_gap);
   if ((v = dp_ynode_map_get(node, "balance")))
-    get_bool(b, v, "balance", &f->balance);
+    dp_bind_bool(&b->core, v, "balance", &f->balance);
   if ((v = dp_ynode_map_get(node, "fill")))
     f->fill = get_colour_ref(b, v, "fill");
   if ((v = dp_ynode_map_get(node, "stroke"))) {
@@ -1423,11 +1100,11 @@ static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
     f->stroke_width = 0.5;
   }
   if ((v = dp_ynode_map_get(node, "stroke-width")))
-    get_length(b, v, "stroke-width", false, &f->stroke_width);
+    dp_bind_length(&b->core, v, "stroke-width", false, &f->stroke_width);
   if ((v = dp_ynode_map_get(node, "radius")))
-    get_length(b, v, "radius", false, &f->radius);
+    dp_bind_length(&b->core, v, "radius", false, &f->radius);
   if ((v = dp_ynode_map_get(node, "padding")))
-    get_length(b, v, "padding", false, &f->padding);
+    dp_bind_length(&b->core, v, "padding", false, &f->padding);
   bind_condition(b, node, &f->condition);
   return f;
 }
@@ -1454,12 +1131,12 @@ static void check_frame_graph(binder *b, dp_page_template *t, GArray *refs) {
   for (guint r = 0; r < refs->len; r++) {
     frame_ref *ref = &g_array_index(refs, frame_ref, r);
     to[r] = SIZE_MAX;
-    if (in_list(ref->name, builtin_frames)) continue;
+    if (dp_bind_in_list(ref->name, builtin_frames)) continue;
     for (size_t i = 0; i < n; i++)
       if (t->frames[i]->name && strcmp(t->frames[i]->name, ref->name) == 0)
         to[r] = i * 2 + (size_t)edge_axis(ref->edge);
     if (to[r] == SIZE_MAX) {
-      char *h = hint(ref->name, names);
+      char *h = dp_bind_hint(ref->name, names);
       ERR(b, ref->mark, "unknown frame '%s' in template '%s'%s", ref->name,
           t->name, h);
       g_free(h);
@@ -1535,20 +1212,20 @@ static void check_frame_graph(binder *b, dp_page_template *t, GArray *refs) {
 static void bind_template(binder *b, dp_page_template *t,
                           const dp_ynode *node) {
   char *where = g_strdup_printf("template '%s'", t->name);
-  if (!expect_map(b, node, where)) {
+  if (!dp_bind_expect_map(&b->core, node, where)) {
     g_free(where);
     return;
   }
   static const char *const keys[] = {"frames", "verso", NULL};
-  check_keys(b, node, keys, where);
+  dp_bind_check_keys(&b->core, node, keys, where);
   g_free(where);
   const dp_ynode *verso = dp_ynode_map_get(node, "verso");
   if (verso) {
-    const char *name = get_text(b, verso, "verso");
+    const char *name = dp_bind_text(&b->core, verso, "verso");
     const dp_page_template *v = name ? find_template(b, name) : NULL;
     if (name && !v) {
       const char **names = template_names(b);
-      char *h = hint(name, names);
+      char *h = dp_bind_hint(name, names);
       ERR(b, verso->mark, "unknown template '%s'%s", name, h);
       g_free(h);
       g_free(names);
@@ -1564,7 +1241,7 @@ static void bind_template(binder *b, dp_page_template *t,
     return;
   }
   if (frames->kind != DP_YNODE_SEQ) {
-    wrong(b, frames, "frames", "a list of frames");
+    dp_bind_wrong(&b->core, frames, "frames", "a list of frames");
     return;
   }
   GArray *refs = g_array_new(FALSE, TRUE, sizeof(frame_ref));
@@ -1626,7 +1303,7 @@ static const char *const character_keys[] = {
 
 static void apply_features(binder *b, const dp_ynode *v, dp_style *s) {
   if (v->kind != DP_YNODE_SEQ) {
-    wrong(b, v, "features", "a list of OpenType tags such as [smcp, onum]");
+    dp_bind_wrong(&b->core, v, "features", "a list of OpenType tags such as [smcp, onum]");
     return;
   }
   GString *out = g_string_new(NULL);
@@ -1645,7 +1322,7 @@ static void apply_features(binder *b, const dp_ynode *v, dp_style *s) {
       for (const char *q = eq + 1; *q && valid; q++) valid = g_ascii_isdigit(*q);
     }
     if (!valid) {
-      char *d = describe(tag);
+      char *d = dp_bind_describe(tag);
       ERR(b, tag->mark, "a feature must be a four-letter OpenType tag such as "
                         "smcp or onum (or tag=N), not %s", d);
       g_free(d);
@@ -1674,7 +1351,7 @@ static void apply_style(binder *b, style_info *info) {
     const dp_ynode *kn = map->children[2 * i];
     const dp_ynode *v = map->children[2 * i + 1];
     if (!strcmp(k, "based-on") || !strcmp(k, "character")) continue;
-    if (info->character && !in_list(k, character_keys)) {
+    if (info->character && !dp_bind_in_list(k, character_keys)) {
       ERR(b, kn->mark,
           "'%s' is a paragraph setting; character style '%s' can set only "
           "family, weight, italic, stretch, size, colour, letter-spacing, "
@@ -1684,7 +1361,7 @@ static void apply_style(binder *b, style_info *info) {
     }
     unsigned bit = 0;
     if (!strcmp(k, "family")) {
-      const char *t = get_text(b, v, k);
+      const char *t = dp_bind_text(&b->core, v, k);
       if (t) {
         g_free(s->family);
         s->family = g_strdup(t);
@@ -1698,24 +1375,24 @@ static void apply_style(binder *b, style_info *info) {
                                    500, 600, 700, 800, 900};
       int w = 0;
       if (v->kind == DP_YNODE_SCALAR && g_ascii_isdigit(v->text[0])) {
-        if (get_int(b, v, k, 100, 900, &w)) bit = DP_STYLE_WEIGHT;
-      } else if (get_choice(b, v, k, names, values, NULL, false, &w)) {
+        if (dp_bind_int(&b->core, v, k, 100, 900, &w)) bit = DP_STYLE_WEIGHT;
+      } else if (dp_bind_choice(&b->core, v, k, names, values, NULL, false, &w)) {
         bit = DP_STYLE_WEIGHT;
       }
       if (bit) s->weight = w;
     } else if (!strcmp(k, "italic")) {
-      if (get_bool(b, v, k, &s->italic)) bit = DP_STYLE_ITALIC;
+      if (dp_bind_bool(&b->core, v, k, &s->italic)) bit = DP_STYLE_ITALIC;
     } else if (!strcmp(k, "stretch")) {
       static const char *const names[] = {
           "ultra-condensed", "extra-condensed", "condensed",
           "semi-condensed",  "normal",          "semi-expanded",
           "expanded",        "extra-expanded",  "ultra-expanded", NULL};
       static const int values[] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
-      if (get_choice(b, v, k, names, values, NULL, false, &s->stretch))
+      if (dp_bind_choice(&b->core, v, k, names, values, NULL, false, &s->stretch))
         bit = DP_STYLE_STRETCH;
     } else if (!strcmp(k, "size")) {
       double size;
-      if (get_length(b, v, k, false, &size)) {
+      if (dp_bind_length(&b->core, v, k, false, &size)) {
         if (size <= 0) {
           ERR(b, v->mark, "'size' must be more than 0");
         } else if (size > MAX_FONT_SIZE) {
@@ -1730,18 +1407,18 @@ static void apply_style(binder *b, style_info *info) {
       double x;
       if (v->kind == DP_YNODE_SCALAR &&
           dp_scan_number(v->text, &x) == strlen(v->text)) {
-        if (get_number(b, v, k, 0.0, true, 10.0, &x)) {
+        if (dp_bind_number(&b->core, v, k, 0.0, true, 10.0, &x)) {
           s->line_height = x;
           info->line_height_points = 0;
         }
-      } else if (get_length(b, v, k, false, &x)) {
+      } else if (dp_bind_length(&b->core, v, k, false, &x)) {
         if (x <= 0)
           ERR(b, v->mark, "'line-height' must be more than 0");
         else
           info->line_height_points = x;
       }
     } else if (!strcmp(k, "letter-spacing")) {
-      if (get_length(b, v, k, true, &s->letter_spacing))
+      if (dp_bind_length(&b->core, v, k, true, &s->letter_spacing))
         bit = DP_STYLE_LETTER_SPACING;
     } else if (!strcmp(k, "colour")) {
       char *c = get_colour_ref(b, v, k);
@@ -1759,18 +1436,18 @@ static void apply_style(binder *b, style_info *info) {
                                    DP_ALIGN_CENTRE, DP_ALIGN_CENTRE,
                                    DP_ALIGN_JUSTIFY};
       int a;
-      if (get_choice(b, v, k, names, values, shown, false, &a))
+      if (dp_bind_choice(&b->core, v, k, names, values, shown, false, &a))
         s->align = (dp_align)a;
     } else if (!strcmp(k, "hyphenate")) {
-      get_bool(b, v, k, &s->hyphenate);
+      dp_bind_bool(&b->core, v, k, &s->hyphenate);
     } else if (!strcmp(k, "space-before")) {
-      get_length(b, v, k, false, &s->space_before);
+      dp_bind_length(&b->core, v, k, false, &s->space_before);
     } else if (!strcmp(k, "space-after")) {
-      get_length(b, v, k, false, &s->space_after);
+      dp_bind_length(&b->core, v, k, false, &s->space_after);
     } else if (!strcmp(k, "first-indent")) {
-      get_length(b, v, k, true, &s->first_indent);
+      dp_bind_length(&b->core, v, k, true, &s->first_indent);
     } else if (!strcmp(k, "left-indent")) {
-      get_length(b, v, k, false, &s->left_indent);
+      dp_bind_length(&b->core, v, k, false, &s->left_indent);
     } else if (!strcmp(k, "transform")) {
       static const char *const names[] = {"none", "uppercase", "lowercase",
                                           "capitalize", NULL};
@@ -1778,7 +1455,7 @@ static void apply_style(binder *b, style_info *info) {
                                    DP_TRANSFORM_LOWERCASE,
                                    DP_TRANSFORM_CAPITALIZE};
       int t;
-      if (get_choice(b, v, k, names, values, NULL, false, &t)) {
+      if (dp_bind_choice(&b->core, v, k, names, values, NULL, false, &t)) {
         s->transform = (dp_transform)t;
         bit = DP_STYLE_TRANSFORM;
       }
@@ -1786,15 +1463,15 @@ static void apply_style(binder *b, style_info *info) {
       apply_features(b, v, s);
       bit = DP_STYLE_FEATURES;
     } else if (!strcmp(k, "underline")) {
-      if (get_bool(b, v, k, &s->underline)) bit = DP_STYLE_UNDERLINE;
+      if (dp_bind_bool(&b->core, v, k, &s->underline)) bit = DP_STYLE_UNDERLINE;
     } else if (!strcmp(k, "keep-with-next")) {
-      get_bool(b, v, k, &s->keep_with_next);
+      dp_bind_bool(&b->core, v, k, &s->keep_with_next);
     } else if (!strcmp(k, "widows")) {
-      get_int(b, v, k, 1, 20, &s->widows);
+      dp_bind_int(&b->core, v, k, 1, 20, &s->widows);
     } else if (!strcmp(k, "orphans")) {
-      get_int(b, v, k, 1, 20, &s->orphans);
+      dp_bind_int(&b->core, v, k, 1, 20, &s->orphans);
     } else if (!strcmp(k, "outline-level")) {
-      get_int(b, v, k, 0, 6, &s->outline_level);
+      dp_bind_int(&b->core, v, k, 0, 6, &s->outline_level);
     } else if (!strcmp(k, "emphasis") || !strcmp(k, "strong") ||
                !strcmp(k, "code") || !strcmp(k, "link")) {
       int span = !strcmp(k, "emphasis") ? DP_SPAN_EMPHASIS
@@ -1817,12 +1494,12 @@ static const style_info *style_parent(binder *b, style_info *info,
                                       GPtrArray *chain) {
   const dp_ynode *based = dp_ynode_map_get(info->node, "based-on");
   if (!based) return NULL;
-  const char *name = get_text(b, based, "based-on");
+  const char *name = dp_bind_text(&b->core, based, "based-on");
   if (!name) return NULL;
   style_info *parent = find_style(b, name);
   if (!parent) {
     const char **names = style_names(b, info->character ? 1 : 0);
-    char *h = hint(name, names);
+    char *h = dp_bind_hint(name, names);
     ERR(b, based->mark, "unknown style '%s'%s", name, h);
     g_free(h);
     g_free(names);
@@ -1874,11 +1551,11 @@ static void resolve_style(binder *b, style_info *info, GPtrArray *chain) {
         "transform",    "features",     "underline",    "keep-with-next",
         "widows",       "orphans",      "emphasis",     "strong",
         "code",         "link",         "outline-level", NULL};
-    check_keys(b, info->node, keys, where);
+    dp_bind_check_keys(&b->core, info->node, keys, where);
     g_free(where);
     const dp_ynode *ch = dp_ynode_map_get(info->node, "character");
     bool character; /* checked only: the pre-pass read it */
-    if (ch) get_bool(b, ch, "character", &character);
+    if (ch) dp_bind_bool(&b->core, ch, "character", &character);
     const style_info *parent = style_parent(b, info, chain);
     if (parent) {
       style_copy(info->style, parent->style);
@@ -1887,7 +1564,7 @@ static void resolve_style(binder *b, style_info *info, GPtrArray *chain) {
     apply_style(b, info);
   } else {
     char *what = g_strdup_printf("style '%s'", info->style->name);
-    expect_map(b, info->node, what);
+    dp_bind_expect_map(&b->core, info->node, what);
     g_free(what);
   }
   g_ptr_array_remove_index(chain, chain->len - 1);
@@ -1899,10 +1576,10 @@ static void resolve_style(binder *b, style_info *info, GPtrArray *chain) {
  * ==================================================================== */
 
 static void bind_page(binder *b, const dp_ynode *node) {
-  if (!expect_map(b, node, "'page'")) return;
+  if (!dp_bind_expect_map(&b->core, node, "'page'")) return;
   static const char *const keys[] = {"size", "orientation", "margins", "bleed",
                                      NULL};
-  check_keys(b, node, keys, "page");
+  dp_bind_check_keys(&b->core, node, keys, "page");
   dp_layout_model *m = b->m;
   const dp_ynode *v;
   if ((v = dp_ynode_map_get(node, "size"))) {
@@ -1916,8 +1593,8 @@ static void bind_page(binder *b, const dp_ynode *node) {
       double w = 0, h = 0;
       if (v->count != 2) {
         ERR(b, v->mark, "'size' as a list takes two lengths, [width, height]");
-      } else if (get_length(b, v->children[0], "size", false, &w) &&
-                 get_length(b, v->children[1], "size", false, &h)) {
+      } else if (dp_bind_length(&b->core, v->children[0], "size", false, &w) &&
+                 dp_bind_length(&b->core, v->children[1], "size", false, &h)) {
         if (w <= 0 || h <= 0) {
           ERR(b, v->mark, "the page's width and height must be more than 0");
         } else {
@@ -1935,14 +1612,14 @@ static void bind_page(binder *b, const dp_ynode *node) {
           m->page_height = sizes[values[k]][1] * DP_PT_PER_MM;
           goto size_done;
         }
-        char *h = hint(v->text, names);
+        char *h = dp_bind_hint(v->text, names);
         ERR(b, v->mark,
             "unknown page size '%s'%s; use A3, A4, A5, A6, letter, legal or "
             "[width, height]",
             v->text, h);
         g_free(h);
       } else {
-        wrong(b, v, "size", "a page size such as A4 or [width, height]");
+        dp_bind_wrong(&b->core, v, "size", "a page size such as A4 or [width, height]");
       }
     }
   }
@@ -1951,7 +1628,7 @@ size_done:
     static const char *const names[] = {"portrait", "landscape", NULL};
     static const int values[] = {0, 1};
     int k;
-    if (get_choice(b, v, "orientation", names, values, NULL, false, &k)) {
+    if (dp_bind_choice(&b->core, v, "orientation", names, values, NULL, false, &k)) {
       bool landscape = m->page_width > m->page_height;
       if ((k == 1) != landscape) {
         double t = m->page_width;
@@ -1964,7 +1641,7 @@ size_done:
     if (v->kind == DP_YNODE_MAP) {
       static const char *const sides[] = {"top",  "bottom", "inside",
                                           "outside", "left", "right", NULL};
-      check_keys(b, v, sides, "margins");
+      dp_bind_check_keys(&b->core, v, sides, "margins");
       double *slots[] = {&m->margin_top,    &m->margin_bottom,
                          &m->margin_inside, &m->margin_outside,
                          &m->margin_inside, &m->margin_outside};
@@ -1979,31 +1656,31 @@ size_done:
                   sides[i]);
           continue;
         }
-        get_length(b, side, sides[i], false, slots[i]);
+        dp_bind_length(&b->core, side, sides[i], false, slots[i]);
       }
     } else if (v->kind == DP_YNODE_SCALAR) {
       double all;
-      if (get_length(b, v, "margins", false, &all))
+      if (dp_bind_length(&b->core, v, "margins", false, &all))
         m->margin_top = m->margin_bottom = m->margin_inside =
             m->margin_outside = all;
     } else {
-      wrong(b, v, "margins", "a length or a map of top, bottom, inside and "
+      dp_bind_wrong(&b->core, v, "margins", "a length or a map of top, bottom, inside and "
                              "outside");
     }
   }
   if ((v = dp_ynode_map_get(node, "bleed")))
-    get_length(b, v, "bleed", false, &m->bleed);
+    dp_bind_length(&b->core, v, "bleed", false, &m->bleed);
 }
 
 static void bind_pages(binder *b, const dp_ynode *node) {
-  if (!expect_map(b, node, "'pages'")) return;
+  if (!dp_bind_expect_map(&b->core, node, "'pages'")) return;
   static const char *const keys[] = {"multiple-of", "max", NULL};
-  check_keys(b, node, keys, "pages");
+  dp_bind_check_keys(&b->core, node, keys, "pages");
   const dp_ynode *v;
   if ((v = dp_ynode_map_get(node, "multiple-of")))
-    get_int(b, v, "multiple-of", 1, DP_MAX_PAGES, &b->m->pages_multiple);
+    dp_bind_int(&b->core, v, "multiple-of", 1, DP_MAX_PAGES, &b->m->pages_multiple);
   if ((v = dp_ynode_map_get(node, "max")))
-    get_int(b, v, "max", 1, DP_MAX_PAGES, &b->m->pages_max);
+    dp_bind_int(&b->core, v, "max", 1, DP_MAX_PAGES, &b->m->pages_max);
 }
 
 /* `preflight: true`, or a map of its settings, which turns it on too:
@@ -2013,10 +1690,10 @@ static void bind_preflight(binder *b, const dp_ynode *node,
                            dp_layout_model *m) {
   if (node->kind == DP_YNODE_MAP) {
     static const char *const keys[] = {"min-text-size", NULL};
-    check_keys(b, node, keys, "preflight");
+    dp_bind_check_keys(&b->core, node, keys, "preflight");
     m->preflight = true;
     const dp_ynode *v = dp_ynode_map_get(node, "min-text-size");
-    if (v) get_length(b, v, "min-text-size", false, &m->preflight_min_text_size);
+    if (v) dp_bind_length(&b->core, v, "min-text-size", false, &m->preflight_min_text_size);
     return;
   }
   if (node->kind == DP_YNODE_SCALAR &&
@@ -2025,7 +1702,7 @@ static void bind_preflight(binder *b, const dp_ynode *node,
     m->preflight = !g_ascii_strcasecmp(node->text, "true");
     return;
   }
-  wrong(b, node, "preflight",
+  dp_bind_wrong(&b->core, node, "preflight",
         "true, false or a map such as {min-text-size: 6pt}");
 }
 
@@ -2041,7 +1718,7 @@ static void bind_colours(binder *b, const dp_ynode *node) {
         c = &b->m->colours[j];
     if (!c) continue; /* a bad name, reported in the pre-pass */
     if (v->kind != DP_YNODE_SCALAR || dp_ynode_is_null(v)) {
-      char *d = describe(v);
+      char *d = dp_bind_describe(v);
       ERR(b, v->mark, "colour '%s' must be \"#rrggbb\" or a template that "
                       "gives one, not %s%s",
           key->text, d,
@@ -2052,13 +1729,13 @@ static void bind_colours(binder *b, const dp_ynode *node) {
       continue;
     }
     if (!strchr(v->text, '{') && !strchr(v->text, '[') &&
-        !is_hex_colour(v->text)) {
+        !dp_is_hex_colour(v->text)) {
       ERR(b, v->mark, "colour '%s' must be \"#rrggbb\" or a template that "
                       "gives one, not '%s'",
           key->text, v->text);
       continue;
     }
-    c->value = parse_template(b, v->text, content_mark(b, v));
+    c->value = parse_template(b, v->text, dp_bind_content_mark(&b->core, v));
   }
 }
 
@@ -2070,7 +1747,7 @@ static void bind_flows(binder *b, const dp_ynode *node) {
     if (!flow) continue;
     char *key = g_strdup_printf("flow '%s'", flow->name);
     if (v->kind != DP_YNODE_SEQ) {
-      char *d = describe(v);
+      char *d = dp_bind_describe(v);
       ERR(b, v->mark, "%s must be a list of items, not %s", key, d);
       g_free(d);
     } else {
@@ -2116,12 +1793,12 @@ static bool verso_has_flow(const binder *b, const char *name,
 
 static const dp_page_template *get_template_ref(binder *b,
                                                 const dp_ynode *node) {
-  const char *name = get_text(b, node, "template");
+  const char *name = dp_bind_text(&b->core, node, "template");
   if (!name) return NULL;
   const dp_page_template *t = find_template(b, name);
   if (t) return t;
   const char **names = template_names(b);
-  char *h = hint(name, names);
+  char *h = dp_bind_hint(name, names);
   ERR(b, node->mark, "unknown template '%s'%s", name, h);
   g_free(h);
   g_free(names);
@@ -2130,7 +1807,7 @@ static const dp_page_template *get_template_ref(binder *b,
 
 static void bind_sequence(binder *b, const dp_ynode *node) {
   if (node->kind != DP_YNODE_SEQ) {
-    wrong(b, node, "sequence", "a list of page templates");
+    dp_bind_wrong(&b->core, node, "sequence", "a list of page templates");
     return;
   }
   if (node->count == 0) {
@@ -2147,7 +1824,7 @@ static void bind_sequence(binder *b, const dp_ynode *node) {
     } else if (step->kind == DP_YNODE_MAP) {
       static const char *const keys[] = {"template", "flow", "pad", "if",
                                          "unless", NULL};
-      check_keys(b, step, keys, "sequence step");
+      dp_bind_check_keys(&b->core, step, keys, "sequence step");
       const dp_ynode *t = dp_ynode_map_get(step, "template");
       const dp_ynode *flow = dp_ynode_map_get(step, "flow");
       const dp_ynode *pad = dp_ynode_map_get(step, "pad");
@@ -2158,10 +1835,10 @@ static void bind_sequence(binder *b, const dp_ynode *node) {
       if (flow && pad) {
         ERR(b, pad->mark, "a step repeats for a 'flow' or to 'pad', not both");
       } else if (flow) {
-        const char *name = get_text(b, flow, "flow");
+        const char *name = dp_bind_text(&b->core, flow, "flow");
         if (name && !find_flow(b, name)) {
           const char **names = flow_names(b);
-          char *h = hint(name, names);
+          char *h = dp_bind_hint(name, names);
           ERR(b, flow->mark, "unknown flow '%s'%s", name, h);
           g_free(h);
           g_free(names);
@@ -2181,11 +1858,11 @@ static void bind_sequence(binder *b, const dp_ynode *node) {
           s->flow = g_strdup(name);
         }
       } else if (pad) {
-        get_bool(b, pad, "pad", &s->pad);
+        dp_bind_bool(&b->core, pad, "pad", &s->pad);
       }
       bind_condition(b, step, &s->condition);
     } else {
-      char *d = describe(step);
+      char *d = dp_bind_describe(step);
       ERR(b, step->mark, "a sequence step must be a template name or a map "
                          "with 'template', not %s", d);
       g_free(d);
@@ -2200,11 +1877,11 @@ static void prepass(binder *b) {
   dp_layout_model *m = b->m;
   const dp_ynode *v;
   if ((v = dp_ynode_map_get(b->root, "colours"))) {
-    if (expect_map(b, v, "'colours'")) {
+    if (dp_bind_expect_map(&b->core, v, "'colours'")) {
       m->colours = g_new0(dp_named_colour, v->count);
       for (size_t i = 0; i < v->count; i++) {
         const dp_ynode *key = v->children[2 * i];
-        if (!is_identifier(key->text)) {
+        if (!dp_is_identifier(key->text)) {
           ERR(b, key->mark, "a colour name may hold only letters, digits, '-' "
                             "and '_', not '%s'", key->text);
           continue;
@@ -2221,7 +1898,7 @@ static void prepass(binder *b) {
     }
   }
   if ((v = dp_ynode_map_get(b->root, "styles")) &&
-      expect_map(b, v, "'styles'")) {
+      dp_bind_expect_map(&b->core, v, "'styles'")) {
     m->styles = g_new0(dp_style *, v->count);
     b->styles = g_new0(style_info, v->count);
     for (size_t i = 0; i < v->count; i++) {
@@ -2240,7 +1917,7 @@ static void prepass(binder *b) {
     }
   }
   if ((v = dp_ynode_map_get(b->root, "templates")) &&
-      expect_map(b, v, "'templates'")) {
+      dp_bind_expect_map(&b->core, v, "'templates'")) {
     b->templates_node = v;
     m->templates = g_new0(dp_page_template *, v->count);
     for (size_t i = 0; i < v->count; i++) {
@@ -2251,7 +1928,7 @@ static void prepass(binder *b) {
     }
   }
   if ((v = dp_ynode_map_get(b->root, "flows")) &&
-      expect_map(b, v, "'flows'")) {
+      dp_bind_expect_map(&b->core, v, "'flows'")) {
     m->flows = g_new0(dp_flow *, v->count);
     for (size_t i = 0; i < v->count; i++) {
       dp_flow *f = g_new0(dp_flow, 1);
@@ -2268,7 +1945,7 @@ static void prepass(binder *b) {
 
 static void bind_creep(binder *b, const dp_ynode *v, dp_layout_model *m) {
   double creep;
-  if (!get_length(b, v, "creep", false, &creep)) return;
+  if (!dp_bind_length(&b->core, v, "creep", false, &creep)) return;
   if (creep > MAX_CREEP) {
     ERR(b, v->mark, "'creep' is at most 5mm, not '%s'", v->text);
     return;
@@ -2294,11 +1971,11 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
   static const char *const keys[] = {"layout", "extends", "name",
                                      "description", "impose", "marks", "creep",
                                      "outline", "preflight", NULL};
-  check_keys(b, root, keys, "a layout that extends another");
-  const char *base_name = get_text(b, extends, "extends");
+  dp_bind_check_keys(&b->core, root, keys, "a layout that extends another");
+  const char *base_name = dp_bind_text(&b->core, extends, "extends");
   if (!base_name) return NULL;
-  if (!is_path_name(base_name) && !in_list(base_name, dp_builtin_layouts)) {
-    char *h = hint(base_name, dp_builtin_layouts);
+  if (!is_path_name(base_name) && !dp_bind_in_list(base_name, dp_builtin_layouts)) {
+    char *h = dp_bind_hint(base_name, dp_builtin_layouts);
     ERR(b, extends->mark, "unknown layout '%s'%s; extend a built-in layout or "
                           "a layout file (a path ending in .yaml)", base_name, h);
     g_free(h);
@@ -2317,13 +1994,13 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
     g_free(dir);
   }
   extends_depth++;
-  int before = dp_diag_get_error_count(b->diag);
+  int before = dp_diag_get_error_count(b->core.diag);
   dp_layout_model *base =
-      dp_layout_model_load(b->diag, base_path ? base_path : base_name);
+      dp_layout_model_load(b->core.diag, base_path ? base_path : base_name);
   extends_depth--;
   g_free(base_path);
   if (!base) {
-    if (dp_diag_get_error_count(b->diag) == before)
+    if (dp_diag_get_error_count(b->core.diag) == before)
       ERR(b, extends->mark, "cannot read the layout '%s'", base_name);
     return NULL;
   }
@@ -2331,13 +2008,13 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
     const char *k = root->children[2 * i]->text;
     const dp_ynode *v = root->children[2 * i + 1];
     if (!strcmp(k, "name")) {
-      const char *t = get_text(b, v, k);
+      const char *t = dp_bind_text(&b->core, v, k);
       if (t) {
         g_free(base->name);
         base->name = g_strdup(t);
       }
     } else if (!strcmp(k, "description")) {
-      const char *t = get_text(b, v, k);
+      const char *t = dp_bind_text(&b->core, v, k);
       if (t) {
         g_free(base->description);
         base->description = g_strdup(t);
@@ -2346,12 +2023,12 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
       static const char *const names[] = {"none", "saddle-stitch", NULL};
       static const int values[] = {DP_IMPOSE_NONE, DP_IMPOSE_SADDLE_STITCH};
       int x;
-      if (get_choice(b, v, k, names, values, NULL, false, &x))
+      if (dp_bind_choice(&b->core, v, k, names, values, NULL, false, &x))
         base->impose = (dp_imposition)x;
     } else if (!strcmp(k, "outline")) {
-      get_bool(b, v, k, &base->outline);
+      dp_bind_bool(&b->core, v, k, &base->outline);
     } else if (!strcmp(k, "marks")) {
-      get_bool(b, v, k, &base->marks);
+      dp_bind_bool(&b->core, v, k, &base->marks);
     } else if (!strcmp(k, "creep")) {
       bind_creep(b, v, base);
     } else if (!strcmp(k, "preflight")) {
@@ -2374,10 +2051,10 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
 static void bind_root(binder *b) {
   dp_layout_model *m = b->m;
   const dp_ynode *root = b->root;
-  dp_mark whole = {b->file, 0, 0};
+  dp_mark whole = {b->core.file, 0, 0};
   if (!root || root->kind != DP_YNODE_MAP) {
     if (root) {
-      char *d = describe(root);
+      char *d = dp_bind_describe(root);
       ERR(b, root->mark, "a layout must be a map of keys such as 'layout', "
                          "'page' and 'sequence', not %s", d);
       g_free(d);
@@ -2397,7 +2074,7 @@ static void bind_root(binder *b) {
     b->extended = bind_extension(b, extends);
     return;
   }
-  check_keys(b, root, keys, "the layout");
+  dp_bind_check_keys(&b->core, root, keys, "the layout");
   if (!dp_ynode_map_get(root, "layout"))
     ERR(b, whole, "the layout has no 'layout: 1' (the format version)");
   prepass(b);
@@ -2407,19 +2084,19 @@ static void bind_root(binder *b) {
     const dp_ynode *v = root->children[2 * i + 1];
     if (!strcmp(k, "layout")) {
       if (v->kind != DP_YNODE_SCALAR || strcmp(v->text, "1") != 0) {
-        char *d = describe(v);
+        char *d = dp_bind_describe(v);
         ERR(b, v->mark, "unsupported layout format %s: this disputas reads "
                         "'layout: 1'", d);
         g_free(d);
       }
     } else if (!strcmp(k, "name")) {
-      const char *t = get_text(b, v, k);
+      const char *t = dp_bind_text(&b->core, v, k);
       if (t) {
         g_free(m->name);
         m->name = g_strdup(t);
       }
     } else if (!strcmp(k, "description")) {
-      const char *t = get_text(b, v, k);
+      const char *t = dp_bind_text(&b->core, v, k);
       if (t) m->description = g_strdup(t);
     } else if (!strcmp(k, "page")) {
       bind_page(b, v);
@@ -2429,12 +2106,12 @@ static void bind_root(binder *b) {
       static const char *const names[] = {"none", "saddle-stitch", NULL};
       static const int values[] = {DP_IMPOSE_NONE, DP_IMPOSE_SADDLE_STITCH};
       int x;
-      if (get_choice(b, v, k, names, values, NULL, false, &x))
+      if (dp_bind_choice(&b->core, v, k, names, values, NULL, false, &x))
         m->impose = (dp_imposition)x;
     } else if (!strcmp(k, "outline")) {
-      get_bool(b, v, k, &m->outline);
+      dp_bind_bool(&b->core, v, k, &m->outline);
     } else if (!strcmp(k, "marks")) {
-      get_bool(b, v, k, &m->marks);
+      dp_bind_bool(&b->core, v, k, &m->marks);
     } else if (!strcmp(k, "creep")) {
       bind_creep(b, v, m);
     } else if (!strcmp(k, "preflight")) {
@@ -2474,28 +2151,16 @@ static dp_layout_model *bind(dp_diag *diag, const char *name,
   dp_ytree *tree = dp_ytree_parse(diag, name, text, length);
   if (!tree) return NULL;
   binder b = {0};
-  b.diag = diag;
+  dp_binder_init(&b.core, diag, dp_ytree_get_name(tree), text, length);
   b.templates_diag = dp_diag_new();
   dp_diag_set_print(b.templates_diag, false);
   dp_diag_set_callback(b.templates_diag, on_template_diagnostic, &b);
-  b.reports = g_array_new(FALSE, FALSE, sizeof(report));
-  b.file = dp_ytree_get_name(tree);
-  b.text = text;
-  b.length = length;
   b.root = dp_ytree_get_root(tree);
-  b.line_starts = g_array_new(FALSE, FALSE, sizeof(size_t));
-  size_t zero = 0;
-  g_array_append_val(b.line_starts, zero);
-  for (size_t i = 0; i < length; i++)
-    if (text[i] == '\n') {
-      size_t next = i + 1;
-      g_array_append_val(b.line_starts, next);
-    }
   dp_layout_model *m = g_new0(dp_layout_model, 1);
   b.m = m;
   m->path = g_strdup(model_path);
   m->name = stem_of(model_path);
-  m->mark = (dp_mark){b.file, 1, 1};
+  m->mark = (dp_mark){b.core.file, 1, 1};
   m->page_width = 210 * DP_PT_PER_MM;
   m->page_height = 297 * DP_PT_PER_MM;
   m->pages_multiple = 1;
@@ -2510,11 +2175,10 @@ static dp_layout_model *bind(dp_diag *diag, const char *name,
     m->compose_key = g_strdup_printf("%s/%d", digest, m->outline);
     g_free(digest);
   }
-  flush_reports(&b);
-  g_array_free(b.reports, TRUE);
+  dp_bind_flush(&b.core);
+  dp_binder_clear(&b.core);
   dp_diag_free(b.templates_diag);
   g_free(b.styles);
-  g_array_free(b.line_starts, TRUE);
   dp_ytree_free(tree);
   if (dp_diag_get_error_count(diag) > errors) {
     dp_layout_model_free(m);
@@ -2538,13 +2202,13 @@ dp_layout_model *dp_layout_model_load(dp_diag *diag,
   char *path;
   if (is_path_name(name_or_path)) {
     path = g_strdup(name_or_path);
-  } else if (in_list(name_or_path, dp_builtin_layouts)) {
+  } else if (dp_bind_in_list(name_or_path, dp_builtin_layouts)) {
     char *file = g_strconcat(name_or_path, ".yaml", NULL);
     path = dp_paths_build("layouts", file, NULL);
     g_free(file);
   } else {
-    char *h = hint(name_or_path, dp_builtin_layouts);
-    char *list = alternatives(dp_builtin_layouts);
+    char *h = dp_bind_hint(name_or_path, dp_builtin_layouts);
+    char *list = dp_bind_alternatives(dp_builtin_layouts);
     dp_error(diag, ((dp_mark){NULL, 0, 0}),
         "unknown layout '%s'%s; give a built-in layout (%s) or a path to a "
         "layout file",
