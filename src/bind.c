@@ -43,7 +43,7 @@ void dp_binder_clear(dp_binder *b) {
 }
 
 void dp_bind_report(dp_binder *b, dp_severity severity, dp_mark mark,
-                       char *message) {
+                    char *message) {
   report r = {severity, mark, message, b->reports->len};
   g_array_append_val(b->reports, r);
 }
@@ -54,8 +54,6 @@ void dp_bind_error(dp_binder *b, dp_mark mark, const char *format, ...) {
   dp_bind_report(b, DP_SEVERITY_ERROR, mark, g_strdup_vprintf(format, ap));
   va_end(ap);
 }
-
-#define dp_bind_error(b, mark, ...) dp_bind_error((b), (mark), __VA_ARGS__)
 
 /* Whole-file problems first, then by line and column, then as found. */
 static int compare_reports(const void *a, const void *b) {
@@ -113,7 +111,7 @@ dp_mark dp_bind_content_mark(const dp_binder *b, const dp_ynode *node) {
 
 /* The mark of byte `offset` of a scalar's text. */
 dp_mark dp_bind_offset_mark(const dp_binder *b, const dp_ynode *node,
-                           size_t offset) {
+                            size_t offset) {
   dp_mark mark = dp_bind_content_mark(b, node);
   const char *s = node->text;
   const char *nl = NULL;
@@ -158,7 +156,7 @@ bool dp_bind_in_list(const char *word, const char *const *names) {
 
 /* Reports every key of `map` not in `known`, with a suggestion. */
 void dp_bind_check_keys(dp_binder *b, const dp_ynode *map,
-                       const char *const *known, const char *where) {
+                        const char *const *known, const char *where) {
   for (size_t i = 0; i < map->count; i++) {
     const dp_ynode *key = map->children[2 * i];
     if (dp_bind_in_list(key->text, known)) continue;
@@ -186,7 +184,7 @@ bool dp_bind_expect_map(dp_binder *b, const dp_ynode *node, const char *what) {
 }
 
 void dp_bind_wrong(dp_binder *b, const dp_ynode *node, const char *key,
-                  const char *expected) {
+                   const char *expected) {
   char *d = dp_bind_describe(node);
   dp_bind_error(b, node->mark, "'%s' must be %s, not %s", key, expected, d);
   g_free(d);
@@ -202,7 +200,7 @@ const char *dp_bind_text(dp_binder *b, const dp_ynode *node, const char *key) {
 }
 
 bool dp_bind_bool(dp_binder *b, const dp_ynode *node, const char *key,
-                     bool *out) {
+                  bool *out) {
   if (node->kind == DP_YNODE_SCALAR) {
     if (g_ascii_strcasecmp(node->text, "true") == 0) {
       *out = true;
@@ -218,7 +216,7 @@ bool dp_bind_bool(dp_binder *b, const dp_ynode *node, const char *key,
 }
 
 bool dp_bind_int(dp_binder *b, const dp_ynode *node, const char *key, int min,
-                    int max, int *out) {
+                 int max, int *out) {
   if (node->kind == DP_YNODE_SCALAR) {
     const char *t = node->text;
     char *end;
@@ -238,7 +236,7 @@ bool dp_bind_int(dp_binder *b, const dp_ynode *node, const char *key, int min,
 
 /* A plain number ("1.4"), for line-height and min-scale. */
 bool dp_bind_number(dp_binder *b, const dp_ynode *node, const char *key,
-                       double min, bool min_open, double max, double *out) {
+                    double min, bool min_open, double max, double *out) {
   if (node->kind == DP_YNODE_SCALAR) {
     double v;
     size_t n = dp_scan_number(node->text, &v);
@@ -258,7 +256,7 @@ bool dp_bind_number(dp_binder *b, const dp_ynode *node, const char *key,
 /* A length: reports and returns false on anything else.  `negative` allows
  * a negative length. */
 bool dp_bind_length(dp_binder *b, const dp_ynode *node, const char *key,
-                       bool negative, double *out) {
+                    bool negative, double *out) {
   if (node->kind != DP_YNODE_SCALAR || dp_ynode_is_null(node)) {
     dp_bind_wrong(b, node, key, "a length such as 5mm or 12pt");
     return false;
@@ -298,8 +296,8 @@ bool dp_bind_length(dp_binder *b, const dp_ynode *node, const char *key,
 
 /* One of `names` (mapped to `values`); `fold` compares case-insensitively. */
 bool dp_bind_choice(dp_binder *b, const dp_ynode *node, const char *key,
-                       const char *const *names, const int *values,
-                       const char *const *shown, bool fold, int *out) {
+                    const char *const *names, const int *values,
+                    const char *const *shown, bool fold, int *out) {
   if (node->kind == DP_YNODE_SCALAR) {
     for (size_t i = 0; names[i]; i++) {
       if (fold ? g_ascii_strcasecmp(names[i], node->text) == 0
