@@ -922,51 +922,32 @@ static rect builtin_frame(page_ctx *pc, const char *name, bool *found) {
 
 static bool resolve_frame(page_ctx *pc, size_t i);
 
-static double edge_of(rect r, dp_edge edge) {
-  switch (edge) {
-    case DP_EDGE_LEFT: return r.x;
-    case DP_EDGE_RIGHT: return r.x + r.w;
-    case DP_EDGE_TOP: return r.y;
-    case DP_EDGE_BOTTOM: return r.y + r.h;
-    case DP_EDGE_WIDTH: return r.w;
-    default: return r.h;
+/* dp_expr_eval's frames: built-in ones, or the template's, resolved
+ * first (an absent frame, its `if` not holding, takes no room). */
+static bool frame_rect(void *closure, const char *name, dp_mark mark,
+                       dp_rect *out) {
+  page_ctx *pc = closure;
+  bool found;
+  rect r = builtin_frame(pc, name, &found);
+  if (!found) {
+    size_t j;
+    for (j = 0; j < pc->tmpl->frame_count; j++)
+      if (pc->tmpl->frames[j]->name && !strcmp(pc->tmpl->frames[j]->name, name))
+        break;
+    if (j == pc->tmpl->frame_count) {
+      dp_error(pc->c->diag, mark, "no frame named '%s'", name);
+      return false;
+    }
+    if (!resolve_frame(pc, j)) return false;
+    r = pc->boxes[j];
   }
+  *out = (dp_rect){r.x, r.y, r.w, r.h};
+  return true;
 }
 
 static bool eval_expr(page_ctx *pc, const dp_expr *e, double *out) {
-  double sum = 0;
   const dp_layout_model *l = pc->c->layout;
-  for (size_t i = 0; i < e->count; i++) {
-    const dp_term *t = &e->terms[i];
-    switch (t->kind) {
-      case DP_TERM_POINTS: sum += t->coef; break;
-      case DP_TERM_PAGE_WIDTH: sum += t->coef * l->page_width; break;
-      case DP_TERM_PAGE_HEIGHT: sum += t->coef * l->page_height; break;
-      case DP_TERM_FRAME: {
-        bool found;
-        rect r = builtin_frame(pc, t->frame, &found);
-        if (!found) {
-          size_t j;
-          for (j = 0; j < pc->tmpl->frame_count; j++)
-            if (pc->tmpl->frames[j]->name &&
-                !strcmp(pc->tmpl->frames[j]->name, t->frame))
-              break;
-          if (j == pc->tmpl->frame_count) {
-            dp_error(pc->c->diag, e->mark, "no frame named '%s'", t->frame);
-            return false;
-          }
-          if (!resolve_frame(pc, j)) return false;
-          /* An absent frame (its `if` does not hold) has no height: it
-           * takes no room where it would stand. */
-          r = pc->boxes[j];
-        }
-        sum += t->coef * edge_of(r, t->edge);
-        break;
-      }
-    }
-  }
-  *out = sum;
-  return true;
+  return dp_expr_eval(e, l->page_width, l->page_height, frame_rect, pc, out);
 }
 
 static bool frame_uses_folio(dp_item *const *items, size_t count) {

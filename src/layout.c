@@ -34,14 +34,12 @@
 #include <string.h>
 
 #include "bind.h"
+#include "frame-expr.h"
 #include "paths.h"
 #include "yaml-tree.h"
 
 const char *const dp_builtin_layouts[] = {"poster", "booklet", "booklet-print",
                                           NULL};
-
-/* A frame-edge expression may have at most this many terms. */
-#define MAX_TERMS 32
 
 /* Type larger than this is not text but a picture: FreeType and Pango
  * fail on sizes of tens of thousands of points, and an A0 poster's
@@ -62,15 +60,6 @@ typedef struct style_info {
   bool in_cycle;              /* a based-on cycle was reported through it */
   double line_height_points;  /* `line-height` given as a length, else 0 */
 } style_info;
-
-/* An EDGE(FRAME) term of a frame key, for the checks after the template. */
-typedef struct frame_ref {
-  size_t from;                /* node: frame index × 2 + axis */
-  const char *name;           /* the term's frame name (owned by the term) */
-  dp_edge edge;
-  dp_mark mark;
-  size_t order;               /* for a stable sort */
-} frame_ref;
 
 typedef struct binder {
   dp_binder core;             /* reports, marks (bind.h) */
@@ -733,244 +722,19 @@ static void bind_items(binder *b, const dp_ynode *list, const char *key,
 }
 
 /* ====================================================================
- *  Frame-edge expressions
- * ==================================================================== */
-
-static const char *const edge_names[] = {"left",  "right", "top", "bottom",
-                                         "width", "height", NULL};
-
-static int edge_axis(dp_edge edge) {
-  return edge == DP_EDGE_TOP || edge == DP_EDGE_BOTTOM ||
-         edge == DP_EDGE_HEIGHT;
-}
-
-static void expr_free(dp_expr *e) {
-  if (!e) return;
-  for (size_t i = 0; i < e->count; i++) g_free(e->terms[i].frame);
-  g_free(e->terms);
-  g_free(e);
-}
-
-static size_t scan_name(const char *s) {
-  size_t n = 0;
-  while (g_ascii_isalnum(s[n]) || s[n] == '_' || s[n] == '-') n++;
-  return n;
-}
-
-/* Parses the expression of frame key `key` (vertical when `vertical`).
- * EDGE(FRAME) terms are added to `refs` with node `from`.  Returns NULL
- * after reporting. */
-static dp_expr *parse_expr(binder *b, const dp_ynode *node, const char *key,
-                           bool vertical, size_t from, GArray *refs) {
-  if (node->kind != DP_YNODE_SCALAR || dp_ynode_is_null(node)) {
-    dp_bind_wrong(&b->core, node, key, "a length or an expression such as bottom(title) + "
-                        "5mm");
-    return NULL;
-  }
-  const char *s = node->text;
-  dp_expr *e = g_new0(dp_expr, 1);
-  e->mark = dp_bind_content_mark(&b->core, node);
-  GArray *terms = g_array_new(FALSE, TRUE, sizeof(dp_term));
-  size_t first_ref = refs->len;
-  bool ok = true;
-  size_t p = 0;
-  while (g_ascii_isspace(s[p])) p++;
-  if (!s[p]) {
-    ERR(b, node->mark, "'%s' is empty", key);
-    ok = false;
-  }
-  while (ok && s[p]) {
-    double sign = 1.0;
-    if (s[p] == '+' || s[p] == '-') {
-      sign = s[p] == '-' ? -1.0 : 1.0;
-      p++;
-      while (g_ascii_isspace(s[p])) p++;
-    } else if (terms->len > 0) {
-      ERR(b, dp_bind_offset_mark(&b->core, node, p), "expected + or - before '%s' in '%s'",
-          s + p, key);
-      ok = false;
-      break;
-    }
-    if (terms->len >= MAX_TERMS) {
-      ERR(b, dp_bind_offset_mark(&b->core, node, p), "'%s' has more than %d terms", key,
-          MAX_TERMS);
-      ok = false;
-      break;
-    }
-    size_t start = p;
-    dp_mark term_mark = dp_bind_offset_mark(&b->core, node, start);
-    dp_term term = {0};
-    double number = 1.0;
-    size_t n = dp_scan_number(s + p, &number);
-    if (n > 0) {
-      p += n;
-      while (s[p] == ' ') p++;
-      if (s[p] == '%') {
-        p++;
-        size_t letters = dp_scan_letters(s + p);
-        if (letters == 0) {
-          term.kind = vertical ? DP_TERM_PAGE_HEIGHT : DP_TERM_PAGE_WIDTH;
-        } else if (letters == 2 && strncmp(s + p, "pw", 2) == 0) {
-          term.kind = DP_TERM_PAGE_WIDTH;
-        } else if (letters == 2 && strncmp(s + p, "ph", 2) == 0) {
-          term.kind = DP_TERM_PAGE_HEIGHT;
-        } else {
-          ERR(b, term_mark, "unknown percentage '%%%.*s' in '%s'; use %%, "
-                            "%%pw (of the page width) or %%ph (of the page "
-                            "height)",
-              (int)letters, s + p, key);
-          ok = false;
-          break;
-        }
-        p += letters;
-        term.coef = sign * number / 100.0;
-        g_array_append_val(terms, term);
-        goto next;
-      }
-      if (s[p] == '*') {
-        p++;
-        while (g_ascii_isspace(s[p])) p++;
-        if (!g_ascii_isalpha(s[p])) {
-          ERR(b, term_mark, "expected EDGE(FRAME) after '*' in '%s'", key);
-          ok = false;
-          break;
-        }
-        /* Falls through to the function below. */
-      } else {
-        size_t letters = dp_scan_letters(s + p);
-        if (letters == 0) {
-          if (number != 0.0) {
-            ERR(b, term_mark, "'%s' needs a unit: '%.*s' (pt, mm, cm or in)",
-                key, (int)n, s + start);
-            ok = false;
-            break;
-          }
-          term.kind = DP_TERM_POINTS;
-          term.coef = 0.0;
-          g_array_append_val(terms, term);
-          goto next;
-        }
-        double factor = dp_unit_factor(s + p, letters);
-        if (factor == 0.0) {
-          static const char *const units[] = {"pt", "mm", "cm", "in", NULL};
-          char *unit = g_strndup(s + p, letters);
-          char *h = dp_bind_hint(unit, units);
-          ERR(b, term_mark, "unknown unit '%s' in '%.*s'%s; use pt, mm, cm "
-                            "or in",
-              unit, (int)(p + letters - start), s + start, h);
-          g_free(h);
-          g_free(unit);
-          ok = false;
-          break;
-        }
-        p += letters;
-        term.kind = DP_TERM_POINTS;
-        term.coef = sign * number * factor;
-        if (!isfinite(term.coef) || fabs(term.coef) > DP_MAX_LENGTH_POINTS) {
-          ERR(b, term_mark, "'%.*s' is too large", (int)(p - start),
-              s + start);
-          ok = false;
-          break;
-        }
-        g_array_append_val(terms, term);
-        goto next;
-      }
-    }
-    if (g_ascii_isalpha(s[p])) {
-      size_t fstart = p;
-      dp_mark fmark = dp_bind_offset_mark(&b->core, node, fstart);
-      size_t letters = dp_scan_letters(s + p);
-      char *edge = g_strndup(s + p, letters);
-      p += letters;
-      int which = -1;
-      for (int i = 0; edge_names[i]; i++)
-        if (strcmp(edge, edge_names[i]) == 0) which = i;
-      if (which < 0) {
-        char *h = dp_bind_hint(edge, edge_names);
-        ERR(b, fmark, "unknown edge '%s' in '%s'%s; use left, right, top, "
-                      "bottom, width or height, as in bottom(title)",
-            edge, key, h);
-        g_free(h);
-        g_free(edge);
-        ok = false;
-        break;
-      }
-      g_free(edge);
-      while (s[p] == ' ') p++;
-      if (s[p] != '(') {
-        ERR(b, fmark, "expected '(' after '%s' in '%s', as in %s(title)",
-            edge_names[which], key, edge_names[which]);
-        ok = false;
-        break;
-      }
-      p++;
-      while (s[p] == ' ') p++;
-      size_t nstart = p, nlen = scan_name(s + p);
-      p += nlen;
-      while (s[p] == ' ') p++;
-      if (nlen == 0 || s[p] != ')') {
-        ERR(b, fmark, "expected a frame name and ')' in '%s(' of '%s'",
-            edge_names[which], key);
-        ok = false;
-        break;
-      }
-      p++;
-      term.kind = DP_TERM_FRAME;
-      term.coef = sign * number;
-      term.edge = (dp_edge)which;
-      term.frame = g_strndup(s + nstart, nlen);
-      g_array_append_val(terms, term);
-      frame_ref ref = {from, term.frame, term.edge,
-                       dp_bind_offset_mark(&b->core, node, nstart), refs->len};
-      g_array_append_val(refs, ref);
-      goto next;
-    }
-    {
-      ERR(b, term_mark,
-          "expected a length, a percentage or EDGE(FRAME) in '%s', found "
-          "'%s'",
-          key, s + p);
-      ok = false;
-      break;
-    }
-  next:
-    while (g_ascii_isspace(s[p])) p++;
-    if (s[p] && s[p] != '+' && s[p] != '-') {
-      ERR(b, dp_bind_offset_mark(&b->core, node, p), "expected + or - before '%s' in '%s'",
-          s + p, key);
-      ok = false;
-      break;
-    }
-    if ((s[p] == '+' || s[p] == '-') && !s[p + 1 + strspn(s + p + 1, " ")]) {
-      ERR(b, dp_bind_offset_mark(&b->core, node, p), "'%s' ends with '%c'", key, s[p]);
-      ok = false;
-      break;
-    }
-  }
-  e->count = terms->len;
-  e->terms = (dp_term *)g_array_free(terms, FALSE);
-  if (!ok) {
-    g_array_set_size(refs, first_ref);
-    expr_free(e);
-    return NULL;
-  }
-  return e;
-}
-
-/* ====================================================================
  *  Frames and page templates
  * ==================================================================== */
 
 static void frame_free(dp_frame *f) {
   if (!f) return;
   g_free(f->name);
-  expr_free(f->left);
-  expr_free(f->right);
-  expr_free(f->width);
-  expr_free(f->top);
-  expr_free(f->bottom);
-  expr_free(f->height);
-  expr_free(f->max_height);
+  dp_expr_free(f->left);
+  dp_expr_free(f->right);
+  dp_expr_free(f->width);
+  dp_expr_free(f->top);
+  dp_expr_free(f->bottom);
+  dp_expr_free(f->height);
+  dp_expr_free(f->max_height);
   g_free(f->flow);
   items_free(f->content, f->content_count);
   g_free(f->fill);
@@ -978,9 +742,6 @@ static void frame_free(dp_frame *f) {
   condition_clear(&f->condition);
   g_free(f);
 }
-
-static const char *const builtin_frames[] = {"page", "content", "bleed",
-                                             NULL};
 
 static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
                             GArray *refs) {
@@ -1004,7 +765,7 @@ static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
     if (name && !dp_is_identifier(name))
       ERR(b, v->mark, "a frame name may hold only letters, digits, '-' and "
                       "'_', not '%s'", name);
-    else if (name && dp_bind_in_list(name, builtin_frames))
+    else if (name && dp_bind_in_list(name, dp_builtin_frames))
       ERR(b, v->mark, "'%s' is a built-in frame; choose another name", name);
     else if (name)
       f->name = g_strdup(name);
@@ -1026,7 +787,7 @@ static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
     else if (!strcmp(k, "height")) slot = &f->height, vert = true;
     else if (!strcmp(k, "max-height")) slot = &f->max_height, vert = true;
     if (!slot) continue;
-    *slot = parse_expr(b, value, k, vert, index * 2 + vert, refs);
+    *slot = dp_expr_parse(&b->core, value, k, vert, index * 2 + vert, refs);
     if (strcmp(k, "max-height") == 0) continue;
     int *count = vert ? &vertical : &horizontal;
     if (++*count == 3)
@@ -1109,106 +870,6 @@ static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
   return f;
 }
 
-static int compare_refs(const void *a, const void *b) {
-  const frame_ref *x = a, *y = b;
-  if (x->from != y->from) return x->from < y->from ? -1 : 1;
-  return x->order < y->order ? -1 : x->order > y->order;
-}
-
-/* Checks the EDGE(FRAME) terms of a template's frames and reports cycles
- * (see the top of this file). */
-static void check_frame_graph(binder *b, dp_page_template *t, GArray *refs) {
-  size_t n = t->frame_count;
-  const char **names = g_new0(const char *, n + G_N_ELEMENTS(builtin_frames));
-  size_t named = 0;
-  for (size_t i = 0; i < n; i++)
-    if (t->frames[i]->name) names[named++] = t->frames[i]->name;
-  for (size_t i = 0; builtin_frames[i]; i++) names[named++] = builtin_frames[i];
-
-  /* Edges of the graph: refs with a known target; `to` per ref. */
-  g_array_sort(refs, compare_refs);
-  size_t *to = g_new(size_t, refs->len + 1);
-  for (guint r = 0; r < refs->len; r++) {
-    frame_ref *ref = &g_array_index(refs, frame_ref, r);
-    to[r] = SIZE_MAX;
-    if (dp_bind_in_list(ref->name, builtin_frames)) continue;
-    for (size_t i = 0; i < n; i++)
-      if (t->frames[i]->name && strcmp(t->frames[i]->name, ref->name) == 0)
-        to[r] = i * 2 + (size_t)edge_axis(ref->edge);
-    if (to[r] == SIZE_MAX) {
-      char *h = dp_bind_hint(ref->name, names);
-      ERR(b, ref->mark, "unknown frame '%s' in template '%s'%s", ref->name,
-          t->name, h);
-      g_free(h);
-    }
-  }
-  /* First edge of each node. */
-  size_t nodes = n * 2;
-  size_t *first = g_new0(size_t, nodes + 1);
-  for (size_t v = 0, r = 0; v <= nodes; v++) {
-    while (r < refs->len && g_array_index(refs, frame_ref, r).from < v) r++;
-    first[v] = r;
-  }
-  /* Depth-first search with an explicit stack; colour 0 new, 1 on the
-   * stack, 2 done. */
-  unsigned char *colour = g_new0(unsigned char, nodes + 1);
-  size_t *stack = g_new(size_t, nodes + 1), *next = g_new(size_t, nodes + 1);
-  bool *reported = g_new0(bool, n + 1);
-  for (size_t start = 0; start < nodes; start++) {
-    if (colour[start]) continue;
-    size_t depth = 0;
-    stack[depth] = start;
-    next[depth] = first[start];
-    colour[start] = 1;
-    depth++;
-    while (depth > 0) {
-      size_t u = stack[depth - 1];
-      size_t r = next[depth - 1];
-      if (r >= first[u + 1]) {
-        colour[u] = 2;
-        depth--;
-        continue;
-      }
-      next[depth - 1]++;
-      size_t v = to[r];
-      if (v == SIZE_MAX) continue;
-      if (colour[v] == 0) {
-        colour[v] = 1;
-        stack[depth] = v;
-        next[depth] = first[v];
-        depth++;
-      } else if (colour[v] == 1) {
-        size_t pos = 0;
-        while (stack[pos] != v) pos++;
-        if (reported[v / 2]) continue;
-        GString *path = g_string_new(t->frames[v / 2]->name);
-        const char *last = t->frames[v / 2]->name;
-        for (size_t i = pos + 1; i < depth; i++) {
-          const char *name = t->frames[stack[i] / 2]->name;
-          if (strcmp(name, last) != 0)
-            g_string_append_printf(path, " → %s", name);
-          last = name;
-        }
-        g_string_append_printf(path, " → %s", t->frames[v / 2]->name);
-        /* Reported at the term of the cycle's first frame that leads on. */
-        const frame_ref *lead = &g_array_index(refs, frame_ref,
-                                               next[pos] - 1);
-        ERR(b, lead->mark, "frame '%s' depends on itself: %s",
-            t->frames[v / 2]->name, path->str);
-        g_string_free(path, TRUE);
-        for (size_t i = pos; i < depth; i++) reported[stack[i] / 2] = true;
-      }
-    }
-  }
-  g_free(reported);
-  g_free(stack);
-  g_free(next);
-  g_free(colour);
-  g_free(first);
-  g_free(to);
-  g_free(names);
-}
-
 static void bind_template(binder *b, dp_page_template *t,
                           const dp_ynode *node) {
   char *where = g_strdup_printf("template '%s'", t->name);
@@ -1244,7 +905,7 @@ static void bind_template(binder *b, dp_page_template *t,
     dp_bind_wrong(&b->core, frames, "frames", "a list of frames");
     return;
   }
-  GArray *refs = g_array_new(FALSE, TRUE, sizeof(frame_ref));
+  GArray *refs = g_array_new(FALSE, TRUE, sizeof(dp_frame_ref));
   t->frames = g_new0(dp_frame *, frames->count + 1);
   for (size_t i = 0; i < frames->count; i++) {
     dp_frame *f = bind_frame(b, frames->children[i], t->frame_count, refs);
@@ -1265,7 +926,10 @@ static void bind_template(binder *b, dp_page_template *t,
     }
     t->frames[t->frame_count++] = f;
   }
-  check_frame_graph(b, t, refs);
+  const char **names = g_new0(const char *, t->frame_count + 1);
+  for (size_t i = 0; i < t->frame_count; i++) names[i] = t->frames[i]->name;
+  dp_frame_refs_check(&b->core, t->name, names, t->frame_count, refs);
+  g_free(names);
   g_array_free(refs, TRUE);
 }
 

@@ -60,44 +60,10 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "frame-expr.h"
 #include "length.h"
 #include "style.h"
 #include "template.h"
-
-/* ---- Lengths and frame-edge expressions ---------------------------- */
-
-typedef enum dp_edge {
-  DP_EDGE_LEFT,
-  DP_EDGE_RIGHT,
-  DP_EDGE_TOP,
-  DP_EDGE_BOTTOM,
-  DP_EDGE_WIDTH,
-  DP_EDGE_HEIGHT
-} dp_edge;
-
-typedef enum dp_term_kind {
-  DP_TERM_POINTS,        /* an absolute length, in points */
-  DP_TERM_PAGE_WIDTH,    /* coef × page (trim) width: "50%pw", or "%" on
-                            a horizontal key */
-  DP_TERM_PAGE_HEIGHT,   /* "%ph", or "%" on a vertical key */
-  DP_TERM_FRAME          /* coef × edge of a named frame: "bottom(title)";
-                            built-in frames: page (trim box), content
-                            (inside the margins), bleed */
-} dp_term_kind;
-
-typedef struct dp_term {
-  dp_term_kind kind;
-  double coef;           /* points, fraction, or ±1 for frame edges */
-  char *frame;           /* DP_TERM_FRAME */
-  dp_edge edge;          /* DP_TERM_FRAME */
-} dp_term;
-
-/* A sum of terms: "bottom(title) + 6mm", "50% - 3mm". */
-typedef struct dp_expr {
-  dp_term *terms;
-  size_t count;
-  dp_mark mark;
-} dp_expr;
 
 /* ---- Content blocks ------------------------------------------------- */
 
