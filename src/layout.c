@@ -35,44 +35,17 @@
 
 #include "bind.h"
 #include "frame-expr.h"
+#include "layout-private.h"
 #include "paths.h"
 #include "yaml-tree.h"
 
 const char *const dp_builtin_layouts[] = {"poster", "booklet", "booklet-print",
                                           NULL};
 
-/* Type larger than this is not text but a picture: FreeType and Pango
- * fail on sizes of tens of thousands of points, and an A0 poster's
- * largest headline is a few hundred. */
-#define MAX_FONT_SIZE 1000.0
-
-
 /* ====================================================================
  *  The binder
  * ==================================================================== */
 
-typedef struct style_info {
-  dp_style *style;
-  const dp_ynode *key;        /* the style's name in `styles` */
-  const dp_ynode *node;       /* its map (or whatever was written) */
-  bool character;             /* `character: true` */
-  int state;                  /* 0 to do, 1 resolving, 2 done */
-  bool in_cycle;              /* a based-on cycle was reported through it */
-  double line_height_points;  /* `line-height` given as a length, else 0 */
-} style_info;
-
-typedef struct binder {
-  dp_binder core;             /* reports, marks (bind.h) */
-  dp_diag *templates_diag;    /* private sink for dp_template_parse, whose
-                                 records join the core's reports */
-  dp_layout_model *m;
-  const dp_ynode *root;
-  style_info *styles;         /* parallel to m->styles */
-  const dp_ynode *templates_node;
-  dp_layout_model *extended; /* the result when the layout extends another */
-} binder;
-
-#define ERR(b, mark, ...) dp_bind_error(&(b)->core, (mark), __VA_ARGS__)
 
 static void on_template_diagnostic(const dp_diagnostic *d, void *user) {
   binder *b = user;
@@ -94,7 +67,7 @@ static const char *const item_kinds[] = {"text",  "markdown", "each",
 
 /* (transfer container) NULL-terminated names of the styles (all, or only
  * character or only paragraph styles: `which` -1, 1, 0). */
-static const char **style_names(const binder *b, int which) {
+const char **layout_style_names(const binder *b, int which) {
   GPtrArray *a = g_ptr_array_new();
   for (size_t i = 0; i < b->m->style_count; i++)
     if (which < 0 || b->styles[i].character == (which == 1))
@@ -129,7 +102,7 @@ static const char **flow_names(const binder *b) {
   return (const char **)g_ptr_array_free(a, FALSE);
 }
 
-static style_info *find_style(const binder *b, const char *name) {
+style_info *layout_find_style(const binder *b, const char *name) {
   for (size_t i = 0; i < b->m->style_count; i++)
     if (strcmp(b->m->styles[i]->name, name) == 0) return &b->styles[i];
   return NULL;
@@ -156,7 +129,7 @@ static bool colour_defined(const binder *b, const char *name) {
 }
 
 /* A colour reference: a defined name or "#rrggbb".  (transfer full) */
-static char *get_colour_ref(binder *b, const dp_ynode *node, const char *key) {
+char *layout_colour_ref(binder *b, const dp_ynode *node, const char *key) {
   if (node->kind != DP_YNODE_SCALAR || dp_ynode_is_null(node)) {
     char *d = dp_bind_describe(node);
     ERR(b, node->mark,
@@ -185,11 +158,11 @@ static char *get_colour_ref(binder *b, const dp_ynode *node, const char *key) {
 
 /* A paragraph (`character` false) or character style by name, reported
  * with a suggestion when absent or of the other kind. */
-static const dp_style *get_style_ref(binder *b, const dp_ynode *node,
-                                     const char *key, bool character) {
+const dp_style *layout_style_ref(binder *b, const dp_ynode *node,
+                                 const char *key, bool character) {
   const char *name = dp_bind_text(&b->core, node, key);
   if (!name) return NULL;
-  style_info *info = find_style(b, name);
+  style_info *info = layout_find_style(b, name);
   if (info && info->character == character) return info->style;
   if (info) {
     ERR(b, node->mark,
@@ -199,7 +172,7 @@ static const dp_style *get_style_ref(binder *b, const dp_ynode *node,
         name, key);
     return NULL;
   }
-  const char **names = style_names(b, character ? 1 : 0);
+  const char **names = layout_style_names(b, character ? 1 : 0);
   char *h = dp_bind_hint(name, names);
   ERR(b, node->mark, "unknown %s style '%s'%s",
       character ? "character" : "paragraph", name, h);
@@ -375,7 +348,7 @@ static void bind_align(binder *b, const dp_ynode *node, bool text,
  * after reporting that there is none. */
 static const dp_style *default_style(binder *b, const dp_ynode *item,
                                      const char *what, const char *key) {
-  style_info *info = find_style(b, "body");
+  style_info *info = layout_find_style(b, "body");
   if (info && !info->character) return info->style;
   ERR(b, item->mark,
       "%s needs %s (there is no paragraph style named 'body' to use by "
@@ -414,14 +387,14 @@ static void bind_text(binder *b, const dp_ynode *map, const dp_ynode *value,
         ERR(b, run->mark, "a text run needs 'text'");
       else
         item->runs[i].tmpl = get_template(b, t, "text");
-      if (s) item->runs[i].style = get_style_ref(b, s, "style", true);
+      if (s) item->runs[i].style = layout_style_ref(b, s, "style", true);
     }
   } else {
     dp_bind_wrong(&b->core, value, "text", "text or a list of runs");
   }
   const dp_ynode *style = dp_ynode_map_get(map, "style");
   if (style)
-    item->style = get_style_ref(b, style, "style", false);
+    item->style = layout_style_ref(b, style, "style", false);
   else
     item->style = default_style(b, map, "a text item", "a 'style'");
 }
@@ -440,7 +413,7 @@ static void bind_markdown(binder *b, const dp_ynode *map, dp_item *item) {
     /* `heading` first, so heading-N overrides it wherever it is written. */
     const dp_ynode *all = dp_ynode_map_get(styles, "heading");
     if (all) {
-      const dp_style *s = get_style_ref(b, all, "heading", false);
+      const dp_style *s = layout_style_ref(b, all, "heading", false);
       for (int level = 0; level < 6; level++) md->heading[level] = s;
     }
     for (size_t i = 0; i < styles->count; i++) {
@@ -448,15 +421,15 @@ static void bind_markdown(binder *b, const dp_ynode *map, dp_item *item) {
       const dp_ynode *v = styles->children[2 * i + 1];
       if (strncmp(k, "heading-", 8) == 0 && k[8] >= '1' && k[8] <= '6' &&
           !k[9])
-        md->heading[k[8] - '1'] = get_style_ref(b, v, k, false);
+        md->heading[k[8] - '1'] = layout_style_ref(b, v, k, false);
       else if (strcmp(k, "list") == 0)
-        md->list = get_style_ref(b, v, k, false);
+        md->list = layout_style_ref(b, v, k, false);
       else if (strcmp(k, "quote") == 0)
-        md->quote = get_style_ref(b, v, k, false);
+        md->quote = layout_style_ref(b, v, k, false);
     }
   }
   if (paragraph)
-    md->paragraph = get_style_ref(b, paragraph, "paragraph", false);
+    md->paragraph = layout_style_ref(b, paragraph, "paragraph", false);
   else
     md->paragraph = default_style(b, map, "a markdown item",
                                   "'styles: {paragraph: …}'");
@@ -641,7 +614,7 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
         dp_bind_choice(&b->core, v, "level", levels, level_values, NULL, false,
                    &item->qr_level);
       }
-      if (colour) item->colour = get_colour_ref(b, colour, "colour");
+      if (colour) item->colour = layout_colour_ref(b, colour, "colour");
       if (align) bind_align(b, align, false, item);
       break;
     case DP_ITEM_IMAGE:
@@ -685,7 +658,7 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
           dp_bind_length(&b->core, v, "length", false, &item->width);
         }
       }
-      if (colour) item->colour = get_colour_ref(b, colour, "colour");
+      if (colour) item->colour = layout_colour_ref(b, colour, "colour");
       if (align) bind_align(b, align, false, item);
       break;
     case DP_ITEM_SPACE:
@@ -855,9 +828,9 @@ static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
   if ((v = dp_ynode_map_get(node, "balance")))
     dp_bind_bool(&b->core, v, "balance", &f->balance);
   if ((v = dp_ynode_map_get(node, "fill")))
-    f->fill = get_colour_ref(b, v, "fill");
+    f->fill = layout_colour_ref(b, v, "fill");
   if ((v = dp_ynode_map_get(node, "stroke"))) {
-    f->stroke = get_colour_ref(b, v, "stroke");
+    f->stroke = layout_colour_ref(b, v, "stroke");
     f->stroke_width = 0.5;
   }
   if ((v = dp_ynode_map_get(node, "stroke-width")))
@@ -931,308 +904,6 @@ static void bind_template(binder *b, dp_page_template *t,
   dp_frame_refs_check(&b->core, t->name, names, t->frame_count, refs);
   g_free(names);
   g_array_free(refs, TRUE);
-}
-
-/* ====================================================================
- *  Styles
- * ==================================================================== */
-
-static void style_free(dp_style *s) {
-  if (!s) return;
-  g_free(s->name);
-  g_free(s->family);
-  g_free(s->features);
-  g_free(s->colour_name);
-  g_free(s);
-}
-
-/* Copies `from`'s fields into `to`, keeping `to`'s name and mark. */
-static void style_copy(dp_style *to, const dp_style *from) {
-  char *name = to->name;
-  dp_mark mark = to->mark;
-  g_free(to->family);
-  g_free(to->features);
-  g_free(to->colour_name);
-  *to = *from;
-  to->name = name;
-  to->mark = mark;
-  to->family = g_strdup(from->family);
-  to->features = g_strdup(from->features);
-  to->colour_name = g_strdup(from->colour_name);
-}
-
-static const char *const character_keys[] = {
-    "family", "weight", "italic", "stretch", "size", "colour",
-    "letter-spacing", "features", "underline", "transform", NULL};
-
-static void apply_features(binder *b, const dp_ynode *v, dp_style *s) {
-  if (v->kind != DP_YNODE_SEQ) {
-    dp_bind_wrong(&b->core, v, "features", "a list of OpenType tags such as [smcp, onum]");
-    return;
-  }
-  GString *out = g_string_new(NULL);
-  bool ok = true;
-  for (size_t i = 0; i < v->count; i++) {
-    const dp_ynode *tag = v->children[i];
-    const char *t = tag->kind == DP_YNODE_SCALAR ? tag->text : "";
-    size_t len = strlen(t);
-    const char *eq = strchr(t, '=');
-    size_t tag_len = eq ? (size_t)(eq - t) : len;
-    bool valid = tag_len == 4;
-    for (size_t j = 0; j < tag_len && valid; j++)
-      valid = g_ascii_isalnum(t[j]);
-    if (valid && eq) {
-      valid = eq[1] != '\0';
-      for (const char *q = eq + 1; *q && valid; q++) valid = g_ascii_isdigit(*q);
-    }
-    if (!valid) {
-      char *d = dp_bind_describe(tag);
-      ERR(b, tag->mark, "a feature must be a four-letter OpenType tag such as "
-                        "smcp or onum (or tag=N), not %s", d);
-      g_free(d);
-      ok = false;
-      continue;
-    }
-    if (out->len) g_string_append(out, ", ");
-    if (eq)
-      g_string_append(out, t);
-    else
-      g_string_append_printf(out, "%s=1", t);
-  }
-  if (ok) {
-    g_free(s->features);
-    s->features = out->len ? g_strdup(out->str) : NULL;
-  }
-  g_string_free(out, TRUE);
-}
-
-/* Applies the keys of style `info`'s map over its (inherited) fields. */
-static void apply_style(binder *b, style_info *info) {
-  dp_style *s = info->style;
-  const dp_ynode *map = info->node;
-  for (size_t i = 0; i < map->count; i++) {
-    const char *k = map->children[2 * i]->text;
-    const dp_ynode *kn = map->children[2 * i];
-    const dp_ynode *v = map->children[2 * i + 1];
-    if (!strcmp(k, "based-on") || !strcmp(k, "character")) continue;
-    if (info->character && !dp_bind_in_list(k, character_keys)) {
-      ERR(b, kn->mark,
-          "'%s' is a paragraph setting; character style '%s' can set only "
-          "family, weight, italic, stretch, size, colour, letter-spacing, "
-          "features, underline and transform",
-          k, s->name);
-      continue;
-    }
-    unsigned bit = 0;
-    if (!strcmp(k, "family")) {
-      const char *t = dp_bind_text(&b->core, v, k);
-      if (t) {
-        g_free(s->family);
-        s->family = g_strdup(t);
-        bit = DP_STYLE_FAMILY;
-      }
-    } else if (!strcmp(k, "weight")) {
-      static const char *const names[] = {
-          "thin",     "extra-light", "light", "regular", "normal",
-          "medium",   "semibold",    "bold",  "extra-bold", "black", NULL};
-      static const int values[] = {100, 200, 300, 400, 400,
-                                   500, 600, 700, 800, 900};
-      int w = 0;
-      if (v->kind == DP_YNODE_SCALAR && g_ascii_isdigit(v->text[0])) {
-        if (dp_bind_int(&b->core, v, k, 100, 900, &w)) bit = DP_STYLE_WEIGHT;
-      } else if (dp_bind_choice(&b->core, v, k, names, values, NULL, false, &w)) {
-        bit = DP_STYLE_WEIGHT;
-      }
-      if (bit) s->weight = w;
-    } else if (!strcmp(k, "italic")) {
-      if (dp_bind_bool(&b->core, v, k, &s->italic)) bit = DP_STYLE_ITALIC;
-    } else if (!strcmp(k, "stretch")) {
-      static const char *const names[] = {
-          "ultra-condensed", "extra-condensed", "condensed",
-          "semi-condensed",  "normal",          "semi-expanded",
-          "expanded",        "extra-expanded",  "ultra-expanded", NULL};
-      static const int values[] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
-      if (dp_bind_choice(&b->core, v, k, names, values, NULL, false, &s->stretch))
-        bit = DP_STYLE_STRETCH;
-    } else if (!strcmp(k, "size")) {
-      double size;
-      if (dp_bind_length(&b->core, v, k, false, &size)) {
-        if (size <= 0) {
-          ERR(b, v->mark, "'size' must be more than 0");
-        } else if (size > MAX_FONT_SIZE) {
-          ERR(b, v->mark, "'size' is at most %gpt, not '%s'", MAX_FONT_SIZE,
-              v->text);
-        } else {
-          s->size = size;
-          bit = DP_STYLE_SIZE;
-        }
-      }
-    } else if (!strcmp(k, "line-height")) {
-      double x;
-      if (v->kind == DP_YNODE_SCALAR &&
-          dp_scan_number(v->text, &x) == strlen(v->text)) {
-        if (dp_bind_number(&b->core, v, k, 0.0, true, 10.0, &x)) {
-          s->line_height = x;
-          info->line_height_points = 0;
-        }
-      } else if (dp_bind_length(&b->core, v, k, false, &x)) {
-        if (x <= 0)
-          ERR(b, v->mark, "'line-height' must be more than 0");
-        else
-          info->line_height_points = x;
-      }
-    } else if (!strcmp(k, "letter-spacing")) {
-      if (dp_bind_length(&b->core, v, k, true, &s->letter_spacing))
-        bit = DP_STYLE_LETTER_SPACING;
-    } else if (!strcmp(k, "colour")) {
-      char *c = get_colour_ref(b, v, k);
-      if (c) {
-        g_free(s->colour_name);
-        s->colour_name = c;
-        bit = DP_STYLE_COLOUR;
-      }
-    } else if (!strcmp(k, "align")) {
-      static const char *const names[] = {"left",   "right",   "centre",
-                                          "center", "justify", NULL};
-      static const char *const shown[] = {"left", "right", "centre",
-                                          "justify", NULL};
-      static const int values[] = {DP_ALIGN_LEFT, DP_ALIGN_RIGHT,
-                                   DP_ALIGN_CENTRE, DP_ALIGN_CENTRE,
-                                   DP_ALIGN_JUSTIFY};
-      int a;
-      if (dp_bind_choice(&b->core, v, k, names, values, shown, false, &a))
-        s->align = (dp_align)a;
-    } else if (!strcmp(k, "hyphenate")) {
-      dp_bind_bool(&b->core, v, k, &s->hyphenate);
-    } else if (!strcmp(k, "space-before")) {
-      dp_bind_length(&b->core, v, k, false, &s->space_before);
-    } else if (!strcmp(k, "space-after")) {
-      dp_bind_length(&b->core, v, k, false, &s->space_after);
-    } else if (!strcmp(k, "first-indent")) {
-      dp_bind_length(&b->core, v, k, true, &s->first_indent);
-    } else if (!strcmp(k, "left-indent")) {
-      dp_bind_length(&b->core, v, k, false, &s->left_indent);
-    } else if (!strcmp(k, "transform")) {
-      static const char *const names[] = {"none", "uppercase", "lowercase",
-                                          "capitalize", NULL};
-      static const int values[] = {DP_TRANSFORM_NONE, DP_TRANSFORM_UPPERCASE,
-                                   DP_TRANSFORM_LOWERCASE,
-                                   DP_TRANSFORM_CAPITALIZE};
-      int t;
-      if (dp_bind_choice(&b->core, v, k, names, values, NULL, false, &t)) {
-        s->transform = (dp_transform)t;
-        bit = DP_STYLE_TRANSFORM;
-      }
-    } else if (!strcmp(k, "features")) {
-      apply_features(b, v, s);
-      bit = DP_STYLE_FEATURES;
-    } else if (!strcmp(k, "underline")) {
-      if (dp_bind_bool(&b->core, v, k, &s->underline)) bit = DP_STYLE_UNDERLINE;
-    } else if (!strcmp(k, "keep-with-next")) {
-      dp_bind_bool(&b->core, v, k, &s->keep_with_next);
-    } else if (!strcmp(k, "widows")) {
-      dp_bind_int(&b->core, v, k, 1, 20, &s->widows);
-    } else if (!strcmp(k, "orphans")) {
-      dp_bind_int(&b->core, v, k, 1, 20, &s->orphans);
-    } else if (!strcmp(k, "outline-level")) {
-      dp_bind_int(&b->core, v, k, 0, 6, &s->outline_level);
-    } else if (!strcmp(k, "emphasis") || !strcmp(k, "strong") ||
-               !strcmp(k, "code") || !strcmp(k, "link")) {
-      int span = !strcmp(k, "emphasis") ? DP_SPAN_EMPHASIS
-                 : !strcmp(k, "strong") ? DP_SPAN_STRONG
-                 : !strcmp(k, "code")   ? DP_SPAN_CODE
-                                        : DP_SPAN_LINK;
-      s->spans[span] = get_style_ref(b, v, k, true);
-    }
-    if (info->character) s->set |= bit;
-  }
-  if (info->line_height_points > 0)
-    s->line_height = info->line_height_points / s->size;
-}
-
-static void resolve_style(binder *b, style_info *info, GPtrArray *chain);
-
-/* The resolved parent of `info`, or NULL (none, unknown, or a cycle:
- * reported). */
-static const style_info *style_parent(binder *b, style_info *info,
-                                      GPtrArray *chain) {
-  const dp_ynode *based = dp_ynode_map_get(info->node, "based-on");
-  if (!based) return NULL;
-  const char *name = dp_bind_text(&b->core, based, "based-on");
-  if (!name) return NULL;
-  style_info *parent = find_style(b, name);
-  if (!parent) {
-    const char **names = style_names(b, info->character ? 1 : 0);
-    char *h = dp_bind_hint(name, names);
-    ERR(b, based->mark, "unknown style '%s'%s", name, h);
-    g_free(h);
-    g_free(names);
-    return NULL;
-  }
-  if (parent->state == 1) {
-    /* A cycle: chain holds parent … info. */
-    if (!parent->in_cycle) {
-      GString *path = g_string_new(NULL);
-      guint from = 0;
-      while (g_ptr_array_index(chain, from) != parent) from++;
-      for (guint i = from; i < chain->len; i++) {
-        style_info *s = g_ptr_array_index(chain, i);
-        g_string_append_printf(path, "%s → ", s->style->name);
-        s->in_cycle = true;
-      }
-      g_string_append(path, parent->style->name);
-      ERR(b, dp_ynode_map_get(parent->node, "based-on")->mark,
-          "style '%s' is based on itself: %s", parent->style->name,
-          path->str);
-      g_string_free(path, TRUE);
-    }
-    return NULL;
-  }
-  if (parent->character != info->character) {
-    ERR(b, based->mark,
-        info->character ? "character style '%s' can only be based on a "
-                          "character style, and '%s' is a paragraph style"
-                        : "paragraph style '%s' can only be based on a "
-                          "paragraph style, and '%s' is a character style",
-        info->style->name, name);
-    return NULL;
-  }
-  resolve_style(b, parent, chain);
-  return parent;
-}
-
-static void resolve_style(binder *b, style_info *info, GPtrArray *chain) {
-  if (info->state != 0) return;
-  info->state = 1;
-  g_ptr_array_add(chain, info);
-  if (info->node->kind == DP_YNODE_MAP) {
-    char *where = g_strdup_printf("style '%s'", info->style->name);
-    static const char *const keys[] = {
-        "based-on",     "character",    "family",       "weight",
-        "italic",       "stretch",      "size",         "line-height",
-        "letter-spacing", "colour",     "align",        "hyphenate",
-        "space-before", "space-after",  "first-indent", "left-indent",
-        "transform",    "features",     "underline",    "keep-with-next",
-        "widows",       "orphans",      "emphasis",     "strong",
-        "code",         "link",         "outline-level", NULL};
-    dp_bind_check_keys(&b->core, info->node, keys, where);
-    g_free(where);
-    const dp_ynode *ch = dp_ynode_map_get(info->node, "character");
-    bool character; /* checked only: the pre-pass read it */
-    if (ch) dp_bind_bool(&b->core, ch, "character", &character);
-    const style_info *parent = style_parent(b, info, chain);
-    if (parent) {
-      style_copy(info->style, parent->style);
-      info->line_height_points = parent->line_height_points;
-    }
-    apply_style(b, info);
-  } else {
-    char *what = g_strdup_printf("style '%s'", info->style->name);
-    dp_bind_expect_map(&b->core, info->node, what);
-    g_free(what);
-  }
-  g_ptr_array_remove_index(chain, chain->len - 1);
-  info->state = 2;
 }
 
 /* ====================================================================
@@ -1786,7 +1457,7 @@ static void bind_root(binder *b) {
       if (v->kind != DP_YNODE_MAP) continue;
       GPtrArray *chain = g_ptr_array_new();
       for (size_t j = 0; j < m->style_count; j++)
-        resolve_style(b, &b->styles[j], chain);
+        layout_style_resolve(b, &b->styles[j], chain);
       g_ptr_array_free(chain, TRUE);
     } else if (!strcmp(k, "templates")) {
       bind_templates(b, v);
@@ -1915,7 +1586,7 @@ void dp_layout_model_free(dp_layout_model *m) {
   g_free(m->description);
   g_free(m->path);
   g_free(m->compose_key);
-  for (size_t i = 0; i < m->style_count; i++) style_free(m->styles[i]);
+  for (size_t i = 0; i < m->style_count; i++) layout_style_free(m->styles[i]);
   g_free(m->styles);
   for (size_t i = 0; i < m->colour_count; i++) {
     g_free(m->colours[i].name);
