@@ -26,6 +26,7 @@
 #include "plugin.h"
 #include "preflight.h"
 #include "render.h"
+#include "template.h"
 #include "trace.h"
 
 struct dp_layout {

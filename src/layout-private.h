@@ -46,6 +46,20 @@ char *layout_colour_ref(binder *b, const dp_ynode *node, const char *key);
 const dp_style *layout_style_ref(binder *b, const dp_ynode *node,
                                  const char *key, bool character);
 
+/* A template (template.h) of a scalar, or NULL after reporting. */
+dp_template *layout_template_ref(binder *b, const dp_ynode *node,
+                                 const char *key);
+/* A field path ("thesis.title"); (transfer full) or NULL after reporting. */
+char *layout_field_path(binder *b, const dp_ynode *node, const char *key);
+
+/* layout-items.c.  `if:` / `unless:` of `map` into `out`. */
+void layout_bind_condition(binder *b, const dp_ynode *map, dp_condition *out);
+void layout_condition_clear(dp_condition *c);
+/* The list of items under `key` into *out (*count of them). */
+void layout_bind_items(binder *b, const dp_ynode *list, const char *key,
+                       dp_item ***out, size_t *count);
+void layout_items_free(dp_item **items, size_t count);
+
 /* layout-style.c.  Resolves `info` (its parent first); `chain` holds the
  * styles being resolved, to report a based-on cycle. */
 void layout_style_resolve(binder *b, style_info *info, GPtrArray *chain);

@@ -12,6 +12,7 @@
 
 #include "layout-private.h"
 #include "length.h"
+#include "richtext.h"
 
 /* Type larger than this is not text but a picture: FreeType and Pango
  * fail on sizes of tens of thousands of points, and an A0 poster's

@@ -11,14 +11,14 @@
  *     (depth first, a cycle is reported once and broken), copies the
  *     parent's resolved fields and then applies its own.
  *
- * Frame edges are sums of terms ("bottom(title) + 6mm").  After a page
- * template's frames are bound, every EDGE(FRAME) term is checked against
- * the template's frames and the built-in page, content and bleed, and the
- * dependency graph is searched for cycles.  Its nodes are (frame, axis):
- * a horizontal key (left/right/width) of `a` referring to top(b) makes
- * a's horizontal placement depend on b's vertical one.  So `left:
- * left(b)` in `a` and `top: bottom(a)` in `b` is fine; `top: bottom(b)`
- * in `a` and `top: bottom(a)` in `b` is a cycle.
+ * The pieces live by idea: bind.c reads typed keys and holds problems
+ * back until they can be reported in file order; length.c reads lengths;
+ * frame-expr.c parses frame edges ("bottom(title) + 6mm") and, once a
+ * page template's frames are bound, checks them for frames that depend
+ * on themselves; layout-items.c binds content blocks and conditions;
+ * layout-style.c applies and resolves styles.  This file binds the rest:
+ * the top level, pages, colours, frames, templates, flows, the sequence
+ * and `extends`.
  *
  * Nothing stops at the first problem: every problem is reported at its
  * mark, and the model is freed and NULL returned if there was any.
@@ -37,6 +37,7 @@
 #include "frame-expr.h"
 #include "layout-private.h"
 #include "paths.h"
+#include "template.h"
 #include "yaml-tree.h"
 
 const char *const dp_builtin_layouts[] = {"poster", "booklet", "booklet-print",
@@ -58,10 +59,6 @@ static dp_template *parse_template(binder *b, const char *source,
   return dp_template_parse(b->templates_diag, source, mark);
 }
 
-static const char *const item_kinds[] = {"text",  "markdown", "each",
-                                         "group", "qr",       "image",
-                                         "rule",  "space",    "break",
-                                         NULL};
 
 /* ---- Names ---------------------------------------------------------- */
 
@@ -181,7 +178,7 @@ const dp_style *layout_style_ref(binder *b, const dp_ynode *node,
   return NULL;
 }
 
-static dp_template *get_template(binder *b, const dp_ynode *node,
+dp_template *layout_template_ref(binder *b, const dp_ynode *node,
                                  const char *key) {
   if (node->kind != DP_YNODE_SCALAR) {
     dp_bind_wrong(&b->core, node, key, "text");
@@ -191,507 +188,13 @@ static dp_template *get_template(binder *b, const dp_ynode *node,
 }
 
 /* Field paths. (transfer full) */
-static char *get_path(binder *b, const dp_ynode *node, const char *key) {
+char *layout_field_path(binder *b, const dp_ynode *node, const char *key) {
   const char *t = dp_bind_text(&b->core, node, key);
   if (!t) return NULL;
   if (dp_is_field_path(t)) return g_strdup(t);
   ERR(b, node->mark,
       "'%s' must be a field path such as thesis.title, not '%s'", key, t);
   return NULL;
-}
-
-/* ---- Conditions ----------------------------------------------------- */
-
-/* `if:` / `unless:` of `map` into `out`. */
-static void bind_condition(binder *b, const dp_ynode *map,
-                           dp_condition *out) {
-  const dp_ynode *if_node = dp_ynode_map_get(map, "if");
-  const dp_ynode *unless_node = dp_ynode_map_get(map, "unless");
-  if (if_node && unless_node) {
-    for (size_t i = 0; i < map->count; i++)
-      if (strcmp(map->children[2 * i]->text, "unless") == 0)
-        ERR(b, map->children[2 * i]->mark,
-            "give 'if' or 'unless', not both");
-    return;
-  }
-  const dp_ynode *node = if_node ? if_node : unless_node;
-  if (!node) return;
-  const char *key = if_node ? "if" : "unless";
-  if (node->kind != DP_YNODE_SCALAR || dp_ynode_is_null(node)) {
-    dp_bind_wrong(&b->core, node, key, "a field path or \"PATH == VALUE\"");
-    return;
-  }
-  const char *t = node->text;
-  size_t len = strlen(t);
-  /* The operator, if any. */
-  const char *op = NULL;
-  for (const char *p = t; *p; p++) {
-    if (*p == '=' || *p == '!' || *p == '<' || *p == '>') {
-      op = p;
-      break;
-    }
-  }
-  size_t path_start = 0, path_end = op ? (size_t)(op - t) : len;
-  while (path_start < path_end && g_ascii_isspace(t[path_start]))
-    path_start++;
-  while (path_end > path_start && g_ascii_isspace(t[path_end - 1])) path_end--;
-  char *path = g_strndup(t + path_start, path_end - path_start);
-  bool ok = true;
-  if (!dp_is_field_path(path)) {
-    ERR(b, dp_bind_offset_mark(&b->core, node, path_start),
-        *path ? "'%s' is not a field path in condition '%s' (write PATH, "
-                "\"PATH == VALUE\" or \"PATH != VALUE\")"
-              : "missing field path%s in condition '%s' (write PATH, "
-                "\"PATH == VALUE\" or \"PATH != VALUE\")",
-        path, t);
-    ok = false;
-  }
-  char *equals = NULL;
-  bool negate = !if_node;
-  if (op) {
-    size_t op_off = (size_t)(op - t);
-    if ((strncmp(op, "==", 2) == 0 || strncmp(op, "!=", 2) == 0) &&
-        !strchr("=!<>", op[2] ? op[2] : 'x')) {
-      if (op[0] == '!') negate = !negate;
-      const char *v = op + 2;
-      while (g_ascii_isspace(*v)) v++;
-      size_t vlen = strlen(v);
-      while (vlen > 0 && g_ascii_isspace(v[vlen - 1])) vlen--;
-      if (vlen >= 2 && (v[0] == '\'' || v[0] == '"') && v[vlen - 1] == v[0]) {
-        v++;
-        vlen -= 2;
-      }
-      if (vlen == 0) {
-        ERR(b, dp_bind_offset_mark(&b->core, node, op_off),
-            "'%.2s' needs a value to compare with in condition '%s'", op, t);
-        ok = false;
-      } else {
-        equals = g_strndup(v, vlen);
-      }
-    } else {
-      ERR(b, dp_bind_offset_mark(&b->core, node, op_off),
-          "unknown operator in condition '%s'; use == or !=", t);
-      ok = false;
-    }
-  }
-  if (!ok) {
-    g_free(path);
-    g_free(equals);
-    return;
-  }
-  out->path = path;
-  out->equals = equals;
-  out->negate = negate;
-}
-
-static void condition_clear(dp_condition *c) {
-  g_free(c->path);
-  g_free(c->equals);
-}
-
-/* ====================================================================
- *  Items
- * ==================================================================== */
-
-static void item_free(dp_item *item);
-
-static void items_free(dp_item **items, size_t count) {
-  for (size_t i = 0; i < count; i++) item_free(items[i]);
-  g_free(items);
-}
-
-static void item_free(dp_item *item) {
-  if (!item) return;
-  condition_clear(&item->condition);
-  for (size_t i = 0; i < item->run_count; i++)
-    dp_template_free(item->runs[i].tmpl);
-  g_free(item->runs);
-  g_free(item->field);
-  items_free(item->children, item->child_count);
-  dp_template_free(item->payload);
-  g_free(item->colour);
-  dp_template_free(item->alt);
-  g_free(item);
-}
-
-static void bind_items(binder *b, const dp_ynode *list, const char *key,
-                       dp_item ***out, size_t *count);
-
-static const char *const halign_names[] = {"left",   "centre", "center",
-                                           "right",  "inside", "outside",
-                                           "justify", NULL};
-static const int halign_values[] = {DP_HALIGN_LEFT,   DP_HALIGN_CENTRE,
-                                    DP_HALIGN_CENTRE, DP_HALIGN_RIGHT,
-                                    DP_HALIGN_INSIDE, DP_HALIGN_OUTSIDE,
-                                    DP_HALIGN_JUSTIFY};
-static const char *const halign_shown[] = {"left",   "centre",  "right",
-                                           "inside", "outside", "justify",
-                                           NULL};
-static const char *const halign_shown_box[] = {"left", "centre", "right",
-                                               "inside", "outside", NULL};
-
-static void bind_align(binder *b, const dp_ynode *node, bool text,
-                       dp_item *item) {
-  int v;
-  if (!dp_bind_choice(&b->core, node, "align", halign_names, halign_values,
-                  text ? halign_shown : halign_shown_box, false, &v))
-    return;
-  if (v == DP_HALIGN_JUSTIFY && !text) {
-    ERR(b, node->mark, "'align: justify' applies only to text");
-    return;
-  }
-  item->align = (dp_halign)v;
-  item->has_align = true;
-}
-
-/* The paragraph style `body`, the default of text and Markdown, or NULL
- * after reporting that there is none. */
-static const dp_style *default_style(binder *b, const dp_ynode *item,
-                                     const char *what, const char *key) {
-  style_info *info = layout_find_style(b, "body");
-  if (info && !info->character) return info->style;
-  ERR(b, item->mark,
-      "%s needs %s (there is no paragraph style named 'body' to use by "
-      "default)",
-      what, key);
-  return NULL;
-}
-
-static void bind_text(binder *b, const dp_ynode *map, const dp_ynode *value,
-                      dp_item *item) {
-  if (value->kind == DP_YNODE_SCALAR) {
-    item->runs = g_new0(dp_run, 1);
-    item->run_count = 1;
-    item->runs[0].tmpl = get_template(b, value, "text");
-  } else if (value->kind == DP_YNODE_SEQ) {
-    item->runs = g_new0(dp_run, value->count);
-    item->run_count = value->count;
-    for (size_t i = 0; i < value->count; i++) {
-      const dp_ynode *run = value->children[i];
-      if (run->kind == DP_YNODE_SCALAR) {
-        item->runs[i].tmpl = get_template(b, run, "text");
-        continue;
-      }
-      if (run->kind != DP_YNODE_MAP) {
-        char *d = dp_bind_describe(run);
-        ERR(b, run->mark,
-            "a run must be text or a map with 'text' and 'style', not %s", d);
-        g_free(d);
-        continue;
-      }
-      static const char *const run_keys[] = {"text", "style", NULL};
-      dp_bind_check_keys(&b->core, run, run_keys, "text run");
-      const dp_ynode *t = dp_ynode_map_get(run, "text");
-      const dp_ynode *s = dp_ynode_map_get(run, "style");
-      if (!t)
-        ERR(b, run->mark, "a text run needs 'text'");
-      else
-        item->runs[i].tmpl = get_template(b, t, "text");
-      if (s) item->runs[i].style = layout_style_ref(b, s, "style", true);
-    }
-  } else {
-    dp_bind_wrong(&b->core, value, "text", "text or a list of runs");
-  }
-  const dp_ynode *style = dp_ynode_map_get(map, "style");
-  if (style)
-    item->style = layout_style_ref(b, style, "style", false);
-  else
-    item->style = default_style(b, map, "a text item", "a 'style'");
-}
-
-static void bind_markdown(binder *b, const dp_ynode *map, dp_item *item) {
-  dp_markdown_styles *md = &item->markdown;
-  const dp_ynode *styles = dp_ynode_map_get(map, "styles");
-  const dp_ynode *paragraph = NULL;
-  if (styles && dp_bind_expect_map(&b->core, styles, "'styles'")) {
-    static const char *const keys[] = {
-        "paragraph", "heading",   "heading-1", "heading-2", "heading-3",
-        "heading-4", "heading-5", "heading-6", "list",      "quote",
-        NULL};
-    dp_bind_check_keys(&b->core, styles, keys, "markdown styles");
-    paragraph = dp_ynode_map_get(styles, "paragraph");
-    /* `heading` first, so heading-N overrides it wherever it is written. */
-    const dp_ynode *all = dp_ynode_map_get(styles, "heading");
-    if (all) {
-      const dp_style *s = layout_style_ref(b, all, "heading", false);
-      for (int level = 0; level < 6; level++) md->heading[level] = s;
-    }
-    for (size_t i = 0; i < styles->count; i++) {
-      const char *k = styles->children[2 * i]->text;
-      const dp_ynode *v = styles->children[2 * i + 1];
-      if (strncmp(k, "heading-", 8) == 0 && k[8] >= '1' && k[8] <= '6' &&
-          !k[9])
-        md->heading[k[8] - '1'] = layout_style_ref(b, v, k, false);
-      else if (strcmp(k, "list") == 0)
-        md->list = layout_style_ref(b, v, k, false);
-      else if (strcmp(k, "quote") == 0)
-        md->quote = layout_style_ref(b, v, k, false);
-    }
-  }
-  if (paragraph)
-    md->paragraph = layout_style_ref(b, paragraph, "paragraph", false);
-  else
-    md->paragraph = default_style(b, map, "a markdown item",
-                                  "'styles: {paragraph: …}'");
-  const dp_ynode *shift = dp_ynode_map_get(map, "heading-shift");
-  if (shift) dp_bind_int(&b->core, shift, "heading-shift", -5, 5, &md->shift);
-}
-
-/* Keys of every kind, and those common to all. */
-static const char *const common_item_keys[] = {"if", "unless",
-                                               "keep-with-next", NULL};
-static const char *const *kind_keys(dp_item_kind kind) {
-  static const char *const text[] = {"text", "style", "align", NULL};
-  static const char *const markdown[] = {"markdown", "styles",
-                                         "heading-shift", NULL};
-  static const char *const each[] = {"each", "content", "gap",
-                                     "keep-together", NULL};
-  static const char *const group[] = {"group", "content", "keep-together",
-                                      NULL};
-  static const char *const qr[] = {"qr",    "size",  "level", "colour",
-                                   "align", "alt",   NULL};
-  static const char *const image[] = {"image", "width", "height",
-                                      "align", "alt",   "fit",  NULL};
-  static const char *const rule[] = {"rule",   "thickness", "length",
-                                     "colour", "align",     NULL};
-  static const char *const space[] = {"space", NULL};
-  static const char *const brk[] = {"break", NULL};
-  static const char *const *const all[] = {text, markdown, each,  group, qr,
-                                           image, rule,    space, brk};
-  return all[kind];
-}
-
-static const char *const kind_article[] = {"a text", "a markdown", "an each",
-                                           "a group", "a qr", "an image",
-                                           "a rule", "a space", "a break"};
-
-/* Reports keys that do not belong to an item of `kind`. */
-static void check_item_keys(binder *b, const dp_ynode *map, int kind) {
-  GPtrArray *all = g_ptr_array_new();
-  GPtrArray *mine = g_ptr_array_new();
-  for (int k = 0; k < 9; k++)
-    for (const char *const *p = kind_keys((dp_item_kind)k); *p; p++) {
-      g_ptr_array_add(all, (gpointer)*p);
-      if (k == kind) g_ptr_array_add(mine, (gpointer)*p);
-    }
-  for (const char *const *p = common_item_keys; *p; p++) {
-    g_ptr_array_add(all, (gpointer)*p);
-    g_ptr_array_add(mine, (gpointer)*p);
-  }
-  g_ptr_array_add(all, NULL);
-  g_ptr_array_add(mine, NULL);
-  const char *const *known = kind < 0 ? (const char *const *)all->pdata
-                                      : (const char *const *)mine->pdata;
-  for (size_t i = 0; i < map->count; i++) {
-    const dp_ynode *key = map->children[2 * i];
-    if (dp_bind_in_list(key->text, known)) continue;
-    if (kind >= 0 && dp_bind_in_list(key->text, item_kinds)) continue; /* two kinds */
-    if (kind >= 0 && dp_bind_in_list(key->text, (const char *const *)all->pdata)) {
-      ERR(b, key->mark, "'%s' does not apply to %s item", key->text,
-          kind_article[kind]);
-      continue;
-    }
-    char *h = dp_bind_hint(key->text, known);
-    ERR(b, key->mark, "unknown key '%s' in %s item%s", key->text,
-        kind < 0 ? "an" : item_kinds[kind], h);
-    g_free(h);
-  }
-  g_ptr_array_free(all, TRUE);
-  g_ptr_array_free(mine, TRUE);
-}
-
-static dp_item *bind_item(binder *b, const dp_ynode *node) {
-  if (node->kind != DP_YNODE_MAP) {
-    char *d = dp_bind_describe(node);
-    ERR(b, node->mark,
-        "an item must be a map such as {text: \"…\", style: body}, not %s", d);
-    g_free(d);
-    return NULL;
-  }
-  int kind = -1;
-  const dp_ynode *kind_key = NULL, *value = NULL;
-  bool two = false;
-  for (size_t i = 0; i < node->count; i++) {
-    const dp_ynode *key = node->children[2 * i];
-    for (int k = 0; item_kinds[k]; k++) {
-      if (strcmp(key->text, item_kinds[k]) != 0) continue;
-      if (kind < 0) {
-        kind = k;
-        kind_key = key;
-        value = node->children[2 * i + 1];
-      } else {
-        ERR(b, key->mark,
-            "an item has one kind, but this one has both '%s' and '%s' "
-            "(start another item with '-')",
-            kind_key->text, key->text);
-        two = true;
-      }
-    }
-  }
-  check_item_keys(b, node, kind);
-  if (kind < 0) {
-    bool all_known = true;
-    for (size_t i = 0; i < node->count; i++) {
-      const char *k = node->children[2 * i]->text;
-      bool known = dp_bind_in_list(k, common_item_keys);
-      for (int j = 0; j < 9 && !known; j++)
-        known = dp_bind_in_list(k, kind_keys((dp_item_kind)j));
-      all_known = all_known && known;
-    }
-    if (all_known) {
-      char *list = dp_bind_alternatives(item_kinds);
-      ERR(b, node->mark, "an item needs one of %s", list);
-      g_free(list);
-    }
-    return NULL;
-  }
-  if (two) return NULL;
-
-  dp_item *item = g_new0(dp_item, 1);
-  item->kind = (dp_item_kind)kind;
-  item->mark = node->mark;
-  bind_condition(b, node, &item->condition);
-  const dp_ynode *v;
-  if ((v = dp_ynode_map_get(node, "keep-with-next")))
-    dp_bind_bool(&b->core, v, "keep-with-next", &item->keep_with_next);
-  const dp_ynode *align = dp_ynode_map_get(node, "align");
-  const dp_ynode *alt = dp_ynode_map_get(node, "alt");
-  const dp_ynode *colour = dp_ynode_map_get(node, "colour");
-  const dp_ynode *content = dp_ynode_map_get(node, "content");
-  const dp_ynode *keep = dp_ynode_map_get(node, "keep-together");
-
-  switch (item->kind) {
-    case DP_ITEM_TEXT:
-      bind_text(b, node, value, item);
-      if (align) bind_align(b, align, true, item);
-      break;
-    case DP_ITEM_MARKDOWN:
-      item->field = get_path(b, value, "markdown");
-      bind_markdown(b, node, item);
-      break;
-    case DP_ITEM_EACH:
-      item->field = get_path(b, value, "each");
-      if (content)
-        bind_items(b, content, "content", &item->children, &item->child_count);
-      else
-        ERR(b, node->mark, "an each item needs 'content' (what to show for "
-                           "each entry)");
-      if ((v = dp_ynode_map_get(node, "gap")))
-        dp_bind_length(&b->core, v, "gap", false, &item->gap);
-      if (keep) dp_bind_bool(&b->core, keep, "keep-together", &item->keep_together);
-      break;
-    case DP_ITEM_GROUP:
-      if (value->kind == DP_YNODE_SEQ) {
-        if (content)
-          ERR(b, content->mark, "give the group's items either as its value "
-                                "or as 'content', not both");
-        else
-          bind_items(b, value, "group", &item->children, &item->child_count);
-      } else if (dp_ynode_is_null(value) ||
-                 (value->kind == DP_YNODE_SCALAR &&
-                  g_ascii_strcasecmp(value->text, "true") == 0)) {
-        if (content)
-          bind_items(b, content, "content", &item->children,
-                     &item->child_count);
-        else
-          ERR(b, node->mark, "a group item needs 'content'");
-      } else {
-        dp_bind_wrong(&b->core, value, "group", "a list of items (or empty, with 'content')");
-      }
-      if (keep) dp_bind_bool(&b->core, keep, "keep-together", &item->keep_together);
-      break;
-    case DP_ITEM_QR:
-      item->payload = get_template(b, value, "qr");
-      item->width = 30 * DP_PT_PER_MM;
-      item->qr_level = 1;
-      if ((v = dp_ynode_map_get(node, "size")) &&
-          dp_bind_length(&b->core, v, "size", false, &item->width) && item->width == 0) {
-        ERR(b, v->mark, "'size' of a QR code must be more than 0");
-      }
-      if ((v = dp_ynode_map_get(node, "level"))) {
-        static const char *const levels[] = {"L", "M", "Q", "H", NULL};
-        static const int level_values[] = {0, 1, 2, 3};
-        dp_bind_choice(&b->core, v, "level", levels, level_values, NULL, false,
-                   &item->qr_level);
-      }
-      if (colour) item->colour = layout_colour_ref(b, colour, "colour");
-      if (align) bind_align(b, align, false, item);
-      break;
-    case DP_ITEM_IMAGE:
-      item->field = get_path(b, value, "image");
-      if ((v = dp_ynode_map_get(node, "width")))
-        dp_bind_length(&b->core, v, "width", false, &item->width);
-      if ((v = dp_ynode_map_get(node, "height")))
-        dp_bind_length(&b->core, v, "height", false, &item->height);
-      if (align) bind_align(b, align, false, item);
-      if ((v = dp_ynode_map_get(node, "fit"))) {
-        static const char *const fits[] = {"contain", "cover", NULL};
-        static const int fit_values[] = {0, 1};
-        int k;
-        if (dp_bind_choice(&b->core, v, "fit", fits, fit_values, NULL, false, &k))
-          item->cover = k == 1;
-        if (item->cover && !(item->width > 0 && item->height > 0))
-          ERR(b, v->mark, "'fit: cover' needs both 'width' and 'height'");
-      }
-      break;
-    case DP_ITEM_RULE:
-      if (!dp_ynode_is_null(value) &&
-          !(value->kind == DP_YNODE_SCALAR &&
-            g_ascii_strcasecmp(value->text, "true") == 0))
-        dp_bind_wrong(&b->core, value, "rule", "empty or true (settings go beside it)");
-      item->height = 0.5;
-      if ((v = dp_ynode_map_get(node, "thickness")) &&
-          dp_bind_length(&b->core, v, "thickness", false, &item->height) &&
-          item->height == 0)
-        ERR(b, v->mark, "'thickness' must be more than 0");
-      if ((v = dp_ynode_map_get(node, "length"))) {
-        size_t n = v->kind == DP_YNODE_SCALAR ? strlen(v->text) : 0;
-        double pct;
-        if (n > 1 && v->text[n - 1] == '%' &&
-            dp_scan_number(v->text, &pct) == n - 1) {
-          if (pct <= 0 || pct > 100)
-            ERR(b, v->mark, "'length' must be from 0%% (excluded) to 100%%, "
-                            "not '%s'", v->text);
-          else
-            item->fraction = pct / 100.0;
-        } else {
-          dp_bind_length(&b->core, v, "length", false, &item->width);
-        }
-      }
-      if (colour) item->colour = layout_colour_ref(b, colour, "colour");
-      if (align) bind_align(b, align, false, item);
-      break;
-    case DP_ITEM_SPACE:
-      dp_bind_length(&b->core, value, "space", true, &item->space);
-      break;
-    case DP_ITEM_BREAK: {
-      static const char *const breaks[] = {"frame", "page", NULL};
-      static const int break_values[] = {DP_BREAK_FRAME, DP_BREAK_PAGE};
-      int k;
-      if (dp_bind_choice(&b->core, value, "break", breaks, break_values, NULL, false, &k))
-        item->break_kind = (dp_break_kind)k;
-      break;
-    }
-  }
-  if (alt && (item->kind == DP_ITEM_QR || item->kind == DP_ITEM_IMAGE)) {
-    item->alt = get_template(b, alt, "alt");
-  }
-  return item;
-}
-
-static void bind_items(binder *b, const dp_ynode *list, const char *key,
-                       dp_item ***out, size_t *count) {
-  if (list->kind != DP_YNODE_SEQ) {
-    dp_bind_wrong(&b->core, list, key, "a list of items");
-    return;
-  }
-  GPtrArray *items = g_ptr_array_new();
-  for (size_t i = 0; i < list->count; i++) {
-    dp_item *item = bind_item(b, list->children[i]);
-    if (item) g_ptr_array_add(items, item);
-  }
-  *count = items->len;
-  *out = (dp_item **)g_ptr_array_free(items, FALSE);
 }
 
 /* ====================================================================
@@ -709,10 +212,10 @@ static void frame_free(dp_frame *f) {
   dp_expr_free(f->height);
   dp_expr_free(f->max_height);
   g_free(f->flow);
-  items_free(f->content, f->content_count);
+  layout_items_free(f->content, f->content_count);
   g_free(f->fill);
   g_free(f->stroke);
-  condition_clear(&f->condition);
+  layout_condition_clear(&f->condition);
   g_free(f);
 }
 
@@ -793,7 +296,7 @@ static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
       g_free(names);
     }
   } else if (content) {
-    bind_items(b, content, "content", &f->content, &f->content_count);
+    layout_bind_items(b, content, "content", &f->content, &f->content_count);
   }
 
   const dp_ynode *fit = dp_ynode_map_get(node, "fit");
@@ -839,7 +342,7 @@ static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
     dp_bind_length(&b->core, v, "radius", false, &f->radius);
   if ((v = dp_ynode_map_get(node, "padding")))
     dp_bind_length(&b->core, v, "padding", false, &f->padding);
-  bind_condition(b, node, &f->condition);
+  layout_bind_condition(b, node, &f->condition);
   return f;
 }
 
@@ -1086,7 +589,7 @@ static void bind_flows(binder *b, const dp_ynode *node) {
       ERR(b, v->mark, "%s must be a list of items, not %s", key, d);
       g_free(d);
     } else {
-      bind_items(b, v, key, &flow->items, &flow->count);
+      layout_bind_items(b, v, key, &flow->items, &flow->count);
     }
     g_free(key);
   }
@@ -1195,7 +698,7 @@ static void bind_sequence(binder *b, const dp_ynode *node) {
       } else if (pad) {
         dp_bind_bool(&b->core, pad, "pad", &s->pad);
       }
-      bind_condition(b, step, &s->condition);
+      layout_bind_condition(b, step, &s->condition);
     } else {
       char *d = dp_bind_describe(step);
       ERR(b, step->mark, "a sequence step must be a template name or a map "
@@ -1568,7 +1071,7 @@ dp_layout_model *dp_layout_model_load(dp_diag *diag,
 static void flow_free(dp_flow *f) {
   if (!f) return;
   g_free(f->name);
-  items_free(f->items, f->count);
+  layout_items_free(f->items, f->count);
   g_free(f);
 }
 
@@ -1599,7 +1102,7 @@ void dp_layout_model_free(dp_layout_model *m) {
   g_free(m->flows);
   for (size_t i = 0; i < m->sequence_count; i++) {
     g_free(m->sequence[i].flow);
-    condition_clear(&m->sequence[i].condition);
+    layout_condition_clear(&m->sequence[i].condition);
   }
   g_free(m->sequence);
   g_free(m);

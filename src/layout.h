@@ -63,7 +63,10 @@
 #include "frame-expr.h"
 #include "length.h"
 #include "style.h"
-#include "template.h"
+
+/* Templates (template.h) are held, not expanded, here: a layout knows no
+ * document. */
+typedef struct dp_template dp_template;
 
 /* ---- Content blocks ------------------------------------------------- */
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "layout.h"
+#include "richtext.h"
 #include "paths.h"
 
 #define MM (72.0 / 25.4)
