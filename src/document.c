@@ -1227,7 +1227,11 @@ const dp_value *dp_document_get_root(const dp_document *doc) {
   return doc->root;
 }
 
-const char *dp_document_get_stem(const dp_document *doc) { return doc->stem; }
+/* Public (disputas.h): a NULL warns, as the API's other functions do. */
+const char *dp_document_get_stem(const dp_document *doc) {
+  g_return_val_if_fail(doc != NULL, NULL);
+  return doc->stem;
+}
 
 unsigned long long dp_document_get_serial(const dp_document *doc) {
   return doc->serial;
