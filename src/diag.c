@@ -17,8 +17,20 @@ typedef struct source {
   size_t cursor_offset;
 } source;
 
+/* A report made while the sink is held: the record and its printed text,
+ * delivered on release. */
+typedef struct held_report {
+  dp_severity severity;
+  char *file;
+  int line, column;
+  char *message;
+  char *printed; /* NULL when not printing */
+} held_report;
+
 struct dp_diag {
   GHashTable *sources; /* name -> source, owns both */
+  int holds;           /* dp_diag_hold() depth */
+  GArray *held;        /* (held_report) reports waiting for release */
   bool print;
   bool json;
   bool werror;
@@ -42,8 +54,16 @@ dp_diag *dp_diag_new(void) {
   return diag;
 }
 
+static void held_report_clear(gpointer data) {
+  held_report *h = data;
+  g_free(h->file);
+  g_free(h->message);
+  g_free(h->printed);
+}
+
 void dp_diag_free(dp_diag *diag) {
   if (!diag) return;
+  if (diag->held) g_array_free(diag->held, TRUE);
   g_hash_table_destroy(diag->sources);
   g_free(diag);
 }
@@ -174,22 +194,45 @@ static void append_json_string(GString *out, const char *s) {
   g_string_append_c(out, '"');
 }
 
+/* Delivers one report: to the callback, then to stderr (`printed`, the
+ * text dp_diag_report made, or NULL). */
+static void deliver(dp_diag *diag, dp_severity severity, const char *file,
+                    int line, int column, const char *message,
+                    const char *printed) {
+  if (diag->func) {
+    dp_diagnostic d = {severity, file, line, column, message};
+    diag->func(&d, diag->user);
+  }
+  if (printed) fputs(printed, stderr);
+}
+
+void dp_diag_hold(dp_diag *diag) { diag->holds++; }
+
+void dp_diag_release(dp_diag *diag) {
+  g_return_if_fail(diag->holds > 0);
+  if (--diag->holds > 0 || !diag->held) return;
+  /* Taken first: a callback may report again (it then delivers at once). */
+  GArray *held = diag->held;
+  diag->held = NULL;
+  for (guint i = 0; i < held->len; i++) {
+    const held_report *h = &g_array_index(held, held_report, i);
+    deliver(diag, h->severity, h->file, h->line, h->column, h->message,
+            h->printed);
+  }
+  g_array_free(held, TRUE);
+}
+
 void dp_diag_report(dp_diag *diag, dp_severity severity, dp_mark mark,
                     const char *format, ...) {
   va_list ap;
   va_start(ap, format);
   char *message = g_strdup_vprintf(format, ap);
   va_end(ap);
-
   if (severity == DP_SEVERITY_ERROR) diag->errors++;
   if (severity == DP_SEVERITY_WARNING) diag->warnings++;
   if (severity == DP_SEVERITY_WARNING && diag->werror) severity = DP_SEVERITY_ERROR;
-
   const char *file = mark.file ? mark.file : "disputas";
-  if (diag->func) {
-    dp_diagnostic d = {severity, file, mark.line, mark.column, message};
-    diag->func(&d, diag->user);
-  }
+  char *printed = NULL;
   if (diag->print) {
     static const char *const names[] = {"note", "warning", "error"};
     GString *out = g_string_new(NULL);
@@ -212,9 +255,20 @@ void dp_diag_report(dp_diag *diag, dp_severity severity, dp_mark mark,
         print_excerpt(out, g_hash_table_lookup(diag->sources, mark.file),
                       mark.line, mark.column);
     }
-    fputs(out->str, stderr);
-    g_string_free(out, TRUE);
+    printed = g_string_free(out, FALSE);
   }
+  if (diag->holds > 0) {
+    if (!diag->held) {
+      diag->held = g_array_new(FALSE, FALSE, sizeof(held_report));
+      g_array_set_clear_func(diag->held, held_report_clear);
+    }
+    held_report h = {severity, g_strdup(file), mark.line, mark.column,
+                     message, printed};
+    g_array_append_val(diag->held, h);
+    return;
+  }
+  deliver(diag, severity, file, mark.line, mark.column, message, printed);
+  g_free(printed);
   g_free(message);
 }
 

@@ -56,6 +56,15 @@ void dp_diag_report(dp_diag *diag, dp_severity severity, dp_mark mark,
 #define dp_warning(diag, mark, ...) \
   dp_diag_report((diag), DP_SEVERITY_WARNING, (mark), __VA_ARGS__)
 
+/* Holding: between dp_diag_hold() and dp_diag_release() reports are
+ * counted at once but delivered (the callback, stderr) only on release,
+ * in order.  Code that reports while holding a lock holds the sink, so
+ * that no callback runs under the lock: a callback may call into
+ * disputas (on another context), which may need the lock.  Holds nest;
+ * the outermost release delivers. */
+void dp_diag_hold(dp_diag *diag);
+void dp_diag_release(dp_diag *diag);
+
 /* Errors so far, counting warnings when --werror is set. */
 int dp_diag_get_error_count(const dp_diag *diag);
 int dp_diag_get_warning_count(const dp_diag *diag);

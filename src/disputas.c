@@ -21,6 +21,7 @@
 #include "compose.h"
 #include "context.h"
 #include "document.h"
+#include "fontlock.h"
 #include "layout.h"
 #include "paths.h"
 #include "plugin.h"
@@ -62,7 +63,9 @@ static void kept_clear(dp_kept_pageset *k);
 void dp_context_free(dp_context *ctx) {
   if (!ctx) return;
   for (int i = 0; i < DP_KEPT_PAGESETS; i++) kept_clear(&ctx->kept[i]);
+  dp_fonts_lock(); /* the font maps go: fontlock.h */
   dp_text_free(ctx->text);
+  dp_fonts_unlock();
   dp_diag_free(ctx->diag);
   g_free(ctx);
   dp_plugin_settle();
@@ -300,19 +303,6 @@ static bool wants_preflight(const dp_render_options *options,
   return layout->model->preflight || (options && options->preflight);
 }
 
-/* Composition is serialised across contexts.  With four contexts laying
- * out different documents at once (tests/api/test-threads.c), a justified
- * line now and then came out as if its end-of-line hyphen were absent, one
- * hyphen's width too long: some state that font maps share is not safe to
- * use concurrently in the Pango calls of dp_para_new() (text.c; Pango
- * 1.50.12, HarfBuzz 6.0.0, fontconfig 2.14; warm contexts never showed it,
- * and locking those calls alone cured it).  Narrowed since: locking only
- * the layout itself (pango_layout_get_lines_readonly: itemizing, shaping,
- * breaking) cures it, locking Pango's metrics does not; without the lock
- * test-threads fails 2 runs in 3.  Only composition waits: drawing, PDF
- * finishing and writing run in parallel. */
-static GMutex compose_lock;
-
 /* The context's kept page set of `doc` in `layout`, or NULL.  Layouts
  * whose pages are the same (booklet and booklet-print, which only
  * imposes them) share it. */
@@ -326,8 +316,13 @@ static dp_kept_pageset *kept_find(dp_context *ctx, const dp_document *doc,
   return NULL;
 }
 
+/* Not under the font lock: it takes it (a page set holds Pango layouts). */
 static void kept_clear(dp_kept_pageset *k) {
-  dp_pageset_free(k->set);
+  if (k->set) {
+    dp_fonts_lock();
+    dp_pageset_free(k->set);
+    dp_fonts_unlock();
+  }
   g_free(k->pages_key);
   *k = (dp_kept_pageset){0, NULL, 0, NULL};
 }
@@ -363,24 +358,31 @@ static dp_pageset *compose(dp_context *ctx, const dp_document *doc,
                            const dp_render_options *options) {
   int before = dp_diag_get_error_count(ctx->diag);
   dp_kept_pageset *kept = kept_find(ctx, doc, layout);
+  /* Laying out and preflight use fonts: under the font lock (fontlock.h),
+   * with the diagnostics held back until it is released. */
+  dp_diag_hold(ctx->diag);
   if (!kept) {
-    g_mutex_lock(&compose_lock);
+    dp_fonts_lock();
     if (!ctx->text) ctx->text = dp_text_new(ctx->diag);
     dp_text_prefetch(ctx->text, dp_document_get_lang(doc));
     dp_pageset *set =
         ctx->text ? dp_compose(ctx->diag, ctx->text, doc, layout->model) : NULL;
-    g_mutex_unlock(&compose_lock);
-    if (!set) return NULL;
-    if (reported_errors_since(ctx, before)) {
+    if (set && reported_errors_since(ctx, before)) {
       dp_pageset_free(set);
-      return NULL;
+      set = NULL;
     }
-    kept = kept_add(ctx, doc, layout, set);
+    dp_fonts_unlock();
+    if (set) kept = kept_add(ctx, doc, layout, set);
   }
-  if (kept->preflighted != layout->serial && wants_preflight(options, layout)) {
+  if (kept && kept->preflighted != layout->serial &&
+      wants_preflight(options, layout)) {
+    dp_fonts_lock();
     dp_preflight(ctx->diag, kept->set, layout->model);
+    dp_fonts_unlock();
     kept->preflighted = layout->serial;
   }
+  dp_diag_release(ctx->diag);
+  if (!kept) return NULL;
   if (reported_errors_since(ctx, before)) {
     kept_clear(kept);
     return NULL;

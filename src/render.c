@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "fontlock.h"
 #include "image.h"
 #include "plugin.h"
 
@@ -515,7 +516,9 @@ dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
   d->alts = g_ptr_array_new_with_free_func(g_free);
   GPtrArray *alts = g_ptr_array_new();
   gint64 start = g_get_monotonic_time();
+  dp_fonts_lock(); /* cairo's fonts: fontlock.h */
   bool ok = draw_pdf(set, options, d->bytes, alts);
+  dp_fonts_unlock();
   if (g_getenv("DISPUTAS_DEBUG"))
     g_printerr("pdf: cairo %.1f ms\n", (g_get_monotonic_time() - start) / 1000.0);
   for (guint i = 0; i < alts->len; i++)
@@ -616,11 +619,14 @@ bool dp_render_pdf(const dp_pageset *set, const dp_render_settings *options,
   return ok;
 }
 
-bool dp_render_page(const dp_pageset *set, const dp_render_settings *options,
-                    size_t index, dp_write_func write, void *closure) {
+/* Draws output page `index` as PNG or SVG into `bytes`; false when cairo
+ * failed.  Under the font lock (fontlock.h). */
+static bool draw_page_file(const dp_pageset *set,
+                           const dp_render_settings *options, size_t index,
+                           GByteArray *bytes) {
   double width, height;
   output_size(set, options, &width, &height);
-  writer pair = {write, closure};
+  writer pair = {append_bytes, bytes};
   bool ok;
   if (options->format == DP_FORMAT_SVG) {
     cairo_surface_t *surface =
@@ -648,5 +654,18 @@ bool dp_render_page(const dp_pageset *set, const dp_render_settings *options,
        cairo_surface_write_to_png_stream(surface, write_adapter, &pair) ==
            CAIRO_STATUS_SUCCESS;
   cairo_surface_destroy(surface);
+  return ok;
+}
+
+/* Drawn whole into memory under the font lock, then written outside it:
+ * `write` is the caller's code, which may call into disputas. */
+bool dp_render_page(const dp_pageset *set, const dp_render_settings *options,
+                    size_t index, dp_write_func write, void *closure) {
+  GByteArray *bytes = g_byte_array_new();
+  dp_fonts_lock();
+  bool ok = draw_page_file(set, options, index, bytes);
+  dp_fonts_unlock();
+  ok = ok && write(closure, bytes->data, bytes->len);
+  g_byte_array_free(bytes, TRUE);
   return ok;
 }

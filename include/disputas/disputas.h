@@ -44,17 +44,40 @@
  *
  * Threads
  *
- * The font configuration, font map, hyphenation dictionaries and
+ * The font configuration, font maps, hyphenation dictionaries and
  * diagnostics all belong to a dp_context; what the process shares (the
- * data folder, loaded plugin modules) is set up once, thread-safely.  Use
- * a context, and the documents and layouts loaded through it, from one
- * thread at a time; different contexts may load and render in different
- * threads at the same time, and each gives the bytes it would alone
- * (tests/api/test-threads.c).  Laying out pages is serialised between
- * contexts inside the library (see compose() in src/disputas.c);
- * loading, drawing and writing run in parallel.  The functions that take
- * no context (dp_get_version, dp_layout_get_builtin_names,
- * dp_render_options_*, dp_free) are safe from any thread.
+ * data folder, loaded plugin modules, cached date formatters) is set up
+ * once, thread-safely.  The rule:
+ *
+ *  - Use a context, and the documents and layouts loaded through it, from
+ *    one thread at a time.  Different contexts may be used in different
+ *    threads at the same time; each gives the bytes it would alone
+ *    (tests/api/test-threads.c, test-stress.c).  The exception is SVG
+ *    output, whose element names count the cairo surfaces the process has
+ *    made (its drawing is the same).
+ *  - Below the contexts, cairo (1.16) keeps fonts process-wide: every font
+ *    map that uses a font file shares cairo's FreeType face and scaled
+ *    fonts for it, and cairo's caches of them are not safe to use from
+ *    several threads at once (faces closed under another thread, glyph
+ *    pages evicted from fonts in use).  librsvg draws SVG text with Pango
+ *    on the same fonts.  So disputas serialises, across all contexts,
+ *    exactly what may touch a cairo font: laying out pages (Pango),
+ *    preflight, drawing pages (text and SVG images) and finishing cairo's
+ *    output, making and freeing font maps.  Loading documents and layouts,
+ *    hyphenation, image files, PDF finishing (qpdf, a third of a PDF's
+ *    time), calendars and writing files run in parallel.  A program that
+ *    uses cairo, Pango or librsvg itself, in another thread, while
+ *    disputas renders shares those caches too, and must not draw text
+ *    at the same time.
+ *  - Callbacks (diagnostics, dp_write_func) run in the thread that made the
+ *    call, never under a lock of disputas's: they may call any disputas
+ *    function on another context, and the functions that take no context.
+ *    They must not use the context that is calling them (nor free it, or
+ *    the document and layout being rendered).
+ *  - The functions that take no context (dp_get_version, dp_free,
+ *    dp_layout_get_builtin_names, dp_render_options_*) are safe from any
+ *    thread.  dp_program_init() is not: it sets environment variables,
+ *    before any thread starts.
  *
  * Data files
  *
@@ -124,7 +147,8 @@ typedef struct dp_diagnostic {
 } dp_diagnostic;
 
 /* Receives each diagnostic, in the thread that called the reporting
- * function. */
+ * function, never under a lock: it may call into disputas on another
+ * context, but not on the context reporting (see "Threads"). */
 typedef void (*dp_diagnostic_func)(const dp_diagnostic *diagnostic,
                                    void *user_data);
 
@@ -348,7 +372,8 @@ DP_PUBLIC void dp_render_options_set_preflight(dp_render_options *options,
                                                bool preflight);
 
 /* Receives output bytes, in order; returns false on a write error, which
- * stops the render (DP_STATUS_WRITE). */
+ * stops the render (DP_STATUS_WRITE).  Called under no lock (see
+ * "Threads"). */
 typedef bool (*dp_write_func)(void *user_data, const unsigned char *data,
                               size_t length);
 

@@ -286,6 +286,72 @@ static void test_context_werror(fixture *f, gconstpointer data) {
   dp_document_free(doc);
 }
 
+/* A diagnostics callback may call into disputas on another context: here
+ * each warning of one render makes a whole render on a second context,
+ * in the reporting thread, while the first is still laying out.  (Under
+ * a process-wide lock held while reporting, that deadlocked.)  In a
+ * subprocess, so that a deadlock fails the test at its timeout. */
+typedef struct reentry {
+  int calls;
+  int nested_ok;
+} reentry;
+
+static void render_on_another_context(const dp_diagnostic *d, void *user_data) {
+  (void)d;
+  reentry *r = user_data;
+  r->calls++;
+  dp_context *other = dp_context_new();
+  dp_document *doc =
+      dp_document_load_data(other, "minimal.yaml", minimal_doc,
+                            strlen(minimal_doc));
+  dp_layout *layout = dp_layout_load(other, "poster");
+  unsigned char *pdf = NULL;
+  size_t length = 0;
+  if (doc && layout &&
+      dp_render_to_memory(other, doc, layout, NULL, &pdf, &length) ==
+          DP_STATUS_OK &&
+      length > 4 && memcmp(pdf, "%PDF", 4) == 0)
+    r->nested_ok++;
+  dp_free(pdf);
+  dp_layout_free(layout);
+  dp_document_free(doc);
+  dp_context_free(other);
+}
+
+static void reentry_child(void) {
+  if (!g_test_subprocess()) return;
+  dp_context *ctx = dp_context_new();
+  reentry r = {0, 0};
+  dp_context_set_diagnostic_func(ctx, render_on_another_context, &r);
+  dp_context_set_print_diagnostics(ctx, false);
+  dp_document *doc = dp_document_load_data(
+      ctx, "glyph.yaml", missing_glyph_doc, strlen(missing_glyph_doc));
+  dp_layout *layout = dp_layout_load(ctx, "poster");
+  g_assert_nonnull(doc);
+  g_assert_nonnull(layout);
+  dp_render_options *options = dp_render_options_new();
+  dp_render_options_set_preflight(options, true);
+  unsigned char *pdf = NULL;
+  size_t length = 0;
+  g_assert_cmpint(dp_render_to_memory(ctx, doc, layout, options, &pdf,
+                                      &length),
+                  ==, DP_STATUS_OK);
+  /* The missing glyph's warning came while laying out. */
+  g_assert_cmpint(r.calls, >=, 1);
+  g_assert_cmpint(r.nested_ok, ==, r.calls);
+  dp_free(pdf);
+  dp_render_options_free(options);
+  dp_layout_free(layout);
+  dp_document_free(doc);
+  dp_context_free(ctx);
+}
+
+static void test_context_callback_reenters(void) {
+  g_test_trap_subprocess("/context/callback-reenters/subprocess",
+                         120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed();
+}
+
 /* ---- Documents ---------------------------------------------------------- */
 
 static void test_document_load_file(fixture *f, gconstpointer data) {
@@ -849,6 +915,10 @@ static void test_null_arguments(void) {
   g_test_expect_message(NULL, G_LOG_LEVEL_CRITICAL, "*doc != NULL*");
   g_assert_cmpint(dp_check(ctx, NULL, NULL), ==, DP_STATUS_INVALID);
   g_test_assert_expected_messages();
+  /* A getter warns and returns NULL, as the others do. */
+  g_test_expect_message(NULL, G_LOG_LEVEL_CRITICAL, "*doc != NULL*");
+  g_assert_null(dp_document_get_stem(NULL));
+  g_test_assert_expected_messages();
   dp_context_free(ctx);
 }
 
@@ -871,6 +941,9 @@ int main(int argc, char **argv) {
   g_test_add_data_func("/context/print-quiet/subprocess", "quiet",
                        print_child);
   ADD("/context/werror", test_context_werror);
+  g_test_add_func("/context/callback-reenters",
+                  test_context_callback_reenters);
+  g_test_add_func("/context/callback-reenters/subprocess", reentry_child);
   ADD("/context/expect", test_context_expect);
   ADD("/document/load-file", test_document_load_file);
   ADD("/document/load-file-errors", test_document_load_file_errors);
