@@ -9,15 +9,18 @@ someone outside the source tree would (TAP on stdout).
    the files an administrator expects are there.
 2. examples/render-poster.c is compiled with
    `cc $(pkg-config --cflags --libs disputas)`, PKG_CONFIG_PATH pointing
-   into the staged tree (PKG_CONFIG_SYSROOT_DIR maps the .pc's prefix to
-   it), and run from an empty folder with LD_LIBRARY_PATH and no
-   DISPUTAS_DATADIR: the library must find its layouts and fonts relative
-   to where it is installed.  poster.pdf must be one A4 page plus 3 mm
-   bleed with the candidate's name in its text.
+   into the staged tree (disputas.pc finds its prefix from its own
+   folder, ${pcfiledir}), and run from an empty folder with
+   LD_LIBRARY_PATH and no DISPUTAS_DATADIR: the library must find its
+   layouts and fonts relative to where it is installed.  poster.pdf must
+   be one A4 page plus 3 mm bleed with the candidate's name in its text.
 3. The staged tree, copied outside the build folder, renders the same
-   bytes; without its share/disputas it cannot (so the data did come from
-   the install, not from the source tree or the configured prefix).
-4. examples/disputas.py (ctypes) and the installed CLI run.
+   bytes; its disputas.pc names the moved tree; its CLI starts without
+   LD_LIBRARY_PATH (RUNPATH relative to the binary); without its
+   share/disputas it cannot render (so the data did come from the
+   install, not from the source tree or the configured prefix).
+4. examples/disputas.py (ctypes) runs, and the installed CLI starts
+   without LD_LIBRARY_PATH.
 5. `man -l` renders both installed man pages without warnings, and
    `MANPATH=... man disputas` finds the page.
 """
@@ -95,6 +98,40 @@ def check_pdf(path):
     return None
 
 
+def pc_prefix_problem(pc_env, want):
+    """None if pkg-config, through `pc_env`, puts disputas's prefix, and
+    its -I and -L, in the folder `want`."""
+    proc = run(["pkg-config", "--variable=prefix", "disputas"], env=pc_env)
+    if proc.returncode:
+        return failure(proc)
+    got = proc.stdout.strip()
+    if os.path.realpath(got) != os.path.realpath(want):
+        return "prefix %s, not %s" % (got, want)
+    flags = run(["pkg-config", "--cflags", "--libs", "disputas"], env=pc_env)
+    if flags.returncode:
+        return failure(flags)
+    # Its own -I and -L (the others come from Requires.private).
+    inside = {flag[:2] for flag in shlex.split(flags.stdout)
+              if flag[:2] in ("-I", "-L") and os.path.realpath(
+                  flag[2:]).startswith(os.path.realpath(want) + "/")}
+    if inside != {"-I", "-L"}:
+        return "no -I and -L under %s in: %s" % (want, flags.stdout)
+    return None
+
+
+def cli_problem(cli, env, cwd):
+    """None if the installed CLI at `cli` runs with `env` (which sets no
+    LD_LIBRARY_PATH) and lists the built-in layouts."""
+    assert "LD_LIBRARY_PATH" not in env
+    proc = run([cli, "layouts"], env=env, cwd=cwd)
+    problem = failure(proc)
+    if not problem:
+        names = [line.split()[0] for line in proc.stdout.splitlines() if line]
+        if names[:3] != ["poster", "booklet", "booklet-print"]:
+            problem = "layouts:\n" + proc.stdout
+    return problem
+
+
 def main():
     (source, build, version, prefix, libdir, bindir, datadir, mandir,
      sanitize) = sys.argv[1:10]
@@ -142,12 +179,13 @@ def main():
            "missing:\n" + "\n".join(missing) if missing else None)
 
     # 2. pkg-config and the C example.
-    pc_env = dict(env, PKG_CONFIG_PATH=os.path.join(lib, "pkgconfig"),
-                  PKG_CONFIG_SYSROOT_DIR=dest)
+    pc_env = dict(env, PKG_CONFIG_PATH=os.path.join(lib, "pkgconfig"))
     proc = run(["pkg-config", "--modversion", "disputas"], env=pc_env)
     tap.ok("pkg-config --modversion disputas is %s" % version,
            failure(proc) or (None if proc.stdout.strip() == version
                              else "got %r" % proc.stdout))
+    tap.ok("disputas.pc's prefix is where it was installed",
+           pc_prefix_problem(pc_env, dest + prefix))
     flags = run(["pkg-config", "--cflags", "--libs", "disputas"], env=pc_env)
     program = os.path.join(scratch, "render-poster")
     problem = failure(flags)
@@ -190,6 +228,15 @@ def main():
                     problem = "a different poster.pdf from the moved tree"
         tap.ok("the installed tree, moved elsewhere, renders the same bytes",
                problem)
+        moved_pc_env = dict(env, PKG_CONFIG_PATH=os.path.join(
+            moved_lib, "pkgconfig"))
+        tap.ok("the moved disputas.pc names the moved tree",
+               pc_prefix_problem(moved_pc_env,
+                                 os.path.join(moved, "tree") + prefix))
+        moved_cli = os.path.join(moved, "tree") + prefix + "/" + bindir + \
+            "/disputas"
+        tap.ok("the moved CLI starts without LD_LIBRARY_PATH",
+               cli_problem(moved_cli, env, moved_work))
 
         configured = os.path.join(prefix, datadir, "disputas")
         if os.path.exists(configured):
@@ -221,14 +268,8 @@ def main():
                    env=run_env, cwd=py_work)
         tap.ok("examples/disputas.py renders through ctypes",
                failure(proc) or check_pdf(os.path.join(py_work, "poster.pdf")))
-    cli = staged(bindir, "disputas")
-    proc = run([cli, "layouts"], env=run_env, cwd=work)
-    problem = failure(proc)
-    if not problem:
-        names = [line.split()[0] for line in proc.stdout.splitlines() if line]
-        if names[:3] != ["poster", "booklet", "booklet-print"]:
-            problem = "layouts:\n" + proc.stdout
-    tap.ok("the installed disputas lists its layouts", problem)
+    tap.ok("the installed disputas starts without LD_LIBRARY_PATH and lists "
+           "its layouts", cli_problem(staged(bindir, "disputas"), env, work))
 
     # 5. Man pages.
     if not shutil.which("man"):
