@@ -31,8 +31,9 @@
  * The lock is never held while a caller's code runs: no diagnostics
  * callback (dp_diag_hold) and no write callback is called under it, so
  * callbacks may call into disputas on another context.  It is not
- * recursive: take it at the entry points (disputas.c, render.c), never in
- * the modules they call. */
+ * recursive: take it where such work starts (composing in disputas.c,
+ * drawing in render.c, the check that draws SVGs in image.c), never in
+ * the modules that work calls. */
 #ifndef DP_FONTLOCK_H
 #define DP_FONTLOCK_H
 

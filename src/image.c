@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fontlock.h"
 #include "plugin.h"
 
 const char *dp_image_format_name(dp_image_format format) {
@@ -451,10 +452,13 @@ static bool decode_svg(const char *path, char **error) {
   int ph = (int)CLAMP(ceil(h * k), 1, DP_IMAGE_SVG_CHECK_SIDE);
   cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pw, ph);
   cairo_t *cr = cairo_create(s);
+  /* librsvg sets SVG text on cairo's process-wide fonts: fontlock.h. */
+  dp_fonts_lock();
   bool ok = svg->draw(path, cr, 0, 0, pw, ph, &problem) &&
             cairo_status(cr) == CAIRO_STATUS_SUCCESS;
   cairo_destroy(cr);
   cairo_surface_destroy(s);
+  dp_fonts_unlock();
   if (!ok) {
     *error = g_strdup_printf("cannot be drawn: %s",
                              problem ? problem : "unknown error");
