@@ -65,6 +65,16 @@ static cairo_surface_t *load(const char *path, char **error) {
   }
   surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
   unsigned char *data = cairo_image_surface_get_data(surface);
+  if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS || !data) {
+    /* Out of memory: cairo hands back an error surface without pixels. */
+    *error = g_strdup_printf("JPEG image of %d\u00D7%d pixels: %s", w, h,
+                             cairo_status_to_string(
+                                 cairo_surface_status(surface)));
+    cairo_surface_destroy(surface);
+    jpeg_destroy_decompress(&info);
+    g_free(bytes);
+    return NULL;
+  }
   int stride = cairo_image_surface_get_stride(surface);
   row = g_malloc((size_t)w * 3);
   while (info.output_scanline < info.output_height) {
