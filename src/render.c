@@ -422,7 +422,8 @@ static bool append_bytes(void *closure, const unsigned char *data,
 /* Cairo's PDF of the page set into `bytes`, and the figures' alternative
  * texts, in reading order, into `alts` (strings owned by `set`). */
 static bool draw_pdf(const dp_pageset *set, const dp_render_settings *options,
-                     GByteArray *bytes, GPtrArray *alts) {
+                     GByteArray *bytes, GPtrArray *alts,
+                     cairo_status_t *status) {
   double width, height;
   output_size(set, options, &width, &height);
   writer pair = {append_bytes, bytes};
@@ -458,7 +459,16 @@ static bool draw_pdf(const dp_pageset *set, const dp_render_settings *options,
      * (cairo 1.16 leaves labels that equal the page numbers out of the
      * number tree it writes, and an empty tree makes readers show no
      * label at all.) */
+    /* Clipped to the page, though nothing is drawn beyond it: cairo turns
+     * an unclipped fill of the whole page into a paint, and its recording
+     * surface then drops what the page had before, the "Document" tag's
+     * start among them (a page in whole points, filled from edge to edge,
+     * made cairo fail at the tag's end). */
+    cairo_save(cr);
+    cairo_rectangle(cr, 0, 0, width, height);
+    cairo_clip(cr);
     drawn = draw_output_page(cr, set, options, i, t) && drawn;
+    cairo_restore(cr);
     /* The document element ends on its last page. */
     if (t && i + 1 == pages) {
       if (tags.in_list) cairo_tag_end(cr, "L");
@@ -473,9 +483,9 @@ static bool draw_pdf(const dp_pageset *set, const dp_render_settings *options,
   }
   cairo_destroy(cr);
   cairo_surface_finish(surface);
-  bool ok = drawn && cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
+  *status = cairo_surface_status(surface);
   cairo_surface_destroy(surface);
-  return ok;
+  return drawn && *status == CAIRO_STATUS_SUCCESS;
 }
 
 /* A PDF as cairo drew it, with what its finishing needs, owned: it may
@@ -516,9 +526,18 @@ dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
   d->alts = g_ptr_array_new_with_free_func(g_free);
   GPtrArray *alts = g_ptr_array_new();
   gint64 start = g_get_monotonic_time();
-  dp_fonts_lock(); /* cairo's fonts: fontlock.h */
-  bool ok = draw_pdf(set, options, d->bytes, alts);
+  /* cairo's fonts: fontlock.h; what drawing reports waits for the lock's
+   * release. */
+  if (options->diag) dp_diag_hold(options->diag);
+  dp_fonts_lock();
+  cairo_status_t status = CAIRO_STATUS_SUCCESS;
+  bool ok = draw_pdf(set, options, d->bytes, alts, &status);
   dp_fonts_unlock();
+  /* A write error cannot happen (memory); anything else is cairo's. */
+  if (status != CAIRO_STATUS_SUCCESS && options->diag)
+    dp_error(options->diag, ((dp_mark){NULL, 0, 0}),
+             "cairo cannot make the PDF: %s", cairo_status_to_string(status));
+  if (options->diag) dp_diag_release(options->diag);
   if (g_getenv("DISPUTAS_DEBUG"))
     g_printerr("pdf: cairo %.1f ms\n", (g_get_monotonic_time() - start) / 1000.0);
   for (guint i = 0; i < alts->len; i++)
@@ -662,9 +681,11 @@ static bool draw_page_file(const dp_pageset *set,
 bool dp_render_page(const dp_pageset *set, const dp_render_settings *options,
                     size_t index, dp_write_func write, void *closure) {
   GByteArray *bytes = g_byte_array_new();
+  if (options->diag) dp_diag_hold(options->diag);
   dp_fonts_lock();
   bool ok = draw_page_file(set, options, index, bytes);
   dp_fonts_unlock();
+  if (options->diag) dp_diag_release(options->diag);
   ok = ok && write(closure, bytes->data, bytes->len);
   g_byte_array_free(bytes, TRUE);
   return ok;

@@ -239,6 +239,28 @@ def case_tagged(r):
               proc.stdout + proc.stderr)
 
 
+def case_full_page_fill(r):
+    """A first page that is only a fill from edge to edge, in a size of
+    whole points: the PDF is made (it failed as a write error), tagged,
+    with both pages and the title on the second."""
+    path = r.render("samples/minimal.yaml", "tests/print/full-page-fill.yaml",
+                    "full-page-fill.pdf")
+    info = subprocess.run(["pdfinfo", path], capture_output=True, text=True,
+                          check=True).stdout
+    check(re.search(r"^Pages:\s+2$", info, re.M) is not None,
+          "two pages", info)
+    check(re.search(r"^Tagged:\s+yes$", info, re.M) is not None,
+          "tagged", info)
+    text = subprocess.run(["pdftotext", "-f", "2", "-l", "2", path, "-"],
+                          capture_output=True, text=True, check=True).stdout
+    check("Wind, Waves and Winches" in " ".join(text.split()),
+          "the title on page 2", text)
+    proc = subprocess.run(["qpdf", "--check", path], capture_output=True,
+                          text=True)
+    check(proc.returncode == 0 and "WARNING" not in proc.stdout +
+          proc.stderr, "qpdf --check is clean", proc.stdout + proc.stderr)
+
+
 # ---- Reading PNGs --------------------------------------------------------
 
 def unfilter(kind, line, prev, bpp):
@@ -527,6 +549,7 @@ def main(argv):
     os.makedirs(r.work, exist_ok=True)
     cases = {"boxes": case_boxes, "fields": case_fields,
              "reproducible": case_reproducible, "tagged": case_tagged,
+             "full-page-fill": case_full_page_fill,
              "marks": case_marks, "lazy-qpdf": case_lazy_qpdf,
              "fonts": case_fonts, "samples": case_samples}
     try:
