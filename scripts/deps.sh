@@ -13,7 +13,7 @@ packages="
   librsvg2-dev libjpeg62-turbo-dev libical-dev libqpdf-dev libpoppler-glib-dev
   fonts-noto-core fonts-noto-cjk
   fonts-noto-mono
-  poppler-utils qpdf zbar-tools valgrind man-db
+  poppler-utils qpdf zbar-tools valgrind man-db strace
 "
 
 missing=""

@@ -736,6 +736,21 @@ static char *numbered_path(const char *path, size_t number) {
   return g_strdup_printf("%.*s-%zu%s", (int)(dot - path), path, number, dot);
 }
 
+/* Pages numbered after the last of `pages` (out-3.png after a render of
+ * two pages) are left from an earlier render of more: removed, up to the
+ * first number missing, so the files are the render's pages and no
+ * others.  Only regular files. */
+static void remove_later_pages(const char *path, size_t pages) {
+  for (size_t k = pages + 1;; k++) {
+    char *later = numbered_path(path, k);
+    GStatBuf st;
+    bool found = g_lstat(later, &st) == 0 && S_ISREG(st.st_mode);
+    if (found) g_unlink(later);
+    g_free(later);
+    if (!found) break;
+  }
+}
+
 dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
                             const dp_layout *layout,
                             const dp_render_options *options,
@@ -795,6 +810,7 @@ dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
     }
   }
   g_free(temps);
+  if (ok && settings.format != DP_FORMAT_PDF) remove_later_pages(path, files);
   return ok ? DP_STATUS_OK : DP_STATUS_WRITE;
 }
 

@@ -404,7 +404,8 @@ DP_PUBLIC dp_status dp_check_with_options(dp_context *ctx,
  * folder, renamed into place only when complete, so a failure leaves no
  * file and never changes an existing one.  PNG and SVG make one file per
  * page, numbered before the extension: `out.png` gives out-1.png,
- * out-2.png.  A file that cannot be written is reported (file
+ * out-2.png; files numbered after the last page (left by an earlier
+ * render of more pages) are removed, up to the first number missing.  A file that cannot be written is reported (file
  * "disputas") and gives DP_STATUS_WRITE. */
 DP_PUBLIC dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
                                       const dp_layout *layout,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "disputas/disputas.h"
@@ -282,77 +283,204 @@ typedef struct output {
   char *temp_path;
 } output;
 
-/* Writes every output, or none: each goes to a temporary file beside it
- * (`.NAME.XXXXXX`, as the library names them), and only when all are
- * written are they renamed into place.  Reports and returns false on
- * failure, leaving no temporary file. */
-static bool write_outputs(output *outputs, size_t count) {
-  bool ok = true;
-  const char *failed = NULL;
+/* ---- Writing a document's outputs, all or none ---------------------- */
+
+/* Each output goes to a temporary file beside it, `.NAME.XXXXXX` (as the
+ * library names them), and only when all are written are they renamed
+ * into place.  A process killed while writing leaves its temporaries;
+ * the next build writing NAME removes those older than this (no build
+ * takes an hour, so an older one belongs to no live process). */
+#define STALE_TEMP_SECONDS 3600
+
+/* The renames replace the outputs one at a time, so a process killed
+ * between two would leave some outputs new and the others old.  Before
+ * the first rename the list of them is written beside the outputs, as
+ * `.STEM.disputas-pending` (itself through a temporary file and a
+ * rename), and it is removed after the last.  A build that finds such a
+ * list (its process was killed) does the renames it lists whose
+ * temporaries are still there, then removes it: a kill leaves either the
+ * old outputs, or the list that makes them all new at the next build
+ * into that folder.  The list holds NUL-terminated pairs of base names,
+ * temporary then output, after PENDING_MAGIC. */
+#define PENDING_SUFFIX ".disputas-pending"
+#define PENDING_MAGIC "disputas pending renames 1"
+/* A list longer than this is not one of ours. */
+#define PENDING_MAX (64 * 1024)
+
+/* Whether `name` is a temporary file of `base`: `.BASE.XXXXXX`. */
+static bool is_temp_name(const char *name, const char *base) {
+  size_t n = strlen(base);
+  if (name[0] != '.' || strncmp(name + 1, base, n) != 0 || name[n + 1] != '.')
+    return false;
+  const char *x = name + n + 2;
+  if (strlen(x) != 6) return false; /* mkstemp's XXXXXX */
+  for (int i = 0; i < 6; i++)
+    if (!g_ascii_isalnum(x[i])) return false;
+  return true;
+}
+
+/* Removes the temporary files of `base` in `dir` older than an hour. */
+static void remove_stale_temps(const char *dir, const char *base) {
+  GDir *d = g_dir_open(dir, 0, NULL);
+  if (!d) return;
+  gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+  for (const char *name; (name = g_dir_read_name(d));) {
+    if (!is_temp_name(name, base)) continue;
+    char *path = g_build_filename(dir, name, NULL);
+    GStatBuf st;
+    if (g_lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+        now - (gint64)st.st_mtime > STALE_TEMP_SECONDS)
+      g_unlink(path);
+    g_free(path);
+  }
+  g_dir_close(d);
+}
+
+/* Does the renames of the pending list `name` in `dir` (see above) whose
+ * temporaries are still there, and removes the list. */
+static void complete_pending(const char *dir, const char *name) {
+  char *path = g_build_filename(dir, name, NULL);
+  char *text = NULL;
+  gsize length = 0;
+  GStatBuf st;
+  if (g_lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+      st.st_size <= PENDING_MAX &&
+      g_file_get_contents(path, &text, &length, NULL) &&
+      length > sizeof PENDING_MAGIC &&
+      memcmp(text, PENDING_MAGIC, sizeof PENDING_MAGIC) == 0 &&
+      text[length - 1] == '\0') {
+    const char *p = text + sizeof PENDING_MAGIC, *end = text + length;
+    while (p < end) {
+      const char *temp = p;
+      p += strlen(p) + 1;
+      if (p >= end) break;
+      const char *final = p;
+      p += strlen(p) + 1;
+      /* Only a temporary of the output, in this folder. */
+      if (strchr(final, '/') || !*final || !is_temp_name(temp, final))
+        continue;
+      char *from = g_build_filename(dir, temp, NULL);
+      char *to = g_build_filename(dir, final, NULL);
+      if (g_lstat(from, &st) == 0 && S_ISREG(st.st_mode)) g_rename(from, to);
+      g_free(from);
+      g_free(to);
+    }
+  }
+  g_unlink(path);
+  g_free(text);
+  g_free(path);
+}
+
+/* Completes every pending list in `dir`: builds killed between renames. */
+static void complete_pending_renames(const char *dir) {
+  GDir *d = g_dir_open(dir, 0, NULL);
+  if (!d) return;
+  GPtrArray *lists = g_ptr_array_new_with_free_func(g_free);
+  for (const char *name; (name = g_dir_read_name(d));)
+    if (name[0] == '.' && g_str_has_suffix(name, PENDING_SUFFIX))
+      g_ptr_array_add(lists, g_strdup(name));
+  g_dir_close(d);
+  for (guint i = 0; i < lists->len; i++)
+    complete_pending(dir, lists->pdata[i]);
+  g_ptr_array_free(lists, TRUE);
+}
+
+/* Writes `length` bytes of `data` into a new temporary file of `path`
+ * (its name into *temp_path, g_free), with the permissions `path` has;
+ * 0 or an errno value. */
+static int write_temp(const char *path, const unsigned char *data,
+                      size_t length, char **temp_path) {
+  char *dir = g_path_get_dirname(path);
+  char *base = g_path_get_basename(path);
+  remove_stale_temps(dir, base);
+  *temp_path = g_strdup_printf("%s/.%.247s.XXXXXX", dir, base);
+  g_free(dir);
+  g_free(base);
+  int fd = g_mkstemp_full(*temp_path, O_WRONLY, 0644);
+  if (fd < 0) {
+    int error = errno;
+    g_free(*temp_path);
+    *temp_path = NULL;
+    return error;
+  }
+  GStatBuf st; /* a replaced file keeps its permissions */
+  if (g_stat(path, &st) == 0 && fchmod(fd, st.st_mode & 0777) != 0) {
+    /* not fatal: the file gets the default permissions */
+  }
   int error = 0;
-  for (size_t i = 0; i < count && ok; i++) {
+  size_t done = 0;
+  while (!error && done < length) {
+    ssize_t n = write(fd, data + done, length - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) error = n < 0 ? errno : EIO;
+    else done += (size_t)n;
+  }
+  /* No fsync, as in the library (temp_close in src/disputas.c): the
+   * renames make the outputs appear whole or not at all. */
+  if (close(fd) != 0 && !error) error = errno;
+  return error;
+}
+
+/* Writes every output of the document `stem`, all in `outdir`, or none
+ * (see above).  Reports and returns false on failure, leaving no
+ * temporary file. */
+static bool write_outputs(const char *outdir, const char *stem,
+                          output *outputs, size_t count) {
+  int error = 0;
+  const char *failed = NULL;
+  for (size_t i = 0; i < count && !error; i++) {
     output *o = &outputs[i];
     failed = o->path;
     if (g_file_test(o->path, G_FILE_TEST_EXISTS) &&
-        !g_file_test(o->path, G_FILE_TEST_IS_REGULAR)) {
-      ok = false;
+        !g_file_test(o->path, G_FILE_TEST_IS_REGULAR))
       error = g_file_test(o->path, G_FILE_TEST_IS_DIR) ? EISDIR : EEXIST;
-      break;
-    }
-    char *dir = g_path_get_dirname(o->path);
-    char *base = g_path_get_basename(o->path);
-    o->temp_path = g_strdup_printf("%s/.%.247s.XXXXXX", dir, base);
-    g_free(dir);
-    g_free(base);
-    int fd = g_mkstemp_full(o->temp_path, O_WRONLY, 0644);
-    if (fd < 0) {
-      error = errno;
-      g_free(o->temp_path);
-      o->temp_path = NULL;
-      ok = false;
-      break;
-    }
-    GStatBuf st; /* a replaced file keeps its permissions */
-    if (g_stat(o->path, &st) == 0 && fchmod(fd, st.st_mode & 0777) != 0) {
-      /* not fatal: the file gets the default permissions */
-    }
-    size_t done = 0;
-    while (ok && done < o->length) {
-      ssize_t n = write(fd, o->data + done, o->length - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        error = n < 0 ? errno : EIO;
-        ok = false;
-      } else {
-        done += (size_t)n;
-      }
-    }
-    /* No fsync, as in the library (temp_close in src/disputas.c): the
-     * renames make the outputs appear whole or not at all. */
-    if (close(fd) != 0 && ok) {
-      error = errno;
-      ok = false;
-    }
+    else
+      error = write_temp(o->path, o->data, o->length, &o->temp_path);
   }
-  for (size_t i = 0; i < count && ok; i++) {
+  /* The list of renames, then the renames, then no list. */
+  char *pending = g_strdup_printf("%s/.%s" PENDING_SUFFIX, outdir, stem);
+  char *pending_temp = NULL;
+  if (!error) {
+    GByteArray *list = g_byte_array_new();
+    g_byte_array_append(list, (const guint8 *)PENDING_MAGIC,
+                        sizeof PENDING_MAGIC);
+    for (size_t i = 0; i < count; i++) {
+      char *temp = g_path_get_basename(outputs[i].temp_path);
+      char *final = g_path_get_basename(outputs[i].path);
+      g_byte_array_append(list, (const guint8 *)temp, strlen(temp) + 1);
+      g_byte_array_append(list, (const guint8 *)final, strlen(final) + 1);
+      g_free(temp);
+      g_free(final);
+    }
+    failed = pending;
+    error = write_temp(pending, list->data, list->len, &pending_temp);
+    if (!error && g_rename(pending_temp, pending) != 0) error = errno;
+    if (!error) g_clear_pointer(&pending_temp, g_free);
+    g_byte_array_free(list, TRUE);
+  }
+  for (size_t i = 0; i < count && !error; i++) {
     failed = outputs[i].path;
     if (g_rename(outputs[i].temp_path, outputs[i].path) != 0) {
-      error = errno;
-      ok = false;
-    } else {
-      g_free(outputs[i].temp_path);
-      outputs[i].temp_path = NULL;
+      /* Gone: a build that found the list (started in the moment
+       * between the list's rename and this one) did it. */
+      if (errno != ENOENT || !g_file_test(outputs[i].path, G_FILE_TEST_EXISTS))
+        error = errno;
     }
+    if (!error) g_clear_pointer(&outputs[i].temp_path, g_free);
   }
-  if (!ok)
+  /* Removed on failure too: its renames must not happen. */
+  g_unlink(pending);
+  if (pending_temp) g_unlink(pending_temp);
+  g_free(pending_temp);
+  g_free(pending);
+  if (error)
     fprintf(stderr, "disputas: error: cannot write '%s': %s\n", failed,
-            g_strerror(error ? error : EIO));
+            g_strerror(error));
   for (size_t i = 0; i < count; i++) {
     if (outputs[i].temp_path) g_unlink(outputs[i].temp_path);
-    g_free(outputs[i].temp_path);
-    outputs[i].temp_path = NULL;
+    g_clear_pointer(&outputs[i].temp_path, g_free);
   }
-  return ok;
+  return !error;
 }
 
 #define PRODUCTS 3
@@ -426,7 +554,8 @@ static int build_one(builder *b, const char *path) {
       outputs[i + 1].length = length[i];
     }
   }
-  if (status == EXIT_SUCCESS && !write_outputs(outputs, PRODUCTS + 1))
+  if (status == EXIT_SUCCESS &&
+      !write_outputs(outdir, dp_document_get_stem(doc), outputs, PRODUCTS + 1))
     status = EXIT_WRITE;
   for (int i = 0; i < PRODUCTS + 1; i++) {
     g_free(outputs[i].path);
@@ -494,6 +623,8 @@ static int run_build(const options *opts, char **paths, int count) {
   g_hash_table_destroy(stems);
   if (status != EXIT_SUCCESS) return status;
 
+  /* A build killed between its renames left a list of the rest. */
+  complete_pending_renames(outdir);
   batch job = {opts, outdir, paths, count, 0, g_new0(int, count)};
   int threads = MAX(1, MIN(opts->jobs, count));
   if (threads == 1) {

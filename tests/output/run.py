@@ -399,6 +399,91 @@ def case_sigkill(c):
     c.expect_no_temp()
 
 
+BUILD_OUTPUTS = ["doc.ics", "doc.poster.pdf", "doc.booklet.pdf",
+                 "doc.booklet-print.pdf"]
+
+
+def case_build_killed_between_renames(c):
+    """`build` killed between its renames (strace kills it at its third:
+    the list of renames, the calendar, then the poster) leaves the list,
+    `.doc.disputas-pending`, and the next build into that folder makes
+    every output new.  Skipped without strace or ptrace."""
+    if not shutil.which("strace"):
+        return SKIP
+    probe = subprocess.run(["strace", "-qq", "-e", "trace=none", "true"],
+                           stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    if probe.returncode != 0:
+        return SKIP
+    os.mkdir(c.path("out"))
+    for name in BUILD_OUTPUTS:
+        c.write(os.path.join("out", name), OLD)
+    proc = c.run(["build", "doc.yaml", "-d", "out"],
+                 prefix=["strace", "-f", "-qq", "-o", os.devnull,
+                         "-e", "trace=rename,renameat,renameat2", "-e",
+                         "inject=rename,renameat,renameat2:"
+                         "signal=SIGKILL:when=3"])
+    c.expect(proc.returncode in (-signal.SIGKILL, 128 + signal.SIGKILL,
+                                 signal.SIGKILL),
+             "build was not killed (exit status %d)" % proc.returncode)
+    old = [n for n in BUILD_OUTPUTS if open(c.path("out", n), "rb").read()
+           == OLD]
+    print("left old by the kill: %s" % " ".join(old))
+    c.expect(0 < len(old) < len(BUILD_OUTPUTS),
+             "the kill did not fall between the renames")
+    c.expect(os.path.exists(c.path("out", ".doc.disputas-pending")),
+             "no list of the pending renames")
+    # Another document built into the folder completes the renames.
+    c.write("other.yaml", DOC.encode())
+    proc = c.run(["build", "other.yaml", "-d", "out"])
+    c.expect_status(proc, 0)
+    for name in BUILD_OUTPUTS:
+        with open(c.path("out", name), "rb") as f:
+            data = f.read()
+        c.expect(data != OLD, "%s is still the old one" % name)
+        if name.endswith(".pdf"):
+            c.expect(data.startswith(b"%PDF-"), "%s is not a PDF" % name)
+    left = sorted(n for n in os.listdir(c.path("out")) if n.startswith("."))
+    c.expect(not left, "left in the folder: %s" % " ".join(left))
+
+
+def case_build_removes_stale_temps(c):
+    """`build` removes its own outputs' temporaries that a killed run left
+    over an hour ago, and keeps fresh ones (a run may still be writing)."""
+    os.mkdir(c.path("out"))
+    stale = os.path.join("out", ".doc.poster.pdf.aB3xYz")
+    fresh = os.path.join("out", ".doc.booklet.pdf.Qw9eRt")
+    # The list's temporary: `.NAME.XXXXXX` of `.doc.disputas-pending`.
+    stale_list = os.path.join("out", "..doc.disputas-pending.Zx81Lm")
+    for name in (stale, fresh, stale_list):
+        c.write(name, OLD)
+    hour_ago = time.time() - 2 * 3600
+    os.utime(c.path(stale), (hour_ago, hour_ago))
+    os.utime(c.path(stale_list), (hour_ago, hour_ago))
+    proc = c.run(["build", "doc.yaml", "-d", "out"])
+    c.expect_status(proc, 0)
+    c.expect(not os.path.exists(c.path(stale)),
+             "an hour-old temporary file was left")
+    c.expect(not os.path.exists(c.path(stale_list)),
+             "an hour-old temporary list of renames was left")
+    c.expect(os.path.exists(c.path(fresh)), "a fresh temporary was removed")
+
+
+def case_png_pages_of_earlier_run(c):
+    """PNG and SVG output replace an earlier render's pages: pages numbered
+    after the last one made are removed, up to the first number missing;
+    other files stay."""
+    for ext in ("png", "svg"):
+        for n in (2, 3, 4, 5, 7):
+            c.write("pages-%d.%s" % (n, ext), OLD)
+        proc = c.run(["render", "doc.yaml", "-o", "pages." + ext])
+        c.expect_status(proc, 0)
+        made = sorted(n for n in os.listdir(c.folder)
+                      if n.startswith("pages-") and n.endswith(ext))
+        c.expect(made == ["pages-1.%s" % ext, "pages-7.%s" % ext],
+                 "%s pages after a one-page render: %s" % (ext, made))
+
+
 CASES = {
     "read-only-folder": case_read_only_folder,
     "read-only-folder-new": case_read_only_folder_new,
@@ -415,6 +500,9 @@ CASES = {
     "build-disk-full": case_build_disk_full,
     "invalid-document": case_invalid_document,
     "sigkill": case_sigkill,
+    "build-killed-between-renames": case_build_killed_between_renames,
+    "build-removes-stale-temps": case_build_removes_stale_temps,
+    "png-pages-of-earlier-run": case_png_pages_of_earlier_run,
 }
 
 
