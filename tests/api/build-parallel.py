@@ -5,7 +5,7 @@ for each, the bytes a serial build of that sample gives.
     build-parallel.py DISPUTAS SRCDIR
 
 Each sample of samples/ (the multi-script one, the SVG logo and the JPEG
-photo among them) is copied COPIES times (DP_STRESS_COPIES, default 6)
+photo among them) is copied COPIES times (DP_STRESS_COPIES, default 10)
 under names that interleave them, then built in one run with two threads;
 every PDF must equal the serial build's of its sample (calendars name
 their entries after the file, so they differ by name).
@@ -36,7 +36,7 @@ def build(disputas, folder, docs, outdir, jobs, env):
 
 def main():
     disputas, srcdir = os.path.abspath(sys.argv[1]), sys.argv[2]
-    copies = int(os.environ.get("DP_STRESS_COPIES", "6"))
+    copies = int(os.environ.get("DP_STRESS_COPIES", "10"))
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
     env.setdefault("LC_ALL", "C.UTF-8")
     samples_dir = os.path.join(srcdir, "samples")

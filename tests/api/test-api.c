@@ -348,7 +348,7 @@ static void reentry_child(void) {
 
 static void test_context_callback_reenters(void) {
   g_test_trap_subprocess("/context/callback-reenters/subprocess",
-                         120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+                         60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_test_trap_assert_passed();
 }
 
