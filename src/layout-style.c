@@ -186,6 +186,10 @@ static void apply_style(binder *b, style_info *info) {
         s->align = (dp_align)a;
     } else if (!strcmp(k, "hyphenate")) {
       dp_bind_bool(&b->core, v, k, &s->hyphenate);
+    } else if (!strcmp(k, "balance")) {
+      dp_bind_bool(&b->core, v, k, &s->balance);
+    } else if (!strcmp(k, "expansion")) {
+      dp_bind_number(&b->core, v, k, 0, false, 0.05, &s->expansion);
     } else if (!strcmp(k, "space-before")) {
       dp_bind_length(&b->core, v, k, false, &s->space_before);
     } else if (!strcmp(k, "space-after")) {
@@ -292,6 +296,7 @@ void layout_style_resolve(binder *b, style_info *info, GPtrArray *chain) {
         "based-on",     "character",    "family",       "weight",
         "italic",       "stretch",      "size",         "line-height",
         "letter-spacing", "colour",     "align",        "hyphenate",
+        "balance",      "expansion",
         "space-before", "space-after",  "first-indent", "left-indent",
         "transform",    "features",     "underline",    "keep-with-next",
         "widows",       "orphans",      "emphasis",     "strong",

@@ -75,6 +75,10 @@ struct dp_style {
   double line_height;      /* multiple of size; 0: the font's own */
   dp_align align;
   bool hyphenate;
+  bool balance;            /* lines of even length, never hyphenated
+                              (titles, headings) */
+  double expansion;        /* justified text: how much wider or narrower
+                              a line's glyphs may be drawn, a fraction */
   double space_before;     /* points */
   double space_after;
   double first_indent;     /* points; negative for a hanging indent */

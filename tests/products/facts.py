@@ -6,7 +6,8 @@ Usage: facts.py DISPUTAS SOURCE_ROOT WORKDIR
 For each sample, the facts below were copied by hand from samples/*.yaml
 (the input), never from any output.  The poster and the booklet are
 rendered, their text extracted with pdftotext, and each fact looked for.
-Hyphens and white space are ignored in the comparison, because a line may
+Hyphens (soft, hard and U+2010, which a line broken at a soft hyphen
+shows) and white space are ignored in the comparison, because a line may
 break inside a long word with a hyphen.  The poster must be one page, and
 its QR code (rendered to PNG) must decode to the online link.
 """
@@ -83,7 +84,7 @@ FACTS = {
 }
 
 def squeeze(text):
-    return re.sub(r"[\s\-\u00ad]+", "", text)
+    return re.sub(r"[\s\-\u00ad\u2010]+", "", text)
 
 def pages(pdf):
     out = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True,

@@ -1,0 +1,273 @@
+/* linebreak: see linebreak.h.
+ *
+ * The algorithm is Knuth and Plass's: one pass over the items keeps the
+ * "active" breaks (from which a line may still be made); at each legal
+ * breakpoint every active break is tried as the start of a line ending
+ * there, and the best way to reach the breakpoint is kept for each
+ * combination of the line's fitness class and the number of hyphenated
+ * lines in a row it ends.  An active break is dropped once a line from
+ * it would be overfull (it only grows) or a forced break passes it.
+ *
+ * Widths are summed from prefix sums: a line from break a to break e is
+ * sum[e] - sum[a'], a' being the first item after a that is not
+ * discarded (glue and penalties after a break vanish, up to the next box).
+ *
+ * Two passes: the first allows lines up to `max_ratio`; if some stretch
+ * of the paragraph cannot be broken so (a long word, a narrow measure),
+ * the second allows any looseness.  Where even that fails (a box wider
+ * than the measure) the best overfull line is taken so that a solution
+ * always exists.
+ */
+#include "linebreak.h"
+
+#include <glib.h>
+#include <math.h>
+
+#define FITNESS_CLASSES 4
+/* The most hyphenated lines in a row that are told apart. */
+#define MAX_HYPHEN_RUN 8
+/* Badness of a line that cannot stretch or shrink far enough. */
+#define INF_BAD 10000.0
+/* Added to a line accepted only because nothing else was possible. */
+#define RESCUE_DEMERITS 1e10
+
+void dp_lb_params_init(dp_lb_params *params, double width) {
+  *params = (dp_lb_params){
+      .first_width = width,
+      .width = width,
+      .max_ratio = 1.0,
+      .line_stretch = 0.0,
+      .line_penalty = 10.0,
+      .flagged_demerits = 3000.0,
+      .fitness_demerits = 3000.0,
+      .final_hyphen_demerits = 1e5,
+      .max_hyphens = 2,
+  };
+}
+
+typedef struct node {
+  size_t pos;        /* the break's item */
+  int line;          /* lines before this break */
+  int fitness;
+  int hyphens;       /* hyphenated lines in a row, ending here */
+  bool flagged;
+  double ratio;
+  double demerits;   /* the best total to here */
+  double w, st, sh;  /* prefix sums at the first item the next line keeps */
+  int prev;          /* the node before, -1 for the start */
+} node;
+
+typedef struct sums {
+  double *w, *st, *sh; /* of items [0, i), penalties' widths left out */
+} sums;
+
+static bool S_forced(const dp_lb_item *it) {
+  return it->kind == DP_LB_PENALTY && it->penalty <= -DP_LB_INFINITY;
+}
+
+static bool S_legal(const dp_lb_item *items, size_t e) {
+  const dp_lb_item *it = &items[e];
+  if (it->kind == DP_LB_PENALTY) return it->penalty < DP_LB_INFINITY;
+  if (it->kind == DP_LB_GLUE)
+    return it->penalty < DP_LB_INFINITY && e > 0 &&
+           items[e - 1].kind == DP_LB_BOX;
+  return false;
+}
+
+/* Where the line after a break at `b` starts keeping items. */
+static size_t S_after(const dp_lb_item *items, size_t count, size_t b) {
+  size_t i = b;
+  for (; i < count; i++) {
+    if (items[i].kind == DP_LB_BOX) break;
+    if (i > b && S_forced(&items[i])) break;
+  }
+  return i;
+}
+
+static int S_fitness(double r) {
+  if (r < -0.5) return 0;
+  if (r <= 0.5) return 1;
+  if (r <= 1.0) return 2;
+  return 3;
+}
+
+static double S_badness(double r) {
+  if (!isfinite(r)) return INF_BAD;
+  double b = 100.0 * fabs(r) * fabs(r) * fabs(r);
+  return b > INF_BAD ? INF_BAD : b;
+}
+
+/* One pass; returns the index of the best final node, or -1 if every
+ * way through needed an overfull or over-loose line and `strict` is
+ * set (the caller tries again with any looseness). */
+static int S_pass(const dp_lb_item *items, size_t count,
+                  const dp_lb_params *p, double max_ratio, bool strict,
+                  const sums *s, GArray *nodes, bool *overfull) {
+  g_array_set_size(nodes, 0);
+  node start = {.pos = 0, .line = 0, .fitness = 1, .prev = -1};
+  g_array_append_val(nodes, start);
+  GArray *active = g_array_new(FALSE, FALSE, sizeof(int));
+  GArray *next = g_array_new(FALSE, FALSE, sizeof(int));
+  int zero = 0;
+  g_array_append_val(active, zero);
+  int hyphen_states = p->max_hyphens > 0 ? MIN(p->max_hyphens, MAX_HYPHEN_RUN) + 1
+                                         : 2;
+  int slots = FITNESS_CLASSES * hyphen_states;
+  node *best = g_new(node, (size_t)slots);
+  int result = -1;
+
+  for (size_t e = 0; e < count; e++) {
+    if (!S_legal(items, e)) continue;
+    const dp_lb_item *it = &items[e];
+    bool forced = S_forced(it);
+    bool is_penalty = it->kind == DP_LB_PENALTY;
+    bool flagged = is_penalty && it->flagged;
+    for (int k = 0; k < slots; k++) best[k].demerits = INFINITY;
+    int rescue = -1;
+    double rescue_ratio = 0;
+    g_array_set_size(next, 0);
+    size_t after = S_after(items, count, e);
+
+    for (guint k = 0; k < active->len; k++) {
+      int ai = g_array_index(active, int, k);
+      const node *a = &g_array_index(nodes, node, ai);
+      double width = a->line == 0 ? p->first_width : p->width;
+      double w = s->w[e] - a->w + (is_penalty ? it->width : 0);
+      double st = s->st[e] - a->st + p->line_stretch;
+      double sh = s->sh[e] - a->sh;
+      double r;
+      if (w < width)
+        r = st > 0 ? (width - w) / st : INFINITY;
+      else if (w > width)
+        r = sh > 0 ? (width - w) / sh : -INFINITY;
+      else
+        r = 0;
+      bool drop = r < -1 || forced;
+      if (r >= -1 && r <= max_ratio) {
+        int hyphens = flagged ? a->hyphens + 1 : 0;
+        if (!(flagged && p->max_hyphens > 0 && hyphens > p->max_hyphens)) {
+          double bad = S_badness(r);
+          int fit = S_fitness(r);
+          double d = p->line_penalty + bad;
+          d *= d;
+          if (is_penalty && !forced) {
+            if (it->penalty >= 0) d += it->penalty * it->penalty;
+            else d -= it->penalty * it->penalty;
+          }
+          if (flagged && a->flagged) d += p->flagged_demerits;
+          if (forced && a->flagged) d += p->final_hyphen_demerits;
+          if (isnan(d)) d = INFINITY;
+          if (abs(fit - a->fitness) > 1) d += p->fitness_demerits;
+          d += a->demerits;
+          int h = p->max_hyphens > 0 ? MIN(hyphens, hyphen_states - 1)
+                                     : (flagged ? 1 : 0);
+          node *b = &best[fit * hyphen_states + h];
+          if (d < b->demerits)
+            *b = (node){.pos = e, .line = a->line + 1, .fitness = fit,
+                        .hyphens = hyphens, .flagged = flagged,
+                        .ratio = isfinite(r) && st > 0 ? r : 0,
+                        .demerits = d, .prev = ai};
+        }
+      }
+      if (drop) {
+        if (rescue < 0 ||
+            a->demerits < g_array_index(nodes, node, rescue).demerits) {
+          rescue = ai;
+          rescue_ratio = isfinite(r) ? r : (r > 0 ? 0 : -INFINITY);
+        }
+      } else {
+        g_array_append_val(next, ai);
+      }
+    }
+
+    bool made = false;
+    for (int k = 0; k < slots; k++) {
+      if (!isfinite(best[k].demerits)) continue;
+      best[k].w = s->w[after];
+      best[k].st = s->st[after];
+      best[k].sh = s->sh[after];
+      int index = (int)nodes->len;
+      g_array_append_val(nodes, best[k]);
+      g_array_append_val(next, index);
+      made = true;
+    }
+    if (!made && next->len == 0 && rescue >= 0) {
+      /* Nothing reaches here, and nothing is left to go on from: the
+       * line from the best dropped break is taken as it is. */
+      if (strict) goto done;
+      const node *a = &g_array_index(nodes, node, rescue);
+      if (rescue_ratio < -1) *overfull = true;
+      node n = {.pos = e, .line = a->line + 1,
+                .fitness = S_fitness(rescue_ratio),
+                .hyphens = flagged ? a->hyphens + 1 : 0,
+                .flagged = flagged,
+                .ratio = isfinite(rescue_ratio) ? rescue_ratio : -1,
+                .demerits = a->demerits + RESCUE_DEMERITS,
+                .w = s->w[after], .st = s->st[after], .sh = s->sh[after],
+                .prev = rescue};
+      int index = (int)nodes->len;
+      g_array_append_val(nodes, n);
+      g_array_append_val(next, index);
+    }
+    GArray *t = active;
+    active = next;
+    next = t;
+  }
+
+  /* The last item forces a break: every node left ends there. */
+  for (guint k = 0; k < active->len; k++) {
+    int ai = g_array_index(active, int, k);
+    const node *a = &g_array_index(nodes, node, ai);
+    if (a->pos != count - 1 || ai == 0) continue;
+    if (result < 0 ||
+        a->demerits < g_array_index(nodes, node, result).demerits)
+      result = ai;
+  }
+done:
+  g_free(best);
+  g_array_free(active, TRUE);
+  g_array_free(next, TRUE);
+  return result;
+}
+
+size_t dp_linebreak(const dp_lb_item *items, size_t count,
+                    const dp_lb_params *params, dp_lb_line **lines,
+                    bool *overfull) {
+  *lines = NULL;
+  bool over = false;
+  if (overfull) *overfull = false;
+  if (count == 0 || !S_forced(&items[count - 1])) return 0;
+
+  sums s = {g_new(double, count + 1), g_new(double, count + 1),
+            g_new(double, count + 1)};
+  s.w[0] = s.st[0] = s.sh[0] = 0;
+  for (size_t i = 0; i < count; i++) {
+    const dp_lb_item *it = &items[i];
+    s.w[i + 1] = s.w[i] + (it->kind == DP_LB_PENALTY ? 0 : it->width);
+    s.st[i + 1] = s.st[i] + (it->kind == DP_LB_PENALTY ? 0 : it->stretch);
+    s.sh[i + 1] = s.sh[i] + (it->kind == DP_LB_PENALTY ? 0 : it->shrink);
+  }
+  GArray *nodes = g_array_new(FALSE, FALSE, sizeof(node));
+  int last = S_pass(items, count, params, params->max_ratio, true, &s,
+                    nodes, &over);
+  if (last < 0) {
+    over = false;
+    last = S_pass(items, count, params, INFINITY, false, &s, nodes, &over);
+  }
+  size_t n = 0;
+  if (last >= 0) {
+    for (int k = last; k > 0; k = g_array_index(nodes, node, k).prev) n++;
+    *lines = g_new(dp_lb_line, n);
+    size_t i = n;
+    for (int k = last; k > 0; k = g_array_index(nodes, node, k).prev) {
+      const node *a = &g_array_index(nodes, node, k);
+      (*lines)[--i] = (dp_lb_line){a->pos, a->ratio};
+    }
+  }
+  if (overfull) *overfull = over;
+  g_array_free(nodes, TRUE);
+  g_free(s.w);
+  g_free(s.st);
+  g_free(s.sh);
+  return n;
+}
