@@ -5,11 +5,15 @@
 # present.
 set -eu
 
+# hyphen-*: patterns for every language with built-in labels (Debian 12
+# has none for Finnish, whose text is then not hyphenated).
 packages="
   meson ninja-build pkg-config gcc clang python3
   libglib2.0-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev
   libfontconfig-dev libyaml-dev libcmark-dev libicu-dev libqrencode-dev
-  libhyphen-dev hyphen-no hyphen-en-us zlib1g-dev
+  libhyphen-dev zlib1g-dev
+  hyphen-no hyphen-en-us hyphen-en-gb hyphen-sv hyphen-da hyphen-de hyphen-nl
+  hyphen-fr hyphen-is
   librsvg2-dev libjpeg62-turbo-dev libical-dev libqpdf-dev libpoppler-glib-dev
   fonts-noto-core fonts-noto-cjk
   fonts-noto-mono

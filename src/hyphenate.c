@@ -269,6 +269,35 @@ static void S_hyphenate_word(HyphenDict *dict, const char *word,
   g_string_free(lower, TRUE);
 }
 
+static bool S_is_hyphen(gunichar c) {
+  return c == '-' || c == 0x2010 || c == 0x2011;
+}
+
+/* Whether the word [start, end) of `text` is part of a compound written
+ * with a hyphen ("co-production": the line breaks at the hyphen only), or
+ * of a URL or e-mail address (the whitespace-delimited token holds '@',
+ * "://" or starts "www."): such words are never hyphenated. */
+static bool S_word_excluded(const char *text, size_t length, size_t start,
+                            size_t end) {
+  if (start > 0 && S_is_hyphen(g_utf8_get_char(
+                       g_utf8_prev_char(text + start))))
+    return true;
+  if (end < length && S_is_hyphen(g_utf8_get_char(text + end))) return true;
+  size_t a = start, b = end;
+  while (a > 0) {
+    const char *p = g_utf8_prev_char(text + a);
+    if (g_unichar_isspace(g_utf8_get_char(p))) break;
+    a = (size_t)(p - text);
+  }
+  while (b < length && !g_unichar_isspace(g_utf8_get_char(text + b)))
+    b = (size_t)(g_utf8_next_char(text + b) - text);
+  const char *token = text + a;
+  size_t len = b - a;
+  if (memchr(token, '@', len)) return true;
+  if (g_strstr_len(token, (gssize)len, "://")) return true;
+  return len >= 4 && !g_ascii_strncasecmp(token, "www.", 4);
+}
+
 size_t dp_hyphen_find_points(dp_hyphen *h, const char *lang,
                              const char *text, size_t length,
                              const unsigned *skip, size_t skip_count,
@@ -314,7 +343,8 @@ size_t dp_hyphen_find_points(dp_hyphen *h, const char *lang,
     size_t n = offs->len;
     size_t off_end = end - start;
     g_array_append_val(offs, off_end);
-    bool skipped = n < DP_HYPHEN_MIN_CHARS || digit || !lower || shy;
+    bool skipped = n < DP_HYPHEN_MIN_CHARS || digit || !lower || shy ||
+                   S_word_excluded(text, length, start, end);
     for (size_t k = 0; !skipped && k < skip_count; k++)
       if (skip[2 * k] < end && start < skip[2 * k + 1]) skipped = true;
     if (!skipped)

@@ -80,6 +80,9 @@ struct dp_text {
   GHashTable *samples;   /* PangoLanguage* → 1: its sample text is
                             covered, 2: it is not */
   GHashTable *metrics;   /* S_metrics_key → double[2] ascent, descent */
+  GHashTable *patterns_checked; /* languages whose hyphenation patterns
+                                   have been looked for (a want of them
+                                   is reported once) */
   dp_hyphen *hyphen;
 };
 
@@ -286,6 +289,8 @@ dp_text *dp_text_new(dp_diag *diag) {
   }
   text->samples = g_hash_table_new(NULL, NULL);
   text->metrics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  text->patterns_checked = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                            NULL);
   text->hyphen = dp_hyphen_new();
   g_free(conf);
   return text;
@@ -304,6 +309,7 @@ void dp_text_free(dp_text *text) {
   if (text->families) g_hash_table_destroy(text->families);
   if (text->samples) g_hash_table_destroy(text->samples);
   if (text->metrics) g_hash_table_destroy(text->metrics);
+  if (text->patterns_checked) g_hash_table_destroy(text->patterns_checked);
   dp_hyphen_free(text->hyphen);
   free(text->conf);
   g_free(text->conf_dir);
@@ -1553,6 +1559,21 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   buf = S_insert(buf, NULL, 0, '\n', "\u2028", work, count);
   if (style->hyphenate && !style->balance)
     buf = S_hyphenate(text, buf, work, count, lang);
+  if (style->hyphenate && style->align == DP_ALIGN_JUSTIFY && lang && *lang &&
+      !g_hash_table_contains(text->patterns_checked, lang)) {
+    /* Justified text without hyphenation is set loose: said once per
+     * language (and looked up once: the answer is remembered either way,
+     * a language with patterns under a value of its own). */
+    char *dic = dp_hyphen_find_dictionary(lang);
+    if (!dic && text->diag)
+      dp_warning(text->diag, mark,
+                 "no hyphenation patterns for language '%s' are installed: "
+                 "its justified text is not hyphenated",
+                 lang);
+    g_hash_table_insert(text->patterns_checked, g_strdup(lang),
+                        GINT_TO_POINTER(dic ? 2 : 1));
+    g_free(dic);
+  }
   buf = S_break_long_words(buf, work, count);
 
   dp_para *para = g_new0(dp_para, 1);

@@ -10,6 +10,7 @@
 
 #include <cairo-pdf.h>
 
+#include "hyphenate.h"
 #include "text.h"
 
 #define PAGE_W 595.0
@@ -405,6 +406,90 @@ static void test_hyphenation_rules(fixture *f, gconstpointer data) {
   page_text_free(&t);
   close_page(page, doc);
   dp_para_free(p);
+}
+
+/* Words joined by a hyphen break at the hyphen only; URLs and e-mail
+ * addresses are never hyphenated; a word standing alone is. */
+static void test_hyphenation_exclusions(fixture *f, gconstpointer data) {
+  (void)f;
+  (void)data;
+  const char *text = "co-production production www.example.org/documentation "
+                     "mail: documentation@example.org "
+                     "https://example.org/production";
+  dp_hyphen *h = dp_hyphen_new();
+  size_t *points = NULL;
+  size_t n = dp_hyphen_find_points(h, "en-US", text, strlen(text), NULL, 0,
+                                   &points);
+  size_t alone = strlen("co-production "), alone_end = alone + 10;
+  g_assert_cmpuint(n, >=, 1);
+  for (size_t i = 0; i < n; i++) {
+    g_assert_cmpuint(points[i], >, alone);
+    g_assert_cmpuint(points[i], <, alone_end);
+  }
+  g_free(points);
+  dp_hyphen_free(h);
+}
+
+/* Justified text in a language without hyphenation patterns: one warning
+ * for the language, however many paragraphs; none for ragged text. */
+static void test_no_patterns(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.hyphenate = true;
+  dp_para *p = para_new(f, lorem, NULL, 0, &s, "tlh", 200);
+  dp_para_free(p);
+  g_assert_cmpstr(f->messages->str, ==, "");
+  s.align = DP_ALIGN_JUSTIFY;
+  for (int i = 0; i < 2; i++) {
+    p = para_new(f, lorem, NULL, 0, &s, "tlh", 200);
+    dp_para_free(p);
+  }
+  p = para_new(f, lorem, NULL, 0, &s, "nb", 200);
+  dp_para_free(p);
+  g_assert_cmpstr(f->messages->str, ==,
+                  "no hyphenation patterns for language 'tlh' are installed: "
+                  "its justified text is not hyphenated\n");
+}
+
+/* A balanced title: where first fit leaves one word on the last line,
+ * the lines come out even, as many as before. */
+static void test_balance(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.size = 20;
+  const char *title = "Creating Impactful Peer Worker Co-production Services";
+  /* The width first fit fills up to the last word. */
+  dp_para *one = para_new(f, title, NULL, 0, &s, "en", 0);
+  double whole = dp_para_get_natural_width(one);
+  dp_para_free(one);
+  double width = whole - 40;
+  dp_para *ragged = para_new(f, title, NULL, 0, &s, "en", width);
+  g_assert_cmpint(dp_para_get_line_count(ragged), ==, 2);
+  PopplerDocument *doc;
+  PopplerPage *page = render(f, ragged, false, &doc);
+  page_text t = read_text(page);
+  g_assert_null(strchr(t.lines[1], ' ')); /* a lone word */
+  page_text_free(&t);
+  close_page(page, doc);
+  dp_para_free(ragged);
+
+  s.balance = true;
+  s.hyphenate = true; /* balance turns it off */
+  dp_para *even = para_new(f, title, NULL, 0, &s, "en", width);
+  g_assert_cmpint(dp_para_get_line_count(even), ==, 2);
+  page = render(f, even, false, &doc);
+  t = read_text(page);
+  g_assert_nonnull(strchr(t.lines[1], ' '));
+  for (int i = 0; i < t.count; i++)
+    g_assert_false(g_str_has_suffix(t.lines[i], "\u2010"));
+  double w0 = t.boxes[0]->len ? g_array_index(t.boxes[0], PopplerRectangle,
+                                              t.boxes[0]->len - 1).x2 : 0;
+  double w1 = t.boxes[1]->len ? g_array_index(t.boxes[1], PopplerRectangle,
+                                              t.boxes[1]->len - 1).x2 : 0;
+  g_assert_cmpfloat(fabs(w0 - w1), <, width / 3);
+  page_text_free(&t);
+  close_page(page, doc);
+  dp_para_free(even);
 }
 
 static void test_link(fixture *f, gconstpointer data) {
@@ -991,6 +1076,9 @@ int main(int argc, char **argv) {
   ADD("justify", test_justify);
   ADD("hyphenation", test_hyphenation);
   ADD("hyphenation-rules", test_hyphenation_rules);
+  ADD("hyphenation-exclusions", test_hyphenation_exclusions);
+  ADD("no-patterns", test_no_patterns);
+  ADD("balance", test_balance);
   ADD("link", test_link);
   ADD("scripts", test_scripts);
   ADD("rtl", test_rtl);
