@@ -4,8 +4,8 @@
  * the document and decides every text, time and status of the entries, as
  * plain UTF-8 strings and numbers.  The "ical" plugin (src/plugins/ical.c,
  * see plugin.h) turns the result into RFC 5545 text with libical, which is
- * loaded only by runs that write a calendar (../shared/notes/
- * startup-costs.md: linking libical costs every run 8 ms).
+ * loaded only by runs that write a calendar (linking libical would cost
+ * every run 8 ms at start-up; plugin.h).
  *
  * The decisions, one entry per event, in the document's order:
  *

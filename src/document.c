@@ -1,6 +1,6 @@
 /* document: see document.h.
  *
- * The schema of ../shared/spec/announcement.md is the tables below: one
+ * The schema of the format (docs/announcement.md) is the tables below: one
  * `field` per key with its type, whether it is required and, for maps and
  * lists of maps, the nested `schema`.  bind_map() walks a YAML map against
  * a schema; bind_field() checks one value by its type and builds its

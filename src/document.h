@@ -1,7 +1,7 @@
 /* document: an announcement file bound to a checked tree of values.
  *
- * The binder walks the YAML tree against the schema of
- * ../shared/spec/announcement.md (kept as tables in document.c), reports
+ * The binder walks the YAML tree against the schema of the format
+ * (docs/announcement.md; kept as tables in document.c), reports
  * every problem at its mark, and produces a tree of dp_value: maps, lists,
  * trimmed texts, rich texts (Markdown and inline fields, parsed by
  * richtext), booleans and local date-times.  Layouts reach the values by

@@ -1,8 +1,7 @@
 /* plugin: heavy libraries in modules loaded only when a run needs them.
  *
  * librsvg, libical and libqpdf each add 5-9 ms to the start of every
- * process that links them (../shared/notes/startup-costs.md), while most
- * runs need none of them.  Each lives in a small module built beside the
+ * process that links them, while most runs need none of them.  Each lives in a small module built beside the
  * library (src/plugins/) and opened with GModule on first use.  A module
  * exports one function, `dp_plugin_entry`, returning a table of function
  * pointers whose first field is its version.

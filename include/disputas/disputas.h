@@ -226,7 +226,8 @@ DP_PUBLIC void dp_program_init(void);
 
 /* ---- Documents ------------------------------------------------------ */
 
-/* An announcement, read and checked (../shared/spec/announcement.md).
+/* An announcement, read and checked (the format: disputas-announcement(5),
+ * docs/announcement.md in the source).
  * Immutable once loaded. */
 typedef struct dp_document dp_document;
 

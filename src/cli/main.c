@@ -1,4 +1,4 @@
-/* The disputas command line (../shared/spec/cli.md), a thin client of the
+/* The disputas command line (docs/disputas.1), a thin client of the
  * public API in include/disputas/disputas.h.
  *
  * Exit status: 0 success (warnings allowed), 1 invalid document or layout

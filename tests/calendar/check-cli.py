@@ -13,7 +13,7 @@ CHECK is one of:
                  DTSTAMP, DTSTART and SUMMARY per event; the stamp).
   invalid        a document with an error: exit 1, and no .ics written.
   lazy-libical   `render` does not load libical (it costs 8 ms at start-up,
-                 ../shared/notes/startup-costs.md); `build` does.
+                 see src/plugin.h); `build` does.
 
 The entries themselves are checked by test-calendar.c through libical.
 """

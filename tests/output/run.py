@@ -4,8 +4,7 @@
     run.py DISPUTAS NAME
 
 runs case NAME (see CASES) in a temporary folder.  The promises tested
-(../shared/spec/cli.md, "Output guarantees" and "Diagnostics and exit
-status"):
+(disputas(1), docs/disputas.1: EXIT STATUS):
 
   - an output that cannot be written is exit status 3 with a message;
   - a failed run leaves the previous output byte for byte as it was, and no

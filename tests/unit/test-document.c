@@ -1,5 +1,5 @@
 /* Unit tests of document: every key and rule of the announcement spec
- * (../shared/spec/announcement.md), accepted values in their normalised
+ * (docs/announcement.md), accepted values in their normalised
  * form and rejected ones with their exact message and place. */
 #include <glib.h>
 #include <glib/gstdio.h>
