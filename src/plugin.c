@@ -32,14 +32,28 @@ static void join_loading(const char *name) {
   g_ptr_array_free(threads, TRUE);
 }
 
+/* The library behind module `name`, for messages. */
+static const char *library_of(const char *name) {
+  static const char *const libraries[][2] = {
+      {"svg", "librsvg"}, {"jpeg", "libjpeg"}, {"ical", "libical"},
+      {"qpdf", "libqpdf"}};
+  for (size_t i = 0; i < G_N_ELEMENTS(libraries); i++)
+    if (!strcmp(libraries[i][0], name)) return libraries[i][1];
+  return "its library";
+}
+
 /* Opens the module `name` and records its table; `lock` is held. */
 static const void *load(const char *name, char **error) {
   const void *table = NULL;
   char *file = g_strdup_printf("disputas-%s.%s", name, G_MODULE_SUFFIX);
   char *path = g_build_filename(dp_paths_get_plugindir(), file, NULL);
   g_free(file);
-  GModule *module = g_module_open(path, G_MODULE_BIND_LOCAL);
-  if (!module) {
+  GModule *module = NULL;
+  if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+    /* A build without the library (meson_options.txt) has no module. */
+    *error = g_strdup_printf("this disputas has no %s module (built without "
+                             "%s?)", name, library_of(name));
+  } else if (!(module = g_module_open(path, G_MODULE_BIND_LOCAL))) {
     *error = g_strdup_printf("cannot load the %s module (%s)", name,
                              g_module_error());
   } else {
