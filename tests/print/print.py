@@ -530,14 +530,25 @@ def case_fonts(r):
 def case_samples(r):
     samples = sorted(f for f in os.listdir(os.path.join(r.root, "samples"))
                      if f.endswith(".yaml"))
+    # Debian 12 has no Finnish hyphenation patterns: the booklets'
+    # justified Finnish summary warns of it, and of nothing else.
+    expected = {"finnish.yaml": "no hyphenation patterns for language 'fi'"}
     for sample in samples:
         for layout in ("poster", "booklet", "booklet-print"):
-            proc = r.run(["check", "--preflight", "--werror",
-                          "samples/" + sample, "-l", layout],
+            warns = expected.get(sample) if layout != "poster" else None
+            proc = r.run(["check", "--preflight"] +
+                         ([] if warns else ["--werror"]) +
+                         ["samples/" + sample, "-l", layout],
                          check_status=False)
-            check(proc.returncode == 0 and not proc.stderr,
-                  "%s in %s passes preflight" % (sample, layout),
-                  proc.stderr.decode("utf-8", "replace"))
+            err = proc.stderr.decode("utf-8", "replace")
+            if warns:
+                problems = [l for l in err.splitlines()
+                            if ": warning: " in l or ": error: " in l]
+                ok = len(problems) == 1 and warns in problems[0]
+            else:
+                ok = not err
+            check(proc.returncode == 0 and ok,
+                  "%s in %s passes preflight" % (sample, layout), err)
 
 
 def main(argv):
