@@ -30,10 +30,15 @@ def golden_path(root, sample, layout):
 
 
 def trace(disputas, root, sample, layout):
-    """Returns (exit status, stdout bytes, stderr bytes)."""
+    """Returns (exit status, stdout bytes, stderr bytes).  The environment
+    is the test suite's (tests/meson.build), also when regenerating: the
+    source tree's data and a hyphenation cache beside the binary, never
+    the user's."""
     env = dict(os.environ)
     env.setdefault("LC_ALL", "C.UTF-8")
     env.setdefault("DISPUTAS_DATADIR", root)
+    env.setdefault("XDG_CACHE_HOME", os.path.join(
+        os.path.dirname(os.path.abspath(disputas)), "test-cache"))
     proc = subprocess.run(
         [disputas, "render", f"samples/{sample}.yaml", "-l", layout,
          "--trace"],
