@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "label-tables.h"
 #include "template.h"
 
 /* (transfer none) The label text for `key`; the key itself when the

@@ -27,6 +27,7 @@
 
 #include "image.h"
 #include "plugin.h"
+#include "label-tables.h"
 #include "template.h"
 
 /* Bisection steps when shrinking a frame: 2^-8 of the scale range is

@@ -27,6 +27,7 @@
 #include "plugin.h"
 #include "preflight.h"
 #include "render.h"
+#include "label-tables.h"
 #include "template.h"
 #include "trace.h"
 

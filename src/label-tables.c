@@ -1,6 +1,4 @@
-/* label-tables: the built-in label texts (data/labels/LANG.yaml) with a
- * document's `labels` overrides on top.  See dp_labels_new() in
- * template.h.
+/* label-tables: see label-tables.h.
  *
  * A table is a flat YAML map of label key to text.  Which table a
  * document gets is decided by its language's primary subtag (see
@@ -11,6 +9,8 @@
  * that is not on it.  The texts of dp_label_template_keys are templates,
  * parsed here once per dp_labels.
  */
+#include "label-tables.h"
+
 #include <glib.h>
 #include <string.h>
 

@@ -45,6 +45,7 @@
 #include <unicode/ustring.h>
 
 #include "datefmt.h"
+#include "label-tables.h"
 #include "labels.h"
 
 /* ----------------------------------------------------------------------

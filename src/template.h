@@ -31,6 +31,7 @@
 #include "document.h"
 #include "richtext.h"
 
+/* The label texts of a document's language (label-tables.h). */
 typedef struct dp_labels dp_labels;
 
 /* What a placeholder can see. */
@@ -95,31 +96,5 @@ bool dp_template_uses_folio(const dp_template *tmpl);
 /* Resolves a dotted path in a scope (item first, then enclosing items,
  * then the root).  NULL when unset.  For `if:` conditions and `each:`. */
 const dp_value *dp_scope_lookup(const dp_scope *scope, const char *path);
-
-/* Labels: the built-in tables (data/labels/LANG.yaml) for the document's
- * language with the document's `labels` overrides on top. */
-dp_labels *dp_labels_new(dp_diag *diag, const char *lang,
-                         const dp_value *overrides);
-void dp_labels_free(dp_labels *labels);
-/* (transfer none) The text for `key`, or NULL for an unknown key. */
-const char *dp_labels_get(const dp_labels *labels, const char *key);
-
-/* Checks a document's `labels` texts (keys were checked when it was
- * read): date patterns ICU refuses and templates that do not parse are
- * errors at the override.  False after reporting. */
-bool dp_labels_check_overrides(dp_diag *diag, const dp_value *overrides);
-/* (transfer none) The parsed template for a template key, or NULL. */
-const dp_template *dp_labels_get_template(const dp_labels *labels,
-                                          const char *key);
-
-/* (transfer none) Every key the built-in tables hold, NULL-terminated:
- * the spec's label keys (dp_label_keys in labels.h), then the texts the
- * built-in layouts use ("thesis", "read-thesis", "scan-to-join", ...) and
- * the local conventions ("date-format", "time-range", ...).  The same as
- * dp_label_table_keys in labels.h. */
-const char *const *dp_labels_get_builtin_keys(void);
-/* True for a key of dp_labels_get_builtin_keys(); "{label:KEY}" in a
- * template must name one. */
-bool dp_labels_is_builtin_key(const char *key);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "document.h"
 #include "fuzz.h"
+#include "label-tables.h"
 #include "template.h"
 
 static dp_diag *fixed_diag;

@@ -12,6 +12,7 @@
 
 #include "labels.h"
 #include "paths.h"
+#include "label-tables.h"
 #include "template.h"
 #include "yaml-tree.h"
 
