@@ -18,6 +18,11 @@
  *     page after page, as the layout's sequence says.  Frames whose text
  *     shows folios ({page}, {pages}) are composed last, once the page
  *     count is known.
+ *
+ * One file of 1,700 lines, on purpose: the four steps share the composer
+ * and its units, packer and page context, and split apart they would
+ * need those internals in a header of their own.  Frame-edge arithmetic
+ * is frame-expr.c's; text is text.c's.
  */
 #include "compose.h"
 
