@@ -8,7 +8,7 @@ set -eu
 # hyphen-*: patterns for every language with built-in labels (Debian 12
 # has none for Finnish, whose text is then not hyphenated).
 packages="
-  meson ninja-build pkg-config gcc clang python3
+  meson ninja-build pkg-config gcc clang python3 python3-yaml
   libglib2.0-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev
   libfontconfig-dev libyaml-dev libcmark-dev libicu-dev libqrencode-dev
   libhyphen-dev zlib1g-dev

@@ -336,6 +336,7 @@ bool dp_is_identifier(const char *s) {
 /* A dotted field path: "thesis.title", "events", "." (the current item). */
 bool dp_is_field_path(const char *s) {
   if (strcmp(s, ".") == 0) return true;
+  if (*s == '.') s++; /* ".field": the entry's own */
   if (!*s) return false;
   bool segment = false;
   for (const char *p = s; *p; p++) {

@@ -243,6 +243,8 @@ static bool condition_holds(const dp_condition *cond, const dp_scope *scope) {
     holds = v && v->text && strcmp(v->text, cond->equals) == 0;
   else
     holds = value_is_set(v);
+  for (char **p = cond->any; p && *p && !holds; p++)
+    holds = value_is_set(dp_scope_lookup(scope, *p));
   return cond->negate ? !holds : holds;
 }
 
@@ -594,6 +596,8 @@ typedef struct packer {
   int page_index;
   bool page_break;     /* a page break was met */
   const dp_frame *frame; /* the frame packed into, or NULL */
+  double spread;       /* valign: spread: added at each block boundary */
+  int depth;           /* groups open, when spreading */
 } packer;
 
 static dp_draw *page_add(composer *c, dp_page *page) {
@@ -688,8 +692,11 @@ static double need_at(packer *pk, size_t i, const column *col, bool at_top,
       if (u->keep_with_next)
         return before + lines_height(p, 0, n) + dp_para_get_space_after(p) +
                need_at(pk, i + 1, col, false, depth + 1);
-      int orphans = MAX(1, u->style->orphans);
-      return before + lines_height(p, 0, MIN(n, orphans));
+      /* The fewest lines pack_column() will leave here: `orphans`, or all
+       * when the rest would be fewer than `widows`. */
+      int orphans = MAX(1, u->style->orphans), widows = MAX(1, u->style->widows);
+      int k = n - orphans < widows ? n : orphans;
+      return before + lines_height(p, 0, MIN(n, k));
     }
     case UNIT_GROUP_BEGIN: {
       size_t end;
@@ -815,8 +822,20 @@ static void emit_object(packer *pk, unit *u, const column *col, double y) {
 static double pack_column(packer *pk, cursor *cur, const column *col) {
   double y = 0;
   bool at_top = true;
+  bool spread = false; /* spread already added at this boundary */
   while (cur->unit < pk->units->len) {
     unit *u = &g_array_index(pk->units, unit, cur->unit);
+    if (pk->spread > 0 && !at_top && !spread &&
+        (u->kind == UNIT_SPACE ||
+         (u->kind == UNIT_GROUP_BEGIN && pk->depth == 0))) {
+      y += pk->spread;
+      spread = true;
+    }
+    if (u->kind == UNIT_GROUP_BEGIN) pk->depth++;
+    if (u->kind == UNIT_GROUP_END) pk->depth--;
+    if (u->kind != UNIT_SPACE && u->kind != UNIT_GROUP_BEGIN &&
+        u->kind != UNIT_GROUP_END && u->kind != UNIT_BREAK)
+      spread = false;
     switch (u->kind) {
       case UNIT_BREAK:
         cur->unit++;
@@ -830,8 +849,10 @@ static double pack_column(packer *pk, cursor *cur, const column *col) {
         size_t end;
         double h = group_height(pk, cur->unit, col, at_top, &end);
         double need = need_at(pk, cur->unit, col, at_top, 0);
-        if (!at_top && h <= col->height + 0.01 && y + need > col->height + 0.01)
+        if (!at_top && h <= col->height + 0.01 && y + need > col->height + 0.01) {
+          pk->depth--; /* met again in the next column */
           return y;
+        }
         cur->unit++;
         continue;
       }
@@ -906,6 +927,12 @@ typedef struct page_ctx {
   double *scales;
   double *col_heights;  /* column height the content was fitted to */
   GArray **content;     /* units of content frames, kept for emitting */
+  /* Frames of automatic height grow (max-scale) only while the others
+   * need not shrink: a first try lets them, quietly; when another frame
+   * then shrinks or does not fit, the page is fitted again without. */
+  bool no_grow;
+  bool quiet;           /* a frame that does not fit sets `unfit`, silently */
+  bool unfit;
 } page_ctx;
 
 static rect builtin_frame(page_ctx *pc, const char *name, bool *found) {
@@ -1062,15 +1089,21 @@ static bool pack_frame(packer *pk, const dp_frame *f, rect inner,
  * halve the bracket a bisection step is taken, so the search never takes
  * much longer than bisection would. */
 
-/* The scale of grid point `k` (0: `low`, SHRINK_GRID: 1), computed as
- * bisection computes it, the midpoint of its bracket [k - h, k + h] for
+/* The scales a search ranges over: [min-scale, 1] when shrinking,
+ * [1, max-scale] when growing. */
+typedef struct scale_range {
+  double low, high;
+} scale_range;
+
+/* The scale of grid point `k` (0: `low`, SHRINK_GRID: `high`), computed
+ * as bisection computes it, the midpoint of its bracket [k - h, k + h] for
  * h the lowest set bit of k: a scale is the same number however the
  * search reaches it. */
-static double grid_scale(double low, int k) {
-  if (k <= 0) return low;
-  if (k >= SHRINK_GRID) return 1.0;
+static double grid_scale(scale_range r, int k) {
+  if (k <= 0) return r.low;
+  if (k >= SHRINK_GRID) return r.high;
   int half = k & -k;
-  return (grid_scale(low, k - half) + grid_scale(low, k + half)) / 2;
+  return (grid_scale(r, k - half) + grid_scale(r, k + half)) / 2;
 }
 
 /* How tall the units are in one column of the frame's column width and
@@ -1119,9 +1152,9 @@ typedef struct shrink_trial {
 
 /* Packs at grid point `k`; records the trial. */
 static bool shrink_try(packer *pk, const dp_frame *f, rect inner,
-                       double limit, int k, double *used,
+                       double limit, scale_range r, int k, double *used,
                        shrink_trial *trial) {
-  pk->scale = grid_scale(f->min_scale, k);
+  pk->scale = grid_scale(r, k);
   pk->page_break = false;
   bool fits = pack_frame(pk, f, inner, limit, used);
   *trial = (shrink_trial){pk->scale, natural_height(pk, f, inner, INFINITY)};
@@ -1136,7 +1169,8 @@ static bool shrink_try(packer *pk, const dp_frame *f, rect inner,
  * `limit` tall, from the trial `last` and the one before it (`older`, may
  * be NULL): a power law through both, or with a power of 1.5 (between
  * text that reflows and lines that do not) through `last` alone. */
-static double shrink_guess(double low, double limit, const shrink_trial *last,
+static double shrink_guess(scale_range r, double limit,
+                           const shrink_trial *last,
                            const shrink_trial *older) {
   double power = 1.5;
   if (older && older->natural > 0 && last->natural > 0 &&
@@ -1147,17 +1181,17 @@ static double shrink_guess(double low, double limit, const shrink_trial *last,
   }
   double scale = last->natural > 0
                      ? last->scale * pow(limit / last->natural, 1 / power)
-                     : 1.0;
-  return (scale - low) / (1 - low) * SHRINK_GRID;
+                     : r.high;
+  return (scale - r.low) / (r.high - r.low) * SHRINK_GRID;
 }
 
-/* The grid point of the largest scale at which the content fits, after
- * packing at scale 1 did not fit (`at_one` is that trial); -1 when not
- * even min-scale fits.  On success the units are set at that scale and
+/* The grid point of the largest scale of `r` at which the content fits,
+ * after packing at r.high did not fit (`at_one` is that trial); -1 when
+ * not even r.low fits.  On success the units are set at that scale and
  * *used is their height there. */
 static int shrink_search(packer *pk, const dp_frame *f, rect inner,
-                         double limit, const shrink_trial *at_one,
-                         double *used) {
+                         double limit, scale_range r,
+                         const shrink_trial *at_one, double *used) {
   int lo = 0, hi = SHRINK_GRID;   /* !fits(hi); fits(lo) once `fitted` */
   shrink_trial last = *at_one, older = {0};
   bool fitted = false, have_older = false;
@@ -1171,8 +1205,7 @@ static int shrink_search(packer *pk, const dp_frame *f, rect inner,
       /* Two guesses did not halve the bracket: bisect. */
       k = (lo + hi) / 2;
     } else {
-      double e = shrink_guess(f->min_scale, limit, &last,
-                              have_older ? &older : NULL);
+      double e = shrink_guess(r, limit, &last, have_older ? &older : NULL);
       int below = (int)floor(CLAMP(e, -1.0, (double)SHRINK_GRID));
       /* The point above the guess first: when it does not fit and the
        * one below does, the last setting is the answer's. */
@@ -1185,7 +1218,7 @@ static int shrink_search(packer *pk, const dp_frame *f, rect inner,
     older = last;
     have_older = true;
     last_k = k;
-    if (shrink_try(pk, f, inner, limit, k, &u, &last)) {
+    if (shrink_try(pk, f, inner, limit, r, k, &u, &last)) {
       lo = k;
       fitted = true;
       lo_used = u;
@@ -1196,17 +1229,35 @@ static int shrink_search(packer *pk, const dp_frame *f, rect inner,
   if (!fitted) {
     /* Nothing above min-scale fits: does min-scale? */
     shrink_trial t;
-    if (!shrink_try(pk, f, inner, limit, 0, &lo_used, &t)) return -1;
+    if (!shrink_try(pk, f, inner, limit, r, 0, &lo_used, &t)) return -1;
     last_k = 0;
   }
   if (last_k != lo) {
     /* Set the units at the answer again (composition draws them so). */
-    pk->scale = grid_scale(f->min_scale, lo);
+    pk->scale = grid_scale(r, lo);
     pk->page_break = false;
     pack_frame(pk, f, inner, limit, &lo_used);
   }
   *used = lo_used;
   return lo;
+}
+
+/* After the content fitted at scale 1: the largest scale up to the
+ * frame's max-scale at which it still fits.  Tries max-scale first (sparse
+ * content takes it at once), then searches between 1 and it as shrinking
+ * does.  Sets *scale and *used; false only if scale 1 no longer fits. */
+static bool grow_frame(packer *pk, const dp_frame *f, rect inner,
+                       double limit, double *scale, double *used) {
+  scale_range r = {1.0, f->max_scale};
+  shrink_trial at_max;
+  if (shrink_try(pk, f, inner, limit, r, SHRINK_GRID, used, &at_max)) {
+    *scale = f->max_scale;
+    return true;
+  }
+  int k = shrink_search(pk, f, inner, limit, r, &at_max, used);
+  if (k < 0) return false;
+  *scale = grid_scale(r, k);
+  return true;
 }
 
 /* Composes a content frame's units at the largest scale that fits
@@ -1216,10 +1267,17 @@ static bool fit_frame(page_ctx *pc, const dp_frame *f, GArray *units,
                       rect inner, double limit, double *scale, double *used,
                       double *col_height) {
   *col_height = limit;
-  packer pk = {pc->c, units, 1.0, NULL, pc->index, false, f};
+  packer pk = {pc->c, units, 1.0, NULL, pc->index, false, f, 0, 0};
   bool balance = f->columns > 1 && (f->balance || limit >= UNBOUNDED);
+  bool automatic = !f->height && !(f->top && f->bottom) && !f->flow;
   if (pack_frame(&pk, f, inner, limit, used)) {
     *scale = 1.0;
+    /* Content that fits grows, when the layout lets it, up to a height
+     * that is known (not into an unbounded automatic height). */
+    if (f->fit == DP_FIT_SHRINK && f->max_scale > 1 && limit < UNBOUNDED &&
+        !(automatic && pc->no_grow) &&
+        !grow_frame(&pk, f, inner, limit, scale, used))
+      goto overflow;
   } else if (f->fit == DP_FIT_SHRINK && f->min_scale < 1) {
     /* Set at scale s, content is at least s² as tall (text: lines s
      * times as tall, holding 1/s times as many words; the rest shrinks
@@ -1229,9 +1287,10 @@ static bool fit_frame(page_ctx *pc, const dp_frame *f, GArray *units,
     double hopeless = 2 * limit / (f->min_scale * f->min_scale);
     shrink_trial at_one = {1.0, natural_height(&pk, f, inner, hopeless)};
     if (at_one.natural > hopeless) goto overflow;
-    int k = shrink_search(&pk, f, inner, limit, &at_one, used);
+    scale_range r = {f->min_scale, 1.0};
+    int k = shrink_search(&pk, f, inner, limit, r, &at_one, used);
     if (k < 0) goto overflow;
-    *scale = grid_scale(f->min_scale, k);
+    *scale = grid_scale(r, k);
   } else {
     goto overflow;
   }
@@ -1255,6 +1314,10 @@ static bool fit_frame(page_ctx *pc, const dp_frame *f, GArray *units,
   pk.scale = *scale;
   return true;
 overflow:
+  if (pc->quiet) {
+    pc->unfit = true;
+    return false;
+  }
   if (f->fit == DP_FIT_SHRINK)
     dp_error(pc->c->diag, f->mark,
              "the content of frame '%s' does not fit, even at %.0f%% of its "
@@ -1370,33 +1433,71 @@ static bool resolve_frame(page_ctx *pc, size_t i) {
   return true;
 }
 
+/* How many block boundaries pack_column() spreads at: a space or a
+ * top-level group after something drawn, once per boundary. */
+static int boundaries(GArray *units) {
+  int n = 0, depth = 0;
+  bool at_top = true, counted = false;
+  for (guint i = 0; i < units->len; i++) {
+    const unit *u = &g_array_index(units, unit, i);
+    if (!at_top && !counted &&
+        (u->kind == UNIT_SPACE || (u->kind == UNIT_GROUP_BEGIN && depth == 0))) {
+      n++;
+      counted = true;
+    }
+    if (u->kind == UNIT_GROUP_BEGIN) depth++;
+    else if (u->kind == UNIT_GROUP_END) depth--;
+    else if (u->kind != UNIT_SPACE && u->kind != UNIT_BREAK) {
+      at_top = false;
+      counted = false;
+    }
+  }
+  /* A boundary after the last thing drawn divides nothing. */
+  return counted ? n - 1 : n;
+}
+
+/* Expands and fits the content of a resolved frame of fixed height. */
+static bool prefit_frame(page_ctx *pc, size_t i) {
+  const dp_frame *f = pc->tmpl->frames[i];
+  rect inner = inset(pc->boxes[i], f->padding);
+  dp_scope scope = page_scope(pc);
+  scope.pages = (int)pc->c->set->page_count;
+  GArray *units = units_new();
+  expand_items(pc->c, f->content, f->content_count, &scope, units);
+  pc->content[i] = units;
+  double used;
+  return fit_frame(pc, f, units, inner, inner.h, &pc->scales[i], &used,
+                   &pc->col_heights[i]);
+}
+
 /* Draws a resolved content frame: background, then its units.  `units`
  * may be NULL (not yet expanded: fixed-height frames). */
 static bool emit_content_frame(page_ctx *pc, size_t i) {
   const dp_frame *f = pc->tmpl->frames[i];
   rect box = pc->boxes[i];
   rect inner = inset(box, f->padding);
-  dp_scope scope = page_scope(pc);
-  scope.pages = (int)pc->c->set->page_count;
+  if (!pc->content[i] && !prefit_frame(pc, i)) return false;
   GArray *units = pc->content[i];
   double used;
-  if (!units) {
-    units = units_new();
-    expand_items(pc->c, f->content, f->content_count, &scope, units);
-    pc->content[i] = units;
-    if (!fit_frame(pc, f, units, inner, inner.h, &pc->scales[i], &used,
-                   &pc->col_heights[i]))
-      return false;
-  }
   double scale = pc->scales[i], col_height = pc->col_heights[i] + 0.02;
-  packer measure = {pc->c, units, scale, NULL, pc->index, false, f};
+  packer measure = {pc->c, units, scale, NULL, pc->index, false, f, 0, 0};
   pack_frame(&measure, f, inner, col_height, &used);
-  double shift = 0;
+  double shift = 0, spread = 0;
   if (f->valign == DP_VALIGN_MIDDLE) shift = (inner.h - used) / 2;
   if (f->valign == DP_VALIGN_BOTTOM) shift = inner.h - used;
+  if (f->valign == DP_VALIGN_SPREAD && f->columns <= 1) {
+    /* A hair less than all, so the last block still fits. */
+    int n = boundaries(units);
+    if (n > 0 && inner.h - used > 0.5) {
+      spread = (inner.h - used - 0.25) / n;
+      col_height = inner.h + 0.02;
+    } else if (n == 0) {
+      shift = inner.h - used; /* one block: it stands on the foot */
+    }
+  }
   emit_background(pc, f, box);
   inner.y += MAX(0, shift);
-  packer pk = {pc->c, units, scale, pc->page, pc->index, false, f};
+  packer pk = {pc->c, units, scale, pc->page, pc->index, false, f, spread, 0};
   pack_frame(&pk, f, inner, col_height, &used);
   pc->page->frames[i].scale = scale;
   return true;
@@ -1471,6 +1572,51 @@ static void record_frames(page_ctx *pc) {
   }
 }
 
+/* Resolves every frame of a page and fits the content frames that are not
+ * composed later (folios).  Automatic heights that may grow try first;
+ * when that leaves another frame shrunk or unfit, all fit again with
+ * automatic heights at most at scale 1. */
+static bool fit_page(page_ctx *pc) {
+  const dp_page_template *tmpl = pc->tmpl;
+  bool may_grow = false;
+  for (size_t i = 0; i < tmpl->frame_count; i++) {
+    const dp_frame *f = tmpl->frames[i];
+    may_grow |= f->max_scale > 1 && !f->height && !(f->top && f->bottom);
+  }
+  pc->no_grow = !may_grow;
+  for (int pass = 0; pass < 2; pass++) {
+    pc->quiet = !pc->no_grow;
+    pc->unfit = false;
+    bool ok = true, grew = false, shrank = false;
+    for (size_t i = 0; i < tmpl->frame_count && ok; i++) ok = resolve_frame(pc, i);
+    for (size_t i = 0; i < tmpl->frame_count && ok; i++)
+      if (pc->present[i] && !tmpl->frames[i]->flow && !pc->content[i] &&
+          !frame_uses_folio(tmpl->frames[i]->content,
+                            tmpl->frames[i]->content_count))
+        ok = prefit_frame(pc, i);
+    for (size_t i = 0; i < tmpl->frame_count && ok; i++) {
+      if (!pc->content[i]) continue;
+      const dp_frame *f = tmpl->frames[i];
+      bool automatic = !f->height && !(f->top && f->bottom);
+      if (automatic && pc->scales[i] > 1) grew = true;
+      if (pc->scales[i] < 1) shrank = true;
+    }
+    pc->quiet = false;
+    if (pc->no_grow || pc->c->failed || (ok && !(grew && shrank)) ||
+        (!ok && !pc->unfit))
+      return ok;
+    /* Again, without growing. */
+    pc->no_grow = true;
+    for (size_t i = 0; i < tmpl->frame_count; i++) {
+      if (pc->content[i]) g_array_free(pc->content[i], TRUE);
+      pc->content[i] = NULL;
+      pc->state[i] = FRAME_UNRESOLVED;
+      pc->scales[i] = pc->col_heights[i] = 0;
+    }
+  }
+  return false;
+}
+
 /* Makes one page from `tmpl`, pouring `flow` (may be NULL) into its flow
  * frames.  Content frames are composed at once, except those that show
  * folios, which wait in `deferred` until the page count is known. */
@@ -1489,8 +1635,7 @@ static bool make_page(composer *c, const dp_page_template *tmpl,
   pc->index = (int)c->set->page_count;
   pc->page = new_page(c);
   /* A pointer into set->pages may move as pages are added: keep the index. */
-  bool ok = true;
-  for (size_t i = 0; i < tmpl->frame_count && ok; i++) ok = resolve_frame(pc, i);
+  bool ok = fit_page(pc);
   record_frames(pc);
   size_t start_unit = flow ? flow->cur.unit : 0;
   int start_line = flow ? flow->cur.line : 0;
@@ -1504,7 +1649,7 @@ static bool make_page(composer *c, const dp_page_template *tmpl,
       emit_background(pc, f, pc->boxes[i]);
       if (!flow || strcmp(flow->flow->name, f->flow) != 0) continue;
       if (page_break) continue;
-      packer pk = {c, flow->units, 1.0, pc->page, pc->index, false, f};
+      packer pk = {c, flow->units, 1.0, pc->page, pc->index, false, f, 0, 0};
       rect inner = inset(pc->boxes[i], f->padding);
       int columns = MAX(1, f->columns);
       pack_columns(&pk, &flow->cur, inner, columns, f->column_gap, inner.h,

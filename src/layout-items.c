@@ -37,6 +37,27 @@ void layout_bind_condition(binder *b, const dp_ynode *map,
   }
   const char *t = node->text;
   size_t len = strlen(t);
+  /* "A || B || C": any of the fields is set. */
+  if (strstr(t, "||")) {
+    char **paths = g_strsplit(t, "||", -1);
+    bool ok = true;
+    for (char **p = paths; *p; p++) {
+      g_strstrip(*p);
+      if (!dp_is_field_path(*p)) {
+        ERR(b, node->mark, "'%s' is not a field path in condition '%s' "
+                           "(write A || B || C: any of the fields is set)",
+            *p, t);
+        ok = false;
+      }
+    }
+    if (ok) {
+      out->path = g_strdup(paths[0]);
+      out->any = g_strdupv(paths + 1);
+      out->negate = !if_node;
+    }
+    g_strfreev(paths);
+    return;
+  }
   /* The operator, if any. */
   const char *op = NULL;
   for (const char *p = t; *p; p++) {
@@ -99,6 +120,7 @@ void layout_bind_condition(binder *b, const dp_ynode *map,
 }
 
 void layout_condition_clear(dp_condition *c) {
+  g_strfreev(c->any);
   g_free(c->path);
   g_free(c->equals);
 }

@@ -225,13 +225,14 @@ static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
   static const char *const keys[] = {
       "name",   "left",       "right",  "width",   "top",          "bottom",
       "height", "max-height", "flow",   "content", "fit",          "min-scale",
-      "valign", "columns",    "column-gap", "balance", "fill",     "stroke",
+      "max-scale", "valign", "columns",    "column-gap", "balance", "fill",     "stroke",
       "stroke-width", "radius", "padding", "if",    "unless",      NULL};
   dp_bind_check_keys(&b->core, node, keys, "frame");
   dp_frame *f = g_new0(dp_frame, 1);
   f->mark = node->mark;
   f->fit = DP_FIT_ERROR;
   f->min_scale = 1.0;
+  f->max_scale = 1.0;
   f->valign = DP_VALIGN_TOP;
   f->columns = 1;
   f->column_gap = 5 * DP_PT_PER_MM;
@@ -316,10 +317,17 @@ static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
     else
       dp_bind_number(&b->core, v, "min-scale", 0.0, true, 1.0, &f->min_scale);
   }
+  if ((v = dp_ynode_map_get(node, "max-scale"))) {
+    if (f->fit != DP_FIT_SHRINK)
+      ERR(b, v->mark, "'max-scale' applies only with 'fit: shrink'");
+    else
+      dp_bind_number(&b->core, v, "max-scale", 1.0, false, 4.0, &f->max_scale);
+  }
   if ((v = dp_ynode_map_get(node, "valign"))) {
-    static const char *const valigns[] = {"top", "middle", "bottom", NULL};
+    static const char *const valigns[] = {"top", "middle", "bottom",
+                                          "spread", NULL};
     static const int valign_values[] = {DP_VALIGN_TOP, DP_VALIGN_MIDDLE,
-                                        DP_VALIGN_BOTTOM};
+                                        DP_VALIGN_BOTTOM, DP_VALIGN_SPREAD};
     int k;
     if (dp_bind_choice(&b->core, v, "valign", valigns, valign_values, NULL, false, &k))
       f->valign = (dp_valign)k;

@@ -90,6 +90,7 @@ typedef struct dp_condition {
   char *path;            /* NULL: always */
   bool negate;           /* unless:, or != */
   char *equals;          /* compare the value's text, or NULL for "is set" */
+  char **any;            /* "A || B": more paths, any set will do; or NULL */
 } dp_condition;
 
 /* One piece of a text block: a template in a character style (NULL: the
@@ -156,7 +157,11 @@ struct dp_item {
 /* ---- Frames, page templates, the sequence ------------------------- */
 
 typedef enum dp_fit { DP_FIT_ERROR, DP_FIT_SHRINK } dp_fit;
-typedef enum dp_valign { DP_VALIGN_TOP, DP_VALIGN_MIDDLE, DP_VALIGN_BOTTOM } dp_valign;
+/* SPREAD: the height the content leaves is shared out between its blocks
+ * (its spaces and top-level groups). */
+typedef enum dp_valign {
+  DP_VALIGN_TOP, DP_VALIGN_MIDDLE, DP_VALIGN_BOTTOM, DP_VALIGN_SPREAD
+} dp_valign;
 
 typedef struct dp_frame {
   char *name;                  /* may be NULL for anonymous frames */
@@ -173,6 +178,8 @@ typedef struct dp_frame {
   size_t content_count;
   dp_fit fit;
   double min_scale;            /* DP_FIT_SHRINK: smallest scale, (0, 1] */
+  double max_scale;            /* DP_FIT_SHRINK: largest, [1, 4]: content
+                                  that fits grows up to it */
   dp_valign valign;
   int columns;                 /* >= 1 */
   double column_gap;

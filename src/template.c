@@ -537,7 +537,7 @@ static bool parse_source(parser *p, size_t *i, alternative *alt) {
   const char *t = alt->text;
   size_t n = strlen(t);
   for (size_t k = 0; k < n; k++)
-    if (t[k] == '.' && (k == 0 || k == n - 1 || t[k + 1] == '.')) {
+    if (t[k] == '.' && (k == n - 1 || t[k + 1] == '.')) {
       parse_error(p, start + k, "empty part in field path '%s'", t);
       return false;
     }
@@ -702,6 +702,11 @@ dp_template *dp_template_parse_label(dp_diag *diag, const char *source,
 const dp_value *dp_scope_lookup(const dp_scope *scope, const char *path) {
   if (!scope || !path) return NULL;
   if (strcmp(path, ".") == 0) return scope->item;
+  /* ".field": the entry's own field, never an outer scope's. */
+  if (path[0] == '.')
+    return scope->item && scope->item->kind == DP_VALUE_MAP
+               ? dp_value_lookup(scope->item, path + 1)
+               : NULL;
   const dp_value *root = NULL;
   for (const dp_scope *s = scope; s; s = s->parent) {
     if (s->item && s->item->kind == DP_VALUE_MAP) {
