@@ -33,6 +33,7 @@ struct dp_diag {
   GArray *held;        /* (held_report) reports waiting for release */
   bool print;
   bool json;
+  bool colour;
   bool werror;
   dp_diagnostic_func func;
   void *user;
@@ -71,6 +72,7 @@ void dp_diag_free(dp_diag *diag) {
 void dp_diag_set_print(dp_diag *diag, bool print) { diag->print = print; }
 void dp_diag_set_json(dp_diag *diag, bool json) { diag->json = json; }
 void dp_diag_set_werror(dp_diag *diag, bool werror) { diag->werror = werror; }
+void dp_diag_set_colour(dp_diag *diag, bool colour) { diag->colour = colour; }
 
 void dp_diag_set_callback(dp_diag *diag, dp_diagnostic_func func, void *user) {
   diag->func = func;
@@ -116,7 +118,8 @@ int dp_diag_get_warning_count(const dp_diag *diag) { return diag->warnings; }
 /* Prints line `line` of `s` and a caret under column `column`.  Tabs are
  * kept so the caret lines up in any terminal; columns count characters, as
  * libyaml's marks do. */
-static void print_excerpt(GString *out, source *s, int line, int column) {
+static void print_excerpt(GString *out, source *s, int line, int column,
+                          bool colour) {
   if (!s || !s->text || line < 1) return;
   const char *p = s->text, *end = s->text + s->length;
   int l = 1;
@@ -156,10 +159,8 @@ static void print_excerpt(GString *out, source *s, int line, int column) {
       g_string_append_c(out, *q == '\t' ? '\t' : ' ');
       q = g_utf8_next_char(q);
     }
-    g_string_append(out, "^\n");
-  } else {
-    g_string_append(out, "^\n");
   }
+  g_string_append(out, colour ? "\033[1;32m^\033[0m\n" : "^\n");
 }
 
 /* Appends `s` as a JSON string.  JSON is UTF-8, while file names (and
@@ -246,14 +247,21 @@ void dp_diag_report(dp_diag *diag, dp_severity severity, dp_mark mark,
       append_json_string(out, message);
       g_string_append(out, "}\n");
     } else {
+      /* gcc's colours: the place bold, the severity coloured. */
+      static const char *const colours[] = {"\033[1;36m", "\033[1;35m",
+                                            "\033[1;31m"};
+      bool c = diag->colour;
+      if (c) g_string_append(out, "\033[1m");
       g_string_append(out, file);
       if (mark.line > 0) g_string_append_printf(out, ":%d", mark.line);
       if (mark.line > 0 && mark.column > 0)
         g_string_append_printf(out, ":%d", mark.column);
-      g_string_append_printf(out, ": %s: %s\n", names[severity], message);
+      g_string_append_printf(out, ":%s %s%s:%s %s\n", c ? "\033[0m" : "",
+                             c ? colours[severity] : "", names[severity],
+                             c ? "\033[0m" : "", message);
       if (mark.file)
         print_excerpt(out, g_hash_table_lookup(diag->sources, mark.file),
-                      mark.line, mark.column);
+                      mark.line, mark.column, c);
     }
     printed = g_string_free(out, FALSE);
   }

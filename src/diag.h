@@ -37,6 +37,8 @@ void dp_diag_free(dp_diag *diag);
 void dp_diag_set_print(dp_diag *diag, bool print);
 void dp_diag_set_callback(dp_diag *diag, dp_diagnostic_func func, void *user);
 void dp_diag_set_json(dp_diag *diag, bool json);
+/* ANSI colours in printed text (not JSON): see disputas.h. */
+void dp_diag_set_colour(dp_diag *diag, bool colour);
 void dp_diag_set_werror(dp_diag *diag, bool werror);
 
 /* Remembers a file's text so reports can quote its lines.  Returns the

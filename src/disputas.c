@@ -108,6 +108,11 @@ void dp_context_set_json_diagnostics(dp_context *ctx, bool json) {
   dp_diag_set_json(ctx->diag, json);
 }
 
+void dp_context_set_colour_diagnostics(dp_context *ctx, bool colour) {
+  g_return_if_fail(ctx != NULL);
+  dp_diag_set_colour(ctx->diag, colour);
+}
+
 
 void dp_context_set_werror(dp_context *ctx, bool werror) {
   g_return_if_fail(ctx != NULL);
@@ -425,6 +430,25 @@ static void internal_options(dp_context *ctx, const dp_render_options *options,
   out->date = creation_date(doc);
   out->marks = options->marks || layout->model->marks;
   out->creep = layout->model->creep;
+}
+
+dp_status dp_count_pages(dp_context *ctx, const dp_document *doc,
+                         const dp_layout *layout,
+                         const dp_render_options *options, int *pages,
+                         double *width, double *height) {
+  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
+  g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
+  g_return_val_if_fail(layout != NULL, DP_STATUS_INVALID);
+  dp_pageset *set = compose(ctx, doc, layout, options);
+  if (!set) return DP_STATUS_INVALID;
+  dp_render_settings settings;
+  internal_options(ctx, options, layout, doc, &settings);
+  dp_sheet_geometry g;
+  dp_render_get_geometry(set, &settings, &g);
+  if (pages) *pages = (int)dp_render_get_page_count(set, &settings);
+  if (width) *width = g.trim_width;
+  if (height) *height = g.trim_height;
+  return DP_STATUS_OK;
 }
 
 /* A PDF is finished by the qpdf module (render.c): it loads while the

@@ -184,6 +184,13 @@ DP_PUBLIC void dp_context_set_print_diagnostics(dp_context *ctx, bool print);
  * compiler style (default false).  The callback is not affected. */
 DP_PUBLIC void dp_context_set_json_diagnostics(dp_context *ctx, bool json);
 
+/* Colour printed diagnostics with ANSI escapes, as compilers do on a
+ * terminal: the place bold, "error" red, "warning" magenta, the caret
+ * green (default false; JSON is never coloured).  Whether stderr is a
+ * terminal, and NO_COLOR, are the caller's to weigh. */
+DP_PUBLIC void dp_context_set_colour_diagnostics(dp_context *ctx,
+                                                 bool colour);
+
 /* Count warnings as errors (default false): a loader or render function
  * that reports a warning then fails as it would on an error. */
 DP_PUBLIC void dp_context_set_werror(dp_context *ctx, bool werror);
@@ -390,6 +397,17 @@ DP_PUBLIC dp_status dp_check_with_options(dp_context *ctx,
                                           const dp_document *doc,
                                           const dp_layout *layout,
                                           const dp_render_options *options);
+
+/* What rendering `doc` in `layout` with `options` (NULL: the defaults)
+ * makes: *pages output pages (on imposed sheets, the sheets' sides) of
+ * *width by *height points, trimmed (marks and bleed left out).  Lays the
+ * document out as dp_check_with_options() does, which a check or render
+ * before it has done already: then this costs nothing.  For a program's
+ * report of what it wrote ("1 page, A4"). */
+DP_PUBLIC dp_status dp_count_pages(dp_context *ctx, const dp_document *doc,
+                                   const dp_layout *layout,
+                                   const dp_render_options *options,
+                                   int *pages, double *width, double *height);
 
 /* Every render function lays out `doc` in `layout` (as dp_check) and
  * fails with DP_STATUS_INVALID when that reports an error.  The context

@@ -24,18 +24,21 @@ static const char usage_text[] =
     "Usage:\n"
     "  disputas render DOC.yaml [-l LAYOUT] [-o OUT] [-f pdf|png|svg|trace] [--trace]\n"
     "                  [--impose MODE] [--dpi DPI] [--marks] [--preflight]\n"
-    "  disputas build  DOC.yaml... [-d OUTDIR] [-j N] [--marks] [--preflight]\n"
+    "  disputas build  DOC.yaml... [-d OUTDIR] [-l LAYOUT]... [-j N] [--marks]\n"
+    "                  [--preflight]\n"
     "  disputas check  DOC.yaml [-l LAYOUT] [--preflight]\n"
     "  disputas layouts\n"
     "  disputas new    [FILE.yaml] [--lang LANG] [--events N]\n"
     "  disputas --version | --help\n"
     "\n"
     "Typesets doctoral defence announcements into print-ready PDFs.\n"
-    "'disputas COMMAND --help' describes a command's options.\n";
+    "DOC.yaml may be - for standard input.  'disputas COMMAND --help'\n"
+    "describes a command's options.\n";
 
 /* Options shared by the commands; each command offers those it takes. */
 typedef struct options {
   char *layout;
+  char **layouts; /* build's -l, any number */
   char *output;
   char *format;
   char *impose;
@@ -48,8 +51,23 @@ typedef struct options {
   gboolean marks;
   gboolean preflight;
   gboolean trace;
+  gboolean quiet;
+  gboolean version;
   int jobs;
 } options;
+
+/* Whether stderr takes colours: a terminal, and no NO_COLOR (see
+ * no-color.org: set and not empty) or TERM=dumb. */
+static bool colour_stderr(void) {
+  const char *no = g_getenv("NO_COLOR"), *term = g_getenv("TERM");
+  return isatty(STDERR_FILENO) && !(no && *no) &&
+         !(term && !strcmp(term, "dumb"));
+}
+
+/* "error:" as diagnostics print it, red on a terminal. */
+static const char *error_word(void) {
+  return colour_stderr() ? "\033[1;31merror:\033[0m" : "error:";
+}
 
 static int usage_error(const char *format, ...) G_GNUC_PRINTF(1, 2);
 static int usage_error(const char *format, ...) {
@@ -57,7 +75,8 @@ static int usage_error(const char *format, ...) {
   va_start(ap, format);
   char *message = g_strdup_vprintf(format, ap);
   va_end(ap);
-  fprintf(stderr, "disputas: error: %s\nTry 'disputas --help'.\n", message);
+  fprintf(stderr, "disputas: %s %s\nTry 'disputas --help'.\n", error_word(),
+          message);
   g_free(message);
   return EXIT_USAGE;
 }
@@ -66,6 +85,12 @@ static int usage_error(const char *format, ...) {
  * arguments in argv[1..*argc-1]. */
 static bool parse_options(const char *command, int *argc, char ***argv,
                           options *opts, int *status) {
+  GOptionEntry every[] = {
+      {"version", 'V', 0, G_OPTION_ARG_NONE, &opts->version,
+       "Print the version and exit", NULL},
+      {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opts->quiet,
+       "Print no line for each file written", NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
   GOptionEntry common[] = {
       {"werror", 0, 0, G_OPTION_ARG_NONE, &opts->werror,
        "Treat warnings as errors", NULL},
@@ -92,7 +117,10 @@ static bool parse_options(const char *command, int *argc, char ***argv,
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   GOptionEntry build_entries[] = {
       {"outdir", 'd', 0, G_OPTION_ARG_FILENAME, &opts->outdir,
-       "Folder for the outputs (default: .)", "OUTDIR"},
+       "Folder for the outputs, made if missing (default: .)", "OUTDIR"},
+      {"layout", 'l', 0, G_OPTION_ARG_STRING_ARRAY, &opts->layouts,
+       "Make this layout (built-in name or file) instead of poster, "
+       "booklet and booklet-print; may be given several times", "LAYOUT"},
       {"jobs", 'j', 0, G_OPTION_ARG_INT, &opts->jobs,
        "Documents built at once, each in a thread of its own (default 1)",
        "N"},
@@ -114,14 +142,25 @@ static bool parse_options(const char *command, int *argc, char ***argv,
        "low-resolution images, QR codes, bleed)", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
 
-  char *parameter = g_strdup_printf("%s DOC.yaml%s", command,
-                                    strcmp(command, "build") ? "" : "...");
-  if (!strcmp(command, "new")) {
-    g_free(parameter);
-    parameter = g_strdup("new [FILE.yaml]");
-  }
-  GOptionContext *context = g_option_context_new(parameter);
-  g_free(parameter);
+  /* GOption's usage line is "PRGNAME [OPTION…] PARAMETER". */
+  static const struct { const char *command, *parameter, *summary; } help[] = {
+      {"render", "DOC.yaml", "Typesets one product of an announcement."},
+      {"build", "DOC.yaml...",
+       "Writes every product of each announcement: the poster, the "
+       "booklet, the imposed booklet and a calendar."},
+      {"check", "DOC.yaml", "Reports every problem; writes nothing."},
+      {"layouts", "", "Lists the built-in layouts."},
+      {"new", "[FILE.yaml]",
+       "Writes a commented announcement to fill in (to standard output "
+       "without FILE)."}};
+  size_t h = 0;
+  while (strcmp(help[h].command, command)) h++;
+  char *prgname = g_strdup_printf("disputas %s", command);
+  g_set_prgname(prgname);
+  g_free(prgname);
+  GOptionContext *context = g_option_context_new(help[h].parameter);
+  g_option_context_set_summary(context, help[h].summary);
+  g_option_context_add_main_entries(context, every, NULL);
   if (!strcmp(command, "new"))
     g_option_context_add_main_entries(context, new_entries, NULL);
   else
@@ -159,12 +198,81 @@ static dp_context *context_for(const options *opts) {
   dp_context_set_werror(ctx, opts->werror);
   if (opts->diagnostics && !strcmp(opts->diagnostics, "json"))
     dp_context_set_json_diagnostics(ctx, true);
+  else
+    dp_context_set_colour_diagnostics(ctx, colour_stderr());
   return ctx;
+}
+
+/* Standard input's name in messages; its outputs are named "stdin". */
+#define STDIN_NAME "<stdin>"
+
+/* The document at `path`, or on standard input for "-" (read whole,
+ * bounded as files are; images relative to the current folder). */
+static dp_document *load_document(dp_context *ctx, const char *path) {
+  if (strcmp(path, "-")) return dp_document_load_file(ctx, path);
+  enum { MAX_STDIN = 16 << 20 }; /* as a file (yaml-tree.h) */
+  GString *text = g_string_new(NULL);
+  char buffer[65536];
+  size_t n;
+  bool too_big = false;
+  while (!too_big && (n = fread(buffer, 1, sizeof buffer, stdin)) > 0) {
+    too_big = text->len + n > MAX_STDIN;
+    g_string_append_len(text, buffer, (gssize)n);
+  }
+  dp_document *doc = NULL;
+  if (ferror(stdin))
+    fprintf(stderr, "%s: %s cannot read standard input: %s\n", STDIN_NAME,
+            error_word(), g_strerror(errno));
+  else if (too_big)
+    fprintf(stderr, "%s: %s the file is larger than 16 MiB\n", STDIN_NAME,
+            error_word());
+  else
+    doc = dp_document_load_data(ctx, STDIN_NAME, text->str, text->len);
+  g_string_free(text, TRUE);
+  return doc;
+}
+
+/* The name a document's outputs take. */
+static const char *document_stem(const dp_document *doc, const char *path) {
+  return strcmp(path, "-") ? dp_document_get_stem(doc) : "stdin";
+}
+
+/* The standard size within 1 mm (two A5 pages side by side are 296 mm
+ * wide, and print on A4). */
+static const char *page_size_name(double w, double h) {
+  static const struct { const char *name; double w, h; } sizes[] = {
+      {"A3", 841.89, 1190.55}, {"A4", 595.28, 841.89}, {"A5", 419.53, 595.28},
+      {"A6", 297.64, 419.53},  {"letter", 612, 792},   {"legal", 612, 1008}};
+  for (size_t i = 0; i < G_N_ELEMENTS(sizes); i++) {
+    if (fabs(w - sizes[i].w) < 3 && fabs(h - sizes[i].h) < 3) return sizes[i].name;
+    if (fabs(h - sizes[i].w) < 3 && fabs(w - sizes[i].h) < 3) return sizes[i].name;
+  }
+  return NULL;
+}
+
+/* "1 page, A4", "4 pages, A4 landscape", "3 pages, 120 × 80 mm": what a
+ * render of `doc` in `layout` made (see dp_count_pages). */
+static char *pages_summary(dp_context *ctx, const dp_document *doc,
+                           const dp_layout *layout,
+                           const dp_render_options *ro) {
+  int pages = 0;
+  double w = 0, h = 0;
+  if (dp_count_pages(ctx, doc, layout, ro, &pages, &w, &h) != DP_STATUS_OK)
+    return g_strdup("");
+  const char *size = page_size_name(w, h);
+  char *size_text = size ? g_strdup_printf("%s%s", size,
+                                           w > h ? " landscape" : "")
+                         : g_strdup_printf("%.0f \u00d7 %.0f mm",
+                                           w / 72 * 25.4, h / 72 * 25.4);
+  char *text = g_strdup_printf(": %d page%s, %s", pages, pages == 1 ? "" : "s",
+                               size_text);
+  g_free(size_text);
+  return text;
 }
 
 static int run_check(const options *opts, const char *path) {
   dp_context *ctx = context_for(opts);
-  dp_document *doc = dp_document_load_file(ctx, path);
+  dp_document *doc = load_document(ctx, path);
   dp_layout *layout = dp_layout_load(ctx, opts->layout ? opts->layout : "poster");
   int status = EXIT_INVALID;
   dp_render_options *ro = dp_render_options_new();
@@ -209,8 +317,31 @@ static char *layout_stem(const char *layout) {
   return base;
 }
 
+static const char *const format_names[] = {"PDF", "PNG", "SVG", "trace"};
+
+/* The format `-o OUT`'s extension names, in *format; false after
+ * reporting an extension that names none (`-o poster.jpg` would be a PDF
+ * under a JPEG's name).  A name without an extension names none. */
+static bool output_format(const char *out, dp_output_format *format,
+                          bool *named, int *status) {
+  char *base = g_path_get_basename(out);
+  const char *dot = strrchr(base, '.');
+  *named = dot && dot != base && dot[1];
+  bool ok = !*named || parse_format(dot + 1, format);
+  if (!ok)
+    *status = usage_error("-o %s: the output is a .pdf, .png, .svg or "
+                          ".trace file, not .%s", out, dot + 1);
+  g_free(base);
+  return ok;
+}
+
 static int run_render(const options *opts, const char *path) {
-  dp_output_format format = DP_OUTPUT_PDF;
+  dp_output_format format = DP_OUTPUT_PDF, named_format = DP_OUTPUT_PDF;
+  bool named = false;
+  int status = EXIT_INVALID;
+  if (opts->output && strcmp(opts->output, "-") &&
+      !output_format(opts->output, &named_format, &named, &status))
+    return status;
   if (opts->format) {
     if (!parse_format(opts->format, &format))
       return usage_error("-f takes pdf, png, svg or trace, not '%s'",
@@ -219,10 +350,13 @@ static int run_render(const options *opts, const char *path) {
       return usage_error("--trace is -f trace, not -f %s", opts->format);
   } else if (opts->trace) {
     format = DP_OUTPUT_TRACE;
-  } else if (opts->output && strcmp(opts->output, "-")) {
-    const char *dot = strrchr(opts->output, '.');
-    if (dot) parse_format(dot + 1, &format);
+  } else {
+    format = named_format;
   }
+  if (named && named_format != format)
+    return usage_error("-o %s names a %s file, but %s asks for %s: make the "
+                       "two agree", opts->output, format_names[named_format],
+                       opts->format ? "-f" : "--trace", format_names[format]);
   dp_impose_mode impose = DP_IMPOSE_AS_LAYOUT;
   if (opts->impose) {
     if (!strcmp(opts->impose, "saddle-stitch")) impose = DP_IMPOSE_SADDLE;
@@ -236,9 +370,9 @@ static int run_render(const options *opts, const char *path) {
   const char *layout_name = opts->layout ? opts->layout : "poster";
   dp_context *ctx = context_for(opts);
   if (format == DP_OUTPUT_PDF) dp_context_expect(ctx, DP_EXPECT_PDF);
-  dp_document *doc = dp_document_load_file(ctx, path);
+  dp_document *doc = load_document(ctx, path);
   dp_layout *layout = dp_layout_load(ctx, layout_name);
-  int status = EXIT_INVALID;
+  char *wrote = NULL; /* what the summary names */
   if (doc && layout && dp_context_get_error_count(ctx) == 0) {
     dp_render_options *ro = dp_render_options_new();
     dp_render_options_set_format(ro, format);
@@ -253,22 +387,47 @@ static int run_render(const options *opts, const char *path) {
                                                  write_stdout, NULL));
       if (status == EXIT_SUCCESS && fflush(stdout) != 0) status = EXIT_WRITE;
       if (status == EXIT_WRITE)
-        fprintf(stderr, "disputas: error: cannot write to standard output\n");
+        fprintf(stderr, "disputas: %s cannot write to standard output\n",
+                error_word());
+      wrote = g_strdup("standard output");
     } else {
       static const char *const extensions[] = {"pdf", "png", "svg", "trace"};
       char *stem = layout_stem(layout_name);
       char *out = opts->output ? g_strdup(opts->output)
                                : g_strdup_printf("%s.%s.%s",
-                                                 dp_document_get_stem(doc), stem,
+                                                 document_stem(doc, path), stem,
                                                  extensions[format]);
       status = status_exit(dp_render_to_file(ctx, doc, layout, ro, out));
+      if (format == DP_OUTPUT_PNG || format == DP_OUTPUT_SVG) {
+        /* One file a page, numbered as dp_render_to_file numbers them. */
+        int pages = 0;
+        dp_count_pages(ctx, doc, layout, ro, &pages, NULL, NULL);
+        char *base = g_path_get_basename(out);
+        const char *dot = strrchr(base, '.');
+        int stem_length = (int)(strlen(out) - (dot && dot != base
+                                                   ? strlen(dot) : 0));
+        const char *ext = dot && dot != base ? dot : "";
+        wrote = pages > 1 ? g_strdup_printf("%.*s-1%s to %.*s-%d%s",
+                                            stem_length, out, ext,
+                                            stem_length, out, pages, ext)
+                          : g_strdup_printf("%.*s-1%s", stem_length, out, ext);
+        g_free(base);
+      } else {
+        wrote = g_strdup(out);
+      }
       g_free(out);
       g_free(stem);
+    }
+    if (status == EXIT_SUCCESS && !opts->quiet) {
+      char *pages = pages_summary(ctx, doc, layout, ro);
+      fprintf(stderr, "wrote %s%s\n", wrote, pages);
+      g_free(pages);
     }
     dp_render_options_free(ro);
     if (status == EXIT_SUCCESS && dp_context_get_error_count(ctx) > 0)
       status = EXIT_INVALID;
   }
+  g_free(wrote);
   dp_layout_free(layout);
   dp_document_free(doc);
   dp_context_free(ctx);
@@ -483,26 +642,55 @@ static bool write_outputs(const char *outdir, const char *stem,
   return !error;
 }
 
-#define PRODUCTS 3
-static const char *const products[PRODUCTS] = {"poster", "booklet",
-                                               "booklet-print"};
+/* The products `build` makes without -l. */
+static const char *const default_products[] = {"poster", "booklet",
+                                               "booklet-print", NULL};
+
+/* The layouts `build` makes: -l's, or the built-in three. */
+static const char *const *build_products(const options *opts) {
+  return opts->layouts ? (const char *const *)opts->layouts
+                       : default_products;
+}
+
+/* Makes `dir` (and its parents) when missing; reports and returns false
+ * when that fails or `dir` is something else. */
+static bool ensure_folder(const char *dir) {
+  if (g_file_test(dir, G_FILE_TEST_IS_DIR)) return true;
+  if (g_file_test(dir, G_FILE_TEST_EXISTS)) {
+    fprintf(stderr, "disputas: %s '%s' is not a folder\n", error_word(), dir);
+    return false;
+  }
+  if (g_mkdir_with_parents(dir, 0777) != 0) {
+    fprintf(stderr, "disputas: %s cannot make the folder '%s': %s\n",
+            error_word(), dir, g_strerror(errno));
+    return false;
+  }
+  return true;
+}
 
 /* What building documents one after another shares: a context (fonts,
- * dictionaries) and the built-in layouts.  One per thread. */
+ * dictionaries) and the layouts.  One per thread. */
 typedef struct builder {
   const options *opts;
   const char *outdir;
   dp_context *ctx;
-  dp_layout *layouts[PRODUCTS];
+  int count;           /* layouts */
+  dp_layout **layouts;
+  char **stems;        /* each layout's part of the output names */
   dp_render_options *ro;
   bool ready; /* the layouts loaded */
 } builder;
 
 static void builder_init(builder *b, const options *opts, const char *outdir) {
-  *b = (builder){opts, outdir, context_for(opts), {NULL}, NULL, true};
+  const char *const *products = build_products(opts);
+  int count = (int)g_strv_length((char **)products);
+  *b = (builder){opts, outdir, context_for(opts), count,
+                 g_new0(dp_layout *, count), g_new0(char *, count + 1), NULL,
+                 true};
   dp_context_expect(b->ctx, DP_EXPECT_PDF | DP_EXPECT_CALENDAR);
-  for (int i = 0; i < PRODUCTS && b->ready; i++) {
-    b->layouts[i] = dp_layout_load(b->ctx, products[i]);
+  for (int i = 0; i < count; i++) {
+    b->stems[i] = layout_stem(products[i]);
+    if (b->ready) b->layouts[i] = dp_layout_load(b->ctx, products[i]);
     if (!b->layouts[i]) b->ready = false;
   }
   b->ro = dp_render_options_new();
@@ -511,56 +699,76 @@ static void builder_init(builder *b, const options *opts, const char *outdir) {
 
 static void builder_clear(builder *b) {
   dp_render_options_free(b->ro);
-  for (int i = 0; i < PRODUCTS; i++) dp_layout_free(b->layouts[i]);
+  for (int i = 0; i < b->count; i++) dp_layout_free(b->layouts[i]);
+  g_free(b->layouts);
+  g_strfreev(b->stems);
   dp_context_free(b->ctx);
 }
 
-/* Every product of a document: the calendar and the three built-in PDFs. */
+/* Every product of a document: the calendar and a PDF of each layout. */
 static int build_one(builder *b, const char *path) {
   dp_context *ctx = b->ctx;
   dp_render_options *ro = b->ro;
   const char *outdir = b->outdir;
   dp_layout *const *layouts = b->layouts;
-  dp_document *doc = dp_document_load_file(ctx, path);
+  const int count = b->count;
+  dp_document *doc = load_document(ctx, path);
   int status = doc && b->ready ? EXIT_SUCCESS : EXIT_INVALID;
   dp_render_options_set_preflight(ro, b->opts->preflight);
   /* Check all first, so an invalid document writes none of its products
    * (the context keeps the pages: the renders below lay out nothing). */
-  for (int i = 0; i < PRODUCTS && status == EXIT_SUCCESS; i++)
+  for (int i = 0; i < count && status == EXIT_SUCCESS; i++)
     status = status_exit(dp_check_with_options(ctx, doc, layouts[i], ro));
   dp_render_options_set_preflight(ro, false); /* it ran with the checks */
   /* Every output is made in memory first, then all are written at once:
    * a failure writes none of them (cli.md: on any non-zero exit no output
    * file is created or changed). */
-  output outputs[PRODUCTS + 1] = {{0}};
+  output *outputs = g_new0(output, count + 1);
+  const char *stem = doc ? document_stem(doc, path) : NULL;
   if (status == EXIT_SUCCESS) {
     char *text = NULL;
-    outputs[0].path =
-        g_strdup_printf("%s/%s.ics", outdir, dp_document_get_stem(doc));
+    outputs[0].path = g_strdup_printf("%s/%s.ics", outdir, stem);
     status = status_exit(
         dp_calendar_to_memory(ctx, doc, &text, &outputs[0].length));
     outputs[0].data = (unsigned char *)text;
   }
   if (status == EXIT_SUCCESS) {
-    unsigned char *data[PRODUCTS];
-    size_t length[PRODUCTS];
-    status = status_exit(dp_render_many_to_memory(ctx, doc, layouts, PRODUCTS,
+    unsigned char **data = g_new0(unsigned char *, count);
+    size_t *length = g_new0(size_t, count);
+    status = status_exit(dp_render_many_to_memory(ctx, doc, layouts, count,
                                                    ro, data, length));
-    for (int i = 0; i < PRODUCTS; i++) {
-      outputs[i + 1].path = g_strdup_printf("%s/%s.%s.pdf", outdir,
-                                            dp_document_get_stem(doc),
-                                            products[i]);
+    for (int i = 0; i < count; i++) {
+      outputs[i + 1].path = g_strdup_printf("%s/%s.%s.pdf", outdir, stem,
+                                            b->stems[i]);
       outputs[i + 1].data = data[i];
       outputs[i + 1].length = length[i];
     }
+    g_free(data);
+    g_free(length);
   }
   if (status == EXIT_SUCCESS &&
-      !write_outputs(outdir, dp_document_get_stem(doc), outputs, PRODUCTS + 1))
+      (!ensure_folder(outdir) ||
+       !write_outputs(outdir, stem, outputs, count + 1)))
     status = EXIT_WRITE;
-  for (int i = 0; i < PRODUCTS + 1; i++) {
+  if (status == EXIT_SUCCESS && !b->opts->quiet) {
+    /* One line an output, printed at once: threads do not interleave. */
+    GString *lines = g_string_new(NULL);
+    g_string_append_printf(lines, "wrote %s: the events as a calendar\n",
+                           outputs[0].path);
+    for (int i = 0; i < count; i++) {
+      char *pages = pages_summary(ctx, doc, layouts[i], ro);
+      g_string_append_printf(lines, "wrote %s%s\n", outputs[i + 1].path,
+                             pages);
+      g_free(pages);
+    }
+    fputs(lines->str, stderr);
+    g_string_free(lines, TRUE);
+  }
+  for (int i = 0; i < count + 1; i++) {
     g_free(outputs[i].path);
     dp_free(outputs[i].data);
   }
+  g_free(outputs);
   dp_document_free(doc);
   return status;
 }
@@ -588,6 +796,7 @@ static gpointer batch_worker(gpointer data) {
 /* The name outputs take from a document: its base name without the
  * extension (as dp_document_get_stem gives it). */
 static char *output_stem(const char *path) {
+  if (!strcmp(path, "-")) return g_strdup("stdin");
   char *base = g_path_get_basename(path);
   char *dot = strrchr(base, '.');
   if (dot && dot != base) *dot = '\0';
@@ -604,10 +813,27 @@ static int run_build(const options *opts, char **paths, int count) {
   if (opts->jobs < 0)
     return usage_error("-j takes a number of documents at once, not %d",
                        opts->jobs);
-  if (!g_file_test(outdir, G_FILE_TEST_IS_DIR)) {
-    fprintf(stderr, "disputas: error: '%s' is not a folder\n", outdir);
+  /* A missing folder is made when there is something to write in it. */
+  if (g_file_test(outdir, G_FILE_TEST_EXISTS) &&
+      !g_file_test(outdir, G_FILE_TEST_IS_DIR)) {
+    fprintf(stderr, "disputas: %s '%s' is not a folder\n", error_word(),
+            outdir);
     return EXIT_WRITE;
   }
+  /* Two layouts of the same name would write the same files. */
+  const char *const *products = build_products(opts);
+  for (int i = 0; products[i]; i++)
+    for (int j = 0; j < i; j++) {
+      char *a = layout_stem(products[i]), *b = layout_stem(products[j]);
+      int same = !strcmp(a, b)
+                     ? usage_error("layouts '%s' and '%s' would write the "
+                                   "same files (*.%s.pdf)", products[j],
+                                   products[i], a)
+                     : 0;
+      g_free(a);
+      g_free(b);
+      if (same) return same;
+    }
   /* Two documents of the same name would write the same files. */
   GHashTable *stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                             NULL);
@@ -639,19 +865,6 @@ static int run_build(const options *opts, char **paths, int count) {
   for (int i = 0; i < count; i++) status = MAX(status, job.statuses[i]);
   g_free(job.statuses);
   return status;
-}
-
-/* The standard size within 1 mm (two A5 pages side by side are 296 mm
- * wide, and print on A4). */
-static const char *page_size_name(double w, double h) {
-  static const struct { const char *name; double w, h; } sizes[] = {
-      {"A3", 841.89, 1190.55}, {"A4", 595.28, 841.89}, {"A5", 419.53, 595.28},
-      {"A6", 297.64, 419.53},  {"letter", 612, 792},   {"legal", 612, 1008}};
-  for (size_t i = 0; i < G_N_ELEMENTS(sizes); i++) {
-    if (fabs(w - sizes[i].w) < 3 && fabs(h - sizes[i].h) < 3) return sizes[i].name;
-    if (fabs(h - sizes[i].w) < 3 && fabs(w - sizes[i].h) < 3) return sizes[i].name;
-  }
-  return NULL;
 }
 
 static int run_layouts(const options *opts) {
@@ -698,6 +911,12 @@ static int run_new(const options *opts, const char *path) {
                        opts->events);
   char *text = dp_cli_new_announcement(lang, (int)events);
   int status = dp_cli_write_new(path, text);
+  if (status == EXIT_SUCCESS && path && strcmp(path, "-") && !opts->quiet) {
+    int blanks = 0;
+    for (const char *p = text; (p = strstr(p, ": <")); p++) blanks++;
+    fprintf(stderr, "wrote %s: an announcement with %d placeholders to fill "
+            "in\n", path, blanks);
+  }
   g_free(text);
   return status;
 }
@@ -732,7 +951,10 @@ int main(int argc, char **argv) {
 
   options opts = {0};
   int status = EXIT_SUCCESS;
-  if (parse_options(command, &sub_argc, &sub_argv, &opts, &status)) {
+  if (parse_options(command, &sub_argc, &sub_argv, &opts, &status) &&
+      opts.version) {
+    printf("disputas %s\n", DP_VERSION_STRING);
+  } else if (status == EXIT_SUCCESS) {
     bool wants_doc = strcmp(command, "layouts") != 0;
     if (!strcmp(command, "new")) {
       status = sub_argc > 2
@@ -757,6 +979,7 @@ int main(int argc, char **argv) {
     }
   }
   g_free(opts.layout);
+  g_strfreev(opts.layouts);
   g_free(opts.output);
   g_free(opts.format);
   g_free(opts.impose);

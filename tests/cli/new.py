@@ -63,7 +63,9 @@ def fill(text):
 def check_template(disputas, work, name, args, failures):
     proc = run(disputas, ["new", name] + args, work)
     path = os.path.join(work, name)
-    if proc.returncode != 0 or proc.stderr:
+    if proc.returncode != 0 or not re.fullmatch(
+            r"wrote %s: an announcement with \d+ placeholders to fill in\n"
+            % re.escape(name), proc.stderr):
         failures.append(f"new {name} {args}: exit {proc.returncode}\n{proc.stderr}")
         return
     with open(path, encoding="utf-8") as f:
@@ -90,7 +92,7 @@ def check_template(disputas, work, name, args, failures):
         return
     out = os.path.join(work, "out-" + name[:-5])
     os.makedirs(out)
-    proc = run(disputas, ["build", filled, "-d", out], work)
+    proc = run(disputas, ["build", filled, "-q", "-d", out], work)
     poster = os.path.join(out, filled[:-5] + ".poster.pdf")
     if proc.returncode != 0 or not os.path.exists(poster):
         failures.append(f"build {filled}: exit {proc.returncode}\n{proc.stderr}")

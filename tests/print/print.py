@@ -469,7 +469,9 @@ def case_preflight(r, name, regenerate):
         proc = r.run(["check", doc, "-l", layout])
         compare(name + ": check (the layout asks)", proc.stderr, expected,
                 False)
-        proc = r.run(["render", doc, "-l", layout, "-o",
+        # -q: the problems as check reports them, without the line
+        # saying what was written.
+        proc = r.run(["render", doc, "-q", "-l", layout, "-o",
                       os.path.join(r.work, name + ".pdf")])
         compare(name + ": render (the layout asks)", proc.stderr, expected,
                 False)
