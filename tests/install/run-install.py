@@ -172,6 +172,9 @@ def main():
         staged(mandir, "man1", "disputas.1"),
         staged(mandir, "man5", "disputas-layout.5"),
         staged(mandir, "man5", "disputas-announcement.5"),
+        staged(datadir, "bash-completion", "completions", "disputas"),
+        staged(datadir, "zsh", "site-functions", "_disputas"),
+        staged(datadir, "fish", "vendor_completions.d", "disputas.fish"),
     ]
     missing = [p[len(dest):] for p in expected if not os.path.exists(p)]
     tap.ok("the binary, library, header, disputas.pc, layouts, fonts with "

@@ -1,0 +1,43 @@
+# bash completion for disputas(1).  Installed by meson into
+# share/bash-completion/completions/disputas.
+_disputas() {
+  local cur prev words cword
+  _init_completion 2>/dev/null || {
+    cur=${COMP_WORDS[COMP_CWORD]}
+    prev=${COMP_WORDS[COMP_CWORD-1]}
+    cword=$COMP_CWORD
+  }
+  local commands="render build check layouts new"
+  if [[ $cword -eq 1 ]]; then
+    COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
+    return
+  fi
+  local command=${COMP_WORDS[1]}
+  case $prev in
+    -l|--layout)
+      COMPREPLY=($(compgen -W "poster booklet booklet-print" -- "$cur")
+                 $(compgen -f -X '!*.@(yaml|yml)' -- "$cur"))
+      return ;;
+    -f|--format) COMPREPLY=($(compgen -W "pdf png svg trace" -- "$cur")); return ;;
+    --impose) COMPREPLY=($(compgen -W "saddle-stitch none" -- "$cur")); return ;;
+    --diagnostics) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    -d|--outdir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    -o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --lang) COMPREPLY=($(compgen -W "en nb nn sv da fi is de nl fr" -- "$cur")); return ;;
+    --dpi|--events|-j|--jobs) return ;;
+  esac
+  local options="--help --version --quiet"
+  case $command in
+    render) options+=" --layout --output --format --trace --impose --dpi --marks --preflight --werror --diagnostics" ;;
+    build) options+=" --outdir --layout --jobs --marks --preflight --werror --diagnostics" ;;
+    check) options+=" --layout --preflight --werror --diagnostics" ;;
+    layouts) options+=" --werror --diagnostics" ;;
+    new) options+=" --lang --events" ;;
+  esac
+  if [[ $cur == -* ]]; then
+    COMPREPLY=($(compgen -W "$options" -- "$cur"))
+  elif [[ $command != layouts ]]; then
+    COMPREPLY=($(compgen -f -X '!*.@(yaml|yml)' -- "$cur") $(compgen -d -- "$cur"))
+  fi
+}
+complete -F _disputas disputas

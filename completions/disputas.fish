@@ -1,0 +1,23 @@
+# fish completion for disputas(1).  Installed by meson into
+# share/fish/vendor_completions.d/disputas.fish.
+set -l commands render build check layouts new
+complete -c disputas -f
+complete -c disputas -n "not __fish_seen_subcommand_from $commands" -a "$commands"
+complete -c disputas -s h -l help -d 'Show help'
+complete -c disputas -s V -l version -d 'Print the version'
+complete -c disputas -s q -l quiet -d 'Print no line for each file written'
+complete -c disputas -n "__fish_seen_subcommand_from render build check layouts" -l werror -d 'Treat warnings as errors'
+complete -c disputas -n "__fish_seen_subcommand_from render build check layouts" -l diagnostics -x -a 'text json'
+complete -c disputas -n "__fish_seen_subcommand_from render build check" -s l -l layout -r -a 'poster booklet booklet-print (__fish_complete_suffix .yaml)'
+complete -c disputas -n "__fish_seen_subcommand_from render build check" -l preflight -d 'Print checks'
+complete -c disputas -n "__fish_seen_subcommand_from render build" -l marks -d 'Crop marks'
+complete -c disputas -n "__fish_seen_subcommand_from render" -s o -l output -r -F
+complete -c disputas -n "__fish_seen_subcommand_from render" -s f -l format -x -a 'pdf png svg trace'
+complete -c disputas -n "__fish_seen_subcommand_from render" -l trace -d 'The composed pages as text'
+complete -c disputas -n "__fish_seen_subcommand_from render" -l impose -x -a 'saddle-stitch none'
+complete -c disputas -n "__fish_seen_subcommand_from render" -l dpi -x
+complete -c disputas -n "__fish_seen_subcommand_from build" -s d -l outdir -x -a '(__fish_complete_directories)'
+complete -c disputas -n "__fish_seen_subcommand_from build" -s j -l jobs -x
+complete -c disputas -n "__fish_seen_subcommand_from new" -l lang -x -a 'en nb nn sv da fi is de nl fr'
+complete -c disputas -n "__fish_seen_subcommand_from new" -l events -x
+complete -c disputas -n "__fish_seen_subcommand_from render build check new" -k -a '(__fish_complete_suffix .yaml)'
