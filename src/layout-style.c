@@ -47,6 +47,38 @@ static const char *const character_keys[] = {
     "family", "weight", "italic", "stretch", "size", "colour",
     "letter-spacing", "features", "underline", "transform", NULL};
 
+/* `typography`: true (every rule), false (none) or a list of the rules
+ * to apply. */
+static void apply_typography(binder *b, const dp_ynode *v, dp_style *s) {
+  static const char *const names[] = {"quotes", "apostrophes", "dashes",
+                                      "ellipsis", "spaces", NULL};
+  static const char *const expected =
+      "true, false or a list of quotes, apostrophes, dashes, ellipsis, spaces";
+  if (v->kind == DP_YNODE_SCALAR) {
+    bool on;
+    if (dp_bind_bool(&b->core, v, "typography", &on))
+      s->typography = on ? DP_TYPO_ALL : 0;
+    return;
+  }
+  if (v->kind != DP_YNODE_SEQ) {
+    dp_bind_wrong(&b->core, v, "typography", expected);
+    return;
+  }
+  unsigned rules = 0;
+  for (size_t i = 0; i < v->count; i++) {
+    const dp_ynode *n = v->children[i];
+    int bit = -1;
+    for (int k = 0; names[k] && n->kind == DP_YNODE_SCALAR; k++)
+      if (!strcmp(n->text, names[k])) bit = k;
+    if (bit < 0) {
+      dp_bind_wrong(&b->core, n, "typography", expected);
+      return;
+    }
+    rules |= 1u << bit;
+  }
+  s->typography = rules;
+}
+
 static void apply_features(binder *b, const dp_ynode *v, dp_style *s) {
   if (v->kind != DP_YNODE_SEQ) {
     dp_bind_wrong(&b->core, v, "features", "a list of OpenType tags such as [smcp, onum]");
@@ -186,6 +218,8 @@ static void apply_style(binder *b, style_info *info) {
         s->align = (dp_align)a;
     } else if (!strcmp(k, "hyphenate")) {
       dp_bind_bool(&b->core, v, k, &s->hyphenate);
+    } else if (!strcmp(k, "typography")) {
+      apply_typography(b, v, s);
     } else if (!strcmp(k, "balance")) {
       dp_bind_bool(&b->core, v, k, &s->balance);
     } else if (!strcmp(k, "expansion")) {
@@ -296,7 +330,7 @@ void layout_style_resolve(binder *b, style_info *info, GPtrArray *chain) {
         "based-on",     "character",    "family",       "weight",
         "italic",       "stretch",      "size",         "line-height",
         "letter-spacing", "colour",     "align",        "hyphenate",
-        "balance",      "expansion",
+        "balance",      "expansion",    "typography",
         "space-before", "space-after",  "first-indent", "left-indent",
         "transform",    "features",     "underline",    "keep-with-next",
         "widows",       "orphans",      "emphasis",     "strong",

@@ -17,6 +17,7 @@ void dp_style_init(dp_style *style) {
   style->line_height = 0.0;
   style->align = DP_ALIGN_LEFT;
   style->hyphenate = true;
+  style->typography = DP_TYPO_ALL;
   style->widows = 2;
   style->orphans = 2;
 }

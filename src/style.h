@@ -44,6 +44,16 @@ enum {
   DP_STYLE_TRANSFORM = 1 << 9
 };
 
+/* Typographic rules (typography.h), bits of dp_style.typography. */
+enum {
+  DP_TYPO_QUOTES = 1 << 0,      /* "…" and '…' as the language's marks */
+  DP_TYPO_APOSTROPHES = 1 << 1, /* don't → don’t */
+  DP_TYPO_DASHES = 1 << 2,      /* " - " and 10-12 as dashes */
+  DP_TYPO_ELLIPSIS = 1 << 3,    /* ... → … */
+  DP_TYPO_SPACES = 1 << 4,      /* no-break spaces */
+  DP_TYPO_ALL = (1 << 5) - 1
+};
+
 /* Kinds of span a paragraph style maps to character styles, in the order
  * of dp_span_kind (richtext.h). */
 #define DP_STYLE_SPAN_KINDS 4
@@ -75,6 +85,7 @@ struct dp_style {
   double line_height;      /* multiple of size; 0: the font's own */
   dp_align align;
   bool hyphenate;
+  unsigned typography;     /* DP_TYPO_* rules applied (all by default) */
   bool balance;            /* lines of even length, never hyphenated
                               (titles, headings) */
   double expansion;        /* justified text: how much wider or narrower

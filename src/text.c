@@ -1,9 +1,12 @@
 /* text: see text.h.
  *
- * A paragraph goes through four passes before Pango sees it, each a
+ * A paragraph goes through five passes before Pango sees it, each a
  * rewrite of the UTF-8 text with a map from old byte offsets to new ones
  * so the spans stay on the characters they styled:
  *
+ *   0. typography: the language's quotation marks, apostrophes, dashes,
+ *      ellipses and no-break spaces (typography.c), where the style
+ *      allows;
  *   1. text transform (uppercase, lowercase, capitalize), per run between
  *      span boundaries, since case mapping may change byte lengths (ß→SS);
  *   2. hard breaks: '\n' becomes U+2028 LINE SEPARATOR, which Pango breaks
@@ -45,6 +48,7 @@
 #include "hyphenate.h"
 #include "linebreak.h"
 #include "paths.h"
+#include "typography.h"
 
 /* The family a style without one gets (dp_style_init leaves it NULL). */
 #define DEFAULT_FAMILY "Noto Serif"
@@ -89,6 +93,7 @@ struct dp_text {
                                    have been looked for (a want of them
                                    is reported once) */
   dp_hyphen *hyphen;
+  dp_typography *typography; /* loaded on first use */
 };
 
 /* A span's kind and byte range in the text as it is being rewritten. */
@@ -316,6 +321,7 @@ void dp_text_free(dp_text *text) {
   if (text->metrics) g_hash_table_destroy(text->metrics);
   if (text->patterns_checked) g_hash_table_destroy(text->patterns_checked);
   dp_hyphen_free(text->hyphen);
+  dp_typography_free(text->typography);
   free(text->conf);
   g_free(text->conf_dir);
   g_free(text);
@@ -527,6 +533,37 @@ static GString *S_insert(GString *in, const size_t *points, size_t count,
   g_free(map);
   g_string_free(in, TRUE);
   return out;
+}
+
+/* Pass 0: the language's punctuation (typography.c), outside code and
+ * links whose text is one word (a URL written out). */
+static GString *S_typography(dp_text *text, GString *in, span *spans,
+                             size_t count, unsigned rules, const char *lang) {
+  if (!text->typography) text->typography = dp_typography_new(text->diag);
+  unsigned *skip = g_new(unsigned, 2 * count + 1);
+  size_t skip_count = 0;
+  for (size_t i = 0; i < count; i++) {
+    bool verbatim = spans[i].kind == DP_SPAN_CODE;
+    if (spans[i].kind == DP_SPAN_LINK) {
+      verbatim = true;
+      for (unsigned b = spans[i].start; b < spans[i].end && b < in->len; b++)
+        if (in->str[b] == ' ') verbatim = false;
+    }
+    if (!verbatim) continue;
+    skip[2 * skip_count] = spans[i].start;
+    skip[2 * skip_count + 1] = spans[i].end;
+    skip_count++;
+  }
+  size_t length = 0, *map = NULL;
+  char *out = dp_typography_apply(text->typography, lang, rules, in->str,
+                                  in->len, skip, skip_count, &length, &map);
+  S_remap(spans, count, map);
+  g_free(map);
+  g_free(skip);
+  g_string_free(in, TRUE);
+  GString *result = g_string_new_len(out, (gssize)length);
+  g_free(out);
+  return result;
 }
 
 /* Pass 3. */
@@ -1560,6 +1597,8 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
                                                                 (gssize)buf->len)));
   g_strdelimit(quote, "\n", ' ');
 
+  if (style->typography)
+    buf = S_typography(text, buf, work, count, style->typography, lang);
   buf = S_transform(buf, work, count, style);
   buf = S_insert(buf, NULL, 0, '\n', "\u2028", work, count);
   if (style->hyphenate && !style->balance)

@@ -1,0 +1,40 @@
+/* typography: the punctuation a language's readers expect, from
+ * data/typography.yaml.
+ *
+ * Straight quotes become the language's quotation marks by their place
+ * (opening after a space or bracket, closing after a word), an apostrophe
+ * between letters U+2019, a hyphen between spaces the language's dash
+ * (the space before it no longer breaks), a hyphen between two numbers an
+ * en dash, three full stops an ellipsis; no-break spaces keep a day with
+ * its month ("27 September", "23. oktober"), the groups of a number
+ * ("637 6206 9036"), a number with its unit and an abbreviation ("Dr.",
+ * "kl.") with the next word.  Only text.c calls it, on the text it sets:
+ * the document's own text (calendar, metadata) is never changed.
+ */
+#ifndef DP_TYPOGRAPHY_H
+#define DP_TYPOGRAPHY_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+typedef struct dp_typography dp_typography;
+
+/* (transfer full) The table of data/typography.yaml; without the file (or
+ * with a broken one, reported to `diag`), the built-in defaults of
+ * English. */
+dp_typography *dp_typography_new(dp_diag *diag);
+void dp_typography_free(dp_typography *typography);
+
+/* (transfer full) `text` (`length` bytes of valid UTF-8) with the rules
+ * of `rules` (DP_TYPO_* bits of style.h) applied for language `lang`,
+ * except inside URLs, e-mail addresses and the ranges of `skip`
+ * (`skip_count` pairs of byte offsets [start, end)); sets `*out_length`,
+ * and `*map` (free with g_free()) to length + 1 new byte offsets, one for
+ * each old one. */
+char *dp_typography_apply(const dp_typography *typography, const char *lang,
+                          unsigned rules, const char *text, size_t length,
+                          const unsigned *skip, size_t skip_count,
+                          size_t *out_length, size_t **map);
+
+#endif

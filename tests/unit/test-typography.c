@@ -1,0 +1,94 @@
+/* Unit tests of typography: straight punctuation in, the language's out
+ * (data/typography.yaml, found through DISPUTAS_DATADIR). */
+#include <glib.h>
+#include <string.h>
+
+#include "style.h"
+#include "typography.h"
+
+static char *apply(dp_typography *t, const char *lang, unsigned rules,
+                   const char *in) {
+  size_t length = 0, *map = NULL;
+  char *out = dp_typography_apply(t, lang, rules, in, strlen(in), NULL, 0,
+                                  &length, &map);
+  /* The map is monotonic and ends at the new length. */
+  for (size_t i = 0; i < strlen(in); i++) g_assert_cmpuint(map[i], <=, map[i + 1]);
+  g_assert_cmpuint(map[strlen(in)], ==, length);
+  g_assert_cmpuint(strlen(out), ==, length);
+  g_free(map);
+  return out;
+}
+
+static void check(dp_typography *t, const char *lang, unsigned rules,
+                  const char *in, const char *expected) {
+  char *out = apply(t, lang, rules, in);
+  g_assert_cmpstr(out, ==, expected);
+  g_free(out);
+}
+
+static void test_quotes(void) {
+  dp_typography *t = dp_typography_new(NULL);
+  check(t, "en", DP_TYPO_ALL,
+        "the thesis \"Creating Roles\" and 'peer workers'",
+        "the thesis “Creating Roles” and ‘peer workers’");
+  /* A straight opening mark and a curly closing one, as in the seed. */
+  check(t, "en", DP_TYPO_ALL, "\"Creating Services\u201D.",
+        "“Creating Services”.");
+  check(t, "nb", DP_TYPO_ALL, "tittelen \"Lakselus i et 'varmere' hav\".",
+        "tittelen «Lakselus i et ‘varmere’ hav».");
+  check(t, "sv", DP_TYPO_ALL, "\"Text\"", "”Text”");
+  check(t, "de", DP_TYPO_ALL, "\"Text\"", "„Text“");
+  check(t, "da", DP_TYPO_ALL, "\"Tekst\"", "»Tekst«");
+  check(t, "fr", DP_TYPO_ALL, "\"texte\"", "«\u202Ftexte\u202F»");
+  check(t, "is", DP_TYPO_ALL, "\"texti\"", "„texti“");
+  /* A language without an entry takes the default's (English) marks. */
+  check(t, "pl", DP_TYPO_ALL, "\"x\"", "“x”");
+  dp_typography_free(t);
+}
+
+static void test_apostrophes(void) {
+  dp_typography *t = dp_typography_new(NULL);
+  check(t, "en", DP_TYPO_ALL, "don't, the students' work, '90s, O'Brien",
+        "don’t, the students’ work, ’90s, O’Brien");
+  check(t, "fr", DP_TYPO_ALL, "d'agrégats", "d’agrégats");
+  /* Apostrophes only: quotes stay straight. */
+  check(t, "en", DP_TYPO_APOSTROPHES, "\"don't\"", "\"don’t\"");
+  dp_typography_free(t);
+}
+
+static void test_dashes(void) {
+  dp_typography *t = dp_typography_new(NULL);
+  check(t, "en", DP_TYPO_ALL, "levels - to plan",
+        "levels\u00A0– to plan");
+  check(t, "en", DP_TYPO_DASHES, "10:00-12:20, pages 10-12, 1990-2000",
+        "10:00–12:20, pages 10–12, 1990–2000");
+  /* Not in dates, codes or words. */
+  check(t, "en", DP_TYPO_DASHES, "2024-09-27 M004-K2 co-production",
+        "2024-09-27 M004-K2 co-production");
+  check(t, "en", DP_TYPO_ELLIPSIS, "and so on...", "and so on…");
+  check(t, "en", 0, "a - b ... \"c\"", "a - b ... \"c\"");
+  dp_typography_free(t);
+}
+
+static void test_spaces(void) {
+  dp_typography *t = dp_typography_new(NULL);
+  check(t, "en", DP_TYPO_SPACES, "on 27 September with Dr. Nordmann",
+        "on 27\u00A0September with Dr.\u00A0Nordmann");
+  check(t, "nb", DP_TYPO_SPACES, "torsdag 23. oktober kl. 10.15",
+        "torsdag 23.\u00A0oktober kl.\u00A010.15");
+  check(t, "en", DP_TYPO_SPACES, "Meeting ID: 637 6206 9036, 10 km",
+        "Meeting ID: 637\u00A06206\u00A09036, 10\u00A0km");
+  /* URLs and e-mail addresses are left alone. */
+  check(t, "en", DP_TYPO_ALL, "https://x.org/a-1-2?q=\"x\" a@b.no",
+        "https://x.org/a-1-2?q=\"x\" a@b.no");
+  dp_typography_free(t);
+}
+
+int main(int argc, char **argv) {
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/typography/quotes", test_quotes);
+  g_test_add_func("/typography/apostrophes", test_apostrophes);
+  g_test_add_func("/typography/dashes", test_dashes);
+  g_test_add_func("/typography/spaces", test_spaces);
+  return g_test_run();
+}
