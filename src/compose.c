@@ -115,6 +115,9 @@ typedef struct composer {
   GArray *outline;        /* dp_outline_entry */
   bool failed;
   bool too_long;          /* a text over DP_MAX_PARAGRAPH was reported */
+  /* Bounds on expansion (compose.h), whatever the nesting of `each`. */
+  size_t items_expanded, paragraphs;
+  bool too_many;          /* one of them was reported */
 } composer;
 
 /* ---- Colours and styles -------------------------------------------- */
@@ -263,6 +266,22 @@ static dp_role style_role(const dp_style *style) {
   return DP_ROLE_P;
 }
 
+/* Counts one more expanded item, or paragraph; false (reported once) past
+ * the limit: nested repetitions multiply, and a few hundred bytes of
+ * layout could otherwise ask for billions of them. */
+static bool count_expansion(composer *c, dp_mark mark, bool paragraph) {
+  if (c->too_many) return false;
+  size_t n = paragraph ? ++c->paragraphs : ++c->items_expanded;
+  size_t max = paragraph ? DP_MAX_PARAGRAPHS : DP_MAX_EXPANDED_ITEMS;
+  if (n <= max) return true;
+  dp_error(c->diag, mark, "the layout expands to more than %zu %s for this "
+           "document (a repetition inside a repetition?)", max,
+           paragraph ? "paragraphs" : "items");
+  c->failed = true;
+  c->too_many = true;
+  return false;
+}
+
 /* Moves a text buffer's contents into a new paragraph unit. */
 static unit *push_para(GArray *units, dp_textbuf *buf, const dp_style *style,
                        dp_mark mark) {
@@ -330,6 +349,10 @@ static void expand_text(composer *c, const dp_item *item,
       default: align = DP_ALIGN_LEFT;
     }
   }
+  if (!count_expansion(c, item->mark, true)) {
+    dp_textbuf_clear(&buf);
+    return;
+  }
   unit *u = push_para(units, &buf, resolved_style(c, item->style, align, 0),
                       item->mark);
   u->keep_with_next |= item->keep_with_next;
@@ -375,6 +398,10 @@ static void expand_markdown(composer *c, const dp_item *item,
       dp_span *copy = &buf.spans[buf.span_count - 1];
       copy->start = span->start;
       copy->end = span->end;
+    }
+    if (!count_expansion(c, block->mark, true)) {
+      dp_textbuf_clear(&buf);
+      return;
     }
     unit *u = push_para(units, &buf, resolved_style(c, base, -1, indent),
                         block->mark);
@@ -503,6 +530,7 @@ static void expand_items(composer *c, dp_item *const *items, size_t count,
                          const dp_scope *scope, GArray *units) {
   for (size_t i = 0; i < count; i++) {
     const dp_item *item = items[i];
+    if (!count_expansion(c, item->mark, false)) return;
     if (!condition_holds(&item->condition, scope)) continue;
     size_t before = units->len;
     switch (item->kind) {
@@ -980,7 +1008,19 @@ static bool frame_rect(void *closure, const char *name, dp_mark mark,
 
 static bool eval_expr(page_ctx *pc, const dp_expr *e, double *out) {
   const dp_layout_model *l = pc->c->layout;
-  return dp_expr_eval(e, l->page_width, l->page_height, frame_rect, pc, out);
+  if (!dp_expr_eval(e, l->page_width, l->page_height, frame_rect, pc, out))
+    return false;
+  /* Every term is bounded, but frames chained through factors multiply:
+   * an edge far off the page (or infinite) would reach Pango and Cairo
+   * as numbers they cannot hold, and the frame's text would vanish. */
+  if (!isfinite(*out) || fabs(*out) > DP_MAX_EDGE) {
+    dp_error(pc->c->diag, e->mark, "this edge comes to %g pt, beyond "
+             "%g pt from the page's corner (frames that multiply each "
+             "other's edges?)", *out, DP_MAX_EDGE);
+    pc->c->failed = true;
+    return false;
+  }
+  return true;
 }
 
 static bool frame_uses_folio(dp_item *const *items, size_t count) {
@@ -1404,6 +1444,10 @@ static bool resolve_frame(page_ctx *pc, size_t i) {
       scope.pages = DP_MAX_PAGES;
     GArray *units = units_new();
     expand_items(pc->c, f->content, f->content_count, &scope, units);
+    if (pc->c->too_many) { /* reported: set none of it */
+      g_array_free(units, TRUE);
+      return false;
+    }
     double limit = UNBOUNDED;
     if (f->max_height) {
       if (!eval_expr(pc, f->max_height, &limit)) {
@@ -1465,6 +1509,7 @@ static bool prefit_frame(page_ctx *pc, size_t i) {
   GArray *units = units_new();
   expand_items(pc->c, f->content, f->content_count, &scope, units);
   pc->content[i] = units;
+  if (pc->c->too_many) return false; /* reported: set none of it */
   double used;
   return fit_frame(pc, f, units, inner, inner.h, &pc->scales[i], &used,
                    &pc->col_heights[i]);

@@ -22,6 +22,21 @@
 #include "layout.h"
 #include "qr.h"
 #include "style.h"
+
+/* One composition expands at most this many layout items (an item inside
+ * a repetition counts once per repetition) and makes at most this many
+ * paragraphs; past either it fails with an error.  Repetitions nest, so a
+ * layout of a few hundred bytes could otherwise ask for billions.  The
+ * built-in layouts expand a few hundred items for a large committee;
+ * 500 pages of one-line paragraphs are some 40,000. */
+#define DP_MAX_EXPANDED_ITEMS 100000
+#define DP_MAX_PARAGRAPHS 100000
+
+/* A frame's edge may lie at most this many points (35 m) from the page's
+ * top-left corner: frames whose edges are factors of each other's could
+ * otherwise reach numbers Pango's and Cairo's fixed-point units cannot
+ * hold, or infinity. */
+#define DP_MAX_EDGE 100000.0
 #include "text.h"
 
 typedef enum dp_mark_kind {

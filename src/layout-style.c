@@ -271,6 +271,28 @@ static void apply_style(binder *b, style_info *info) {
 }
 
 
+/* Letter-spacing of more than an em is not typography, and far more
+ * overflows Pango's integer units, which lose the text without a word.
+ * A character style without a size of its own is held to the largest
+ * length of a layout instead (it takes the paragraph's size). */
+static void check_letter_spacing(binder *b, const style_info *info) {
+  const dp_style *s = info->style;
+  bool sized = !info->character || (s->set & DP_STYLE_SIZE);
+  if (fabs(s->letter_spacing) <= (sized ? s->size : 100.0)) return;
+  const dp_ynode *at = dp_ynode_map_get(info->node, "letter-spacing");
+  if (!at) at = dp_ynode_map_get(info->node, "size");
+  if (!at) at = dp_ynode_map_get(info->node, "based-on");
+  if (!at) at = info->node;
+  if (sized)
+    ERR(b, at->mark, "the letter-spacing of style '%s' (%gpt) is more than "
+        "its size (%gpt); at most 1 em is allowed", s->name,
+        s->letter_spacing, s->size);
+  else
+    ERR(b, at->mark, "the letter-spacing of character style '%s' (%gpt) is "
+        "more than 100pt; give the style a size to allow up to 1 em", s->name,
+        s->letter_spacing);
+}
+
 /* The resolved parent of `info`, or NULL (none, unknown, or a cycle:
  * reported). */
 static const style_info *style_parent(binder *b, style_info *info,
@@ -346,6 +368,7 @@ void layout_style_resolve(binder *b, style_info *info, GPtrArray *chain) {
       info->line_height_points = parent->line_height_points;
     }
     apply_style(b, info);
+    check_letter_spacing(b, info);
   } else {
     char *what = g_strdup_printf("style '%s'", info->style->name);
     dp_bind_expect_map(&b->core, info->node, what);

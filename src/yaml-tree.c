@@ -10,8 +10,12 @@
 #include "yaml-tree.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "yaml-hint.h"
@@ -380,10 +384,29 @@ dp_ytree *dp_ytree_parse(dp_diag *diag, const char *name, const char *text,
 
 char *dp_ytree_read_file(dp_diag *diag, const char *path, size_t *length) {
   const char *name = dp_diag_intern(diag, path);
-  FILE *f = fopen(path, "rb");
+  /* Only regular files: a FIFO or a terminal (/dev/stdin) would block for
+   * ever, a device might never end.  Opening without blocking keeps a
+   * FIFO with no writer from stopping us before we can look. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0) {
+    dp_error(diag, ((dp_mark){name, 0, 0}), "cannot read the file: %s",
+             g_strerror(errno));
+    if (fd >= 0) close(fd);
+    return NULL;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    dp_error(diag, ((dp_mark){name, 0, 0}), "cannot read the file: it is %s, "
+             "not a regular file", S_ISDIR(st.st_mode) ? "a folder"
+             : S_ISFIFO(st.st_mode) ? "a pipe" : "a device or a socket");
+    close(fd);
+    return NULL;
+  }
+  FILE *f = fdopen(fd, "rb");
   if (!f) {
     dp_error(diag, ((dp_mark){name, 0, 0}), "cannot read the file: %s",
              g_strerror(errno));
+    close(fd);
     return NULL;
   }
   GString *text = g_string_new(NULL);

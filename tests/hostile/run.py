@@ -62,11 +62,13 @@ class Case:
             f.write(text)
         return path
 
-    def run(self, args, timeout=30, cwd=None):
+    def run(self, args, timeout=30, cwd=None, stdin=subprocess.DEVNULL):
+        """Runs DISPUTAS ARGS; a run that outlasts `timeout` seconds (of
+        wall time: these cases hang rather than run slowly) fails."""
         try:
             return subprocess.run(
                 [self.disputas] + args, cwd=cwd or self.folder,
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stdin=stdin, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, timeout=timeout)
         except subprocess.TimeoutExpired:
             raise Failure(f"{' '.join(args)}: still running after {timeout} s")
@@ -106,6 +108,86 @@ def bidi_isolated(c):
              f"the title is not read in its own order: {text!r}")
     c.expect("\u2068" not in text and "\u2069" not in text,
              f"the isolates reached the text layer: {text!r}")
+
+
+# ---- Bounded work --------------------------------------------------------
+
+def nested_each(c):
+    """Six repetitions of a 20-member committee inside each other ask for
+    64 million paragraphs from 600 bytes: refused at DP_MAX_EXPANDED_ITEMS,
+    at once, not after minutes."""
+    members = "".join("  - {role: member, name: Person %d}\n" % i
+                      for i in range(20))
+    c.write("doc.yaml", MINIMAL + "committee:\n" + members)
+    item = '- text: "{name}"\n'
+    for depth in range(6):
+        item = "- each: committee\n  content:\n" + "".join(
+            "    " + line + "\n" for line in item.splitlines())
+    layout = ONE_PARAGRAPH.format(text="x").split("        content:\n")[0]
+    layout += "        content:\n" + "".join(
+        "          " + line + "\n" for line in item.splitlines())
+    layout += "sequence: [one]\n"
+    c.write("nested.yaml", layout)
+    proc = c.run(["check", "doc.yaml", "-l", "nested.yaml"], timeout=20)
+    c.expect_status(proc, 1)
+    c.expect_message(proc, "error: the layout expands to more than 100000 "
+                     "items for this document")
+
+
+def letter_spacing_huge(c):
+    """A letter-spacing of 30,000pt overflowed Pango's units and the text
+    vanished: more than an em is an error at its line."""
+    c.write("doc.yaml", MINIMAL)
+    c.write("spaced.yaml", ONE_PARAGRAPH.format(text="{thesis.title}").replace(
+        "size: 11pt}", "size: 11pt, letter-spacing: 30000pt}"))
+    proc = c.run(["render", "doc.yaml", "-l", "spaced.yaml", "-o", "out.pdf"])
+    c.expect_status(proc, 1)
+    c.expect_message(proc, "spaced.yaml:4:58: error: the letter-spacing of "
+                     "style 'body' (30000pt) is more than its size (11pt)")
+    c.expect(not os.path.exists(c.path("out.pdf")), "out.pdf was written")
+
+
+def frame_edge_chain(c):
+    """Frames whose edges multiply each other's put the text 28 km below
+    the page (and further ones at infinity): an error, not a blank page."""
+    c.write("doc.yaml", MINIMAL)
+    layout = ONE_PARAGRAPH.format(text="{thesis.title}").replace(
+        "      - name: main\n",
+        "      - {name: a, top: 10mm, height: 10mm}\n"
+        "      - {name: b, top: 1000 * top(a), height: 10mm}\n"
+        "      - name: main\n        top: 1000 * top(b)\n")
+    c.write("chain.yaml", layout)
+    proc = c.run(["render", "doc.yaml", "-l", "chain.yaml", "-o", "out.pdf"])
+    c.expect_status(proc, 1)
+    c.expect_message(proc, "error: this edge comes to 2.83465e+07 pt, beyond "
+                     "100000 pt")
+
+
+def fifo_layout(c):
+    """A FIFO nobody writes to, named as the layout, is refused at once
+    instead of blocking for ever."""
+    c.write("doc.yaml", MINIMAL)
+    os.mkfifo(c.path("fifo.yaml"))
+    proc = c.run(["check", "doc.yaml", "-l", "fifo.yaml"], timeout=20)
+    c.expect_status(proc, 1)
+    c.expect_message(proc, "fifo.yaml: error: cannot read the file: it is a "
+                     "pipe, not a regular file")
+
+
+def stdin_layout(c):
+    """/dev/stdin as the layout, with standard input a pipe that stays
+    open: refused, not read for ever."""
+    c.write("doc.yaml", MINIMAL)
+    read_end, write_end = os.pipe()
+    try:
+        proc = c.run(["check", "doc.yaml", "-l", "/dev/stdin"], timeout=20,
+                     stdin=read_end)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    c.expect_status(proc, 1)
+    c.expect_message(proc, "/dev/stdin: error: cannot read the file: it is a "
+                     "pipe, not a regular file")
 
 
 def main():
