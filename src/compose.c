@@ -274,9 +274,12 @@ static bool count_expansion(composer *c, dp_mark mark, bool paragraph) {
   size_t n = paragraph ? ++c->paragraphs : ++c->items_expanded;
   size_t max = paragraph ? DP_MAX_PARAGRAPHS : DP_MAX_EXPANDED_ITEMS;
   if (n <= max) return true;
-  dp_error(c->diag, mark, "the layout expands to more than %zu %s for this "
-           "document (a repetition inside a repetition?)", max,
-           paragraph ? "paragraphs" : "items");
+  if (paragraph)
+    dp_error(c->diag, mark, "the layout makes more than %zu paragraphs of "
+             "this document", max);
+  else
+    dp_error(c->diag, mark, "the layout expands to more than %zu items for "
+             "this document (a repetition inside a repetition?)", max);
   c->failed = true;
   c->too_many = true;
   return false;

@@ -26,11 +26,12 @@
 /* One composition expands at most this many layout items (an item inside
  * a repetition counts once per repetition) and makes at most this many
  * paragraphs; past either it fails with an error.  Repetitions nest, so a
- * layout of a few hundred bytes could otherwise ask for billions.  The
+ * layout of a few hundred bytes could otherwise ask for billions (and a
+ * Markdown summary repeated by them, millions of paragraphs).  The
  * built-in layouts expand a few hundred items for a large committee;
- * 500 pages of one-line paragraphs are some 40,000. */
+ * 500 pages hold some 40,000 one-line paragraphs. */
 #define DP_MAX_EXPANDED_ITEMS 100000
-#define DP_MAX_PARAGRAPHS 100000
+#define DP_MAX_PARAGRAPHS 200000
 
 /* A frame's edge may lie at most this many points (35 m) from the page's
  * top-left corner: frames whose edges are factors of each other's could

@@ -134,6 +134,30 @@ def nested_each(c):
                      "items for this document")
 
 
+def repeated_summary(c):
+    """A summary of 20,000 paragraphs repeated for every pair of 20
+    committee members: 8 million paragraphs from a few items, refused at
+    DP_MAX_PARAGRAPHS before they are made."""
+    members = "".join("  - {role: member, name: Person %d}\n" % i
+                      for i in range(20))
+    summary = "summary: |\n" + "".join("  p%d\n\n" % i
+                                       for i in range(20000))
+    c.write("doc.yaml", MINIMAL + "committee:\n" + members + summary)
+    layout = ONE_PARAGRAPH.format(text="x").split("        content:\n")[0]
+    layout += ("        content:\n"
+               "          - each: committee\n"
+               "            content:\n"
+               "              - each: committee\n"
+               "                content:\n"
+               "                  - markdown: summary\n"
+               "sequence: [one]\n")
+    c.write("repeat.yaml", layout)
+    proc = c.run(["check", "doc.yaml", "-l", "repeat.yaml"], timeout=20)
+    c.expect_status(proc, 1)
+    c.expect_message(proc, "error: the layout makes more than 200000 "
+                     "paragraphs of this document")
+
+
 def letter_spacing_huge(c):
     """A letter-spacing of 30,000pt overflowed Pango's units and the text
     vanished: more than an em is an error at its line."""
