@@ -820,6 +820,16 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
   dp_bind_check_keys(&b->core, root, keys, "a layout that extends another");
   const char *base_name = dp_bind_text(&b->core, extends, "extends");
   if (!base_name) return NULL;
+  /* Only a built-in layout or a file beside this one: a layout from
+   * elsewhere could name any file on the machine, and a file that is not
+   * a layout would come back, quoted, in the diagnostics. */
+  if (is_path_name(base_name) &&
+      (strchr(base_name, '/') || !strcmp(base_name, ".yaml") ||
+       !strcmp(base_name, ".yml") || base_name[0] == '.')) {
+    ERR(b, extends->mark, "'extends' names a built-in layout or a layout "
+        "file in this layout's folder (NAME.yaml), not '%s'", base_name);
+    return NULL;
+  }
   if (!is_path_name(base_name) && !dp_bind_in_list(base_name, dp_builtin_layouts)) {
     char *h = dp_bind_hint(base_name, dp_builtin_layouts);
     ERR(b, extends->mark, "unknown layout '%s'%s; extend a built-in layout or "
@@ -900,10 +910,13 @@ static void bind_root(binder *b) {
   dp_mark whole = {b->core.file, 0, 0};
   if (!root || root->kind != DP_YNODE_MAP) {
     if (root) {
-      char *d = dp_bind_describe(root);
-      ERR(b, root->mark, "a layout must be a map of keys such as 'layout', "
-                         "'page' and 'sequence', not %s", d);
-      g_free(d);
+      /* Text is what any file that is not YAML reads as (one named by
+       * mistake, or by someone fishing): neither the value nor the line
+       * is quoted. */
+      bool text = root->kind != DP_YNODE_SEQ;
+      ERR(b, text ? whole : root->mark, "a layout must be a map of keys "
+          "such as 'layout', 'page' and 'sequence', not %s",
+          text ? "text" : "a list");
     } else {
       ERR(b, whole, "the layout is empty");
     }

@@ -110,6 +110,42 @@ def bidi_isolated(c):
              f"the isolates reached the text layer: {text!r}")
 
 
+# ---- Confinement ---------------------------------------------------------
+
+SECRET = "root:x:0:0:root:/root:/bin/bash\nsecret-line: hunter2\n"
+
+
+def extends_elsewhere(c):
+    """`extends` reaches only built-in layouts and files beside the layout:
+    an absolute path or a path through folders is refused unread."""
+    c.write("doc.yaml", MINIMAL)
+    c.write("secret/passwd.yaml", SECRET)
+    for target in ["/etc/passwd", "secret/passwd.yaml", "../x.yaml"]:
+        c.write("ext.yaml", "layout: 1\nextends: %s\n" % target)
+        proc = c.run(["check", "doc.yaml", "-l", "ext.yaml",
+                      "--diagnostics=json"])
+        c.expect_status(proc, 1)
+        c.expect_message(proc, "'extends' names a built-in layout or a "
+                         "layout file in this layout's folder")
+        c.expect(b"root:x" not in proc.stderr, "the file was quoted")
+
+
+def extends_not_a_layout(c):
+    """A file beside the layout that is not one is named, never quoted
+    (all of /etc/passwd once came back in one message)."""
+    c.write("doc.yaml", MINIMAL)
+    c.write("passwd.yaml", "root:x:0:0:root:/root:/bin/bash\n"
+                           "daemon:x:1:1:daemon:/usr/sbin\n")
+    c.write("ext.yaml", "layout: 1\nextends: passwd.yaml\n")
+    for form in ["text", "json"]:
+        proc = c.run(["check", "doc.yaml", "-l", "ext.yaml",
+                      "--diagnostics=" + form])
+        c.expect_status(proc, 1)
+        c.expect_message(proc, "a layout must be a map of keys")
+        c.expect(b"root:x" not in proc.stderr and b"daemon" not in proc.stderr,
+                 "the file was quoted:\n" + proc.stderr.decode())
+
+
 # ---- Bounded work --------------------------------------------------------
 
 def nested_each(c):
