@@ -7,6 +7,8 @@ set -eu
 
 # hyphen-*: patterns for every language with built-in labels (Debian 12
 # has none for Finnish, whose text is then not hyphenated).
+# fonts-noto-core, -cjk and -mono hold the chosen fallback fonts for the
+# scripts the bundled fonts lack (fonts/README.md).
 packages="
   meson ninja-build pkg-config gcc clang python3 python3-yaml
   libglib2.0-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev

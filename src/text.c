@@ -1549,6 +1549,54 @@ static bool S_wrapped(PangoLayout *layout) {
   return false;
 }
 
+/* Adds to `seen` the characters of `layout` no font could draw: Pango
+ * shows each as an unknown glyph whose number is the character's. */
+static void S_collect_unknown(PangoLayout *layout, GArray *seen) {
+  PangoLayoutIter *iter = pango_layout_get_iter(layout);
+  do {
+    PangoLayoutRun *run = pango_layout_iter_get_run_readonly(iter);
+    if (!run) continue;
+    for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+      PangoGlyph glyph = run->glyphs->glyphs[g].glyph;
+      if (!(glyph & PANGO_GLYPH_UNKNOWN_FLAG)) continue;
+      gunichar c = glyph & ~PANGO_GLYPH_UNKNOWN_FLAG;
+      bool known = false;
+      for (guint k = 0; k < seen->len; k++)
+        if (g_array_index(seen, gunichar, k) == c) known = true;
+      if (!known) g_array_append_val(seen, c);
+    }
+  } while (pango_layout_iter_next_run(iter));
+  pango_layout_iter_free(iter);
+}
+
+/* (transfer full) The characters no font could draw, for a warning:
+ * "U+E000 ''" or "U+E000 '', U+E001 '' and 2 more". */
+static char *S_unknown_chars(PangoLayout *layout, PangoLayout *marker) {
+  GArray *seen = g_array_new(FALSE, FALSE, sizeof(gunichar));
+  S_collect_unknown(layout, seen);
+  if (marker) S_collect_unknown(marker, seen);
+  GString *out = g_string_new(NULL);
+  guint shown = MIN(seen->len, 3);
+  for (guint k = 0; k < shown; k++) {
+    gunichar c = g_array_index(seen, gunichar, k);
+    if (k > 0) g_string_append(out, k + 1 == shown && seen->len <= 3
+                                          ? " and " : ", ");
+    g_string_append_printf(out, "U+%04X", c);
+    /* The character itself, unless it would not show (a control, or a
+     * private-use character, which means nothing outside its font). */
+    if (g_unichar_isgraph(c) &&
+        g_unichar_type(c) != G_UNICODE_PRIVATE_USE) {
+      g_string_append(out, " '");
+      g_string_append_unichar(out, c);
+      g_string_append_c(out, '\'');
+    }
+  }
+  if (seen->len > 3) g_string_append_printf(out, " and %u more", seen->len - 3);
+  if (seen->len == 0) g_string_append(out, "some characters");
+  g_array_free(seen, TRUE);
+  return g_string_free(out, FALSE);
+}
+
 dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
                      const dp_span *spans, size_t span_count,
                      const dp_style *style, const char *lang, double width,
@@ -1738,9 +1786,12 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   if (para->marker) unknown += pango_layout_get_unknown_glyphs_count(para->marker);
   if (unknown > 0) {
     para->missing = true;
-    if (text->diag)
-      dp_warning(text->diag, mark, "no font can draw some characters of '%s'",
+    if (text->diag) {
+      char *chars = S_unknown_chars(layout, para->marker);
+      dp_warning(text->diag, mark, "no font can draw %s in '%s'", chars,
                  quote);
+      g_free(chars);
+    }
   }
 
   pango_attr_list_unref(attrs);

@@ -572,13 +572,24 @@ static void test_scripts(fixture *f, gconstpointer data) {
   }
   g_assert_cmpstr(f->messages->str, ==, "");
 
-  /* A character no font has: one warning for the paragraph. */
+  /* A character no font has: one warning for the paragraph, naming the
+   * characters. */
   dp_para *p = para_new(f, "Private \xEE\x80\x80 and \xEE\x80\x81 use", NULL,
                         0, &s, "en", 300);
   g_assert_true(dp_para_has_missing_glyphs(p));
   g_assert_cmpstr(f->messages->str, ==,
-                  "no font can draw some characters of 'Private \xEE\x80\x80 "
-                  "and \xEE\x80\x81 use'\n");
+                  "no font can draw U+E000 and U+E001 in 'Private "
+                  "\xEE\x80\x80 and \xEE\x80\x81 use'\n");
+  dp_para_free(p);
+  /* Past three, a count; a character that shows is quoted (Egyptian
+   * hieroglyphs are in none of the chosen fonts). */
+  g_string_truncate(f->messages, 0);
+  p = para_new(f, "\xF0\x93\x80\x80 \xEE\x80\x80\xEE\x80\x81\xEE\x80\x82"
+               "\xEE\x80\x83", NULL, 0, &s, "en", 300);
+  g_assert_cmpstr(f->messages->str, ==,
+                  "no font can draw U+13000 '\xF0\x93\x80\x80', U+E000, U+E001 "
+                  "and 2 more in '\xF0\x93\x80\x80 \xEE\x80\x80\xEE\x80\x81"
+                  "\xEE\x80\x82\xEE\x80\x83'\n");
   dp_para_free(p);
 }
 
