@@ -638,6 +638,50 @@ bool dp_render_pdf(const dp_pageset *set, const dp_render_settings *options,
   return ok;
 }
 
+/* One replacement of renumber_svg_ids(): the next number for a name not
+ * seen before. */
+static gboolean renumber_one(const GMatchInfo *match, GString *out,
+                             gpointer numbers) {
+  char *name = g_match_info_fetch(match, 2); /* "surface14" */
+  gpointer number = g_hash_table_lookup(numbers, name);
+  if (!number) {
+    number = GUINT_TO_POINTER(g_hash_table_size(numbers) + 1);
+    g_hash_table_insert(numbers, g_strdup(name), number);
+  }
+  char *prefix = g_match_info_fetch(match, 1);
+  char *kind = g_match_info_fetch(match, 3);
+  g_string_append_printf(out, "%s%s%u", prefix, kind,
+                         GPOINTER_TO_UINT(number));
+  g_free(kind);
+  g_free(prefix);
+  g_free(name);
+  return FALSE;
+}
+
+/* cairo names an SVG file's surfaces and images ("surface14", "image9")
+ * by numbers it counts for the whole process, so the same page came out
+ * as other bytes after other drawings.  They are numbered again in the
+ * order they appear (their ids and references: id="..." and "#..."). */
+static void renumber_svg_ids(GByteArray *bytes) {
+  static GRegex *ids;
+  static gsize once;
+  if (g_once_init_enter(&once)) {
+    ids = g_regex_new("(id=\"|#)((surface|image)[0-9]+)(?=[\"')])",
+                      G_REGEX_RAW | G_REGEX_OPTIMIZE, 0, NULL);
+    g_once_init_leave(&once, 1);
+  }
+  GHashTable *numbers = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                              g_free, NULL);
+  char *text = g_regex_replace_eval(ids, (const char *)bytes->data,
+                                    (gssize)bytes->len, 0, 0, renumber_one,
+                                    numbers, NULL);
+  g_hash_table_destroy(numbers);
+  if (!text) return;
+  g_byte_array_set_size(bytes, 0);
+  g_byte_array_append(bytes, (const guint8 *)text, (guint)strlen(text));
+  g_free(text);
+}
+
 /* Draws output page `index` as PNG or SVG into `bytes`; false when cairo
  * failed.  Under the font lock (fontlock.h). */
 static bool draw_page_file(const dp_pageset *set,
@@ -657,6 +701,7 @@ static bool draw_page_file(const dp_pageset *set,
     cairo_surface_finish(surface);
     ok = drawn && cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
     cairo_surface_destroy(surface);
+    if (ok) renumber_svg_ids(bytes);
     return ok;
   }
   double dpi = options->dpi > 0 ? options->dpi : 150;

@@ -52,9 +52,7 @@
  *  - Use a context, and the documents and layouts loaded through it, from
  *    one thread at a time.  Different contexts may be used in different
  *    threads at the same time; each gives the bytes it would alone
- *    (tests/api/test-threads.c, test-stress.c).  The exception is SVG
- *    output, whose element names count the cairo surfaces the process has
- *    made (its drawing is the same).
+ *    (tests/api/test-threads.c, test-stress.c).
  *  - Below the contexts, cairo (1.16) keeps fonts process-wide: every font
  *    map that uses a font file shares cairo's FreeType face and scaled
  *    fonts for it, and cairo's caches of them are not safe to use from

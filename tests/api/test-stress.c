@@ -1,14 +1,12 @@
 /* test-stress: many threads, each with a context of its own, render every
  * sample (the multi-script one, the SVG logo set with Pango by librsvg,
- * the JPEG photo) in every built-in layout, as PDF and as PNG, each
+ * the JPEG photo) in every built-in layout, as PDF, PNG and SVG, each
  * thread starting at another place in the list so different documents
  * overlap; every output must be byte for byte the one a single thread
  * makes.  Before the font lock (src/fontlock.h) this crashed in cairo
  * (FreeType faces closed under another thread), or justified a line at a
- * soft hyphen differently in one context for its whole life.  (Not SVG:
- * cairo numbers the surfaces of the whole process, and SVG output names
- * its elements by those numbers, so its bytes depend on what the process
- * drew before; see disputas.h.)
+ * soft hyphen differently in one context for its whole life; and SVG
+ * files named their elements by numbers cairo counts for the process.
  *
  * Bounded for the suite: DP_STRESS_THREADS (default 8) threads each make
  * DP_STRESS_RENDERS (default 8) renders.  bench/stress.sh runs a bigger
@@ -44,9 +42,10 @@ static job jobs[] = {
     {"nynorsk.yaml", "booklet", DP_OUTPUT_PDF, NULL},
     {"online-postponed.yaml", "poster", DP_OUTPUT_PDF, NULL},
     {"minimal.yaml", "booklet", DP_OUTPUT_PDF, NULL},
-    {"seed.yaml", "poster", DP_OUTPUT_PNG, NULL},
+    {"seed.yaml", "poster", DP_OUTPUT_SVG, NULL},
     {"scripts.yaml", "booklet-print", DP_OUTPUT_PDF, NULL},
     {"logo-photo.yaml", "poster", DP_OUTPUT_PNG, NULL},
+    {"logo-photo.yaml", "booklet", DP_OUTPUT_SVG, NULL},
 };
 #define JOBS G_N_ELEMENTS(jobs)
 
