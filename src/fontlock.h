@@ -25,8 +25,9 @@
  * layouts and metrics (composing, preflight), drawing pages (text, SVG
  * images) and finishing cairo surfaces (font subsetting), making and
  * freeing font maps, paragraphs and page sets.  The rest runs in
- * parallel: reading documents and layouts, hyphenation, image files,
- * PDF finishing (qpdf), calendars, writing files.
+ * parallel: reading documents and layouts, loading hyphenation
+ * dictionaries, checking photographs, PDF finishing (qpdf), calendars,
+ * writing files.
  *
  * The lock is never held while a caller's code runs: no diagnostics
  * callback (dp_diag_hold) and no write callback is called under it, so

@@ -61,9 +61,11 @@
  *    on the same fonts.  So disputas serialises, across all contexts,
  *    exactly what may touch a cairo font: laying out pages (Pango),
  *    preflight, drawing pages (text and SVG images) and finishing cairo's
- *    output, making and freeing font maps.  Loading documents and layouts,
- *    hyphenation, image files, PDF finishing (qpdf, a third of a PDF's
- *    time), calendars and writing files run in parallel.  A program that
+ *    output, making and freeing font maps (hyphenating paragraphs happens
+ *    while laying out).  Loading documents and layouts (photographs
+ *    checked), loading hyphenation dictionaries, PDF finishing (qpdf, a
+ *    third of a PDF's time), calendars and writing files run in
+ *    parallel.  A program that
  *    uses cairo, Pango or librsvg itself, in another thread, while
  *    disputas renders shares those caches too, and must not draw text
  *    at the same time.
