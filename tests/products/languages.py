@@ -56,6 +56,8 @@ SAMPLES = {
         "Ledamot|docent Per Sandström", "Huvudhandledare",
         "Biträdande handledare", "fredag 14 november 2025",
         "kl. 13.15–16.00", "Delta på distans",
+        # A meeting ID given without a passcode is still printed.
+        "Mötes-ID",
     ]),
     "danish": ("da", [
         "Ph.d.-forsvar", "Bedømmelsesudvalg", "Vejledere", "Hovedvejleder",
