@@ -1,0 +1,362 @@
+/* compose-pack: units set at a width and scale and packed into columns,
+ * with orphans, widows, keep-with-next and keep-together.
+ */
+#include "compose.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "compose-private.h"
+
+/* ---- Setting and measuring units ----------------------------------- */
+
+static dp_para *unit_para(composer *c, unit *u, double width, double scale) {
+  if (!u->para || u->para_width != width || u->para_scale != scale) {
+    dp_para *p = dp_para_reflow(u->para, width, scale);
+    if (!p)
+      p = dp_para_new(c->text, u->text, u->length, u->spans, u->span_count,
+                      u->style, c->lang, width, scale, u->marker, u->mark);
+    if (!u->para_drawn) dp_para_free(u->para);
+    u->para_drawn = false;
+    u->para = p;
+    u->para_width = width;
+    u->para_scale = scale;
+  }
+  return u->para;
+}
+
+/* Height of a QR code with its quiet zone on both sides. */
+static double qr_extent(const unit *u) {
+  return u->width * (u->qr->size + 2 * DP_QR_QUIET_ZONE) / u->qr->size;
+}
+
+/* Height a non-paragraph unit takes, at `scale`. */
+double compose_unit_height(const unit *u, double scale) {
+  switch (u->kind) {
+    case UNIT_SPACE: return u->height * scale;
+    case UNIT_RULE: return u->height * scale;
+    case UNIT_QR: return qr_extent(u);
+    case UNIT_IMAGE: return u->height;
+    default: return 0;
+  }
+}
+
+/* Height of lines [first, first + n) of a paragraph. */
+static double lines_height(const dp_para *p, int first, int n) {
+  if (n <= 0) return 0;
+  double top0, h0, b0, top1, h1, b1;
+  dp_para_get_line(p, first, &top0, &h0, &b0);
+  dp_para_get_line(p, first + n - 1, &top1, &h1, &b1);
+  return top1 + h1 - top0;
+}
+
+/* ---- Packing units into a column ----------------------------------- */
+
+dp_draw *compose_page_add(composer *c, dp_page *page) {
+  (void)c;
+  if (page->count == page->capacity) {
+    page->capacity = page->capacity ? page->capacity * 2 : 32;
+    page->draws = g_renew(dp_draw, page->draws, page->capacity);
+  }
+  dp_draw *d = &page->draws[page->count++];
+  memset(d, 0, sizeof *d);
+  return d;
+}
+
+static double align_x(dp_halign align, const column *col, double width,
+                      bool verso) {
+  if (align == DP_HALIGN_INSIDE) align = verso ? DP_HALIGN_RIGHT : DP_HALIGN_LEFT;
+  if (align == DP_HALIGN_OUTSIDE) align = verso ? DP_HALIGN_LEFT : DP_HALIGN_RIGHT;
+  switch (align) {
+    case DP_HALIGN_CENTRE: return col->x + (col->width - width) / 2;
+    case DP_HALIGN_RIGHT: return col->x + col->width - width;
+    default: return col->x;
+  }
+}
+
+/* Text aligned inside or outside in a flow takes its side's style once
+ * the page is known (a page set's first page is a right-hand page). */
+static void unit_set_side(packer *pk, unit *u) {
+  if (!u->style_verso) return;
+  bool verso = (pk->page_index + 1) % 2 == 0;
+  const dp_style *style = verso ? u->style_verso : u->style_recto;
+  if (u->style == style) return;
+  u->style = style;
+  if (!u->para_drawn) dp_para_free(u->para);
+  u->para = NULL;
+  u->para_drawn = false;
+}
+
+static dp_para *unit_para_in(packer *pk, unit *u, double width) {
+  unit_set_side(pk, u);
+  return unit_para(pk->c, u, width, pk->scale);
+}
+
+/* Height of a keep-together group starting at unit `i` (a GROUP_BEGIN) as
+ * compose_pack_column() places it in `col`: space before its first paragraph
+ * only when not at the top, spaces only after something, and no space after its
+ * last paragraph (a column may end there).  Sets *end to the index of its
+ * GROUP_END. */
+static double group_height(packer *pk, size_t i, const column *col,
+                           bool at_top, size_t *end) {
+  double h = 0, after = 0;
+  int depth = 0;
+  for (; i < pk->units->len; i++) {
+    unit *u = &g_array_index(pk->units, unit, i);
+    if (u->kind == UNIT_GROUP_BEGIN) {
+      depth++;
+    } else if (u->kind == UNIT_GROUP_END) {
+      if (--depth == 0) break;
+    } else if (u->kind == UNIT_PARA) {
+      dp_para *p = unit_para_in(pk, u, col->width);
+      h += after + (at_top ? 0 : dp_para_get_space_before(p)) +
+           dp_para_get_height(p);
+      after = dp_para_get_space_after(p);
+      at_top = false;
+    } else if (u->kind == UNIT_SPACE) {
+      if (!at_top) h += after + compose_unit_height(u, pk->scale);
+      after = 0;
+    } else if (u->kind != UNIT_BREAK) {
+      h += after + compose_unit_height(u, pk->scale);
+      after = 0;
+      at_top = false;
+    }
+  }
+  *end = i;
+  return h;
+}
+
+/* Space the start of unit `i` needs in `col` to show something: a
+ * paragraph's space before and its first `orphans` lines; an object its
+ * height; a keep-together group all of it (unless it is taller than the
+ * column: then it will be split anyway).  A keep-with-next unit adds what
+ * its successor needs, through spaces: a heading stays with the text that
+ * follows it, not with the space before that text. */
+static double need_at(packer *pk, size_t i, const column *col, bool at_top,
+                      int depth) {
+  if (i >= pk->units->len || depth > 8) return 0;
+  unit *u = &g_array_index(pk->units, unit, i);
+  switch (u->kind) {
+    case UNIT_PARA: {
+      dp_para *p = unit_para_in(pk, u, col->width);
+      int n = dp_para_get_line_count(p);
+      double before = at_top ? 0 : dp_para_get_space_before(p);
+      if (u->keep_with_next)
+        return before + lines_height(p, 0, n) + dp_para_get_space_after(p) +
+               need_at(pk, i + 1, col, false, depth + 1);
+      /* The fewest lines compose_pack_column() will leave here: `orphans`, or
+       * all when the rest would be fewer than `widows`. */
+      int orphans = MAX(1, u->style->orphans), widows = MAX(1, u->style->widows);
+      int k = n - orphans < widows ? n : orphans;
+      return before + lines_height(p, 0, MIN(n, k));
+    }
+    case UNIT_GROUP_BEGIN: {
+      size_t end;
+      double h = group_height(pk, i, col, at_top, &end);
+      if (h > col->height + 0.01)
+        return need_at(pk, i + 1, col, at_top, depth + 1);
+      unit *last = end > i + 1 ? &g_array_index(pk->units, unit, end - 1) : NULL;
+      if (last && last->keep_with_next)
+        h += need_at(pk, end + 1, col, false, depth + 1);
+      return h;
+    }
+    case UNIT_GROUP_END: return need_at(pk, i + 1, col, at_top, depth + 1);
+    case UNIT_SPACE:
+      return (at_top ? 0 : compose_unit_height(u, pk->scale)) +
+             need_at(pk, i + 1, col, at_top, depth + 1);
+    case UNIT_BREAK: return 0;
+    default:
+      return compose_unit_height(u, pk->scale) +
+             (u->keep_with_next ? need_at(pk, i + 1, col, false, depth + 1) : 0);
+  }
+}
+
+/* A bookmark's title: the paragraph's text without the isolates placed
+ * around its placeholders' values (template.h), which are for Pango, not
+ * for a PDF reader's list of bookmarks. */
+static char *outline_title(const char *text, size_t length) {
+  GString *title = g_string_sized_new(length);
+  for (size_t i = 0; i < length; i++) {
+    if (length - i >= 3 && memcmp(text + i, "\xE2\x81", 2) == 0 &&
+        ((unsigned char)text[i + 2] == 0xA8 ||
+         (unsigned char)text[i + 2] == 0xA9)) {
+      i += 2;
+      continue;
+    }
+    g_string_append_c(title, text[i]);
+  }
+  return g_string_free(title, FALSE);
+}
+
+static void emit_para(packer *pk, unit *u, dp_para *p, const column *col,
+                      double y, int first, int n) {
+  if (!pk->page || n <= 0) return;
+  dp_draw *d = compose_page_add(pk->c, pk->page);
+  d->kind = DP_DRAW_TEXT;
+  d->x = col->x;
+  d->y = y;
+  d->width = col->width;
+  d->height = lines_height(p, first, n);
+  d->para = p;
+  if (!u->para_drawn) g_ptr_array_add(pk->c->store->paras, p);
+  u->para_drawn = true;
+  d->first_line = first;
+  d->line_count = n;
+  d->role = u->role;
+  d->mark = u->mark;
+  d->frame_mark = pk->frame ? pk->frame->mark : (dp_mark){NULL, 0, 0};
+  d->style = u->style;
+  if (u->outline_level > 0 && first == 0 && pk->c->layout->outline) {
+    dp_outline_entry e = {outline_title(u->text, u->length),
+                          u->outline_level, pk->page_index, y};
+    g_array_append_val(pk->c->outline, e);
+  }
+}
+
+const char *compose_keep_string(composer *c, const char *text) {
+  if (!text) return NULL;
+  char *copy = g_strdup(text);
+  g_ptr_array_add(c->store->strings, copy);
+  return copy;
+}
+
+static void emit_object(packer *pk, unit *u, const column *col, double y) {
+  if (!pk->page) return;
+  dp_draw *d = compose_page_add(pk->c, pk->page);
+  double h = compose_unit_height(u, pk->scale);
+  d->mark = u->mark;
+  d->frame_mark = pk->frame ? pk->frame->mark : (dp_mark){NULL, 0, 0};
+  switch (u->kind) {
+    case UNIT_RULE: {
+      double w = u->width > 0      ? MIN(u->width, col->width)
+                 : u->fraction > 0 ? MIN(u->fraction, 1.0) * col->width
+                                   : col->width;
+      d->kind = DP_DRAW_BOX;
+      d->x = align_x(u->align, col, w, pk->page->verso);
+      d->y = y;
+      d->width = w;
+      d->height = h;
+      d->has_fill = true;
+      d->fill = u->colour;
+      break;
+    }
+    case UNIT_QR:
+      d->kind = DP_DRAW_QR;
+      d->width = d->height = h;
+      d->x = align_x(u->align, col, h, pk->page->verso);
+      d->y = y;
+      d->qr = u->qr;
+      g_ptr_array_add(pk->c->store->qrs, u->qr);
+      u->qr = NULL;
+      d->fill = u->colour;
+      d->alt = compose_keep_string(pk->c, u->alt);
+      d->role = DP_ROLE_FIGURE;
+      break;
+    case UNIT_IMAGE:
+      d->kind = DP_DRAW_IMAGE;
+      d->width = u->width;
+      d->height = u->height;
+      d->x = align_x(u->align, col, u->width, pk->page->verso);
+      d->y = y;
+      d->image_path = compose_keep_string(pk->c, u->image_path);
+      d->cover = u->cover;
+      d->alt = compose_keep_string(pk->c, u->alt);
+      d->role = DP_ROLE_FIGURE;
+      d->source = u->source;
+      break;
+    default: pk->page->count--; break;
+  }
+}
+
+/* Packs units from `*cur` into `col`.  Returns the height used; advances
+ * `*cur` past what was placed.  Stops at a frame or page break or when
+ * the next unit does not fit. */
+double compose_pack_column(packer *pk, cursor *cur, const column *col) {
+  double y = 0;
+  bool at_top = true;
+  bool spread = false; /* spread already added at this boundary */
+  while (cur->unit < pk->units->len) {
+    unit *u = &g_array_index(pk->units, unit, cur->unit);
+    if (pk->spread > 0 && !at_top && !spread &&
+        (u->kind == UNIT_SPACE ||
+         (u->kind == UNIT_GROUP_BEGIN && pk->depth == 0))) {
+      y += pk->spread;
+      spread = true;
+    }
+    if (u->kind == UNIT_GROUP_BEGIN) pk->depth++;
+    if (u->kind == UNIT_GROUP_END) pk->depth--;
+    if (u->kind != UNIT_SPACE && u->kind != UNIT_GROUP_BEGIN &&
+        u->kind != UNIT_GROUP_END && u->kind != UNIT_BREAK)
+      spread = false;
+    switch (u->kind) {
+      case UNIT_BREAK:
+        cur->unit++;
+        if (u->break_kind == DP_BREAK_PAGE) pk->page_break = true;
+        if (!at_top || u->break_kind == DP_BREAK_PAGE) return y;
+        continue;
+      case UNIT_GROUP_END: cur->unit++; continue;
+      case UNIT_GROUP_BEGIN: {
+        /* The group and what it keeps with: on to the next column unless
+         * that could not take the group either. */
+        size_t end;
+        double h = group_height(pk, cur->unit, col, at_top, &end);
+        double need = need_at(pk, cur->unit, col, at_top, 0);
+        if (!at_top && h <= col->height + 0.01 && y + need > col->height + 0.01) {
+          pk->depth--; /* met again in the next column */
+          return y;
+        }
+        cur->unit++;
+        continue;
+      }
+      case UNIT_SPACE:
+        cur->unit++;
+        if (!at_top) y += compose_unit_height(u, pk->scale);
+        continue;
+      case UNIT_PARA: break;
+      default: {
+        double h = compose_unit_height(u, pk->scale);
+        double need = need_at(pk, cur->unit, col, at_top, 0);
+        if (!at_top && y + MAX(h, need) > col->height + 0.01) return y;
+        if (at_top && h > col->height + 0.01) return y; /* never fits */
+        emit_object(pk, u, col, col->y + y);
+        y += h;
+        at_top = false;
+        cur->unit++;
+        continue;
+      }
+    }
+    /* A paragraph, maybe continued from the previous column. */
+    dp_para *p = unit_para_in(pk, u, col->width);
+    int n = dp_para_get_line_count(p);
+    int first = cur->line;
+    double before = (at_top || first > 0) ? 0 : dp_para_get_space_before(p);
+    if (first == 0 && !at_top) {
+      double need = need_at(pk, cur->unit, col, false, 0);
+      if (y + need > col->height + 0.01) return y;
+    }
+    double avail = col->height - y - before;
+    int fit = 0;
+    while (first + fit < n && lines_height(p, first, fit + 1) <= avail + 0.01) fit++;
+    if (first + fit < n) {
+      /* Split: keep `orphans` lines at this foot and `widows` at the next
+       * head; in an empty column break the rules rather than stall. */
+      int raw = fit;
+      int widows = MAX(1, u->style->widows), orphans = MAX(1, u->style->orphans);
+      if (n - (first + fit) < widows) fit = n - first - widows;
+      if (first == 0 && fit < orphans) fit = 0;
+      if (fit <= 0 && at_top) fit = raw;
+      if (fit <= 0) return y;
+      emit_para(pk, u, p, col, col->y + y + before, first, fit);
+      y += before + lines_height(p, first, fit);
+      cur->line = first + fit;
+      return y;
+    }
+    emit_para(pk, u, p, col, col->y + y + before, first, n - first);
+    y += before + lines_height(p, first, n - first) + dp_para_get_space_after(p);
+    at_top = false;
+    cur->unit++;
+    cur->line = 0;
+  }
+  return y;
+}
+

@@ -1,0 +1,462 @@
+/* compose-units: the layout's items expanded against the document into
+ * units (paragraphs, spaces, rules, QR codes, images, breaks, group
+ * brackets), and the colours and styles they are drawn in.
+ */
+#include "compose.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "compose-private.h"
+#include "image.h"
+#include "plugin.h"
+
+/* ---- Colours and styles -------------------------------------------- */
+
+static bool parse_hex_colour(const char *text, dp_colour *out) {
+  if (!text || strlen(text) != 7 || text[0] != '#') return false;
+  unsigned v = 0;
+  for (int i = 1; i < 7; i++) {
+    if (!g_ascii_isxdigit(text[i])) return false;
+    v = v * 16 + (unsigned)g_ascii_xdigit_value(text[i]);
+  }
+  *out = (dp_colour){((v >> 16) & 255) / 255.0, ((v >> 8) & 255) / 255.0,
+                     (v & 255) / 255.0, 1.0};
+  return true;
+}
+
+dp_scope compose_root_scope(composer *c) {
+  return (dp_scope){NULL, 0, NULL, dp_document_get_root(c->doc), c->labels,
+                    c->lang, 0, 0};
+}
+
+/* Expands the layout's colours for this document once. */
+void compose_resolve_colours(composer *c) {
+  c->colours = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+  dp_colour *black = g_new(dp_colour, 1), *white = g_new(dp_colour, 1);
+  *black = (dp_colour){0, 0, 0, 1};
+  *white = (dp_colour){1, 1, 1, 1};
+  g_hash_table_insert(c->colours, "black", black);
+  g_hash_table_insert(c->colours, "white", white);
+  dp_scope scope = compose_root_scope(c);
+  for (size_t i = 0; i < c->layout->colour_count; i++) {
+    const dp_named_colour *nc = &c->layout->colours[i];
+    dp_textbuf buf;
+    dp_textbuf_init(&buf);
+    dp_template_expand(nc->value, &scope, &buf);
+    dp_colour *colour = g_new(dp_colour, 1);
+    if (!parse_hex_colour(buf.text ? buf.text : "", colour)) {
+      dp_error(c->diag, nc->mark,
+               "colour '%s' is '%s' for this document, not a #rrggbb colour",
+               nc->name, buf.text ? buf.text : "");
+      c->failed = true;
+      *colour = (dp_colour){0, 0, 0, 1};
+    }
+    g_hash_table_replace(c->colours, nc->name, colour);
+    dp_textbuf_clear(&buf);
+  }
+}
+
+dp_colour compose_colour_named(composer *c, const char *name) {
+  dp_colour colour = {0, 0, 0, 1};
+  if (!name) return colour;
+  if (parse_hex_colour(name, &colour)) return colour;
+  const dp_colour *found = g_hash_table_lookup(c->colours, name);
+  return found ? *found : colour;
+}
+
+/* A copy of `style` with its colour (and its character styles' colours)
+ * resolved for this document, the alignment overridden when `align` >= 0,
+ * and `indent` added to the left indent.  Cached: composition asks for the
+ * same few combinations many times. */
+static const dp_style *resolved_style(composer *c, const dp_style *style,
+                                      int align, double indent) {
+  if (!style) return NULL;
+  char *key = g_strdup_printf("%p/%d/%.3f", (const void *)style, align, indent);
+  dp_style *copy = g_hash_table_lookup(c->store->styles, key);
+  if (copy) {
+    g_free(key);
+    return copy;
+  }
+  copy = g_new(dp_style, 1);
+  *copy = *style;
+  copy->colour = compose_colour_named(c, style->colour_name);
+  if (align >= 0) copy->align = (dp_align)align;
+  copy->left_indent += indent;
+  for (int i = 0; i < DP_STYLE_SPAN_KINDS; i++)
+    copy->spans[i] = resolved_style(c, style->spans[i], -1, 0);
+  g_hash_table_insert(c->store->styles, key, copy);
+  return copy;
+}
+
+/* ---- Expanding items into units ------------------------------------ */
+
+static void unit_clear(unit *u) {
+  g_free(u->text);
+  for (size_t i = 0; i < u->span_count; i++) g_free(u->spans[i].url);
+  g_free(u->spans);
+  g_free(u->marker);
+  if (u->para_drawn) u->para = NULL; /* the store has it */
+  dp_para_free(u->para);
+  dp_qr_free(u->qr);
+  g_free(u->image_path);
+  g_free(u->alt);
+}
+
+GArray *compose_units_new(void) {
+  GArray *units = g_array_new(FALSE, TRUE, sizeof(unit));
+  g_array_set_clear_func(units, (GDestroyNotify)unit_clear);
+  return units;
+}
+
+static unit *units_push(GArray *units, unit_kind kind, dp_mark mark) {
+  unit u = {0};
+  u.kind = kind;
+  u.mark = mark;
+  g_array_append_val(units, u);
+  return &g_array_index(units, unit, units->len - 1);
+}
+
+static bool value_is_set(const dp_value *v) {
+  if (!v) return false;
+  switch (v->kind) {
+    case DP_VALUE_BOOL: return v->boolean;
+    case DP_VALUE_LIST:
+    case DP_VALUE_MAP: return v->count > 0;
+    case DP_VALUE_TEXT:
+    case DP_VALUE_RICH: return v->text && *v->text;
+    default: return true;
+  }
+}
+
+bool compose_condition_holds(const dp_condition *cond, const dp_scope *scope) {
+  if (!cond->path) return true;
+  const dp_value *v = dp_scope_lookup(scope, cond->path);
+  bool holds;
+  if (cond->equals)
+    holds = v && v->text && strcmp(v->text, cond->equals) == 0;
+  else
+    holds = value_is_set(v);
+  for (char **p = cond->any; p && *p && !holds; p++)
+    holds = value_is_set(dp_scope_lookup(scope, *p));
+  return cond->negate ? !holds : holds;
+}
+
+static int span_compare(const void *a, const void *b) {
+  const dp_span *x = a, *y = b;
+  if (x->start != y->start) return x->start < y->start ? -1 : 1;
+  return x->end > y->end ? -1 : x->end < y->end;
+}
+
+/* A paragraph in a style named h1..h6 is a heading of that level in a
+ * tagged PDF (docs/layouts.md, "Tagged PDF"); any other is a paragraph. */
+static dp_role style_role(const dp_style *style) {
+  const char *n = style->name;
+  if (n && n[0] == 'h' && n[1] >= '1' && n[1] <= '6' && !n[2])
+    return (dp_role)(DP_ROLE_H1 + (n[1] - '1'));
+  return DP_ROLE_P;
+}
+
+/* Counts one more expanded item, or paragraph; false (reported once) past
+ * the limit: nested repetitions multiply, and a few hundred bytes of
+ * layout could otherwise ask for billions of them. */
+static bool count_expansion(composer *c, dp_mark mark, bool paragraph) {
+  if (c->too_many) return false;
+  size_t n = paragraph ? ++c->paragraphs : ++c->items_expanded;
+  size_t max = paragraph ? DP_MAX_PARAGRAPHS : DP_MAX_EXPANDED_ITEMS;
+  if (n <= max) return true;
+  if (paragraph)
+    dp_error(c->diag, mark, "the layout makes more than %zu paragraphs of "
+             "this document", max);
+  else
+    dp_error(c->diag, mark, "the layout expands to more than %zu items for "
+             "this document (a repetition inside a repetition?)", max);
+  c->failed = true;
+  c->too_many = true;
+  return false;
+}
+
+/* Moves a text buffer's contents into a new paragraph unit. */
+static unit *push_para(GArray *units, dp_textbuf *buf, const dp_style *style,
+                       dp_mark mark) {
+  unit *u = units_push(units, UNIT_PARA, mark);
+  u->text = buf->text ? buf->text : g_strdup("");
+  u->length = buf->length;
+  u->spans = buf->spans;
+  u->span_count = buf->span_count;
+  if (u->span_count > 1)
+    qsort(u->spans, u->span_count, sizeof(dp_span), span_compare);
+  u->style = style;
+  u->keep_with_next = style->keep_with_next;
+  u->outline_level = style->outline_level;
+  u->role = style_role(style);
+  dp_textbuf_init(buf);
+  return u;
+}
+
+static void expand_text(composer *c, const dp_item *item,
+                        const dp_scope *scope, GArray *units) {
+  dp_textbuf buf;
+  dp_textbuf_init(&buf);
+  bool complete = true;
+  for (size_t i = 0; i < item->run_count; i++) {
+    const dp_run *run = &item->runs[i];
+    size_t start = buf.length;
+    if (!dp_template_expand_isolated(run->tmpl, scope, &buf))
+      complete = false;
+    if (run->style && buf.length > start) {
+      dp_textbuf_append_span(&buf, "", 0, DP_SPAN_STYLE, NULL);
+      dp_span *span = &buf.spans[buf.span_count - 1];
+      span->start = (unsigned)start;
+      span->end = (unsigned)buf.length;
+      span->style = resolved_style(c, run->style, -1, 0);
+    }
+  }
+  /* A line whose placeholders are unset says nothing ("Room: "): drop it. */
+  if (!complete || buf.length == 0) {
+    dp_textbuf_clear(&buf);
+    return;
+  }
+  /* Each field is at most DP_MAX_PARAGRAPH, but a join of a list of them
+   * is not (a 2 MB paragraph took half a minute to fit). */
+  if (buf.length > DP_MAX_PARAGRAPH) {
+    if (!c->too_long)
+      dp_error(c->diag, item->mark,
+               "this text is %zu bytes long with its fields filled in; at "
+               "most %d are allowed", buf.length, DP_MAX_PARAGRAPH);
+    c->too_long = true;
+    c->failed = true;
+    dp_textbuf_clear(&buf);
+    return;
+  }
+  int align = -1;
+  if (item->has_align) {
+    switch (item->align) {
+      case DP_HALIGN_CENTRE: align = DP_ALIGN_CENTRE; break;
+      case DP_HALIGN_RIGHT: align = DP_ALIGN_RIGHT; break;
+      case DP_HALIGN_INSIDE: align = scope->page % 2 ? DP_ALIGN_LEFT : DP_ALIGN_RIGHT; break;
+      case DP_HALIGN_OUTSIDE: align = scope->page % 2 ? DP_ALIGN_RIGHT : DP_ALIGN_LEFT; break;
+      case DP_HALIGN_JUSTIFY: align = DP_ALIGN_JUSTIFY; break;
+      default: align = DP_ALIGN_LEFT;
+    }
+  }
+  if (!count_expansion(c, item->mark, true)) {
+    dp_textbuf_clear(&buf);
+    return;
+  }
+  unit *u = push_para(units, &buf, resolved_style(c, item->style, align, 0),
+                      item->mark);
+  u->keep_with_next |= item->keep_with_next;
+  /* In a flow the page is not known yet (0): keep both sides' styles. */
+  bool sided = item->has_align && (item->align == DP_HALIGN_INSIDE ||
+                                   item->align == DP_HALIGN_OUTSIDE);
+  if (sided && scope->page == 0) {
+    bool inside = item->align == DP_HALIGN_INSIDE;
+    u->style_recto = resolved_style(c, item->style,
+                                    inside ? DP_ALIGN_LEFT : DP_ALIGN_RIGHT, 0);
+    u->style_verso = resolved_style(c, item->style,
+                                    inside ? DP_ALIGN_RIGHT : DP_ALIGN_LEFT, 0);
+  }
+}
+
+static const dp_style *markdown_style(const dp_markdown_styles *s,
+                                      const dp_block *block) {
+  if (block->kind == DP_BLOCK_HEADING) {
+    for (int level = MIN(6, block->level + s->shift); level >= 1; level--)
+      if (s->heading[level - 1]) return s->heading[level - 1];
+    return s->paragraph;
+  }
+  if (block->quote_depth > 0 && s->quote) return s->quote;
+  if (block->list_depth > 0 && s->list) return s->list;
+  return s->paragraph;
+}
+
+static void expand_markdown(composer *c, const dp_item *item,
+                            const dp_scope *scope, GArray *units) {
+  const dp_value *v = dp_scope_lookup(scope, item->field);
+  if (!v || v->kind != DP_VALUE_RICH || !v->rich) return;
+  for (size_t i = 0; i < v->rich->count; i++) {
+    const dp_block *block = &v->rich->blocks[i];
+    const dp_style *base = markdown_style(&item->markdown, block);
+    double em = base->size;
+    double indent = block->list_depth * 1.4 * em + block->quote_depth * 1.2 * em;
+    dp_textbuf buf;
+    dp_textbuf_init(&buf);
+    dp_textbuf_append(&buf, block->text, block->length);
+    for (size_t s = 0; s < block->span_count; s++) {
+      const dp_span *span = &block->spans[s];
+      dp_textbuf_append_span(&buf, "", 0, span->kind, span->url);
+      dp_span *copy = &buf.spans[buf.span_count - 1];
+      copy->start = span->start;
+      copy->end = span->end;
+    }
+    if (!count_expansion(c, block->mark, true)) {
+      dp_textbuf_clear(&buf);
+      return;
+    }
+    unit *u = push_para(units, &buf, resolved_style(c, base, -1, indent),
+                        block->mark);
+    u->marker = g_strdup(block->marker);
+    if (block->kind == DP_BLOCK_HEADING) {
+      u->keep_with_next = true;
+      u->outline_level = base->outline_level ? base->outline_level : block->level;
+      if (u->role == DP_ROLE_P)
+        u->role = (dp_role)(DP_ROLE_H1 - 1 +
+                            CLAMP(block->level + item->markdown.shift, 1, 6));
+    } else {
+      u->role = block->list_depth > 0 ? DP_ROLE_LI : DP_ROLE_P;
+    }
+  }
+}
+
+static void expand_each(composer *c, const dp_item *item,
+                        const dp_scope *scope, GArray *units) {
+  const dp_value *list = dp_scope_lookup(scope, item->field);
+  if (!list) return;
+  size_t count = list->kind == DP_VALUE_LIST ? list->count : 1;
+  for (size_t i = 0; i < count; i++) {
+    dp_scope inner = *scope;
+    inner.item = list->kind == DP_VALUE_LIST ? list->items[i] : list;
+    inner.index = (int)i + 1;
+    inner.parent = scope;
+    if (i > 0 && item->gap > 0)
+      units_push(units, UNIT_SPACE, item->mark)->height = item->gap;
+    if (item->keep_together) units_push(units, UNIT_GROUP_BEGIN, item->mark);
+    compose_expand_items(c, item->children, item->child_count, &inner, units);
+    if (item->keep_together) units_push(units, UNIT_GROUP_END, item->mark);
+  }
+}
+
+/* Alternative text for a figure, from the layout's `alt` template. */
+static char *expand_alt(const dp_template *alt, const dp_scope *scope) {
+  if (!alt) return NULL;
+  dp_textbuf buf;
+  dp_textbuf_init(&buf);
+  dp_template_expand(alt, scope, &buf);
+  char *text = buf.length ? g_strndup(buf.text, buf.length) : NULL;
+  dp_textbuf_clear(&buf);
+  return text;
+}
+
+static void expand_qr(composer *c, const dp_item *item, const dp_scope *scope,
+                      GArray *units) {
+  dp_textbuf buf;
+  dp_textbuf_init(&buf);
+  bool complete = dp_template_expand(item->payload, scope, &buf);
+  if (complete && buf.length > 0) {
+    dp_qr *qr = dp_qr_encode(buf.text, item->qr_level);
+    if (!qr) {
+      dp_error(c->diag, item->mark,
+               "cannot make a QR code of %zu bytes (at most %d)", buf.length,
+               DP_QR_MAX_PAYLOAD);
+      c->failed = true;
+    } else {
+      unit *u = units_push(units, UNIT_QR, item->mark);
+      u->qr = qr;
+      u->width = item->width;
+      u->align = item->align;
+      u->colour = compose_colour_named(c, item->colour);
+      u->alt = item->alt ? expand_alt(item->alt, scope) : g_strdup(buf.text);
+    }
+  }
+  dp_textbuf_clear(&buf);
+}
+
+/* The natural size of an image, in points where the file says so (SVG),
+ * else in pixels: only the proportions matter.  Reports and returns false
+ * when it cannot be read or its module cannot be loaded. */
+static bool image_size(composer *c, const dp_value *v, double *w, double *h) {
+  dp_image_info info;
+  char *message = NULL;
+  bool ok = dp_image_probe(v->text, &info, &message);
+  if (ok && info.format == DP_IMAGE_SVG) {
+    const dp_svg_api *svg = dp_plugin_get("svg", &message);
+    ok = svg && svg->get_size(v->text, w, h, &message);
+  } else if (ok) {
+    *w = info.width;
+    *h = info.height;
+    if (info.format == DP_IMAGE_JPEG && !dp_plugin_get("jpeg", &message))
+      ok = false;
+  }
+  if (!ok) {
+    dp_error(c->diag, v->mark, "the image '%s': %s", v->text, message);
+    c->failed = true;
+  }
+  g_free(message);
+  return ok;
+}
+
+static void expand_image(composer *c, const dp_item *item,
+                         const dp_scope *scope, GArray *units) {
+  const dp_value *v = dp_scope_lookup(scope, item->field);
+  if (!v || v->kind != DP_VALUE_TEXT || !v->text) return;
+  double natural_w = 1, natural_h = 1;
+  if (!image_size(c, v, &natural_w, &natural_h)) return;
+  double aspect = natural_w > 0 && natural_h > 0 ? natural_w / natural_h : 1.0;
+  /* Both sides given: the image fits inside that box, keeping its
+   * proportions.  One side: the other follows.  None: 20 mm tall. */
+  double w = item->width, h = item->height;
+  if (w > 0 && h > 0) {
+    if (!item->cover) {
+      if (w / h > aspect) w = h * aspect;
+      else h = w / aspect;
+    }
+  } else if (w > 0) {
+    h = w / aspect;
+  } else {
+    if (h <= 0) h = 20 * 72 / 25.4;
+    w = h * aspect;
+  }
+  unit *u = units_push(units, UNIT_IMAGE, item->mark);
+  u->image_path = g_strdup(v->text);
+  u->cover = item->cover;
+  u->width = w;
+  u->height = h;
+  u->align = item->align;
+  u->alt = expand_alt(item->alt, scope);
+  u->source = v->mark;
+}
+
+void compose_expand_items(composer *c, dp_item *const *items, size_t count,
+                  const dp_scope *scope, GArray *units) {
+  for (size_t i = 0; i < count; i++) {
+    const dp_item *item = items[i];
+    if (!count_expansion(c, item->mark, false)) return;
+    if (!compose_condition_holds(&item->condition, scope)) continue;
+    size_t before = units->len;
+    switch (item->kind) {
+      case DP_ITEM_TEXT: expand_text(c, item, scope, units); break;
+      case DP_ITEM_MARKDOWN: expand_markdown(c, item, scope, units); break;
+      case DP_ITEM_EACH: expand_each(c, item, scope, units); break;
+      case DP_ITEM_GROUP:
+        if (item->keep_together) units_push(units, UNIT_GROUP_BEGIN, item->mark);
+        compose_expand_items(c, item->children, item->child_count, scope,
+                             units);
+        if (item->keep_together) units_push(units, UNIT_GROUP_END, item->mark);
+        break;
+      case DP_ITEM_QR: expand_qr(c, item, scope, units); break;
+      case DP_ITEM_IMAGE: expand_image(c, item, scope, units); break;
+      case DP_ITEM_RULE: {
+        unit *u = units_push(units, UNIT_RULE, item->mark);
+        u->height = item->height > 0 ? item->height : 0.5;
+        u->width = item->width;
+        u->fraction = item->fraction;
+        u->align = item->align;
+        u->colour = compose_colour_named(c, item->colour);
+        break;
+      }
+      case DP_ITEM_SPACE:
+        units_push(units, UNIT_SPACE, item->mark)->height = item->space;
+        break;
+      case DP_ITEM_BREAK:
+        units_push(units, UNIT_BREAK, item->mark)->break_kind = item->break_kind;
+        break;
+    }
+    /* keep-with-next on a group or repetition binds its last unit. */
+    if (item->keep_with_next && units->len > before) {
+      unit *last = &g_array_index(units, unit, units->len - 1);
+      last->keep_with_next = true;
+    }
+  }
+}
+

@@ -1,0 +1,202 @@
+/* text-private: what the files of the text module share (text.c sets
+ * paragraphs, text-fonts.c loads the font maps, text-passes.c rewrites
+ * the text and builds its attributes, text-break.c breaks lines
+ * optimally, text-draw.c draws, traces and inspects them).  Not for
+ * other modules: text.h is the interface.
+ */
+#ifndef DP_TEXT_PRIVATE_H
+#define DP_TEXT_PRIVATE_H
+
+#include <fontconfig/fontconfig.h>
+#include <glib.h>
+#include <pango/pangocairo.h>
+
+#include "hyphenate.h"
+#include "linebreak.h"
+#include "text.h"
+#include "typography.h"
+
+/* The family a style without one gets (dp_style_init leaves it NULL). */
+#define DEFAULT_FAMILY "Noto Serif"
+/* The size, in layout units, every paragraph is set at (dp_para_new). */
+#define LAYOUT_SIZE 10.0
+/* No line is set wider than MAX_LAYOUT_WIDTH units (100,000 ems,
+ * unbounded in effect), so that no length of a layout overflows
+ * Pango's integer units (see MAX_UNIT in text.c). */
+#define MAX_LAYOUT_WIDTH 1e6
+
+/* A font map with its Pango context. */
+typedef struct fonts {
+  PangoFontMap *map;
+  PangoContext *context;
+} fonts;
+
+struct dp_text {
+  dp_diag *diag;
+  char *conf;            /* absolute path of fonts/fonts.conf */
+  char *conf_dir;        /* its folder, the bundled fonts' */
+  /* Two font maps from fonts.conf: the bundled fonts alone, and with the
+   * system's fallback fonts (loaded when a paragraph first needs them).
+   * Pango sorts every font of a map for each new font description, and
+   * the system has thousands: the bundled map sets most paragraphs at a
+   * fraction of the cost, with the same result (see text_bundled_suffices). */
+  fonts bundled;
+  fonts full;
+  bool full_tried;
+  FcCharSet *coverage;   /* characters every bundled font has */
+  GHashTable *families;  /* folded family names of the bundled fonts */
+  GHashTable *samples;   /* PangoLanguage* → 1: its sample text is
+                            covered, 2: it is not */
+  GHashTable *metrics;   /* S_metrics_key → double[2] ascent, descent */
+  GHashTable *patterns_checked; /* languages whose hyphenation patterns
+                                   have been looked for (a want of them
+                                   is reported once) */
+  dp_hyphen *hyphen;
+  dp_typography *typography; /* loaded on first use */
+};
+
+/* A span's kind and byte range in the text as it is being rewritten. */
+typedef struct span {
+  dp_span_kind kind;
+  unsigned start, end;
+  const char *url;
+  const dp_style *style; /* the character style, or NULL for the default */
+} span;
+
+typedef struct para_link {
+  unsigned start, end; /* bytes of the layout's text */
+  char *uri;           /* escaped for a cairo attribute string */
+} para_link;
+
+struct dp_para {
+  PangoLayout *layout;
+  PangoLayout *marker;
+  double x_offset;    /* layout origin from the paragraph's left edge */
+  double first_start; /* first line's indent from the paragraph's left */
+  double em;
+  int line_count;
+  double *line_x;     /* logical left of each line, from the layout origin */
+  double *line_scale; /* each line's horizontal scale about its left
+                         (text_break_optimally), or NULL: none */
+  double *line_top;
+  double *line_height;
+  double *line_baseline;
+  double height;
+  double natural_width;
+  double space_before, space_after;
+  double scale;       /* points a layout unit: the layout is set at
+                         LAYOUT_SIZE and drawn at this scale; every length
+                         above is already in points */
+  /* What dp_para_reflow() needs to tell that a width would break the
+   * lines where they are (layout units of the layout's own width). */
+  double layout_width;  /* the width Pango broke the lines in */
+  double widest;        /* the widest line with its indent */
+  double space;         /* the width of a space at the paragraph's size */
+  double unwrap;        /* below this width no wrapped line could take
+                           more (INFINITY: no line was wrapped) */
+  bool reflowable;      /* left aligned, ragged, left to right, no word
+                           broken between characters */
+  bool optimal;         /* broken by text_break_optimally: reflowed only
+                           into the same measure */
+  double unit;          /* layout units a point */
+  double *raw;          /* the geometry in layout units (S_keep_raw) */
+  bool missing;
+  para_link *links;
+  size_t link_count;
+};
+
+/* text-fonts.c */
+/* The font map with the system's fallback fonts, loaded on first use;
+ * the bundled one if it cannot be (fonts.conf loaded once already, so
+ * that would take a system without /usr/share/fonts: the same fonts). */
+fonts *text_full(dp_text *text);
+
+/* Whether the bundled font map sets a paragraph exactly as the full one
+ * would.  It does when every font description names a bundled family
+ * (not a generic name: "serif" binds weakly, so fontconfig may rank a
+ * system font for the language first) and the bundled fonts, which all
+ * cover the same characters, draw every character: the full map's first
+ * font for each description is then the same bundled font (system copies
+ * of the bundled families are rejected), and Pango takes every character
+ * from it, as the bundled map does.  A paragraph on the line-height grid
+ * also asks Pango for the font metrics of its language, which Pango
+ * measures on the language's sample text: that must be covered too. */
+bool text_bundled_suffices(dp_text *text, const dp_style *style,
+                               const span *spans, size_t count,
+                               const GString *buf, const char *marker,
+                               PangoLanguage *language);
+
+/* text-passes.c */
+/* Moves every span through `map` (old byte offset → new). */
+void text_remap(span *spans, size_t count, const size_t *map);
+
+/* Pass 1.  Each run between span boundaries is mapped as a whole (so
+ * context-dependent rules such as Greek final sigma hold inside it), with
+ * the transform of the innermost covering span that sets one. */
+GString *text_transform(GString *in, span *spans, size_t count,
+                            const dp_style *style);
+
+/* Inserts `insert` before each byte offset of `points` (ascending) and
+ * replaces each byte equal to `replace` (if not 0) by `insert` too.  */
+GString *text_insert(GString *in, const size_t *points, size_t count,
+                         char replace, const char *insert, span *spans,
+                         size_t span_count);
+
+/* Pass 0: the language's punctuation (typography.c), outside code and
+ * links whose text is one word (a URL written out). */
+GString *text_typography(dp_text *text, GString *in, span *spans,
+                             size_t count, unsigned rules, const char *lang);
+
+/* Pass 3. */
+GString *text_hyphenate(dp_text *text, GString *in, span *spans,
+                            size_t count, const char *lang);
+
+/* Pass 3b. */
+GString *text_break_long_words(GString *in, span *spans, size_t count);
+
+void text_add_attr(PangoAttrList *list, PangoAttribute *attr, unsigned start,
+                  unsigned end);
+
+PangoAttrList *text_attributes(const dp_style *style, const char *text,
+                                   const span *spans, size_t count,
+                                   double unit, const char *lang,
+                                   bool guard_hyphens);
+
+PangoFontDescription *text_font(const dp_style *style, double unit);
+
+/* A URI as a cairo attribute string value.  cairo 1.16 accepts only ASCII
+ * URIs (others put the surface in an error state) and writes a backslash
+ * into the PDF string unescaped, so non-ASCII bytes and the characters
+ * RFC 3986 does not allow in a URI are percent-encoded; inside the
+ * attribute's quotes, ' takes a backslash. */
+char *text_escape_uri(const char *url);
+
+/* text.c */
+/* Shows `line` with its baseline's left end at (x, y), at `scale`, its
+ * width `hscale` times that. */
+void text_show_line(cairo_t *cr, double x, double y, double scale,
+                        double hscale, PangoLayoutLine *line);
+
+/* text-break.c */
+typedef enum break_mode {
+  BREAK_JUSTIFY,  /* word spaces stretch and shrink */
+  BREAK_RAGGED,   /* rigid spaces, a rag at the end of each line */
+  BREAK_BALANCED  /* ragged, the last line too: lines of even length */
+} break_mode;
+
+/* Breaks `layout` (set first-fit in `avail` layout units, its text
+ * `*buf`, spans `work`) optimally, replacing its text and attributes
+ * (`*attrs` too) and `*buf`, remapping `work`, and setting `*scales` to
+ * each line's horizontal scale (NULL: none).  False, with the layout as it
+ * was, where this breaker does not apply: a word (or run of text without
+ * a break opportunity) wider than the measure, which only Pango's
+ * breaking between characters can set; and, as a safety net, a setting
+ * Pango would wrap again (a line measured narrower than it is). */
+bool text_break_optimally(PangoLayout *layout, GString **buf,
+                              span *work, size_t count,
+                              PangoAttrList **attrs, const dp_style *style,
+                              double unit, const char *lang,
+                              break_mode mode, double avail, double first,
+                              double **scales);
+
+#endif
