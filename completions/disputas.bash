@@ -21,17 +21,17 @@ _disputas() {
     -f|--format) COMPREPLY=($(compgen -W "pdf png svg trace" -- "$cur")); return ;;
     --impose) COMPREPLY=($(compgen -W "saddle-stitch none" -- "$cur")); return ;;
     --diagnostics) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
-    -d|--outdir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    -d|--outdir|--root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     -o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --lang) COMPREPLY=($(compgen -W "en nb nn sv da fi is de nl fr" -- "$cur")); return ;;
     --dpi|--events|-j|--jobs) return ;;
   esac
   local options="--help --version --quiet"
   case $command in
-    render) options+=" --layout --output --format --trace --impose --dpi --marks --preflight --werror --diagnostics" ;;
-    build) options+=" --outdir --layout --jobs --marks --preflight --werror --diagnostics" ;;
-    check) options+=" --layout --preflight --werror --diagnostics" ;;
-    layouts) options+=" --werror --diagnostics" ;;
+    render) options+=" --layout --output --format --trace --impose --dpi --marks --preflight --werror --diagnostics --root" ;;
+    build) options+=" --outdir --layout --jobs --marks --preflight --werror --diagnostics --root" ;;
+    check) options+=" --layout --preflight --werror --diagnostics --root" ;;
+    layouts) options+=" --werror --diagnostics --root" ;;
     new) options+=" --lang --events" ;;
   esac
   if [[ $cur == -* ]]; then

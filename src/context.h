@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "diag.h"
+#include "settings.h"
 #include "text.h"
 
 struct dp_pageset;
@@ -27,6 +28,7 @@ typedef struct dp_kept_pageset {
 
 struct dp_context {
   dp_diag *diag;
+  dp_settings settings; /* the setters' (disputas.h) */
   dp_text *text;  /* fonts and dictionaries, loaded on first render */
   /* The last page sets composed, so that a check and then a render of the
    * same document in the same layout (as `disputas build` does) lay the

@@ -19,6 +19,7 @@
 
 #include "calendar.h"
 #include "compose.h"
+#include "confine.h"
 #include "context.h"
 #include "document.h"
 #include "fontlock.h"
@@ -68,6 +69,7 @@ void dp_context_free(dp_context *ctx) {
   dp_text_free(ctx->text);
   dp_fonts_unlock();
   dp_diag_free(ctx->diag);
+  g_free(ctx->settings.root);
   g_free(ctx);
   dp_plugin_settle();
 }
@@ -121,6 +123,19 @@ void dp_context_set_werror(dp_context *ctx, bool werror) {
   for (int i = 0; i < DP_KEPT_PAGESETS; i++) kept_clear(&ctx->kept[i]);
 }
 
+dp_status dp_context_set_root(dp_context *ctx, const char *dir) {
+  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
+  char *root = NULL;
+  if (dir && !(root = dp_confine_canonical_dir(dir))) {
+    dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}),
+             "cannot use '%s' as the root folder: %s", dir, g_strerror(errno));
+    return DP_STATUS_INVALID;
+  }
+  g_free(ctx->settings.root);
+  ctx->settings.root = root;
+  return DP_STATUS_OK;
+}
+
 int dp_context_get_error_count(const dp_context *ctx) {
   g_return_val_if_fail(ctx != NULL, 0);
   return dp_diag_get_error_count(ctx->diag);
@@ -154,7 +169,7 @@ dp_document *dp_document_load_file(dp_context *ctx, const char *path) {
   g_return_val_if_fail(ctx != NULL, NULL);
   g_return_val_if_fail(path != NULL, NULL);
   int before = dp_diag_get_error_count(ctx->diag);
-  dp_document *doc = dp_document_read(ctx->diag, path);
+  dp_document *doc = dp_document_read(ctx->diag, &ctx->settings, path);
   if (doc) check_document(ctx, doc);
   if (doc && reported_errors_since(ctx, before)) {
     dp_document_free(doc);
@@ -170,7 +185,7 @@ dp_document *dp_document_load_data_with_base(dp_context *ctx,
   g_return_val_if_fail(ctx != NULL, NULL);
   g_return_val_if_fail(data != NULL || length == 0, NULL);
   int before = dp_diag_get_error_count(ctx->diag);
-  dp_document *doc = dp_document_read_data(ctx->diag,
+  dp_document *doc = dp_document_read_data(ctx->diag, &ctx->settings,
                                            name ? name : MEMORY_NAME,
                                            data ? data : "", length,
                                            base_dir);
@@ -205,7 +220,7 @@ static dp_layout *wrap_layout(dp_layout_model *model) {
 dp_layout *dp_layout_load(dp_context *ctx, const char *name_or_path) {
   g_return_val_if_fail(ctx != NULL, NULL);
   g_return_val_if_fail(name_or_path != NULL, NULL);
-  return wrap_layout(dp_layout_model_load(ctx->diag, name_or_path));
+  return wrap_layout(dp_layout_model_load(ctx->diag, &ctx->settings, name_or_path));
 }
 
 dp_layout *dp_layout_load_data(dp_context *ctx, const char *name,
@@ -213,7 +228,7 @@ dp_layout *dp_layout_load_data(dp_context *ctx, const char *name,
   g_return_val_if_fail(ctx != NULL, NULL);
   g_return_val_if_fail(data != NULL || length == 0, NULL);
   return wrap_layout(dp_layout_model_load_data(
-      ctx->diag, name ? name : MEMORY_NAME, data ? data : "", length));
+      ctx->diag, &ctx->settings, name ? name : MEMORY_NAME, data ? data : "", length));
 }
 
 void dp_layout_free(dp_layout *layout) {

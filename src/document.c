@@ -27,6 +27,7 @@
 
 #include <unicode/uloc.h>
 
+#include "confine.h"
 #include "image.h"
 #include "labels.h"
 #include "yaml-tree.h"
@@ -259,6 +260,7 @@ const dp_value *dp_value_lookup(const dp_value *root, const char *path) {
 struct binder {
   dp_diag *diag;
   const char *base_dir;
+  const char *root; /* confine.h; NULL: none */
   int errors;
   GHashTable *reported; /* "line:column:message" already said */
 };
@@ -822,16 +824,13 @@ static dp_value *bind_image(binder *b, const dp_ynode *node,
                             const char *what) {
   char *text = scalar_text(b, node, what);
   if (!text) return NULL;
-  char *path = g_path_is_absolute(text)
-                   ? g_strdup(text)
-                   : g_build_filename(b->base_dir ? b->base_dir : ".", text,
-                                      NULL);
   dp_image_info info;
   char *problem = NULL;
   dp_value *v = NULL;
+  char *path = dp_confine_resolve(b->root, b->base_dir, text, &problem);
   /* Decoded here, once, so that an image that cannot be drawn is an error
    * at this line rather than a blank in the output. */
-  if (dp_image_probe(path, &info, &problem) &&
+  if (path && dp_image_probe(path, &info, &problem) &&
       dp_image_decode(path, info.format, &problem))
     v = text_new(node->mark, path);
   else
@@ -1163,9 +1162,10 @@ static char *stem_of(const char *name) {
   return base;
 }
 
-static dp_document *bind_document(dp_diag *diag, dp_ytree *tree,
-                                  const char *base_dir) {
-  binder b = {diag, base_dir, 0,
+static dp_document *bind_document(dp_diag *diag,
+                                  const dp_settings *settings,
+                                  dp_ytree *tree, const char *base_dir) {
+  binder b = {diag, base_dir, dp_settings_root(settings), 0,
               g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
   const dp_ynode *root = dp_ytree_get_root(tree);
   dp_value *value = NULL;
@@ -1193,21 +1193,22 @@ static dp_document *bind_document(dp_diag *diag, dp_ytree *tree,
   return doc;
 }
 
-dp_document *dp_document_read_data(dp_diag *diag, const char *name,
-                                   const char *text, size_t length,
-                                   const char *base_dir) {
+dp_document *dp_document_read_data(dp_diag *diag, const dp_settings *settings,
+                                   const char *name, const char *text,
+                                   size_t length, const char *base_dir) {
   dp_ytree *tree = dp_ytree_parse(diag, name, text, length);
   if (!tree) return NULL;
-  dp_document *doc = bind_document(diag, tree, base_dir);
+  dp_document *doc = bind_document(diag, settings, tree, base_dir);
   dp_ytree_free(tree);
   return doc;
 }
 
-dp_document *dp_document_read(dp_diag *diag, const char *path) {
+dp_document *dp_document_read(dp_diag *diag, const dp_settings *settings,
+                              const char *path) {
   dp_ytree *tree = dp_ytree_load_file(diag, path);
   if (!tree) return NULL;
   char *base_dir = g_path_get_dirname(path);
-  dp_document *doc = bind_document(diag, tree, base_dir);
+  dp_document *doc = bind_document(diag, settings, tree, base_dir);
   g_free(base_dir);
   dp_ytree_free(tree);
   GStatBuf st;

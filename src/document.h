@@ -29,6 +29,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "settings.h"
 #include "richtext.h"
 
 typedef enum dp_value_kind {
@@ -66,15 +67,18 @@ struct dp_value {
 typedef struct dp_document dp_document;
 
 /* Reads and checks the announcement at `path`.  Returns NULL after
- * reporting every problem found to `diag`.  Free with dp_document_free(). */
-dp_document *dp_document_read(dp_diag *diag, const char *path);
+ * reporting every problem found to `diag`.  The images it names are
+ * resolved (confine.h) under the root of `settings` (NULL: the
+ * defaults).  Free with dp_document_free(). */
+dp_document *dp_document_read(dp_diag *diag, const dp_settings *settings,
+                              const char *path);
 
 /* The same from memory; `name` is used in diagnostics and to name outputs,
  * and relative image paths are resolved against `base_dir` (NULL: the
- * current folder). */
-dp_document *dp_document_read_data(dp_diag *diag, const char *name,
-                                   const char *text, size_t length,
-                                   const char *base_dir);
+ * root, else the current folder). */
+dp_document *dp_document_read_data(dp_diag *diag, const dp_settings *settings,
+                                   const char *name, const char *text,
+                                   size_t length, const char *base_dir);
 
 void dp_document_free(dp_document *doc);
 

@@ -31,6 +31,8 @@ typedef struct binder {
   style_info *styles;         /* parallel to m->styles */
   const dp_ynode *templates_node;
   dp_layout_model *extended; /* the result when the layout extends another */
+  const dp_settings *settings; /* the context's (may be NULL) */
+  const char *dir;            /* the layout file's folder; NULL from memory */
 } binder;
 
 #define ERR(b, mark, ...) dp_bind_error(&(b)->core, (mark), __VA_ARGS__)

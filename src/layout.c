@@ -36,6 +36,7 @@
 #include "bind.h"
 #include "frame-expr.h"
 #include "layout-private.h"
+#include "confine.h"
 #include "paths.h"
 #include "template.h"
 #include "yaml-tree.h"
@@ -842,17 +843,22 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
                           "(a cycle?)", MAX_EXTENDS_DEPTH);
     return NULL;
   }
-  /* A relative path is relative to this layout's folder. */
+  /* A file is beside this layout (under the root, if any: confine.h). */
   char *base_path = NULL;
-  if (is_path_name(base_name) && !g_path_is_absolute(base_name)) {
-    char *dir = g_path_get_dirname(b->m->path);
-    base_path = g_build_filename(dir, base_name, NULL);
-    g_free(dir);
+  if (is_path_name(base_name)) {
+    char *problem = NULL;
+    base_path = dp_confine_resolve(dp_settings_root(b->settings), b->dir,
+                                   base_name, &problem);
+    if (!base_path) {
+      ERR(b, extends->mark, "the layout '%s' %s", base_name, problem);
+      g_free(problem);
+      return NULL;
+    }
   }
   extends_depth++;
   int before = dp_diag_get_error_count(b->core.diag);
-  dp_layout_model *base =
-      dp_layout_model_load(b->core.diag, base_path ? base_path : base_name);
+  dp_layout_model *base = dp_layout_model_load(
+      b->core.diag, b->settings, base_path ? base_path : base_name);
   extends_depth--;
   g_free(base_path);
   if (!base) {
@@ -1003,13 +1009,16 @@ static char *stem_of(const char *path) {
   return base;
 }
 
-static dp_layout_model *bind(dp_diag *diag, const char *name,
-                             const char *text, size_t length,
-                             const char *model_path) {
+static dp_layout_model *bind(dp_diag *diag, const dp_settings *settings,
+                             const char *name, const char *text,
+                             size_t length, const char *model_path,
+                             const char *dir) {
   int errors = dp_diag_get_error_count(diag);
   dp_ytree *tree = dp_ytree_parse(diag, name, text, length);
   if (!tree) return NULL;
   binder b = {0};
+  b.settings = settings;
+  b.dir = dir;
   dp_binder_init(&b.core, diag, dp_ytree_get_name(tree), text, length);
   b.templates_diag = dp_diag_new();
   dp_diag_set_print(b.templates_diag, false);
@@ -1046,9 +1055,11 @@ static dp_layout_model *bind(dp_diag *diag, const char *name,
   return m;
 }
 
-dp_layout_model *dp_layout_model_load_data(dp_diag *diag, const char *name,
+dp_layout_model *dp_layout_model_load_data(dp_diag *diag,
+                                           const dp_settings *settings,
+                                           const char *name,
                                            const char *text, size_t length) {
-  return bind(diag, name, text, length, name);
+  return bind(diag, settings, name, text, length, name, NULL);
 }
 
 static bool is_path_name(const char *s) {
@@ -1057,6 +1068,7 @@ static bool is_path_name(const char *s) {
 }
 
 dp_layout_model *dp_layout_model_load(dp_diag *diag,
+                                      const dp_settings *settings,
                                       const char *name_or_path) {
   char *path;
   if (is_path_name(name_or_path)) {
@@ -1081,9 +1093,11 @@ dp_layout_model *dp_layout_model_load(dp_diag *diag,
   size_t length;
   char *text = dp_ytree_read_file(diag, path, &length);
   dp_layout_model *m = NULL;
+  char *dir = g_path_get_dirname(path);
   if (text)
-    m = bind(diag, path, text, length,
-             is_path_name(name_or_path) ? path : name_or_path);
+    m = bind(diag, settings, path, text, length,
+             is_path_name(name_or_path) ? path : name_or_path, dir);
+  g_free(dir);
   g_free(text);
   g_free(path);
   return m;

@@ -62,6 +62,7 @@
 #include "diag.h"
 #include "frame-expr.h"
 #include "length.h"
+#include "settings.h"
 #include "style.h"
 
 /* Templates (template.h) are held, not expanded, here: a layout knows no
@@ -271,10 +272,16 @@ extern const char *const dp_builtin_layouts[];
 /* Reads a layout: `name_or_path` is a built-in name (layouts/NAME.yaml in
  * the data folder) or a path to a file.  Returns NULL after reporting.
  * Free with dp_layout_model_free(). */
-dp_layout_model *dp_layout_model_load(dp_diag *diag, const char *name_or_path);
+dp_layout_model *dp_layout_model_load(dp_diag *diag,
+                                      const dp_settings *settings,
+                                      const char *name_or_path);
 
-/* The same from memory; `name` stands for the file in diagnostics. */
-dp_layout_model *dp_layout_model_load_data(dp_diag *diag, const char *name,
+/* The same from memory; `name` stands for the file in diagnostics.  A
+ * layout file it extends is looked for in the root of `settings`, else
+ * in the current folder. */
+dp_layout_model *dp_layout_model_load_data(dp_diag *diag,
+                                           const dp_settings *settings,
+                                           const char *name,
                                            const char *text, size_t length);
 
 void dp_layout_model_free(dp_layout_model *layout);

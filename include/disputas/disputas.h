@@ -124,6 +124,15 @@ DP_PUBLIC const char *dp_get_version(void);
  * that cannot reach the C library's free() use this. */
 DP_PUBLIC void dp_free(void *data);
 
+/* What a render or check gave.  The values are the command line's exit
+ * statuses (2 is its usage error, which the library never returns). */
+typedef enum dp_status {
+  DP_STATUS_OK = 0,
+  DP_STATUS_INVALID = 1, /* the document or layout is invalid, or its
+                            content cannot be laid out (reported) */
+  DP_STATUS_WRITE = 3    /* an output could not be written */
+} dp_status;
+
 /* ---- Diagnostics ---------------------------------------------------- */
 
 typedef enum dp_severity {
@@ -195,6 +204,21 @@ DP_PUBLIC void dp_context_set_colour_diagnostics(dp_context *ctx,
  * that reports a warning then fails as it would on an error. */
 DP_PUBLIC void dp_context_set_werror(dp_context *ctx, bool werror);
 
+/* Confines file access to the folder `dir` (NULL: no confinement, the
+ * default).  Every file a document or layout loaded afterwards through
+ * `ctx` names (images, a layout file it extends) must then be named by a
+ * relative path, lie inside `dir` both as written (no `..` out of it) and
+ * with every symbolic link followed, and be a regular file, not a FIFO
+ * or a device; anything else is an error at the line that names it.
+ * Documents loaded from memory without a base folder resolve their
+ * images against `dir`.  SVG images reach nothing outside their own
+ * folder (librsvg's rule), so nothing outside `dir` either.  The files
+ * the caller names (dp_document_load_file, dp_layout_load) and the data
+ * folder are not confined: they are the caller's choice.  A service that
+ * renders documents from others sets this.  DP_STATUS_INVALID, after
+ * reporting, when `dir` is not a folder. */
+DP_PUBLIC dp_status dp_context_set_root(dp_context *ctx, const char *dir);
+
 /* Errors reported through `ctx` since it was made (warnings too, with
  * werror).  The count only grows; each function's own result says whether
  * that call failed. */
@@ -248,15 +272,16 @@ DP_PUBLIC dp_document *dp_document_load_file(dp_context *ctx,
 /* (transfer full) The same from `length` bytes at `data` (they need not
  * end with a NUL; they are copied).  `name` stands for the file in
  * diagnostics and names outputs (dp_document_get_stem); NULL means
- * "<memory>".  Relative image paths are resolved against the current
- * folder. */
+ * "<memory>".  Relative image paths are resolved against the root
+ * (dp_context_set_root), else the current folder. */
 DP_PUBLIC dp_document *dp_document_load_data(dp_context *ctx,
                                              const char *name,
                                              const char *data,
                                              size_t length);
 
 /* (transfer full) As dp_document_load_data(), with relative image paths
- * resolved against the folder `base_dir` (NULL: the current folder). */
+ * resolved against the folder `base_dir` (NULL: as dp_document_load_data
+ * does). */
 DP_PUBLIC dp_document *dp_document_load_data_with_base(dp_context *ctx,
                                                        const char *name,
                                                        const char *data,
@@ -340,14 +365,6 @@ typedef enum dp_impose_mode {
   DP_IMPOSE_SADDLE     /* two-up on sheets, saddle-stitch order */
 } dp_impose_mode;
 
-/* What a render or check gave.  The values are the command line's exit
- * statuses (2 is its usage error, which the library never returns). */
-typedef enum dp_status {
-  DP_STATUS_OK = 0,
-  DP_STATUS_INVALID = 1, /* the document or layout is invalid, or its
-                            content cannot be laid out (reported) */
-  DP_STATUS_WRITE = 3    /* an output could not be written */
-} dp_status;
 
 /* How to render.  A NULL dp_render_options means the defaults. */
 typedef struct dp_render_options dp_render_options;

@@ -44,6 +44,7 @@ typedef struct options {
   char *impose;
   char *outdir;
   char *diagnostics;
+  char *root;
   double dpi;
   char *lang;
   char *events;
@@ -96,6 +97,9 @@ static bool parse_options(const char *command, int *argc, char ***argv,
        "Treat warnings as errors", NULL},
       {"diagnostics", 0, 0, G_OPTION_ARG_STRING, &opts->diagnostics,
        "How to print problems: text (default) or json", "FORMAT"},
+      {"root", 0, 0, G_OPTION_ARG_FILENAME, &opts->root,
+       "Every file a document or layout names must be inside DIR "
+       "(for documents from others)", "DIR"},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   GOptionEntry layout_entry[] = {
       {"layout", 'l', 0, G_OPTION_ARG_STRING, &opts->layout,
@@ -190,12 +194,18 @@ static bool parse_options(const char *command, int *argc, char ***argv,
                           opts->diagnostics);
     return false;
   }
+  if (opts->root && !g_file_test(opts->root, G_FILE_TEST_IS_DIR)) {
+    *status = usage_error("--root takes a folder, and '%s' is not one",
+                          opts->root);
+    return false;
+  }
   return true;
 }
 
 static dp_context *context_for(const options *opts) {
   dp_context *ctx = dp_context_new();
   dp_context_set_werror(ctx, opts->werror);
+  if (opts->root) dp_context_set_root(ctx, opts->root);
   if (opts->diagnostics && !strcmp(opts->diagnostics, "json"))
     dp_context_set_json_diagnostics(ctx, true);
   else
@@ -985,6 +995,7 @@ int main(int argc, char **argv) {
   g_free(opts.impose);
   g_free(opts.outdir);
   g_free(opts.diagnostics);
+  g_free(opts.root);
   g_free(opts.lang);
   g_free(opts.events);
   g_free(owned);

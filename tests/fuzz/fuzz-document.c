@@ -26,7 +26,7 @@ static void walk(const dp_value *value) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   dp_diag *diag = dp_fuzz_diag_new();
-  dp_document *doc = dp_document_read_data(diag, "fuzz.yaml", (const char *)data,
+  dp_document *doc = dp_document_read_data(diag, NULL, "fuzz.yaml", (const char *)data,
                                            size, images_dir);
   if (doc) {
     const dp_value *root = dp_document_get_root(doc);

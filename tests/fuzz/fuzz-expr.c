@@ -27,7 +27,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   dp_fuzz_setup();
   fixed_diag = dp_diag_new();
   char *path = g_build_filename(DP_SOURCE_DATADIR, "samples", "seed.yaml", NULL);
-  doc = dp_document_read(fixed_diag, path);
+  doc = dp_document_read(fixed_diag, NULL, path);
   g_free(path);
   text = dp_text_new(fixed_diag);
   if (!doc || !text) abort();
@@ -101,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   dp_diag *diag = dp_fuzz_diag_new();
   dp_layout_model *layout =
-      dp_layout_model_load_data(diag, "fuzz-layout.yaml", yaml->str, yaml->len);
+      dp_layout_model_load_data(diag, NULL, "fuzz-layout.yaml", yaml->str, yaml->len);
   if (layout) {
     dp_pageset *set = dp_compose(diag, text, doc, layout);
     if (set) {

@@ -12,7 +12,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   dp_diag *diag = dp_fuzz_diag_new();
   dp_layout_model *layout = dp_layout_model_load_data(
-      diag, "fuzz-layout.yaml", (const char *)data, size);
+      diag, NULL, "fuzz-layout.yaml", (const char *)data, size);
   if (layout) {
     for (size_t i = 0; i < layout->style_count; i++)
       (void)dp_layout_model_get_style(layout, layout->styles[i]->name);

@@ -25,7 +25,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   while (dp_builtin_layouts[layout_count]) layout_count++;
   layouts = g_new0(dp_layout_model *, layout_count);
   for (size_t i = 0; i < layout_count; i++) {
-    layouts[i] = dp_layout_model_load(fixed_diag, dp_builtin_layouts[i]);
+    layouts[i] = dp_layout_model_load(fixed_diag, NULL, dp_builtin_layouts[i]);
     if (!layouts[i]) abort();
   }
   /* Warnings of paragraphs (a glyph no font has) go to this sink. */
@@ -42,7 +42,7 @@ static bool count_bytes(void *user, const unsigned char *data, size_t length) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   dp_diag *diag = dp_fuzz_diag_new();
-  dp_document *doc = dp_document_read_data(diag, "fuzz.yaml", (const char *)data,
+  dp_document *doc = dp_document_read_data(diag, NULL, "fuzz.yaml", (const char *)data,
                                            size, images_dir);
   for (size_t i = 0; doc && i < layout_count; i++) {
     dp_pageset *set = dp_compose(diag, text, doc, layouts[i]);

@@ -19,7 +19,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   dp_fuzz_setup();
   fixed_diag = dp_diag_new();
   char *path = g_build_filename(DP_SOURCE_DATADIR, "samples", "seed.yaml", NULL);
-  doc = dp_document_read(fixed_diag, path);
+  doc = dp_document_read(fixed_diag, NULL, path);
   g_free(path);
   if (!doc) abort();
   dp_diag_set_print(fixed_diag, false);

@@ -146,6 +146,123 @@ def extends_not_a_layout(c):
                  "the file was quoted:\n" + proc.stderr.decode())
 
 
+def png_bytes(rgb, side=8):
+    """A `side`-pixel square PNG of one colour."""
+    import struct
+    import zlib
+    raw = b"".join(b"\x00" + bytes(rgb) * side for _ in range(side))
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def with_photo(path):
+    return MINIMAL.replace("  name: Maren Tollefsen Eide\n",
+                           "  name: Maren Tollefsen Eide\n"
+                           "  photo: %s\n" % path)
+
+
+def root_images(c):
+    """With --root, an image is named relative to the document and must
+    lie inside the root as written and with links followed, and be a
+    regular file; each refusal is an error at the line that names it."""
+    c.write("outside/secret.png", png_bytes((255, 0, 0)), "wb")
+    c.write("root/ok.png", png_bytes((0, 128, 0)), "wb")
+    os.symlink(c.path("outside/secret.png"), c.path("root/link.png"))
+    os.mkfifo(c.path("root/fifo.png"))
+    cases = [
+        (c.path("outside/secret.png"), "is an absolute path"),
+        ("../outside/secret.png", "is outside the root folder"),
+        ("link.png", "is outside the root folder (through a symbolic link)"),
+        ("fifo.png", "is not a regular file"),
+    ]
+    for name, problem in cases:
+        c.write("root/doc.yaml", with_photo(name))
+        proc = c.run(["check", "--root", "root", "root/doc.yaml"])
+        c.expect_status(proc, 1)
+        c.expect_message(proc, "doc.yaml:5:10: error: 'photo': "
+                         "image '%s' %s" % (name, problem))
+        # Without a root the same names are read (the FIFO aside).
+        if name != "fifo.png":
+            proc = c.run(["check", "root/doc.yaml"])
+            c.expect_status(proc, 0)
+    # Inside the root, through `..` that stays in it, is fine; so is a
+    # document on standard input, whose images are the root's.
+    c.write("root/sub/doc.yaml", with_photo("../ok.png"))
+    proc = c.run(["check", "--root", "root", "root/sub/doc.yaml"])
+    c.expect_status(proc, 0)
+    with open(c.path("root/doc.yaml"), "w") as f:
+        f.write(with_photo("ok.png"))
+    with open(c.path("root/doc.yaml")) as f:
+        proc = c.run(["check", "--root", "root", "-"], stdin=f)
+    c.expect_status(proc, 0)
+    proc = c.run(["check", "--root", "nowhere", "root/doc.yaml"])
+    c.expect_status(proc, 2)
+    c.expect_message(proc, "--root takes a folder, and 'nowhere' is not one")
+
+
+def root_extends(c):
+    """Under --root, the layout file `extends` names beside the layout must
+    resolve inside the root: a symbolic link out of it is refused."""
+    c.write("root/doc.yaml", MINIMAL)
+    c.write("outside/base.yaml", "layout: 1\nextends: poster\n")
+    os.symlink(c.path("outside/base.yaml"), c.path("root/base.yaml"))
+    c.write("root/ext.yaml", "layout: 1\nextends: base.yaml\n")
+    proc = c.run(["check", "--root", "root", "root/doc.yaml", "-l",
+                  "root/ext.yaml"])
+    c.expect_status(proc, 1)
+    c.expect_message(proc, "ext.yaml:2:10: error: the layout 'base.yaml' is "
+                     "outside the root folder (through a symbolic link)")
+    proc = c.run(["check", "root/doc.yaml", "-l", "root/ext.yaml"])
+    c.expect_status(proc, 0)
+
+
+def count_pixels(ppm, test):
+    """Pixels of a binary PPM (pdftoppm's) for which test(r, g, b)."""
+    parts = ppm.split(maxsplit=4)
+    data = parts[4]
+    return sum(1 for i in range(0, len(data) - 2, 3)
+               if test(data[i], data[i + 1], data[i + 2]))
+
+
+def root_svg(c):
+    """An SVG logo inside the root draws an image beside it, but not one
+    outside the root, by `..`, absolute path or symbolic link (librsvg
+    keeps an SVG's references in its own folder)."""
+    c.write("outside/red.png", png_bytes((255, 0, 0)), "wb")
+    c.write("root/img/green.png", png_bytes((0, 255, 0)), "wb")
+    os.symlink(c.path("outside/red.png"), c.path("root/img/link.png"))
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" '
+           'xmlns:xlink="http://www.w3.org/1999/xlink" width="100" '
+           'height="100"><image xlink:href="%s" width="100" height="100"/>'
+           '</svg>')
+    doc = MINIMAL.replace("  name: University of Agder\n",
+                          "  name: University of Agder\n"
+                          "  logo: img/logo.svg\n")
+    c.write("root/doc.yaml", doc)
+    red = lambda r, g, b: r > 200 and g < 60 and b < 60
+    green = lambda r, g, b: g > 200 and r < 60 and b < 60
+    for href, test, expect in [
+            ("green.png", green, True),
+            ("../../outside/red.png", red, False),
+            (c.path("outside/red.png"), red, False),
+            ("file://" + c.path("outside/red.png"), red, False),
+            ("link.png", red, False)]:
+        c.write("root/img/logo.svg", svg % href)
+        proc = c.run(["render", "--root", "root", "root/doc.yaml", "-o",
+                      "out.pdf"])
+        c.expect_status(proc, 0)
+        ppm = subprocess.run(["pdftoppm", "-r", "30", c.path("out.pdf")],
+                             stdout=subprocess.PIPE, check=True).stdout
+        found = count_pixels(ppm, test) > 0
+        c.expect(found == expect, "%s: the image was %sdrawn" %
+                 (href, "" if found else "not "))
+
+
 # ---- Bounded work --------------------------------------------------------
 
 def nested_each(c):

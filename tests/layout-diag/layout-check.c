@@ -17,7 +17,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   dp_diag *diag = dp_diag_new();
-  dp_layout_model *layout = dp_layout_model_load(diag, argv[1]);
+  dp_layout_model *layout = dp_layout_model_load(diag, NULL, argv[1]);
   int status = layout && dp_diag_get_error_count(diag) == 0 ? 0 : 1;
   dp_layout_model_free(layout);
   dp_diag_free(diag);

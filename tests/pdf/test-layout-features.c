@@ -102,15 +102,15 @@ static output *render(const char *layout, bool layout_text, const char *doc,
   dp_diag_set_print(diag, false);
   dp_diag_set_callback(diag, capture, o->messages);
   char *doc_path = source_path(doc);
-  dp_document *document = dp_document_read(diag, doc_path);
+  dp_document *document = dp_document_read(diag, NULL, doc_path);
   dp_layout_model *model = NULL;
   if (layout_text) {
-    model = dp_layout_model_load_data(diag, "generated.yaml", layout,
+    model = dp_layout_model_load_data(diag, NULL, "generated.yaml", layout,
                                       strlen(layout));
   } else {
     /* A built-in name, or a path under the source tree. */
     char *layout_path = strchr(layout, '/') ? source_path(layout) : g_strdup(layout);
-    model = dp_layout_model_load(diag, layout_path);
+    model = dp_layout_model_load(diag, NULL, layout_path);
     g_free(layout_path);
   }
   dp_pageset *set = NULL;

@@ -41,7 +41,7 @@ static dp_document *read_text(const char *text, char **messages) {
   GString *out = g_string_new(NULL);
   dp_diag_set_callback(diag, capture, out);
   char *dir = images_dir();
-  dp_document *doc = dp_document_read_data(diag, "t.yaml", text, strlen(text),
+  dp_document *doc = dp_document_read_data(diag, NULL, "t.yaml", text, strlen(text),
                                            dir);
   g_free(dir);
   /* A document that reported an error is never returned. */
@@ -1020,7 +1020,7 @@ static void test_read_files(void) {
     dp_diag_set_print(diag, false);
     GString *out = g_string_new(NULL);
     dp_diag_set_callback(diag, capture, out);
-    dp_document *doc = dp_document_read(diag, path);
+    dp_document *doc = dp_document_read(diag, NULL, path);
     if (!doc) g_error("%s is not accepted:\n%s", path, out->str);
     char *stem = g_strndup(name, strlen(name) - 5);
     g_assert_cmpstr(dp_document_get_stem(doc), ==, stem);
@@ -1051,7 +1051,7 @@ static void test_read_files(void) {
   GString *out = g_string_new(NULL);
   dp_diag_set_callback(diag, capture, out);
   char *missing = g_build_filename(dir, "no-such.yaml", NULL);
-  g_assert_null(dp_document_read(diag, missing));
+  g_assert_null(dp_document_read(diag, NULL, missing));
   g_assert_cmpstr(out->str, ==, "0:0: cannot read the file: No such file or "
                                 "directory\n");
   g_free(missing);

@@ -28,7 +28,7 @@ static loaded load(const char *text) {
   l.messages = g_string_new(NULL);
   dp_diag_set_print(l.diag, false);
   dp_diag_set_callback(l.diag, capture, l.messages);
-  l.layout = dp_layout_model_load_data(l.diag, "t.yaml", text, strlen(text));
+  l.layout = dp_layout_model_load_data(l.diag, NULL, "t.yaml", text, strlen(text));
   return l;
 }
 
@@ -635,7 +635,7 @@ static void test_builtin(gconstpointer data) {
   GString *messages = g_string_new(NULL);
   dp_diag_set_print(diag, false);
   dp_diag_set_callback(diag, capture, messages);
-  dp_layout_model *layout = dp_layout_model_load(diag, name);
+  dp_layout_model *layout = dp_layout_model_load(diag, NULL, name);
   g_assert_cmpstr(messages->str, ==, "");
   g_assert_nonnull(layout);
   g_assert_cmpstr(layout->path, ==, name);
@@ -650,13 +650,13 @@ static void test_unknown_builtin(void) {
   GString *messages = g_string_new(NULL);
   dp_diag_set_print(diag, false);
   dp_diag_set_callback(diag, capture, messages);
-  g_assert_null(dp_layout_model_load(diag, "bookelt"));
+  g_assert_null(dp_layout_model_load(diag, NULL, "bookelt"));
   g_assert_cmpstr(messages->str, ==,
                   "0:0: unknown layout 'bookelt' (did you mean 'booklet'?); "
                   "give a built-in layout (poster, booklet or "
                   "booklet-print) or a path to a layout file\n");
   g_string_truncate(messages, 0);
-  g_assert_null(dp_layout_model_load(diag, "no/such.yaml"));
+  g_assert_null(dp_layout_model_load(diag, NULL, "no/such.yaml"));
   g_assert_true(g_str_has_prefix(messages->str, "0:0: cannot read the file"));
   g_string_free(messages, TRUE);
   dp_diag_free(diag);
