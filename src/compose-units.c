@@ -388,7 +388,10 @@ static bool image_size(composer *c, const dp_value *v, double *w, double *h) {
 
 static void expand_image(composer *c, const dp_item *item,
                          const dp_scope *scope, GArray *units) {
-  const dp_value *v = dp_scope_lookup(scope, item->field);
+  /* A file the layout names stands as a field's value would. */
+  dp_value file = {.kind = DP_VALUE_TEXT, .mark = item->mark,
+                   .text = item->file};
+  const dp_value *v = item->file ? &file : dp_scope_lookup(scope, item->field);
   if (!v || v->kind != DP_VALUE_TEXT || !v->text) return;
   double natural_w = 1, natural_h = 1;
   if (!image_size(c, v, &natural_w, &natural_h)) return;

@@ -143,6 +143,7 @@ static void item_free(dp_item *item) {
     dp_template_free(item->runs[i].tmpl);
   g_free(item->runs);
   g_free(item->field);
+  g_free(item->file);
   layout_items_free(item->children, item->child_count);
   dp_template_free(item->payload);
   g_free(item->colour);
@@ -451,7 +452,10 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
       if (align) bind_align(b, align, false, item);
       break;
     case DP_ITEM_IMAGE:
-      item->field = layout_field_path(b, value, "image");
+      if (value->kind == DP_YNODE_SCALAR && layout_is_image_file(value->text))
+        item->file = layout_image_file(b, value);
+      else
+        item->field = layout_field_path(b, value, "image");
       if ((v = dp_ynode_map_get(node, "width")))
         dp_bind_length(&b->core, v, "width", false, &item->width);
       if ((v = dp_ynode_map_get(node, "height")))

@@ -33,6 +33,11 @@ typedef struct binder {
   dp_layout_model *extended; /* the result when the layout extends another */
   const dp_settings *settings; /* the context's (may be NULL) */
   const char *dir;            /* the layout file's folder; NULL from memory */
+  /* The binders of the layouts that extend this one, innermost first
+   * (`extends`): their colours, fonts, styles and page settings apply
+   * over this layout's as it is bound, so that a style based on one
+   * they change follows the change.  NULL: none. */
+  GPtrArray *overlays;
 } binder;
 
 #define ERR(b, mark, ...) dp_bind_error(&(b)->core, (mark), __VA_ARGS__)
@@ -43,6 +48,16 @@ const char **layout_style_names(const binder *b, int which);
 style_info *layout_find_style(const binder *b, const char *name);
 /* A colour reference: a defined name or "#rrggbb".  (transfer full) */
 char *layout_colour_ref(binder *b, const dp_ynode *node, const char *key);
+/* The named font `name` (`fonts:`), or NULL. */
+const dp_named_font *layout_find_font(const binder *b, const char *name);
+/* An image file a layout names (`image: logo.svg`): relative to the
+ * layout's folder, probed and decoded.  (transfer full) The absolute
+ * path, or NULL after reporting. */
+char *layout_image_file(binder *b, const dp_ynode *node);
+/* Whether an `image:` value names a file rather than a field: it has a
+ * '/' or an image file's extension (.svg, .png, .jpg, .jpeg; .gif and
+ * other formats, to be reported). */
+bool layout_is_image_file(const char *text);
 /* A paragraph (`character` false) or character style by name, reported
  * with a suggestion when absent or of the other kind. */
 const dp_style *layout_style_ref(binder *b, const dp_ynode *node,

@@ -23,6 +23,7 @@ void layout_style_free(dp_style *s) {
   if (!s) return;
   g_free(s->name);
   g_free(s->family);
+  g_free(s->font);
   g_free(s->features);
   g_free(s->colour_name);
   g_free(s);
@@ -33,12 +34,14 @@ static void style_copy(dp_style *to, const dp_style *from) {
   char *name = to->name;
   dp_mark mark = to->mark;
   g_free(to->family);
+  g_free(to->font);
   g_free(to->features);
   g_free(to->colour_name);
   *to = *from;
   to->name = name;
   to->mark = mark;
   to->family = g_strdup(from->family);
+  to->font = g_strdup(from->font);
   to->features = g_strdup(from->features);
   to->colour_name = g_strdup(from->colour_name);
 }
@@ -139,10 +142,15 @@ static void apply_style(binder *b, style_info *info) {
     }
     unsigned bit = 0;
     if (!strcmp(k, "family")) {
+      /* A named font of the layout, or a family as written. */
       const char *t = dp_bind_text(&b->core, v, k);
       if (t) {
+        const dp_named_font *named = layout_find_font(b, t);
         g_free(s->family);
-        s->family = g_strdup(t);
+        g_free(s->font);
+        s->family = g_strdup(named ? named->family : t);
+        s->font = named ? g_strdup(named->name) : NULL;
+        s->family_mark = named ? named->mark : v->mark;
         bit = DP_STYLE_FAMILY;
       }
     } else if (!strcmp(k, "weight")) {
@@ -271,6 +279,44 @@ static void apply_style(binder *b, style_info *info) {
 }
 
 
+/* The changes the layouts extending this one make to style `info`
+ * (binder.overlays), applied over its own keys, before any style based
+ * on it copies it: they cascade as the style's own would. */
+static void apply_overlays(binder *b, style_info *info) {
+  static const char *const keys[] = {
+      "family",       "weight",       "italic",       "stretch",
+      "size",         "line-height",  "letter-spacing", "colour",
+      "align",        "hyphenate",    "balance",      "expansion",
+      "typography",   "space-before", "space-after",  "first-indent",
+      "left-indent",  "transform",    "features",     "underline",
+      "keep-with-next", "widows",     "orphans",      "emphasis",
+      "strong",       "code",         "link",         "outline-level",
+      "based-on",     "character",    NULL};
+  for (guint i = 0; b->overlays && i < b->overlays->len; i++) {
+    binder *ov = g_ptr_array_index(b->overlays, i);
+    const dp_ynode *styles = dp_ynode_map_get(ov->root, "styles");
+    const dp_ynode *node = styles && styles->kind == DP_YNODE_MAP
+                               ? dp_ynode_map_get(styles, info->style->name)
+                               : NULL;
+    if (!node) continue;
+    char *where = g_strdup_printf("style '%s'", info->style->name);
+    if (dp_bind_expect_map(&ov->core, node, where)) {
+      dp_bind_check_keys(&ov->core, node, keys, where);
+      for (size_t k = 0; k < node->count; k++) {
+        const dp_ynode *key = node->children[2 * k];
+        if (!strcmp(key->text, "based-on") || !strcmp(key->text, "character"))
+          ERR(ov, key->mark, "a layout that extends another changes a "
+              "style's settings, not '%s'", key->text);
+      }
+      style_info change = *info;
+      change.node = node;
+      apply_style(ov, &change);
+      info->line_height_points = change.line_height_points;
+    }
+    g_free(where);
+  }
+}
+
 /* Letter-spacing of more than an em is not typography, and far more
  * overflows Pango's integer units, which lose the text without a word.
  * A character style without a size of its own is held to the largest
@@ -368,6 +414,7 @@ void layout_style_resolve(binder *b, style_info *info, GPtrArray *chain) {
       info->line_height_points = parent->line_height_points;
     }
     apply_style(b, info);
+    apply_overlays(b, info);
     check_letter_spacing(b, info);
   } else {
     char *what = g_strdup_printf("style '%s'", info->style->name);

@@ -31,10 +31,12 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bind.h"
 #include "frame-expr.h"
+#include "image.h"
 #include "layout-private.h"
 #include "confine.h"
 #include "paths.h"
@@ -116,6 +118,54 @@ static dp_page_template *find_template(const binder *b, const char *name) {
 static dp_flow *find_flow(const binder *b, const char *name) {
   for (size_t i = 0; i < b->m->flow_count; i++)
     if (strcmp(b->m->flows[i]->name, name) == 0) return b->m->flows[i];
+  return NULL;
+}
+
+const dp_named_font *layout_find_font(const binder *b, const char *name) {
+  for (size_t i = 0; i < b->m->font_count; i++)
+    if (strcmp(b->m->fonts[i].name, name) == 0) return &b->m->fonts[i];
+  return NULL;
+}
+
+/* The folder of the file `b` reads, absolute: what its relative paths
+ * start from (the current folder for a layout from memory). */
+static char *file_dir(const binder *b) {
+  return g_canonicalize_filename(b->dir ? b->dir : ".", NULL);
+}
+
+bool layout_is_image_file(const char *text) {
+  /* Those disputas draws, and those it does not, which are reported as
+   * such rather than read as a field that is never set. */
+  static const char *const extensions[] = {
+      ".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".tif",
+      ".tiff", ".bmp", ".pdf", ".eps"};
+  if (strchr(text, '/')) return true;
+  size_t n = strlen(text);
+  for (size_t i = 0; i < G_N_ELEMENTS(extensions); i++) {
+    size_t e = strlen(extensions[i]);
+    if (n > e && !g_ascii_strcasecmp(text + n - e, extensions[i])) return true;
+  }
+  return false;
+}
+
+char *layout_image_file(binder *b, const dp_ynode *node) {
+  const char *t = node->text;
+  char *problem = NULL;
+  /* Beside the layout, and under the root if any (confine.h). */
+  char *path = dp_confine_resolve(dp_settings_root(b->settings), b->dir, t,
+                                  &problem);
+  char *absolute = path ? g_canonicalize_filename(path, NULL) : NULL;
+  g_free(path);
+  dp_image_info info;
+  /* Decoded once here, as the document's images are: a file that cannot
+   * be drawn is an error at this line, never a blank on the page. */
+  if (absolute && dp_image_probe(absolute, &info, &problem) &&
+      dp_image_decode(absolute, info.format, &problem))
+    return absolute;
+  ERR(b, node->mark, "image '%s' (relative to the layout's folder) %s", t,
+      problem);
+  g_free(problem);
+  g_free(absolute);
   return NULL;
 }
 
@@ -553,36 +603,44 @@ static void bind_preflight(binder *b, const dp_ynode *node,
         "true, false or a map such as {min-text-size: 6pt}");
 }
 
+/* Colour `c`'s value, `v`, read by `from` (this layout's binder or an
+ * extending layout's). */
+static void bind_colour_value(binder *from, const dp_ynode *key,
+                              const dp_ynode *v, dp_named_colour *c) {
+  binder *b = from;
+  if (v->kind != DP_YNODE_SCALAR || dp_ynode_is_null(v)) {
+    char *d = dp_bind_describe(v);
+    ERR(b, v->mark, "colour '%s' must be \"#rrggbb\" or a template that "
+                    "gives one, not %s%s",
+        key->text, d,
+        dp_ynode_is_null(v) ? " (quote literal colours: in YAML an "
+                              "unquoted # starts a comment)"
+                            : "");
+    g_free(d);
+    return;
+  }
+  if (!strchr(v->text, '{') && !strchr(v->text, '[') &&
+      !dp_is_hex_colour(v->text)) {
+    ERR(b, v->mark, "colour '%s' must be \"#rrggbb\" or a template that "
+                    "gives one, not '%s'",
+        key->text, v->text);
+    return;
+  }
+  dp_template_free(c->value);
+  c->value = parse_template(b, v->text, dp_bind_content_mark(&b->core, v));
+}
+
 static void bind_colours(binder *b, const dp_ynode *node) {
   if (node->kind != DP_YNODE_MAP) return; /* reported in the pre-pass */
   for (size_t i = 0; i < node->count; i++) {
     const dp_ynode *key = node->children[2 * i];
-    const dp_ynode *v = node->children[2 * i + 1];
     dp_named_colour *c = NULL;
     for (size_t j = 0; j < b->m->colour_count; j++)
       if (b->m->colours[j].mark.line == key->mark.line &&
           b->m->colours[j].mark.column == key->mark.column)
         c = &b->m->colours[j];
     if (!c) continue; /* a bad name, reported in the pre-pass */
-    if (v->kind != DP_YNODE_SCALAR || dp_ynode_is_null(v)) {
-      char *d = dp_bind_describe(v);
-      ERR(b, v->mark, "colour '%s' must be \"#rrggbb\" or a template that "
-                      "gives one, not %s%s",
-          key->text, d,
-          dp_ynode_is_null(v) ? " (quote literal colours: in YAML an "
-                                "unquoted # starts a comment)"
-                              : "");
-      g_free(d);
-      continue;
-    }
-    if (!strchr(v->text, '{') && !strchr(v->text, '[') &&
-        !dp_is_hex_colour(v->text)) {
-      ERR(b, v->mark, "colour '%s' must be \"#rrggbb\" or a template that "
-                      "gives one, not '%s'",
-          key->text, v->text);
-      continue;
-    }
-    c->value = parse_template(b, v->text, dp_bind_content_mark(&b->core, v));
+    bind_colour_value(b, key, node->children[2 * i + 1], c);
   }
 }
 
@@ -719,30 +777,128 @@ static void bind_sequence(binder *b, const dp_ynode *node) {
   }
 }
 
+/* The colour names of `node` (`colours`, read by `from`: this layout's
+ * binder or an extending layout's) into the model: a name already there
+ * (an extending layout's change) is kept, to be bound again. */
+static void collect_colours(binder *b, binder *from, const dp_ynode *node) {
+  dp_layout_model *m = b->m;
+  if (!dp_bind_expect_map(&from->core, node, "'colours'")) return;
+  m->colours = g_renew(dp_named_colour, m->colours,
+                       m->colour_count + node->count);
+  for (size_t i = 0; i < node->count; i++) {
+    const dp_ynode *key = node->children[2 * i];
+    if (!dp_is_identifier(key->text)) {
+      ERR(from, key->mark, "a colour name may hold only letters, digits, "
+                           "'-' and '_', not '%s'", key->text);
+      continue;
+    }
+    if (!strcmp(key->text, "black") || !strcmp(key->text, "white")) {
+      ERR(from, key->mark, "'%s' is a built-in colour; choose another name",
+          key->text);
+      continue;
+    }
+    if (from != b && colour_defined(b, key->text)) continue;
+    dp_named_colour *c = &m->colours[m->colour_count++];
+    *c = (dp_named_colour){g_strdup(key->text), NULL, key->mark};
+  }
+}
+
+/* `fonts`: names for font families, read by `from` (as collect_colours);
+ * an extending layout's replace the family of a name already there. */
+static void collect_fonts(binder *b, binder *from, const dp_ynode *node) {
+  dp_layout_model *m = b->m;
+  if (!dp_bind_expect_map(&from->core, node, "'fonts'")) return;
+  m->fonts = g_renew(dp_named_font, m->fonts, m->font_count + node->count);
+  for (size_t i = 0; i < node->count; i++) {
+    const dp_ynode *key = node->children[2 * i];
+    const dp_ynode *v = node->children[2 * i + 1];
+    if (!dp_is_identifier(key->text)) {
+      ERR(from, key->mark, "a font name may hold only letters, digits, '-' "
+                           "and '_', not '%s'", key->text);
+      continue;
+    }
+    const char *family = dp_bind_text(&from->core, v, "font");
+    if (!family) continue;
+    if (!*family) {
+      ERR(from, v->mark, "font '%s' needs a family, such as Noto Serif",
+          key->text);
+      continue;
+    }
+    dp_named_font *f = (dp_named_font *)layout_find_font(b, key->text);
+    if (!f) {
+      f = &m->fonts[m->font_count++];
+      f->name = g_strdup(key->text);
+    } else {
+      g_free(f->family);
+    }
+    f->family = g_strdup(family);
+    f->mark = v->mark;
+  }
+}
+
+/* `font-folders`: a folder, or a list of them, relative to the file
+ * `from` reads, whose fonts styles may name. */
+static void collect_font_folders(binder *b, binder *from,
+                                 const dp_ynode *node) {
+  dp_layout_model *m = b->m;
+  bool list = node->kind == DP_YNODE_SEQ;
+  size_t count = list ? node->count : 1;
+  m->font_folders = g_renew(dp_font_folder, m->font_folders,
+                            m->font_folder_count + count);
+  char *dir = file_dir(from);
+  for (size_t i = 0; i < count; i++) {
+    const dp_ynode *v = list ? node->children[i] : node;
+    if (v->kind != DP_YNODE_SCALAR || dp_ynode_is_null(v) || !*v->text) {
+      dp_bind_wrong(&from->core, v, "font-folders",
+                    "a folder, or a list of folders, of font files");
+      continue;
+    }
+    char *path = g_canonicalize_filename(v->text, dir);
+    const char *root = dp_settings_root(from->settings);
+    char *real = root ? realpath(path, NULL) : NULL;
+    if (root && (g_path_is_absolute(v->text) || !real ||
+                 !dp_confine_is_inside(root, real))) {
+      ERR(from, v->mark, "font folder '%s' is outside the root folder",
+          v->text);
+      free(real);
+      g_free(path);
+      continue;
+    }
+    free(real);
+    if (!g_file_test(path, G_FILE_TEST_IS_DIR)) {
+      ERR(from, v->mark, "font folder '%s' (relative to the layout's "
+                         "folder) %s", v->text,
+          g_file_test(path, G_FILE_TEST_EXISTS) ? "is not a folder"
+                                                : "does not exist");
+      g_free(path);
+      continue;
+    }
+    m->font_folders[m->font_folder_count++] = (dp_font_folder){path, v->mark};
+  }
+  g_free(dir);
+}
+
+/* The map under `key` of an extending layout. */
+static const dp_ynode *overlay_map(const binder *ov, const char *key) {
+  const dp_ynode *v = dp_ynode_map_get(ov->root, key);
+  return v && v->kind == DP_YNODE_MAP ? v : NULL;
+}
+
 /* Collects names and allocates objects (see the top of this file). */
 static void prepass(binder *b) {
   dp_layout_model *m = b->m;
   const dp_ynode *v;
-  if ((v = dp_ynode_map_get(b->root, "colours"))) {
-    if (dp_bind_expect_map(&b->core, v, "'colours'")) {
-      m->colours = g_new0(dp_named_colour, v->count);
-      for (size_t i = 0; i < v->count; i++) {
-        const dp_ynode *key = v->children[2 * i];
-        if (!dp_is_identifier(key->text)) {
-          ERR(b, key->mark, "a colour name may hold only letters, digits, '-' "
-                            "and '_', not '%s'", key->text);
-          continue;
-        }
-        if (!strcmp(key->text, "black") || !strcmp(key->text, "white")) {
-          ERR(b, key->mark, "'%s' is a built-in colour; choose another name",
-              key->text);
-          continue;
-        }
-        dp_named_colour *c = &m->colours[m->colour_count++];
-        c->name = g_strdup(key->text);
-        c->mark = key->mark;
-      }
-    }
+  if ((v = dp_ynode_map_get(b->root, "fonts"))) collect_fonts(b, b, v);
+  if ((v = dp_ynode_map_get(b->root, "font-folders")))
+    collect_font_folders(b, b, v);
+  if ((v = dp_ynode_map_get(b->root, "colours"))) collect_colours(b, b, v);
+  for (guint i = 0; b->overlays && i < b->overlays->len; i++) {
+    binder *ov = g_ptr_array_index(b->overlays, i);
+    ov->m = m;
+    if ((v = dp_ynode_map_get(ov->root, "fonts"))) collect_fonts(b, ov, v);
+    if ((v = dp_ynode_map_get(ov->root, "font-folders")))
+      collect_font_folders(b, ov, v);
+    if ((v = dp_ynode_map_get(ov->root, "colours"))) collect_colours(b, ov, v);
   }
   if ((v = dp_ynode_map_get(b->root, "styles")) &&
       dp_bind_expect_map(&b->core, v, "'styles'")) {
@@ -784,6 +940,24 @@ static void prepass(binder *b) {
       m->flows[m->flow_count++] = f;
     }
   }
+  /* An extending layout changes the base's styles; it cannot add any
+   * (nothing it may write could use them). */
+  for (guint i = 0; b->overlays && i < b->overlays->len; i++) {
+    binder *ov = g_ptr_array_index(b->overlays, i);
+    ov->styles = b->styles;
+    const dp_ynode *styles = dp_ynode_map_get(ov->root, "styles");
+    if (styles && !dp_bind_expect_map(&ov->core, styles, "'styles'")) continue;
+    for (size_t k = 0; styles && k < styles->count; k++) {
+      const dp_ynode *key = styles->children[2 * k];
+      if (layout_find_style(b, key->text)) continue;
+      const char **names = layout_style_names(b, -1);
+      char *h = dp_bind_hint(key->text, names);
+      ERR(ov, key->mark, "the layout this one extends has no style '%s'%s; "
+          "an extending layout changes the styles it has", key->text, h);
+      g_free(h);
+      g_free(names);
+    }
+  }
 }
 
 /* Creep compensation can move pages at most this far: beyond it the
@@ -808,16 +982,22 @@ static void bind_creep(binder *b, const dp_ynode *v, dp_layout_model *m) {
 static _Thread_local int extends_depth; /* loads nest on one thread */
 
 static bool is_path_name(const char *s);
+static dp_layout_model *load(dp_diag *diag, const dp_settings *settings,
+                             const char *name_or_path, GPtrArray *overlays);
 
-/* A layout with `extends: BASE` is the base layout with a few top-level
- * keys changed: a product that differs from another only in its
- * imposition or marks (booklet-print extends booklet).  Returns the
- * model, or NULL after reporting. */
+/* A layout with `extends: BASE` is the base layout with some keys
+ * changed: a product that differs from another in its imposition or
+ * marks (booklet-print extends booklet), or a house's variant with its
+ * own colours, fonts, styles and page.  The base is bound with this
+ * layout's binder among its overlays (binder.overlays), so that its
+ * styles take the changes as they are resolved.  Returns the model, or
+ * NULL after reporting. */
 static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
   const dp_ynode *root = b->root;
-  static const char *const keys[] = {"layout", "extends", "name",
-                                     "description", "impose", "marks", "creep",
-                                     "outline", "preflight", NULL};
+  static const char *const keys[] = {
+      "layout", "extends", "name",    "description", "impose",
+      "marks",  "creep",   "outline", "preflight",   "colours",
+      "fonts",  "font-folders", "styles", "page", "pages", NULL};
   dp_bind_check_keys(&b->core, root, keys, "a layout that extends another");
   const char *base_name = dp_bind_text(&b->core, extends, "extends");
   if (!base_name) return NULL;
@@ -857,8 +1037,18 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
   }
   extends_depth++;
   int before = dp_diag_get_error_count(b->core.diag);
-  dp_layout_model *base = dp_layout_model_load(
-      b->core.diag, b->settings, base_path ? base_path : base_name);
+  /* This layout's changes go first among the base's overlays: a layout
+   * extending this one changes the result. */
+  GPtrArray *overlays = g_ptr_array_new();
+  g_ptr_array_add(overlays, b);
+  for (guint i = 0; b->overlays && i < b->overlays->len; i++)
+    g_ptr_array_add(overlays, g_ptr_array_index(b->overlays, i));
+  dp_layout_model *own = b->m;
+  dp_layout_model *base = load(b->core.diag, b->settings,
+                               base_path ? base_path : base_name, overlays);
+  b->m = own;
+  b->styles = NULL;
+  g_ptr_array_free(overlays, TRUE);
   extends_depth--;
   g_free(base_path);
   if (!base) {
@@ -931,7 +1121,8 @@ static void bind_root(binder *b) {
   static const char *const keys[] = {
       "layout",  "name",    "description", "page",   "pages",
       "impose",  "outline", "marks",       "creep",   "colours", "styles",
-      "templates", "flows", "sequence",    "extends", "preflight", NULL};
+      "templates", "flows", "sequence",    "extends", "preflight", "fonts",
+      "font-folders", NULL};
   const dp_ynode *extends = dp_ynode_map_get(root, "extends");
   if (extends) {
     if (!dp_ynode_map_get(root, "layout"))
@@ -999,6 +1190,22 @@ static void bind_root(binder *b) {
   }
   if (!dp_ynode_map_get(root, "sequence"))
     ERR(b, whole, "the layout has no 'sequence' (the list of pages to make)");
+  /* What the layouts extending this one change (their styles changed
+   * with this layout's: layout_style_resolve). */
+  for (guint i = 0; b->overlays && i < b->overlays->len; i++) {
+    binder *ov = g_ptr_array_index(b->overlays, i);
+    const dp_ynode *colours = overlay_map(ov, "colours");
+    for (size_t k = 0; colours && k < colours->count; k++) {
+      const dp_ynode *key = colours->children[2 * k];
+      for (size_t j = 0; j < m->colour_count; j++)
+        if (!strcmp(m->colours[j].name, key->text))
+          bind_colour_value(ov, key, colours->children[2 * k + 1],
+                            &m->colours[j]);
+    }
+    const dp_ynode *v;
+    if ((v = dp_ynode_map_get(ov->root, "page"))) bind_page(ov, v);
+    if ((v = dp_ynode_map_get(ov->root, "pages"))) bind_pages(ov, v);
+  }
 }
 
 /* (transfer full) "poster" for "layouts/poster.yaml". */
@@ -1012,7 +1219,7 @@ static char *stem_of(const char *path) {
 static dp_layout_model *bind(dp_diag *diag, const dp_settings *settings,
                              const char *name, const char *text,
                              size_t length, const char *model_path,
-                             const char *dir) {
+                             const char *dir, GPtrArray *overlays) {
   int errors = dp_diag_get_error_count(diag);
   dp_ytree *tree = dp_ytree_parse(diag, name, text, length);
   if (!tree) return NULL;
@@ -1024,6 +1231,7 @@ static dp_layout_model *bind(dp_diag *diag, const dp_settings *settings,
   dp_diag_set_print(b.templates_diag, false);
   dp_diag_set_callback(b.templates_diag, on_template_diagnostic, &b);
   b.root = dp_ytree_get_root(tree);
+  b.overlays = overlays;
   dp_layout_model *m = g_new0(dp_layout_model, 1);
   b.m = m;
   m->path = g_strdup(model_path);
@@ -1038,8 +1246,16 @@ static dp_layout_model *bind(dp_diag *diag, const dp_settings *settings,
     dp_layout_model_free(m);
     m = b.extended;
   } else {
-    char *digest = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
-                                               (const guchar *)text, length);
+    /* The pages depend on the overlays' changes too. */
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(sum, (const guchar *)text, (gssize)length);
+    for (guint i = 0; overlays && i < overlays->len; i++) {
+      const binder *ov = g_ptr_array_index(overlays, i);
+      g_checksum_update(sum, (const guchar *)ov->core.text,
+                        (gssize)ov->core.length);
+    }
+    char *digest = g_strdup(g_checksum_get_string(sum));
+    g_checksum_free(sum);
     m->compose_key = g_strdup_printf("%s/%d", digest, m->outline);
     g_free(digest);
   }
@@ -1059,7 +1275,7 @@ dp_layout_model *dp_layout_model_load_data(dp_diag *diag,
                                            const dp_settings *settings,
                                            const char *name,
                                            const char *text, size_t length) {
-  return bind(diag, settings, name, text, length, name, NULL);
+  return bind(diag, settings, name, text, length, name, NULL, NULL);
 }
 
 static bool is_path_name(const char *s) {
@@ -1070,6 +1286,11 @@ static bool is_path_name(const char *s) {
 dp_layout_model *dp_layout_model_load(dp_diag *diag,
                                       const dp_settings *settings,
                                       const char *name_or_path) {
+  return load(diag, settings, name_or_path, NULL);
+}
+
+static dp_layout_model *load(dp_diag *diag, const dp_settings *settings,
+                             const char *name_or_path, GPtrArray *overlays) {
   char *path;
   if (is_path_name(name_or_path)) {
     path = g_strdup(name_or_path);
@@ -1096,7 +1317,7 @@ dp_layout_model *dp_layout_model_load(dp_diag *diag,
   char *dir = g_path_get_dirname(path);
   if (text)
     m = bind(diag, settings, path, text, length,
-             is_path_name(name_or_path) ? path : name_or_path, dir);
+             is_path_name(name_or_path) ? path : name_or_path, dir, overlays);
   g_free(dir);
   g_free(text);
   g_free(path);
@@ -1131,6 +1352,14 @@ void dp_layout_model_free(dp_layout_model *m) {
     dp_template_free(m->colours[i].value);
   }
   g_free(m->colours);
+  for (size_t i = 0; i < m->font_count; i++) {
+    g_free(m->fonts[i].name);
+    g_free(m->fonts[i].family);
+  }
+  g_free(m->fonts);
+  for (size_t i = 0; i < m->font_folder_count; i++)
+    g_free(m->font_folders[i].path);
+  g_free(m->font_folders);
   for (size_t i = 0; i < m->template_count; i++) template_free(m->templates[i]);
   g_free(m->templates);
   for (size_t i = 0; i < m->flow_count; i++) flow_free(m->flows[i]);

@@ -133,6 +133,8 @@ struct dp_item {
   dp_run *runs;                /* TEXT */
   size_t run_count;
   char *field;                 /* MARKDOWN, EACH, IMAGE: a dotted path */
+  char *file;                  /* IMAGE: an image file named by the layout
+                                  (absolute, checked), instead of a field */
   dp_markdown_styles markdown; /* MARKDOWN */
   dp_item **children;          /* EACH, GROUP */
   size_t child_count;
@@ -225,6 +227,20 @@ typedef struct dp_named_colour {
   dp_mark mark;
 } dp_named_colour;
 
+/* A named font (`fonts: {text: Noto Serif}`): styles say `family: text`,
+ * and a house file may give the name another family. */
+typedef struct dp_named_font {
+  char *name;
+  char *family;                /* a fontconfig family list */
+  dp_mark mark;                /* the family's, for an unknown family */
+} dp_named_font;
+
+/* A folder of fonts a layout adds (`font-folders:`). */
+typedef struct dp_font_folder {
+  char *path;                  /* absolute */
+  dp_mark mark;
+} dp_font_folder;
+
 typedef enum dp_imposition { DP_IMPOSE_NONE, DP_IMPOSE_SADDLE_STITCH } dp_imposition;
 
 typedef struct dp_layout_model {
@@ -254,6 +270,10 @@ typedef struct dp_layout_model {
   size_t style_count;
   dp_named_colour *colours;
   size_t colour_count;
+  dp_named_font *fonts;
+  size_t font_count;
+  dp_font_folder *font_folders;
+  size_t font_folder_count;
   dp_page_template **templates;
   size_t template_count;
   dp_flow **flows;

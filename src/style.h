@@ -66,6 +66,12 @@ struct dp_style {
 
   /* Font. */
   char *family;            /* fontconfig family list, "Noto Serif" */
+  char *font;              /* the layout's named font (`fonts:`) the
+                              family comes from, or NULL: a family as
+                              written.  A house file may name another
+                              family for it (house.h) */
+  dp_mark family_mark;     /* where `family` was written (no file: the
+                              default), for an unknown family */
   int weight;              /* 100..900, 400 regular, 700 bold */
   bool italic;
   int stretch;             /* PangoStretch: 0 ultra-condensed .. 4 normal .. 8 */
