@@ -9,6 +9,8 @@ set -eu
 # has none for Finnish, whose text is then not hyphenated).
 # fonts-noto-core, -cjk and -mono hold the chosen fallback fonts for the
 # scripts the bundled fonts lack (fonts/README.md).
+# fonts-crosextra-carlito and fonts-ebgaramond: the house-style example
+# (docs/house.md) and the tests of font folders.
 packages="
   meson ninja-build pkg-config gcc clang python3 python3-yaml
   libglib2.0-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev
@@ -19,6 +21,7 @@ packages="
   librsvg2-dev libjpeg62-turbo-dev libical-dev libqpdf-dev libpoppler-glib-dev
   fonts-noto-core fonts-noto-cjk
   fonts-noto-mono
+  fonts-crosextra-carlito fonts-ebgaramond
   poppler-utils qpdf zbar-tools valgrind man-db strace
 "
 

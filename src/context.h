@@ -4,6 +4,7 @@
 #ifndef DP_CONTEXT_H
 #define DP_CONTEXT_H
 
+#include <glib.h>
 #include <stdbool.h>
 
 #include "diag.h"
@@ -34,6 +35,9 @@ struct dp_context {
    * same document in the same layout (as `disputas build` does) lay the
    * pages out once. */
   dp_kept_pageset kept[DP_KEPT_PAGESETS];
+  /* What text_ready() found to be set in known fonts: "LAYOUT/HOUSE"
+   * serials. */
+  GHashTable *fonts_checked;
 };
 
 #endif

@@ -65,6 +65,7 @@ static void kept_clear(dp_kept_pageset *k);
 void dp_context_free(dp_context *ctx) {
   if (!ctx) return;
   for (int i = 0; i < DP_KEPT_PAGESETS; i++) kept_clear(&ctx->kept[i]);
+  if (ctx->fonts_checked) g_hash_table_destroy(ctx->fonts_checked);
   dp_fonts_lock(); /* the font maps go: fontlock.h */
   dp_text_free(ctx->text);
   dp_fonts_unlock();
@@ -366,6 +367,59 @@ static dp_kept_pageset *kept_add(dp_context *ctx, const dp_document *doc,
   return slot;
 }
 
+/* Reports `family` (written at `mark`) when no font has it, once a mark
+ * (styles based on another copy its family and its mark). */
+static bool family_known(dp_context *ctx, GHashTable *seen,
+                         const char *family, dp_mark mark) {
+  if (!family) return true;
+  char *key = g_strdup_printf("%s:%d:%d", mark.file ? mark.file : "",
+                              mark.line, mark.column);
+  bool first = g_hash_table_add(seen, key);
+  char *problem = dp_text_check_family(ctx->text, family);
+  if (problem && first) dp_error(ctx->diag, mark, "%s", problem);
+  g_free(problem);
+  return !problem;
+}
+
+/* Makes the fonts `layout` names ready in the context's text: its font
+ * folders added, and every family it names known (reported at its line
+ * when not: a family is never silently replaced by another).  Under the
+ * font lock. */
+static bool text_ready(dp_context *ctx, const dp_layout *layout) {
+  const dp_layout_model *m = layout->model;
+  bool changed = false;
+  for (size_t i = 0; i < m->font_folder_count; i++)
+    changed |= dp_text_add_font_folder(ctx->text, m->font_folders[i].path);
+  /* Paragraphs kept were set with the fonts before. */
+  if (changed) {
+    for (int i = 0; i < DP_KEPT_PAGESETS; i++) kept_clear(&ctx->kept[i]);
+    if (ctx->fonts_checked) g_hash_table_remove_all(ctx->fonts_checked);
+  }
+  if (!ctx->fonts_checked)
+    ctx->fonts_checked = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                               g_free, NULL);
+  char *key = g_strdup_printf("%llu", layout->serial);
+  if (g_hash_table_contains(ctx->fonts_checked, key)) {
+    g_free(key);
+    return true;
+  }
+  GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                           NULL);
+  bool ok = true;
+  for (size_t i = 0; i < m->font_count; i++)
+    ok &= family_known(ctx, seen, m->fonts[i].family, m->fonts[i].mark);
+  for (size_t i = 0; i < m->style_count; i++) {
+    const dp_style *s = m->styles[i];
+    ok &= family_known(ctx, seen, s->family, s->family_mark);
+  }
+  g_hash_table_destroy(seen);
+  if (ok)
+    g_hash_table_add(ctx->fonts_checked, key);
+  else
+    g_free(key);
+  return ok;
+}
+
 /* (transfer none: the context keeps it) `doc` laid out in `layout`, with
  * print preflight when `options` (may be NULL) or the layout ask for it;
  * NULL when that reported an error (errors from earlier calls on the
@@ -386,8 +440,9 @@ static dp_pageset *compose(dp_context *ctx, const dp_document *doc,
     dp_fonts_lock();
     if (!ctx->text) ctx->text = dp_text_new(ctx->diag);
     dp_text_prefetch(ctx->text, dp_document_get_lang(doc));
-    dp_pageset *set =
-        ctx->text ? dp_compose(ctx->diag, ctx->text, doc, layout->model) : NULL;
+    dp_pageset *set = ctx->text && text_ready(ctx, layout)
+                          ? dp_compose(ctx->diag, ctx->text, doc, layout->model)
+                          : NULL;
     if (set && reported_errors_since(ctx, before)) {
       dp_pageset_free(set);
       set = NULL;

@@ -75,10 +75,23 @@ static void S_fonts_clear(fonts *f) {
 /* fonts.conf, built: with every font it names, or (`bundled_only`) with
  * only those of its own folder. */
 static FcConfig *S_config_load(const char *conf, const char *dir,
-                               bool bundled_only) {
+                               bool bundled_only, const GPtrArray *folders) {
   FcConfig *config = FcConfigCreate();
   if (!config) return NULL;
   bool ok = FcConfigParseAndLoad(config, (const FcChar8 *)conf, FcTrue);
+  for (guint i = 0; ok && !bundled_only && folders && i < folders->len; i++) {
+    /* Accepted by path: fonts.conf rejects the system's folders, where
+     * Debian's font packages put their fonts. */
+    const char *folder = g_ptr_array_index(folders, i);
+    char *rules = g_markup_printf_escaped(
+        "<fontconfig><dir>%s</dir><selectfont>"
+        "<acceptfont><glob>%s/*</glob></acceptfont>"
+        "</selectfont></fontconfig>",
+        folder, folder);
+    ok = FcConfigParseAndLoadFromMemory(config, (const FcChar8 *)rules,
+                                        FcTrue);
+    g_free(rules);
+  }
   if (ok && bundled_only) {
     /* Everything outside the bundled folder is rejected, system folders
      * included: fontconfig does not even read their caches. */
@@ -146,7 +159,7 @@ dp_text *dp_text_new(dp_diag *diag) {
     goto fail;
   }
   text->conf_dir = g_path_get_dirname(text->conf);
-  FcConfig *config = S_config_load(text->conf, text->conf_dir, true);
+  FcConfig *config = S_config_load(text->conf, text->conf_dir, true, NULL);
   if (!config) {
     if (diag)
       dp_error(diag, mark, "cannot load the bundled font configuration");
@@ -187,9 +200,93 @@ void dp_text_free(dp_text *text) {
   if (text->patterns_checked) g_hash_table_destroy(text->patterns_checked);
   dp_hyphen_free(text->hyphen);
   dp_typography_free(text->typography);
+  if (text->folders) g_ptr_array_free(text->folders, TRUE);
+  if (text->known) g_hash_table_destroy(text->known);
   free(text->conf);
   g_free(text->conf_dir);
   g_free(text);
+}
+
+bool dp_text_add_font_folder(dp_text *text, const char *folder) {
+  if (!text->folders) text->folders = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < text->folders->len; i++)
+    if (!strcmp(g_ptr_array_index(text->folders, i), folder)) return false;
+  g_ptr_array_add(text->folders, g_strdup(folder));
+  /* The full map is built again, with the folder, when next needed. */
+  S_fonts_clear(&text->full);
+  text->full_tried = false;
+  g_clear_pointer(&text->known, g_hash_table_destroy);
+  g_hash_table_remove_all(text->metrics);
+  return true;
+}
+
+static bool S_family_bundled(const dp_text *text, const char *family) {
+  char *folded = S_fold_family(family ? family : DEFAULT_FAMILY);
+  bool bundled = g_hash_table_contains(text->families, folded);
+  g_free(folded);
+  return bundled;
+}
+
+/* Generic names fonts.conf gives a family. */
+static const char *const generic_families[] = {
+    "serif", "sans-serif", "sans", "monospace", "mono", NULL};
+
+/* Every family the full map has, by folded name. */
+static GHashTable *S_known_families(dp_text *text) {
+  if (text->known) return text->known;
+  text->known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  fonts *full = text_full(text);
+  FcConfig *config = pango_fc_font_map_get_config(PANGO_FC_FONT_MAP(full->map));
+  FcFontSet *sets[] = {FcConfigGetFonts(config, FcSetSystem),
+                       FcConfigGetFonts(config, FcSetApplication)};
+  for (size_t s = 0; s < G_N_ELEMENTS(sets); s++)
+    for (int i = 0; sets[s] && i < sets[s]->nfont; i++) {
+      FcChar8 *family;
+      for (int k = 0; FcPatternGetString(sets[s]->fonts[i], FC_FAMILY, k,
+                                         &family) == FcResultMatch; k++)
+        g_hash_table_replace(text->known,
+                             S_fold_family((const char *)family),
+                             g_strdup((const char *)family));
+    }
+  return text->known;
+}
+
+char *dp_text_check_family(dp_text *text, const char *family) {
+  char **names = g_strsplit(family, ",", -1);
+  char *problem = NULL;
+  for (char **n = names; *n && !problem; n++) {
+    char *name = g_strstrip(*n);
+    if (!*name) continue;
+    bool generic = false;
+    for (const char *const *g = generic_families; *g; g++)
+      generic = generic || !g_ascii_strcasecmp(name, *g);
+    if (generic || S_family_bundled(text, name)) continue;
+    GHashTable *known = S_known_families(text);
+    char *folded = S_fold_family(name);
+    bool found = g_hash_table_contains(known, folded);
+    g_free(folded);
+    if (found) continue;
+    /* The closest name, among the families and the generic names. */
+    GPtrArray *candidates = g_ptr_array_new();
+    GHashTableIter it;
+    gpointer value;
+    g_hash_table_iter_init(&it, known);
+    while (g_hash_table_iter_next(&it, NULL, &value))
+      g_ptr_array_add(candidates, value);
+    g_ptr_array_sort(candidates, (GCompareFunc)g_strcmp0);
+    g_ptr_array_add(candidates, NULL);
+    const char *best = dp_diag_suggest(name, (const char *const *)candidates->pdata);
+    problem = best ? g_strdup_printf("unknown font family '%s' (did you "
+                                     "mean '%s'?)", name, best)
+                   : g_strdup_printf("unknown font family '%s'; name the "
+                                     "folder of its files in font-folders "
+                                     "(disputas sets text in its own Noto "
+                                     "fonts, those in ~/.local/share/fonts "
+                                     "and those of font-folders)", name);
+    g_ptr_array_free(candidates, TRUE);
+  }
+  g_strfreev(names);
+  return problem;
 }
 
 void dp_text_prefetch(dp_text *text, const char *lang) {
@@ -202,7 +299,8 @@ void dp_text_prefetch(dp_text *text, const char *lang) {
 fonts *text_full(dp_text *text) {
   if (!text->full_tried) {
     text->full_tried = true;
-    FcConfig *config = S_config_load(text->conf, text->conf_dir, false);
+    FcConfig *config = S_config_load(text->conf, text->conf_dir, false,
+                                     text->folders);
     if (config && !S_fonts_init(&text->full, config)) S_fonts_clear(&text->full);
   }
   return text->full.context ? &text->full : &text->bundled;
@@ -215,12 +313,6 @@ static bool S_covered(const dp_text *text, const char *utf8, size_t length) {
   return true;
 }
 
-static bool S_family_bundled(const dp_text *text, const char *family) {
-  char *folded = S_fold_family(family ? family : DEFAULT_FAMILY);
-  bool bundled = g_hash_table_contains(text->families, folded);
-  g_free(folded);
-  return bundled;
-}
 
 /* Whether the bundled font map sets a paragraph exactly as the full one
  * would.  It does when every font description names a bundled family

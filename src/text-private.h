@@ -43,6 +43,11 @@ struct dp_text {
   fonts bundled;
   fonts full;
   bool full_tried;
+  GPtrArray *folders;    /* absolute paths of font folders added to the
+                            full map (dp_text_add_font_folder) */
+  GHashTable *known;     /* folded family → its name, of every font of
+                            the full map; NULL until a family not bundled
+                            is checked */
   FcCharSet *coverage;   /* characters every bundled font has */
   GHashTable *families;  /* folded family names of the bundled fonts */
   GHashTable *samples;   /* PangoLanguage* → 1: its sample text is

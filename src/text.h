@@ -37,6 +37,17 @@ void dp_text_free(dp_text *text);
  * first paragraph asks.  Composition calls it before laying out. */
 void dp_text_prefetch(dp_text *text, const char *lang);
 
+/* Adds a folder of fonts (an absolute path) for styles to name: the map
+ * of every font is built again when next needed.  Returns whether the
+ * folder is new (paragraphs set before may then differ). */
+bool dp_text_add_font_folder(dp_text *text, const char *folder);
+
+/* NULL when every family of `family` (a fontconfig list, "A, B") is one
+ * that text is set in (bundled, the system's chosen fonts, the user's,
+ * an added folder's, or a generic name); else (transfer full) a message
+ * naming the first unknown one, with a suggestion when one is close. */
+char *dp_text_check_family(dp_text *text, const char *family);
+
 typedef struct dp_para dp_para;
 
 /* Sets `text` (`length` bytes of UTF-8, '\n' a forced line break) with
