@@ -14,20 +14,17 @@
 /* ------------------------------------------------------------------ */
 
 /* Pango breaks first-fit: each line takes as much as fits, and Pango's
- * justification only stretches.  text_break_optimally() breaks a paragraph
- * Pango has wrapped as linebreak.c finds best, on Pango's own shaping:
- * the text is set unbroken, the widths of its characters read from the
- * shaped runs, break opportunities from Pango's log attributes (spaces,
- * after hyphens, soft hyphens from libhyphen); the chosen breaks become
- * forced breaks (U+2028; a visible hyphen U+2010 where a soft hyphen
- * breaks), and the space of a justified line goes to its word spaces as
- * letter spacing, with Pango's justification off.  The widths match the
- * final setting closely but not to the last unit (a kern before a
- * hyphen): where Pango aligns lines to the left edge, it is given a
- * wider measure than the lines are set in, so that it never wraps one
- * again; where it aligns to the right (right-to-left text, centred or
- * right-aligned lines), lines are set RIGHT_SLACK short of the measure.
- * Glyphs are scaled (`expansion`) only in the first case. */
+ * justification only stretches.  text_break_optimally() breaks a
+ * paragraph Pango has wrapped as linebreak.c finds best, on Pango's own
+ * shaping: the widths of its characters are read from the shaped runs
+ * of the first-fit setting (text_measure_read), break opportunities
+ * from Pango's log attributes (spaces, after hyphens, soft hyphens from
+ * libhyphen); the chosen breaks become forced breaks (U+2028; a visible
+ * hyphen U+2010 where a soft hyphen breaks), and with Pango's
+ * justification off, the space a justified line lacks goes to its word
+ * spaces' glyphs once Pango has set the lines (S_justify).  So the text
+ * is shaped twice, in whole runs, and once only at each further width
+ * shrink-to-fit tries: the measure is cached. */
 
 /* Word spaces in justified text stretch by half and shrink by a fifth
  * of their width (TeX: by a half and a third). */
@@ -45,61 +42,223 @@
 #define RAG_FRACTION 0.2
 /* Stretch standing for infinity (the last line's fill). */
 #define FILL 1e6
-/* Layout units each line is left short of the measure, and how much more
- * where Pango aligns lines against the measure's right edge (see
- * text_break_optimally). */
+/* Layout units each line is left short of the measure. */
 #define LINE_SLACK 0.02
-#define RIGHT_SLACK 0.5
 
-/* The paragraph set unbroken, character by character. */
-typedef struct unbroken {
-  const char *text;
+/* What the breaker needs of a paragraph's shaping, character by
+ * character: widths, fonts and Pango's log attributes.  Read from the
+ * paragraph set first-fit (its lines' runs, with what breaking changed
+ * undone), and cached per dp_text: shrink-to-fit sets a paragraph at
+ * many widths, and its characters are as wide at each (every paragraph
+ * is set at LAYOUT_SIZE). */
+struct text_measure {
+  /* The key: what Pango shapes. */
+  guint hash;
+  char *text;
+  size_t length;
+  PangoAttrList *attrs;
+  PangoFontDescription *desc;
+  PangoContext *context;      /* the dp_text's own (not referenced) */
+  char *lang;
+  /* The measure. */
   int n;                      /* characters */
-  const PangoLogAttr *attrs;  /* n + 1 */
+  PangoLogAttr *log;          /* n + 1 */
   int *byte;                  /* each character's byte offset; n + 1 */
   int *width;                 /* each character's advance, Pango units */
-  PangoFont **font;           /* the font of each (not referenced) */
-} unbroken;
+  PangoFont **font;           /* the font of each (one reference per run
+                                 in `fonts`) */
+  GPtrArray *fonts;
+  bool rtl;                   /* the paragraph's base direction */
+};
 
-static void S_unbroken_clear(unbroken *u) {
-  g_free(u->byte);
-  g_free(u->width);
-  g_free(u->font);
+/* Measures kept per dp_text, and characters in all of them. */
+#define MEASURES_MAX 64
+#define MEASURE_CHARS_MAX (1 << 20)
+
+static void S_measure_free(text_measure *m) {
+  if (!m) return;
+  g_free(m->text);
+  if (m->attrs) pango_attr_list_unref(m->attrs);
+  if (m->desc) pango_font_description_free(m->desc);
+  g_free(m->lang);
+  g_free(m->log);
+  g_free(m->byte);
+  g_free(m->width);
+  g_free(m->font);
+  if (m->fonts) g_ptr_array_free(m->fonts, TRUE);
+  g_free(m);
 }
 
-/* Reads `layout`, set without a width. */
-static bool S_unbroken_read(PangoLayout *layout, unbroken *u) {
-  *u = (unbroken){0};
-  u->text = pango_layout_get_text(layout);
-  int len = (int)strlen(u->text);
+void text_measures_clear(dp_text *text) {
+  text_measure *m;
+  while ((m = g_queue_pop_head(&text->measures))) S_measure_free(m);
+  text->measure_chars = 0;
+}
+
+static guint S_measure_hash(const GString *buf, const char *lang) {
+  guint h = 5381;
+  for (size_t i = 0; i < buf->len; i++) h = h * 33 + (guchar)buf->str[i];
+  return h ^ g_str_hash(lang ? lang : "");
+}
+
+const text_measure *text_measure_find(dp_text *text, PangoContext *context,
+                                      const PangoFontDescription *desc,
+                                      const char *lang, const GString *buf,
+                                      PangoAttrList *attrs) {
+  guint hash = S_measure_hash(buf, lang);
+  for (GList *l = text->measures.head; l; l = l->next) {
+    text_measure *m = l->data;
+    if (m->hash != hash || m->context != context || m->length != buf->len ||
+        memcmp(m->text, buf->str, buf->len) != 0 ||
+        g_strcmp0(m->lang, lang ? lang : "") != 0 ||
+        !pango_font_description_equal(m->desc, desc) ||
+        !pango_attr_list_equal(m->attrs, attrs))
+      continue;
+    /* Most recently used first. */
+    g_queue_unlink(&text->measures, l);
+    g_queue_push_head_link(&text->measures, l);
+    return m;
+  }
+  return NULL;
+}
+
+/* The advance of character `c` alone in `font`, Pango units (0 if the
+ * font has no glyph for it). */
+static int S_char_width(PangoFont *font, gunichar c) {
+  hb_font_t *hb = font ? pango_font_get_hb_font(font) : NULL;
+  hb_codepoint_t g = 0;
+  if (!hb || !hb_font_get_nominal_glyph(hb, c, &g)) return 0;
+  PangoRectangle logical;
+  pango_font_get_glyph_extents(font, g, NULL, &logical);
+  return logical.width;
+}
+
+/* The letter spacing at byte `at`: the paragraph's, or that of the last
+ * span over it that sets one (text_attributes: later spans win). */
+static double S_spacing_at(const dp_style *style, const span *spans,
+                           size_t count, double unit, unsigned at) {
+  double spacing = style->letter_spacing;
+  for (size_t i = 0; i < count; i++) {
+    const dp_style *cs = spans[i].style;
+    if (cs && (cs->set & DP_STYLE_LETTER_SPACING) && spans[i].start <= at &&
+        at < spans[i].end)
+      spacing = cs->letter_spacing;
+  }
+  return spacing * unit;
+}
+
+const text_measure *text_measure_read(dp_text *text, PangoLayout *layout,
+                                      PangoContext *context,
+                                      const PangoFontDescription *desc,
+                                      const char *lang, const GString *buf,
+                                      PangoAttrList *attrs,
+                                      const dp_style *style,
+                                      const span *spans, size_t count,
+                                      double unit) {
+  const char *t = pango_layout_get_text(layout);
+  int len = (int)strlen(t);
   int n_attrs;
-  u->attrs = pango_layout_get_log_attrs_readonly(layout, &n_attrs);
-  u->n = (int)g_utf8_strlen(u->text, len);
-  if (n_attrs != u->n + 1) return false;
-  u->byte = g_new(int, (size_t)u->n + 1);
+  const PangoLogAttr *log = pango_layout_get_log_attrs_readonly(layout, &n_attrs);
+  int n = (int)g_utf8_strlen(t, len);
+  if (n_attrs != n + 1 || (size_t)len != buf->len) return NULL;
+  text_measure *m = g_new0(text_measure, 1);
+  m->hash = S_measure_hash(buf, lang);
+  m->text = g_memdup2(buf->str, buf->len + 1);
+  m->length = buf->len;
+  m->attrs = pango_attr_list_ref(attrs);
+  m->desc = pango_font_description_copy(desc);
+  m->context = context;
+  m->lang = g_strdup(lang ? lang : "");
+  m->n = n;
+  m->log = g_memdup2(log, sizeof(PangoLogAttr) * ((size_t)n + 1));
+  m->byte = g_new(int, (size_t)n + 1);
   int *char_of = g_new(int, (size_t)len + 1);
   int c = 0;
-  for (const char *p = u->text; *p; p = g_utf8_next_char(p), c++) {
-    u->byte[c] = (int)(p - u->text);
-    char_of[p - u->text] = c;
+  for (const char *p = t; *p; p = g_utf8_next_char(p), c++) {
+    m->byte[c] = (int)(p - t);
+    char_of[p - t] = c;
   }
-  u->byte[u->n] = len;
-  char_of[len] = u->n;
-  u->width = g_new0(int, (size_t)u->n + 1);
-  u->font = g_new0(PangoFont *, (size_t)u->n + 1);
-  for (GSList *l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
-    for (GSList *r = ((PangoLayoutLine *)l->data)->runs; r; r = r->next) {
+  m->byte[n] = len;
+  char_of[len] = n;
+  m->width = g_new0(int, (size_t)n + 1);
+  m->font = g_new0(PangoFont *, (size_t)n + 1);
+  m->fonts = g_ptr_array_new_with_free_func(g_object_unref);
+  GSList *lines = pango_layout_get_lines_readonly(layout);
+  m->rtl = lines && ((PangoLayoutLine *)lines->data)->resolved_dir ==
+                        PANGO_DIRECTION_RTL;
+  for (GSList *l = lines; l; l = l->next) {
+    PangoLayoutLine *line = l->data;
+    for (GSList *r = line->runs; r; r = r->next) {
       PangoGlyphItem *run = r->data;
       PangoItem *item = run->item;
       int c0 = char_of[item->offset];
-      if (c0 + item->num_chars > u->n) continue;
-      pango_glyph_item_get_logical_widths(run, u->text, u->width + c0);
+      if (c0 + item->num_chars > n) continue;
+      pango_glyph_item_get_logical_widths(run, t, m->width + c0);
+      if (item->analysis.font)
+        g_ptr_array_add(m->fonts, g_object_ref(item->analysis.font));
       for (int k = 0; k < item->num_chars; k++)
-        u->font[c0 + k] = item->analysis.font;
+        m->font[c0 + k] = item->analysis.font;
+    }
+    /* Undo what wrapping did at the line's end: Pango shows a hyphen
+     * in the cluster of a soft hyphen it broke at, and gives the space
+     * it broke at no width. */
+    int end = line->start_index + line->length;
+    if (end <= line->start_index || !l->next) continue;
+    int last = char_of[g_utf8_prev_char(t + end) - t];
+    gunichar ch = g_utf8_get_char(t + m->byte[last]);
+    if (ch == 0x00AD) {
+      m->width[last] = 0;
+    } else if (m->log[last].is_white && ch != 0x2028 && ch != '\n' &&
+               m->width[last] == 0) {
+      m->width[last] =
+          S_char_width(m->font[last], ch) +
+          pango_units_from_double(S_spacing_at(style, spans, count, unit,
+                                               (unsigned)m->byte[last]));
     }
   }
   g_free(char_of);
-  return true;
+  /* Soft hyphens Pango did not break at have no width anyway. */
+  for (int k = 0; k < n; k++)
+    if (g_utf8_get_char(t + m->byte[k]) == 0x00AD) m->width[k] = 0;
+
+  g_queue_push_head(&text->measures, m);
+  text->measure_chars += (size_t)n;
+  while (text->measures.length > MEASURES_MAX ||
+         (text->measure_chars > MEASURE_CHARS_MAX &&
+          text->measures.length > 1)) {
+    text_measure *old = g_queue_pop_tail(&text->measures);
+    text->measure_chars -= (size_t)old->n;
+    S_measure_free(old);
+  }
+  return m;
+}
+
+/* Close calls (layout units) are left to Pango: widths read from a
+ * first-fit setting may differ from the unbroken text's by a kern at a
+ * line's end. */
+#define WRAP_TOLERANCE 0.5
+
+int text_measure_wraps(const text_measure *m, double avail, double first) {
+  double tolerance = WRAP_TOLERANCE * PANGO_SCALE;
+  int verdict = -1;
+  long width = 0, ink = 0; /* the segment's, and without trailing white */
+  int segment = 0;
+  for (int c = 0; c <= m->n; c++) {
+    if (c == m->n || (c > 0 && m->log[c].is_mandatory_break)) {
+      double measure = avail;
+      if (segment == 0 && first > 0) measure -= first;
+      if (segment > 0 && first < 0) measure += first;
+      measure *= PANGO_SCALE;
+      if (ink > measure + tolerance) return 1;
+      if (ink > measure - tolerance) verdict = 0;
+      if (c == m->n) break;
+      width = ink = 0;
+      segment++;
+    }
+    width += m->width[c];
+    if (!m->log[c].is_white) ink = width;
+  }
+  return verdict;
 }
 
 /* The hyphen `font` shows (U+2010 if it has one) and its glyph. */
@@ -128,20 +287,6 @@ static int S_hyphen_width(PangoFont *font) {
   return logical.width;
 }
 
-/* The letter spacing at byte `at`: the paragraph's, or that of the last
- * span over it that sets one (text_attributes: later spans win). */
-static double S_spacing_at(const dp_style *style, const span *spans,
-                           size_t count, double unit, unsigned at) {
-  double spacing = style->letter_spacing;
-  for (size_t i = 0; i < count; i++) {
-    const dp_style *cs = spans[i].style;
-    if (cs && (cs->set & DP_STYLE_LETTER_SPACING) && spans[i].start <= at &&
-        at < spans[i].end)
-      spacing = cs->letter_spacing;
-  }
-  return spacing * unit;
-}
-
 /* Where an item came from: glue, the spaces [start, end) (characters);
  * a penalty, the break before character `end`. */
 typedef struct item_at {
@@ -166,13 +311,13 @@ static dp_lb_item S_box(double width, double expand) {
 }
 
 /* The boxes, glue and penalties of `u` (units: layout units). */
-static void S_items(const unbroken *u, break_mode mode, double expand,
+static void S_items(const text_measure *u, break_mode mode, double expand,
                     items *it) {
   double box = 0;
   bool in_box = false;
   double end_stretch = mode == BREAK_BALANCED ? 0 : FILL;
   for (int c = 0; c <= u->n; c++) {
-    const PangoLogAttr *a = &u->attrs[c];
+    const PangoLogAttr *a = &u->log[c];
     bool last = c == u->n;
     if (c > 0 && (last || a->is_mandatory_break)) {
       if (in_box) S_push(it, S_box(box, expand), c, c);
@@ -240,103 +385,103 @@ static void S_items(const unbroken *u, break_mode mode, double expand,
   }
 }
 
-/* A letter spacing of `value` layout units on the character at `byte`. */
-static void S_add_spacing(PangoAttrList *list, const char *text,
-                          unsigned byte, double value) {
-  unsigned end = (unsigned)(g_utf8_next_char(text + byte) - text);
-  text_add_attr(list,
-                pango_attr_letter_spacing_new(pango_units_from_double(value)),
-                byte, end);
+/* Gives the word spaces (bytes marked in `spaced`) of each line `l` whose
+ * `want[l]` is not NAN what the line lacks of that width, or has too
+ * much, in Pango units, in proportion to their widths.  The widths are
+ * the final setting's, so every such line ends exactly at its measure.
+ * Glyphs are changed in place, as Pango's own justification does, on
+ * lines from pango_layout_get_lines(): Pango no longer caches their
+ * extents. */
+static void S_justify(PangoLayout *layout, const bool *spaced,
+                      const double *want) {
+  size_t l = 0;
+  for (GSList *ls = pango_layout_get_lines(layout); ls; ls = ls->next, l++) {
+    if (isnan(want[l])) continue;
+    PangoLayoutLine *line = ls->data;
+    PangoRectangle logical;
+    pango_layout_line_get_extents(line, NULL, &logical);
+    double spare = want[l] - logical.width;
+    double total = 0;
+    for (GSList *r = line->runs; r; r = r->next) {
+      PangoGlyphItem *run = r->data;
+      for (int g = 0; g < run->glyphs->num_glyphs; g++)
+        if (spaced[run->item->offset + run->glyphs->log_clusters[g]])
+          total += run->glyphs->glyphs[g].geometry.width;
+    }
+    if (total <= 0) continue;
+    double done = 0;
+    long given = 0;
+    for (GSList *r = line->runs; r; r = r->next) {
+      PangoGlyphItem *run = r->data;
+      for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+        PangoGlyphInfo *info = &run->glyphs->glyphs[g];
+        if (!spaced[run->item->offset + run->glyphs->log_clusters[g]])
+          continue;
+        done += info->geometry.width;
+        long due = lround(spare * done / total);
+        info->geometry.width += (int)(due - given);
+        given = due;
+      }
+    }
+  }
 }
 
-/* Breaks `layout` (set first-fit in `avail` layout units, its text
- * `*buf`, spans `work`) optimally, replacing its text and attributes
- * (`*attrs` too) and `*buf`, remapping `work`, and setting `*scales` to
- * each line's horizontal scale (NULL: none).  False, with the layout as it
- * was, where this breaker does not apply: a word (or run of text without
- * a break opportunity) wider than the measure, which only Pango's
- * breaking between characters can set; and, as a safety net, a setting
- * Pango would wrap again (a line measured narrower than it is). */
-bool text_break_optimally(PangoLayout *layout, GString **buf,
-                              span *work, size_t count,
-                              PangoAttrList **attrs, const dp_style *style,
-                              double unit, const char *lang,
-                              break_mode mode, double avail, double first,
-                              double **scales) {
+bool text_break_optimally(PangoLayout *layout, const text_measure *m,
+                          GString **buf, span *work, size_t count,
+                          PangoAttrList **attrs, const dp_style *style,
+                          double unit, const char *lang, break_mode mode,
+                          double avail, double first, double **scales,
+                          double *shift) {
   *scales = NULL;
+  *shift = 0;
   bool justify = mode == BREAK_JUSTIFY;
-  bool left = false;
-  double expand = 0;
-  /* The measuring setting splits items where the final one will (a
-   * letter spacing on each word space), so both shape the same. */
-  PangoAttrList *measuring = justify ? pango_attr_list_copy(*attrs) : NULL;
-  if (justify) {
-    const char *t = (*buf)->str;
-    for (const char *p = t; *p; p = g_utf8_next_char(p))
-      if (*p == ' ')
-        S_add_spacing(measuring, t, (unsigned)(p - t),
-                      S_spacing_at(style, work, count, unit,
-                                   (unsigned)(p - t)));
-    pango_layout_set_attributes(layout, measuring);
-  }
-  pango_layout_set_width(layout, -1);
-  pango_layout_set_justify(layout, FALSE);
-
-  unbroken u;
-  bool ok = S_unbroken_read(layout, &u);
-  /* The base direction Pango found (auto-dir: the first strong
-   * character's). */
-  PangoLayoutLine *line0 = pango_layout_get_line_readonly(layout, 0);
-  left = (style->align == DP_ALIGN_LEFT || justify) && line0 &&
-         line0->resolved_dir != PANGO_DIRECTION_RTL;
-  if (justify && left) expand = CLAMP(style->expansion, 0.0, 0.05);
+  const text_measure *u = m;
+  bool left = (style->align == DP_ALIGN_LEFT || justify) && !u->rtl;
+  double expand = justify && left ? CLAMP(style->expansion, 0.0, 0.05) : 0;
   items it = {g_array_new(FALSE, FALSE, sizeof(dp_lb_item)),
               g_array_new(FALSE, FALSE, sizeof(item_at))};
   dp_lb_line *lines = NULL;
   size_t n_lines = 0;
   dp_lb_params params;
-  dp_lb_params_init(&params, avail - (left ? LINE_SLACK : RIGHT_SLACK));
-  if (ok) {
-    S_items(&u, mode, expand, &it);
-    /* Pango's indent: a positive one shortens the first line, a negative
-     * one the others. */
-    if (first > 0) params.first_width -= first;
-    if (first < 0) params.width += first;
-    switch (mode) {
-    case BREAK_JUSTIFY:
-      params.max_ratio = JUSTIFY_MAX_RATIO;
-      break;
-    case BREAK_RAGGED:
-      params.max_ratio = INFINITY;
-      params.line_stretch = MAX(RAG_EMS * LAYOUT_SIZE, RAG_FRACTION * avail);
-      break;
-    case BREAK_BALANCED:
-      params.max_ratio = INFINITY;
-      params.line_stretch = avail;
-      break;
-    }
-    bool overfull = false;
-    n_lines = dp_linebreak((const dp_lb_item *)(void *)it.items->data,
-                           it.items->len, &params, &lines, &overfull);
-    ok = n_lines > 0 && !overfull;
+  dp_lb_params_init(&params, avail - LINE_SLACK);
+  S_items(u, mode, expand, &it);
+  /* Pango's indent: a positive one shortens the first line, a negative
+   * one the others. */
+  if (first > 0) params.first_width -= first;
+  if (first < 0) params.width += first;
+  switch (mode) {
+  case BREAK_JUSTIFY:
+    params.max_ratio = JUSTIFY_MAX_RATIO;
+    break;
+  case BREAK_RAGGED:
+    params.max_ratio = INFINITY;
+    params.line_stretch = MAX(RAG_EMS * LAYOUT_SIZE, RAG_FRACTION * avail);
+    break;
+  case BREAK_BALANCED:
+    params.max_ratio = INFINITY;
+    params.line_stretch = avail;
+    break;
   }
+  bool overfull = false;
+  n_lines = dp_linebreak((const dp_lb_item *)(void *)it.items->data,
+                         it.items->len, &params, &lines, &overfull);
+  bool ok = n_lines > 0 && !overfull;
 
   /* What happens to each character: kept, dropped (the spaces a line
    * ends at), or shown as a hyphen (a soft hyphen a line ends at); and
    * where a forced break goes.  Each justified line's adjustment goes to
-   * its glyphs (a horizontal scale, `expand` at most) and its word spaces
-   * (letter spacing) as linebreak.c shares it out. */
+   * its glyphs (a horizontal scale, `expand` at most, as linebreak.c
+   * shares it out) and its word spaces (the rest, S_justify). */
   enum { KEEP, DROP, HYPHEN };
   char *act = NULL;
-  bool *brk = NULL;
-  double *extra = NULL, *line_scale = NULL;
-  bool *spaced = NULL;
+  bool *brk = NULL, *spaced = NULL;
+  double *line_scale = NULL, *want = NULL;
   if (ok) {
-    act = g_new0(char, (size_t)u.n + 1);
-    brk = g_new0(bool, (size_t)u.n + 1);
-    extra = g_new0(double, (size_t)u.n + 1);
-    spaced = g_new0(bool, (size_t)u.n + 1);
+    act = g_new0(char, (size_t)u->n + 1);
+    brk = g_new0(bool, (size_t)u->n + 1);
+    spaced = g_new0(bool, (size_t)u->n + 1);
     line_scale = g_new(double, n_lines);
+    want = g_new(double, n_lines);
     const dp_lb_item *item = (const dp_lb_item *)(void *)it.items->data;
     const item_at *at = (const item_at *)(void *)it.at->data;
     size_t from = 0; /* the first item of the line */
@@ -347,34 +492,18 @@ bool text_break_optimally(PangoLayout *layout, GString **buf,
                     item[e].penalty <= -DP_LB_INFINITY;
       /* A last line keeps its natural spaces unless it must shrink. */
       if (forced && r > 0) r = 0;
-      double natural = item[e].kind == DP_LB_PENALTY ? item[e].width : 0;
-      double stretch = 0, shrink = 0;
-      for (size_t k = from; k < e; k++) {
-        if (item[k].kind == DP_LB_PENALTY) continue;
-        natural += item[k].width;
-        if (item[k].kind == DP_LB_GLUE) {
-          stretch += item[k].stretch;
-          shrink += item[k].shrink;
-        }
-      }
       double target = l == 0 ? params.first_width : params.width;
       double sc = 1.0 + r * expand;
       line_scale[l] = sc;
-      /* The spaces take what the scaled glyphs leave. */
-      double spare = r != 0 ? target / sc - natural : 0;
-      for (size_t k = from; k < e && justify; k++) {
-        if (item[k].kind != DP_LB_GLUE || at[k].end <= at[k].start) continue;
-        spaced[at[k].start] = true;
-        if (spare > 0 && stretch > 0)
-          extra[at[k].start] = spare * item[k].stretch / stretch;
-        else if (spare < 0 && shrink > 0)
-          extra[at[k].start] = spare * item[k].shrink / shrink;
-      }
+      want[l] = justify && r != 0 ? target / sc * PANGO_SCALE : NAN;
+      for (size_t k = from; k < e && justify; k++)
+        if (item[k].kind == DP_LB_GLUE && at[k].end > at[k].start)
+          spaced[at[k].start] = true;
       if (!forced) {
         if (item[e].kind == DP_LB_GLUE) {
           for (int c = at[e].start; c < at[e].end; c++) act[c] = DROP;
         } else if (item[e].flagged &&
-                   u.attrs[at[e].end].break_inserts_hyphen) {
+                   u->log[at[e].end].break_inserts_hyphen) {
           act[at[e].end - 1] = HYPHEN;
         }
         brk[at[e].end] = true;
@@ -392,54 +521,60 @@ bool text_break_optimally(PangoLayout *layout, GString **buf,
   GString *out = NULL;
   span *moved = NULL;
   PangoAttrList *final = NULL;
+  bool *spaced_bytes = NULL;
+  double set_width = avail;
   if (ok) {
     const char *old = (*buf)->str;
     size_t old_len = (*buf)->len;
     size_t *map = g_new0(size_t, old_len + 1);
     out = g_string_sized_new(old_len + 4 * n_lines + 16);
-    GArray *spacings = g_array_new(FALSE, FALSE, sizeof(double) * 2);
-    for (int c = 0; c <= u.n; c++) {
+    GArray *marks = g_array_new(FALSE, FALSE, sizeof(size_t));
+    for (int c = 0; c <= u->n; c++) {
       if (brk[c]) g_string_append_unichar(out, 0x2028);
-      if (c == u.n) {
+      if (c == u->n) {
         map[old_len] = out->len;
         break;
       }
-      int b0 = u.byte[c], b1 = u.byte[c + 1];
+      int b0 = u->byte[c], b1 = u->byte[c + 1];
       for (int b = b0; b < b1; b++) map[b] = out->len;
       if (act[c] == DROP) continue;
       if (act[c] == HYPHEN) {
         PangoGlyph glyph;
-        g_string_append_unichar(out, S_hyphen_glyph(u.font[c], &glyph));
+        g_string_append_unichar(out, S_hyphen_glyph(u->font[c], &glyph));
         continue;
       }
-      if (spaced[c]) {
-        double sp[2] = {(double)out->len,
-                        S_spacing_at(style, work, count, unit, (unsigned)b0) +
-                            extra[c]};
-        g_array_append_val(spacings, sp);
-      }
+      if (spaced[c]) g_array_append_val(marks, out->len);
       g_string_append_len(out, old + b0, b1 - b0);
     }
+    spaced_bytes = g_new0(bool, out->len + 1);
+    for (guint k = 0; k < marks->len; k++)
+      spaced_bytes[g_array_index(marks, size_t, k)] = true;
+    g_array_free(marks, TRUE);
     moved = g_memdup2(work, sizeof(span) * (count + 1));
     text_remap(moved, count, map);
     final = text_attributes(style, out->str, moved, count, unit, lang, false);
-    for (guint k = 0; k < spacings->len; k++) {
-      const double *sp = &g_array_index(spacings, double, 2 * k);
-      S_add_spacing(final, out->str, (unsigned)sp[0], sp[1]);
-    }
-    g_array_free(spacings, TRUE);
     g_free(map);
     pango_layout_set_text(layout, out->str, (int)out->len);
     pango_layout_set_attributes(layout, final);
+    pango_layout_set_justify(layout, FALSE);
     /* Glyphs drawn narrower are as wide as ever to Pango. */
-    double widest = avail / (1.0 - expand) + LAYOUT_SIZE;
-    pango_layout_set_width(layout, pango_units_from_double(
-                                       left ? MIN(widest, MAX_LAYOUT_WIDTH)
-                                            : avail));
+    set_width = MIN(avail / (1.0 - expand) + LAYOUT_SIZE, MAX_LAYOUT_WIDTH);
+    pango_layout_set_width(layout, pango_units_from_double(set_width));
     ok = pango_layout_get_line_count(layout) == (int)n_lines;
   }
 
   if (ok) {
+    S_justify(layout, spaced_bytes, want);
+    /* Where Pango aligns lines (auto-dir mirrors left and right for a
+     * right-to-left paragraph). */
+    PangoAlignment align = pango_layout_get_alignment(layout);
+    if (u->rtl && align == PANGO_ALIGN_LEFT) align = PANGO_ALIGN_RIGHT;
+    else if (u->rtl && align == PANGO_ALIGN_RIGHT) align = PANGO_ALIGN_LEFT;
+    double wider = pango_units_to_double(pango_units_from_double(set_width)) -
+                   pango_units_to_double(pango_units_from_double(avail));
+    *shift = align == PANGO_ALIGN_RIGHT    ? -wider
+             : align == PANGO_ALIGN_CENTER ? -wider / 2
+                                           : 0;
     memcpy(work, moved, sizeof(span) * count);
     pango_attr_list_unref(*attrs);
     *attrs = final;
@@ -459,13 +594,12 @@ bool text_break_optimally(PangoLayout *layout, GString **buf,
   g_free(moved);
   g_free(act);
   g_free(brk);
-  g_free(extra);
   g_free(spaced);
+  g_free(spaced_bytes);
+  g_free(want);
   g_free(line_scale);
   g_free(lines);
   g_array_free(it.items, TRUE);
   g_array_free(it.at, TRUE);
-  S_unbroken_clear(&u);
-  if (measuring) pango_attr_list_unref(measuring);
   return ok;
 }

@@ -74,8 +74,8 @@ static void S_link_rects(const dp_para *para, size_t k, double x, double y,
     int *ranges = NULL, n = 0;
     pango_layout_line_get_x_ranges(line, s, e, &ranges, &n);
     for (int r = 0; r < n; r++) {
-      double x0 = ranges[2 * r] * para->scale / PANGO_SCALE;
-      double x1 = ranges[2 * r + 1] * para->scale / PANGO_SCALE;
+      double x0 = ranges[2 * r] * para->scale / PANGO_SCALE + para->shift;
+      double x1 = ranges[2 * r + 1] * para->scale / PANGO_SCALE + para->shift;
       if (para->line_scale) { /* scaled about the line's left */
         double sc = para->line_scale[i], lx = para->line_x[i];
         x0 = lx + (x0 - lx) * sc;
@@ -377,7 +377,8 @@ void dp_para_inspect(const dp_para *para, double x, double y, int first,
         ink.x = logical.x + (int)lround((ink.x - logical.x) * s);
         ink.width = (int)lround(ink.width * s);
       }
-      S_grow(out, x + para->x_offset, y + para->line_baseline[i] - top0,
+      S_grow(out, x + para->x_offset + para->shift,
+             y + para->line_baseline[i] - top0,
              para->scale, &ink);
       S_inspect_line(pango_layout_iter_get_line_readonly(iter), para->scale,
                      out);

@@ -191,6 +191,7 @@ fail:
 
 void dp_text_free(dp_text *text) {
   if (!text) return;
+  text_measures_clear(text); /* before the fonts it references */
   S_fonts_clear(&text->bundled);
   S_fonts_clear(&text->full);
   if (text->coverage) FcCharSetDestroy(text->coverage);

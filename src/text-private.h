@@ -58,6 +58,10 @@ struct dp_text {
                                    is reported once) */
   dp_hyphen *hyphen;
   dp_typography *typography; /* loaded on first use */
+  GQueue measures;       /* text_measure, most recently used first */
+  size_t settings;       /* paragraphs Pango was asked to set (each one
+                            shaped): what the unit tests count */
+  size_t measure_chars;  /* characters in them */
 };
 
 /* A span's kind and byte range in the text as it is being rewritten. */
@@ -77,6 +81,8 @@ struct dp_para {
   PangoLayout *layout;
   PangoLayout *marker;
   double x_offset;    /* layout origin from the paragraph's left edge */
+  double shift;       /* what Pango's x of each line lacks (its measure
+                         was wider: text_break_optimally) */
   double first_start; /* first line's indent from the paragraph's left */
   double em;
   int line_count;
@@ -189,19 +195,54 @@ typedef enum break_mode {
   BREAK_BALANCED  /* ragged, the last line too: lines of even length */
 } break_mode;
 
-/* Breaks `layout` (set first-fit in `avail` layout units, its text
- * `*buf`, spans `work`) optimally, replacing its text and attributes
+/* What the breaker needs of a paragraph's shaping: its characters'
+ * widths and fonts, and Pango's log attributes.  Kept per dp_text, a
+ * few dozen, for the same text set again (shrink-to-fit). */
+typedef struct text_measure text_measure;
+
+/* The measure of `buf` set with `attrs` in `desc` through `context` in
+ * `lang`, if one is kept (borrowed: valid until the next call of
+ * text_measure_read or text_measures_clear). */
+const text_measure *text_measure_find(dp_text *text, PangoContext *context,
+                                      const PangoFontDescription *desc,
+                                      const char *lang, const GString *buf,
+                                      PangoAttrList *attrs);
+
+/* Reads the measure of `layout` (the same, set first-fit: Pango's
+ * justification off) and keeps it; NULL if it cannot be read.  `style`,
+ * `spans` and `unit` give the letter spacing of a space Pango wrapped
+ * at. */
+const text_measure *text_measure_read(dp_text *text, PangoLayout *layout,
+                                      PangoContext *context,
+                                      const PangoFontDescription *desc,
+                                      const char *lang, const GString *buf,
+                                      PangoAttrList *attrs,
+                                      const dp_style *style,
+                                      const span *spans, size_t count,
+                                      double unit);
+
+/* Whether Pango would wrap the text in `avail` layout units with a first
+ * indent `first`: 1 surely, -1 surely not, 0 too close to tell. */
+int text_measure_wraps(const text_measure *m, double avail, double first);
+
+void text_measures_clear(dp_text *text);
+
+/* Breaks `layout`'s text (`*buf`, spans `work`, measured as `m`)
+ * optimally in `avail` layout units, replacing its text and attributes
  * (`*attrs` too) and `*buf`, remapping `work`, and setting `*scales` to
- * each line's horizontal scale (NULL: none).  False, with the layout as it
- * was, where this breaker does not apply: a word (or run of text without
- * a break opportunity) wider than the measure, which only Pango's
- * breaking between characters can set; and, as a safety net, a setting
- * Pango would wrap again (a line measured narrower than it is). */
-bool text_break_optimally(PangoLayout *layout, GString **buf,
-                              span *work, size_t count,
-                              PangoAttrList **attrs, const dp_style *style,
-                              double unit, const char *lang,
-                              break_mode mode, double avail, double first,
-                              double **scales);
+ * each line's horizontal scale (NULL: none) and `*shift` to what each
+ * line's x lacks (layout units: Pango is given a wider measure than the
+ * lines are set in, so that it never wraps one again, and aligns to the
+ * right or centre in that).  False, with `layout` set first-fit in
+ * `avail`, where this breaker does not apply: a word (or run of text
+ * without a break opportunity) wider than the measure, which only
+ * Pango's breaking between characters can set; and, as a safety net, a
+ * setting Pango would wrap again. */
+bool text_break_optimally(PangoLayout *layout, const text_measure *m,
+                          GString **buf, span *work, size_t count,
+                          PangoAttrList **attrs, const dp_style *style,
+                          double unit, const char *lang, break_mode mode,
+                          double avail, double first, double **scales,
+                          double *shift);
 
 #endif

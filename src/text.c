@@ -25,8 +25,10 @@
  * taller extents appears on a line; Pango's line-spacing factor and its
  * absolute line-height attribute both derive from each line's own fonts
  * and drift for such lines.  With line_height 0 the lines keep Pango's
- * natural extents.  Horizontal geometry is Pango's (breaking, alignment,
- * justification, indents), read per line with a PangoLayoutIter.
+ * natural extents.  Horizontal geometry is Pango's (alignment, indents;
+ * breaking and justification where text-break.c does not apply), read
+ * per line with a PangoLayoutIter, each line moved by `shift` where the
+ * breaker gave Pango a wider measure.
  *
  * This file sets, measures and reflows paragraphs; the font maps are in
  * text-fonts.c, passes 0-4 in text-passes.c, optimal-fit breaking in
@@ -203,7 +205,7 @@ static void S_measure(dp_para *para, dp_text *text, PangoContext *context,
   do {
     PangoRectangle logical;
     pango_layout_iter_get_line_extents(iter, NULL, &logical);
-    para->line_x[i] = logical.x / (double)PANGO_SCALE;
+    para->line_x[i] = logical.x / (double)PANGO_SCALE + para->shift;
     if (pitch > 0) {
       para->line_top[i] = i * pitch;
       para->line_height[i] = pitch;
@@ -236,7 +238,7 @@ static void S_measure(dp_para *para, dp_text *text, PangoContext *context,
 }
 
 /* The scalars of a paragraph's geometry, in the order of `raw`. */
-#define RAW_SCALARS 7
+#define RAW_SCALARS 8
 
 /* Keeps the geometry of a paragraph as measured, in layout units, in
  * `raw`: a reflowed paragraph is scaled from it as a paragraph set anew
@@ -247,7 +249,7 @@ static void S_keep_raw(dp_para *para) {
   double scalars[RAW_SCALARS] = {para->x_offset,     para->first_start,
                                  para->em,           para->height,
                                  para->natural_width, para->space_before,
-                                 para->space_after};
+                                 para->space_after,  para->shift};
   memcpy(raw, scalars, sizeof scalars);
   memcpy(raw + RAW_SCALARS, para->line_x, sizeof(double) * (size_t)n);
   memcpy(raw + RAW_SCALARS + n, para->line_top, sizeof(double) * (size_t)n);
@@ -271,6 +273,7 @@ static void S_scale(dp_para *para, double scale) {
   para->natural_width = raw[4] * scale;
   para->space_before = raw[5] * scale;
   para->space_after = raw[6] * scale;
+  para->shift = raw[7] * scale;
   for (int i = 0; i < n; i++) {
     para->line_x[i] = raw[RAW_SCALARS + i] * scale;
     para->line_top[i] = raw[RAW_SCALARS + n + i] * scale;
@@ -485,8 +488,8 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
     pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER);
     break;
   case DP_ALIGN_JUSTIFY:
+    /* Justified by the breaker, or by Pango where it breaks (below). */
     pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT);
-    pango_layout_set_justify(layout, TRUE); /* the last line stays ragged */
     break;
   case DP_ALIGN_LEFT:
   default:
@@ -501,26 +504,54 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   /* A line's width leaves out the space Pango may have counted at its
    * end; reflowing allows for one, and some. */
   para->space = 0.5 * size * unit + MAX(style->letter_spacing * unit, 0.0);
-  if (width > 0 && S_broke_a_word(layout)) {
+  /* Where Pango wraps nothing, every line ends at a forced break and an
+   * optimal breaker would break nowhere else: first fit is optimal there,
+   * and the paragraph can still be reflowed.  Whether it wraps is read
+   * from the first-fit setting, or from a kept measure of the text
+   * (shrink-to-fit sets it again at another width), which saves that
+   * setting where it would wrap. */
+  break_mode mode = style->align == DP_ALIGN_JUSTIFY ? BREAK_JUSTIFY
+                    : style->balance                ? BREAK_BALANCED
+                                                    : BREAK_RAGGED;
+  bool broken = false, tried = false;
+  if (width > 0) {
+    const text_measure *m =
+        text_measure_find(text, context, desc, lang, buf, attrs);
+    if (m && text_measure_wraps(m, para->layout_width, first) > 0) {
+      tried = true;
+      text->settings++;
+      broken = text_break_optimally(layout, m, &buf, work, count, &attrs,
+                                    style, unit, lang, mode,
+                                    para->layout_width, first,
+                                    &para->line_scale, &para->shift);
+    }
+  }
+  if (!broken && !tried) text->settings++; /* first fit, or unbroken */
+  if (width > 0 && !broken && S_broke_a_word(layout)) {
+    text->settings++;
     para->reflowable = false;
     PangoAttrList *guarded =
         text_attributes(style, buf->str, work, count, unit, lang, true);
     pango_layout_set_attributes(layout, guarded);
+    pango_layout_set_justify(layout, style->align == DP_ALIGN_JUSTIFY);
     pango_attr_list_unref(attrs);
     attrs = guarded;
-  } else if (width > 0 && S_wrapped(layout)) {
-    /* Where Pango wrapped nothing, every line ends at a forced break and
-     * an optimal breaker would break nowhere else: first fit is optimal
-     * there, and the paragraph can still be reflowed. */
-    break_mode mode = style->align == DP_ALIGN_JUSTIFY ? BREAK_JUSTIFY
-                      : style->balance                ? BREAK_BALANCED
-                                                      : BREAK_RAGGED;
-    if (text_break_optimally(layout, &buf, work, count, &attrs, style, unit,
-                          lang, mode, para->layout_width, first,
-                          &para->line_scale)) {
-      para->optimal = true;
-      para->reflowable = false;
-    }
+  } else if (width > 0 && !broken && !tried && S_wrapped(layout)) {
+    const text_measure *m =
+        text_measure_read(text, layout, context, desc, lang, buf, attrs,
+                          style, work, count, unit);
+    if (!m)
+      pango_layout_set_justify(layout, style->align == DP_ALIGN_JUSTIFY);
+    else
+      broken = text_break_optimally(layout, m, &buf, work, count, &attrs,
+                                    style, unit, lang, mode,
+                                    para->layout_width, first,
+                                    &para->line_scale, &para->shift);
+    text->settings++;
+  }
+  if (broken) {
+    para->optimal = true;
+    para->reflowable = false;
   }
 
   if (marker && *marker) {

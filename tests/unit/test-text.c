@@ -11,6 +11,7 @@
 #include <cairo-pdf.h>
 
 #include "hyphenate.h"
+#include "text-private.h"
 #include "text.h"
 
 #define PAGE_W 595.0
@@ -1079,6 +1080,116 @@ static void test_extreme_sizes(fixture *f, gconstpointer data) {
   dp_para_free(huge);
 }
 
+
+/* Every line of a justified paragraph but the last ends at the measure:
+ * the space a line lacks is measured on the final setting, so nothing
+ * (a kern before a hyphen, a space Pango measured apart) is left over. */
+static void test_justify_exact(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.align = DP_ALIGN_JUSTIFY;
+  s.hyphenate = true;
+  s.size = 9.5;
+  s.expansion = 0.02;
+  const char *english =
+      "The project has two objectives: firstly, to comprehend how peer "
+      "workers can participate substantially in co-creating effective, "
+      "socially inclusive mental health and substance use services, and "
+      "secondly, to generate knowledge that helps craft more significant "
+      "roles for them.";
+  int lines = 0;
+  for (int k = 0; k < 42; k++) {
+    double width = 150 + 7.5 * (k / 2) + (k == 41 ? 328.82 - 300 : 0);
+    dp_para *p = para_new(f, k % 2 ? english : lorem, NULL, 0, &s,
+                          k % 2 ? "en" : "nb", width);
+    int n = dp_para_get_line_count(p);
+    for (int i = 0; i + 1 < n; i++, lines++) {
+      dp_line_info info;
+      dp_para_describe_line(p, LEFT, TOP, 0, i, &info);
+      if (fabs(info.x1 - (LEFT + width)) > 0.03)
+        g_test_message("width %.1f line %d ends at %.3f", width, i,
+                       info.x1 - LEFT);
+      g_assert_cmpfloat_with_epsilon(info.x1, LEFT + width, 0.03);
+      g_assert_cmpfloat_with_epsilon(info.x0, LEFT, 0.001);
+      dp_line_info_clear(&info);
+    }
+    dp_para_free(p);
+  }
+  g_assert_cmpint(lines, >, 120);
+}
+
+/* A right-to-left justified paragraph: lines end at both edges, the last
+ * one at the right (where the text starts), also where lines shrink. */
+static void test_rtl_justify(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.align = DP_ALIGN_JUSTIFY;
+  const char *arabic =
+      "تتناول الأطروحة التحول الرقمي في البلديات النرويجية وأثره على "
+      "حقوق المواطنين، وتعتمد على المقابلات وتحليل الوثائق واستبيان بين "
+      "الموظفين المسؤولين عن معالجة الطلبات في عدة بلديات مختلفة.";
+  for (double width = 160; width <= 260; width += 20) {
+    dp_para *p = para_new(f, arabic, NULL, 0, &s, "ar", width);
+    int n = dp_para_get_line_count(p);
+    g_assert_cmpint(n, >=, 3);
+    for (int i = 0; i < n; i++) {
+      dp_line_info info;
+      dp_para_describe_line(p, LEFT, TOP, 0, i, &info);
+      g_assert_cmpfloat_with_epsilon(info.x1, LEFT + width, 0.03);
+      if (i + 1 < n) g_assert_cmpfloat_with_epsilon(info.x0, LEFT, 0.03);
+      else g_assert_cmpfloat(info.x0, >, LEFT + 5);
+      dp_line_info_clear(&info);
+    }
+    /* The links and the ink agree with the lines. */
+    dp_para_ink ink;
+    dp_para_inspect(p, LEFT, TOP, 0, n, &ink);
+    g_assert_cmpfloat(ink.x0, >=, LEFT - 1);
+    g_assert_cmpfloat(ink.x1, <=, LEFT + width + 1);
+    g_free(ink.font_problem);
+    dp_para_free(p);
+  }
+}
+
+/* Shrink-to-fit sets a paragraph at many widths: the first setting is
+ * measured and broken (two settings, shaped in whole runs), each further
+ * width that wraps takes one, from the kept measure, and breaks as a
+ * paragraph set afresh does. */
+static void test_measure_kept(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.align = DP_ALIGN_JUSTIFY;
+  s.hyphenate = true;
+  const double widths[] = {220, 200, 240, 180, 220};
+  for (size_t k = 0; k < G_N_ELEMENTS(widths); k++) {
+    size_t before = f->text->settings;
+    dp_para *p = para_new(f, lorem, NULL, 0, &s, "nb", widths[k]);
+    g_assert_cmpuint(f->text->settings - before, ==, k == 0 ? 2 : 1);
+    dp_text *fresh_text = dp_text_new(f->diag);
+    dp_para *fresh = dp_para_new(fresh_text, lorem, strlen(lorem), NULL, 0,
+                                 &s, "nb", widths[k], 1.0, NULL, here);
+    int n = dp_para_get_line_count(p);
+    g_assert_cmpint(n, ==, dp_para_get_line_count(fresh));
+    for (int i = 0; i < n; i++) {
+      dp_line_info a, b;
+      dp_para_describe_line(p, LEFT, TOP, 0, i, &a);
+      dp_para_describe_line(fresh, LEFT, TOP, 0, i, &b);
+      g_assert_cmpstr(a.runs[0].text, ==, b.runs[0].text);
+      g_assert_cmpfloat_with_epsilon(a.x1, b.x1, 0.001);
+      dp_line_info_clear(&a);
+      dp_line_info_clear(&b);
+    }
+    dp_para_free(fresh);
+    dp_text_free(fresh_text);
+    dp_para_free(p);
+  }
+  /* A paragraph that does not wrap is set once, first fit. */
+  size_t before = f->text->settings;
+  dp_para *p = para_new(f, lorem, NULL, 0, &s, "nb", 5000);
+  g_assert_cmpint(dp_para_get_line_count(p), ==, 1);
+  g_assert_cmpuint(f->text->settings - before, ==, 1);
+  dp_para_free(p);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
 #define ADD(name, fn) \
@@ -1086,6 +1197,9 @@ int main(int argc, char **argv) {
   ADD("lines-grow", test_lines_grow);
   ADD("line-pitch", test_line_pitch);
   ADD("justify", test_justify);
+  ADD("justify-exact", test_justify_exact);
+  ADD("rtl-justify", test_rtl_justify);
+  ADD("measure-kept", test_measure_kept);
   ADD("hyphenation", test_hyphenation);
   ADD("hyphenation-rules", test_hyphenation_rules);
   ADD("hyphenation-exclusions", test_hyphenation_exclusions);
