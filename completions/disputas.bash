@@ -7,7 +7,7 @@ _disputas() {
     prev=${COMP_WORDS[COMP_CWORD-1]}
     cword=$COMP_CWORD
   }
-  local commands="render build check layouts new"
+  local commands="render build check layouts new serve"
   if [[ $cword -eq 1 ]]; then
     COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
     return
@@ -24,7 +24,7 @@ _disputas() {
     -d|--outdir|--root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     -o|--output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --lang) COMPREPLY=($(compgen -W "en nb nn sv da fi is de nl fr" -- "$cur")); return ;;
-    --dpi|--events|-j|--jobs) return ;;
+    --dpi|--events|-j|--jobs|-p|--port|-H|--host|--queue|--max-body|--max-pages|--max-pixels|--timeout|--read-timeout) return ;;
   esac
   local options="--help --version --quiet"
   case $command in
@@ -33,10 +33,11 @@ _disputas() {
     check) options+=" --layout --preflight --werror --diagnostics --root" ;;
     layouts) options+=" --werror --diagnostics --root" ;;
     new) options+=" --lang --events" ;;
+    serve) options+=" --host --port --jobs --queue --max-body --max-pages --max-pixels --timeout --read-timeout" ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$options" -- "$cur"))
-  elif [[ $command != layouts ]]; then
+  elif [[ $command != layouts && $command != serve ]]; then
     COMPREPLY=($(compgen -f -X '!*.@(yaml|yml)' -- "$cur") $(compgen -d -- "$cur"))
   fi
 }

@@ -1,6 +1,6 @@
 # fish completion for disputas(1).  Installed by meson into
 # share/fish/vendor_completions.d/disputas.fish.
-set -l commands render build check layouts new
+set -l commands render build check layouts new serve
 complete -c disputas -f
 complete -c disputas -n "not __fish_seen_subcommand_from $commands" -a "$commands"
 complete -c disputas -s h -l help -d 'Show help'
@@ -18,7 +18,15 @@ complete -c disputas -n "__fish_seen_subcommand_from render" -l trace -d 'The co
 complete -c disputas -n "__fish_seen_subcommand_from render" -l impose -x -a 'saddle-stitch none'
 complete -c disputas -n "__fish_seen_subcommand_from render" -l dpi -x
 complete -c disputas -n "__fish_seen_subcommand_from build" -s d -l outdir -x -a '(__fish_complete_directories)'
-complete -c disputas -n "__fish_seen_subcommand_from build" -s j -l jobs -x
+complete -c disputas -n "__fish_seen_subcommand_from build serve" -s j -l jobs -x
+complete -c disputas -n "__fish_seen_subcommand_from serve" -s H -l host -x -d 'IP address to listen on'
+complete -c disputas -n "__fish_seen_subcommand_from serve" -s p -l port -x -d 'Port, 0 for a free one'
+complete -c disputas -n "__fish_seen_subcommand_from serve" -l queue -x -d 'Requests that may wait'
+complete -c disputas -n "__fish_seen_subcommand_from serve" -l max-body -x -d 'Largest body, MiB'
+complete -c disputas -n "__fish_seen_subcommand_from serve" -l max-pages -x -d 'Most pages a render'
+complete -c disputas -n "__fish_seen_subcommand_from serve" -l max-pixels -x -d 'Most PNG pixels, millions'
+complete -c disputas -n "__fish_seen_subcommand_from serve" -l timeout -x -d 'Seconds a render may take'
+complete -c disputas -n "__fish_seen_subcommand_from serve" -l read-timeout -x -d 'Seconds a request may take to arrive'
 complete -c disputas -n "__fish_seen_subcommand_from new" -l lang -x -a 'en nb nn sv da fi is de nl fr'
 complete -c disputas -n "__fish_seen_subcommand_from new" -l events -x
 complete -c disputas -n "__fish_seen_subcommand_from render build check new" -k -a '(__fish_complete_suffix .yaml)'

@@ -3,7 +3,8 @@
 
 #include "module.h"
 
-static const dp_cli_command commands[] = {{NULL, NULL}};
+static const dp_cli_command commands[] = {{"serve", dp_cli_serve_main},
+                                          {NULL, NULL}};
 
 static const dp_cli_module module = {DP_CLI_MODULE_VERSION, commands};
 

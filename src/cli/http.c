@@ -38,7 +38,7 @@ typedef struct message_state {
   GByteArray *body;   /* up to max_body bytes */
   guint64 received;   /* every byte, kept or not */
   bool too_large;
-  bool dropped;       /* too slow: its connection was closed */
+  bool arrived;       /* the whole request was read */
   gint64 started;     /* monotonic, µs */
   GSource *deadline;  /* the read deadline, until the body is in */
 } message_state;
@@ -122,7 +122,6 @@ static gboolean read_deadline_passed(gpointer data) {
   SoupServerMessage *msg = data;
   message_state *state = g_object_get_data(G_OBJECT(msg), STATE_KEY);
   g_clear_pointer(&state->deadline, g_source_unref);
-  state->dropped = true;
   GIOStream *stream = soup_server_message_steal_connection(msg);
   if (stream) {
     g_io_stream_close(stream, NULL, NULL);
@@ -163,7 +162,9 @@ static void on_got_chunk(SoupServerMessage *msg, GBytes *chunk,
 
 static void on_got_body(SoupServerMessage *msg, gpointer data) {
   (void)data;
-  clear_deadline(g_object_get_data(G_OBJECT(msg), STATE_KEY));
+  message_state *state = g_object_get_data(G_OBJECT(msg), STATE_KEY);
+  state->arrived = true;
+  clear_deadline(state);
 }
 
 static void on_request_started(SoupServer *soup, SoupServerMessage *msg,
@@ -191,18 +192,22 @@ static void on_request_done(SoupServer *soup, SoupServerMessage *msg,
   s->in_flight--;
   message_state *state = g_object_get_data(G_OBJECT(msg), STATE_KEY);
   if (state) clear_deadline(state);
-  if (s->config.log && state && state->dropped) {
-    fprintf(stderr, "connection closed: the request did not arrive whole "
-            "within %u s\n", s->config.read_timeout);
-  } else if (s->config.log && state && soup_server_message_get_method(msg)) {
-    GUri *uri = soup_server_message_get_uri(msg);
-    SoupMessageBody *body = soup_server_message_get_response_body(msg);
-    fprintf(stderr, "%s %s %u %" G_GINT64_FORMAT " bytes %.1f ms\n",
-            soup_server_message_get_method(msg),
-            uri ? g_uri_get_path(uri) : "?",
-            soup_server_message_get_status(msg), (gint64)body->length,
-            (double)(g_get_monotonic_time() - state->started) / 1000);
+  if (!s->config.log || !state) return;
+  unsigned status = soup_server_message_get_status(msg);
+  if (!state->arrived && (status == 0 || status == 500)) {
+    /* Too slow (the read deadline or the idle timeout), or gone. */
+    fprintf(stderr, "connection closed before its request arrived whole "
+            "(%.1f s)\n",
+            (double)(g_get_monotonic_time() - state->started) / 1e6);
+    return;
   }
+  const char *method = soup_server_message_get_method(msg);
+  GUri *uri = soup_server_message_get_uri(msg);
+  SoupMessageBody *body = soup_server_message_get_response_body(msg);
+  fprintf(stderr, "%s %s %u %" G_GINT64_FORMAT " bytes %.1f ms\n",
+          method ? method : "-", uri ? g_uri_get_path(uri) : "-", status,
+          (gint64)body->length,
+          (double)(g_get_monotonic_time() - state->started) / 1000);
 }
 
 /* ---- Answering -------------------------------------------------------- */
@@ -398,7 +403,13 @@ GPtrArray *dp_http_request_get_parts(const dp_http_request *req,
     }
     dp_http_part *part = g_new0(dp_http_part, 1);
     part->name = g_strdup(g_hash_table_lookup(params, "name"));
-    part->filename = g_strdup(g_hash_table_lookup(params, "filename"));
+    /* The file name as sent: libsoup's parse above keeps only its last
+     * part, but a form may name files in folders ("images/photo.jpg");
+     * the handler judges the path. */
+    GHashTable *raw = soup_header_parse_semi_param_list(
+        soup_message_headers_get_one(part_headers, "Content-Disposition"));
+    part->filename = g_strdup(g_hash_table_lookup(raw, "filename"));
+    soup_header_free_param_list(raw);
     part->content_type = g_strdup(
         soup_message_headers_get_content_type(part_headers, NULL));
     part->body = g_bytes_ref(body);

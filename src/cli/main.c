@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "disputas/disputas.h"
+#include "module.h"
 #include "new.h"
 
 enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_WRITE = 3 };
@@ -29,6 +30,7 @@ static const char usage_text[] =
     "  disputas check  DOC.yaml [-l LAYOUT] [--preflight]\n"
     "  disputas layouts\n"
     "  disputas new    [FILE.yaml] [--lang LANG] [--events N]\n"
+    "  disputas serve  [-H ADDRESS] [-p PORT] [-j N] [--timeout SECONDS] ...\n"
     "  disputas --version | --help\n"
     "\n"
     "Typesets doctoral defence announcements into print-ready PDFs.\n"
@@ -946,6 +948,11 @@ int main(int argc, char **argv) {
       !strcmp(command, "help")) {
     fputs(usage_text, stdout);
     return EXIT_SUCCESS;
+  }
+  if (!strcmp(command, "serve")) {
+    /* In a module of its own (module.h), with its own options. */
+    argv[1] = argv[0];
+    return dp_cli_module_run(command, argc - 1, argv + 1);
   }
   if (strcmp(command, "render") && strcmp(command, "build") &&
       strcmp(command, "check") && strcmp(command, "layouts") &&

@@ -28,6 +28,9 @@ typedef struct dp_cli_module {
   const dp_cli_command *commands;
 } dp_cli_module;
 
+/* The module's commands (commands.c lists them). */
+int dp_cli_serve_main(int argc, char **argv); /* serve.c */
+
 /* Runs `command` from the module and returns its exit status; reports
  * and returns 2 (a usage error: the command is not there) when this
  * disputas has no module (built without libsoup) or it cannot be loaded.

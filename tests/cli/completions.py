@@ -14,7 +14,7 @@ import re
 import subprocess
 import sys
 
-COMMANDS = ["render", "build", "check", "layouts", "new"]
+COMMANDS = ["render", "build", "check", "layouts", "new", "serve"]
 
 
 def bash_complete(root, words):

@@ -29,7 +29,7 @@ events:
     start: 2026-01-16T13:00
 """
 BROKEN = DOC.replace("kind: public-defence", "kind: public-defense")
-COMMANDS = ["render", "build", "check", "layouts", "new"]
+COMMANDS = ["render", "build", "check", "layouts", "new", "serve"]
 
 
 class Case:
@@ -202,7 +202,8 @@ def case_colour(c):
 def case_help_version(c):
     """--help and --version on every command, with its own usage line."""
     params = {"render": "DOC.yaml", "build": "DOC.yaml...",
-              "check": "DOC.yaml", "layouts": "", "new": "[FILE.yaml]"}
+              "check": "DOC.yaml", "layouts": "", "new": "[FILE.yaml]",
+              "serve": ""}
     for command in COMMANDS:
         proc = c.run([command, "--help"])
         out = proc.stdout.decode()
