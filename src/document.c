@@ -94,6 +94,7 @@ static const char *const event_kinds[] = {"trial-lecture", "public-defence",
                                           "other", NULL};
 static const char *const event_statuses[] = {
     "scheduled", "tentative", "postponed", "cancelled", "moved", NULL};
+static const char *const directions[] = {"ltr", "rtl", NULL};
 
 static const schema institution_schema = {"institution", (const field[]){
     {"name", F_TEXT, true, NULL, 0, NULL},
@@ -169,6 +170,7 @@ static const schema person_schema = {"person", (const field[]){
 
 static const schema announcement_schema = {"announcement", (const field[]){
     {"lang", F_LANG, false, NULL, 0, NULL},
+    {"direction", F_ENUM, false, NULL, 0, directions},
     {"timezone", F_ZONE, false, NULL, 0, NULL},
     {"institution", F_MAP, true, &institution_schema, 0, NULL},
     {"candidate", F_MAP, true, &candidate_schema, 0, NULL},
@@ -1122,6 +1124,13 @@ static void check_root(binder *b G_GNUC_UNUSED, const dp_ynode *node,
                        dp_value *map) {
   if (!dp_ynode_map_get(node, "lang"))
     value_append(map, "lang", text_new(node->mark, "en"));
+  /* The direction of the language's script (ar, he, fa, ur: right to
+   * left), unless the document says. */
+  if (!dp_ynode_map_get(node, "direction")) {
+    const dp_value *lang = dp_value_get(map, "lang");
+    bool rtl = lang && lang->text && uloc_isRightToLeft(lang->text);
+    value_append(map, "direction", text_new(node->mark, rtl ? "rtl" : "ltr"));
+  }
 }
 
 static void check_thesis(binder *b, const dp_ynode *node,
@@ -1243,4 +1252,9 @@ long long dp_document_get_mtime(const dp_document *doc) { return doc->mtime; }
 const char *dp_document_get_lang(const dp_document *doc) {
   const dp_value *lang = dp_value_get(doc->root, "lang");
   return lang && lang->text ? lang->text : "en";
+}
+
+bool dp_document_is_rtl(const dp_document *doc) {
+  const dp_value *dir = dp_value_get(doc->root, "direction");
+  return dir && dir->text && strcmp(dir->text, "rtl") == 0;
 }

@@ -9,7 +9,8 @@
  * tree rather than one C struct per key.
  *
  * Normalisations, so layouts need no special cases:
- *  - `lang` is always present (default "en"); event `status` always
+ *  - `lang` is always present (default "en"), and `direction` ("ltr" or
+ *    "rtl"; default the direction of the language's script); event `status` always
  *    present (default "scheduled");
  *  - `affiliation` is always a list of texts;
  *  - image paths are resolved against the document's folder;
@@ -98,6 +99,9 @@ const char *dp_document_get_name(const dp_document *doc);
 
 /* The document's language tag ("en" when not given). */
 const char *dp_document_get_lang(const dp_document *doc);
+
+/* True when the document reads right to left (its `direction`). */
+bool dp_document_is_rtl(const dp_document *doc);
 
 /* The file's modification time in seconds, or 0 when loaded from memory;
  * the fallback for reproducible PDF dates. */

@@ -102,6 +102,39 @@ static char *event_doc(const char *lines) {
 
 /* ---- the whole document ------------------------------------------------- */
 
+/* The direction follows the language's script unless the document
+ * gives it. */
+static void test_direction(void) {
+  static const struct {
+    const char *extra, *direction;
+  } cases[] = {
+      {"", "ltr"},
+      {"lang: nb\n", "ltr"},
+      {"lang: ar\n", "rtl"},
+      {"lang: he\n", "rtl"},
+      {"lang: fa-IR\n", "rtl"},
+      {"lang: ur\n", "rtl"},
+      {"lang: en\ndirection: rtl\n", "rtl"},
+      {"lang: ar\ndirection: ltr\n", "ltr"},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+    char *text = with(cases[i].extra);
+    dp_document *doc = accept(text);
+    g_assert_cmpstr(dp_value_get(dp_document_get_root(doc), "direction")->text,
+                    ==, cases[i].direction);
+    g_assert_true(dp_document_is_rtl(doc) ==
+                  !strcmp(cases[i].direction, "rtl"));
+    dp_document_free(doc);
+    g_free(text);
+  }
+  char *text = with("direction: right-to-left\n");
+  char *messages;
+  g_assert_null(read_text(text, &messages));
+  g_assert_nonnull(strstr(messages, "direction"));
+  g_free(messages);
+  g_free(text);
+}
+
 static void test_minimal_and_defaults(void) {
   dp_document *doc = accept(MINIMAL ONE_EVENT);
   const dp_value *root = dp_document_get_root(doc);
@@ -115,7 +148,9 @@ static void test_minimal_and_defaults(void) {
   g_assert_cmpint(dp_document_get_mtime(doc), ==, 0);
   /* Keys in document order, defaults last. */
   g_assert_cmpstr(root->keys[0], ==, "institution");
-  g_assert_cmpstr(root->keys[root->count - 1], ==, "lang");
+  g_assert_cmpstr(root->keys[root->count - 2], ==, "lang");
+  g_assert_cmpstr(root->keys[root->count - 1], ==, "direction");
+  g_assert_false(dp_document_is_rtl(doc));
   const dp_value *title = dp_value_lookup(root, "thesis.title");
   g_assert_cmpint(title->kind, ==, DP_VALUE_RICH);
   g_assert_true(title->inline_only);
@@ -1063,6 +1098,7 @@ static void test_read_files(void) {
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/document/minimal-and-defaults", test_minimal_and_defaults);
+  g_test_add_func("/document/direction", test_direction);
   g_test_add_func("/document/whole-document-errors",
                   test_whole_document_errors);
   g_test_add_func("/document/every-error-reported", test_every_error_reported);
