@@ -24,8 +24,11 @@ rect compose_builtin_frame(page_ctx *pc, const char *name, bool *found) {
     return (rect){-l->bleed, -l->bleed, l->page_width + 2 * l->bleed,
                   l->page_height + 2 * l->bleed};
   if (!strcmp(name, "content")) {
-    double left = verso ? l->margin_outside : l->margin_inside;
-    double right = verso ? l->margin_inside : l->margin_outside;
+    /* The inside margin is at the spine: a right-to-left booklet is bound
+     * on the right, so its right-hand pages have the spine on the right. */
+    bool spine_left = verso == pc->c->rtl;
+    double left = spine_left ? l->margin_inside : l->margin_outside;
+    double right = spine_left ? l->margin_outside : l->margin_inside;
     return (rect){left, l->margin_top, l->page_width - left - right,
                   l->page_height - l->margin_top - l->margin_bottom};
   }
@@ -56,9 +59,11 @@ static bool frame_rect(void *closure, const char *name, dp_mark mark,
   return true;
 }
 
-bool compose_eval_expr(page_ctx *pc, const dp_expr *e, double *out) {
+bool compose_eval_expr(page_ctx *pc, const dp_expr *e, bool logical,
+                       double *out) {
   const dp_layout_model *l = pc->c->layout;
-  if (!dp_expr_eval(e, l->page_width, l->page_height, frame_rect, pc, out))
+  if (!dp_expr_eval(e, l->page_width, l->page_height, pc->c->rtl, logical,
+                    frame_rect, pc, out))
     return false;
   /* Every term is bounded, but frames chained through factors multiply:
    * an edge far off the page (or infinite) would reach Pango and Cairo
@@ -130,7 +135,10 @@ double compose_pack_columns(packer *pk, cursor *cur, rect inner, int columns,
   for (int k = 0; k < columns && cur->unit < pk->units->len; k++) {
     double h = height;
     if (balance) h = shortest_height(pk, *cur, columns - k, width, height);
-    column col = {inner.x + k * (width + gap), inner.y, width, h};
+    /* The first column at the start: on the right in a right-to-left
+     * document. */
+    int at = pk->c->rtl ? columns - 1 - k : k;
+    column col = {inner.x + at * (width + gap), inner.y, width, h};
     double y = compose_pack_column(pk, cur, &col);
     used = MAX(used, y);
     if (pk->page_break) break;

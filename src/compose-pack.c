@@ -63,10 +63,15 @@ dp_draw *compose_page_add(composer *c, dp_page *page) {
   return d;
 }
 
+/* `verso`: a left-hand page; `rtl`: a right-to-left document, whose start
+ * is the right and whose booklet is bound on the right. */
 static double align_x(dp_halign align, const column *col, double width,
-                      bool verso) {
-  if (align == DP_HALIGN_INSIDE) align = verso ? DP_HALIGN_RIGHT : DP_HALIGN_LEFT;
-  if (align == DP_HALIGN_OUTSIDE) align = verso ? DP_HALIGN_LEFT : DP_HALIGN_RIGHT;
+                      bool verso, bool rtl) {
+  bool spine_left = verso == rtl;
+  if (align == DP_HALIGN_INSIDE) align = spine_left ? DP_HALIGN_LEFT : DP_HALIGN_RIGHT;
+  if (align == DP_HALIGN_OUTSIDE) align = spine_left ? DP_HALIGN_RIGHT : DP_HALIGN_LEFT;
+  if (align == DP_HALIGN_START) align = rtl ? DP_HALIGN_RIGHT : DP_HALIGN_LEFT;
+  if (align == DP_HALIGN_END) align = rtl ? DP_HALIGN_LEFT : DP_HALIGN_RIGHT;
   switch (align) {
     case DP_HALIGN_CENTRE: return col->x + (col->width - width) / 2;
     case DP_HALIGN_RIGHT: return col->x + col->width - width;
@@ -232,7 +237,7 @@ static void emit_object(packer *pk, unit *u, const column *col, double y) {
                  : u->fraction > 0 ? MIN(u->fraction, 1.0) * col->width
                                    : col->width;
       d->kind = DP_DRAW_BOX;
-      d->x = align_x(u->align, col, w, pk->page->verso);
+      d->x = align_x(u->align, col, w, pk->page->verso, pk->c->rtl);
       d->y = y;
       d->width = w;
       d->height = h;
@@ -243,7 +248,7 @@ static void emit_object(packer *pk, unit *u, const column *col, double y) {
     case UNIT_QR:
       d->kind = DP_DRAW_QR;
       d->width = d->height = h;
-      d->x = align_x(u->align, col, h, pk->page->verso);
+      d->x = align_x(u->align, col, h, pk->page->verso, pk->c->rtl);
       d->y = y;
       d->qr = u->qr;
       g_ptr_array_add(pk->c->store->qrs, u->qr);
@@ -256,7 +261,7 @@ static void emit_object(packer *pk, unit *u, const column *col, double y) {
       d->kind = DP_DRAW_IMAGE;
       d->width = u->width;
       d->height = u->height;
-      d->x = align_x(u->align, col, u->width, pk->page->verso);
+      d->x = align_x(u->align, col, u->width, pk->page->verso, pk->c->rtl);
       d->y = y;
       d->image_path = compose_keep_string(pk->c, u->image_path);
       d->cover = u->cover;

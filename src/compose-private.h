@@ -81,6 +81,7 @@ typedef struct composer {
   const dp_layout_model *layout;
   dp_labels *labels;
   const char *lang;
+  bool rtl;               /* the document reads right to left */
   GHashTable *colours;    /* colour name -> dp_colour* */
   dp_pageset *set;
   struct store *store;    /* what the page set keeps */
@@ -170,7 +171,10 @@ double compose_pack_column(packer *pk, cursor *cur, const column *col);
 
 rect compose_builtin_frame(page_ctx *pc, const char *name, bool *found);
 
-bool compose_eval_expr(page_ctx *pc, const dp_expr *e, double *out);
+/* `logical`: a horizontal expression of a frame placed by start and end
+ * (dp_expr_eval). */
+bool compose_eval_expr(page_ctx *pc, const dp_expr *e, bool logical,
+                       double *out);
 
 bool compose_frame_uses_folio(dp_item *const *items, size_t count);
 

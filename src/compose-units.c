@@ -83,6 +83,7 @@ static const dp_style *resolved_style(composer *c, const dp_style *style,
   copy->colour = compose_colour_named(c, style->colour_name);
   if (align >= 0) copy->align = (dp_align)align;
   copy->left_indent += indent;
+  copy->rtl = c->rtl;
   for (int i = 0; i < DP_STYLE_SPAN_KINDS; i++)
     copy->spans[i] = resolved_style(c, style->spans[i], -1, 0);
   g_hash_table_insert(c->store->styles, key, copy);
@@ -230,13 +231,18 @@ static void expand_text(composer *c, const dp_item *item,
     return;
   }
   int align = -1;
+  /* The spine is on the start side of a right-hand page: on its left, or
+   * on its right in a right-to-left booklet (bound on the right). */
+  bool spine_left = (scope->page % 2 == 1) != c->rtl;
   if (item->has_align) {
     switch (item->align) {
       case DP_HALIGN_CENTRE: align = DP_ALIGN_CENTRE; break;
       case DP_HALIGN_RIGHT: align = DP_ALIGN_RIGHT; break;
-      case DP_HALIGN_INSIDE: align = scope->page % 2 ? DP_ALIGN_LEFT : DP_ALIGN_RIGHT; break;
-      case DP_HALIGN_OUTSIDE: align = scope->page % 2 ? DP_ALIGN_RIGHT : DP_ALIGN_LEFT; break;
+      case DP_HALIGN_INSIDE: align = spine_left ? DP_ALIGN_LEFT : DP_ALIGN_RIGHT; break;
+      case DP_HALIGN_OUTSIDE: align = spine_left ? DP_ALIGN_RIGHT : DP_ALIGN_LEFT; break;
       case DP_HALIGN_JUSTIFY: align = DP_ALIGN_JUSTIFY; break;
+      case DP_HALIGN_START: align = DP_ALIGN_START; break;
+      case DP_HALIGN_END: align = DP_ALIGN_END; break;
       default: align = DP_ALIGN_LEFT;
     }
   }
@@ -251,7 +257,7 @@ static void expand_text(composer *c, const dp_item *item,
   bool sided = item->has_align && (item->align == DP_HALIGN_INSIDE ||
                                    item->align == DP_HALIGN_OUTSIDE);
   if (sided && scope->page == 0) {
-    bool inside = item->align == DP_HALIGN_INSIDE;
+    bool inside = (item->align == DP_HALIGN_INSIDE) != c->rtl;
     u->style_recto = resolved_style(c, item->style,
                                     inside ? DP_ALIGN_LEFT : DP_ALIGN_RIGHT, 0);
     u->style_verso = resolved_style(c, item->style,

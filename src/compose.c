@@ -76,15 +76,24 @@ bool compose_resolve_frame(page_ctx *pc, size_t i) {
   pc->present[i] = compose_condition_holds(&f->condition, &scope);
   bool found;
   rect content = compose_builtin_frame(pc, "content", &found);
+  /* A frame placed by start and end is placed in positions from the
+   * page's start edge (its right, in a right-to-left document), then
+   * turned back into the page's. */
+  double page_width = pc->c->layout->page_width;
+  bool mirror = f->logical && pc->c->rtl;
   double left = content.x, right = content.x + content.w, width = 0;
+  if (mirror) {
+    left = page_width - (content.x + content.w);
+    right = page_width - content.x;
+  }
   double top = content.y, bottom = content.y + content.h, height = 0;
   bool ok = true;
-  if (f->left) ok &= compose_eval_expr(pc, f->left, &left);
-  if (f->right) ok &= compose_eval_expr(pc, f->right, &right);
-  if (f->width) ok &= compose_eval_expr(pc, f->width, &width);
-  if (f->top) ok &= compose_eval_expr(pc, f->top, &top);
-  if (f->bottom) ok &= compose_eval_expr(pc, f->bottom, &bottom);
-  if (f->height) ok &= compose_eval_expr(pc, f->height, &height);
+  if (f->left) ok &= compose_eval_expr(pc, f->left, f->logical, &left);
+  if (f->right) ok &= compose_eval_expr(pc, f->right, f->logical, &right);
+  if (f->width) ok &= compose_eval_expr(pc, f->width, f->logical, &width);
+  if (f->top) ok &= compose_eval_expr(pc, f->top, false, &top);
+  if (f->bottom) ok &= compose_eval_expr(pc, f->bottom, false, &bottom);
+  if (f->height) ok &= compose_eval_expr(pc, f->height, false, &height);
   if (!ok) {
     pc->c->failed = true;
     return false;
@@ -92,6 +101,11 @@ bool compose_resolve_frame(page_ctx *pc, size_t i) {
   if (f->width) {
     if (f->right && !f->left) left = right - width;
     else right = left + width;
+  }
+  if (mirror) {
+    double start = left;
+    left = page_width - right;
+    right = page_width - start;
   }
   bool auto_height = !f->height && !(f->top && f->bottom) && !f->flow;
   if (f->height) {
@@ -113,7 +127,7 @@ bool compose_resolve_frame(page_ctx *pc, size_t i) {
     }
     double limit = UNBOUNDED;
     if (f->max_height) {
-      if (!compose_eval_expr(pc, f->max_height, &limit)) {
+      if (!compose_eval_expr(pc, f->max_height, false, &limit)) {
         g_array_free(units, TRUE);
         return false;
       }
@@ -449,6 +463,7 @@ dp_pageset *dp_compose(dp_diag *diag, dp_text *text, const dp_document *doc,
   c.doc = doc;
   c.layout = layout;
   c.lang = dp_document_get_lang(doc);
+  c.rtl = dp_document_is_rtl(doc);
   const dp_value *root = dp_document_get_root(doc);
   c.labels = dp_labels_new(diag, c.lang, dp_value_get(root, "labels"));
   c.store = g_new0(store, 1);

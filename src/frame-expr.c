@@ -14,6 +14,9 @@
  *   number  ::= digits ('.' digits?)? | '.' digits
  *   unit    ::= 'pt' | 'mm' | 'cm' | 'in'
  *   edge    ::= 'left' | 'right' | 'top' | 'bottom' | 'width' | 'height'
+ *             | 'start' | 'end'               left and right, or right and
+ *                                            left in a right-to-left
+ *                                            document
  *   name    ::= [A-Za-z0-9_-]+               a frame of the template, or
  *                                            page, content or bleed
  *
@@ -32,8 +35,10 @@
 
 const char *const dp_builtin_frames[] = {"page", "content", "bleed", NULL};
 
-static const char *const edge_names[] = {"left",  "right", "top", "bottom",
-                                         "width", "height", NULL};
+/* In the order of dp_edge. */
+static const char *const edge_names[] = {"left",  "right",  "top",   "bottom",
+                                         "width", "height", "start", "end",
+                                         NULL};
 
 static int edge_axis(dp_edge edge) {
   return edge == DP_EDGE_TOP || edge == DP_EDGE_BOTTOM ||
@@ -183,8 +188,8 @@ dp_expr *dp_expr_parse(dp_binder *b, const dp_ynode *node, const char *key,
         if (strcmp(edge, edge_names[i]) == 0) which = i;
       if (which < 0) {
         char *h = dp_bind_hint(edge, edge_names);
-        dp_bind_error(b, fmark, "unknown edge '%s' in '%s'%s; use left, right, top, "
-                      "bottom, width or height, as in bottom(title)",
+        dp_bind_error(b, fmark, "unknown edge '%s' in '%s'%s; use left, right, start, "
+                      "end, top, bottom, width or height, as in bottom(title)",
             edge, key, h);
         g_free(h);
         g_free(edge);
@@ -355,7 +360,9 @@ void dp_frame_refs_check(dp_binder *b, const char *template_name,
   g_free(names);
 }
 
-static double edge_of(dp_rect r, dp_edge edge) {
+static double edge_of(dp_rect r, dp_edge edge, bool rtl) {
+  if (edge == DP_EDGE_START) edge = rtl ? DP_EDGE_RIGHT : DP_EDGE_LEFT;
+  if (edge == DP_EDGE_END) edge = rtl ? DP_EDGE_LEFT : DP_EDGE_RIGHT;
   switch (edge) {
     case DP_EDGE_LEFT: return r.x;
     case DP_EDGE_RIGHT: return r.x + r.w;
@@ -367,7 +374,9 @@ static double edge_of(dp_rect r, dp_edge edge) {
 }
 
 bool dp_expr_eval(const dp_expr *e, double page_width, double page_height,
-                  dp_frame_rect_func frame_rect, void *closure, double *out) {
+                  bool rtl, bool logical, dp_frame_rect_func frame_rect,
+                  void *closure, double *out) {
+  bool mirror = rtl && logical;
   double sum = 0;
   for (size_t i = 0; i < e->count; i++) {
     const dp_term *t = &e->terms[i];
@@ -378,7 +387,11 @@ bool dp_expr_eval(const dp_expr *e, double page_width, double page_height,
       case DP_TERM_FRAME: {
         dp_rect r;
         if (!frame_rect(closure, t->frame, e->mark, &r)) return false;
-        sum += t->coef * edge_of(r, t->edge);
+        double v = edge_of(r, t->edge, rtl);
+        if (mirror && t->edge != DP_EDGE_WIDTH && t->edge != DP_EDGE_HEIGHT &&
+            t->edge != DP_EDGE_TOP && t->edge != DP_EDGE_BOTTOM)
+          v = page_width - v;
+        sum += t->coef * v;
         break;
       }
     }

@@ -22,7 +22,9 @@ typedef enum dp_edge {
   DP_EDGE_TOP,
   DP_EDGE_BOTTOM,
   DP_EDGE_WIDTH,
-  DP_EDGE_HEIGHT
+  DP_EDGE_HEIGHT,
+  DP_EDGE_START,         /* left, or right in a right-to-left document */
+  DP_EDGE_END
 } dp_edge;
 
 typedef enum dp_term_kind {
@@ -91,8 +93,17 @@ typedef bool (*dp_frame_rect_func)(void *closure, const char *frame,
                                    dp_mark mark, dp_rect *out);
 
 /* The value of `e` on a page of `page_width` × `page_height`.  False when
- * `frame_rect` failed. */
+ * `frame_rect` failed.
+ *
+ * `rtl`: the document reads right to left, so start(F) is F's right edge
+ * and end(F) its left.  `logical`: the expression is a position along the
+ * line (a frame's `start` or `end`, or the `width` of such a frame),
+ * measured from the page's start edge: from its right in a right-to-left
+ * document, where every position term (left, right, start, end) is read
+ * as its distance from the right edge.  Widths and lengths are the same
+ * in both. */
 bool dp_expr_eval(const dp_expr *e, double page_width, double page_height,
-                  dp_frame_rect_func frame_rect, void *closure, double *out);
+                  bool rtl, bool logical, dp_frame_rect_func frame_rect,
+                  void *closure, double *out);
 
 #endif

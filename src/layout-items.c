@@ -151,18 +151,20 @@ static void item_free(dp_item *item) {
   g_free(item);
 }
 
-static const char *const halign_names[] = {"left",   "centre", "center",
-                                           "right",  "inside", "outside",
-                                           "justify", NULL};
-static const int halign_values[] = {DP_HALIGN_LEFT,   DP_HALIGN_CENTRE,
+static const char *const halign_names[] = {
+    "start",  "end",     "left",   "centre",  "center",
+    "right",  "inside",  "outside", "justify", NULL};
+static const int halign_values[] = {DP_HALIGN_START,  DP_HALIGN_END,
+                                    DP_HALIGN_LEFT,   DP_HALIGN_CENTRE,
                                     DP_HALIGN_CENTRE, DP_HALIGN_RIGHT,
                                     DP_HALIGN_INSIDE, DP_HALIGN_OUTSIDE,
                                     DP_HALIGN_JUSTIFY};
-static const char *const halign_shown[] = {"left",   "centre",  "right",
-                                           "inside", "outside", "justify",
-                                           NULL};
-static const char *const halign_shown_box[] = {"left", "centre", "right",
-                                               "inside", "outside", NULL};
+static const char *const halign_shown[] = {"start",  "end",     "left",
+                                           "centre", "right",   "inside",
+                                           "outside", "justify", NULL};
+static const char *const halign_shown_box[] = {"start",  "end",   "left",
+                                               "centre", "right", "inside",
+                                               "outside", NULL};
 
 static void bind_align(binder *b, const dp_ynode *node, bool text,
                        dp_item *item) {
@@ -382,6 +384,7 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
   if (two) return NULL;
 
   dp_item *item = g_new0(dp_item, 1);
+  item->align = DP_HALIGN_START;
   item->kind = (dp_item_kind)kind;
   item->mark = node->mark;
   layout_bind_condition(b, node, &item->condition);

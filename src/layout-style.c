@@ -214,11 +214,13 @@ static void apply_style(binder *b, style_info *info) {
         bit = DP_STYLE_COLOUR;
       }
     } else if (!strcmp(k, "align")) {
-      static const char *const names[] = {"left",   "right",   "centre",
-                                          "center", "justify", NULL};
-      static const char *const shown[] = {"left", "right", "centre",
+      static const char *const names[] = {"start",  "end",     "left",
+                                          "right",  "centre",  "center",
                                           "justify", NULL};
-      static const int values[] = {DP_ALIGN_LEFT, DP_ALIGN_RIGHT,
+      static const char *const shown[] = {"start", "end",    "left", "right",
+                                          "centre", "justify", NULL};
+      static const int values[] = {DP_ALIGN_START,  DP_ALIGN_END,
+                                   DP_ALIGN_LEFT,   DP_ALIGN_RIGHT,
                                    DP_ALIGN_CENTRE, DP_ALIGN_CENTRE,
                                    DP_ALIGN_JUSTIFY};
       int a;

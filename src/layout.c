@@ -274,7 +274,7 @@ static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
                             GArray *refs) {
   if (!dp_bind_expect_map(&b->core, node, "a frame")) return NULL;
   static const char *const keys[] = {
-      "name",   "left",       "right",  "width",   "top",          "bottom",
+      "name",   "left",       "right",  "start", "end", "width",   "top",          "bottom",
       "height", "max-height", "flow",   "content", "fit",          "min-scale",
       "max-scale", "valign", "columns",    "column-gap", "balance", "fill",     "stroke",
       "stroke-width", "radius", "padding", "if",    "unless",      NULL};
@@ -301,28 +301,39 @@ static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
 
   /* Edges, in file order, so the third of a trio is the one reported. */
   int horizontal = 0, vertical = 0;
+  const dp_ynode *physical = NULL, *logical = NULL;
   for (size_t i = 0; i < node->count; i++) {
     const dp_ynode *key = node->children[2 * i];
     const dp_ynode *value = node->children[2 * i + 1];
     const char *k = key->text;
     dp_expr **slot = NULL;
     bool vert = false;
-    if (!strcmp(k, "left")) slot = &f->left;
-    else if (!strcmp(k, "right")) slot = &f->right;
+    if (!strcmp(k, "left")) slot = &f->left, physical = key;
+    else if (!strcmp(k, "right")) slot = &f->right, physical = key;
+    else if (!strcmp(k, "start")) slot = &f->left, logical = key;
+    else if (!strcmp(k, "end")) slot = &f->right, logical = key;
     else if (!strcmp(k, "width")) slot = &f->width;
     else if (!strcmp(k, "top")) slot = &f->top, vert = true;
     else if (!strcmp(k, "bottom")) slot = &f->bottom, vert = true;
     else if (!strcmp(k, "height")) slot = &f->height, vert = true;
     else if (!strcmp(k, "max-height")) slot = &f->max_height, vert = true;
     if (!slot) continue;
+    if (physical && logical) {
+      ERR(b, key->mark, "a frame is placed by 'left' and 'right' or by "
+                        "'start' and 'end' (mirrored in a right-to-left "
+                        "document), not both");
+      continue;
+    }
     *slot = dp_expr_parse(&b->core, value, k, vert, index * 2 + vert, refs);
     if (strcmp(k, "max-height") == 0) continue;
     int *count = vert ? &vertical : &horizontal;
     if (++*count == 3)
       ERR(b, key->mark,
           vert ? "a frame takes at most two of top, bottom and height"
-               : "a frame takes at most two of left, right and width");
+               : logical ? "a frame takes at most two of start, end and width"
+                         : "a frame takes at most two of left, right and width");
   }
+  f->logical = !physical;
   if (f->max_height &&
       (dp_ynode_map_get(node, "height") ||
        (dp_ynode_map_get(node, "top") && dp_ynode_map_get(node, "bottom")))) {

@@ -118,7 +118,10 @@ typedef enum dp_halign {
   DP_HALIGN_RIGHT,
   DP_HALIGN_INSIDE,    /* towards the spine: right on left pages */
   DP_HALIGN_OUTSIDE,   /* away from the spine: left on left pages */
-  DP_HALIGN_JUSTIFY    /* TEXT only: `align: justify` */
+  DP_HALIGN_JUSTIFY,   /* TEXT only: `align: justify` */
+  DP_HALIGN_START,     /* the document's start: left, or right when it
+                          reads right to left */
+  DP_HALIGN_END
 } dp_halign;
 
 typedef struct dp_item dp_item;
@@ -172,8 +175,13 @@ typedef struct dp_frame {
   /* Any two of left/right/width, and of top/bottom/height; missing ones
    * default to the content box (horizontally) and to an automatic height
    * (vertically: the content's height, growing down from top or up from
-   * bottom).  NULL when not given. */
+   * bottom).  NULL when not given.  A frame placed by `start` and `end`
+   * (or by neither) keeps them in `left` and `right` and is `logical`: its
+   * horizontal expressions are positions from the page's start edge, so
+   * it is mirrored in a right-to-left document; one placed by `left` and
+   * `right` is not. */
   dp_expr *left, *right, *width;
+  bool logical;
   dp_expr *top, *bottom, *height;
   dp_expr *max_height;         /* automatic heights only */
   char *flow;                  /* takes content from this flow, or NULL */

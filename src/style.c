@@ -15,7 +15,7 @@ void dp_style_init(dp_style *style) {
   style->colour = (dp_colour){0.0, 0.0, 0.0, 1.0};
   style->transform = DP_TRANSFORM_NONE;
   style->line_height = 0.0;
-  style->align = DP_ALIGN_LEFT;
+  style->align = DP_ALIGN_START;
   style->hyphenate = true;
   style->typography = DP_TYPO_ALL;
   style->widows = 2;

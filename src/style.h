@@ -16,11 +16,15 @@ typedef struct dp_colour {
   double r, g, b, a;
 } dp_colour;
 
+/* START and END follow the paragraph's direction (start is the right in a
+ * right-to-left paragraph); LEFT and RIGHT are the page's. */
 typedef enum dp_align {
   DP_ALIGN_LEFT,
   DP_ALIGN_RIGHT,
   DP_ALIGN_CENTRE,
-  DP_ALIGN_JUSTIFY
+  DP_ALIGN_JUSTIFY,
+  DP_ALIGN_START,
+  DP_ALIGN_END
 } dp_align;
 
 typedef enum dp_transform {
@@ -99,7 +103,12 @@ struct dp_style {
   double space_before;     /* points */
   double space_after;
   double first_indent;     /* points; negative for a hanging indent */
-  double left_indent;      /* points */
+  double left_indent;      /* points; the start indent: on the right of a
+                              right-to-left paragraph */
+  bool rtl;                /* the paragraphs read right to left (set by
+                              composition from the document's direction,
+                              not a layout key): the base direction of
+                              every line, whatever its first letter */
   bool keep_with_next;
   int widows;              /* minimum lines left at the top of a frame */
   int orphans;             /* minimum lines left at the foot of a frame */

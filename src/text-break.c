@@ -436,7 +436,8 @@ bool text_break_optimally(PangoLayout *layout, const text_measure *m,
   *shift = 0;
   bool justify = mode == BREAK_JUSTIFY;
   const text_measure *u = m;
-  bool left = (style->align == DP_ALIGN_LEFT || justify) && !u->rtl;
+  bool left = (style->align == DP_ALIGN_LEFT ||
+               style->align == DP_ALIGN_START || justify) && !u->rtl;
   double expand = justify && left ? CLAMP(style->expansion, 0.0, 0.05) : 0;
   items it = {g_array_new(FALSE, FALSE, sizeof(dp_lb_item)),
               g_array_new(FALSE, FALSE, sizeof(item_at))};
@@ -566,10 +567,12 @@ bool text_break_optimally(PangoLayout *layout, const text_measure *m,
   if (ok) {
     S_justify(layout, spaced_bytes, want);
     /* Where Pango aligns lines (auto-dir mirrors left and right for a
-     * right-to-left paragraph). */
+     * right-to-left paragraph; a right-to-left document's paragraphs
+     * have auto-dir off, and left and right are the page's). */
     PangoAlignment align = pango_layout_get_alignment(layout);
-    if (u->rtl && align == PANGO_ALIGN_LEFT) align = PANGO_ALIGN_RIGHT;
-    else if (u->rtl && align == PANGO_ALIGN_RIGHT) align = PANGO_ALIGN_LEFT;
+    bool flip = u->rtl && pango_layout_get_auto_dir(layout);
+    if (flip && align == PANGO_ALIGN_LEFT) align = PANGO_ALIGN_RIGHT;
+    else if (flip && align == PANGO_ALIGN_RIGHT) align = PANGO_ALIGN_LEFT;
     double wider = pango_units_to_double(pango_units_from_double(set_width)) -
                    pango_units_to_double(pango_units_from_double(avail));
     *shift = align == PANGO_ALIGN_RIGHT    ? -wider

@@ -28,8 +28,13 @@ static bool S_marker_origin(const dp_para *para, double x, double y,
   if (!para->marker || first != 0 || para->line_count == 0) return false;
   PangoRectangle logical;
   pango_layout_get_extents(para->marker, NULL, &logical);
-  double right = x + para->first_start - MARKER_GAP_EM * para->em;
-  *ox = right - (logical.x + logical.width) * para->scale / PANGO_SCALE;
+  if (para->rtl) {
+    double left = x + para->first_start + MARKER_GAP_EM * para->em;
+    *ox = left - logical.x * para->scale / PANGO_SCALE;
+  } else {
+    double right = x + para->first_start - MARKER_GAP_EM * para->em;
+    *ox = right - (logical.x + logical.width) * para->scale / PANGO_SCALE;
+  }
   *oy = y + para->line_baseline[0] - para->line_top[0];
   return true;
 }
@@ -390,9 +395,9 @@ void dp_para_inspect(const dp_para *para, double x, double y, int first,
     PangoLayoutLine *line = pango_layout_get_line_readonly(para->marker, 0);
     PangoRectangle ink, logical;
     pango_layout_line_get_extents(line, &ink, &logical);
-    double right = x + para->first_start - MARKER_GAP_EM * para->em;
-    S_grow(out, right - (logical.x + logical.width) * para->scale / PANGO_SCALE,
-           y + para->line_baseline[0] - top0, para->scale, &ink);
+    double mx, my;
+    S_marker_origin(para, x, y, first, &mx, &my);
+    S_grow(out, mx, y + para->line_baseline[0] - top0, para->scale, &ink);
     S_inspect_line(line, para->scale, out);
   }
 }

@@ -83,7 +83,9 @@ struct dp_para {
   double x_offset;    /* layout origin from the paragraph's left edge */
   double shift;       /* what Pango's x of each line lacks (its measure
                          was wider: text_break_optimally) */
-  double first_start; /* first line's indent from the paragraph's left */
+  double first_start; /* first line's indent from the paragraph's left;
+                         right to left: where it starts, from the left */
+  bool rtl;           /* set right to left: the marker hangs to the right */
   double em;
   int line_count;
   double *line_x;     /* logical left of each line, from the layout origin */

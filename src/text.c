@@ -42,6 +42,7 @@
 #include <pango/pangofc-fontmap.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
 
 #include "paths.h"
 #include "text-private.h"
@@ -367,6 +368,57 @@ static char *S_unknown_chars(PangoLayout *layout, PangoLayout *marker) {
   return g_string_free(out, FALSE);
 }
 
+/* Whether the first strong character of `text` is right to left (as
+ * Pango's auto-dir finds a paragraph's direction). */
+static bool S_starts_rtl(const char *text) {
+  for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+    UCharDirection d = u_charDirection((UChar32)g_utf8_get_char(p));
+    if (d == U_LEFT_TO_RIGHT) return false;
+    if (d == U_RIGHT_TO_LEFT || d == U_RIGHT_TO_LEFT_ARABIC) return true;
+  }
+  return false;
+}
+
+/* In a left-to-right document auto-dir stays on: a paragraph whose first
+ * strong character is right-to-left (Arabic, Hebrew) gets an RTL base
+ * direction, and Pango then mirrors PANGO_ALIGN_LEFT and RIGHT, which
+ * makes them its start and end; the page's left and right are asked for
+ * the other way round.  A paragraph of a right-to-left document reads
+ * right to left whatever its first letter (auto-dir off, S_direct), so
+ * Pango's left and right are the page's. */
+static PangoAlignment S_pango_alignment(const dp_style *style,
+                                        const char *text) {
+  bool flipped = !style->rtl && (style->align == DP_ALIGN_LEFT ||
+                                 style->align == DP_ALIGN_RIGHT) &&
+                 S_starts_rtl(text);
+  bool start_left = !style->rtl;
+  switch (style->align) {
+  case DP_ALIGN_CENTRE:
+    return PANGO_ALIGN_CENTER;
+  case DP_ALIGN_LEFT:
+    return flipped ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT;
+  case DP_ALIGN_RIGHT:
+    return flipped ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT;
+  case DP_ALIGN_END:
+    return start_left ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT;
+  case DP_ALIGN_START:
+  case DP_ALIGN_JUSTIFY:
+  default:
+    return start_left ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT;
+  }
+}
+
+/* A right-to-left document's paragraph: its base direction is set, not
+ * found from its first letter, so a line that starts with a Latin name
+ * or a number still reads from the right. */
+static void S_direct(PangoContext *context, PangoLayout *layout,
+                     const dp_style *style) {
+  PangoDirection dir = style->rtl ? PANGO_DIRECTION_RTL : PANGO_DIRECTION_LTR;
+  if (pango_context_get_base_dir(context) != dir)
+    pango_context_set_base_dir(context, dir);
+  pango_layout_set_auto_dir(layout, !style->rtl);
+}
+
 dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
                      const dp_span *spans, size_t span_count,
                      const dp_style *style, const char *lang, double width,
@@ -449,6 +501,16 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
    * first line out (Pango then indents the other lines by its size). */
   para->x_offset = left + MIN(first, 0.0);
   para->first_start = left + first;
+  /* A right-to-left paragraph is indented from the right: its layout
+   * starts at the paragraph's left edge, as much narrower, and its first
+   * line starts first_start from the right edge (the marker hangs to the
+   * right of it). */
+  double inset = para->x_offset;
+  if (style->rtl) {
+    para->x_offset = 0;
+    para->rtl = true;
+    para->first_start = width > 0 ? width - (left + first) : 0;
+  }
 
   PangoFontDescription *desc = text_font(style, unit);
   PangoLanguage *language =
@@ -466,41 +528,26 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   if (language && pango_context_get_language(context) != language)
     pango_context_set_language(context, language);
   PangoLayout *layout = pango_layout_new(context);
+  S_direct(context, layout, style);
   pango_layout_set_font_description(layout, desc);
   pango_layout_set_text(layout, buf->str, (int)buf->len);
   pango_layout_set_attributes(layout, attrs);
   pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
   /* A width of 0 or less sets the paragraph unbroken (for measuring). */
   if (width > 0) {
-    double avail = CLAMP(width - para->x_offset, 1.0, MAX_LAYOUT_WIDTH);
+    double avail = CLAMP(width - inset, 1.0, MAX_LAYOUT_WIDTH);
     pango_layout_set_width(layout, pango_units_from_double(avail));
   }
   pango_layout_set_indent(layout, pango_units_from_double(first));
-  /* Auto-dir stays on: a paragraph whose first strong character is
-   * right-to-left (Arabic, Hebrew) gets an RTL base direction, and Pango
-   * then mirrors left and right alignment, so an Arabic paragraph in a
-   * left-aligned style sits at the right edge, as its readers expect. */
-  switch (style->align) {
-  case DP_ALIGN_RIGHT:
-    pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT);
-    break;
-  case DP_ALIGN_CENTRE:
-    pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER);
-    break;
-  case DP_ALIGN_JUSTIFY:
-    /* Justified by the breaker, or by Pango where it breaks (below). */
-    pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT);
-    break;
-  case DP_ALIGN_LEFT:
-  default:
-    pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT);
-    break;
-  }
+  /* Justified by the breaker, or by Pango where it breaks (below). */
+  pango_layout_set_alignment(layout, S_pango_alignment(style, buf->str));
   para->layout = layout;
   para->unit = unit;
-  para->reflowable = width > 0 && style->align == DP_ALIGN_LEFT;
+  para->reflowable = width > 0 && !style->rtl &&
+                     (style->align == DP_ALIGN_LEFT ||
+                      style->align == DP_ALIGN_START);
   para->layout_width =
-      width > 0 ? CLAMP(width - para->x_offset, 1.0, MAX_LAYOUT_WIDTH) : 0;
+      width > 0 ? CLAMP(width - inset, 1.0, MAX_LAYOUT_WIDTH) : 0;
   /* A line's width leaves out the space Pango may have counted at its
    * end; reflowing allows for one, and some. */
   para->space = 0.5 * size * unit + MAX(style->letter_spacing * unit, 0.0);
@@ -556,6 +603,7 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
 
   if (marker && *marker) {
     para->marker = pango_layout_new(context);
+    S_direct(context, para->marker, style);
     pango_layout_set_font_description(para->marker, desc);
     pango_layout_set_text(para->marker, marker, -1);
     PangoAttrList *marker_attrs =

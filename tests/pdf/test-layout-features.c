@@ -540,6 +540,66 @@ static void test_frames(void) {
   output_free(o);
 }
 
+/* start and end (frame keys, edge terms, alignment) are left and right in
+ * a left-to-right document and right and left in a right-to-left one,
+ * whose booklet is bound on the right (its first page has the inside
+ * margin on the right); left and right are the page's in both.  The
+ * columns of a frame follow too. */
+static void test_mirroring(void) {
+  static const char layout[] =
+      "layout: 1\n"
+      "page: {size: [150mm, 200mm], margins: {inside: 25mm, outside: 10mm}}\n"
+      "styles:\n"
+      "  body: {family: Noto Sans, size: 10pt, line-height: 15pt}\n"
+      "templates:\n"
+      "  one:\n"
+      "    frames:\n"
+      "      - {name: a, start: 20mm, width: 50mm, top: 20mm,\n"
+      "         content: [{text: Alpha}]}\n"
+      "      - {name: b, start: end(a) + 5mm, end: end(content), top: 20mm,\n"
+      "         content: [{text: Beta, align: end}]}\n"
+      "      - {name: c, left: 20mm, width: 30mm, top: 40mm,\n"
+      "         content: [{text: Gamma, align: left}]}\n"
+      "      - {name: d, width: 40mm, top: 60mm, content: [{text: Delta}]}\n"
+      "      - {name: e, end: 100mm, top: 80mm, content: [{text: Epsilon}]}\n"
+      "      - {name: f, top: 100mm, columns: 2, column-gap: 10mm, height: 20mm,\n"
+      "         content: [{text: First}, {break: frame}, {text: Second}]}\n"
+      "sequence: [one]\n";
+  const double pw = 150 * MM;
+  for (int rtl = 0; rtl < 2; rtl++) {
+    output *o = render_pdf_text(layout, rtl ? "tests/pdf/docs/mirrored.yaml"
+                                            : "samples/minimal.yaml");
+    page_text *t = page_text_new(o->pdf, 0);
+    dump(t);
+    /* x measured from the page's start edge: the left, or the right. */
+#define FROM_START(left, right) (rtl ? pw - (right) : (left))
+    double content_start = rtl ? pw - (150 - 25) * MM : 25 * MM;
+    double content_end = rtl ? pw - 10 * MM : (150 - 10) * MM;
+    assert_near(content_start, 25 * MM);
+    assert_near(content_end, 140 * MM);
+    PopplerRectangle alpha = box_of(t, "Alpha");
+    assert_near(FROM_START(alpha.x1, alpha.x2), 20 * MM);
+    PopplerRectangle beta = box_of(t, "Beta");
+    /* b ends at the content's end; its text is aligned to its end. */
+    assert_near(rtl ? beta.x1 : pw - beta.x2, pw - content_end);
+    PopplerRectangle gamma = box_of(t, "Gamma");
+    assert_near(gamma.x1, 20 * MM);
+    /* d has only a width: it starts at the content's start. */
+    PopplerRectangle delta = box_of(t, "Delta");
+    assert_near(FROM_START(delta.x1, delta.x2), content_start);
+    PopplerRectangle epsilon = box_of(t, "Epsilon");
+    assert_near(FROM_START(epsilon.x1, epsilon.x2), content_start);
+    PopplerRectangle first = box_of(t, "First"), second = box_of(t, "Second");
+    assert_near(FROM_START(first.x1, first.x2), content_start);
+    double col = (content_end - content_start - 10 * MM) / 2;
+    assert_near(FROM_START(second.x1, second.x2),
+                content_start + col + 10 * MM);
+#undef FROM_START
+    page_text_free(t);
+    output_free(o);
+  }
+}
+
 /* Named sizes (ISO 216 and ANSI), any case, orientation, custom sizes, one
  * margin for all sides: generated layouts with the minimal sample. */
 static void test_page_sizes(void) {
@@ -1656,6 +1716,7 @@ int main(int argc, char **argv) {
   shared_text = dp_text_new(text_diag);
   g_assert_nonnull(shared_text);
   g_test_add_func("/layout/frames", test_frames);
+  g_test_add_func("/layout/mirroring", test_mirroring);
   g_test_add_func("/layout/page-sizes", test_page_sizes);
   g_test_add_func("/layout/styles", test_styles);
   g_test_add_func("/layout/templates", test_templates);
