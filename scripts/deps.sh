@@ -10,7 +10,9 @@ set -eu
 # fonts-noto-core, -cjk and -mono hold the chosen fallback fonts for the
 # scripts the bundled fonts lack (fonts/README.md).
 # fonts-crosextra-carlito and fonts-ebgaramond: the house-style example
-# (docs/house.md) and the tests of font folders.
+# (docs/house.md) and the tests of font folders; fonts-dejavu-core a font
+# the bundled configuration rejects, for a context's own font folder
+# (tests/api/test-contexts.c).
 packages="
   meson ninja-build pkg-config gcc clang python3 python3-yaml
   libglib2.0-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev
@@ -22,7 +24,7 @@ packages="
   libsoup-3.0-dev libjson-glib-dev
   fonts-noto-core fonts-noto-cjk
   fonts-noto-mono
-  fonts-crosextra-carlito fonts-ebgaramond
+  fonts-crosextra-carlito fonts-ebgaramond fonts-dejavu-core
   poppler-utils qpdf zbar-tools valgrind man-db strace
 "
 

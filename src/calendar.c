@@ -197,8 +197,8 @@ static void fill_event(dp_calendar_event *e, const dp_value *event,
   }
 }
 
-dp_calendar *dp_calendar_new(dp_diag *diag, const dp_document *doc,
-                             long long stamp) {
+dp_calendar *dp_calendar_new(dp_diag *diag, const dp_settings *settings,
+                             const dp_document *doc, long long stamp) {
   const dp_value *root = dp_document_get_root(doc);
   dp_calendar *cal = g_new0(dp_calendar, 1);
   cal->stamp = stamp;
@@ -206,7 +206,7 @@ dp_calendar *dp_calendar_new(dp_diag *diag, const dp_document *doc,
   const dp_value *events = dp_value_get(root, "events");
   if (!events || events->kind != DP_VALUE_LIST || !events->count) return cal;
 
-  dp_labels *labels = dp_labels_new(diag, dp_document_get_lang(doc),
+  dp_labels *labels = dp_labels_new(diag, settings, dp_document_get_lang(doc),
                                     dp_value_get(root, "labels"));
   const char *stem = dp_document_get_stem(doc);
   const char *name = text_at(dp_value_get(root, "candidate"), "name");

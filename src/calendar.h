@@ -89,7 +89,8 @@ typedef struct dp_calendar {
 /* (transfer full) The entries of `doc`'s events, stamped `stamp`.  Label
  * tables that cannot be read are reported to `diag` (their keys then stand
  * for the texts).  Free with dp_calendar_free(). */
-dp_calendar *dp_calendar_new(dp_diag *diag, const dp_document *doc,
+dp_calendar *dp_calendar_new(dp_diag *diag, const dp_settings *settings,
+                             const dp_document *doc,
                              long long stamp);
 
 /* Frees `calendar`; NULL is allowed. */

@@ -76,6 +76,7 @@ typedef struct store {
 
 typedef struct composer {
   dp_diag *diag;
+  const dp_settings *settings; /* limits; may be NULL */
   dp_text *text;
   const dp_document *doc;
   const dp_layout_model *layout;

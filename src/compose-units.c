@@ -164,7 +164,8 @@ static dp_role style_role(const dp_style *style) {
 static bool count_expansion(composer *c, dp_mark mark, bool paragraph) {
   if (c->too_many) return false;
   size_t n = paragraph ? ++c->paragraphs : ++c->items_expanded;
-  size_t max = paragraph ? DP_MAX_PARAGRAPHS : DP_MAX_EXPANDED_ITEMS;
+  size_t max = (size_t)dp_settings_limit(
+      c->settings, paragraph ? DP_SETTINGS_PARAGRAPHS : DP_SETTINGS_ITEMS);
   if (n <= max) return true;
   if (paragraph)
     dp_error(c->diag, mark, "the layout makes more than %zu paragraphs of "

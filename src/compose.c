@@ -346,7 +346,9 @@ static bool fit_page(page_ctx *pc) {
  * folios, which wait in `deferred` until the page count is known. */
 static bool make_page(composer *c, const dp_page_template *tmpl,
                       flow_state *flow, GPtrArray *deferred, bool *progress) {
-  int max = c->layout->pages_max > 0 ? c->layout->pages_max : DP_MAX_PAGES;
+  int max = (int)dp_settings_limit(c->settings, DP_SETTINGS_PAGES);
+  if (c->layout->pages_max > 0 && c->layout->pages_max < max)
+    max = c->layout->pages_max;
   if ((int)c->set->page_count >= max) {
     dp_error(c->diag, tmpl->mark,
              "the layout would need more than %d pages for this document", max);
@@ -455,17 +457,19 @@ static void set_metadata(composer *c) {
   set->lang = g_strdup(c->lang);
 }
 
-dp_pageset *dp_compose(dp_diag *diag, dp_text *text, const dp_document *doc,
+dp_pageset *dp_compose(dp_diag *diag, const dp_settings *settings,
+                       dp_text *text, const dp_document *doc,
                        const dp_layout_model *layout) {
   composer c = {0};
   c.diag = diag;
+  c.settings = settings;
   c.text = text;
   c.doc = doc;
   c.layout = layout;
   c.lang = dp_document_get_lang(doc);
   c.rtl = dp_document_is_rtl(doc);
   const dp_value *root = dp_document_get_root(doc);
-  c.labels = dp_labels_new(diag, c.lang, dp_value_get(root, "labels"));
+  c.labels = dp_labels_new(diag, settings, c.lang, dp_value_get(root, "labels"));
   c.store = g_new0(store, 1);
   c.store->paras = g_ptr_array_new_with_free_func((GDestroyNotify)dp_para_free);
   c.store->qrs = g_ptr_array_new_with_free_func((GDestroyNotify)dp_qr_free);

@@ -132,11 +132,13 @@ typedef struct dp_pageset {
   void *owned;
 } dp_pageset;
 
-/* Composes `doc` in `layout`.  Returns NULL after reporting when the
+/* Composes `doc` in `layout`, within the limits of `settings` (NULL: the
+ * defaults).  Returns NULL after reporting when the
  * content cannot be laid out (it does not fit and may not shrink further,
  * too many pages, a field the layout names does not exist in the format).
  * Free with dp_pageset_free(). */
-dp_pageset *dp_compose(dp_diag *diag, dp_text *text, const dp_document *doc,
+dp_pageset *dp_compose(dp_diag *diag, const dp_settings *settings,
+                       dp_text *text, const dp_document *doc,
                        const dp_layout_model *layout);
 
 void dp_pageset_free(dp_pageset *set);

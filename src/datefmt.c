@@ -52,7 +52,7 @@ static GHashTable *tables;
 
 /* (transfer none) The interned primary subtag when data/labels has a
  * table for it, else NULL. */
-static const char *table_for(const char *lang) {
+static const char *table_for(const char *dir, const char *lang) {
   size_t n = primary_length(lang);
   if (n == 0 || n > 8) return NULL;
   for (size_t i = 0; i < n; i++)
@@ -60,18 +60,22 @@ static const char *table_for(const char *lang) {
   char *primary = g_ascii_strdown(lang, (gssize)n);
   const char *name = g_intern_string(primary);
   g_free(primary);
+  /* Known per folder: "DIR\nNAME" (the default folder's as "\nNAME"). */
+  char *known_key = g_strconcat(dir ? dir : "", "\n", name, NULL);
+  const char *key = g_intern_string(known_key);
+  g_free(known_key);
   g_mutex_lock(&tables_lock);
   if (!tables) tables = g_hash_table_new(g_str_hash, g_str_equal);
   gpointer known = NULL;
   bool found;
-  if (g_hash_table_lookup_extended(tables, name, NULL, &known)) {
+  if (g_hash_table_lookup_extended(tables, key, NULL, &known)) {
     found = known != NULL;
   } else {
     char *file = g_strconcat(name, ".yaml", NULL);
-    char *path = dp_paths_build("data", "labels", file, NULL);
+    char *path = dir ? g_build_filename(dir, file, NULL)
+                     : dp_paths_build("data", "labels", file, NULL);
     found = g_file_test(path, G_FILE_TEST_IS_REGULAR);
-    g_hash_table_insert(tables, (gpointer)name,
-                        found ? (gpointer)name : NULL);
+    g_hash_table_insert(tables, (gpointer)key, found ? (gpointer)name : NULL);
     g_free(path);
     g_free(file);
   }
@@ -80,9 +84,13 @@ static const char *table_for(const char *lang) {
 }
 
 const char *dp_datefmt_get_table_lang(const char *lang) {
+  return dp_datefmt_get_table_lang_in(NULL, lang);
+}
+
+const char *dp_datefmt_get_table_lang_in(const char *dir, const char *lang) {
   if (!lang) return "en";
   if (primary_is(lang, "no")) return "nb";
-  const char *table = table_for(lang);
+  const char *table = table_for(dir, lang);
   if (table) return table;
   char locale[ULOC_FULLNAME_CAPACITY];
   return resolve_locale(lang, locale, sizeof locale) ? NULL : "en";

@@ -83,6 +83,10 @@ char *dp_datefmt_format_with(const char *lang,
  * the language counts. */
 const char *dp_datefmt_get_table_lang(const char *lang);
 
+/* The same with the tables in the folder `dir` (NULL: data/labels of the
+ * data folder).  Thread-safe. */
+const char *dp_datefmt_get_table_lang_in(const char *dir, const char *lang);
+
 /* True if `what` is one of the named formats above rather than a
  * pattern. */
 bool dp_datefmt_is_named(const char *what);

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,8 @@ struct dp_render_options {
 
 const char *dp_get_version(void) { return DP_VERSION_STRING; }
 
+int dp_get_version_number(void) { return DP_VERSION_NUMBER; }
+
 void dp_free(void *data) { free(data); }
 
 /* ---- Contexts ------------------------------------------------------- */
@@ -71,6 +74,12 @@ void dp_context_free(dp_context *ctx) {
   dp_fonts_unlock();
   dp_diag_free(ctx->diag);
   g_free(ctx->settings.root);
+  g_free(ctx->settings.data_dir);
+  g_free(ctx->settings.labels_dir);
+  g_free(ctx->settings.hyphen_dir);
+  g_free(ctx->settings.cache_dir);
+  g_free(ctx->settings.font_config);
+  g_strfreev(ctx->settings.font_dirs);
   g_free(ctx);
   dp_plugin_settle();
 }
@@ -134,6 +143,131 @@ dp_status dp_context_set_root(dp_context *ctx, const char *dir) {
   }
   g_free(ctx->settings.root);
   ctx->settings.root = root;
+  return DP_STATUS_OK;
+}
+
+G_STATIC_ASSERT((int)DP_LIMIT_PAGES == (int)DP_SETTINGS_PAGES);
+G_STATIC_ASSERT((int)DP_LIMIT_ITEMS == (int)DP_SETTINGS_ITEMS);
+G_STATIC_ASSERT((int)DP_LIMIT_PARAGRAPHS == (int)DP_SETTINGS_PARAGRAPHS);
+G_STATIC_ASSERT((int)DP_LIMIT_IMAGE_PIXELS == (int)DP_SETTINGS_IMAGE_PIXELS);
+G_STATIC_ASSERT((int)DP_LIMIT_IMAGE_MEMORY == (int)DP_SETTINGS_IMAGE_MEMORY);
+G_STATIC_ASSERT((int)DP_LIMIT_OUTPUT_PIXELS == (int)DP_SETTINGS_OUTPUT_PIXELS);
+G_STATIC_ASSERT((int)DP_LIMIT_MILLISECONDS == (int)DP_SETTINGS_MILLISECONDS);
+
+static bool limit_valid(dp_context *ctx, dp_limit limit) {
+  if ((int)limit >= 0 && (int)limit < DP_SETTINGS_LIMITS) return true;
+  dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}), "there is no limit %d",
+           (int)limit);
+  return false;
+}
+
+dp_status dp_context_set_limit(dp_context *ctx, dp_limit limit,
+                               int64_t value) {
+  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
+  if (!limit_valid(ctx, limit)) return DP_STATUS_INVALID;
+  long long most = dp_settings_limit_default((dp_settings_limit_id)limit);
+  if (value < 0 || value > most) {
+    dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}),
+             "limit %d must be from 1 to %lld (or 0 for that), not %lld",
+             (int)limit, most, (long long)value);
+    return DP_STATUS_INVALID;
+  }
+  ctx->settings.limits[limit] = value;
+  /* Page sets kept under other limits may not be within these. */
+  for (int i = 0; i < DP_KEPT_PAGESETS; i++) kept_clear(&ctx->kept[i]);
+  return DP_STATUS_OK;
+}
+
+int64_t dp_context_get_limit(const dp_context *ctx, dp_limit limit) {
+  g_return_val_if_fail(ctx != NULL, 0);
+  if ((int)limit < 0 || (int)limit >= DP_SETTINGS_LIMITS) return 0;
+  return dp_settings_limit(&ctx->settings, (dp_settings_limit_id)limit);
+}
+
+/* Settings the fonts and dictionaries were made with changed: they are
+ * made again on the next composition, and page sets made with the old
+ * ones go. */
+static void drop_text(dp_context *ctx) {
+  for (int i = 0; i < DP_KEPT_PAGESETS; i++) kept_clear(&ctx->kept[i]);
+  if (ctx->fonts_checked) g_hash_table_remove_all(ctx->fonts_checked);
+  dp_fonts_lock(); /* the font maps go: fontlock.h */
+  dp_text_free(ctx->text);
+  ctx->text = NULL;
+  dp_fonts_unlock();
+}
+
+dp_status dp_context_set_folder(dp_context *ctx, dp_folder folder,
+                                const char *dir) {
+  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
+  char **slot = folder == DP_FOLDER_DATA          ? &ctx->settings.data_dir
+                : folder == DP_FOLDER_LABELS      ? &ctx->settings.labels_dir
+                : folder == DP_FOLDER_HYPHENATION ? &ctx->settings.hyphen_dir
+                : folder == DP_FOLDER_CACHE       ? &ctx->settings.cache_dir
+                                                  : NULL;
+  if (!slot && folder != DP_FOLDER_FONTS) {
+    dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}), "there is no folder %d",
+             (int)folder);
+    return DP_STATUS_INVALID;
+  }
+  /* Absolute, so that a later change of the current folder changes
+   * nothing; the cache folder is made when first written. */
+  char *canonical = NULL;
+  if (dir && folder == DP_FOLDER_CACHE) {
+    canonical = g_canonicalize_filename(dir, NULL);
+  } else if (dir && !(canonical = dp_confine_canonical_dir(dir))) {
+    dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}),
+             "cannot use '%s' as a folder: %s", dir, g_strerror(errno));
+    return DP_STATUS_INVALID;
+  }
+  if (folder == DP_FOLDER_FONTS) {
+    GStrvBuilder *b = g_strv_builder_new();
+    if (canonical) {
+      if (ctx->settings.font_dirs)
+        g_strv_builder_addv(b, (const char **)ctx->settings.font_dirs);
+      g_strv_builder_add(b, canonical);
+    }
+    g_strfreev(ctx->settings.font_dirs);
+    ctx->settings.font_dirs = g_strv_builder_end(b);
+    g_strv_builder_unref(b);
+    g_free(canonical);
+  } else {
+    g_free(*slot);
+    *slot = canonical;
+  }
+  drop_text(ctx);
+  return DP_STATUS_OK;
+}
+
+dp_status dp_context_set_font_config(dp_context *ctx, const char *file) {
+  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
+  char *canonical = NULL;
+  if (file && !(canonical = realpath(file, NULL))) {
+    dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}),
+             "cannot use '%s' as the font configuration: %s", file,
+             g_strerror(errno));
+    return DP_STATUS_INVALID;
+  }
+  g_free(ctx->settings.font_config);
+  ctx->settings.font_config = canonical ? g_strdup(canonical) : NULL;
+  free(canonical);
+  drop_text(ctx);
+  return DP_STATUS_OK;
+}
+
+/* The latest date a PDF's D: string and an iCalendar DTSTAMP hold. */
+#define LATEST_DATE 253402300799LL /* 9999-12-31T23:59:59Z */
+
+dp_status dp_context_set_creation_date(dp_context *ctx, int64_t seconds) {
+  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
+  if (seconds > LATEST_DATE || seconds < -1) {
+    dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}),
+             "the creation date must be from 1970 to 9999 (0 to %lld "
+             "seconds), or -1 for none, not %lld", LATEST_DATE,
+             (long long)seconds);
+    return DP_STATUS_INVALID;
+  }
+  ctx->settings.date_set = seconds >= 0;
+  ctx->settings.date = seconds >= 0 ? seconds : 0;
   return DP_STATUS_OK;
 }
 
@@ -308,9 +442,10 @@ void dp_render_options_set_preflight(dp_render_options *options,
   options->preflight = preflight;
 }
 
-/* The PDF creation date: SOURCE_DATE_EPOCH when set (reproducible
- * builds), else the document's modification time. */
-static long long creation_date(const dp_document *doc) {
+/* The outputs' creation date: the context's, else SOURCE_DATE_EPOCH
+ * when set (reproducible builds), else the document's (disputas.h). */
+static long long creation_date(const dp_context *ctx, const dp_document *doc) {
+  if (ctx->settings.date_set) return ctx->settings.date;
   const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
   if (epoch && *epoch) {
     char *end;
@@ -438,10 +573,11 @@ static dp_pageset *compose(dp_context *ctx, const dp_document *doc,
   dp_diag_hold(ctx->diag);
   if (!kept) {
     dp_fonts_lock();
-    if (!ctx->text) ctx->text = dp_text_new(ctx->diag);
+    if (!ctx->text) ctx->text = dp_text_new(ctx->diag, &ctx->settings);
     dp_text_prefetch(ctx->text, dp_document_get_lang(doc));
     dp_pageset *set = ctx->text && text_ready(ctx, layout)
-                          ? dp_compose(ctx->diag, ctx->text, doc, layout->model)
+                          ? dp_compose(ctx->diag, &ctx->settings, ctx->text,
+                                       doc, layout->model)
                           : NULL;
     if (set && reported_errors_since(ctx, before)) {
       dp_pageset_free(set);
@@ -487,6 +623,7 @@ static void internal_options(dp_context *ctx, const dp_render_options *options,
                              const dp_layout *layout, const dp_document *doc,
                              dp_render_settings *out) {
   out->diag = ctx->diag;
+  out->text = ctx->text;
   out->preflight = wants_preflight(options, layout);
   if (!options) options = &internal_options_default;
   out->format = options->format == DP_OUTPUT_PNG     ? DP_FORMAT_PNG
@@ -497,9 +634,33 @@ static void internal_options(dp_context *ctx, const dp_render_options *options,
                 : options->impose == DP_IMPOSE_SADDLE  ? DP_IMPOSE_SADDLE_STITCH
                                                        : DP_IMPOSE_NONE;
   out->dpi = options->dpi > 0 ? options->dpi : 150;
-  out->date = creation_date(doc);
+  out->date = creation_date(ctx, doc);
   out->marks = options->marks || layout->model->marks;
   out->creep = layout->model->creep;
+}
+
+/* cairo's image surfaces are at most this many pixels a side. */
+#define PNG_MAX_SIDE 32767
+
+/* Whether the output of `set` with `settings` is within the context's
+ * limits: a PNG page's pixels (reported when not). */
+static bool output_fits(dp_context *ctx, const dp_pageset *set,
+                        const dp_render_settings *settings) {
+  if (settings->format != DP_FORMAT_PNG) return true;
+  dp_sheet_geometry g;
+  dp_render_get_geometry(set, settings, &g);
+  double k = settings->dpi / 72.0;
+  double w = ceil(g.media_width * k), h = ceil(g.media_height * k);
+  long long max = dp_settings_limit(&ctx->settings, DP_SETTINGS_OUTPUT_PIXELS);
+  if (w <= PNG_MAX_SIDE && h <= PNG_MAX_SIDE && w * h <= (double)max)
+    return true;
+  dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}),
+           "a PNG page at %g dpi would be %.0f x %.0f pixels, more than %s "
+           "(lower the resolution)", settings->dpi, w, h,
+           w > PNG_MAX_SIDE || h > PNG_MAX_SIDE
+               ? "the 32767 a side PNG output allows"
+               : "the pixels a page may have");
+  return false;
 }
 
 dp_status dp_count_pages(dp_context *ctx, const dp_document *doc,
@@ -554,6 +715,7 @@ dp_status dp_render_to_callback(dp_context *ctx, const dp_document *doc,
   if (!set) return DP_STATUS_INVALID;
   dp_render_settings settings;
   internal_options(ctx, options, layout, doc, &settings);
+  if (!output_fits(ctx, set, &settings)) return DP_STATUS_INVALID;
   bool ok = write_all(set, &settings, write, user_data);
   return ok ? DP_STATUS_OK : DP_STATUS_WRITE;
 }
@@ -635,6 +797,10 @@ dp_status dp_render_many_to_memory(dp_context *ctx, const dp_document *doc,
     }
     dp_render_settings settings;
     internal_options(ctx, options, layouts[i], doc, &settings);
+    if (!output_fits(ctx, set, &settings)) {
+      status = DP_STATUS_INVALID;
+      break;
+    }
     if (settings.format == DP_FORMAT_PDF) {
       out[i].draft = dp_render_pdf_draw(set, &settings);
       out[i].preflight = settings.preflight;
@@ -859,6 +1025,7 @@ dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
   if (!set) return DP_STATUS_INVALID;
   dp_render_settings settings;
   internal_options(ctx, options, layout, doc, &settings);
+  if (!output_fits(ctx, set, &settings)) return DP_STATUS_INVALID;
   /* A PDF or a trace is one file; PNG and SVG one a page. */
   bool one_file = settings.format == DP_FORMAT_PDF ||
                   settings.format == DP_FORMAT_TRACE;
@@ -918,7 +1085,8 @@ static char *calendar_text(dp_context *ctx, const dp_document *doc) {
   char *text = NULL;
   const dp_ical_api *ical = dp_plugin_get("ical", &error);
   if (ical) {
-    dp_calendar *cal = dp_calendar_new(ctx->diag, doc, creation_date(doc));
+    dp_calendar *cal = dp_calendar_new(ctx->diag, &ctx->settings, doc,
+                                       creation_date(ctx, doc));
     text = ical->write(cal, &error);
     dp_calendar_free(cal);
   }

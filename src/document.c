@@ -263,6 +263,8 @@ struct binder {
   dp_diag *diag;
   const char *base_dir;
   const char *root; /* confine.h; NULL: none */
+  const dp_settings *settings; /* limits; may be NULL */
+  long long image_bytes;       /* the images decoded so far, 4 a pixel */
   int errors;
   GHashTable *reported; /* "line:column:message" already said */
 };
@@ -822,6 +824,30 @@ static dp_value *bind_orcid(binder *b, const dp_ynode *node,
   return v;
 }
 
+/* The context's limits on images (dp_context_set_limit), below the
+ * built-in ones the probe applies: each image's pixels, and the memory
+ * the document's images take decoded. */
+static bool image_within_limits(binder *b, const dp_image_info *info,
+                                char **problem) {
+  long long pixels = (long long)info->width * info->height;
+  long long max = dp_settings_limit(b->settings, DP_SETTINGS_IMAGE_PIXELS);
+  if (pixels > max) {
+    *problem = g_strdup_printf("has %lld pixels (%d x %d), more than the "
+                               "%lld allowed", pixels, info->width,
+                               info->height, max);
+    return false;
+  }
+  long long memory = dp_settings_limit(b->settings, DP_SETTINGS_IMAGE_MEMORY);
+  b->image_bytes += pixels * 4;
+  if (b->image_bytes > memory) {
+    *problem = g_strdup_printf("takes the document's images to %lld bytes "
+                               "decoded, more than the %lld allowed",
+                               b->image_bytes, memory);
+    return false;
+  }
+  return true;
+}
+
 static dp_value *bind_image(binder *b, const dp_ynode *node,
                             const char *what) {
   char *text = scalar_text(b, node, what);
@@ -833,6 +859,7 @@ static dp_value *bind_image(binder *b, const dp_ynode *node,
   /* Decoded here, once, so that an image that cannot be drawn is an error
    * at this line rather than a blank in the output. */
   if (path && dp_image_probe(path, &info, &problem) &&
+      image_within_limits(b, &info, &problem) &&
       dp_image_decode(path, info.format, &problem))
     v = text_new(node->mark, path);
   else
@@ -1174,7 +1201,7 @@ static char *stem_of(const char *name) {
 static dp_document *bind_document(dp_diag *diag,
                                   const dp_settings *settings,
                                   dp_ytree *tree, const char *base_dir) {
-  binder b = {diag, base_dir, dp_settings_root(settings), 0,
+  binder b = {diag, base_dir, dp_settings_root(settings), settings, 0, 0,
               g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
   const dp_ynode *root = dp_ytree_get_root(tree);
   dp_value *value = NULL;
@@ -1209,6 +1236,8 @@ dp_document *dp_document_read_data(dp_diag *diag, const dp_settings *settings,
   if (!tree) return NULL;
   dp_document *doc = bind_document(diag, settings, tree, base_dir);
   dp_ytree_free(tree);
+  /* No file to date it: the time it was read (not 1970). */
+  if (doc) doc->mtime = g_get_real_time() / G_USEC_PER_SEC;
   return doc;
 }
 

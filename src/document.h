@@ -103,8 +103,8 @@ const char *dp_document_get_lang(const dp_document *doc);
 /* True when the document reads right to left (its `direction`). */
 bool dp_document_is_rtl(const dp_document *doc);
 
-/* The file's modification time in seconds, or 0 when loaded from memory;
- * the fallback for reproducible PDF dates. */
+/* The file's modification time in seconds, or the time a document from
+ * memory was read: the date of its outputs when nothing else sets one. */
 long long dp_document_get_mtime(const dp_document *doc);
 
 /* (transfer none) The value at `key` of a map, or NULL. */

@@ -26,13 +26,19 @@
 #define WORD_MAX_BYTES 96
 
 struct dp_hyphen {
+  char *dir;           /* the dictionaries' folder */
+  char *cache_dir;     /* the parsed dictionaries' (hyphen-cache.h) */
   GHashTable *by_path; /* path → HyphenDict* (owned) */
   GHashTable *by_lang; /* normalised tag → path, "" when none */
   GHashTable *loading; /* path → GThread* returning its HyphenDict* */
 };
 
-dp_hyphen *dp_hyphen_new(void) {
+dp_hyphen *dp_hyphen_new(const char *dir, const char *cache_dir) {
   dp_hyphen *h = g_new0(dp_hyphen, 1);
+  h->dir = g_strdup(dir ? dir : DP_HYPHEN_DIR);
+  h->cache_dir = cache_dir ? g_strdup(cache_dir)
+                           : g_build_filename(g_get_user_cache_dir(),
+                                              "disputas", "hyphen", NULL);
   h->by_path = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                      (GDestroyNotify)dp_hyphen_cache_free);
   h->by_lang = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -49,6 +55,8 @@ static HyphenDict *S_join(dp_hyphen *h, const char *path) {
   return dict;
 }
 
+const char *dp_hyphen_get_dir(const dp_hyphen *h) { return h->dir; }
+
 void dp_hyphen_free(dp_hyphen *h) {
   if (!h) return;
   GList *paths = g_hash_table_get_keys(h->loading);
@@ -62,13 +70,15 @@ void dp_hyphen_free(dp_hyphen *h) {
   g_hash_table_destroy(h->loading);
   g_hash_table_destroy(h->by_path);
   g_hash_table_destroy(h->by_lang);
+  g_free(h->dir);
+  g_free(h->cache_dir);
   g_free(h);
 }
 
 /* `dir/hyph_NAME.dic` if it exists, else NULL. */
-static char *S_try(const char *name) {
+static char *S_try(const char *dir, const char *name) {
   char *file = g_strdup_printf("hyph_%s.dic", name);
-  char *path = g_build_filename(DP_HYPHEN_DIR, file, NULL);
+  char *path = g_build_filename(dir, file, NULL);
   g_free(file);
   if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) return path;
   g_free(path);
@@ -76,8 +86,8 @@ static char *S_try(const char *name) {
 }
 
 /* The first (in byte order) hyph_PRIMARY_*.dic, else NULL. */
-static char *S_first_with_primary(const char *primary) {
-  GDir *dir = g_dir_open(DP_HYPHEN_DIR, 0, NULL);
+static char *S_first_with_primary(const char *folder, const char *primary) {
+  GDir *dir = g_dir_open(folder, 0, NULL);
   if (!dir) return NULL;
   char *prefix = g_strdup_printf("hyph_%s_", primary);
   char *best = NULL;
@@ -92,12 +102,13 @@ static char *S_first_with_primary(const char *primary) {
   g_dir_close(dir);
   g_free(prefix);
   if (!best) return NULL;
-  char *path = g_build_filename(DP_HYPHEN_DIR, best, NULL);
+  char *path = g_build_filename(folder, best, NULL);
   g_free(best);
   return path;
 }
 
-char *dp_hyphen_find_dictionary(const char *lang) {
+char *dp_hyphen_find_dictionary(const char *dir, const char *lang) {
+  if (!dir) dir = DP_HYPHEN_DIR;
   if (!lang || !*lang) return NULL;
   /* "nb-NO", "nb_no", "sr-Latn-RS": primary subtag and a region (two
    * letters or three digits), skipping a script subtag. */
@@ -119,23 +130,23 @@ char *dp_hyphen_find_dictionary(const char *lang) {
   if (!valid) {
     path = NULL;
   } else if (!strcmp(primary, "nb") || !strcmp(primary, "no")) {
-    if (!(path = S_try("nb_NO"))) path = S_try("nn_NO");
+    if (!(path = S_try(dir, "nb_NO"))) path = S_try(dir, "nn_NO");
   } else if (!strcmp(primary, "nn")) {
-    if (!(path = S_try("nn_NO"))) path = S_try("nb_NO");
+    if (!(path = S_try(dir, "nn_NO"))) path = S_try(dir, "nb_NO");
   } else if (!strcmp(primary, "en")) {
-    if (region && !strcmp(region, "gb")) path = S_try("en_GB");
-    if (!path) path = S_try("en_US");
-    if (!path) path = S_first_with_primary("en");
+    if (region && !strcmp(region, "gb")) path = S_try(dir, "en_GB");
+    if (!path) path = S_try(dir, "en_US");
+    if (!path) path = S_first_with_primary(dir, "en");
   } else {
     if (region) {
       char *upper = g_ascii_strup(region, -1);
       char *name = g_strdup_printf("%s_%s", primary, upper);
-      path = S_try(name);
+      path = S_try(dir, name);
       g_free(name);
       g_free(upper);
     }
-    if (!path) path = S_try(primary);
-    if (!path) path = S_first_with_primary(primary);
+    if (!path) path = S_try(dir, primary);
+    if (!path) path = S_first_with_primary(dir, primary);
   }
   g_strfreev(parts);
   g_free(tag);
@@ -146,7 +157,7 @@ char *dp_hyphen_find_dictionary(const char *lang) {
 static const char *S_path_for(dp_hyphen *h, const char *lang) {
   const char *path = g_hash_table_lookup(h->by_lang, lang);
   if (!path) {
-    char *found = dp_hyphen_find_dictionary(lang);
+    char *found = dp_hyphen_find_dictionary(h->dir, lang);
     g_hash_table_insert(h->by_lang, g_strdup(lang),
                         found ? found : g_strdup(""));
     path = g_hash_table_lookup(h->by_lang, lang);
@@ -154,9 +165,17 @@ static const char *S_path_for(dp_hyphen *h, const char *lang) {
   return path;
 }
 
-static gpointer S_load_thread(gpointer path) {
-  HyphenDict *dict = dp_hyphen_cache_load(path);
-  g_free(path);
+/* A dictionary to load in a thread: its path and cache folder. */
+typedef struct load_job {
+  char *path, *cache_dir;
+} load_job;
+
+static gpointer S_load_thread(gpointer data) {
+  load_job *job = data;
+  HyphenDict *dict = dp_hyphen_cache_load_in(job->path, job->cache_dir, NULL);
+  g_free(job->path);
+  g_free(job->cache_dir);
+  g_free(job);
   return dict;
 }
 
@@ -167,8 +186,10 @@ void dp_hyphen_prefetch(dp_hyphen *h, const char *lang) {
       g_hash_table_contains(h->loading, path))
     return;
   /* libhyphen keeps no global state: a dictionary loads anywhere. */
+  load_job *job = g_new(load_job, 1);
+  *job = (load_job){g_strdup(path), g_strdup(h->cache_dir)};
   g_hash_table_insert(h->loading, g_strdup(path),
-                      g_thread_new("dp-hyphen", S_load_thread, g_strdup(path)));
+                      g_thread_new("dp-hyphen", S_load_thread, job));
 }
 
 /* The dictionary for `lang`, loaded on first use; NULL if none. */
@@ -179,7 +200,9 @@ static HyphenDict *S_get_dict(dp_hyphen *h, const char *lang) {
   if (g_hash_table_lookup_extended(h->by_path, path, NULL, (void **)&dict))
     return dict;
   dict = g_hash_table_contains(h->loading, path) ? S_join(h, path)
-                                                 : dp_hyphen_cache_load(path);
+                                                 : dp_hyphen_cache_load_in(
+                                                       path, h->cache_dir,
+                                                       NULL);
   /* A file that fails to load means no hyphenation for this tag from now
    * on (by_path never holds NULL). */
   if (dict) g_hash_table_insert(h->by_path, g_strdup(path), dict);

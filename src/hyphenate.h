@@ -1,6 +1,7 @@
 /* hyphenate: where words may be hyphenated, from libhyphen's pattern files.
  *
- * A dp_hyphen caches the dictionaries of /usr/share/hyphen (DP_HYPHEN_DIR),
+ * A dp_hyphen caches the dictionaries of a folder (by default
+ * /usr/share/hyphen, DP_HYPHEN_DIR),
  * each loaded on first use and kept until dp_hyphen_free().  A BCP 47 tag
  * picks the dictionary: nb, no and nn the Norwegian ones; en and en-* the
  * US English one (en-GB the British one when installed); any other tag
@@ -16,9 +17,14 @@
 
 typedef struct dp_hyphen dp_hyphen;
 
-/* (transfer full) An empty cache; nothing is read until first use. */
-dp_hyphen *dp_hyphen_new(void);
+/* (transfer full) An empty cache of the dictionaries in `dir` (NULL:
+ * DP_HYPHEN_DIR), parsed ones kept in `cache_dir` (NULL: the user's
+ * cache folder, hyphen-cache.h); nothing is read until first use. */
+dp_hyphen *dp_hyphen_new(const char *dir, const char *cache_dir);
 void dp_hyphen_free(dp_hyphen *hyphen);
+
+/* (transfer none) The dictionaries' folder. */
+const char *dp_hyphen_get_dir(const dp_hyphen *hyphen);
 
 /* Starts loading `lang`'s dictionary in a thread of its own (some
  * 5-20 ms of parsing patterns), for the first dp_hyphen_find_points() in
@@ -26,9 +32,9 @@ void dp_hyphen_free(dp_hyphen *hyphen);
  * there is no dictionary or it is loaded or loading. */
 void dp_hyphen_prefetch(dp_hyphen *hyphen, const char *lang);
 
-/* (transfer full) The path of the dictionary `lang` uses, or NULL when
- * there is none.  Free with g_free(). */
-char *dp_hyphen_find_dictionary(const char *lang);
+/* (transfer full) The path of the dictionary `lang` uses in `dir` (NULL:
+ * DP_HYPHEN_DIR), or NULL when there is none.  Free with g_free(). */
+char *dp_hyphen_find_dictionary(const char *dir, const char *lang);
 
 /* Finds the hyphenation points of the words of `text` (`length` bytes of
  * valid UTF-8) in language `lang`: byte offsets, ascending, of the

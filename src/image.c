@@ -454,7 +454,7 @@ static bool decode_svg(const char *path, char **error) {
   cairo_t *cr = cairo_create(s);
   /* librsvg sets SVG text on cairo's process-wide fonts: fontlock.h. */
   dp_fonts_lock();
-  bool ok = svg->draw(path, cr, 0, 0, pw, ph, &problem) &&
+  bool ok = svg->draw(path, cr, 0, 0, pw, ph, NULL, &problem) &&
             cairo_status(cr) == CAIRO_STATUS_SUCCESS;
   cairo_destroy(cr);
   cairo_surface_destroy(s);

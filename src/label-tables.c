@@ -21,9 +21,14 @@
 #include "yaml-tree.h"
 
 struct dp_labels {
+  bool has_table;        /* a table of the document's language was read */
   GHashTable *texts;     /* key -> text, both owned */
   GHashTable *templates; /* template key -> dp_template, owned */
 };
+
+bool dp_labels_has_table(const dp_labels *labels) {
+  return labels->has_table;
+}
 
 const char *const *dp_labels_get_builtin_keys(void) {
   return dp_label_table_keys;
@@ -98,9 +103,10 @@ bool dp_labels_check_overrides(dp_diag *diag, const dp_value *overrides) {
 
 /* Reads the table `table` ("en", "nb", "sv", ...) into `labels`,
  * reporting problems at their marks in the data file. */
-static void load_table(dp_diag *diag, const char *table, dp_labels *labels) {
+static void load_table(dp_diag *diag, const dp_settings *settings,
+                       const char *table, dp_labels *labels) {
   char *file = g_strconcat(table, ".yaml", NULL);
-  char *path = dp_paths_build("data", "labels", file, NULL);
+  char *path = dp_settings_data_path(settings, "data", "labels", file, NULL);
   dp_ytree *tree = dp_ytree_load_file(diag, path);
   if (!tree) goto done; /* reported */
   const dp_ynode *root = dp_ytree_get_root(tree);
@@ -147,15 +153,17 @@ done:
 
 /* Never NULL: a table that could not be read (reported) leaves its texts
  * unset, and templates then print nothing for them. */
-dp_labels *dp_labels_new(dp_diag *diag, const char *lang,
-                         const dp_value *overrides) {
+dp_labels *dp_labels_new(dp_diag *diag, const dp_settings *settings,
+                         const char *lang, const dp_value *overrides) {
   dp_labels *labels = g_new0(dp_labels, 1);
   labels->texts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                         g_free);
   labels->templates = g_hash_table_new_full(
       g_str_hash, g_str_equal, g_free, (GDestroyNotify)dp_template_free);
-  const char *table = dp_datefmt_get_table_lang(lang);
-  load_table(diag, table ? table : "en", labels);
+  const char *table = dp_datefmt_get_table_lang_in(
+      settings ? settings->labels_dir : NULL, lang);
+  labels->has_table = table != NULL;
+  load_table(diag, settings, table ? table : "en", labels);
 
   /* The binder has checked the keys, and dp_labels_check_overrides() the
    * texts, when the document was loaded: a text that fails here (only a

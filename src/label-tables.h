@@ -16,10 +16,16 @@
 typedef struct dp_labels dp_labels;
 typedef struct dp_template dp_template;
 
-/* Labels: the built-in tables (data/labels/LANG.yaml) for the document's
+/* Labels: the built-in tables (data/labels/LANG.yaml, or LANG.yaml in the
+ * labels folder of `settings`, which may be NULL) for the document's
  * language with the document's `labels` overrides on top. */
-dp_labels *dp_labels_new(dp_diag *diag, const char *lang,
+dp_labels *dp_labels_new(dp_diag *diag, const dp_settings *settings,
+                         const char *lang,
                          const dp_value *overrides);
+
+/* Whether a table of the document's own language was found (else
+ * English's was read). */
+bool dp_labels_has_table(const dp_labels *labels);
 void dp_labels_free(dp_labels *labels);
 /* (transfer none) The text for `key`, or NULL for an unknown key. */
 const char *dp_labels_get(const dp_labels *labels, const char *key);

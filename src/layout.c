@@ -1307,7 +1307,7 @@ static dp_layout_model *load(dp_diag *diag, const dp_settings *settings,
     path = g_strdup(name_or_path);
   } else if (dp_bind_in_list(name_or_path, dp_builtin_layouts)) {
     char *file = g_strconcat(name_or_path, ".yaml", NULL);
-    path = dp_paths_build("layouts", file, NULL);
+    path = dp_settings_data_path(settings, "layouts", file, NULL);
     g_free(file);
   } else {
     char *h = dp_bind_hint(name_or_path, dp_builtin_layouts);

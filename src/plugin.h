@@ -18,7 +18,7 @@
 
 #include "calendar.h"
 
-#define DP_PLUGIN_VERSION 2
+#define DP_PLUGIN_VERSION 3
 
 /* "svg": SVG images through librsvg. */
 typedef struct dp_svg_api {
@@ -27,9 +27,12 @@ typedef struct dp_svg_api {
    * it cannot be read. */
   bool (*get_size)(const char *path, double *width, double *height,
                    char **error);
-  /* Draws the image scaled into the box. */
+  /* Draws the image scaled into the box, its text set with `font_map`
+   * (a PangoCairoFontMap, made the thread's default while drawing:
+   * librsvg sets text with that), or with the thread's default font map
+   * when NULL. */
   bool (*draw)(const char *path, cairo_t *cr, double x, double y,
-               double width, double height, char **error);
+               double width, double height, void *font_map, char **error);
 } dp_svg_api;
 
 /* "jpeg": JPEG images through libjpeg, decoded to a Cairo surface. */

@@ -112,13 +112,14 @@ static void image_rect(const dp_draw *d, double nw, double nh, double *x,
  * or groups behind, and none of that may reach what is drawn after.  The
  * group is painted only when the image was drawn whole. */
 static bool draw_svg(cairo_t *cr, const dp_svg_api *svg, const char *path,
-                     double x, double y, double w, double h, char **error) {
+                     double x, double y, double w, double h, void *font_map,
+                     char **error) {
   cairo_matrix_t matrix;
   cairo_get_matrix(cr, &matrix);
   cairo_push_group(cr);
   cairo_t *own = cairo_create(cairo_get_group_target(cr));
   cairo_set_matrix(own, &matrix);
-  bool ok = svg->draw(path, own, x, y, w, h, error);
+  bool ok = svg->draw(path, own, x, y, w, h, font_map, error);
   if (ok && cairo_status(own) != CAIRO_STATUS_SUCCESS) {
     *error = g_strdup(cairo_status_to_string(cairo_status(own)));
     ok = false;
@@ -137,7 +138,9 @@ static bool draw_svg(cairo_t *cr, const dp_svg_api *svg, const char *path,
  * here comes from a file changed since, or from drawing at a size the
  * check did not try: it is an error at the document's line, never a
  * blank.  Returns false after reporting to `diag`. */
-static bool draw_image(cairo_t *cr, const dp_draw *d, dp_diag *diag) {
+static bool draw_image(cairo_t *cr, const dp_draw *d,
+                       const dp_render_settings *options) {
+  dp_diag *diag = options->diag;
   dp_image_info info;
   char *error = NULL;
   bool ok = dp_image_probe(d->image_path, &info, &error);
@@ -151,7 +154,11 @@ static bool draw_image(cairo_t *cr, const dp_draw *d, dp_diag *diag) {
     ok = svg && svg->get_size(d->image_path, &nw, &nh, &error);
     if (ok) {
       image_rect(d, nw, nh, &x, &y, &w, &h);
-      ok = draw_svg(cr, svg, d->image_path, x, y, w, h, &error);
+      /* SVG text in the context's fonts (the caller holds the font lock,
+       * which loading them needs). */
+      void *font_map =
+          options->text ? dp_text_get_svg_font_map(options->text) : NULL;
+      ok = draw_svg(cr, svg, d->image_path, x, y, w, h, font_map, &error);
     }
   } else if (ok) {
     cairo_surface_t *image = NULL;
@@ -227,9 +234,9 @@ static void tag_end(cairo_t *cr, const char *tag) {
 }
 
 /* Draws a page's display list; `t` tags it (NULL: untagged).  Returns
- * false when an image could not be drawn (reported to `diag`). */
+ * false when an image could not be drawn (reported to options->diag). */
 static bool draw_page(cairo_t *cr, const dp_page *page, bool links,
-                      tagger *t, dp_diag *diag) {
+                      tagger *t, const dp_render_settings *options) {
   bool ok = true;
   for (size_t i = 0; i < page->count; i++) {
     const dp_draw *d = &page->draws[i];
@@ -259,7 +266,7 @@ static bool draw_page(cairo_t *cr, const dp_page *page, bool links,
         cairo_new_path(cr);
         break;
       case DP_DRAW_QR: draw_qr(cr, d); break;
-      case DP_DRAW_IMAGE: ok = draw_image(cr, d, diag) && ok; break;
+      case DP_DRAW_IMAGE: ok = draw_image(cr, d, options) && ok; break;
     }
     tag_end(cr, tag);
   }
@@ -339,7 +346,7 @@ static bool draw_output_page(cairo_t *cr, const dp_pageset *set,
       cairo_clip(cr);
     }
     cairo_translate(cr, m, m);
-    ok = draw_page(cr, &set->pages[index], true, t, options->diag);
+    ok = draw_page(cr, &set->pages[index], true, t, options);
     cairo_restore(cr);
   } else {
     int n = padded_count(set);
@@ -359,8 +366,8 @@ static bool draw_output_page(cairo_t *cr, const dp_pageset *set,
       double shift = sheets > 1 ? options->creep * sheet / (sheets - 1) : 0;
       cairo_translate(cr, m + side * set->width + (side == 0 ? shift : -shift),
                       m);
-      ok = draw_page(cr, &set->pages[number - 1], false, NULL,
-                     options->diag) && ok;
+      ok = draw_page(cr, &set->pages[number - 1], false, NULL, options) &&
+           ok;
       cairo_restore(cr);
     }
     g_free(order);

@@ -44,6 +44,8 @@ typedef struct dp_render_settings {
   bool preflight;           /* PDF: warn of fonts the file does not embed */
   dp_diag *diag;            /* images that cannot be drawn, problems
                                finishing a PDF; or NULL */
+  dp_text *text;            /* the context's fonts, for SVG text; or NULL
+                               (the thread's default Pango font map) */
 } dp_render_settings;
 
 /* Crop and fold marks: 0.25 pt registration black, starting this far from

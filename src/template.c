@@ -938,7 +938,7 @@ static void filter_date(const filter *f, piece *pc, const dp_scope *scope) {
   const char *lang = scope_lang(scope);
   const dp_labels *labels = scope_labels(scope);
   dp_datefmt_patterns patterns = {NULL, NULL, NULL, NULL, NULL};
-  if (labels && dp_datefmt_get_table_lang(lang)) {
+  if (labels && dp_labels_has_table(labels)) {
     patterns.date = dp_labels_get(labels, DP_DATEFMT_KEY_DATE);
     patterns.time = dp_labels_get(labels, DP_DATEFMT_KEY_TIME);
     patterns.time_long = dp_labels_get(labels, DP_DATEFMT_KEY_TIME_LONG);

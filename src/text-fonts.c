@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "paths.h"
+#include "settings.h"
 #include "text-private.h"
 
 /* ------------------------------------------------------------------ */
@@ -95,16 +96,19 @@ static FcConfig *S_config_load(const char *conf, const char *dir,
   if (ok && bundled_only) {
     /* Everything outside the bundled folder is rejected, system folders
      * included: fontconfig does not even read their caches. */
-    char *rules = g_markup_printf_escaped(
-        "<fontconfig><selectfont>"
+    char *rule = g_markup_printf_escaped(
+        "<selectfont>"
         "<acceptfont><glob>%s/*</glob></acceptfont>"
         "<rejectfont><glob>*</glob></rejectfont>"
-        "</selectfont></fontconfig>",
-        dir);
-    ok = FcConfigParseAndLoadFromMemory(config, (const FcChar8 *)rules,
-                                        FcTrue);
-    g_free(rules);
+        "</selectfont>", dir);
+    g_string_append(rules, rule);
+    g_free(rule);
   }
+  g_string_append(rules, "</fontconfig>");
+  if (ok)
+    ok = FcConfigParseAndLoadFromMemory(config, (const FcChar8 *)rules->str,
+                                        FcTrue);
+  g_string_free(rules, TRUE);
   if (!ok || !FcConfigBuildFonts(config)) {
     FcConfigDestroy(config);
     return NULL;
@@ -145,10 +149,14 @@ static bool S_survey_bundled(dp_text *text, FcConfig *config) {
   return text->coverage != NULL;
 }
 
-dp_text *dp_text_new(dp_diag *diag) {
+dp_text *dp_text_new(dp_diag *diag, const dp_settings *settings) {
   dp_text *text = g_new0(dp_text, 1);
   text->diag = diag;
-  char *conf = dp_paths_build("fonts", "fonts.conf", NULL);
+  text->datadir = g_strdup(dp_settings_datadir(settings));
+  char *conf = settings && settings->font_config
+                   ? g_strdup(settings->font_config)
+                   : dp_settings_data_path(settings, "fonts", "fonts.conf",
+                                           NULL);
   dp_mark mark = {diag ? dp_diag_intern(diag, conf) : conf, 0, 0};
   /* Fontconfig resolves a relative path against /etc/fonts. */
   text->conf = realpath(conf, NULL);
@@ -179,7 +187,11 @@ dp_text *dp_text_new(dp_diag *diag) {
   text->metrics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   text->patterns_checked = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                             NULL);
-  text->hyphen = dp_hyphen_new();
+  text->hyphen = dp_hyphen_new(settings ? settings->hyphen_dir : NULL,
+                               settings ? settings->cache_dir : NULL);
+  /* The context's font folders, as a layout's font-folders are. */
+  for (char **d = settings ? settings->font_dirs : NULL; d && *d; d++)
+    dp_text_add_font_folder(text, *d);
   g_free(conf);
   return text;
 
@@ -205,6 +217,7 @@ void dp_text_free(dp_text *text) {
   if (text->known) g_hash_table_destroy(text->known);
   free(text->conf);
   g_free(text->conf_dir);
+  g_free(text->datadir);
   g_free(text);
 }
 
@@ -306,6 +319,8 @@ fonts *text_full(dp_text *text) {
   }
   return text->full.context ? &text->full : &text->bundled;
 }
+
+void *dp_text_get_svg_font_map(dp_text *text) { return text_full(text)->map; }
 
 /* Whether the bundled fonts draw every character of `utf8`. */
 static bool S_covered(const dp_text *text, const char *utf8, size_t length) {

@@ -154,7 +154,7 @@ GString *text_insert(GString *in, const size_t *points, size_t count,
  * links whose text is one word (a URL written out). */
 GString *text_typography(dp_text *text, GString *in, span *spans,
                              size_t count, unsigned rules, const char *lang) {
-  if (!text->typography) text->typography = dp_typography_new(text->diag);
+  if (!text->typography) text->typography = dp_typography_new(text->diag, text->datadir);
   unsigned *skip = g_new(unsigned, 2 * count + 1);
   size_t skip_count = 0;
   for (size_t i = 0; i < count; i++) {

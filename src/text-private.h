@@ -35,6 +35,7 @@ struct dp_text {
   dp_diag *diag;
   char *conf;            /* absolute path of fonts/fonts.conf */
   char *conf_dir;        /* its folder, the bundled fonts' */
+  char *datadir;         /* the context's data folder */
   /* Two font maps from fonts.conf: the bundled fonts alone, and with the
    * system's fallback fonts (loaded when a paragraph first needs them).
    * Pango sorts every font of a map for each new font description, and

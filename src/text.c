@@ -478,7 +478,8 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
     /* Justified text without hyphenation is set loose: said once per
      * language (and looked up once: the answer is remembered either way,
      * a language with patterns under a value of its own). */
-    char *dic = dp_hyphen_find_dictionary(lang);
+    char *dic = dp_hyphen_find_dictionary(dp_hyphen_get_dir(text->hyphen),
+                                          lang);
     if (!dic && text->diag)
       dp_warning(text->diag, mark,
                  "no hyphenation patterns for language '%s' are installed: "

@@ -22,15 +22,24 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "settings.h"
 #include "richtext.h"
 #include "style.h"
 
 typedef struct dp_text dp_text;
 
-/* (transfer full) Returns NULL after reporting when the bundled fonts
+/* (transfer full) The fonts and dictionaries `settings` (NULL: the
+ * defaults) name: the data folder's fonts.conf or the context's font
+ * configuration, with its font folders; its hyphenation and cache
+ * folders.  Returns NULL after reporting when the fonts
  * cannot be loaded.  Not thread-safe: one per thread. */
-dp_text *dp_text_new(dp_diag *diag);
+dp_text *dp_text_new(dp_diag *diag, const dp_settings *settings);
 void dp_text_free(dp_text *text);
+
+/* (transfer none) The PangoCairoFontMap SVG images set their text with:
+ * the one with the system's fallback fonts, loaded on first use.  Under
+ * the font lock (fontlock.h). */
+void *dp_text_get_svg_font_map(dp_text *text);
 
 /* Starts loading, in another thread, what setting text in `lang` needs
  * (its hyphenation dictionary), so that it is ready, or nearly, when the

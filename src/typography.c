@@ -101,13 +101,15 @@ static void S_read(rules *r, const dp_ynode *node, const rules *base) {
   r->units = S_read_words(dp_ynode_map_get(node, "units"), base->units);
 }
 
-dp_typography *dp_typography_new(dp_diag *diag) {
+dp_typography *dp_typography_new(dp_diag *diag, const char *datadir) {
   dp_typography *t = g_new0(dp_typography, 1);
   t->by_lang = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                      S_rules_free);
   rules builtin = {0};
   S_builtin(&builtin);
-  char *path = dp_paths_build("data", "typography.yaml", NULL);
+  char *path = datadir ? g_build_filename(datadir, "data", "typography.yaml",
+                                          NULL)
+                       : dp_paths_build("data", "typography.yaml", NULL);
   /* The reader needs somewhere to report to. */
   dp_diag *own = diag ? NULL : dp_diag_new();
   if (own) dp_diag_set_print(own, false);

@@ -20,10 +20,11 @@
 
 typedef struct dp_typography dp_typography;
 
-/* (transfer full) The table of data/typography.yaml; without the file (or
+/* (transfer full) The table of data/typography.yaml in `datadir` (NULL:
+ * the data folder, paths.h); without the file (or
  * with a broken one, reported to `diag`), the built-in defaults of
  * English. */
-dp_typography *dp_typography_new(dp_diag *diag);
+dp_typography *dp_typography_new(dp_diag *diag, const char *datadir);
 void dp_typography_free(dp_typography *typography);
 
 /* (transfer full) `text` (`length` bytes of valid UTF-8) with the rules

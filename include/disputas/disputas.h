@@ -74,10 +74,20 @@
  *    function on another context, and the functions that take no context.
  *    They must not use the context that is calling them (nor free it, or
  *    the document and layout being rendered).
- *  - The functions that take no context (dp_get_version, dp_free,
- *    dp_layout_get_builtin_names, dp_render_options_*) are safe from any
- *    thread.  dp_program_init() is not: it sets environment variables,
- *    before any thread starts.
+ *  - Thread-safety, function by function: every function that takes a
+ *    dp_context (its setters included) is safe to call from any thread
+ *    as long as no other thread uses that context, or the documents and
+ *    layouts loaded through it, at the same time.  Getters of a document
+ *    or layout are safe from several threads at once (they are
+ *    immutable).  The functions that take no context (dp_get_version,
+ *    dp_get_version_number, dp_free, dp_layout_get_builtin_names,
+ *    dp_render_options_* on options of the thread's own) are safe from
+ *    any thread.  dp_program_init() is not: it sets environment
+ *    variables, before any thread starts; it is optional.
+ *  - Nothing of a context's settings is process-wide: its root, limits,
+ *    creation date, folders and fonts are its own, and two contexts with
+ *    different settings render side by side, each as it would alone
+ *    (tests/api/test-contexts.c).
  *
  * Data files
  *
@@ -91,6 +101,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -115,9 +126,27 @@ extern "C" {
 #define DP_VERSION_MICRO 0
 #define DP_VERSION_STRING "0.1.0"
 
+/* The version compiled against as one number, MAJOR * 10000 + MINOR *
+ * 100 + MICRO (0.1.0 is 100), and whether it is at least MAJOR.MINOR.MICRO:
+ *
+ *     #if DP_CHECK_VERSION(0, 2, 0)
+ *       ... use what 0.2 added ...
+ *     #endif
+ */
+#define DP_VERSION_NUMBER \
+  (DP_VERSION_MAJOR * 10000 + DP_VERSION_MINOR * 100 + DP_VERSION_MICRO)
+#define DP_CHECK_VERSION(major, minor, micro) \
+  (DP_VERSION_NUMBER >= (major) * 10000 + (minor) * 100 + (micro))
+
 /* (transfer none) The version of the library in use, "0.1.0"; may differ
  * from DP_VERSION_STRING, the version compiled against. */
 DP_PUBLIC const char *dp_get_version(void);
+
+/* The version of the library in use as DP_VERSION_NUMBER counts it: a
+ * program built against 0.2 can check at run time that the library it
+ * was loaded with is at least that (the soname only promises the ABI of
+ * 0.x.y: docs/abi.md). */
+DP_PUBLIC int dp_get_version_number(void);
 
 /* Releases memory the library allocated and handed over with "free with
  * dp_free()" (dp_render_to_memory's buffer).  NULL is allowed.  Bindings
@@ -219,6 +248,82 @@ DP_PUBLIC void dp_context_set_werror(dp_context *ctx, bool werror);
  * reporting, when `dir` is not a folder. */
 DP_PUBLIC dp_status dp_context_set_root(dp_context *ctx, const char *dir);
 
+/* The outputs' creation date, in seconds since 1970-01-01 UTC (at most
+ * 253402300799, the end of 9999): the PDF's CreationDate and ModDate and
+ * a calendar's DTSTAMP.  -1 (the default) means none of the context's:
+ * then SOURCE_DATE_EPOCH when set, else the document file's modification
+ * time, else, for a document loaded from memory, the time it was loaded.
+ * DP_STATUS_INVALID, after reporting, for any other value. */
+DP_PUBLIC dp_status dp_context_set_creation_date(dp_context *ctx,
+                                                 int64_t seconds);
+
+/* What a context bounds (dp_context_set_limit). */
+typedef enum dp_limit {
+  DP_LIMIT_PAGES,         /* pages of one layout (default 500) */
+  DP_LIMIT_ITEMS,         /* layout items one layout expands for a
+                             document, repetitions counted (100,000) */
+  DP_LIMIT_PARAGRAPHS,    /* paragraphs of one layout (200,000) */
+  DP_LIMIT_IMAGE_PIXELS,  /* pixels of one image (50 million) */
+  DP_LIMIT_IMAGE_MEMORY,  /* bytes all of a document's images take
+                             decoded, 4 a pixel (2,000,000,000); SVGs are
+                             drawn, not decoded, and count nothing */
+  DP_LIMIT_OUTPUT_PIXELS, /* pixels of one PNG page (150 million, an A4
+                             page at about 1250 dpi; and at most 32767 a
+                             side, always) */
+  DP_LIMIT_MILLISECONDS   /* time one call may take (a day) */
+} dp_limit;
+
+/* Lowers `limit` to `value`: from 1 to the default, which is also the
+ * most; 0 restores the default.  Work that would go past it fails with
+ * an error saying which limit (DP_STATUS_INVALID; see each limit), and
+ * the outputs are not written.  Documents are checked against the image
+ * limits when loaded, so set those first.  DP_STATUS_INVALID, after
+ * reporting, for an unknown limit or a value out of range. */
+DP_PUBLIC dp_status dp_context_set_limit(dp_context *ctx, dp_limit limit,
+                                         int64_t value);
+
+/* The limit in force (the default when not set); 0 for an unknown
+ * limit. */
+DP_PUBLIC int64_t dp_context_get_limit(const dp_context *ctx,
+                                         dp_limit limit);
+
+/* The folders a context reads from (dp_context_set_folder). */
+typedef enum dp_folder {
+  DP_FOLDER_DATA,        /* built-in layouts, fonts/fonts.conf, label
+                            tables, typography (default: see "Data
+                            files") */
+  DP_FOLDER_LABELS,      /* the label tables, LANG.yaml (default:
+                            data/labels in the data folder) */
+  DP_FOLDER_HYPHENATION, /* libhyphen's hyph_LL_CC.dic (default:
+                            /usr/share/hyphen); a language without one
+                            is not hyphenated, and its justified text is
+                            warned of */
+  DP_FOLDER_CACHE,       /* parsed hyphenation patterns, written on first
+                            use (default: $XDG_CACHE_HOME/disputas/hyphen,
+                            else ~/.cache/disputas/hyphen); made when
+                            missing */
+  DP_FOLDER_FONTS        /* a folder of fonts styles may name, as a
+                            layout's font-folders are (disputas-layout(5));
+                            each call adds one, NULL forgets them */
+} dp_folder;
+
+/* Sets `folder` to `dir` for what `ctx` reads from now on (NULL: the
+ * default).  The fonts and dictionaries the context loaded are dropped
+ * and loaded again from the new folders on the next render.
+ * DP_STATUS_INVALID, after reporting, when `dir` is not a folder
+ * (except the cache's, made when first written). */
+DP_PUBLIC dp_status dp_context_set_folder(dp_context *ctx, dp_folder folder,
+                                          const char *dir);
+
+/* Sets the context's text with the fontconfig file `file` instead of the
+ * data folder's fonts/fonts.conf (NULL: that one again); the fonts in
+ * the file's own folder are then the bundled fonts.  The context's own
+ * configuration: other contexts and fontconfig's default configuration
+ * are not touched.  SVG images draw their text with it too.
+ * DP_STATUS_INVALID, after reporting, when it cannot be read. */
+DP_PUBLIC dp_status dp_context_set_font_config(dp_context *ctx,
+                                               const char *file);
+
 /* Errors reported through `ctx` since it was made (warnings too, with
  * werror).  The count only grows; each function's own result says whether
  * that call failed. */
@@ -242,16 +347,18 @@ DP_PUBLIC void dp_context_expect(dp_context *ctx, unsigned what);
 
 /* ---- Programs ------------------------------------------------------- */
 
-/* For programs, not libraries: call it first thing in main(), before any
- * thread starts.  Unless FONTCONFIG_FILE or FONTCONFIG_PATH is set (a
- * configuration of the user's), it points fontconfig's
- * default configuration at the bundled fonts (FONTCONFIG_FILE and
+/* Optional, for programs, not libraries: call it first thing in main(),
+ * before any thread starts.  Unless FONTCONFIG_FILE or FONTCONFIG_PATH is
+ * set (a configuration of the user's), it points fontconfig's default
+ * configuration at the bundled fonts (FONTCONFIG_FILE and
  * FONTCONFIG_PATH: fonts/default.conf in the data folder).  disputas
- * never sets its own text with the default configuration, but Pango
- * loads it in a background thread whenever a font map is made (the
+ * never sets text with the default configuration (a context's own text,
+ * and the text of SVG images, are set with the context's fonts), so the
+ * output is the same without it.  But Pango loads the default
+ * configuration in a background thread whenever a font map is made (the
  * system's reads the cache of every installed font: some 4 MB and 10 ms
- * of a core), and librsvg sets the text of SVG images with it, which is
- * then set in the bundled fonts on every machine.  The disputas program
+ * of a core), and checking an SVG image when a document is loaded draws
+ * its text once with it; this makes both cheap.  The disputas program
  * calls it. */
 DP_PUBLIC void dp_program_init(void);
 
@@ -431,10 +538,9 @@ DP_PUBLIC dp_status dp_count_pages(dp_context *ctx, const dp_document *doc,
  * keeps the pages it laid out last: checking and then rendering a
  * document in a layout (or rendering it twice) lays it out once, and its
  * warnings are reported once (dp_context_set_werror starts afresh).  PDF
- * output is the same bytes for the same inputs; its creation date comes
- * from SOURCE_DATE_EPOCH when set, else the document file's modification
- * time (0, i.e. 1970, for documents loaded from memory).  `options` may
- * be NULL for the defaults. */
+ * output is the same bytes for the same inputs; its creation date is
+ * dp_context_set_creation_date()'s.  `options` may be NULL for the
+ * defaults. */
 
 /* Renders to `path`, atomically: into a temporary file in the same
  * folder, renamed into place only when complete, so a failure leaves no
@@ -488,9 +594,8 @@ DP_PUBLIC dp_status dp_render_many_to_memory(dp_context *ctx,
  * event, in the document's `timezone` (with its VTIMEZONE) or in floating
  * time when it has none, texts in the document's language.  Entries keep
  * their UID across exports, so importing a newer file updates them; the
- * bytes are the same for the same document (DTSTAMP comes from
- * SOURCE_DATE_EPOCH when set, else the document file's modification
- * time).  libical is loaded on the first call (the "ical" plugin); a
+ * bytes are the same for the same document (DTSTAMP is the creation
+ * date, dp_context_set_creation_date).  libical is loaded on the first call (the "ical" plugin); a
  * calendar that cannot be made, for want of the plugin or of libical's
  * data for the zone, is reported (file "disputas") and gives
  * DP_STATUS_WRITE. */

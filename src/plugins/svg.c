@@ -1,6 +1,7 @@
 /* The "svg" plugin: SVG images through librsvg (see plugin.h). */
 #include <glib.h>
 #include <librsvg/rsvg.h>
+#include <pango/pangocairo.h>
 
 #include "plugin.h"
 
@@ -47,12 +48,18 @@ static bool get_size(const char *path, double *width, double *height,
 }
 
 static bool draw(const char *path, cairo_t *cr, double x, double y,
-                 double width, double height, char **error) {
+                 double width, double height, void *font_map, char **error) {
   RsvgHandle *handle = open_svg(path, error);
   if (!handle) return false;
   RsvgRectangle viewport = {x, y, width, height};
   GError *err = NULL;
+  /* librsvg sets text with the thread's default font map (Pango keeps
+   * one per thread), and draws it as outlines: the caller's map, for
+   * this drawing only.  Unset after, so that the next default is made
+   * afresh rather than kept from a context that may be freed. */
+  if (font_map) pango_cairo_font_map_set_default(font_map);
   bool ok = rsvg_handle_render_document(handle, cr, &viewport, &err);
+  if (font_map) pango_cairo_font_map_set_default(NULL);
   if (!ok) {
     *error = g_strchomp(g_strdup(err ? err->message : "cannot draw the SVG image"));
     g_clear_error(&err);

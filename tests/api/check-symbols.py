@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""Holds libdisputas to its header: the shared library exports exactly the
-functions include/disputas/disputas.h declares DP_PUBLIC, nothing of the
-internal modules, and carries the soname libdisputas.so.0.
+"""Holds libdisputas to its header and its ABI: the shared library exports
+exactly the functions include/disputas/disputas.h declares DP_PUBLIC,
+nothing of the internal modules, exactly the committed list of symbols
+(docs/abi.md: a symbol is added to the list with the header, and never
+removed or changed while the soname stays), and carries the soname
+libdisputas.so.0.
 
-Usage: check-symbols.py LIBRARY HEADER   (TAP on stdout)
+Usage: check-symbols.py LIBRARY HEADER SYMBOLS   (TAP on stdout)
 """
 import re
 import subprocess
@@ -11,7 +14,10 @@ import sys
 
 
 def main():
-    library, header = sys.argv[1], sys.argv[2]
+    library, header, symbols = sys.argv[1], sys.argv[2], sys.argv[3]
+    with open(symbols, encoding="utf-8") as f:
+        committed = {line.strip() for line in f
+                     if line.strip() and not line.startswith("#")}
     if not re.search(r"\.so(\.|$)", library):
         print("1..0 # SKIP not a shared library: " + library)
         return 0
@@ -35,6 +41,10 @@ def main():
         ("every DP_PUBLIC function is exported",
          sorted(declared - exported)),
         ("nothing else is exported", sorted(exported - declared)),
+        ("no committed symbol is missing (removing one breaks the ABI)",
+         sorted(committed - exported)),
+        ("every exported symbol is in the committed list (add it there)",
+         sorted(exported - committed)),
         ("the soname is libdisputas.so.0",
          [] if soname and soname.group(1) == "libdisputas.so.0"
          else [soname.group(1) if soname else "no SONAME"]),

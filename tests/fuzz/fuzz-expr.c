@@ -29,7 +29,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   char *path = g_build_filename(DP_SOURCE_DATADIR, "samples", "seed.yaml", NULL);
   doc = dp_document_read(fixed_diag, NULL, path);
   g_free(path);
-  text = dp_text_new(fixed_diag);
+  text = dp_text_new(fixed_diag, NULL);
   if (!doc || !text) abort();
   dp_diag_set_print(fixed_diag, false);
   return 0;
@@ -103,7 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   dp_layout_model *layout =
       dp_layout_model_load_data(diag, NULL, "fuzz-layout.yaml", yaml->str, yaml->len);
   if (layout) {
-    dp_pageset *set = dp_compose(diag, text, doc, layout);
+    dp_pageset *set = dp_compose(diag, NULL, text, doc, layout);
     if (set) {
       dp_render_settings settings = {
           .format = DP_FORMAT_PDF, .impose = layout->impose, .dpi = 150};

@@ -20,7 +20,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argv;
   dp_fuzz_setup();
   fixed_diag = dp_diag_new();
-  text = dp_text_new(fixed_diag);
+  text = dp_text_new(fixed_diag, NULL);
   if (!text) abort();
   while (dp_builtin_layouts[layout_count]) layout_count++;
   layouts = g_new0(dp_layout_model *, layout_count);
@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   dp_document *doc = dp_document_read_data(diag, NULL, "fuzz.yaml", (const char *)data,
                                            size, images_dir);
   for (size_t i = 0; doc && i < layout_count; i++) {
-    dp_pageset *set = dp_compose(diag, text, doc, layouts[i]);
+    dp_pageset *set = dp_compose(diag, NULL, text, doc, layouts[i]);
     if (!set) continue;
     dp_render_settings settings = {
         .format = DP_FORMAT_PDF, .impose = layouts[i]->impose, .dpi = 150};

@@ -24,7 +24,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   if (!doc) abort();
   dp_diag_set_print(fixed_diag, false);
   const dp_value *root = dp_document_get_root(doc);
-  labels = dp_labels_new(fixed_diag, dp_document_get_lang(doc),
+  labels = dp_labels_new(fixed_diag, NULL, dp_document_get_lang(doc),
                          dp_value_get(root, "labels"));
   if (!labels) abort();
   return 0;

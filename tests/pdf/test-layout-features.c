@@ -115,7 +115,7 @@ static output *render(const char *layout, bool layout_text, const char *doc,
   }
   dp_pageset *set = NULL;
   if (document && model && dp_diag_get_error_count(diag) == 0)
-    set = dp_compose(diag, shared_text, document, model);
+    set = dp_compose(diag, NULL, shared_text, document, model);
   if (set && dp_diag_get_error_count(diag) == 0) {
     GByteArray *bytes = g_byte_array_new();
     dp_render_settings settings = {
@@ -1713,7 +1713,7 @@ int main(int argc, char **argv) {
   g_setenv("DISPUTAS_DATADIR", SOURCE_ROOT, FALSE);
   text_diag = dp_diag_new();
   dp_diag_set_print(text_diag, false);
-  shared_text = dp_text_new(text_diag);
+  shared_text = dp_text_new(text_diag, NULL);
   g_assert_nonnull(shared_text);
   g_test_add_func("/layout/frames", test_frames);
   g_test_add_func("/layout/mirroring", test_mirroring);

@@ -233,7 +233,7 @@ typedef struct fixture {
 
 static void fixture_init(fixture *f, const char *lang) {
   f->diag = new_diag();
-  f->labels = dp_labels_new(f->diag, lang, NULL);
+  f->labels = dp_labels_new(f->diag, NULL, lang, NULL);
   f->scope = (dp_scope){.root = doc, .labels = f->labels, .lang = lang};
 }
 
@@ -559,7 +559,7 @@ static void test_formats(void) {
   dp_diag *diag = new_diag();
   dp_value *overrides =
       v_map("time-range-long", v_text("fra kl. {start|time}"), NULL);
-  dp_labels *labels = dp_labels_new(diag, "nb", overrides);
+  dp_labels *labels = dp_labels_new(diag, NULL, "nb", overrides);
   dp_scope scope = {.item = events->items[0], .root = doc, .labels = labels,
                     .lang = "nb"};
   check("{format:time-range-long}", &scope, "fra kl. 10.00", true);
@@ -588,7 +588,7 @@ static void test_formats(void) {
                   "pattern letter\n"
                   "doc.yaml:9:16: label 'person-name': a label's template "
                   "cannot use '{format:person-name}'\n");
-  labels = dp_labels_new(diag, "en", bad);
+  labels = dp_labels_new(diag, NULL, "en", bad);
   dp_scope person = {.item = committee->items[0], .root = doc,
                      .labels = labels, .lang = "en"};
   check("{format:person-name}", &person, "Professor Ann-Karin Tennås Holmen",
@@ -947,7 +947,7 @@ static void test_tables_complete(void) {
      * every template parses. */
     dp_diag *diag = new_diag();
     g_string_truncate(messages, 0);
-    dp_labels *labels = dp_labels_new(diag, lang, NULL);
+    dp_labels *labels = dp_labels_new(diag, NULL, lang, NULL);
     if (dp_diag_get_error_count(diag))
       g_error("%s.yaml: %s", lang, messages->str);
     for (const char *const *k = dp_label_template_keys; *k; k++)
@@ -1003,7 +1003,7 @@ static void test_tables_languages(void) {
       {NULL, "time", "Time"},
   };
   for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-    dp_labels *labels = dp_labels_new(diag, cases[i].lang, NULL);
+    dp_labels *labels = dp_labels_new(diag, NULL, cases[i].lang, NULL);
     g_assert_cmpstr(dp_labels_get(labels, cases[i].key), ==, cases[i].text);
     g_assert_null(dp_labels_get(labels, "no-such-key"));
     g_assert_null(dp_labels_get(labels, NULL));
@@ -1021,7 +1021,7 @@ static void test_tables_overrides(void) {
       v_map("committee", v_text("Sakkunnig komité"), "trial-lecture",
             v_rich("Prøveførelesing", "førelesing", DP_SPAN_EMPHASIS, NULL),
             NULL);
-  dp_labels *labels = dp_labels_new(diag, "nn", overrides);
+  dp_labels *labels = dp_labels_new(diag, NULL, "nn", overrides);
   g_assert_cmpstr(dp_labels_get(labels, "committee"), ==, "Sakkunnig komité");
   g_assert_cmpstr(dp_labels_get(labels, "supervisors"), ==, "Rettleiarar");
   g_assert_cmpstr(dp_labels_get(labels, "trial-lecture"), ==,
@@ -1039,13 +1039,13 @@ static void test_tables_broken(void) {
   if (g_test_subprocess()) {
     g_string_truncate(messages, 0);
     dp_diag *diag = new_diag();
-    dp_labels *labels = dp_labels_new(diag, "nb", NULL);
+    dp_labels *labels = dp_labels_new(diag, NULL, "nb", NULL);
     g_assert_cmpstr(dp_labels_get(labels, "public-defence"), ==, "Disputas");
     g_assert_null(dp_labels_get(labels, "tba"));
     g_assert_null(dp_labels_get(labels, "programme"));
     dp_labels_free(labels);
     /* en.yaml is missing from this folder. */
-    labels = dp_labels_new(diag, "de", NULL);
+    labels = dp_labels_new(diag, NULL, "de", NULL);
     g_assert_null(dp_labels_get(labels, "tba"));
     dp_labels_free(labels);
     g_print("%s", messages->str);

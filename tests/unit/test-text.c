@@ -50,7 +50,7 @@ static void setup(fixture *f, gconstpointer data) {
   f->messages = g_string_new(NULL);
   dp_diag_set_print(f->diag, false);
   dp_diag_set_callback(f->diag, capture, f->messages);
-  f->text = dp_text_new(f->diag);
+  f->text = dp_text_new(f->diag, NULL);
   g_assert_nonnull(f->text);
   f->dir = g_dir_make_tmp("test-text-XXXXXX", NULL);
   g_assert_nonnull(f->dir);
@@ -417,7 +417,7 @@ static void test_hyphenation_exclusions(fixture *f, gconstpointer data) {
   const char *text = "co-production production www.example.org/documentation "
                      "mail: documentation@example.org "
                      "https://example.org/production";
-  dp_hyphen *h = dp_hyphen_new();
+  dp_hyphen *h = dp_hyphen_new(NULL, NULL);
   size_t *points = NULL;
   size_t n = dp_hyphen_find_points(h, "en-US", text, strlen(text), NULL, 0,
                                    &points);

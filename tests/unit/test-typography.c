@@ -27,7 +27,7 @@ static void check(dp_typography *t, const char *lang, unsigned rules,
 }
 
 static void test_quotes(void) {
-  dp_typography *t = dp_typography_new(NULL);
+  dp_typography *t = dp_typography_new(NULL, NULL);
   check(t, "en", DP_TYPO_ALL,
         "the thesis \"Creating Roles\" and 'peer workers'",
         "the thesis “Creating Roles” and ‘peer workers’");
@@ -47,7 +47,7 @@ static void test_quotes(void) {
 }
 
 static void test_apostrophes(void) {
-  dp_typography *t = dp_typography_new(NULL);
+  dp_typography *t = dp_typography_new(NULL, NULL);
   check(t, "en", DP_TYPO_ALL, "don't, the students' work, '90s, O'Brien",
         "don’t, the students’ work, ’90s, O’Brien");
   check(t, "fr", DP_TYPO_ALL, "d'agrégats", "d’agrégats");
@@ -57,7 +57,7 @@ static void test_apostrophes(void) {
 }
 
 static void test_dashes(void) {
-  dp_typography *t = dp_typography_new(NULL);
+  dp_typography *t = dp_typography_new(NULL, NULL);
   check(t, "en", DP_TYPO_ALL, "levels - to plan",
         "levels\u00A0– to plan");
   check(t, "en", DP_TYPO_DASHES, "10:00-12:20, pages 10-12, 1990-2000",
@@ -71,7 +71,7 @@ static void test_dashes(void) {
 }
 
 static void test_spaces(void) {
-  dp_typography *t = dp_typography_new(NULL);
+  dp_typography *t = dp_typography_new(NULL, NULL);
   check(t, "en", DP_TYPO_SPACES, "on 27 September with Dr. Nordmann",
         "on 27\u00A0September with Dr.\u00A0Nordmann");
   check(t, "nb", DP_TYPO_SPACES, "torsdag 23. oktober kl. 10.15",
