@@ -96,19 +96,16 @@ static FcConfig *S_config_load(const char *conf, const char *dir,
   if (ok && bundled_only) {
     /* Everything outside the bundled folder is rejected, system folders
      * included: fontconfig does not even read their caches. */
-    char *rule = g_markup_printf_escaped(
-        "<selectfont>"
+    char *rules = g_markup_printf_escaped(
+        "<fontconfig><selectfont>"
         "<acceptfont><glob>%s/*</glob></acceptfont>"
         "<rejectfont><glob>*</glob></rejectfont>"
-        "</selectfont>", dir);
-    g_string_append(rules, rule);
-    g_free(rule);
-  }
-  g_string_append(rules, "</fontconfig>");
-  if (ok)
-    ok = FcConfigParseAndLoadFromMemory(config, (const FcChar8 *)rules->str,
+        "</selectfont></fontconfig>",
+        dir);
+    ok = FcConfigParseAndLoadFromMemory(config, (const FcChar8 *)rules,
                                         FcTrue);
-  g_string_free(rules, TRUE);
+    g_free(rules);
+  }
   if (!ok || !FcConfigBuildFonts(config)) {
     FcConfigDestroy(config);
     return NULL;

@@ -9,8 +9,7 @@
  * (2020-09-13T12:26:40Z), at most 2 pages and 10 pixels an image.
  *
  * Each thread, several times over: a one-paragraph layout in DejaVu Sans
- * (A's PDF embeds DejaVu Sans, B's does not: B's text falls back to Noto
- * Sans); a poster whose SVG logo sets its text in DejaVu Sans (librsvg
+ * (A's PDF embeds DejaVu Sans; for B it is an unknown family, an error); a poster whose SVG logo sets its text in DejaVu Sans (librsvg
  * draws it as outlines: the PNGs are compared, with each other and with
  * those a context alone makes with and without the font folder); the
  * PDF's creation date (pdfinfo); a booklet (A: 4 pages; B: refused, more
@@ -147,6 +146,11 @@ static char *run(const char *const *argv) {
   return out;
 }
 
+static void expect_message(side *s, const char *text) {
+  if (!strstr(s->messages->str, text))
+    fail(s, "no message '%s'; messages:\n%s", text, s->messages->str);
+}
+
 /* Renders `doc` in `layout` to a PDF file of this side's; checks its fonts
  * (DejaVu Sans or not; `fonts` false: not checked, for SVG text, which
  * librsvg draws as outlines) and creation date. */
@@ -154,7 +158,15 @@ static void check_pdf(side *s, dp_context *ctx, dp_document *doc,
                       dp_layout *layout, int round, bool fonts_checked) {
   char *pdf = g_strdup_printf("%s/%s-%s-%d.pdf", folder, s->name,
                               dp_layout_get_name(layout), round);
-  if (dp_render_to_file(ctx, doc, layout, NULL, pdf) != DP_STATUS_OK) {
+  dp_status status = dp_render_to_file(ctx, doc, layout, NULL, pdf);
+  if (fonts_checked && !s->own_fonts) {
+    /* Without the font folder, the family is not one this context has. */
+    if (status != DP_STATUS_INVALID) fail(s, "%s: rendered", pdf);
+    expect_message(s, "unknown font family 'DejaVu Sans'");
+    g_free(pdf);
+    return;
+  }
+  if (status != DP_STATUS_OK) {
     fail(s, "%s: not rendered", pdf);
     g_free(pdf);
     return;
@@ -177,10 +189,6 @@ static void check_pdf(side *s, dp_context *ctx, dp_document *doc,
   g_free(pdf);
 }
 
-static void expect_message(side *s, const char *text) {
-  if (!strstr(s->messages->str, text))
-    fail(s, "no message '%s'; messages:\n%s", text, s->messages->str);
-}
 
 /* The document with the candidate's photograph at `photo`. */
 static dp_document *load_with_photo(dp_context *ctx, const char *photo) {

@@ -1164,7 +1164,7 @@ static void test_measure_kept(fixture *f, gconstpointer data) {
     size_t before = f->text->settings;
     dp_para *p = para_new(f, lorem, NULL, 0, &s, "nb", widths[k]);
     g_assert_cmpuint(f->text->settings - before, ==, k == 0 ? 2 : 1);
-    dp_text *fresh_text = dp_text_new(f->diag);
+    dp_text *fresh_text = dp_text_new(f->diag, NULL);
     dp_para *fresh = dp_para_new(fresh_text, lorem, strlen(lorem), NULL, 0,
                                  &s, "nb", widths[k], 1.0, NULL, here);
     int n = dp_para_get_line_count(p);
