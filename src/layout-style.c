@@ -234,6 +234,8 @@ static void apply_style(binder *b, style_info *info) {
       dp_bind_bool(&b->core, v, k, &s->balance);
     } else if (!strcmp(k, "expansion")) {
       dp_bind_number(&b->core, v, k, 0, false, 0.05, &s->expansion);
+    } else if (!strcmp(k, "hanging")) {
+      dp_bind_number(&b->core, v, k, 0, false, 1, &s->hanging);
     } else if (!strcmp(k, "space-before")) {
       dp_bind_length(&b->core, v, k, false, &s->space_before);
     } else if (!strcmp(k, "space-after")) {
@@ -289,6 +291,7 @@ static void apply_overlays(binder *b, style_info *info) {
       "family",       "weight",       "italic",       "stretch",
       "size",         "line-height",  "letter-spacing", "colour",
       "align",        "hyphenate",    "balance",      "expansion",
+      "hanging",
       "typography",   "space-before", "space-after",  "first-indent",
       "left-indent",  "transform",    "features",     "underline",
       "keep-with-next", "widows",     "orphans",      "emphasis",
@@ -400,7 +403,7 @@ void layout_style_resolve(binder *b, style_info *info, GPtrArray *chain) {
         "based-on",     "character",    "family",       "weight",
         "italic",       "stretch",      "size",         "line-height",
         "letter-spacing", "colour",     "align",        "hyphenate",
-        "balance",      "expansion",    "typography",
+        "balance",      "expansion",    "hanging",      "typography",
         "space-before", "space-after",  "first-indent", "left-indent",
         "transform",    "features",     "underline",    "keep-with-next",
         "widows",       "orphans",      "emphasis",     "strong",

@@ -132,7 +132,8 @@ static int S_pass(const dp_lb_item *items, size_t count,
       int ai = g_array_index(active, int, k);
       const node *a = &g_array_index(nodes, node, ai);
       double width = a->line == 0 ? p->first_width : p->width;
-      double w = s->w[e] - a->w + (is_penalty ? it->width : 0);
+      double w = s->w[e] - a->w + (is_penalty ? it->width : 0) -
+                 it->protrude;
       double st = s->st[e] - a->st + p->line_stretch;
       double sh = s->sh[e] - a->sh;
       double r;

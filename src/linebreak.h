@@ -42,6 +42,9 @@ typedef struct dp_lb_item {
   double penalty;         /* penalty: its cost; glue: DP_LB_INFINITY when
                              a line may not end there (a no-break space) */
   bool flagged;           /* penalty: the line ends in a hyphen */
+  double protrude;        /* glue and penalty: how much of a line ending
+                             here may hang past the measure (punctuation
+                             or a hyphen at the margin) */
 } dp_lb_item;
 
 typedef struct dp_lb_params {

@@ -100,6 +100,10 @@ struct dp_style {
                               (titles, headings) */
   double expansion;        /* justified text: how much wider or narrower
                               a line's glyphs may be drawn, a fraction */
+  double hanging;          /* justified text: how much of a punctuation
+                              mark or hyphen ending a line may hang past
+                              the measure, a fraction of its width (of
+                              a full stop's; less for wider marks) */
   double space_before;     /* points */
   double space_after;
   double first_indent;     /* points; negative for a hanging indent */

@@ -26,10 +26,12 @@
  * is shaped twice, in whole runs, and once only at each further width
  * shrink-to-fit tries: the measure is cached. */
 
-/* Word spaces in justified text stretch by half and shrink by a fifth
- * of their width (TeX: by a half and a third). */
+/* Word spaces in justified text stretch by half and shrink by a little
+ * under a fifth of their width (TeX: by a half and a third): never
+ * narrower than 0.81 of the natural space, a line that hangs
+ * punctuation past the measure (`hanging`) included. */
 #define SPACE_STRETCH 0.5
-#define SPACE_SHRINK 0.2
+#define SPACE_SHRINK 0.19
 /* The loosest justified line tried first: 1.35 × the stretch is 1.675 ×
  * the natural space. */
 #define JUSTIFY_MAX_RATIO 1.35
@@ -310,11 +312,33 @@ static dp_lb_item S_box(double width, double expand) {
                       .stretch = expand * width, .shrink = expand * width};
 }
 
-/* The boxes, glue and penalties of `u` (units: layout units). */
+/* How much of character `c` may hang past the measure at the end of a
+ * justified line, as a fraction of its width, at `hanging: 1`: all of
+ * small marks (full stop, comma, hyphen, closing quotes), less of wider
+ * or taller ones (after the protrusion microtype sets for Latin text). */
+static double S_hang_factor(gunichar c) {
+  switch (c) {
+  case '.': case ',': case '-': case 0x2010: case 0x2011: case 0x00AD:
+  case '\'': case '"': case 0x2018: case 0x2019: case 0x201A:
+  case 0x201C: case 0x201D: case 0x201E:
+    return 1.0;
+  case ':': case ';': case 0x2013: case 0x2026:
+  case 0x00AB: case 0x00BB: case 0x2039: case 0x203A:
+    return 0.5;
+  case '!': case '?': case 0x2014:
+    return 0.3;
+  default:
+    return 0;
+  }
+}
+
+/* The boxes, glue and penalties of `u` (units: layout units).  `hang`:
+ * the style's `hanging`. */
 static void S_items(const text_measure *u, break_mode mode, double expand,
-                    items *it) {
+                    double hang, items *it) {
   double box = 0;
   bool in_box = false;
+  double protrude = 0; /* of the box's last character */
   double end_stretch = mode == BREAK_BALANCED ? 0 : FILL;
   for (int c = 0; c <= u->n; c++) {
     const PangoLogAttr *a = &u->log[c];
@@ -338,16 +362,16 @@ static void S_items(const text_measure *u, break_mode mode, double expand,
         box = 0;
         in_box = false;
         gunichar before = g_utf8_get_char(u->text + u->byte[c - 1]);
-        if (a->break_inserts_hyphen)
-          S_push(it, (dp_lb_item){.kind = DP_LB_PENALTY,
-                                  .width = S_hyphen_width(u->font[c - 1]) /
-                                           (double)PANGO_SCALE,
-                                  .penalty = HYPHEN_PENALTY,
-                                  .flagged = true}, c, c);
-        else if (before == '-' || before == 0x2010)
+        if (a->break_inserts_hyphen) {
+          double w = S_hyphen_width(u->font[c - 1]) / (double)PANGO_SCALE;
+          S_push(it, (dp_lb_item){.kind = DP_LB_PENALTY, .width = w,
+                                  .penalty = HYPHEN_PENALTY, .flagged = true,
+                                  .protrude = hang * w}, c, c);
+        } else if (before == '-' || before == 0x2010)
           S_push(it, (dp_lb_item){.kind = DP_LB_PENALTY,
                                   .penalty = EXPLICIT_HYPHEN_PENALTY,
-                                  .flagged = true}, c, c);
+                                  .flagged = true, .protrude = protrude},
+                 c, c);
         else
           S_push(it, (dp_lb_item){.kind = DP_LB_PENALTY}, c, c);
       }
@@ -369,10 +393,11 @@ static void S_items(const text_measure *u, break_mode mode, double expand,
         continue;
       }
       if (in_box) S_push(it, S_box(box, expand), c, c);
+      dp_lb_item glue = {.kind = DP_LB_GLUE, .width = w,
+                         .penalty = DP_LB_INFINITY,
+                         .protrude = in_box ? protrude : 0};
       box = 0;
       in_box = false;
-      dp_lb_item glue = {.kind = DP_LB_GLUE, .width = w,
-                         .penalty = DP_LB_INFINITY};
       if (mode == BREAK_JUSTIFY) {
         glue.stretch = SPACE_STRETCH * w;
         glue.shrink = SPACE_SHRINK * w;
@@ -381,6 +406,8 @@ static void S_items(const text_measure *u, break_mode mode, double expand,
     } else {
       box += w;
       in_box = true;
+      if (hang > 0 && !g_unichar_iszerowidth(ch))
+        protrude = hang * S_hang_factor(ch) * w;
     }
   }
 }
@@ -445,7 +472,10 @@ bool text_break_optimally(PangoLayout *layout, const text_measure *m,
   size_t n_lines = 0;
   dp_lb_params params;
   dp_lb_params_init(&params, avail - LINE_SLACK);
-  S_items(u, mode, expand, &it);
+  /* Hanging punctuation evens the right edge of justified text; a
+   * ragged edge has nothing to even. */
+  S_items(u, mode, expand,
+          justify ? CLAMP(style->hanging, 0.0, 1.0) : 0.0, &it);
   /* Pango's indent: a positive one shortens the first line, a negative
    * one the others. */
   if (first > 0) params.first_width -= first;
@@ -496,7 +526,11 @@ bool text_break_optimally(PangoLayout *layout, const text_measure *m,
       double target = l == 0 ? params.first_width : params.width;
       double sc = 1.0 + r * expand;
       line_scale[l] = sc;
-      want[l] = justify && r != 0 ? target / sc * PANGO_SCALE : NAN;
+      /* What hangs (item[e].protrude) is set past the measure. */
+      want[l] = justify && r != 0
+                    ? (target + (forced ? 0 : item[e].protrude)) / sc *
+                          PANGO_SCALE
+                    : NAN;
       for (size_t k = from; k < e && justify; k++)
         if (item[k].kind == DP_LB_GLUE && at[k].end > at[k].start)
           spaced[at[k].start] = true;

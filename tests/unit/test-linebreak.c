@@ -293,6 +293,55 @@ static void test_forced(void) {
   para_free(&p);
 }
 
+/* What may hang past the measure where a line ends (a comma, a hyphen)
+ * does not count in its width: 10 + 1 + 10 ending at a space after a
+ * comma hanging 0.4 fills 20.6 at its natural spacing, where without it
+ * the line must shrink (ratio -0.8); a hyphen may hang 0.3 of its 0.5. */
+static void test_protrude(void) {
+  for (int hang = 0; hang < 2; hang++) {
+    para p = para_new();
+    box(&p, 10);
+    space(&p);
+    box(&p, 10);
+    space(&p);
+    g_array_index(p.items, dp_lb_item, p.items->len - 1).protrude =
+        hang ? 0.4 : 0;
+    box(&p, 10);
+    space(&p);
+    box(&p, 10);
+    finish(&p);
+    dp_lb_params params;
+    dp_lb_params_init(&params, 20.6);
+    dp_lb_line *lines;
+    size_t n = run(&p, &params, &lines, NULL);
+    g_assert_cmpuint(n, ==, 2);
+    g_assert_cmpfloat(fabs(lines[0].ratio - (hang ? 0 : -0.8)), <, 1e-9);
+    g_free(lines);
+    para_free(&p);
+  }
+  for (int hang = 0; hang < 2; hang++) {
+    para p = para_new();
+    box(&p, 10);
+    space(&p);
+    box(&p, 9.8);
+    hyphen(&p);
+    g_array_index(p.items, dp_lb_item, p.items->len - 1).protrude =
+        hang ? 0.3 : 0;
+    box(&p, 5);
+    finish(&p);
+    dp_lb_params params;
+    dp_lb_params_init(&params, 21.0);
+    dp_lb_line *lines;
+    size_t n = run(&p, &params, &lines, NULL);
+    g_assert_cmpuint(n, ==, 2);
+    g_assert_cmpuint(lines[0].end, ==, 3);
+    /* 10 + 1 + 9.8 + 0.5 = 21.3, less 0.3 hanging. */
+    g_assert_cmpfloat(fabs(lines[0].ratio - (hang ? 0 : -0.6)), <, 1e-9);
+    g_free(lines);
+    para_free(&p);
+  }
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/linebreak/evens-out", test_evens_out);
@@ -303,5 +352,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/linebreak/ragged", test_ragged);
   g_test_add_func("/linebreak/balanced", test_balanced);
   g_test_add_func("/linebreak/forced", test_forced);
+  g_test_add_func("/linebreak/protrude", test_protrude);
   return g_test_run();
 }
