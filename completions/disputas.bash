@@ -28,8 +28,8 @@ _disputas() {
   esac
   local options="--help --version --quiet"
   case $command in
-    render) options+=" --layout --output --format --trace --impose --dpi --marks --preflight --werror --diagnostics --root" ;;
-    build) options+=" --outdir --layout --jobs --marks --preflight --werror --diagnostics --root" ;;
+    render) options+=" --layout --output --format --trace --impose --dpi --press --marks --preflight --werror --diagnostics --root" ;;
+    build) options+=" --outdir --layout --jobs --press --marks --preflight --werror --diagnostics --root" ;;
     check) options+=" --layout --preflight --werror --diagnostics --root" ;;
     layouts) options+=" --werror --diagnostics --root" ;;
     new) options+=" --lang --events" ;;

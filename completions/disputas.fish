@@ -11,6 +11,7 @@ complete -c disputas -n "__fish_seen_subcommand_from render build check layouts"
 complete -c disputas -n "__fish_seen_subcommand_from render build check layouts" -l root -x -a '(__fish_complete_directories)' -d 'Keep every file a document names inside DIR'
 complete -c disputas -n "__fish_seen_subcommand_from render build check" -s l -l layout -r -a 'poster booklet booklet-print (__fish_complete_suffix .yaml)'
 complete -c disputas -n "__fish_seen_subcommand_from render build check" -l preflight -d 'Print checks'
+complete -c disputas -n "__fish_seen_subcommand_from render build" -l press -d 'Press output with the bleed'
 complete -c disputas -n "__fish_seen_subcommand_from render build" -l marks -d 'Crop marks'
 complete -c disputas -n "__fish_seen_subcommand_from render" -s o -l output -r -F
 complete -c disputas -n "__fish_seen_subcommand_from render" -s f -l format -x -a 'pdf png svg trace'

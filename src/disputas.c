@@ -46,6 +46,7 @@ struct dp_render_options {
   dp_impose_mode impose;
   double dpi;
   bool marks;     /* or the layout's */
+  bool press;     /* or the layout's */
   bool preflight; /* or the layout's */
 };
 
@@ -436,6 +437,11 @@ void dp_render_options_set_marks(dp_render_options *options, bool marks) {
   options->marks = marks;
 }
 
+void dp_render_options_set_press(dp_render_options *options, bool press) {
+  g_return_if_fail(options != NULL);
+  options->press = press;
+}
+
 void dp_render_options_set_preflight(dp_render_options *options,
                                      bool preflight) {
   g_return_if_fail(options != NULL);
@@ -636,6 +642,7 @@ static void internal_options(dp_context *ctx, const dp_render_options *options,
   out->dpi = options->dpi > 0 ? options->dpi : 150;
   out->date = creation_date(ctx, doc);
   out->marks = options->marks || layout->model->marks;
+  out->press = options->press || layout->model->press || out->marks;
   out->creep = layout->model->creep;
 }
 

@@ -1008,7 +1008,7 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
   static const char *const keys[] = {
       "layout", "extends", "name",    "description", "impose",
       "marks",  "creep",   "outline", "preflight",   "colours",
-      "fonts",  "font-folders", "styles", "page", "pages", NULL};
+      "fonts",  "font-folders", "styles", "page", "pages", "press", NULL};
   dp_bind_check_keys(&b->core, root, keys, "a layout that extends another");
   const char *base_name = dp_bind_text(&b->core, extends, "extends");
   if (!base_name) return NULL;
@@ -1092,6 +1092,8 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
       dp_bind_bool(&b->core, v, k, &base->outline);
     } else if (!strcmp(k, "marks")) {
       dp_bind_bool(&b->core, v, k, &base->marks);
+    } else if (!strcmp(k, "press")) {
+      dp_bind_bool(&b->core, v, k, &base->press);
     } else if (!strcmp(k, "creep")) {
       bind_creep(b, v, base);
     } else if (!strcmp(k, "preflight")) {
@@ -1133,7 +1135,7 @@ static void bind_root(binder *b) {
       "layout",  "name",    "description", "page",   "pages",
       "impose",  "outline", "marks",       "creep",   "colours", "styles",
       "templates", "flows", "sequence",    "extends", "preflight", "fonts",
-      "font-folders", NULL};
+      "font-folders", "press", NULL};
   const dp_ynode *extends = dp_ynode_map_get(root, "extends");
   if (extends) {
     if (!dp_ynode_map_get(root, "layout"))
@@ -1179,6 +1181,8 @@ static void bind_root(binder *b) {
       dp_bind_bool(&b->core, v, k, &m->outline);
     } else if (!strcmp(k, "marks")) {
       dp_bind_bool(&b->core, v, k, &m->marks);
+    } else if (!strcmp(k, "press")) {
+      dp_bind_bool(&b->core, v, k, &m->press);
     } else if (!strcmp(k, "creep")) {
       bind_creep(b, v, m);
     } else if (!strcmp(k, "preflight")) {

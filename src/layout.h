@@ -18,6 +18,7 @@
  *   impose: saddle-stitch          # booklet-print
  *   outline: true                  # PDF bookmarks from headings
  *   marks: true                    # crop marks in a slug
+ *   press: true                    # press output: the bleed
  *   preflight: {min-text-size: 6pt}  # print checks with every render
  *   colours: {brand: "{institution.colour || '#1f4e79'}", ink: "#1a1a1a"}
  *   styles:
@@ -264,6 +265,7 @@ typedef struct dp_layout_model {
   dp_imposition impose;
   bool outline;
   bool marks;                  /* crop marks (print hand-off) */
+  bool press;                  /* press output by default: the bleed */
   char *compose_key;           /* what the pages depend on: a digest of
                                   the text of the layout that defines
                                   them, and `outline`; layouts with equal

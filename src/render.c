@@ -275,19 +275,73 @@ static bool draw_page(cairo_t *cr, const dp_page *page, bool links,
 
 /* ---- Sheets and marks ---------------------------------------------- */
 
+#define MM (72 / 25.4)
+
+/* Office paper, portrait, in millimetres, smallest first within a series:
+ * what an office printer holds (ISO A and the US sizes). */
+static const double office_sheets[][2] = {
+    {26, 37},    {37, 52},    {52, 74},     {74, 105},      {105, 148},
+    {148, 210},  {210, 297},  {297, 420},   {420, 594},     {594, 841},
+    {841, 1189}, {215.9, 279.4}, {215.9, 355.6}, {279.4, 431.8}};
+
+/* Press sheets with room around an A format for marks (ISO 217 SRA). */
+static const double sra_sheets[][2] = {
+    {225, 320}, {320, 450}, {450, 640}, {640, 900}, {900, 1280}};
+
+/* The smallest sheet of `sheets` (by area) that holds w x h points in
+ * either orientation, turned to match; false when none does. */
+static bool smallest_sheet(const double (*sheets)[2], size_t count, double w,
+                           double h, double *sheet_w, double *sheet_h) {
+  const double slack = 0.01; /* points: A5 twice is 296 mm, A4 297 mm */
+  double best = 0;
+  for (size_t i = 0; i < count; i++) {
+    double a = sheets[i][0] * MM, b = sheets[i][1] * MM;
+    double sw = w > h ? b : a, sh = w > h ? a : b;
+    if (w > sw + slack || h > sh + slack) continue;
+    if (best == 0 || sw * sh < best) {
+      best = sw * sh;
+      *sheet_w = sw;
+      *sheet_h = sh;
+    }
+  }
+  return best > 0;
+}
+
 void dp_render_get_geometry(const dp_pageset *set,
                             const dp_render_settings *options,
                             dp_sheet_geometry *out) {
-  out->bleed = set->bleed;
-  out->trim_width = set->width;
-  if (options->impose == DP_IMPOSE_SADDLE_STITCH) out->trim_width *= 2;
+  bool imposed = options->impose == DP_IMPOSE_SADDLE_STITCH;
+  bool press = options->press || options->marks;
+  out->content_width = imposed ? 2 * set->width : set->width;
+  out->trim_width = out->content_width;
   out->trim_height = set->height;
-  out->margin = set->bleed;
+  out->bleed = press ? set->bleed : 0;
+  double margin = out->bleed;
   if (options->marks)
-    out->margin = MAX(DP_MARK_SLUG, MAX(DP_MARK_OFFSET, set->bleed) +
-                                        DP_MARK_LENGTH + DP_MARK_OFFSET / 2);
-  out->media_width = out->trim_width + 2 * out->margin;
-  out->media_height = out->trim_height + 2 * out->margin;
+    margin = MAX(DP_MARK_SLUG, MAX(DP_MARK_OFFSET, set->bleed) +
+                                   DP_MARK_LENGTH + DP_MARK_OFFSET / 2);
+  out->media_width = out->trim_width + 2 * margin;
+  out->media_height = out->trim_height + 2 * margin;
+  if (imposed && !press) {
+    /* The sheet is the office paper, trimmed to nothing. */
+    double w = 0, h = 0;
+    if (smallest_sheet(office_sheets, G_N_ELEMENTS(office_sheets),
+                       out->trim_width, out->trim_height, &w, &h)) {
+      out->media_width = out->trim_width = w;
+      out->media_height = out->trim_height = h;
+    }
+  } else if (imposed && options->marks) {
+    double w = 0, h = 0;
+    if (smallest_sheet(sra_sheets, G_N_ELEMENTS(sra_sheets),
+                       out->media_width, out->media_height, &w, &h)) {
+      out->media_width = w;
+      out->media_height = h;
+    }
+  }
+  out->trim_x = (out->media_width - out->trim_width) / 2;
+  out->trim_y = (out->media_height - out->trim_height) / 2;
+  out->content_x = (out->media_width - out->content_width) / 2;
+  out->content_y = (out->media_height - set->height) / 2;
 }
 
 /* A mark: a line from (x, y), `length` long in direction (dx, dy). */
@@ -301,9 +355,9 @@ static void mark_line(cairo_t *cr, double x, double y, double dx, double dy) {
  * marks continue the fold at the top and the bottom.  Black at 100 %:
  * in an RGB file, the colour that prints on every separation. */
 static void draw_marks(cairo_t *cr, const dp_sheet_geometry *g, bool fold) {
-  double m = g->margin, off = MAX(DP_MARK_OFFSET, g->bleed);
-  double left = m, right = m + g->trim_width;
-  double top = m, bottom = m + g->trim_height;
+  double off = MAX(DP_MARK_OFFSET, g->bleed);
+  double left = g->trim_x, right = g->trim_x + g->trim_width;
+  double top = g->trim_y, bottom = g->trim_y + g->trim_height;
   cairo_save(cr);
   cairo_set_source_rgb(cr, 0, 0, 0);
   cairo_set_line_width(cr, DP_MARK_WIDTH);
@@ -317,7 +371,7 @@ static void draw_marks(cairo_t *cr, const dp_sheet_geometry *g, bool fold) {
   cairo_stroke(cr);
   if (fold) {
     static const double dash[] = {3, 2};
-    double x = m + g->trim_width / 2;
+    double x = g->trim_x + g->trim_width / 2;
     cairo_set_dash(cr, dash, G_N_ELEMENTS(dash), 0);
     mark_line(cr, x, top - off, 0, -1);
     mark_line(cr, x, bottom + off, 0, 1);
@@ -334,18 +388,18 @@ static bool draw_output_page(cairo_t *cr, const dp_pageset *set,
                              tagger *t) {
   dp_sheet_geometry g;
   dp_render_get_geometry(set, options, &g);
-  double b = set->bleed, m = g.margin;
+  double b = g.bleed, x = g.content_x, y = g.content_y;
   bool ok = true;
   if (options->impose != DP_IMPOSE_SADDLE_STITCH) {
     cairo_save(cr);
     /* Nothing reaches beyond the bleed, where the marks are (without
      * marks the page ends there anyway). */
     if (options->marks) {
-      cairo_rectangle(cr, m - b, m - b, set->width + 2 * b,
+      cairo_rectangle(cr, x - b, y - b, set->width + 2 * b,
                       set->height + 2 * b);
       cairo_clip(cr);
     }
-    cairo_translate(cr, m, m);
+    cairo_translate(cr, x, y);
     ok = draw_page(cr, &set->pages[index], true, t, options);
     cairo_restore(cr);
   } else {
@@ -357,15 +411,15 @@ static bool draw_output_page(cairo_t *cr, const dp_pageset *set,
       if (number > (int)set->page_count) continue; /* a blank padding page */
       cairo_save(cr);
       /* Each page keeps its bleed on the outer edges only. */
-      double clip_x = side == 0 ? m - b : m + set->width;
-      cairo_rectangle(cr, clip_x, m - b, set->width + b, set->height + 2 * b);
+      double clip_x = side == 0 ? x - b : x + set->width;
+      cairo_rectangle(cr, clip_x, y - b, set->width + b, set->height + 2 * b);
       cairo_clip(cr);
       /* Creep: inner sheets stick out at the fore-edge once folded, so
        * their pages move towards the spine, the innermost by `creep`. */
       int sheet = (int)index / 2, sheets = n / 4;
       double shift = sheets > 1 ? options->creep * sheet / (sheets - 1) : 0;
-      cairo_translate(cr, m + side * set->width + (side == 0 ? shift : -shift),
-                      m);
+      cairo_translate(cr, x + side * set->width + (side == 0 ? shift : -shift),
+                      y);
       ok = draw_page(cr, &set->pages[number - 1], false, NULL, options) &&
            ok;
       cairo_restore(cr);
@@ -398,7 +452,7 @@ static cairo_status_t write_adapter(void *closure, const unsigned char *data,
 }
 
 static void add_outline(cairo_surface_t *surface, const dp_pageset *set,
-                        double margin) {
+                        const dp_sheet_geometry *g) {
   int parents[8] = {CAIRO_PDF_OUTLINE_ROOT};
   for (size_t i = 0; i < set->outline_count; i++) {
     const dp_outline_entry *e = &set->outline[i];
@@ -411,7 +465,7 @@ static void add_outline(cairo_surface_t *surface, const dp_pageset *set,
         break;
       }
     char *dest = g_strdup_printf("page=%d pos=[%.2f %.2f]", e->page + 1,
-                                 margin, e->y + margin);
+                                 g->content_x, e->y + g->content_y);
     int id = cairo_pdf_surface_add_outline(surface, parent, e->title, dest,
                                            CAIRO_PDF_OUTLINE_FLAG_OPEN);
     g_free(dest);
@@ -486,7 +540,7 @@ static bool draw_pdf(const dp_pageset *set, const dp_render_settings *options,
   if (!imposed) {
     dp_sheet_geometry g;
     dp_render_get_geometry(set, options, &g);
-    add_outline(surface, set, g.margin);
+    add_outline(surface, set, &g);
   }
   cairo_destroy(cr);
   cairo_surface_finish(surface);
@@ -557,13 +611,14 @@ dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
 
   dp_sheet_geometry g;
   dp_render_get_geometry(set, options, &g);
-  /* PDF space runs up from the bottom; the margins are the same on all
-   * four sides, so the boxes read the same either way. */
+  /* PDF space runs up from the bottom; the trim is centred on the
+   * media, so the boxes read the same either way. */
   dp_pdf_page_boxes box = {
       {0, 0, g.media_width, g.media_height},
-      {g.margin - g.bleed, g.margin - g.bleed,
-       g.margin + g.trim_width + g.bleed, g.margin + g.trim_height + g.bleed},
-      {g.margin, g.margin, g.margin + g.trim_width, g.margin + g.trim_height}};
+      {g.trim_x - g.bleed, g.trim_y - g.bleed,
+       g.trim_x + g.trim_width + g.bleed, g.trim_y + g.trim_height + g.bleed},
+      {g.trim_x, g.trim_y, g.trim_x + g.trim_width,
+       g.trim_y + g.trim_height}};
   d->pages = dp_render_get_page_count(set, options);
   d->boxes = g_new(dp_pdf_page_boxes, d->pages);
   for (size_t i = 0; i < d->pages; i++) d->boxes[i] = box;

@@ -6,11 +6,16 @@
  * again at an offset: text stays vector and selectable, and fonts are
  * embedded once.  Links are left out of imposed sheets.
  *
- * Print hand-off.  An output page is the trim box grown by the bleed, or,
- * with marks, by a slug of at least 10 mm that holds crop marks at the
- * trim corners (and, on imposed sheets, fold marks at the fold), drawn
- * outside the bleed in registration black.  A PDF is drawn by cairo into
- * memory and finished by the "qpdf" module (plugin.h): TrimBox and
+ * Print hand-off.  Office output (the default) is the trim and nothing
+ * else: a page is its trim size, and imposed sheets are the smallest
+ * office paper (ISO A, US Letter, Legal, Tabloid) that holds two pages,
+ * the pair centred on it, so a duplex office printer prints them 1:1.
+ * Press output (`press`, implied by `marks`) grows every page by the
+ * layout's bleed; with marks, by a slug of at least 10 mm that holds crop
+ * marks at the trim corners (and, on imposed sheets, fold marks at the
+ * fold), drawn outside the bleed; imposed sheets with marks are centred
+ * on the smallest SRA sheet that holds them.  A PDF is drawn by cairo
+ * into memory and finished by the "qpdf" module (plugin.h): TrimBox and
  * BleedBox on every page, /Lang, a content-derived /ID, "D:" dates and the
  * figures' alternative texts.  Pages in reading order are tagged
  * (headings, paragraphs, lists, figures; backgrounds, rules and folios
@@ -39,6 +44,7 @@ typedef struct dp_render_settings {
   double dpi;               /* PNG; 0: 150 */
   long long date;           /* creation date for PDF metadata, seconds
                                since 1970 (UTC) */
+  bool press;               /* press output: the bleed (marks imply it) */
   bool marks;               /* crop and fold marks, in a slug */
   double creep;             /* imposed: innermost sheet's shift, points */
   bool preflight;           /* PDF: warn of fonts the file does not embed */
@@ -57,12 +63,17 @@ typedef struct dp_render_settings {
 #define DP_MARK_SLUG (10 * 72 / 25.4)
 
 /* The geometry of output pages, in points from the top-left corner of the
- * media box. */
+ * media box.  The trim is the media box in office output; the pages'
+ * content (one page, or two side by side when imposed) starts at
+ * (content_x, content_y), which is the trim's corner except on office
+ * sheets larger than two pages. */
 typedef struct dp_sheet_geometry {
   double media_width, media_height;
-  double margin;             /* media edge to trim edge */
-  double trim_width, trim_height; /* two pages wide when imposed */
-  double bleed;
+  double trim_x, trim_y;          /* media corner to trim corner */
+  double trim_width, trim_height; /* the sheet's, when imposed */
+  double content_x, content_y;    /* media corner to the first page's */
+  double content_width;           /* one page, or two when imposed */
+  double bleed;                   /* 0 in office output */
 } dp_sheet_geometry;
 
 void dp_render_get_geometry(const dp_pageset *set,

@@ -8,7 +8,7 @@
 #include "text.h"
 
 /* The trace format's version, on its first line. */
-#define TRACE_VERSION 1
+#define TRACE_VERSION 2
 
 /* Appends `v` to 0.01, never "-0.00", whatever the locale. */
 static void put_value(GString *out, double v) {
@@ -231,8 +231,12 @@ static void put_header(GString *out, const dp_pageset *set,
                          dp_render_get_page_count(set, options));
   put_num(out, "media-w", g.media_width);
   put_num(out, "media-h", g.media_height);
-  put_num(out, "margin", g.margin);
-  g_string_append_printf(out, " marks=%s", options->marks ? "yes" : "no");
+  put_num(out, "trim-x", g.trim_x);
+  put_num(out, "trim-y", g.trim_y);
+  put_num(out, "bleed", g.bleed);
+  g_string_append_printf(out, " press=%s marks=%s",
+                         options->press || options->marks ? "yes" : "no",
+                         options->marks ? "yes" : "no");
   if (imposed) put_num(out, "creep", options->creep);
   g_string_append_c(out, '\n');
   if (imposed) {

@@ -492,9 +492,15 @@ DP_PUBLIC void dp_render_options_set_dpi(dp_render_options *options,
                                          double dpi);
 /* Crop marks at the trim's corners, and fold marks on imposed sheets, in
  * a slug of at least 10 mm around the bleed (default false: only when the
- * layout says `marks: true`). */
+ * layout says `marks: true`).  Marks imply press output. */
 DP_PUBLIC void dp_render_options_set_marks(dp_render_options *options,
                                            bool marks);
+/* Press output (default false: only when the layout says `press: true`):
+ * every page grows by the layout's bleed.  Without it a page is exactly
+ * its trim, and imposed sheets are the office paper that holds two pages
+ * (A4 landscape for A5 pages), for printing 1:1 on an office printer. */
+DP_PUBLIC void dp_render_options_set_press(dp_render_options *options,
+                                           bool press);
 /* Print preflight (default false: only when the layout says `preflight`):
  * warnings for fonts that are not embedded, text below the layout's
  * minimum size, images below 150 dpi as placed, QR codes with modules

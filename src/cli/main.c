@@ -24,8 +24,8 @@ enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_WRITE = 3 };
 static const char usage_text[] =
     "Usage:\n"
     "  disputas render DOC.yaml [-l LAYOUT] [-o OUT] [-f pdf|png|svg|trace] [--trace]\n"
-    "                  [--impose MODE] [--dpi DPI] [--marks] [--preflight]\n"
-    "  disputas build  DOC.yaml... [-d OUTDIR] [-l LAYOUT]... [-j N] [--marks]\n"
+    "                  [--impose MODE] [--dpi DPI] [--press] [--marks] [--preflight]\n"
+    "  disputas build  DOC.yaml... [-d OUTDIR] [-l LAYOUT]... [-j N] [--press] [--marks]\n"
     "                  [--preflight]\n"
     "  disputas check  DOC.yaml [-l LAYOUT] [--preflight]\n"
     "  disputas layouts\n"
@@ -52,6 +52,7 @@ typedef struct options {
   char *events;
   gboolean werror;
   gboolean marks;
+  gboolean press;
   gboolean preflight;
   gboolean trace;
   gboolean quiet;
@@ -132,8 +133,12 @@ static bool parse_options(const char *command, int *argc, char ***argv,
        "N"},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   GOptionEntry marks_entry[] = {
+      {"press", 0, 0, G_OPTION_ARG_NONE, &opts->press,
+       "Press output: pages grow by the layout's bleed (default: each "
+       "page is its trim, for an office printer)", NULL},
       {"marks", 0, 0, G_OPTION_ARG_NONE, &opts->marks,
-       "Crop marks (and fold marks on imposed sheets) in a slug", NULL},
+       "Press output with crop marks (and fold marks on imposed sheets) "
+       "in a slug", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   GOptionEntry new_entries[] = {
       {"lang", 0, 0, G_OPTION_ARG_STRING, &opts->lang,
@@ -391,6 +396,7 @@ static int run_render(const options *opts, const char *path) {
     dp_render_options_set_impose(ro, impose);
     if (opts->dpi > 0) dp_render_options_set_dpi(ro, opts->dpi);
     dp_render_options_set_marks(ro, opts->marks);
+    dp_render_options_set_press(ro, opts->press);
     dp_render_options_set_preflight(ro, opts->preflight);
     /* --trace without -o: a trace is for reading, or for diff. */
     bool to_stdout = opts->output ? !strcmp(opts->output, "-") : opts->trace;
@@ -707,6 +713,7 @@ static void builder_init(builder *b, const options *opts, const char *outdir) {
   }
   b->ro = dp_render_options_new();
   dp_render_options_set_marks(b->ro, opts->marks);
+  dp_render_options_set_press(b->ro, opts->press);
 }
 
 static void builder_clear(builder *b) {

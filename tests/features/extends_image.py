@@ -8,7 +8,8 @@ Usage: extends_image.py DISPUTAS SOURCE_ROOT WORKDIR
    makes the `sans` style (which the programme's styles are based on)
    #c8a040, and changes the bleed to 5mm.  The PDF must fill with the
    brand colour, draw text in the changed colour (the styles based on
-   `sans` follow), and have a bleed box 5mm outside the trim box.
+   `sans` follow), and, as press output, have a bleed box 5mm outside the
+   trim box.
 2. A layout in another folder than the current one places `image:
    art/mark.svg`, an SVG filled with #123456 beside it: the PDF must fill
    with that colour.
@@ -58,7 +59,8 @@ styles:
     colour: gold
 """)
 pdf = os.path.join(workdir, "red-poster.pdf")
-subprocess.run([disputas, "render", seed, "-l", layout, "-o", pdf, "-q"],
+subprocess.run([disputas, "render", seed, "-l", layout, "--press", "-o", pdf,
+                "-q"],
                check=True)
 ops = colour_ops(pdf)
 for name, colour in (("brand", "#7a1f3d"), ("gold (sans, inherited)", "#c8a040")):

@@ -4,9 +4,10 @@
 Usage: formats.py DISPUTAS SOURCE_ROOT WORKDIR
 
 The seed's booklet is A5 (148mm x 210mm) with 3mm bleed: every page is
-154mm x 216mm.  At --dpi 100 a PNG page is ceil(154/25.4*100) x
-ceil(216/25.4*100) pixels; an SVG page declares the size in points.  The
-number of files must equal the PDF's page count.
+148mm x 210mm (office output, the default), and 154mm x 216mm with
+--press.  At --dpi 100 a PNG page is ceil(148/25.4*100) x
+ceil(210/25.4*100) pixels; an SVG page (rendered with --press) declares
+the size in points.  The number of files must equal the PDF's page count.
 """
 import glob
 import math
@@ -32,7 +33,7 @@ subprocess.run([disputas, "render", doc, "-l", "booklet", "--dpi", "100",
 pngs = sorted(glob.glob(os.path.join(workdir, "b-*.png")))
 if len(pngs) != pages:
     failures.append("%d PNG files for %d pages" % (len(pngs), pages))
-want = (math.ceil(154 / 25.4 * 100), math.ceil(216 / 25.4 * 100))
+want = (math.ceil(148 / 25.4 * 100), math.ceil(210 / 25.4 * 100))
 for png in pngs:
     with open(png, "rb") as f:
         head = f.read(24)
@@ -44,7 +45,7 @@ for png in pngs:
         failures.append("%s is %dx%d px, expected %dx%d" % ((png,) + size + want))
 
 subprocess.run([disputas, "render", doc, "-l", "booklet", "-f", "svg",
-                "-o", os.path.join(workdir, "b.svg")], check=True)
+                "--press", "-o", os.path.join(workdir, "b.svg")], check=True)
 svgs = sorted(glob.glob(os.path.join(workdir, "b-*.svg")))
 if len(svgs) != pages:
     failures.append("%d SVG files for %d pages" % (len(svgs), pages))

@@ -18,8 +18,9 @@
  *    pitch (size × line-height): so a box's centre lies at the line's top
  *    plus half the pitch, whatever the font.
  *
- * Positions are in points from the top-left corner of the PDF page, which
- * includes the bleed.  Tolerance: 0.5 pt. */
+ * Pages are rendered as press output, so positions are in points from the
+ * top-left corner of the PDF page, which includes the bleed.  Tolerance:
+ * 0.5 pt. */
 #include <cairo.h>
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -120,7 +121,7 @@ static output *render(const char *layout, bool layout_text, const char *doc,
     GByteArray *bytes = g_byte_array_new();
     dp_render_settings settings = {
         .format = png_page < 0 ? DP_FORMAT_PDF : DP_FORMAT_PNG,
-        .impose = DP_IMPOSE_NONE, .dpi = dpi};
+        .impose = DP_IMPOSE_NONE, .dpi = dpi, .press = true};
     o->ok = png_page < 0
                 ? dp_render_pdf(set, &settings, append_bytes, bytes)
                 : dp_render_page(set, &settings, (size_t)png_page,

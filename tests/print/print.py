@@ -7,9 +7,12 @@ Renders from SOURCE_ROOT with SOURCE_DATE_EPOCH fixed, into WORKDIR, and
 reads the PDFs back with qpdf's JSON (`qpdf --json`), pdfinfo and
 `qpdf --check`, and PNGs with the small decoder below.  Cases:
 
-  boxes          MediaBox, BleedBox and TrimBox of every page: the poster
-                 (A4 trim at the bleed's offset), with and without marks,
-                 and the booklet-print sheets (two A5 pages wide)
+  boxes          MediaBox, BleedBox, TrimBox (and CropBox, if any) of every
+                 page: office output by default (each page its trim: A4,
+                 A5, and A4 landscape sheets with the two A5 pages centred
+                 on them), press output (--press, `press: true`: the trim
+                 at the bleed's offset), and with marks (a 10 mm slug;
+                 imposed sheets centred on SRA3)
   fields         /Lang from the document, a two-string /ID that is stable
                  and differs between documents, "D:" dates from
                  SOURCE_DATE_EPOCH
@@ -50,6 +53,7 @@ PDF_DATE = "D:20231114221320Z"
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)
 A5 = (148 * MM, 210 * MM)
+SRA3 = (450 * MM, 320 * MM)   # landscape
 BLEED = 3 * MM                # the built-in layouts' bleed
 SLUG = 10 * MM                # render.h: DP_MARK_SLUG
 MARK_OFFSET = 3 * MM          # DP_MARK_OFFSET
@@ -141,34 +145,78 @@ def same_box(got, want):
             all(abs(float(g) - w) < 0.01 for g, w in zip(got, want)))
 
 
-def expect_boxes(pdf, label, trim_w, trim_h, margin, bleed):
-    media = [0, 0, trim_w + 2 * margin, trim_h + 2 * margin]
-    bleed_box = [margin - bleed, margin - bleed,
-                 margin + trim_w + bleed, margin + trim_h + bleed]
-    trim = [margin, margin, margin + trim_w, margin + trim_h]
+def expect_boxes(pdf, label, trim_w, trim_h, margin, bleed, media=None):
+    """Every page's boxes: the trim `margin` from the media's edges, or
+    centred on a `media` of (width, height)."""
+    media_w, media_h = media or (trim_w + 2 * margin, trim_h + 2 * margin)
+    x, y = (media_w - trim_w) / 2, (media_h - trim_h) / 2
+    media_box = [0, 0, media_w, media_h]
+    bleed_box = [x - bleed, y - bleed, x + trim_w + bleed, y + trim_h + bleed]
+    trim = [x, y, x + trim_w, y + trim_h]
     pages = pdf.pages()
     check(pages, label + ": has pages")
     for i, page in enumerate(pages, 1):
-        for key, want in (("/MediaBox", media), ("/BleedBox", bleed_box),
+        for key, want in (("/MediaBox", media_box), ("/BleedBox", bleed_box),
                           ("/TrimBox", trim)):
             got = page.get(key)
             check(same_box(got, want), "%s page %d %s" % (label, i, key),
-                  "got %s, want %s" % (got, [round(x, 3) for x in want]))
+                  "got %s, want %s" % (got, [round(v, 3) for v in want]))
+        # A CropBox, if any, never hides the bleed.
+        crop = page.get("/CropBox")
+        check(crop is None or (
+            float(crop[0]) <= bleed_box[0] + 0.01 and
+            float(crop[1]) <= bleed_box[1] + 0.01 and
+            float(crop[2]) >= bleed_box[2] - 0.01 and
+            float(crop[3]) >= bleed_box[3] - 0.01),
+            "%s page %d: no CropBox inside the bleed" % (label, i),
+            "CropBox %s" % crop)
+
+
+def words_of(path, page):
+    """(xMin, yMin, word) of every word on `page` (1-based), pdftotext."""
+    html = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l",
+                           str(page), path, "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return [(float(m.group(1)), float(m.group(2)), m.group(3)) for m in
+            re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" '
+                        r'xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', html)]
 
 
 def case_boxes(r):
     seed = "samples/seed.yaml"
+    # Office output, the default: each page is its trim.
     pdf = Pdf(r.render(seed, "poster", "poster.pdf"))
-    expect_boxes(pdf, "poster", A4[0], A4[1], BLEED, BLEED)
+    expect_boxes(pdf, "poster", A4[0], A4[1], 0, 0)
+    pdf = Pdf(r.render(seed, "booklet", "booklet.pdf"))
+    expect_boxes(pdf, "booklet", A5[0], A5[1], 0, 0)
+    pdf = Pdf(r.render(seed, "booklet-print", "sheets.pdf"))
+    expect_boxes(pdf, "booklet-print", A4[1], A4[0], 0, 0)
+    # ...with the two A5 pages centred: page 1 is sheet 1's right half,
+    # half a millimetre in from the sheet's left edge plus one page.
+    gap = (A4[1] - 2 * A5[0]) / 2
+    page = words_of(os.path.join(r.work, "booklet.pdf"), 1)
+    sheet = words_of(os.path.join(r.work, "sheets.pdf"), 1)
+    placed = [(x - gap - A5[0], y, w) for x, y, w in sheet
+              if x > gap + A5[0] - 1]
+    check(page and len(placed) == len(page) and all(
+        abs(a[0] - b[0]) < 0.05 and abs(a[1] - b[1]) < 0.05 and a[2] == b[2]
+        for a, b in zip(page, placed)),
+        "booklet-print: page 1 at the sheet's centre line, 0.5 mm from "
+        "the edge", "page %s\nsheet %s" % (page[:3], placed[:3]))
+    # Press output: the bleed around the trim.
+    pdf = Pdf(r.render(seed, "poster", "poster-press.pdf", "--press"))
+    expect_boxes(pdf, "poster --press", A4[0], A4[1], BLEED, BLEED)
+    pdf = Pdf(r.render(seed, "booklet-print", "sheets-press.pdf", "--press"))
+    expect_boxes(pdf, "booklet-print --press", 2 * A5[0], A5[1], BLEED,
+                 BLEED)
+    pdf = Pdf(r.render(seed, "tests/print/press.yaml", "press-key.pdf"))
+    expect_boxes(pdf, "press: true", A4[0], A4[1], BLEED, BLEED)
+    # Marks: press output in a slug; imposed sheets on SRA3.
     pdf = Pdf(r.render(seed, "poster", "poster-marks.pdf", "--marks"))
     expect_boxes(pdf, "poster with marks", A4[0], A4[1], SLUG, BLEED)
-    pdf = Pdf(r.render(seed, "booklet", "booklet.pdf"))
-    expect_boxes(pdf, "booklet", A5[0], A5[1], BLEED, BLEED)
-    pdf = Pdf(r.render(seed, "booklet-print", "sheets.pdf"))
-    expect_boxes(pdf, "booklet-print", 2 * A5[0], A5[1], BLEED, BLEED)
     pdf = Pdf(r.render(seed, "booklet-print", "sheets-marks.pdf", "--marks"))
     expect_boxes(pdf, "booklet-print with marks", 2 * A5[0], A5[1], SLUG,
-                 BLEED)
+                 BLEED, SRA3)
     # The layout key does what the option does.
     pdf = Pdf(r.render(seed, "tests/print/marks.yaml", "marks-key.pdf"))
     expect_boxes(pdf, "marks: true", A5[0], A5[1], SLUG, BLEED)
@@ -383,22 +431,27 @@ def case_marks(r):
             y0, y1 = sorted((cy + sy * (off - 0.5), cy - sy * 5 * MM))
             check(img.darkest(x0, y0, x1, y1) > 250,
                   corner + ": nothing drawn in the bleed or the trim corner")
-    # The poster without marks: nothing beyond the bleed to draw on.
-    r.run(["render", "samples/seed.yaml", "-o",
+    # Press output without marks: nothing beyond the bleed to draw on.
+    r.run(["render", "samples/seed.yaml", "--press", "-o",
            os.path.join(r.work, "plain.png"), "--dpi", "72"])
     img = Image(os.path.join(r.work, "plain-1.png"), 72)
     check(img.width == round(A4[0] + 2 * BLEED) or
           img.width == int(A4[0] + 2 * BLEED) + 1,
-          "without marks the page is the trim and the bleed",
+          "--press without marks: the page is the trim and the bleed",
           "%dx%d" % (img.width, img.height))
     # Imposed sheets: fold marks above and below the fold, dashed (the
     # first dash starts at the offset).  The page of marks.yaml, imposed:
-    # the first sheet holds a blank page and page 1.
+    # the first sheet holds a blank page and page 1, the trim centred on
+    # an SRA3 sheet.
     r.run(["render", "tests/print/docs/structure.yaml", "-l",
            "tests/print/marks.yaml", "--impose", "saddle-stitch",
            "-o", os.path.join(r.work, "sheet.png"), "--dpi", str(dpi)])
     img = Image(os.path.join(r.work, "sheet-1.png"), dpi)
-    fold = m + A5[0]
+    check(abs(img.width - SRA3[0] * dpi / 72) <= 1 and
+          abs(img.height - SRA3[1] * dpi / 72) <= 1,
+          "sheet: SRA3 landscape", "%dx%d" % (img.width, img.height))
+    mx, m = (SRA3[0] - 2 * A5[0]) / 2, (SRA3[1] - A5[1]) / 2
+    fold = mx + A5[0]
     check(img.darkest(fold - 0.5, m - off - 2, fold + 0.5, m - off - 1) < 128,
           "sheet: fold mark above the fold")
     check(img.darkest(fold - 0.5, m + h + off + 1, fold + 0.5,
@@ -406,7 +459,7 @@ def case_marks(r):
           "sheet: fold mark below the fold")
     check(img.darkest(fold - 0.5, m - off + 0.5, fold + 0.5, m - 0.5) > 250,
           "sheet: nothing in the bleed above the fold")
-    for cx in (m, m + 2 * A5[0]):
+    for cx in (mx, mx + 2 * A5[0]):
         check(img.darkest(cx - 0.5, m - off - length / 2 - 1, cx + 0.5,
                           m - off - length / 2 + 1) < 128,
               "sheet: crop mark at the trim corner x=%.0fpt" % cx)

@@ -28,12 +28,13 @@ def squeeze(text):
 
 
 def foot_top(sample):
-    """The top of the foot area, from the trim box's top, and the bleed."""
+    """The top of the foot area, from the trim box's top, the trim box's top
+    in the media box, and the trim height."""
     out = subprocess.run([disputas, "render",
                           os.path.join(root, "samples", sample + ".yaml"),
                           "-l", "poster", "--trace"],
                          check=True, capture_output=True, text=True).stdout
-    bleed = float(re.search(r"^output .* margin=([\d.]+)", out, re.M).group(1))
+    trim_y = float(re.search(r"^output .* trim-y=([\d.]+)", out, re.M).group(1))
     tops = []
     for name in ("foot", "online"):
         m = re.search(r'^  frame \d+ "%s" x=\S+ y=([\d.-]+) w=\S+ h=([\d.]+)'
@@ -42,7 +43,7 @@ def foot_top(sample):
             tops.append(float(m.group(1)))
     height = float(re.search(r"^pages \d+ trim-w=\S+ trim-h=([\d.]+)", out,
                              re.M).group(1))
-    return min(tops), bleed, height
+    return min(tops), trim_y, height
 
 
 def words(pdf):
@@ -59,8 +60,8 @@ for sample in SAMPLES:
     doc = os.path.join(root, "samples", sample + ".yaml")
     subprocess.run([disputas, "render", doc, "-l", "poster", "-o", pdf],
                    check=True)
-    top, bleed, height = foot_top(sample)
-    top += bleed
+    top, trim_y, height = foot_top(sample)
+    top += trim_y
     above = [y1 for y0, y1, _ in words(pdf) if y1 < top]
     lowest = max(above)
     gap = (top - lowest) / height
