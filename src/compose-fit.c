@@ -83,7 +83,8 @@ bool compose_frame_uses_folio(dp_item *const *items, size_t count) {
     const dp_item *item = items[i];
     for (size_t r = 0; r < item->run_count; r++)
       if (dp_template_uses_folio(item->runs[r].tmpl)) return true;
-    if (compose_frame_uses_folio(item->children, item->child_count))
+    if (compose_frame_uses_folio(item->children, item->child_count) ||
+        compose_frame_uses_folio(item->head, item->head_count))
       return true;
   }
   return false;

@@ -92,6 +92,9 @@ typedef struct dp_condition {
   bool negate;           /* unless:, or != */
   char *equals;          /* compare the value's text, or NULL for "is set" */
   char **any;            /* "A || B": more paths, any set will do; or NULL */
+  bool changed;          /* "changed(PATH)": in a grouped `each`, the
+                            entry's own field differs from the previous
+                            row's (the first row of a group: always) */
 } dp_condition;
 
 /* One piece of a text block: a template in a character style (NULL: the
@@ -141,7 +144,15 @@ struct dp_item {
   dp_markdown_styles markdown; /* MARKDOWN */
   dp_item **children;          /* EACH, GROUP */
   size_t child_count;
-  double gap;                  /* EACH: space between items */
+  double gap;                  /* EACH: space between items (between
+                                  groups, with group_by) */
+  dp_template *group_by;       /* EACH: entries in a row whose key expands
+                                  to the same text form a group, or NULL */
+  dp_item **head;              /* EACH with group_by: shown once before
+                                  each group, in its first entry's scope */
+  size_t head_count;
+  double row_gap;              /* EACH with group_by: space between the
+                                  rows of a group */
   dp_template *payload;        /* QR: what it encodes */
   int qr_level;                /* QR: 0 L, 1 M, 2 Q, 3 H */
   double width, height;        /* QR size (width), IMAGE box, RULE
