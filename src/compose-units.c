@@ -102,6 +102,7 @@ static void unit_clear(unit *u) {
   dp_qr_free(u->qr);
   g_free(u->image_path);
   g_free(u->alt);
+  if (u->instead) g_array_free(u->instead, TRUE);
 }
 
 GArray *compose_units_new(void) {
@@ -492,6 +493,32 @@ static void expand_image(composer *c, const dp_item *item,
   u->source = v->mark;
 }
 
+/* Marks units [before, len) as the expansion of optional `item`: a
+ * lower priority outside wins over a higher one inside, so that leaving
+ * out the outer leaves out all of it.  Its `instead` is expanded now, to
+ * show when it is left out. */
+static void mark_range(const dp_item *item, GArray *units, guint before) {
+  for (guint i = before; units && i < units->len; i++) {
+    unit *u = &g_array_index(units, unit, i);
+    /* What shows instead of inner content goes with the outer too. */
+    mark_range(item, u->instead, 0);
+    if (u->optional && u->optional <= item->optional) continue;
+    u->optional = item->optional;
+    u->optional_item = item;
+  }
+}
+
+static void mark_optional(composer *c, const dp_item *item,
+                          const dp_scope *scope, GArray *units, guint before) {
+  mark_range(item, units, before);
+  if (!item->instead_count) return;
+  GArray *instead = compose_units_new();
+  compose_expand_items(c, item->instead, item->instead_count, scope, instead);
+  unit *first = &g_array_index(units, unit, before);
+  if (first->instead) g_array_free(first->instead, TRUE);
+  first->instead = instead;
+}
+
 void compose_expand_items(composer *c, dp_item *const *items, size_t count,
                   const dp_scope *scope, GArray *units) {
   for (size_t i = 0; i < count; i++) {
@@ -532,6 +559,42 @@ void compose_expand_items(composer *c, dp_item *const *items, size_t count,
       unit *last = &g_array_index(units, unit, units->len - 1);
       last->keep_with_next = true;
     }
+    if (item->optional && units->len > before)
+      mark_optional(c, item, scope, units, before);
   }
+}
+
+/* Moves unit `u` to the end of `to`, leaving nothing to free behind. */
+static void unit_move(GArray *to, unit *u) {
+  g_array_append_val(to, *u);
+  memset(u, 0, sizeof *u);
+}
+
+bool compose_leave_out(GArray *units, GPtrArray *left_out) {
+  int lowest = 0;
+  for (guint i = 0; i < units->len; i++) {
+    int p = g_array_index(units, unit, i).optional;
+    if (p > 0 && (lowest == 0 || p < lowest)) lowest = p;
+  }
+  if (lowest == 0) return false;
+  GArray *kept = compose_units_new();
+  for (guint i = 0; i < units->len; i++) {
+    unit *u = &g_array_index(units, unit, i);
+    if (u->optional != lowest) {
+      unit_move(kept, u);
+      continue;
+    }
+    if (u->optional_item && !g_ptr_array_find(left_out, u->optional_item, NULL))
+      g_ptr_array_add(left_out, (gpointer)u->optional_item);
+    for (guint j = 0; u->instead && j < u->instead->len; j++)
+      unit_move(kept, &g_array_index(u->instead, unit, j));
+  }
+  /* The units left are cleared (those moved are empty), and the kept
+   * take their place. */
+  g_array_set_size(units, 0);
+  g_array_append_vals(units, kept->data, kept->len);
+  g_array_set_clear_func(kept, NULL);
+  g_array_free(kept, TRUE);
+  return true;
 }
 

@@ -167,6 +167,8 @@ static void item_free(dp_item *item) {
   dp_template_free(item->payload);
   g_free(item->colour);
   dp_template_free(item->alt);
+  g_free(item->left_out);
+  layout_items_free(item->instead, item->instead_count);
   g_free(item);
 }
 
@@ -294,7 +296,8 @@ static void bind_markdown(binder *b, const dp_ynode *map, dp_item *item) {
 
 /* Keys of every kind, and those common to all. */
 static const char *const common_item_keys[] = {"if", "unless",
-                                               "keep-with-next", NULL};
+                                               "keep-with-next", "optional",
+                                               "left-out", "instead", NULL};
 static const char *const *kind_keys(dp_item_kind kind) {
   static const char *const text[] = {"text", "style", "align", NULL};
   static const char *const markdown[] = {"markdown", "styles",
@@ -411,6 +414,27 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
   const dp_ynode *v;
   if ((v = dp_ynode_map_get(node, "keep-with-next")))
     dp_bind_bool(&b->core, v, "keep-with-next", &item->keep_with_next);
+  const dp_ynode *optional = dp_ynode_map_get(node, "optional");
+  const dp_ynode *left_out = dp_ynode_map_get(node, "left-out");
+  const dp_ynode *instead = dp_ynode_map_get(node, "instead");
+  if (optional) {
+    dp_bind_int(&b->core, optional, "optional", 1, 99, &item->optional);
+    if (left_out) {
+      const char *t = dp_bind_text(&b->core, left_out, "left-out");
+      if (t) item->left_out = g_strdup(t);
+    } else {
+      ERR(b, optional->mark, "an optional item needs 'left-out': what the "
+                             "warning says is left out (\"the supervisors\")");
+    }
+    if (instead)
+      layout_bind_items(b, instead, "instead", &item->instead,
+                        &item->instead_count);
+  } else if (left_out || instead) {
+    const dp_ynode *k = left_out ? left_out : instead;
+    ERR(b, k->mark, "'%s' applies to an optional item: give it 'optional: "
+                    "N' (a priority; 1 is left out first)",
+        left_out ? "left-out" : "instead");
+  }
   const dp_ynode *align = dp_ynode_map_get(node, "align");
   const dp_ynode *alt = dp_ynode_map_get(node, "alt");
   const dp_ynode *colour = dp_ynode_map_get(node, "colour");

@@ -166,6 +166,15 @@ struct dp_item {
   bool keep_together;          /* GROUP, EACH items: never split */
   bool keep_with_next;         /* any: stay on the page of what follows */
   dp_template *alt;            /* QR, IMAGE: alternative text, or NULL */
+  int optional;                /* any: 0, or a priority from 1: when its
+                                  frame cannot fit at its smallest scale,
+                                  content with the lowest priority is
+                                  left out first (a warning names it) */
+  char *left_out;              /* with optional: what is left out, for
+                                  the warning */
+  dp_item **instead;           /* with optional: shown in its place when
+                                  it is left out */
+  size_t instead_count;
   bool cover;                  /* IMAGE: fill the width × height box,
                                   cropping (fit: cover); else the image
                                   fits inside it (fit: contain) */
@@ -285,6 +294,9 @@ typedef struct dp_layout_model {
                                   (points); sheets between in proportion */
   bool preflight;              /* print preflight with every render */
   double preflight_min_text_size; /* points; text below it is reported */
+  double min_text_size;        /* points, or 0: no text is set smaller
+                                  (a frame shrinks no further; a style
+                                  smaller is an error) */
   dp_style **styles;
   size_t style_count;
   dp_named_colour *colours;
