@@ -83,7 +83,8 @@ bool compose_frame_uses_folio(dp_item *const *items, size_t count) {
     const dp_item *item = items[i];
     for (size_t r = 0; r < item->run_count; r++)
       if (dp_template_uses_folio(item->runs[r].tmpl)) return true;
-    if (compose_frame_uses_folio(item->children, item->child_count))
+    if (compose_frame_uses_folio(item->children, item->child_count) ||
+        compose_frame_uses_folio(item->head, item->head_count))
       return true;
   }
   return false;
@@ -364,9 +365,24 @@ static bool grow_frame(packer *pk, const dp_frame *f, rect inner,
 /* Composes a content frame's units at the largest scale that fits
  * `limit` (a column height), within the frame's bounds.  Sets *scale and
  * *used; false (after reporting) when nothing fits. */
-bool compose_fit_frame(page_ctx *pc, const dp_frame *f, GArray *units,
-               rect inner, double limit, double *scale, double *used,
-               double *col_height) {
+/* The smallest scale a frame's units may take: its min-scale, or more when
+ * the layout sets no text below min-text-size. */
+static double scale_floor(const composer *c, const dp_frame *f,
+                          GArray *units) {
+  double floor_ = f->min_scale, min_text = c->layout->min_text_size;
+  for (guint i = 0; min_text > 0 && i < units->len; i++) {
+    const unit *u = &g_array_index(units, unit, i);
+    if (u->kind == UNIT_PARA && u->style && u->style->size > 0)
+      floor_ = MAX(floor_, min_text / u->style->size);
+  }
+  return MIN(floor_, 1.0);
+}
+
+/* compose_fit_frame once, down to `min_scale`; false when the content
+ * does not fit. */
+static bool fit_once(page_ctx *pc, const dp_frame *f, GArray *units,
+                     rect inner, double limit, double min_scale,
+                     double *scale, double *used, double *col_height) {
   *col_height = limit;
   packer pk = {pc->c, units, 1.0, NULL, pc->index, false, f, 0, 0};
   bool balance = f->columns > 1 && (f->balance || limit >= UNBOUNDED);
@@ -378,22 +394,22 @@ bool compose_fit_frame(page_ctx *pc, const dp_frame *f, GArray *units,
     if (f->fit == DP_FIT_SHRINK && f->max_scale > 1 && limit < UNBOUNDED &&
         !(automatic && pc->no_grow) &&
         !grow_frame(&pk, f, inner, limit, scale, used))
-      goto overflow;
-  } else if (f->fit == DP_FIT_SHRINK && f->min_scale < 1) {
+      return false;
+  } else if (f->fit == DP_FIT_SHRINK && min_scale < 1) {
     /* Set at scale s, content is at least s² as tall (text: lines s
      * times as tall, holding 1/s times as many words; the rest shrinks
      * by s or not at all); half that, for line breaks that fall better.
      * Content far too tall for min-scale (a 3 MB lead on the poster took
      * 30 s to search) fails after measuring that much of it. */
-    double hopeless = 2 * limit / (f->min_scale * f->min_scale);
+    double hopeless = 2 * limit / (min_scale * min_scale);
     shrink_trial at_one = {1.0, natural_height(&pk, f, inner, hopeless)};
-    if (at_one.natural > hopeless) goto overflow;
-    scale_range r = {f->min_scale, 1.0};
+    if (at_one.natural > hopeless) return false;
+    scale_range r = {min_scale, 1.0};
     int k = shrink_search(&pk, f, inner, limit, r, &at_one, used);
-    if (k < 0) goto overflow;
+    if (k < 0) return false;
     *scale = grid_scale(r, k);
   } else {
-    goto overflow;
+    return false;
   }
   if (balance) {
     /* The shortest column height that still takes everything. */
@@ -414,12 +430,31 @@ bool compose_fit_frame(page_ctx *pc, const dp_frame *f, GArray *units,
   }
   pk.scale = *scale;
   return true;
-overflow:
+}
+
+bool compose_fit_frame(page_ctx *pc, const dp_frame *f, GArray *units,
+               rect inner, double limit, double *scale, double *used,
+               double *col_height) {
+  double min_scale = scale_floor(pc->c, f, units);
+  /* Optional content is left out, lowest priority first, until the rest
+   * fits. */
+  do {
+    if (fit_once(pc, f, units, inner, limit, min_scale, scale, used,
+                 col_height))
+      return true;
+  } while (f->fit == DP_FIT_SHRINK && pc->left_out &&
+           compose_leave_out(units, pc->left_out));
   if (pc->quiet) {
     pc->unfit = true;
     return false;
   }
-  if (f->fit == DP_FIT_SHRINK)
+  if (f->fit == DP_FIT_SHRINK && min_scale > f->min_scale)
+    dp_error(pc->c->diag, f->mark,
+             "the content of frame '%s' does not fit, even at %.0f%% of its "
+             "size (its smallest text at the layout's min-text-size, %gpt)",
+             f->name ? f->name : "(unnamed)", min_scale * 100,
+             pc->c->layout->min_text_size);
+  else if (f->fit == DP_FIT_SHRINK)
     dp_error(pc->c->diag, f->mark,
              "the content of frame '%s' does not fit, even at %.0f%% of its "
              "size", f->name ? f->name : "(unnamed)", f->min_scale * 100);

@@ -59,6 +59,12 @@ typedef struct unit {
   bool cover;
   char *alt;
   dp_break_kind break_kind;
+  /* Content of an optional item (layout.h): its priority, and the item
+   * (for the warning when it is left out); the first unit of each
+   * expansion holds what shows instead (units, or NULL). */
+  int optional;
+  const dp_item *optional_item;
+  GArray *instead;
 } unit;
 
 typedef struct cursor {
@@ -135,6 +141,9 @@ typedef struct page_ctx {
   bool no_grow;
   bool quiet;           /* a frame that does not fit sets `unfit`, silently */
   bool unfit;
+  GPtrArray *left_out;  /* optional items left out in this fitting of the
+                           page (dp_item, each once): warned of when the
+                           page is made */
 } page_ctx;
 
 
@@ -153,6 +162,11 @@ bool compose_condition_holds(const dp_condition *cond, const dp_scope *scope);
 
 void compose_expand_items(composer *c, dp_item *const *items, size_t count,
                   const dp_scope *scope, GArray *units);
+
+/* Leaves out the optional content of the lowest priority in `units`,
+ * putting what shows instead in its place; adds the items left out to
+ * `left_out` (once each).  False when there is none. */
+bool compose_leave_out(GArray *units, GPtrArray *left_out);
 
 /* compose-pack.c */
 

@@ -27,7 +27,7 @@ static bool parse_hex_colour(const char *text, dp_colour *out) {
 
 dp_scope compose_root_scope(composer *c) {
   return (dp_scope){NULL, 0, NULL, dp_document_get_root(c->doc), c->labels,
-                    c->lang, 0, 0};
+                    c->lang, 0, 0, NULL};
 }
 
 /* Expands the layout's colours for this document once. */
@@ -102,6 +102,7 @@ static void unit_clear(unit *u) {
   dp_qr_free(u->qr);
   g_free(u->image_path);
   g_free(u->alt);
+  if (u->instead) g_array_free(u->instead, TRUE);
 }
 
 GArray *compose_units_new(void) {
@@ -130,8 +131,39 @@ static bool value_is_set(const dp_value *v) {
   }
 }
 
+/* Whether two values say the same: texts equal, lists and maps equal
+ * entry by entry. */
+static bool value_equal(const dp_value *a, const dp_value *b) {
+  if (!a || !b) return a == b;
+  if (a->kind != b->kind || a->count != b->count) return false;
+  if (a->kind == DP_VALUE_LIST || a->kind == DP_VALUE_MAP) {
+    for (size_t i = 0; i < a->count; i++) {
+      if (a->keys && (!b->keys || strcmp(a->keys[i], b->keys[i]) != 0))
+        return false;
+      if (!value_equal(a->items[i], b->items[i])) return false;
+    }
+    return true;
+  }
+  if (a->kind == DP_VALUE_BOOL) return a->boolean == b->boolean;
+  return g_strcmp0(a->text, b->text) == 0;
+}
+
+/* changed(PATH): the entry's own field against the previous row's. */
+static bool field_changed(const dp_scope *scope, const char *path) {
+  if (!scope->previous) return true;
+  dp_scope prev = {scope->previous, 0, NULL, NULL, NULL, NULL, 0, 0, NULL};
+  dp_scope own = prev;
+  own.item = scope->item;
+  char *dotted = g_strconcat(".", path, NULL);
+  bool changed = !value_equal(dp_scope_lookup(&own, dotted),
+                              dp_scope_lookup(&prev, dotted));
+  g_free(dotted);
+  return changed;
+}
+
 bool compose_condition_holds(const dp_condition *cond, const dp_scope *scope) {
   if (!cond->path) return true;
+  if (cond->changed) return field_changed(scope, cond->path) != cond->negate;
   const dp_value *v = dp_scope_lookup(scope, cond->path);
   bool holds;
   if (cond->equals)
@@ -316,22 +348,57 @@ static void expand_markdown(composer *c, const dp_item *item,
   }
 }
 
+/* The group key of an entry (`group-by`), as text. */
+static char *group_key(const dp_item *item, const dp_scope *scope) {
+  dp_textbuf buf;
+  dp_textbuf_init(&buf);
+  dp_template_expand(item->group_by, scope, &buf);
+  char *key = g_strndup(buf.text ? buf.text : "", buf.length);
+  dp_textbuf_clear(&buf);
+  return key;
+}
+
+/* With `group-by`, entries in a row with the same key form a group: its
+ * `head` (a date) once, kept in one block with the first row, then a row
+ * per entry, each row seeing the entry before it (changed(PATH)); `gap`
+ * goes between groups, `row-gap` between rows. */
 static void expand_each(composer *c, const dp_item *item,
                         const dp_scope *scope, GArray *units) {
   const dp_value *list = dp_scope_lookup(scope, item->field);
   if (!list) return;
   size_t count = list->kind == DP_VALUE_LIST ? list->count : 1;
+  char *last_key = NULL;
   for (size_t i = 0; i < count; i++) {
     dp_scope inner = *scope;
     inner.item = list->kind == DP_VALUE_LIST ? list->items[i] : list;
     inner.index = (int)i + 1;
     inner.parent = scope;
-    if (i > 0 && item->gap > 0)
-      units_push(units, UNIT_SPACE, item->mark)->height = item->gap;
+    inner.previous = NULL;
+    bool head = false;
+    double gap = i > 0 ? item->gap : 0;
+    if (item->group_by) {
+      char *key = group_key(item, &inner);
+      bool same = last_key && strcmp(key, last_key) == 0;
+      g_free(last_key);
+      last_key = key;
+      if (same) {
+        inner.previous = list->items[i - 1];
+        gap = item->row_gap;
+      }
+      head = !same;
+    }
+    if (gap > 0) units_push(units, UNIT_SPACE, item->mark)->height = gap;
     if (item->keep_together) units_push(units, UNIT_GROUP_BEGIN, item->mark);
+    if (head) {
+      size_t before = units->len;
+      compose_expand_items(c, item->head, item->head_count, &inner, units);
+      if (units->len > before)
+        g_array_index(units, unit, units->len - 1).keep_with_next = true;
+    }
     compose_expand_items(c, item->children, item->child_count, &inner, units);
     if (item->keep_together) units_push(units, UNIT_GROUP_END, item->mark);
   }
+  g_free(last_key);
 }
 
 /* Alternative text for a figure, from the layout's `alt` template. */
@@ -427,6 +494,32 @@ static void expand_image(composer *c, const dp_item *item,
   u->source = v->mark;
 }
 
+/* Marks units [before, len) as the expansion of optional `item`: a
+ * lower priority outside wins over a higher one inside, so that leaving
+ * out the outer leaves out all of it.  Its `instead` is expanded now, to
+ * show when it is left out. */
+static void mark_range(const dp_item *item, GArray *units, guint before) {
+  for (guint i = before; units && i < units->len; i++) {
+    unit *u = &g_array_index(units, unit, i);
+    /* What shows instead of inner content goes with the outer too. */
+    mark_range(item, u->instead, 0);
+    if (u->optional && u->optional <= item->optional) continue;
+    u->optional = item->optional;
+    u->optional_item = item;
+  }
+}
+
+static void mark_optional(composer *c, const dp_item *item,
+                          const dp_scope *scope, GArray *units, guint before) {
+  mark_range(item, units, before);
+  if (!item->instead_count) return;
+  GArray *instead = compose_units_new();
+  compose_expand_items(c, item->instead, item->instead_count, scope, instead);
+  unit *first = &g_array_index(units, unit, before);
+  if (first->instead) g_array_free(first->instead, TRUE);
+  first->instead = instead;
+}
+
 void compose_expand_items(composer *c, dp_item *const *items, size_t count,
                   const dp_scope *scope, GArray *units) {
   for (size_t i = 0; i < count; i++) {
@@ -467,6 +560,42 @@ void compose_expand_items(composer *c, dp_item *const *items, size_t count,
       unit *last = &g_array_index(units, unit, units->len - 1);
       last->keep_with_next = true;
     }
+    if (item->optional && units->len > before)
+      mark_optional(c, item, scope, units, before);
   }
+}
+
+/* Moves unit `u` to the end of `to`, leaving nothing to free behind. */
+static void unit_move(GArray *to, unit *u) {
+  g_array_append_val(to, *u);
+  memset(u, 0, sizeof *u);
+}
+
+bool compose_leave_out(GArray *units, GPtrArray *left_out) {
+  int lowest = 0;
+  for (guint i = 0; i < units->len; i++) {
+    int p = g_array_index(units, unit, i).optional;
+    if (p > 0 && (lowest == 0 || p < lowest)) lowest = p;
+  }
+  if (lowest == 0) return false;
+  GArray *kept = compose_units_new();
+  for (guint i = 0; i < units->len; i++) {
+    unit *u = &g_array_index(units, unit, i);
+    if (u->optional != lowest) {
+      unit_move(kept, u);
+      continue;
+    }
+    if (u->optional_item && !g_ptr_array_find(left_out, u->optional_item, NULL))
+      g_ptr_array_add(left_out, (gpointer)u->optional_item);
+    for (guint j = 0; u->instead && j < u->instead->len; j++)
+      unit_move(kept, &g_array_index(u->instead, unit, j));
+  }
+  /* The units left are cleared (those moved are empty), and the kept
+   * take their place. */
+  g_array_set_size(units, 0);
+  g_array_append_vals(units, kept->data, kept->len);
+  g_array_set_clear_func(kept, NULL);
+  g_array_free(kept, TRUE);
+  return true;
 }
 

@@ -245,6 +245,7 @@ static page_ctx *page_ctx_new(composer *c, const dp_page_template *tmpl) {
   pc->scales = g_new0(double, n);
   pc->col_heights = g_new0(double, n);
   pc->content = g_new0(GArray *, n);
+  pc->left_out = g_ptr_array_new();
   return pc;
 }
 
@@ -257,6 +258,7 @@ static void page_ctx_free(page_ctx *pc) {
   g_free(pc->scales);
   g_free(pc->col_heights);
   g_free(pc->content);
+  g_ptr_array_free(pc->left_out, TRUE);
   g_free(pc);
 }
 
@@ -326,11 +328,14 @@ static bool fit_page(page_ctx *pc) {
       if (pc->scales[i] < 1) shrank = true;
     }
     pc->quiet = false;
+    /* Content left out to make room counts as shrinking. */
+    shrank |= pc->left_out->len > 0;
     if (pc->no_grow || pc->c->failed || (ok && !(grew && shrank)) ||
         (!ok && !pc->unfit))
       return ok;
     /* Again, without growing. */
     pc->no_grow = true;
+    g_ptr_array_set_size(pc->left_out, 0);
     for (size_t i = 0; i < tmpl->frame_count; i++) {
       if (pc->content[i]) g_array_free(pc->content[i], TRUE);
       pc->content[i] = NULL;
@@ -362,6 +367,12 @@ static bool make_page(composer *c, const dp_page_template *tmpl,
   pc->page = new_page(c);
   /* A pointer into set->pages may move as pages are added: keep the index. */
   bool ok = fit_page(pc);
+  /* What the page had no room for, once each. */
+  for (guint i = 0; ok && i < pc->left_out->len; i++) {
+    const dp_item *item = g_ptr_array_index(pc->left_out, i);
+    dp_warning(c->diag, item->mark, "left out of the %s: %s",
+               c->layout->name ? c->layout->name : "product", item->left_out);
+  }
   record_frames(pc);
   size_t start_unit = flow ? flow->cur.unit : 0;
   int start_line = flow ? flow->cur.line : 0;

@@ -37,6 +37,23 @@ void layout_bind_condition(binder *b, const dp_ynode *map,
   }
   const char *t = node->text;
   size_t len = strlen(t);
+  /* "changed(PATH)": a row of a timetable whose field differs from the
+   * row before (a place said once for the rows that share it). */
+  if (strncmp(t, "changed(", 8) == 0) {
+    const char *close = strchr(t, ')');
+    char *path = close ? g_strstrip(g_strndup(t + 8, (size_t)(close - t) - 8))
+                       : NULL;
+    if (!close || close[1] || !dp_is_field_path(path)) {
+      ERR(b, node->mark, "write 'changed(PATH)' with a field path, as "
+                         "'changed(venue)', not '%s'", t);
+      g_free(path);
+      return;
+    }
+    out->path = path;
+    out->changed = true;
+    out->negate = !if_node;
+    return;
+  }
   /* "A || B || C": any of the fields is set. */
   if (strstr(t, "||")) {
     char **paths = g_strsplit(t, "||", -1);
@@ -145,9 +162,13 @@ static void item_free(dp_item *item) {
   g_free(item->field);
   g_free(item->file);
   layout_items_free(item->children, item->child_count);
+  dp_template_free(item->group_by);
+  layout_items_free(item->head, item->head_count);
   dp_template_free(item->payload);
   g_free(item->colour);
   dp_template_free(item->alt);
+  g_free(item->left_out);
+  layout_items_free(item->instead, item->instead_count);
   g_free(item);
 }
 
@@ -275,13 +296,15 @@ static void bind_markdown(binder *b, const dp_ynode *map, dp_item *item) {
 
 /* Keys of every kind, and those common to all. */
 static const char *const common_item_keys[] = {"if", "unless",
-                                               "keep-with-next", NULL};
+                                               "keep-with-next", "optional",
+                                               "left-out", "instead", NULL};
 static const char *const *kind_keys(dp_item_kind kind) {
   static const char *const text[] = {"text", "style", "align", NULL};
   static const char *const markdown[] = {"markdown", "styles",
                                          "heading-shift", NULL};
-  static const char *const each[] = {"each", "content", "gap",
-                                     "keep-together", NULL};
+  static const char *const each[] = {"each",     "content", "gap",
+                                     "keep-together", "group-by", "head",
+                                     "row-gap",  NULL};
   static const char *const group[] = {"group", "content", "keep-together",
                                       NULL};
   static const char *const qr[] = {"qr",    "size",  "level", "colour",
@@ -391,6 +414,27 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
   const dp_ynode *v;
   if ((v = dp_ynode_map_get(node, "keep-with-next")))
     dp_bind_bool(&b->core, v, "keep-with-next", &item->keep_with_next);
+  const dp_ynode *optional = dp_ynode_map_get(node, "optional");
+  const dp_ynode *left_out = dp_ynode_map_get(node, "left-out");
+  const dp_ynode *instead = dp_ynode_map_get(node, "instead");
+  if (optional) {
+    dp_bind_int(&b->core, optional, "optional", 1, 99, &item->optional);
+    if (left_out) {
+      const char *t = dp_bind_text(&b->core, left_out, "left-out");
+      if (t) item->left_out = g_strdup(t);
+    } else {
+      ERR(b, optional->mark, "an optional item needs 'left-out': what the "
+                             "warning says is left out (\"the supervisors\")");
+    }
+    if (instead)
+      layout_bind_items(b, instead, "instead", &item->instead,
+                        &item->instead_count);
+  } else if (left_out || instead) {
+    const dp_ynode *k = left_out ? left_out : instead;
+    ERR(b, k->mark, "'%s' applies to an optional item: give it 'optional: "
+                    "N' (a priority; 1 is left out first)",
+        left_out ? "left-out" : "instead");
+  }
   const dp_ynode *align = dp_ynode_map_get(node, "align");
   const dp_ynode *alt = dp_ynode_map_get(node, "alt");
   const dp_ynode *colour = dp_ynode_map_get(node, "colour");
@@ -416,6 +460,23 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
       if ((v = dp_ynode_map_get(node, "gap")))
         dp_bind_length(&b->core, v, "gap", false, &item->gap);
       if (keep) dp_bind_bool(&b->core, keep, "keep-together", &item->keep_together);
+      const dp_ynode *group_by = dp_ynode_map_get(node, "group-by");
+      if (group_by)
+        item->group_by = layout_template_ref(b, group_by, "group-by");
+      if ((v = dp_ynode_map_get(node, "head"))) {
+        if (group_by)
+          layout_bind_items(b, v, "head", &item->head, &item->head_count);
+        else
+          ERR(b, v->mark, "'head' is shown once before each group: it needs "
+                          "'group-by'");
+      }
+      if ((v = dp_ynode_map_get(node, "row-gap"))) {
+        if (group_by)
+          dp_bind_length(&b->core, v, "row-gap", false, &item->row_gap);
+        else
+          ERR(b, v->mark, "'row-gap' is the space between the rows of a "
+                          "group: it needs 'group-by'");
+      }
       break;
     case DP_ITEM_GROUP:
       if (value->kind == DP_YNODE_SEQ) {

@@ -1135,7 +1135,7 @@ static void bind_root(binder *b) {
       "layout",  "name",    "description", "page",   "pages",
       "impose",  "outline", "marks",       "creep",   "colours", "styles",
       "templates", "flows", "sequence",    "extends", "preflight", "fonts",
-      "font-folders", "press", NULL};
+      "font-folders", "press", "min-text-size", NULL};
   const dp_ynode *extends = dp_ynode_map_get(root, "extends");
   if (extends) {
     if (!dp_ynode_map_get(root, "layout"))
@@ -1187,6 +1187,8 @@ static void bind_root(binder *b) {
       bind_creep(b, v, m);
     } else if (!strcmp(k, "preflight")) {
       bind_preflight(b, v, m);
+    } else if (!strcmp(k, "min-text-size")) {
+      dp_bind_length(&b->core, v, k, false, &m->min_text_size);
     } else if (!strcmp(k, "colours")) {
       bind_colours(b, v);
     } else if (!strcmp(k, "styles")) {
@@ -1220,6 +1222,15 @@ static void bind_root(binder *b) {
     const dp_ynode *v;
     if ((v = dp_ynode_map_get(ov->root, "page"))) bind_page(ov, v);
     if ((v = dp_ynode_map_get(ov->root, "pages"))) bind_pages(ov, v);
+  }
+  /* No text below the layout's minimum, however it is set. */
+  for (size_t i = 0; m->min_text_size > 0 && i < m->style_count; i++) {
+    const dp_style *s = m->styles[i];
+    bool sized = !b->styles[i].character || (s->set & DP_STYLE_SIZE);
+    if (sized && s->size < m->min_text_size - 1e-6)
+      ERR(b, s->mark, "style '%s' is %gpt, below the layout's "
+                      "min-text-size of %gpt", s->name, s->size,
+          m->min_text_size);
   }
 }
 

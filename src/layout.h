@@ -93,6 +93,9 @@ typedef struct dp_condition {
   bool negate;           /* unless:, or != */
   char *equals;          /* compare the value's text, or NULL for "is set" */
   char **any;            /* "A || B": more paths, any set will do; or NULL */
+  bool changed;          /* "changed(PATH)": in a grouped `each`, the
+                            entry's own field differs from the previous
+                            row's (the first row of a group: always) */
 } dp_condition;
 
 /* One piece of a text block: a template in a character style (NULL: the
@@ -142,7 +145,15 @@ struct dp_item {
   dp_markdown_styles markdown; /* MARKDOWN */
   dp_item **children;          /* EACH, GROUP */
   size_t child_count;
-  double gap;                  /* EACH: space between items */
+  double gap;                  /* EACH: space between items (between
+                                  groups, with group_by) */
+  dp_template *group_by;       /* EACH: entries in a row whose key expands
+                                  to the same text form a group, or NULL */
+  dp_item **head;              /* EACH with group_by: shown once before
+                                  each group, in its first entry's scope */
+  size_t head_count;
+  double row_gap;              /* EACH with group_by: space between the
+                                  rows of a group */
   dp_template *payload;        /* QR: what it encodes */
   int qr_level;                /* QR: 0 L, 1 M, 2 Q, 3 H */
   double width, height;        /* QR size (width), IMAGE box, RULE
@@ -156,6 +167,15 @@ struct dp_item {
   bool keep_together;          /* GROUP, EACH items: never split */
   bool keep_with_next;         /* any: stay on the page of what follows */
   dp_template *alt;            /* QR, IMAGE: alternative text, or NULL */
+  int optional;                /* any: 0, or a priority from 1: when its
+                                  frame cannot fit at its smallest scale,
+                                  content with the lowest priority is
+                                  left out first (a warning names it) */
+  char *left_out;              /* with optional: what is left out, for
+                                  the warning */
+  dp_item **instead;           /* with optional: shown in its place when
+                                  it is left out */
+  size_t instead_count;
   bool cover;                  /* IMAGE: fill the width × height box,
                                   cropping (fit: cover); else the image
                                   fits inside it (fit: contain) */
@@ -276,6 +296,9 @@ typedef struct dp_layout_model {
                                   (points); sheets between in proportion */
   bool preflight;              /* print preflight with every render */
   double preflight_min_text_size; /* points; text below it is reported */
+  double min_text_size;        /* points, or 0: no text is set smaller
+                                  (a frame shrinks no further; a style
+                                  smaller is an error) */
   dp_style **styles;
   size_t style_count;
   dp_named_colour *colours;

@@ -44,6 +44,8 @@ struct dp_scope {
   const dp_labels *labels;
   const char *lang;
   int page, pages;           /* 0 when not known */
+  const dp_value *previous;  /* in a grouped repetition, the entry of the
+                                row before in the same group, or NULL */
 };
 
 /* Growing text with spans: the result of expansions. */
