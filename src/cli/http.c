@@ -25,6 +25,7 @@ struct dp_http_server {
   int port;
   GPtrArray *routes;
   GHashTable *connections; /* GSocketConnection* open, weakly held */
+  GHashTable *messages;    /* message_state* of the messages alive */
   int in_flight;           /* requests started and not finished */
   int stop_signal;
   bool stopping;
@@ -39,6 +40,7 @@ typedef struct message_state {
   guint64 received;   /* every byte, kept or not */
   bool too_large;
   bool arrived;       /* the whole request was read */
+  bool in_flight;     /* counted in the server's in_flight */
   gint64 started;     /* monotonic, µs */
   GSource *deadline;  /* the read deadline, until the body is in */
 } message_state;
@@ -100,8 +102,16 @@ static gboolean on_incoming(GSocketService *service,
 
 /* ---- Reading a request: limits --------------------------------------- */
 
+/* A message is done when libsoup lets go of it.  Its signals do not
+ * always say so (a request whose first line is garbage gets its 400 but
+ * neither request-finished nor request-aborted), so the count of
+ * requests under way is kept right here too. */
 static void message_state_free(gpointer data) {
   message_state *state = data;
+  if (state->server) {
+    if (state->in_flight) state->server->in_flight--;
+    g_hash_table_remove(state->server->messages, state);
+  }
   if (state->deadline) {
     g_source_destroy(state->deadline);
     g_source_unref(state->deadline);
@@ -116,17 +126,24 @@ static void clear_deadline(message_state *state) {
   g_clear_pointer(&state->deadline, g_source_unref);
 }
 
+static void request_done(SoupServerMessage *msg, message_state *state);
+
 /* A request that has not arrived whole in time: its connection is taken
  * from libsoup and closed (there is no one to answer). */
 static gboolean read_deadline_passed(gpointer data) {
   SoupServerMessage *msg = data;
   message_state *state = g_object_get_data(G_OBJECT(msg), STATE_KEY);
   g_clear_pointer(&state->deadline, g_source_unref);
+  /* libsoup says nothing more of a message whose connection is taken:
+   * it is done here. */
+  g_object_ref(msg);
   GIOStream *stream = soup_server_message_steal_connection(msg);
+  request_done(msg, state);
   if (stream) {
     g_io_stream_close(stream, NULL, NULL);
     g_object_unref(stream);
   }
+  g_object_unref(msg);
   return G_SOURCE_REMOVE;
 }
 
@@ -174,6 +191,8 @@ static void on_request_started(SoupServer *soup, SoupServerMessage *msg,
   s->in_flight++;
   message_state *state = g_new0(message_state, 1);
   state->server = s;
+  state->in_flight = true;
+  g_hash_table_add(s->messages, state);
   state->started = g_get_monotonic_time();
   state->deadline = g_timeout_source_new_seconds(s->config.read_timeout);
   g_source_set_callback(state->deadline, read_deadline_passed, msg, NULL);
@@ -185,14 +204,14 @@ static void on_request_started(SoupServer *soup, SoupServerMessage *msg,
   g_signal_connect(msg, "got-body", G_CALLBACK(on_got_body), s);
 }
 
-static void on_request_done(SoupServer *soup, SoupServerMessage *msg,
-                            gpointer data) {
-  (void)soup;
-  dp_http_server *s = data;
+/* Counts the request as done, once, and logs it. */
+static void request_done(SoupServerMessage *msg, message_state *state) {
+  dp_http_server *s = state->server;
+  if (!state->in_flight || !s) return;
+  state->in_flight = false;
   s->in_flight--;
-  message_state *state = g_object_get_data(G_OBJECT(msg), STATE_KEY);
-  if (state) clear_deadline(state);
-  if (!s->config.log || !state) return;
+  clear_deadline(state);
+  if (!s->config.log) return;
   unsigned status = soup_server_message_get_status(msg);
   if (!state->arrived && (status == 0 || status == 500)) {
     /* Too slow (the read deadline or the idle timeout), or gone. */
@@ -208,6 +227,14 @@ static void on_request_done(SoupServer *soup, SoupServerMessage *msg,
           method ? method : "-", uri ? g_uri_get_path(uri) : "-", status,
           (gint64)body->length,
           (double)(g_get_monotonic_time() - state->started) / 1000);
+}
+
+static void on_request_done(SoupServer *soup, SoupServerMessage *msg,
+                            gpointer data) {
+  (void)soup;
+  (void)data;
+  message_state *state = g_object_get_data(G_OBJECT(msg), STATE_KEY);
+  if (state) request_done(msg, state);
 }
 
 /* ---- Answering -------------------------------------------------------- */
@@ -533,6 +560,7 @@ dp_http_server *dp_http_server_new(const dp_http_config *config,
   g_object_unref(address);
   s->routes = g_ptr_array_new();
   s->connections = g_hash_table_new(NULL, NULL);
+  s->messages = g_hash_table_new(NULL, NULL);
   /* No Server header: nothing to tell a scanner. */
   s->soup = soup_server_new("server-header", NULL, NULL);
   soup_server_add_handler(s->soup, NULL, dispatch, s, NULL);
@@ -631,6 +659,12 @@ void dp_http_server_free(dp_http_server *server) {
   while (g_hash_table_iter_next(&iter, &connection, NULL))
     g_object_weak_unref(connection, connection_gone, server);
   g_hash_table_destroy(server->connections);
+  /* Messages libsoup still holds outlive the server: they forget it. */
+  g_hash_table_iter_init(&iter, server->messages);
+  gpointer state;
+  while (g_hash_table_iter_next(&iter, &state, NULL))
+    ((message_state *)state)->server = NULL;
+  g_hash_table_destroy(server->messages);
   g_object_unref(server->soup);
   g_socket_service_stop(server->service);
   g_socket_listener_close(G_SOCKET_LISTENER(server->service));

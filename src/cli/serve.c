@@ -711,7 +711,8 @@ int dp_cli_serve_main(int argc, char **argv) {
        "The most pixels a PNG render may make, in millions (default 100)",
        "MILLIONS"},
       {"timeout", 0, 0, G_OPTION_ARG_INT, &s.timeout,
-       "Seconds a render may take (default 60)", "SECONDS"},
+       "Seconds a request may take from its arrival, waiting included; "
+       "a slower one is answered 503 (default 60)", "SECONDS"},
       {"read-timeout", 0, 0, G_OPTION_ARG_INT, &s.read_timeout,
        "Seconds a request may take to arrive, and a connection may stay "
        "silent; a slower client is disconnected (default 30)", "SECONDS"},
@@ -735,10 +736,10 @@ int dp_cli_serve_main(int argc, char **argv) {
     status = usage_error("'serve' takes no arguments");
   } else if (s.jobs < 1 || s.jobs > 256) {
     status = usage_error("--jobs takes a number from 1 to 256");
-  } else if (s.queue < 0 || s.max_body_mib < 1 || s.max_body_mib > 1024 ||
+  } else if (s.queue < 1 || s.max_body_mib < 1 || s.max_body_mib > 1024 ||
              s.max_pages < 1 || s.max_mpixels < 1 || s.timeout < 1 ||
              s.read_timeout < 1) {
-    status = usage_error("--queue takes 0 or more; --max-body 1 to 1024; "
+    status = usage_error("--max-body takes 1 to 1024; --queue, "
                          "--max-pages, --max-pixels, --timeout and "
                          "--read-timeout 1 or more");
   }

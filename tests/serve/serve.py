@@ -305,17 +305,27 @@ def run_cases(t, svc, seed, photo_doc, images, expected):
         t.expect(re.match(rb"HTTP/1\.[01] 400 ", reply) is not None,
                  f"garbage: {reply!r}")
 
-    # A slow client holds nothing: it is cut off after --read-timeout,
-    # and others are served meanwhile.
+    # A slow client holds nothing: one that trickles its request in (a
+    # byte each half second, never silent for long) is cut off after
+    # --read-timeout all the same, and others are served meanwhile.
     slow = socket.create_connection(("127.0.0.1", svc.port), timeout=30)
     slow.sendall(b"POST /render HTTP/1.1\r\nHost: x\r\n"
-                 b"Content-Length: 1000\r\n\r\nevents:")
+                 b"Content-Length: 1000\r\n\r\n")
     started = time.monotonic()
     got = svc.request("GET", "/health")
     t.expect(got[0] == 200, f"health beside a slow client: {got}")
-    reply = slow.recv(100)
+    slow.settimeout(0.5)
+    reply = None
+    while reply is None and time.monotonic() - started < 20:
+        try:
+            slow.sendall(b"e")
+            reply = slow.recv(100)
+        except socket.timeout:
+            pass
+        except OSError:
+            reply = b""
     waited = time.monotonic() - started
-    t.expect(reply == b"" and waited < 20,
+    t.expect(reply == b"" and waited < 10,
              f"slow client: {reply!r} after {waited:.1f} s")
     slow.close()
 
@@ -358,10 +368,16 @@ def run_cases(t, svc, seed, photo_doc, images, expected):
     got = answer.get("got", (None, "", b""))
     t.expect(got[:2] == (200, "application/pdf"),
              f"render under way at SIGTERM: {got[:2]} {got[2][:200]!r}")
+    # Nothing else under way (the slow client above is done with): it
+    # stops at once, not after the 30 s a drain may wait.
+    answered = time.monotonic()
     try:
         status = svc.proc.wait(120)
     except subprocess.TimeoutExpired:
         status = "still running"
+    t.expect(time.monotonic() - answered < 10,
+             f"stopped {time.monotonic() - answered:.1f} s after the last "
+             "answer")
     err = svc.stderr_text()
     t.expect(status == 0 and "stopped (SIGTERM)" in err,
              f"SIGTERM: exit {status}")
