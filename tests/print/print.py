@@ -588,18 +588,25 @@ def case_samples(r):
     # Debian 12 has no Finnish hyphenation patterns: the booklets'
     # justified Finnish summary warns of it, and of nothing else.
     expected = {"finnish.yaml": "no hyphenation patterns for language 'fi'"}
+    # A dense poster leaves optional content out by priority, naming each
+    # piece in a warning; that is the design, not a preflight problem.
+    left_out = ": warning: left out of the poster: "
     for sample in samples:
         for layout in ("poster", "booklet", "booklet-print"):
             warns = expected.get(sample) if layout != "poster" else None
+            lenient = warns or layout == "poster"
             proc = r.run(["check", "--preflight"] +
-                         ([] if warns else ["--werror"]) +
+                         ([] if lenient else ["--werror"]) +
                          ["samples/" + sample, "-l", layout],
                          check_status=False)
             err = proc.stderr.decode("utf-8", "replace")
+            problems = [l for l in err.splitlines()
+                        if (": warning: " in l or ": error: " in l)
+                        and left_out not in l]
             if warns:
-                problems = [l for l in err.splitlines()
-                            if ": warning: " in l or ": error: " in l]
                 ok = len(problems) == 1 and warns in problems[0]
+            elif lenient:
+                ok = not problems
             else:
                 ok = not err
             check(proc.returncode == 0 and ok,
