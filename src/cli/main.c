@@ -724,25 +724,39 @@ static void builder_clear(builder *b) {
   dp_context_free(b->ctx);
 }
 
-/* Every product of a document: the calendar and a PDF of each layout. */
+/* Every product of a document: the calendar and a PDF of each layout.
+ * A product that cannot be made (its content does not fit) is reported
+ * and the others are made; its file from an earlier build is removed, so
+ * no stale product stays beside the new ones.  An invalid document makes
+ * none. */
 static int build_one(builder *b, const char *path) {
   dp_context *ctx = b->ctx;
   dp_render_options *ro = b->ro;
   const char *outdir = b->outdir;
-  dp_layout *const *layouts = b->layouts;
   const int count = b->count;
   dp_document *doc = load_document(ctx, path);
   int status = doc && b->ready ? EXIT_SUCCESS : EXIT_INVALID;
   dp_render_options_set_preflight(ro, b->opts->preflight);
-  /* Check all first, so an invalid document writes none of its products
-   * (the context keeps the pages: the renders below lay out nothing). */
-  for (int i = 0; i < count && status == EXIT_SUCCESS; i++)
-    status = status_exit(dp_check_with_options(ctx, doc, layouts[i], ro));
+  /* Check all first (the context keeps the pages: the renders below lay
+   * out nothing again). */
+  bool *made = g_new0(bool, count);
+  dp_layout **layouts = g_new0(dp_layout *, count);
+  int ok = 0;
+  for (int i = 0; i < count && status == EXIT_SUCCESS; i++) {
+    int s = status_exit(dp_check_with_options(ctx, doc, b->layouts[i], ro));
+    if (s == EXIT_SUCCESS) {
+      made[i] = true;
+      layouts[ok++] = b->layouts[i];
+    } else if (s != EXIT_INVALID) {
+      status = s;
+    }
+  }
+  /* A document that is invalid in itself fails every product alike. */
+  if (status == EXIT_SUCCESS && ok == 0 && count > 0) status = EXIT_INVALID;
   dp_render_options_set_preflight(ro, false); /* it ran with the checks */
   /* Every output is made in memory first, then all are written at once:
-   * a failure writes none of them (cli.md: on any non-zero exit no output
-   * file is created or changed). */
-  output *outputs = g_new0(output, count + 1);
+   * a failure to write writes none of them. */
+  output *outputs = g_new0(output, ok + 1);
   const char *stem = doc ? document_stem(doc, path) : NULL;
   if (status == EXIT_SUCCESS) {
     char *text = NULL;
@@ -752,42 +766,63 @@ static int build_one(builder *b, const char *path) {
     outputs[0].data = (unsigned char *)text;
   }
   if (status == EXIT_SUCCESS) {
-    unsigned char **data = g_new0(unsigned char *, count);
-    size_t *length = g_new0(size_t, count);
-    status = status_exit(dp_render_many_to_memory(ctx, doc, layouts, count,
-                                                   ro, data, length));
-    for (int i = 0; i < count; i++) {
-      outputs[i + 1].path = g_strdup_printf("%s/%s.%s.pdf", outdir, stem,
+    unsigned char **data = g_new0(unsigned char *, ok);
+    size_t *length = g_new0(size_t, ok);
+    status = status_exit(dp_render_many_to_memory(ctx, doc, layouts, ok, ro,
+                                                   data, length));
+    for (int i = 0, k = 0; i < count; i++) {
+      if (!made[i]) continue;
+      outputs[k + 1].path = g_strdup_printf("%s/%s.%s.pdf", outdir, stem,
                                             b->stems[i]);
-      outputs[i + 1].data = data[i];
-      outputs[i + 1].length = length[i];
+      outputs[k + 1].data = data[k];
+      outputs[k + 1].length = length[k];
+      k++;
     }
     g_free(data);
     g_free(length);
   }
   if (status == EXIT_SUCCESS &&
       (!ensure_folder(outdir) ||
-       !write_outputs(outdir, stem, outputs, count + 1)))
+       !write_outputs(outdir, stem, outputs, ok + 1)))
     status = EXIT_WRITE;
-  if (status == EXIT_SUCCESS && !b->opts->quiet) {
+  if (status == EXIT_SUCCESS) {
     /* One line an output, printed at once: threads do not interleave. */
     GString *lines = g_string_new(NULL);
-    g_string_append_printf(lines, "wrote %s: the events as a calendar\n",
-                           outputs[0].path);
-    for (int i = 0; i < count; i++) {
-      char *pages = pages_summary(ctx, doc, layouts[i], ro);
-      g_string_append_printf(lines, "wrote %s%s\n", outputs[i + 1].path,
-                             pages);
-      g_free(pages);
+    if (!b->opts->quiet)
+      g_string_append_printf(lines, "wrote %s: the events as a calendar\n",
+                             outputs[0].path);
+    for (int i = 0, k = 0; i < count; i++) {
+      if (made[i]) {
+        char *pages = pages_summary(ctx, doc, b->layouts[i], ro);
+        if (!b->opts->quiet)
+          g_string_append_printf(lines, "wrote %s%s\n", outputs[k + 1].path,
+                                 pages);
+        g_free(pages);
+        k++;
+        continue;
+      }
+      /* The failed product: no file of an earlier build stays. */
+      char *old = g_strdup_printf("%s/%s.%s.pdf", outdir, stem, b->stems[i]);
+      bool removed = g_file_test(old, G_FILE_TEST_IS_REGULAR) &&
+                     g_unlink(old) == 0;
+      g_string_append_printf(lines, "disputas: %s %s: the %s was not made "
+                             "(above: what does not fit)%s%s\n",
+                             error_word(), path, b->stems[i],
+                             removed ? "; removed the old " : "",
+                             removed ? old : "");
+      g_free(old);
+      status = EXIT_INVALID;
     }
     fputs(lines->str, stderr);
     g_string_free(lines, TRUE);
   }
-  for (int i = 0; i < count + 1; i++) {
+  for (int i = 0; i < ok + 1; i++) {
     g_free(outputs[i].path);
     dp_free(outputs[i].data);
   }
   g_free(outputs);
+  g_free(layouts);
+  g_free(made);
   dp_document_free(doc);
   return status;
 }
