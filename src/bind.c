@@ -24,22 +24,13 @@ void dp_binder_init(dp_binder *b, dp_diag *diag, const char *file,
   b->file = file;
   b->text = text;
   b->length = length;
-  b->line_starts = g_array_new(FALSE, FALSE, sizeof(size_t));
-  size_t zero = 0;
-  g_array_append_val(b->line_starts, zero);
-  for (size_t i = 0; i < length; i++)
-    if (text[i] == '\n') {
-      size_t next = i + 1;
-      g_array_append_val(b->line_starts, next);
-    }
 }
 
 void dp_binder_clear(dp_binder *b) {
   for (guint i = 0; i < b->reports->len; i++)
     g_free(g_array_index(b->reports, report, i).message);
   g_array_free(b->reports, TRUE);
-  g_array_free(b->line_starts, TRUE);
-  b->reports = b->line_starts = NULL;
+  b->reports = NULL;
 }
 
 void dp_bind_report(dp_binder *b, dp_severity severity, dp_mark mark,
@@ -76,57 +67,36 @@ void dp_bind_flush(dp_binder *b) {
 
 /* ---- Marks ---------------------------------------------------------- */
 
-/* Byte offset of (line, column) in the source, or -1. */
-static long byte_of(const dp_binder *b, int line, int column) {
-  if (!b->text || line < 1 || (guint)line > b->line_starts->len) return -1;
-  size_t p = g_array_index(b->line_starts, size_t, line - 1);
-  for (int c = 1; c < column && p < b->length && b->text[p] != '\n'; c++)
-    p = (size_t)(g_utf8_next_char(b->text + p) - b->text);
-  return p < b->length ? (long)p : -1;
-}
-
 /* The mark of the first character of a scalar's text: a quoted scalar's
  * text starts after the quote, a block scalar's (`|`, `>`) on the next
  * line after its indentation. */
 dp_mark dp_bind_content_mark(const dp_binder *b, const dp_ynode *node) {
   dp_mark mark = node->mark;
-  if (node->kind != DP_YNODE_SCALAR || node->plain) return mark;
-  long at = byte_of(b, mark.line, mark.column);
-  if (at < 0) return mark;
-  char c = b->text[at];
-  if (c == '"' || c == '\'') {
-    mark.column++;
-  } else if (c == '|' || c == '>') {
-    long next = byte_of(b, mark.line + 1, 1);
-    if (next < 0) return mark;
-    mark.line++;
-    mark.column = 1;
-    while ((size_t)next < b->length && b->text[next] == ' ') {
-      next++;
-      mark.column++;
-    }
-  }
-  return mark;
+  if (node->kind != DP_YNODE_SCALAR || node->plain || !b->text ||
+      mark.offset < 0 || (size_t)mark.offset >= b->length)
+    return mark;
+  const char *at = b->text + mark.offset;
+  const char *end = b->text + b->length;
+  if (*at == '"' || *at == '\'') return dp_mark_advance(mark, at, 1, 1);
+  if (*at != '|' && *at != '>') return mark;
+  const char *nl = memchr(at, '\n', (size_t)(end - at));
+  if (!nl) return mark;
+  const char *first = nl + 1;
+  while (first < end && *first == ' ') first++;
+  /* The header's line runs up to the break: columns from its start. */
+  mark = dp_mark_advance(mark, at, (size_t)(nl + 1 - at), 1);
+  return dp_mark_advance(mark, nl + 1, (size_t)(first - (nl + 1)), 1);
 }
 
 /* The mark of byte `offset` of a scalar's text. */
 dp_mark dp_bind_offset_mark(const dp_binder *b, const dp_ynode *node,
                             size_t offset) {
   dp_mark mark = dp_bind_content_mark(b, node);
-  const char *s = node->text;
-  const char *nl = NULL;
-  for (size_t i = 0; i < offset && s[i]; i++)
-    if (s[i] == '\n') nl = s + i;
-  if (nl && !node->plain) {
-    int lines = 0;
-    for (const char *q = s; q <= nl; q++) lines += *q == '\n';
-    int indent = mark.column;
-    mark.line += lines;
-    mark.column = indent + (int)g_utf8_strlen(nl + 1, s + offset - (nl + 1));
-  } else {
-    mark.column += (int)g_utf8_strlen(s, (gssize)offset);
-  }
-  return mark;
+  if (offset > node->length) offset = node->length;
+  /* A block or quoted scalar's later lines lost the first's indentation
+   * (a quoted one's continuation lines are taken as indented alike). */
+  int indent = node->plain ? 1 : mark.column;
+  return dp_mark_advance(mark, node->text, offset, indent);
 }
 
 /* ---- Messages ------------------------------------------------------- */

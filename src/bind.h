@@ -7,8 +7,8 @@
  * false, a whole number, a number, a length, one of a list of names) and
  * report, at the value's mark, what was expected and what was found.
  * Marks inside a scalar's text (the character an expression went wrong
- * at) are computed from the source, which knows about quotes and block
- * scalars.
+ * at) are found from the source at the scalar's mark, which knows about
+ * quotes and block scalars.
  */
 #ifndef DP_BIND_H
 #define DP_BIND_H
@@ -26,7 +26,6 @@ typedef struct dp_binder {
   const char *file;           /* interned */
   const char *text;           /* the source, to tell quoted scalars */
   size_t length;
-  GArray *line_starts;        /* size_t byte offsets of lines 1, 2, … */
 } dp_binder;
 
 /* Reading `text` (`length` bytes) of `file` (interned by `diag`). */

@@ -209,7 +209,7 @@ static void emit_para(packer *pk, unit *u, dp_para *p, const column *col,
   d->line_count = n;
   d->role = u->role;
   d->mark = u->mark;
-  d->frame_mark = pk->frame ? pk->frame->mark : (dp_mark){NULL, 0, 0};
+  d->frame_mark = pk->frame ? pk->frame->mark : DP_MARK_FILE(NULL);
   d->style = u->style;
   if (u->outline_level > 0 && first == 0 && pk->c->layout->outline) {
     dp_outline_entry e = {outline_title(u->text, u->length),
@@ -230,7 +230,7 @@ static void emit_object(packer *pk, unit *u, const column *col, double y) {
   dp_draw *d = compose_page_add(pk->c, pk->page);
   double h = compose_unit_height(u, pk->scale);
   d->mark = u->mark;
-  d->frame_mark = pk->frame ? pk->frame->mark : (dp_mark){NULL, 0, 0};
+  d->frame_mark = pk->frame ? pk->frame->mark : DP_MARK_FILE(NULL);
   switch (u->kind) {
     case UNIT_RULE: {
       double w = u->width > 0      ? MIN(u->width, col->width)

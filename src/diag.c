@@ -104,6 +104,32 @@ const char *dp_diag_add_source(dp_diag *diag, const char *name,
   return s->name;
 }
 
+dp_mark dp_mark_advance(dp_mark start, const char *text, size_t offset,
+                        int indent) {
+  dp_mark mark = start;
+  if (indent < 1) indent = 1;
+  int breaks = 0, chars = 0;
+  size_t i = 0;
+  for (; i < offset && text[i]; i++) {
+    if (text[i] == '\n') {
+      breaks++;
+      chars = 0;
+    } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+      chars++; /* a character starts (bad UTF-8: a lead byte does) */
+    }
+  }
+  offset = i;
+  if (breaks == 0) {
+    if (mark.column > 0) mark.column += chars;
+  } else {
+    mark.line += breaks;
+    mark.column = indent + chars;
+  }
+  if (mark.offset >= 0)
+    mark.offset += (long)offset + (long)breaks * (indent - 1);
+  return mark;
+}
+
 int dp_diag_get_error_count(const dp_diag *diag) {
   return diag->errors + (diag->werror ? diag->warnings : 0);
 }

@@ -19,12 +19,28 @@
 
 /* A place in a source file.  `file` points at a name interned by the
  * dp_diag that read the file (or at a static string), so marks can be
- * copied freely and outlive the YAML tree they came from. */
+ * copied freely and outlive the YAML tree they came from.  `offset` lets
+ * a reader look at the source where the mark is (bind.c: after a quote,
+ * a block scalar's first line); line and column are for people, and
+ * dp_mark_advance() alone computes them inside a value. */
 typedef struct dp_mark {
   const char *file;
-  int line;   /* 1-based; 0 means "the whole file" */
-  int column; /* 1-based; 0 means "the whole line" */
+  int line;    /* 1-based; 0 means "the whole file" */
+  int column;  /* 1-based, in characters; 0 means "the whole line" */
+  long offset; /* byte offset in the file; -1 when not known */
 } dp_mark;
+
+/* The whole of `file` (NULL: no file). */
+#define DP_MARK_FILE(file) ((dp_mark){(file), 0, 0, -1})
+
+/* The mark of byte `offset` of `text`, a value whose first character is
+ * at `start` in the file: after each line break of `text` the next
+ * character is on the next line at column `indent` (the indentation a
+ * block scalar's lines lost, plus 1; 1 for text copied verbatim), and
+ * columns count characters.  The byte offset follows `text` as the file
+ * holds it (the indentation added back), where `start`'s is known. */
+dp_mark dp_mark_advance(dp_mark start, const char *text, size_t offset,
+                        int indent);
 
 typedef struct dp_diag dp_diag;
 

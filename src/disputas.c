@@ -138,7 +138,7 @@ dp_status dp_context_set_root(dp_context *ctx, const char *dir) {
   g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
   char *root = NULL;
   if (dir && !(root = dp_confine_canonical_dir(dir))) {
-    dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}),
+    dp_error(ctx->diag, DP_MARK_FILE(NULL),
              "cannot use '%s' as the root folder: %s", dir, g_strerror(errno));
     return DP_STATUS_INVALID;
   }
@@ -157,7 +157,7 @@ G_STATIC_ASSERT((int)DP_LIMIT_MILLISECONDS == (int)DP_SETTINGS_MILLISECONDS);
 
 static bool limit_valid(dp_context *ctx, dp_limit limit) {
   if ((int)limit >= 0 && (int)limit < DP_SETTINGS_LIMITS) return true;
-  dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}), "there is no limit %d",
+  dp_error(ctx->diag, DP_MARK_FILE(NULL), "there is no limit %d",
            (int)limit);
   return false;
 }
@@ -168,7 +168,7 @@ dp_status dp_context_set_limit(dp_context *ctx, dp_limit limit,
   if (!limit_valid(ctx, limit)) return DP_STATUS_INVALID;
   long long most = dp_settings_limit_default((dp_settings_limit_id)limit);
   if (value < 0 || value > most) {
-    dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}),
+    dp_error(ctx->diag, DP_MARK_FILE(NULL),
              "limit %d must be from 1 to %lld (or 0 for that), not %lld",
              (int)limit, most, (long long)value);
     return DP_STATUS_INVALID;
@@ -206,7 +206,7 @@ dp_status dp_context_set_folder(dp_context *ctx, dp_folder folder,
                 : folder == DP_FOLDER_CACHE       ? &ctx->settings.cache_dir
                                                   : NULL;
   if (!slot && folder != DP_FOLDER_FONTS) {
-    dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}), "there is no folder %d",
+    dp_error(ctx->diag, DP_MARK_FILE(NULL), "there is no folder %d",
              (int)folder);
     return DP_STATUS_INVALID;
   }
@@ -216,7 +216,7 @@ dp_status dp_context_set_folder(dp_context *ctx, dp_folder folder,
   if (dir && folder == DP_FOLDER_CACHE) {
     canonical = g_canonicalize_filename(dir, NULL);
   } else if (dir && !(canonical = dp_confine_canonical_dir(dir))) {
-    dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}),
+    dp_error(ctx->diag, DP_MARK_FILE(NULL),
              "cannot use '%s' as a folder: %s", dir, g_strerror(errno));
     return DP_STATUS_INVALID;
   }
@@ -243,7 +243,7 @@ dp_status dp_context_set_font_config(dp_context *ctx, const char *file) {
   g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
   char *canonical = NULL;
   if (file && !(canonical = realpath(file, NULL))) {
-    dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}),
+    dp_error(ctx->diag, DP_MARK_FILE(NULL),
              "cannot use '%s' as the font configuration: %s", file,
              g_strerror(errno));
     return DP_STATUS_INVALID;
@@ -261,7 +261,7 @@ dp_status dp_context_set_font_config(dp_context *ctx, const char *file) {
 dp_status dp_context_set_creation_date(dp_context *ctx, int64_t seconds) {
   g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
   if (seconds > LATEST_DATE || seconds < -1) {
-    dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}),
+    dp_error(ctx->diag, DP_MARK_FILE(NULL),
              "the creation date must be from 1970 to 9999 (0 to %lld "
              "seconds), or -1 for none, not %lld", LATEST_DATE,
              (long long)seconds);
@@ -661,7 +661,7 @@ static bool output_fits(dp_context *ctx, const dp_pageset *set,
   long long max = dp_settings_limit(&ctx->settings, DP_SETTINGS_OUTPUT_PIXELS);
   if (w <= PNG_MAX_SIDE && h <= PNG_MAX_SIDE && w * h <= (double)max)
     return true;
-  dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}),
+  dp_error(ctx->diag, DP_MARK_FILE(NULL),
            "a PNG page at %g dpi would be %.0f x %.0f pixels, more than %s "
            "(lower the resolution)", settings->dpi, w, h,
            w > PNG_MAX_SIDE || h > PNG_MAX_SIDE
@@ -1066,7 +1066,7 @@ dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
   if (!ok && (temps[failed_at].error ||
               dp_diag_get_error_count(ctx->diag) == reported)) {
     const temp_file *t = &temps[failed_at];
-    dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}), "cannot write '%s': %s",
+    dp_error(ctx->diag, DP_MARK_FILE(NULL), "cannot write '%s': %s",
              t->final_path ? t->final_path : path,
              g_strerror(t->error ? t->error : EIO));
   }
@@ -1098,7 +1098,7 @@ static char *calendar_text(dp_context *ctx, const dp_document *doc) {
     dp_calendar_free(cal);
   }
   if (!text) {
-    dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}),
+    dp_error(ctx->diag, DP_MARK_FILE(NULL),
              "cannot make the calendar of '%s': %s",
              dp_document_get_name(doc), error ? error : "unknown error");
     g_free(error);
@@ -1127,7 +1127,7 @@ dp_status dp_calendar_to_file(dp_context *ctx, const dp_document *doc,
     g_free(t.temp_path);
     g_free(t.final_path);
   } else {
-    dp_error(ctx->diag, ((dp_mark){NULL, 0, 0}), "cannot write '%s': %s",
+    dp_error(ctx->diag, DP_MARK_FILE(NULL), "cannot write '%s': %s",
              path, g_strerror(t.error ? t.error : EIO));
     temp_discard(&t);
   }

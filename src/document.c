@@ -295,11 +295,10 @@ static const char *node_kind(const dp_ynode *node) {
 /* The mark of byte `offset` in a plain one-line scalar (whose text is the
  * file's text), else the scalar's own mark. */
 static dp_mark mark_in(const dp_ynode *node, size_t offset) {
-  dp_mark m = node->mark;
   if (node->plain && !memchr(node->text, '\n', node->length) &&
       offset <= node->length)
-    m.column += (int)g_utf8_strlen(node->text, (gssize)offset);
-  return m;
+    return dp_mark_advance(node->mark, node->text, offset, 1);
+  return node->mark;
 }
 
 /* ==== scalars ============================================================ */
@@ -903,7 +902,8 @@ static dp_value *bind_rich(binder *b, const dp_ynode *node, const char *what,
   if (node->literal) {
     /* Line for line the file's text: problems inside the Markdown are
      * reported at their own line and column. */
-    dp_mark mark = {node->mark.file, node->mark.line + 1, node->indent + 1};
+    dp_mark mark = {node->mark.file, node->mark.line + 1, node->indent + 1,
+                    -1};
     rich = dp_rich_parse(b->diag, node->text, node->length, mark,
                          DP_RICH_LINES | (inline_only ? DP_RICH_INLINE : 0));
   } else {
@@ -1206,7 +1206,7 @@ static dp_document *bind_document(dp_diag *diag,
   const dp_ynode *root = dp_ytree_get_root(tree);
   dp_value *value = NULL;
   if (!root) {
-    report(&b, (dp_mark){dp_ytree_get_name(tree), 0, 0},
+    report(&b, DP_MARK_FILE(dp_ytree_get_name(tree)),
            "the document is empty: an announcement needs at least "
            "institution, candidate, thesis and events");
   } else if (root->kind != DP_YNODE_MAP) {

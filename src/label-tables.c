@@ -112,7 +112,7 @@ static void load_table(dp_diag *diag, const dp_settings *settings,
   const dp_ynode *root = dp_ytree_get_root(tree);
   if (!root || root->kind != DP_YNODE_MAP) {
     dp_mark mark = root ? root->mark
-                        : (dp_mark){dp_ytree_get_name(tree), 0, 0};
+                        : DP_MARK_FILE(dp_ytree_get_name(tree));
     dp_error(diag, mark, "a label table must be a map of label key to text, "
              "got %s", root ? dp_ynode_kind_name(root) : "an empty file");
     goto done;

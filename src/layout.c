@@ -53,7 +53,7 @@ const char *const dp_builtin_layouts[] = {"poster", "booklet", "booklet-print",
 
 static void on_template_diagnostic(const dp_diagnostic *d, void *user) {
   binder *b = user;
-  dp_bind_report(&b->core, d->severity, (dp_mark){b->core.file, d->line, d->column},
+  dp_bind_report(&b->core, d->severity, (dp_mark){b->core.file, d->line, d->column, -1},
              g_strdup(d->message));
 }
 
@@ -1116,7 +1116,7 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
 static void bind_root(binder *b) {
   dp_layout_model *m = b->m;
   const dp_ynode *root = b->root;
-  dp_mark whole = {b->core.file, 0, 0};
+  dp_mark whole = DP_MARK_FILE(b->core.file);
   if (!root || root->kind != DP_YNODE_MAP) {
     if (root) {
       /* Text is what any file that is not YAML reads as (one named by
@@ -1262,7 +1262,7 @@ static dp_layout_model *bind(dp_diag *diag, const dp_settings *settings,
   b.m = m;
   m->path = g_strdup(model_path);
   m->name = stem_of(model_path);
-  m->mark = (dp_mark){b.core.file, 1, 1};
+  m->mark = (dp_mark){b.core.file, 1, 1, 0};
   m->page_width = 210 * DP_PT_PER_MM;
   m->page_height = 297 * DP_PT_PER_MM;
   m->pages_multiple = 1;
@@ -1327,7 +1327,7 @@ static dp_layout_model *load(dp_diag *diag, const dp_settings *settings,
   } else {
     char *h = dp_bind_hint(name_or_path, dp_builtin_layouts);
     char *list = dp_bind_alternatives(dp_builtin_layouts);
-    dp_error(diag, ((dp_mark){NULL, 0, 0}),
+    dp_error(diag, DP_MARK_FILE(NULL),
         "unknown layout '%s'%s; give a built-in layout (%s) or a path to a "
         "layout file",
         name_or_path, h, list);

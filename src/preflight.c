@@ -81,7 +81,7 @@ static void check_text(checker *k, const dp_draw *d, int page,
   const char *style = d->style && d->style->name ? d->style->name : "?";
   /* Once per font, at the first style that uses it. */
   if (ink->font_problem &&
-      first_time(k, "font", (dp_mark){NULL, 0, 0}, ink->font_problem)) {
+      first_time(k, "font", DP_MARK_FILE(NULL), ink->font_problem)) {
     dp_warning(k->diag, style_mark,
                "cannot embed the font %s (first used in style '%s', page %d)",
                ink->font_problem, style, page);

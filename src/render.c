@@ -596,7 +596,7 @@ dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
   dp_fonts_unlock();
   /* A write error cannot happen (memory); anything else is cairo's. */
   if (status != CAIRO_STATUS_SUCCESS && options->diag)
-    dp_error(options->diag, ((dp_mark){NULL, 0, 0}),
+    dp_error(options->diag, DP_MARK_FILE(NULL),
              "cairo cannot make the PDF: %s", cairo_status_to_string(status));
   if (options->diag) dp_diag_release(options->diag);
   if (g_getenv("DISPUTAS_DEBUG"))
@@ -668,7 +668,7 @@ void dp_render_pdf_finish(dp_pdf_draft *d) {
 
 bool dp_render_pdf_take(dp_pdf_draft *d, dp_diag *diag, bool preflight,
                         unsigned char **out, size_t *out_length) {
-  static const dp_mark nowhere = {NULL, 0, 0};
+  static const dp_mark nowhere = {NULL, 0, 0, -1};
   *out = NULL;
   *out_length = 0;
   if (d->error) {

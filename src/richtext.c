@@ -64,17 +64,22 @@ static const char *S_line(const parser *p, int line, size_t *length) {
 /* The file mark of cmark's (line, byte column). */
 static dp_mark S_mark(const parser *p, int line, int byte_column) {
   if (!(p->flags & DP_RICH_LINES) || line < 1) return p->mark;
-  dp_mark m = p->mark;
-  m.line = p->mark.line + line - 1;
   size_t length;
   const char *s = S_line(p, line, &length);
-  int chars = 0;
-  if (s && byte_column > 1) {
-    size_t bytes = MIN((size_t)(byte_column - 1), length);
-    chars = (int)g_utf8_strlen(s, (gssize)bytes);
+  if (!s) {
+    dp_mark m = p->mark;
+    m.line += line - 1;
+    m.offset = -1;
+    return m;
   }
-  m.column = p->mark.column + chars;
-  return m;
+  size_t bytes = byte_column > 1 ? MIN((size_t)(byte_column - 1), length) : 0;
+  /* Every line of the text is indented as the first in the file.  From
+   * the line's start, not the text's: a summary has thousands of lines. */
+  dp_mark m = p->mark;
+  m.line += line - 1;
+  if (m.offset >= 0)
+    m.offset += (long)(s - p->text) + (long)(line - 1) * (m.column - 1);
+  return dp_mark_advance(m, s, bytes, 1);
 }
 
 static dp_mark S_node_mark(const parser *p, cmark_node *node) {

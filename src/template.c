@@ -285,19 +285,7 @@ static void parse_error(parser *p, size_t offset, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void parse_error(parser *p, size_t offset, const char *format, ...) {
-  dp_mark mark = p->mark;
-  const char *line_start = p->src;
-  for (const char *c = p->src; c < p->src + offset; c++)
-    if (*c == '\n') {
-      mark.line++;
-      line_start = c + 1;
-    }
-  long chars = g_utf8_pointer_to_offset(line_start, p->src + offset);
-  if (line_start == p->src) {
-    if (mark.column > 0) mark.column += (int)chars;
-  } else {
-    mark.column = (int)chars + 1;
-  }
+  dp_mark mark = dp_mark_advance(p->mark, p->src, offset, 1);
   va_list ap;
   va_start(ap, format);
   char *message = g_strdup_vprintf(format, ap);

@@ -154,7 +154,7 @@ dp_text *dp_text_new(dp_diag *diag, const dp_settings *settings) {
                    ? g_strdup(settings->font_config)
                    : dp_settings_data_path(settings, "fonts", "fonts.conf",
                                            NULL);
-  dp_mark mark = {diag ? dp_diag_intern(diag, conf) : conf, 0, 0};
+  dp_mark mark = DP_MARK_FILE(diag ? dp_diag_intern(diag, conf) : conf);
   /* Fontconfig resolves a relative path against /etc/fonts. */
   text->conf = realpath(conf, NULL);
   if (!text->conf) {

@@ -44,6 +44,9 @@ typedef struct builder {
   size_t cursor_line;  /* 0-based line that starts at cursor_offset */
   size_t cursor_offset;
   dp_yaml_cursor comment_cursor; /* warn_comment_cut's place in the text */
+  size_t index_chars;  /* byte_offset's place: character index_chars */
+  size_t index_bytes;  /* starts at byte index_bytes */
+  size_t bom;          /* bytes of a byte order mark before `text` */
 } builder;
 
 static void node_free(gpointer data) {
@@ -53,8 +56,24 @@ static void node_free(gpointer data) {
   g_free(node);
 }
 
+/* The byte offset in the file of libyaml's mark, whose index counts
+ * characters (a CR LF line break two) after any byte order mark.  Marks
+ * come nearly in file order: one cursor moves forward from the last. */
+static long byte_offset(builder *b, size_t index) {
+  if (index < b->index_chars) b->index_chars = b->index_bytes = 0;
+  while (b->index_chars < index && b->index_bytes < b->length) {
+    b->index_bytes =
+        (size_t)(g_utf8_next_char(b->text + b->index_bytes) - b->text);
+    b->index_chars++;
+  }
+  return b->index_chars == index && b->index_bytes <= b->length
+             ? (long)(b->bom + b->index_bytes)
+             : -1;
+}
+
 static dp_mark mark_of(builder *b, yaml_mark_t m) {
-  return (dp_mark){b->tree->name, (int)m.line + 1, (int)m.column + 1};
+  return (dp_mark){b->tree->name, (int)m.line + 1, (int)m.column + 1,
+                   byte_offset(b, m.index)};
 }
 
 static dp_ynode *node_new(builder *b, dp_ynode_kind kind, yaml_mark_t m) {
@@ -211,8 +230,7 @@ static void warn_comment_cut(builder *b, const dp_ynode *node,
   /* The value's last byte is right before: the mark and the text agree. */
   if (at == 0 || b->text[at - 1] != node->text[node->length - 1]) return;
   const char *eol = p + strcspn(p, "\r\n");
-  dp_mark mark = mark_of(b, end);
-  mark.column++;
+  dp_mark mark = dp_mark_advance(mark_of(b, end), p, 1, 1);
   dp_warning(b->diag, mark, "the text stops at '%s': ' #' starts a YAML "
              "comment; to keep '%.*s', put the whole value in double quotes",
              node->text, (int)MIN(eol - p - 1, 40), p + 1);
@@ -279,17 +297,11 @@ static void report_parser_error(builder *b, yaml_parser_t *parser) {
   const char *problem = parser->problem ? parser->problem : "invalid YAML";
   if (parser->error == YAML_READER_ERROR) {
     /* The reader reports a byte offset, not a line: find the line. */
-    mark = (dp_mark){b->tree->name, 1, 1};
-    for (size_t i = 0; i < parser->problem_offset && i < b->length; i++) {
-      if (b->text[i] == '\n') {
-        mark.line++;
-        mark.column = 1;
-      } else if (((unsigned char)b->text[i] & 0xC0) != 0x80) {
-        mark.column++;
-      }
-    }
+    size_t at = MIN(parser->problem_offset, b->length);
+    mark = dp_mark_advance((dp_mark){b->tree->name, 1, 1, (long)b->bom},
+                           b->text, at, 1);
     dp_error(b->diag, mark, "%s (byte %zu); the file must be UTF-8",
-             problem, parser->problem_offset);
+             problem, b->bom + parser->problem_offset);
   } else {
     dp_yaml_error error = {parser->problem, parser->context,
                            parser->problem_mark.line,
@@ -298,6 +310,7 @@ static void report_parser_error(builder *b, yaml_parser_t *parser) {
                            parser->context_mark.column};
     char *hint = dp_yaml_explain(b->text, b->length, &error, &mark.line,
                                  &mark.column);
+    if (hint) mark.offset = -1; /* the hint may have moved the mark */
     if (hint)
       dp_error(b->diag, mark, "%s", hint);
     else if (parser->context)
@@ -313,6 +326,13 @@ static void report_parser_error(builder *b, yaml_parser_t *parser) {
 dp_ytree *dp_ytree_parse(dp_diag *diag, const char *name, const char *text,
                          size_t length) {
   builder b = {0};
+  /* A byte order mark is not part of the text: libyaml, told the text is
+   * UTF-8, takes one for a character and the file for two documents. */
+  if (length >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+    b.bom = 3;
+    text += 3;
+    length -= 3;
+  }
   b.diag = diag;
   b.text = text;
   b.length = length;
@@ -390,13 +410,13 @@ char *dp_ytree_read_file(dp_diag *diag, const char *path, size_t *length) {
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   struct stat st;
   if (fd < 0 || fstat(fd, &st) != 0) {
-    dp_error(diag, ((dp_mark){name, 0, 0}), "cannot read the file: %s",
+    dp_error(diag, DP_MARK_FILE(name), "cannot read the file: %s",
              g_strerror(errno));
     if (fd >= 0) close(fd);
     return NULL;
   }
   if (!S_ISREG(st.st_mode)) {
-    dp_error(diag, ((dp_mark){name, 0, 0}), "cannot read the file: it is %s, "
+    dp_error(diag, DP_MARK_FILE(name), "cannot read the file: it is %s, "
              "not a regular file", S_ISDIR(st.st_mode) ? "a folder"
              : S_ISFIFO(st.st_mode) ? "a pipe" : "a device or a socket");
     close(fd);
@@ -404,7 +424,7 @@ char *dp_ytree_read_file(dp_diag *diag, const char *path, size_t *length) {
   }
   FILE *f = fdopen(fd, "rb");
   if (!f) {
-    dp_error(diag, ((dp_mark){name, 0, 0}), "cannot read the file: %s",
+    dp_error(diag, DP_MARK_FILE(name), "cannot read the file: %s",
              g_strerror(errno));
     close(fd);
     return NULL;
@@ -425,10 +445,10 @@ char *dp_ytree_read_file(dp_diag *diag, const char *path, size_t *length) {
   fclose(f);
   if (too_big || read_error) {
     if (too_big)
-      dp_error(diag, ((dp_mark){name, 0, 0}), "the file is larger than %u MiB",
+      dp_error(diag, DP_MARK_FILE(name), "the file is larger than %u MiB",
                DP_YAML_MAX_FILE >> 20);
     else
-      dp_error(diag, ((dp_mark){name, 0, 0}), "cannot read the file: %s",
+      dp_error(diag, DP_MARK_FILE(name), "cannot read the file: %s",
                g_strerror(saved_errno));
     g_string_free(text, TRUE);
     return NULL;

@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!g_utf8_validate((const char *)data + 1, (gssize)(size - 1), NULL))
     return 0;
   dp_diag *diag = dp_fuzz_diag_new();
-  dp_mark mark = {"fuzz.yaml", 3, column};
+  dp_mark mark = {"fuzz.yaml", 3, column, -1};
   /* NUL-terminated, as the YAML tree's scalars are. */
   char *text = g_strndup((const char *)data + 1, size - 1);
   dp_rich *rich = dp_rich_parse(diag, text, size - 1, mark, flags);

@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   dp_diag *diag = dp_fuzz_diag_new();
   dp_template *tmpl =
-      dp_template_parse(diag, source, (dp_mark){"fuzz-layout.yaml", 7, 15});
+      dp_template_parse(diag, source, (dp_mark){"fuzz-layout.yaml", 7, 15, -1});
   if (tmpl) {
     dp_scope top = {.root = dp_document_get_root(doc),
                     .labels = labels,

@@ -17,7 +17,7 @@ static dp_rich *parse(const char *text, unsigned flags, char **messages) {
   dp_diag_set_print(diag, false);
   GString *out = g_string_new(NULL);
   dp_diag_set_callback(diag, capture, out);
-  dp_mark mark = {"t.yaml", 10, 3};
+  dp_mark mark = {"t.yaml", 10, 3, -1};
   dp_rich *rich = dp_rich_parse(diag, text, strlen(text), mark, flags);
   *messages = g_string_free(out, FALSE);
   dp_diag_free(diag);

@@ -242,7 +242,7 @@ static void fixture_clear(fixture *f) {
   dp_diag_free(f->diag);
 }
 
-static const dp_mark test_mark = {"layout.yaml", 4, 10};
+static const dp_mark test_mark = {"layout.yaml", 4, 10, -1};
 
 /* Parses and expands; returns whether the expansion was complete and
  * leaves the result in `out` (initialised here). */
@@ -577,9 +577,9 @@ static void test_formats(void) {
   dp_value *bad = v_map("time-range", v_text("{start|tme}"), "date-format",
                         v_text("EEEE j"), "person-name",
                         v_text("{format:person-name}"), NULL);
-  bad->items[0]->mark = (dp_mark){"doc.yaml", 7, 15};
-  bad->items[1]->mark = (dp_mark){"doc.yaml", 8, 16};
-  bad->items[2]->mark = (dp_mark){"doc.yaml", 9, 16};
+  bad->items[0]->mark = (dp_mark){"doc.yaml", 7, 15, -1};
+  bad->items[1]->mark = (dp_mark){"doc.yaml", 8, 16, -1};
+  bad->items[2]->mark = (dp_mark){"doc.yaml", 9, 16, -1};
   g_assert_false(dp_labels_check_overrides(diag, bad));
   g_assert_cmpstr(messages->str, ==,
                   "doc.yaml:7:15: label 'time-range': unknown filter 'tme' "

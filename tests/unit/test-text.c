@@ -87,7 +87,7 @@ static dp_style style_new(void) {
   return s;
 }
 
-static const dp_mark here = {"test.yaml", 1, 1};
+static const dp_mark here = {"test.yaml", 1, 1, -1};
 
 static dp_para *para_new(fixture *f, const char *text, const dp_span *spans,
                          size_t span_count, const dp_style *style,

@@ -51,6 +51,40 @@ static void test_marks(void) {
   g_free(messages);
 }
 
+/* A mark's byte offset is where its node starts in the file, however many
+ * bytes the characters before it take (libyaml counts characters), with
+ * a byte order mark and CR LF line breaks; dp_mark_advance moves it with
+ * the line and column through a value. */
+static void test_mark_offsets(void) {
+  const char *texts[] = {
+    "\xC3\xA9t\xC3\xA9: \"\xE2\x80\x9Cx\xE2\x80\x9D\"\nk: |\n  ab\n  \xC3\xA9z\n",
+    "\xEF\xBB\xBF\xC3\xA9t\xC3\xA9: \"\xE2\x80\x9Cx\xE2\x80\x9D\"\r\nk: |\r\n  ab\n  \xC3\xA9z\n",
+  };
+  for (size_t t = 0; t < G_N_ELEMENTS(texts); t++) {
+    char *messages;
+    const char *text = texts[t];
+    dp_ytree *tree = parse(text, &messages);
+    g_assert_cmpstr(messages, ==, "");
+    g_assert_nonnull(tree);
+    const dp_ynode *root = dp_ytree_get_root(tree);
+    const dp_ynode *quoted = dp_ynode_map_get(root, "\xC3\xA9t\xC3\xA9");
+    g_assert_nonnull(quoted);
+    g_assert_cmpint(quoted->mark.column, ==, 6);
+    g_assert_cmpint(quoted->mark.offset, ==, strstr(text, "\"") - text);
+    const dp_ynode *block = dp_ynode_map_get(root, "k");
+    g_assert_cmpint(block->mark.offset, ==, strchr(text, '|') - text);
+    /* In the block's text "ab\n\xC3\xA9z\n", 'z' is byte 5: line 4, past
+     * the two spaces the value lost and the 'é'. */
+    dp_mark first = {"t.yaml", 3, 3, strstr(text, "ab") - text};
+    dp_mark z = dp_mark_advance(first, block->text, 5, 3);
+    g_assert_cmpint(z.line, ==, 4);
+    g_assert_cmpint(z.column, ==, 4);
+    g_assert_cmpint(z.offset, ==, strchr(text, 'z') - text);
+    dp_ytree_free(tree);
+    g_free(messages);
+  }
+}
+
 static void test_duplicate_key(void) {
   char *messages;
   dp_ytree *tree = parse("a: 1\nb: 2\na: 3\nb: 4\n", &messages);
@@ -175,6 +209,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/yaml-tree/syntax-error", test_syntax_error);
   g_test_add_func("/yaml-tree/invalid-utf8", test_invalid_utf8);
   g_test_add_func("/yaml-tree/nulls", test_nulls);
+  g_test_add_func("/yaml-tree/mark-offsets", test_mark_offsets);
   g_test_add_func("/yaml-tree/two-documents", test_two_documents);
   g_test_add_func("/yaml-tree/suggest", test_suggest);
   return g_test_run();
