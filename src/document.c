@@ -27,6 +27,7 @@
 
 #include <unicode/uloc.h>
 
+#include "bind.h"
 #include "confine.h"
 #include "image.h"
 #include "labels.h"
@@ -1039,13 +1040,9 @@ static dp_value *bind_string_map(binder *b, const dp_ynode *node,
     const dp_ynode *key = node->children[2 * i];
     const dp_ynode *value = node->children[2 * i + 1];
     if (labels && !dp_label_is_table_key(key->text)) {
-      const char *suggestion =
-          dp_diag_suggest(key->text, dp_label_table_keys);
-      if (suggestion)
-        report(b, key->mark, "unknown key '%s' in labels (did you mean "
-               "'%s'?)", key->text, suggestion);
-      else
-        report(b, key->mark, "unknown key '%s' in labels", key->text);
+      char *hint = dp_bind_hint(key->text, dp_label_table_keys);
+      report(b, key->mark, "unknown key '%s' in labels%s", key->text, hint);
+      g_free(hint);
       failed = true;
       continue;
     }
@@ -1103,11 +1100,10 @@ static dp_value *bind_map(binder *b, const schema *s, const dp_ynode *node,
              node_kind(node));
     return NULL;
   }
-  const char *names[32];
-  size_t n_names = 0;
-  for (const field *f = s->fields; f->key && n_names < 31; f++)
-    names[n_names++] = f->key;
-  names[n_names] = NULL;
+  GPtrArray *names = g_ptr_array_new();
+  for (const field *f = s->fields; f->key; f++)
+    g_ptr_array_add(names, (gpointer)f->key);
+  g_ptr_array_add(names, NULL);
 
   dp_value *v = value_new(DP_VALUE_MAP, node->mark);
   bool failed = false;
@@ -1116,12 +1112,11 @@ static dp_value *bind_map(binder *b, const schema *s, const dp_ynode *node,
     const dp_ynode *value = node->children[2 * i + 1];
     const field *f = schema_find(s, key->text);
     if (!f) {
-      const char *suggestion = dp_diag_suggest(key->text, names);
-      if (suggestion)
-        report(b, key->mark, "unknown key '%s' in %s (did you mean '%s'?)",
-               key->text, s->context, suggestion);
-      else
-        report(b, key->mark, "unknown key '%s' in %s", key->text, s->context);
+      char *hint =
+          dp_bind_hint(key->text, (const char *const *)names->pdata);
+      report(b, key->mark, "unknown key '%s' in %s%s", key->text, s->context,
+             hint);
+      g_free(hint);
       failed = true;
       continue;
     }
@@ -1131,6 +1126,7 @@ static dp_value *bind_map(binder *b, const schema *s, const dp_ynode *node,
     if (item) value_append(v, key->text, item);
     else failed = true;
   }
+  g_ptr_array_free(names, TRUE);
   for (const field *f = s->fields; f->key; f++)
     if (f->required && !dp_ynode_map_get(node, f->key)) {
       report(b, node->mark, "missing required key '%s' in %s", f->key,
