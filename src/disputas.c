@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "atomic-file.h"
 #include "calendar.h"
 #include "compose.h"
 #include "confine.h"
@@ -865,137 +866,7 @@ dp_status dp_render_many_to_memory(dp_context *ctx, const dp_document *doc,
   return status;
 }
 
-/* ---- Files, written atomically -------------------------------------- */
-
-typedef struct temp_file {
-  char *temp_path;     /* NULL when writing directly */
-  char *final_path;
-  FILE *file;
-  bool failed;
-  int error;
-} temp_file;
-
-/* A temporary file is named `.NAME.XXXXXX` beside NAME.  A process killed
- * while writing (SIGKILL, a power cut) leaves its temporary behind; the
- * next run writing NAME removes those older than this.  No render takes
- * more than seconds, so an older one belongs to no live process. */
-#define STALE_TEMP_SECONDS 3600
-
-/* The longest file name most file systems take (NAME_MAX on Linux). */
-#define TEMP_NAME_MAX 255
-
-static bool is_temp_name(const char *name, const char *base) {
-  size_t n = strlen(base);
-  if (name[0] != '.' || strncmp(name + 1, base, n) != 0 || name[n + 1] != '.')
-    return false;
-  const char *x = name + n + 2;
-  if (strlen(x) != 6) return false; /* mkstemp's XXXXXX */
-  for (int i = 0; i < 6; i++)
-    if (!g_ascii_isalnum(x[i])) return false;
-  return true;
-}
-
-static void remove_stale_temps(const char *dir, const char *base) {
-  GDir *d = g_dir_open(dir, 0, NULL);
-  if (!d) return;
-  gint64 now = g_get_real_time() / G_USEC_PER_SEC;
-  for (const char *name; (name = g_dir_read_name(d));) {
-    if (!is_temp_name(name, base)) continue;
-    char *path = g_build_filename(dir, name, NULL);
-    GStatBuf st;
-    if (g_lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-        now - (gint64)st.st_mtime > STALE_TEMP_SECONDS)
-      g_unlink(path);
-    g_free(path);
-  }
-  g_dir_close(d);
-}
-
-static bool write_file(void *user_data, const unsigned char *data,
-                       size_t length) {
-  temp_file *t = user_data;
-  if (!t->failed && fwrite(data, 1, length, t->file) != length) {
-    t->failed = true;
-    t->error = errno;
-  }
-  return !t->failed;
-}
-
-/* Opens a temporary file beside `final_path`, with the permissions the
- * final file has (or would get).  A `final_path` that exists and is not
- * a file (a FIFO, /dev/stdout, a terminal) is written directly: renaming
- * a file over it would replace it. */
-static bool temp_open(temp_file *t, const char *final_path) {
-  t->final_path = g_strdup(final_path);
-  GStatBuf st;
-  if (g_stat(final_path, &st) == 0 && !S_ISREG(st.st_mode)) {
-    if (S_ISDIR(st.st_mode)) {
-      t->error = EISDIR;
-      return false;
-    }
-    int fd = open(final_path, O_WRONLY | O_CLOEXEC);
-    t->file = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (!t->file) {
-      t->error = errno;
-      if (fd >= 0) close(fd);
-      return false;
-    }
-    return true;
-  }
-  char *dir = g_path_get_dirname(final_path);
-  char *base = g_path_get_basename(final_path);
-  /* `.NAME.XXXXXX` is 8 bytes longer than NAME: a name near the file
-   * system's limit (255 bytes) is shortened in its temporary's name. */
-  if (strlen(base) > TEMP_NAME_MAX - 8) base[TEMP_NAME_MAX - 8] = '\0';
-  remove_stale_temps(dir, base);
-  t->temp_path = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
-  g_free(dir);
-  g_free(base);
-  int fd = g_mkstemp(t->temp_path);
-  if (fd < 0) {
-    t->error = errno;
-    g_free(t->temp_path);
-    t->temp_path = NULL;
-    return false;
-  }
-  mode_t mode = g_stat(final_path, &st) == 0 ? st.st_mode & 0777 : 0644;
-  if (fchmod(fd, mode) != 0) { /* not fatal: the file stays private */ }
-  t->file = fdopen(fd, "wb");
-  if (!t->file) {
-    t->error = errno;
-    close(fd);
-    return false;
-  }
-  return true;
-}
-
-/* Flushes and closes; false (with errno in t->error) on failure.  No
- * fsync: the rename alone makes the replacement atomic for every reader
- * and for a run that fails, which is the promise (cli.md); whether a file
- * renamed a moment before a power cut survives it is the file system's
- * business, as for a compiler's output.  An fsync cost 13-15 ms a file on
- * the machine the benchmark ran on (bench/run.sh), more than laying out a
- * poster, and a build writes four. */
-static bool temp_close(temp_file *t) {
-  if (!t->file) return false;
-  bool ok = !t->failed && fflush(t->file) == 0;
-  if (!ok && !t->error) t->error = errno;
-  if (fclose(t->file) != 0 && ok) {
-    ok = false;
-    t->error = errno;
-  }
-  t->file = NULL;
-  return ok;
-}
-
-static void temp_discard(temp_file *t) {
-  if (t->file) fclose(t->file);
-  t->file = NULL;
-  if (t->temp_path) g_unlink(t->temp_path);
-  g_free(t->temp_path);
-  g_free(t->final_path);
-  t->temp_path = t->final_path = NULL;
-}
+/* ---- Files, written atomically (atomic-file.h) ---------------------- */
 
 static char *numbered_path(const char *path, size_t number) {
   const char *dot = strrchr(path, '.');
@@ -1029,7 +900,10 @@ dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
   g_return_val_if_fail(path != NULL, DP_STATUS_INVALID);
   prefetch_for(options);
   dp_pageset *set = compose(ctx, doc, layout, options);
-  if (!set) return DP_STATUS_INVALID;
+  if (!set) {
+    dp_atomic_file_release(path);
+    return DP_STATUS_INVALID;
+  }
   dp_render_settings settings;
   internal_options(ctx, options, layout, doc, &settings);
   if (!output_fits(ctx, set, &settings)) return DP_STATUS_INVALID;
@@ -1037,7 +911,7 @@ dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
   bool one_file = settings.format == DP_FORMAT_PDF ||
                   settings.format == DP_FORMAT_TRACE;
   size_t files = one_file ? 1 : dp_render_get_page_count(set, &settings);
-  temp_file *temps = g_new0(temp_file, files);
+  dp_atomic_file *temps = g_new0(dp_atomic_file, files);
   bool ok = true;
   size_t failed_at = 0;
   /* A render that failed for a reason of its own (the qpdf module
@@ -1045,39 +919,32 @@ dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
   int reported = dp_diag_get_error_count(ctx->diag);
   for (size_t i = 0; i < files && ok; i++) {
     char *final = one_file ? g_strdup(path) : numbered_path(path, i + 1);
-    ok = temp_open(&temps[i], final);
+    ok = dp_atomic_file_open(&temps[i], final, true);
     g_free(final);
     if (ok) {
-      ok = one_file ? write_all(set, &settings, write_file, &temps[i])
-                    : dp_render_page(set, &settings, i, write_file, &temps[i]);
-      ok = temp_close(&temps[i]) && ok;
+      ok = one_file ? write_all(set, &settings, dp_atomic_file_write,
+                                &temps[i])
+                    : dp_render_page(set, &settings, i, dp_atomic_file_write,
+                                     &temps[i]);
+      ok = dp_atomic_file_close(&temps[i]) && ok;
     }
     if (!ok) failed_at = i;
   }
   /* Everything was written: only now replace the old outputs. */
   for (size_t i = 0; i < files && ok; i++) {
-    if (temps[i].temp_path &&
-        g_rename(temps[i].temp_path, temps[i].final_path) != 0) {
+    if (!dp_atomic_file_commit(&temps[i])) {
       ok = false;
       failed_at = i;
-      temps[i].error = errno;
     }
   }
   if (!ok && (temps[failed_at].error ||
               dp_diag_get_error_count(ctx->diag) == reported)) {
-    const temp_file *t = &temps[failed_at];
+    const dp_atomic_file *t = &temps[failed_at];
     dp_error(ctx->diag, DP_MARK_FILE(NULL), "cannot write '%s': %s",
              t->final_path ? t->final_path : path,
              g_strerror(t->error ? t->error : EIO));
   }
-  for (size_t i = 0; i < files; i++) {
-    if (ok) {
-      g_free(temps[i].temp_path);
-      g_free(temps[i].final_path);
-    } else {
-      temp_discard(&temps[i]);
-    }
-  }
+  for (size_t i = 0; i < files; i++) dp_atomic_file_discard(&temps[i]);
   g_free(temps);
   if (ok && settings.format != DP_FORMAT_PDF) remove_later_pages(path, files);
   return ok ? DP_STATUS_OK : DP_STATUS_WRITE;
@@ -1112,25 +979,21 @@ dp_status dp_calendar_to_file(dp_context *ctx, const dp_document *doc,
   g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(path != NULL, DP_STATUS_INVALID);
   char *text = calendar_text(ctx, doc);
-  if (!text) return DP_STATUS_WRITE;
-  temp_file t = {0};
-  bool ok = temp_open(&t, path);
-  if (ok) {
-    ok = write_file(&t, (const unsigned char *)text, strlen(text));
-    ok = temp_close(&t) && ok;
+  if (!text) {
+    dp_atomic_file_release(path);
+    return DP_STATUS_WRITE;
   }
-  if (ok && t.temp_path && g_rename(t.temp_path, t.final_path) != 0) {
-    ok = false;
-    t.error = errno;
-  }
+  dp_atomic_file t;
+  bool ok = dp_atomic_file_open(&t, path, true);
   if (ok) {
-    g_free(t.temp_path);
-    g_free(t.final_path);
-  } else {
+    ok = dp_atomic_file_write(&t, (const unsigned char *)text, strlen(text));
+    ok = dp_atomic_file_close(&t) && ok;
+  }
+  ok = ok && dp_atomic_file_commit(&t);
+  if (!ok)
     dp_error(ctx->diag, DP_MARK_FILE(NULL), "cannot write '%s': %s",
              path, g_strerror(t.error ? t.error : EIO));
-    temp_discard(&t);
-  }
+  dp_atomic_file_discard(&t);
   g_free(text);
   return ok ? DP_STATUS_OK : DP_STATUS_WRITE;
 }

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic-file.h"
 #include "disputas/disputas.h"
 #include "module.h"
 #include "new.h"
@@ -444,6 +445,8 @@ static int run_render(const options *opts, const char *path) {
     dp_render_options_free(ro);
     if (status == EXIT_SUCCESS && dp_context_get_error_count(ctx) > 0)
       status = EXIT_INVALID;
+  } else if (opts->output && strcmp(opts->output, "-")) {
+    dp_atomic_file_release(opts->output); /* a FIFO's reader must not wait */
   }
   g_free(wrote);
   dp_layout_free(layout);
@@ -462,12 +465,8 @@ typedef struct output {
 
 /* ---- Writing a document's outputs, all or none ---------------------- */
 
-/* Each output goes to a temporary file beside it, `.NAME.XXXXXX` (as the
- * library names them), and only when all are written are they renamed
- * into place.  A process killed while writing leaves its temporaries;
- * the next build writing NAME removes those older than this (no build
- * takes an hour, so an older one belongs to no live process). */
-#define STALE_TEMP_SECONDS 3600
+/* Each output goes to a temporary file beside it (src/atomic-file.h),
+ * and only when all are written are they renamed into place. */
 
 /* The renames replace the outputs one at a time, so a process killed
  * between two would leave some outputs new and the others old.  Before
@@ -483,35 +482,6 @@ typedef struct output {
 #define PENDING_MAGIC "disputas pending renames 1"
 /* A list longer than this is not one of ours. */
 #define PENDING_MAX (64 * 1024)
-
-/* Whether `name` is a temporary file of `base`: `.BASE.XXXXXX`. */
-static bool is_temp_name(const char *name, const char *base) {
-  size_t n = strlen(base);
-  if (name[0] != '.' || strncmp(name + 1, base, n) != 0 || name[n + 1] != '.')
-    return false;
-  const char *x = name + n + 2;
-  if (strlen(x) != 6) return false; /* mkstemp's XXXXXX */
-  for (int i = 0; i < 6; i++)
-    if (!g_ascii_isalnum(x[i])) return false;
-  return true;
-}
-
-/* Removes the temporary files of `base` in `dir` older than an hour. */
-static void remove_stale_temps(const char *dir, const char *base) {
-  GDir *d = g_dir_open(dir, 0, NULL);
-  if (!d) return;
-  gint64 now = g_get_real_time() / G_USEC_PER_SEC;
-  for (const char *name; (name = g_dir_read_name(d));) {
-    if (!is_temp_name(name, base)) continue;
-    char *path = g_build_filename(dir, name, NULL);
-    GStatBuf st;
-    if (g_lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-        now - (gint64)st.st_mtime > STALE_TEMP_SECONDS)
-      g_unlink(path);
-    g_free(path);
-  }
-  g_dir_close(d);
-}
 
 /* Does the renames of the pending list `name` in `dir` (see above) whose
  * temporaries are still there, and removes the list. */
@@ -534,7 +504,7 @@ static void complete_pending(const char *dir, const char *name) {
       const char *final = p;
       p += strlen(p) + 1;
       /* Only a temporary of the output, in this folder. */
-      if (strchr(final, '/') || !*final || !is_temp_name(temp, final))
+      if (strchr(final, '/') || !*final || !dp_atomic_file_is_temp_name(temp, final))
         continue;
       char *from = g_build_filename(dir, temp, NULL);
       char *to = g_build_filename(dir, final, NULL);
@@ -563,38 +533,16 @@ static void complete_pending_renames(const char *dir) {
 }
 
 /* Writes `length` bytes of `data` into a new temporary file of `path`
- * (its name into *temp_path, g_free), with the permissions `path` has;
- * 0 or an errno value. */
+ * (its name into *temp_path, g_free); 0 or an errno value. */
 static int write_temp(const char *path, const unsigned char *data,
                       size_t length, char **temp_path) {
-  char *dir = g_path_get_dirname(path);
-  char *base = g_path_get_basename(path);
-  remove_stale_temps(dir, base);
-  *temp_path = g_strdup_printf("%s/.%.247s.XXXXXX", dir, base);
-  g_free(dir);
-  g_free(base);
-  int fd = g_mkstemp_full(*temp_path, O_WRONLY, 0644);
-  if (fd < 0) {
-    int error = errno;
-    g_free(*temp_path);
-    *temp_path = NULL;
-    return error;
-  }
-  GStatBuf st; /* a replaced file keeps its permissions */
-  if (g_stat(path, &st) == 0 && fchmod(fd, st.st_mode & 0777) != 0) {
-    /* not fatal: the file gets the default permissions */
-  }
-  int error = 0;
-  size_t done = 0;
-  while (!error && done < length) {
-    ssize_t n = write(fd, data + done, length - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) error = n < 0 ? errno : EIO;
-    else done += (size_t)n;
-  }
-  /* No fsync, as in the library (temp_close in src/disputas.c): the
-   * renames make the outputs appear whole or not at all. */
-  if (close(fd) != 0 && !error) error = errno;
+  dp_atomic_file f;
+  bool ok = dp_atomic_file_open(&f, path, false) &&
+            dp_atomic_file_write(&f, data, length);
+  ok = dp_atomic_file_close(&f) && ok;
+  int error = ok ? 0 : f.error ? f.error : EIO;
+  *temp_path = ok ? g_steal_pointer(&f.temp_path) : NULL;
+  dp_atomic_file_discard(&f);
   return error;
 }
 

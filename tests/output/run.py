@@ -19,6 +19,7 @@ read-only folders as root need setpriv(1) to drop CAP_DAC_OVERRIDE.
 """
 import os
 import resource
+import select
 import shutil
 import signal
 import stat
@@ -213,18 +214,85 @@ def case_folder_as_output(c):
     c.expect_no_temp()
 
 
+def release_reader(fifo):
+    """Opens and closes the FIFO's writing end if a reader waits for one
+    (it then reads an end of file), so that a run that never opened it
+    fails the test at once instead of leaving the reader waiting."""
+    try:
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    except OSError:
+        pass  # ENXIO: no reader waits
+
+
 def case_fifo(c):
     """A FIFO stays a FIFO, and the reader at its other end gets the PDF."""
     fifo = c.path("out.pdf")
     os.mkfifo(fifo)
     reader = subprocess.Popen(["cat", fifo], stdout=subprocess.PIPE)
-    proc = c.run(["render", "doc.yaml", "-o", "out.pdf"], timeout=60)
-    data = reader.communicate(timeout=60)[0]
+    try:
+        proc = c.run(["render", "doc.yaml", "-o", "out.pdf"], timeout=60)
+    finally:
+        release_reader(fifo)
+        data = reader.communicate(timeout=60)[0]
     c.expect_status(proc, 0)
     c.expect(stat.S_ISFIFO(os.stat(fifo).st_mode),
              "the FIFO was replaced")
     c.expect(data.startswith(b"%PDF-"), "the reader got no PDF")
     c.expect_no_temp()
+
+
+def fifo_failed(c, args):
+    """A render into a FIFO that fails before writing (exit 1) still opens
+    and closes it, so a reader waiting at the other end gets an end of
+    file instead of waiting for ever.  Linux reports POLLHUP on a FIFO's
+    reading end once a writer has come and gone since it was opened: the
+    test holds that end open (non-blocking) and asks, without waiting."""
+    fifo = c.path("out.pdf")
+    os.mkfifo(fifo)
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        proc = c.run(args + ["-o", "out.pdf"], timeout=60)
+        poller = select.poll()
+        poller.register(fd, select.POLLIN | select.POLLHUP)
+        events = dict(poller.poll(0)).get(fd, 0)
+        data = os.read(fd, 1 << 16)
+    finally:
+        os.close(fd)
+    c.expect_status(proc, 1)
+    c.expect(events & select.POLLHUP,
+             "a reader of the FIFO would wait for ever: it was never opened")
+    c.expect(data == b"", "the reader got %d bytes" % len(data))
+    c.expect(stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO was replaced")
+
+
+def case_fifo_invalid_document(c):
+    """An invalid document (the command line stops before rendering)."""
+    c.write("bad.yaml", b"institution: {name: x}\n")
+    fifo_failed(c, ["render", "bad.yaml"])
+
+
+TOO_SMALL = b"""\
+layout: 1
+name: too-small
+page: {size: A5, margins: 15mm}
+styles:
+  body: {family: Noto Serif, size: 12pt}
+templates:
+  page:
+    frames:
+      - name: small
+        height: 2mm
+        content:
+          - text: "{thesis.title}"
+sequence: [page]
+"""
+
+
+def case_fifo_render_fails(c):
+    """A valid document whose layout fails (the library stops before
+    writing: the title does not fit a frame 2 mm tall)."""
+    c.write("too-small.yaml", TOO_SMALL)
+    fifo_failed(c, ["render", "doc.yaml", "-l", "too-small.yaml"])
 
 
 def closed_pipe(c, ignore_sigpipe):
@@ -491,6 +559,8 @@ CASES = {
     "missing-folder": case_missing_folder,
     "folder-as-output": case_folder_as_output,
     "fifo": case_fifo,
+    "fifo-invalid-document": case_fifo_invalid_document,
+    "fifo-render-fails": case_fifo_render_fails,
     "closed-pipe": case_closed_pipe,
     "closed-pipe-sigpipe-ignored": case_closed_pipe_sigpipe_ignored,
     "success-leaves-no-temp": case_success_leaves_no_temp,
