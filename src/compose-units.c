@@ -9,7 +9,6 @@
 
 #include "compose-private.h"
 #include "image.h"
-#include "plugin.h"
 
 /* ---- Colours and styles -------------------------------------------- */
 
@@ -440,18 +439,8 @@ static void expand_qr(composer *c, const dp_item *item, const dp_scope *scope,
  * else in pixels: only the proportions matter.  Reports and returns false
  * when it cannot be read or its module cannot be loaded. */
 static bool image_size(composer *c, const dp_value *v, double *w, double *h) {
-  dp_image_info info;
   char *message = NULL;
-  bool ok = dp_image_probe(v->text, &info, &message);
-  if (ok && info.format == DP_IMAGE_SVG) {
-    const dp_svg_api *svg = dp_plugin_get("svg", &message);
-    ok = svg && svg->get_size(v->text, w, h, &message);
-  } else if (ok) {
-    *w = info.width;
-    *h = info.height;
-    if (info.format == DP_IMAGE_JPEG && !dp_plugin_get("jpeg", &message))
-      ok = false;
-  }
+  bool ok = dp_image_get_size(v->text, w, h, &message);
   if (!ok) {
     dp_error(c->diag, v->mark, "the image '%s': %s", v->text, message);
     c->failed = true;

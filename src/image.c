@@ -479,3 +479,116 @@ bool dp_image_decode(const char *path, dp_image_format format,
       return false;
   }
 }
+
+bool dp_image_get_size(const char *path, double *width, double *height,
+                       char **error_message) {
+  *error_message = NULL;
+  dp_image_info info;
+  if (!dp_image_probe(path, &info, error_message)) return false;
+  if (info.format == DP_IMAGE_SVG) {
+    const dp_svg_api *svg = dp_plugin_get("svg", error_message);
+    return svg && svg->get_size(path, width, height, error_message);
+  }
+  *width = info.width;
+  *height = info.height;
+  return info.format != DP_IMAGE_JPEG || dp_plugin_get("jpeg", error_message);
+}
+
+/* Where an image of natural size nw × nh is drawn in the box: the box
+ * itself, or, with cover, the smallest rectangle of the image's
+ * proportions that covers the box, centred on it (the box clips it). */
+static void cover_rect(bool cover, double nw, double nh, double *x,
+                       double *y, double *w, double *h) {
+  if (!cover || nw <= 0 || nh <= 0) return;
+  double k = MAX(*w / nw, *h / nh);
+  double cw = nw * k, ch = nh * k;
+  *x += (*w - cw) / 2;
+  *y += (*h - ch) / 2;
+  *w = cw;
+  *h = ch;
+}
+
+/* Draws the SVG at `path` into the box through a context of its own, on
+ * a group of `cr`: librsvg may fail half-way and leave its clip, matrix
+ * or groups behind, and none of that may reach what is drawn after.  The
+ * group is painted only when the image was drawn whole. */
+static bool draw_svg(cairo_t *cr, const dp_svg_api *svg, const char *path,
+                     double x, double y, double w, double h, void *font_map,
+                     char **error) {
+  cairo_matrix_t matrix;
+  cairo_get_matrix(cr, &matrix);
+  cairo_push_group(cr);
+  cairo_t *own = cairo_create(cairo_get_group_target(cr));
+  cairo_set_matrix(own, &matrix);
+  bool ok = svg->draw(path, own, x, y, w, h, font_map, error);
+  if (ok && cairo_status(own) != CAIRO_STATUS_SUCCESS) {
+    *error = g_strdup(cairo_status_to_string(cairo_status(own)));
+    ok = false;
+  }
+  cairo_destroy(own);
+  cairo_pattern_t *group = cairo_pop_group(cr);
+  if (ok) {
+    cairo_set_source(cr, group);
+    cairo_paint(cr);
+  }
+  cairo_pattern_destroy(group);
+  return ok;
+}
+
+/* A PNG or JPEG: its pixels scaled into the box. */
+static bool draw_raster(cairo_t *cr, const char *path, dp_image_format format,
+                        double x, double y, double w, double h, bool cover,
+                        char **error) {
+  cairo_surface_t *image = NULL;
+  if (format == DP_IMAGE_JPEG) {
+    const dp_jpeg_api *jpeg = dp_plugin_get("jpeg", error);
+    if (jpeg) image = jpeg->load(path, error);
+  } else {
+    image = cairo_image_surface_create_from_png(path);
+  }
+  bool ok = image && cairo_surface_status(image) == CAIRO_STATUS_SUCCESS;
+  if (ok) {
+    int iw = cairo_image_surface_get_width(image);
+    int ih = cairo_image_surface_get_height(image);
+    cover_rect(cover, iw, ih, &x, &y, &w, &h);
+    cairo_translate(cr, x, y);
+    cairo_scale(cr, w / iw, h / ih);
+    cairo_set_source_surface(cr, image, 0, 0);
+    /* Photographs scaled down on paper: good filtering for PNG output. */
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+    cairo_paint(cr);
+  } else if (image && !*error) {
+    *error = g_strdup_printf("is a damaged %s image (%s)",
+                             dp_image_format_name(format),
+                             cairo_status_to_string(cairo_surface_status(image)));
+  }
+  if (image) cairo_surface_destroy(image);
+  return ok;
+}
+
+bool dp_image_draw(cairo_t *cr, const char *path, double x, double y,
+                   double width, double height, bool cover, void *font_map,
+                   char **error_message) {
+  *error_message = NULL;
+  dp_image_info info;
+  if (!dp_image_probe(path, &info, error_message)) return false;
+  cairo_save(cr);
+  cairo_rectangle(cr, x, y, width, height);
+  cairo_clip(cr);
+  bool ok;
+  if (info.format == DP_IMAGE_SVG) {
+    const dp_svg_api *svg = dp_plugin_get("svg", error_message);
+    double nw = 0, nh = 0;
+    ok = svg && svg->get_size(path, &nw, &nh, error_message);
+    if (ok) {
+      cover_rect(cover, nw, nh, &x, &y, &width, &height);
+      ok = draw_svg(cr, svg, path, x, y, width, height, font_map,
+                    error_message);
+    }
+  } else {
+    ok = draw_raster(cr, path, info.format, x, y, width, height, cover,
+                     error_message);
+  }
+  cairo_restore(cr);
+  return ok;
+}

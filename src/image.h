@@ -8,11 +8,14 @@
  * pixels; dp_image_decode() then decodes the whole image once (PNG with
  * Cairo, JPEG and SVG through their modules), so that the document binder
  * reports every image that cannot be drawn at the line that names it,
- * instead of the renderer leaving it out.
+ * instead of the renderer leaving it out.  dp_image_get_size() and
+ * dp_image_draw() serve composition and rendering, so only this module
+ * knows the formats and their modules (plugin.h).
  */
 #ifndef DP_IMAGE_H
 #define DP_IMAGE_H
 
+#include <cairo.h>
 #include <stdbool.h>
 
 /* Images wider or taller than this are refused: Cairo's image surfaces
@@ -68,6 +71,26 @@ bool dp_image_probe(const char *path, dp_image_info *info,
  * cannot be decoded)". */
 bool dp_image_decode(const char *path, dp_image_format format,
                      char **error_message);
+
+/* The natural size of the image at `path`: in points where the file says
+ * so (SVG), else in pixels (only the proportions matter).  Also false,
+ * with `*error_message` as for dp_image_probe(), when the module drawing
+ * its format cannot be loaded. */
+bool dp_image_get_size(const char *path, double *width, double *height,
+                       char **error_message);
+
+/* Draws the image at `path` into the box (x, y, width, height) of `cr`,
+ * clipped to it: filling the box, or with `cover` the smallest rectangle
+ * of the image's proportions that covers it, centred.  An SVG's text is
+ * set with `font_map` (see dp_svg_api in plugin.h).  An SVG is drawn on
+ * a group of its own, painted only when drawn whole, so that nothing a
+ * failing librsvg leaves (a clip, a matrix) reaches later drawing.  `cr`
+ * is as it was after.  False with `*error_message` as for
+ * dp_image_probe(); the caller holds the font lock (fontlock.h), as for
+ * any drawing. */
+bool dp_image_draw(cairo_t *cr, const char *path, double x, double y,
+                   double width, double height, bool cover, void *font_map,
+                   char **error_message);
 
 /* "PNG", "JPEG", "SVG" or "unknown". */
 const char *dp_image_format_name(dp_image_format format);

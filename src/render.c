@@ -90,50 +90,6 @@ static void draw_qr(cairo_t *cr, const dp_draw *d) {
   cairo_fill(cr);
 }
 
-/* Where an image of natural size nw × nh is drawn for `d`: the box itself,
- * or, with cover, the smallest rectangle of the image's proportions that
- * covers the box, centred on it (the box clips it). */
-static void image_rect(const dp_draw *d, double nw, double nh, double *x,
-                       double *y, double *w, double *h) {
-  *x = d->x;
-  *y = d->y;
-  *w = d->width;
-  *h = d->height;
-  if (!d->cover || nw <= 0 || nh <= 0) return;
-  double k = MAX(d->width / nw, d->height / nh);
-  *w = nw * k;
-  *h = nh * k;
-  *x = d->x + (d->width - *w) / 2;
-  *y = d->y + (d->height - *h) / 2;
-}
-
-/* Draws the SVG at `path` into the box through a context of its own, on
- * a group of `cr`: librsvg may fail half-way and leave its clip, matrix
- * or groups behind, and none of that may reach what is drawn after.  The
- * group is painted only when the image was drawn whole. */
-static bool draw_svg(cairo_t *cr, const dp_svg_api *svg, const char *path,
-                     double x, double y, double w, double h, void *font_map,
-                     char **error) {
-  cairo_matrix_t matrix;
-  cairo_get_matrix(cr, &matrix);
-  cairo_push_group(cr);
-  cairo_t *own = cairo_create(cairo_get_group_target(cr));
-  cairo_set_matrix(own, &matrix);
-  bool ok = svg->draw(path, own, x, y, w, h, font_map, error);
-  if (ok && cairo_status(own) != CAIRO_STATUS_SUCCESS) {
-    *error = g_strdup(cairo_status_to_string(cairo_status(own)));
-    ok = false;
-  }
-  cairo_destroy(own);
-  cairo_pattern_t *group = cairo_pop_group(cr);
-  if (ok) {
-    cairo_set_source(cr, group);
-    cairo_paint(cr);
-  }
-  cairo_pattern_destroy(group);
-  return ok;
-}
-
 /* Images were decoded when the document was read (image.h), so a failure
  * here comes from a file changed since, or from drawing at a size the
  * check did not try: it is an error at the document's line, never a
@@ -141,52 +97,13 @@ static bool draw_svg(cairo_t *cr, const dp_svg_api *svg, const char *path,
 static bool draw_image(cairo_t *cr, const dp_draw *d,
                        const dp_render_settings *options) {
   dp_diag *diag = options->diag;
-  dp_image_info info;
   char *error = NULL;
-  bool ok = dp_image_probe(d->image_path, &info, &error);
-  double x, y, w, h;
-  cairo_save(cr);
-  cairo_rectangle(cr, d->x, d->y, d->width, d->height);
-  cairo_clip(cr);
-  if (ok && info.format == DP_IMAGE_SVG) {
-    const dp_svg_api *svg = dp_plugin_get("svg", &error);
-    double nw = 0, nh = 0;
-    ok = svg && svg->get_size(d->image_path, &nw, &nh, &error);
-    if (ok) {
-      image_rect(d, nw, nh, &x, &y, &w, &h);
-      /* SVG text in the context's fonts (the caller holds the font lock,
-       * which loading them needs). */
-      void *font_map =
-          options->text ? dp_text_get_svg_font_map(options->text) : NULL;
-      ok = draw_svg(cr, svg, d->image_path, x, y, w, h, font_map, &error);
-    }
-  } else if (ok) {
-    cairo_surface_t *image = NULL;
-    if (info.format == DP_IMAGE_JPEG) {
-      const dp_jpeg_api *jpeg = dp_plugin_get("jpeg", &error);
-      if (jpeg) image = jpeg->load(d->image_path, &error);
-    } else {
-      image = cairo_image_surface_create_from_png(d->image_path);
-    }
-    ok = image && cairo_surface_status(image) == CAIRO_STATUS_SUCCESS;
-    if (ok) {
-      int iw = cairo_image_surface_get_width(image);
-      int ih = cairo_image_surface_get_height(image);
-      image_rect(d, iw, ih, &x, &y, &w, &h);
-      cairo_translate(cr, x, y);
-      cairo_scale(cr, w / iw, h / ih);
-      cairo_set_source_surface(cr, image, 0, 0);
-      /* Photographs scaled down on paper: good filtering for PNG output. */
-      cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
-      cairo_paint(cr);
-    } else if (image && !error) {
-      error = g_strdup_printf("is a damaged %s image (%s)",
-                              dp_image_format_name(info.format),
-                              cairo_status_to_string(cairo_surface_status(image)));
-    }
-    if (image) cairo_surface_destroy(image);
-  }
-  cairo_restore(cr);
+  /* SVG text in the context's fonts (the caller holds the font lock,
+   * which loading them needs). */
+  void *font_map =
+      options->text ? dp_text_get_svg_font_map(options->text) : NULL;
+  bool ok = dp_image_draw(cr, d->image_path, d->x, d->y, d->width, d->height,
+                          d->cover, font_map, &error);
   if (!ok && diag)
     dp_error(diag, d->source.file ? d->source : d->mark,
              "the image '%s' cannot be drawn: %s", d->image_path,
