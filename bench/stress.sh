@@ -3,7 +3,8 @@
 #
 # tests/api/test-stress with THREADS threads (default 8) making RENDERS
 # renders each (default 40), then tests/api/build-parallel.py with COPIES
-# copies of every sample (default 80: 560 documents) built with -j 2.
+# copies of every sample (default: enough for 500 documents) built with
+# -j 2.
 # Each output must be the bytes a single thread makes.  The suite runs
 # small versions of both (tests/api/meson.build); this is for a change to
 # the font lock (src/fontlock.h) or an upgrade of cairo, Pango or librsvg.
@@ -17,5 +18,6 @@ ninja -C "$build" >/dev/null
 export DISPUTAS_DATADIR="$PWD" LC_ALL=C.UTF-8
 DP_STRESS_THREADS=${THREADS:-8} DP_STRESS_RENDERS=${RENDERS:-40} \
   "$build/tests/api/test-stress"
-DP_STRESS_COPIES=${COPIES:-80} \
+samples=$(ls samples/*.yaml | wc -l)
+DP_STRESS_COPIES=${COPIES:-$(( (500 + samples - 1) / samples ))} \
   python3 tests/api/build-parallel.py "$PWD/$build/disputas" "$PWD"

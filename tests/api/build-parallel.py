@@ -11,7 +11,7 @@ every PDF must equal the serial build's of its sample (calendars name
 their entries after the file, so they differ by name).
 Before the font lock (src/fontlock.h) such a build crashed in cairo or
 justified lines at soft hyphens differently in one of the threads.
-bench/stress.sh runs it with 80 copies (560 documents).
+bench/stress.sh runs it with some 500 documents.
 """
 import filecmp
 import os
@@ -28,7 +28,8 @@ def build(disputas, folder, docs, outdir, jobs, env):
     proc = subprocess.run([disputas, "build", "-j", str(jobs), "-d", outdir]
                           + docs, cwd=folder, env=env,
                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, timeout=1200)
+                          stderr=subprocess.PIPE,
+                          timeout=120 + 4 * len(docs))
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr.decode(errors="replace"))
         sys.exit("build -j %d exited with %d" % (jobs, proc.returncode))
