@@ -466,6 +466,7 @@ static void set_metadata(composer *c) {
   g_free(institution);
   set->keywords = plain_of(dp_value_lookup(root, "discipline"));
   set->lang = g_strdup(c->lang);
+  set->rtl = c->rtl;
 }
 
 dp_pageset *dp_compose(dp_diag *diag, const dp_settings *settings,

@@ -128,6 +128,9 @@ typedef struct dp_pageset {
   size_t outline_count;
   /* Metadata for the PDF. */
   char *title, *author, *subject, *keywords, *lang;
+  /* The document reads right to left: a booklet of these pages is bound
+   * on the right. */
+  bool rtl;
   /* What the page set owns, freed with it. */
   void *owned;
 } dp_pageset;

@@ -212,12 +212,15 @@ static void check_background(checker *k, const dp_page *page,
   bool facing = k->layout->impose == DP_IMPOSE_SADDLE_STITCH ||
                 k->layout->pages_multiple % 2 == 0;
   double w = k->set->width, h = k->set->height;
+  /* The spine is on the left of odd pages, or of even ones when the
+   * booklet is bound on the right (right to left). */
+  bool spine_left = page->verso == k->set->rtl;
   struct {
     const char *edge;
     bool touches, spine;
   } edges[] = {
-      {"left", fabs(d->x) < EPS, facing && !page->verso},
-      {"right", fabs(d->x + d->width - w) < EPS, facing && page->verso},
+      {"left", fabs(d->x) < EPS, facing && spine_left},
+      {"right", fabs(d->x + d->width - w) < EPS, facing && !spine_left},
       {"top", fabs(d->y) < EPS, false},
       {"bottom", fabs(d->y + d->height - h) < EPS, false},
   };

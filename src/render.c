@@ -19,14 +19,19 @@
  * Sheet i (0-based) shows, on its front, pages n-2i (left) and 2i+1
  * (right); on its back 2i+2 (left) and n-2i-1 (right).  Printed duplex
  * and flipped on the short edge, folded and stapled, the pages read in
- * order. */
-void dp_impose_saddle_stitch_order(int pages, int *order) {
+ * order.  A booklet bound on the right (read right to left) has its
+ * spine on the right of page 1: every side is mirrored, page 1 on the
+ * left of the front and page 2 on the right of the back, behind it. */
+void dp_impose_saddle_stitch_order(int pages, bool right_bound, int *order) {
   int k = 0;
   for (int i = 0; i < pages / 4; i++) {
-    order[k++] = pages - 2 * i;
-    order[k++] = 2 * i + 1;
-    order[k++] = 2 * i + 2;
-    order[k++] = pages - 2 * i - 1;
+    int front[2] = {pages - 2 * i, 2 * i + 1};
+    int back[2] = {2 * i + 2, pages - 2 * i - 1};
+    int a = right_bound ? 1 : 0;
+    order[k++] = front[a];
+    order[k++] = front[1 - a];
+    order[k++] = back[a];
+    order[k++] = back[1 - a];
   }
 }
 
@@ -322,7 +327,7 @@ static bool draw_output_page(cairo_t *cr, const dp_pageset *set,
   } else {
     int n = padded_count(set);
     int *order = g_new(int, n);
-    dp_impose_saddle_stitch_order(n, order);
+    dp_impose_saddle_stitch_order(n, set->rtl, order);
     for (int side = 0; side < 2; side++) {
       int number = order[2 * index + side];
       if (number > (int)set->page_count) continue; /* a blank padding page */

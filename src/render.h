@@ -117,9 +117,10 @@ bool dp_render_page(const dp_pageset *set, const dp_render_settings *options,
                     size_t index, dp_write_func write, void *closure);
 
 /* The saddle-stitch order: for `pages` pages (a multiple of 4) fills
- * `order` (2 × pages entries... exactly `pages` entries) with 1-based page
- * numbers, sheet side by side, left then right: for 8 pages
- * 8 1 | 2 7 | 6 3 | 4 5. */
-void dp_impose_saddle_stitch_order(int pages, int *order);
+ * `order` (exactly `pages` entries) with 1-based page numbers, sheet side
+ * by side, left then right: for 8 pages 8 1 | 2 7 | 6 3 | 4 5; bound on
+ * the right (`right_bound`, a right-to-left booklet) each side the other
+ * way round: 1 8 | 7 2 | 3 6 | 5 4. */
+void dp_impose_saddle_stitch_order(int pages, bool right_bound, int *order);
 
 #endif

@@ -242,7 +242,7 @@ static void put_header(GString *out, const dp_pageset *set,
   if (imposed) {
     int n = ((int)set->page_count + 3) / 4 * 4;
     int *order = g_new(int, n);
-    dp_impose_saddle_stitch_order(n, order);
+    dp_impose_saddle_stitch_order(n, set->rtl, order);
     for (int i = 0; i < n; i += 2)
       g_string_append_printf(out, "sheet %d %s %d|%d\n", i / 4 + 1,
                              i % 4 ? "back" : "front", order[i], order[i + 1]);

@@ -2,7 +2,7 @@
 """Checks the saddle-stitch imposition of booklet-print by reading the
 printed folios back from the PDF.
 
-Usage: imposition.py DISPUTAS WORKDIR PAGES
+Usage: imposition.py DISPUTAS WORKDIR PAGES [rtl]
 
 Generates an announcement whose booklet has PAGES pages (4, 8, 12, 16...),
 renders `booklet` (reading order) and `booklet-print` (sheets), and checks,
@@ -10,6 +10,11 @@ from the words pdftotext finds on each sheet side, that each folio lands on
 the side and half the saddle-stitch order says: for n pages, sheet i shows
 n-2i | 2i+1 on its front and 2i+2 | n-2i-1 on its back.  The expected order
 is written out here from that rule, not taken from disputas.
+
+With `rtl` the announcement reads right to left, and its booklet is bound
+on the right: the expected order then comes from folding the sheets (the
+stack folded in the middle, the spine on the right of the front cover),
+and the rule's sides swap: 1 | n on the first front, n-1 | 2 behind it.
 """
 import os
 import re
@@ -18,9 +23,10 @@ import sys
 import xml.etree.ElementTree as ET
 
 disputas, workdir, wanted = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rtl = len(sys.argv) > 4 and sys.argv[4] == "rtl"
 os.makedirs(workdir, exist_ok=True)
 
-BASE = """lang: en
+BASE = ("direction: rtl\n" if rtl else "") + """lang: en
 institution: {name: Test University}
 candidate: {name: Test Candidate}
 thesis: {title: A Thesis on Imposition}
@@ -71,6 +77,24 @@ n = wanted
 for i in range(n // 4):
     expected.append((n - 2 * i, 2 * i + 1))
     expected.append((2 * i + 2, n - 2 * i - 1))
+if rtl:
+    # Folded, a right-bound booklet is read from its left-hand halves: the
+    # outer sheet's front left (the cover), behind it the back right, and
+    # so on inwards; then outwards through the other halves.  Sheet side
+    # 2i is sheet i's front, 2i+1 its back (printed flipped on the short
+    # edge, so the back's right half lies behind the front's left one).
+    sheets_n = n // 4
+    halves = []
+    for i in range(sheets_n):
+        halves += [(2 * i, 0), (2 * i + 1, 1)]
+    for i in reversed(range(sheets_n)):
+        halves += [(2 * i + 1, 0), (2 * i, 1)]
+    folded = [[None, None] for _ in range(n // 2)]
+    for page, (side, half) in enumerate(halves, start=1):
+        folded[side][half] = page
+    mirrored = [(right, left) for left, right in expected]
+    assert [tuple(s) for s in folded] == mirrored, (folded, mirrored)
+    expected = mirrored
 
 bbox = subprocess.run(["pdftotext", "-bbox", sheets_pdf, "-"], capture_output=True,
                       text=True, check=True).stdout
@@ -135,5 +159,5 @@ for side in range(sides):
 
 if failures:
     sys.exit("\n".join(failures))
-print("ok: %d pages on %d sheet sides in saddle-stitch order, creep applied"
-      % (wanted, sides))
+print("ok: %d pages on %d sheet sides in %ssaddle-stitch order, creep applied"
+      % (wanted, sides, "right-bound " if rtl else ""))
