@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
+#include <unicode/uloc.h>
 
 #include "paths.h"
 #include "text-private.h"
@@ -473,7 +474,10 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   buf = text_insert(buf, NULL, 0, '\n', "\u2028", work, count);
   if (style->hyphenate && !style->balance)
     buf = text_hyphenate(text, buf, work, count, lang);
+  /* Arabic and Hebrew (the scripts written right to left) break no word
+   * at a line's end, so there is nothing to miss. */
   if (style->hyphenate && style->align == DP_ALIGN_JUSTIFY && lang && *lang &&
+      !uloc_isRightToLeft(lang) &&
       !g_hash_table_contains(text->patterns_checked, lang)) {
     /* Justified text without hyphenation is set loose: said once per
      * language (and looked up once: the answer is remembered either way,

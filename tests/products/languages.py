@@ -101,12 +101,28 @@ SAMPLES = {
         "jeudi 27 novembre 2025", "14 h 00 – 17 h 00",
         "ID de réunion : 937 1204 5561", "Code secret : 271125",
     ]),
+    # Right to left.  pdftotext gives Arabic's lam-alef ligatures back in
+    # the wrong order (ال for لا), so the phrases here have none; and it
+    # moves numbers and commas about in right-to-left lines, so a date is
+    # looked for word by word (ICU's Arabic: Arabic-Indic digits).
+    "arabic": ("ar", [
+        "المحاضرة التجريبية", "لجنة المناقشة", "المناقش الثاني",
+        "المشرف الرئيسي", "المشرف المشارك", "نوفمبر", "٢٠٢٥", "٢٣",
+        "الساعة",
+    ]),
+    "hebrew": ("he", [
+        "הרצאת ניסיון", "הגנה פומבית על עבודת הדוקטורט", "ועדת הבוחנים",
+        "בוחן ראשון", "מנחה ראשי", "מנחה שותף", "הנחיה",
+        "יום שני", "בדצמבר", "2025",
+    ]),
 }
 
 PRODUCTS = ["poster", "booklet", "booklet-print"]
 
 
 def normalise(text):
+    # pdftotext wraps right-to-left text in embedding controls.
+    text = re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)
     return re.sub(r"\s+", " ", text.replace("\u00a0", " ")
                   .replace("\u202f", " ")).strip()
 

@@ -177,7 +177,9 @@ static void test_table_lang(void) {
   g_assert_cmpstr(dp_datefmt_get_table_lang("FR-ca"), ==, "fr");
   g_assert_cmpstr(dp_datefmt_get_table_lang("is"), ==, "is");
   g_assert_cmpstr(dp_datefmt_get_table_lang("es"), ==, NULL);
-  g_assert_cmpstr(dp_datefmt_get_table_lang("ar"), ==, NULL);
+  g_assert_cmpstr(dp_datefmt_get_table_lang("ar"), ==, "ar");
+  g_assert_cmpstr(dp_datefmt_get_table_lang("he-IL"), ==, "he");
+  g_assert_cmpstr(dp_datefmt_get_table_lang("fa"), ==, NULL);
   g_assert_cmpstr(dp_datefmt_get_table_lang("el"), ==, NULL);
   g_assert_cmpstr(dp_datefmt_get_table_lang("tlh"), ==, "en");
   g_assert_cmpstr(dp_datefmt_get_table_lang(NULL), ==, "en");
