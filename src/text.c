@@ -342,7 +342,8 @@ static void S_collect_unknown(PangoLayout *layout, GArray *seen) {
 }
 
 /* (transfer full) The characters no font could draw, for a warning:
- * "U+E000 ''" or "U+E000 '', U+E001 '' and 2 more". */
+ * "U+13000 EGYPTIAN HIEROGLYPH A001 '𓀀'" or "U+E000, U+E001 and 2
+ * more". */
 static char *S_unknown_chars(PangoLayout *layout, PangoLayout *marker) {
   GArray *seen = g_array_new(FALSE, FALSE, sizeof(gunichar));
   S_collect_unknown(layout, seen);
@@ -354,6 +355,14 @@ static char *S_unknown_chars(PangoLayout *layout, PangoLayout *marker) {
     if (k > 0) g_string_append(out, k + 1 == shown && seen->len <= 3
                                           ? " and " : ", ");
     g_string_append_printf(out, "U+%04X", c);
+    /* Its Unicode name (none for private use), so the reader knows it
+     * even where the terminal cannot show it. */
+    char name[128];
+    UErrorCode status = U_ZERO_ERROR;
+    int32_t n = u_charName((UChar32)c, U_UNICODE_CHAR_NAME, name,
+                           (int32_t)sizeof name, &status);
+    if (U_SUCCESS(status) && n > 0 && n < (int32_t)sizeof name)
+      g_string_append_printf(out, " %s", name);
     /* The character itself, unless it would not show (a control, or a
      * private-use character, which means nothing outside its font). */
     if (g_unichar_isgraph(c) &&

@@ -582,13 +582,14 @@ static void test_scripts(fixture *f, gconstpointer data) {
                   "no font can draw U+E000 and U+E001 in 'Private "
                   "\xEE\x80\x80 and \xEE\x80\x81 use'\n");
   dp_para_free(p);
-  /* Past three, a count; a character that shows is quoted (Egyptian
-   * hieroglyphs are in none of the chosen fonts). */
+  /* Past three, a count; a character is named, and quoted when it shows
+   * (Egyptian hieroglyphs are in none of the chosen fonts). */
   g_string_truncate(f->messages, 0);
   p = para_new(f, "\xF0\x93\x80\x80 \xEE\x80\x80\xEE\x80\x81\xEE\x80\x82"
                "\xEE\x80\x83", NULL, 0, &s, "en", 300);
   g_assert_cmpstr(f->messages->str, ==,
-                  "no font can draw U+13000 '\xF0\x93\x80\x80', U+E000, U+E001 "
+                  "no font can draw U+13000 EGYPTIAN HIEROGLYPH A001 "
+                  "'\xF0\x93\x80\x80', U+E000, U+E001 "
                   "and 2 more in '\xF0\x93\x80\x80 \xEE\x80\x80\xEE\x80\x81"
                   "\xEE\x80\x82\xEE\x80\x83'\n");
   dp_para_free(p);
