@@ -18,7 +18,7 @@
 
 #include "calendar.h"
 
-#define DP_PLUGIN_VERSION 3
+#define DP_PLUGIN_VERSION 4
 
 /* "svg": SVG images through librsvg. */
 typedef struct dp_svg_api {
@@ -80,6 +80,17 @@ typedef struct dp_pdf_fixes {
                                      (preflight: a walk through every
                                      page's resources, a third of the
                                      rewrite's time) */
+  const char *xmp;                /* the catalog's /Metadata (xmp.h), or
+                                     NULL */
+  size_t xmp_length;
+  const char *producer;           /* Info /Producer, as the XMP says it */
+  /* PDF/X-4 (press output), when `icc` is set: the output intent with
+   * this ICC profile of `icc_components` colours, Info's
+   * /GTS_PDFXVersion and /Trapped, and at least PDF 1.6. */
+  const unsigned char *icc;
+  size_t icc_length;
+  int icc_components;
+  const char *output_condition;   /* OutputConditionIdentifier and Info */
 } dp_pdf_fixes;
 
 typedef struct dp_qpdf_api {

@@ -12,6 +12,7 @@
 #include "fontlock.h"
 #include "image.h"
 #include "plugin.h"
+#include "xmp.h"
 
 /* ---- Imposition ---------------------------------------------------- */
 
@@ -229,11 +230,15 @@ static bool smallest_sheet(const double (*sheets)[2], size_t count, double w,
   return best > 0;
 }
 
+static bool press_output(const dp_render_settings *options) {
+  return options->press || options->marks;
+}
+
 void dp_render_get_geometry(const dp_pageset *set,
                             const dp_render_settings *options,
                             dp_sheet_geometry *out) {
   bool imposed = options->impose == DP_IMPOSE_SADDLE_STITCH;
-  bool press = options->press || options->marks;
+  bool press = press_output(options);
   out->content_width = imposed ? 2 * set->width : set->width;
   out->trim_width = out->content_width;
   out->trim_height = set->height;
@@ -322,7 +327,10 @@ static bool draw_output_page(cairo_t *cr, const dp_pageset *set,
       cairo_clip(cr);
     }
     cairo_translate(cr, x, y);
-    ok = draw_page(cr, &set->pages[index], true, t, options);
+    /* Press output has no links: PDF/X allows no annotation inside the
+     * bleed box, and the linked text stays as it is. */
+    ok = draw_page(cr, &set->pages[index], !press_output(options), t,
+                   options);
     cairo_restore(cr);
   } else {
     int n = padded_count(set);
@@ -483,6 +491,10 @@ struct dp_pdf_draft {
   char *date;                /* "D:..." or NULL */
   GPtrArray *alts;           /* (char *, owned or NULL) per Figure */
   bool page_labels, count_fonts;
+  char *xmp;                 /* the XMP packet */
+  char *producer;
+  GBytes *icc;               /* PDF/X: the output profile, or NULL */
+  int icc_components;
   /* The result. */
   unsigned char *out;
   size_t out_length;
@@ -497,14 +509,61 @@ void dp_pdf_draft_free(dp_pdf_draft *d) {
   g_free(d->lang);
   g_free(d->date);
   g_ptr_array_free(d->alts, TRUE);
+  g_free(d->xmp);
+  g_free(d->producer);
+  if (d->icc) g_bytes_unref(d->icc);
   g_free(d->out);
   g_free(d->error);
   g_free(d);
 }
 
+/* The ICC profile of press output's printing condition (config.h,
+ * meson option press-profile), and its number of colours; NULL with
+ * *error when it cannot be read or is not an ICC profile. */
+static GBytes *load_output_profile(int *components, char **error) {
+  char *data = NULL;
+  gsize length = 0;
+  GError *e = NULL;
+  if (!g_file_get_contents(DP_PRESS_PROFILE, &data, &length, &e)) {
+    *error = g_strdup(e->message);
+    g_error_free(e);
+    return NULL;
+  }
+  /* The header (ICC.1, 7.2): 'acsp' at 36, the colour space at 16. */
+  *components = 0;
+  if (length >= 128 && !memcmp(data + 36, "acsp", 4)) {
+    if (!memcmp(data + 16, "RGB ", 4)) *components = 3;
+    else if (!memcmp(data + 16, "CMYK", 4)) *components = 4;
+    else if (!memcmp(data + 16, "GRAY", 4)) *components = 1;
+  }
+  if (!*components) {
+    *error = g_strdup("not an ICC profile of RGB, CMYK or grey");
+    g_free(data);
+    return NULL;
+  }
+  return g_bytes_new_take(data, length);
+}
+
 dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
                                  const dp_render_settings *options) {
+  /* Press output is PDF/X-4, which needs its printing condition. */
+  GBytes *icc = NULL;
+  int icc_components = 0;
+  if (press_output(options)) {
+    char *error = NULL;
+    icc = load_output_profile(&icc_components, &error);
+    if (!icc) {
+      if (options->diag)
+        dp_error(options->diag, DP_MARK_FILE(NULL),
+                 "cannot make PDF/X press output: the output profile '%s' "
+                 "cannot be read: %s", DP_PRESS_PROFILE, error);
+      g_free(error);
+      return NULL;
+    }
+  }
   dp_pdf_draft *d = g_new0(dp_pdf_draft, 1);
+  d->icc = icc;
+  d->icc_components = icc_components;
   d->bytes = g_byte_array_new();
   d->alts = g_ptr_array_new_with_free_func(g_free);
   GPtrArray *alts = g_ptr_array_new();
@@ -563,6 +622,12 @@ dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
    * imposition are not pages a reader counts. */
   d->page_labels = options->impose != DP_IMPOSE_SADDLE_STITCH;
   d->count_fonts = options->preflight;
+  d->producer = g_strdup_printf("disputas %s (cairo %s, libqpdf)", DP_VERSION,
+                                cairo_version_string());
+  dp_xmp xmp = {set->title, set->author, set->subject, set->keywords,
+                set->lang, "disputas " DP_VERSION, d->producer,
+                options->date, d->id, d->icc != NULL};
+  d->xmp = dp_xmp_packet(&xmp);
   return d;
 }
 
@@ -574,9 +639,15 @@ void dp_render_pdf_finish(dp_pdf_draft *d) {
   const dp_qpdf_api *qpdf = dp_plugin_get("qpdf", &d->error);
   gint64 loaded = g_get_monotonic_time();
   if (!qpdf) return;
+  gsize icc_length = 0;
+  const unsigned char *icc =
+      d->icc ? g_bytes_get_data(d->icc, &icc_length) : NULL;
   dp_pdf_fixes fixes = {d->boxes, d->pages, d->lang, d->id, sizeof d->id,
                         d->date, (const char *const *)d->alts->pdata,
-                        d->alts->len, d->page_labels, d->count_fonts};
+                        d->alts->len, d->page_labels, d->count_fonts,
+                        d->xmp, strlen(d->xmp), d->producer,
+                        icc, icc_length, d->icc_components,
+                        DP_PRESS_CONDITION};
   if (!qpdf->finish(d->bytes->data, d->bytes->len, &fixes, &d->out,
                     &d->out_length, &d->unembedded, &d->error) &&
       !d->error)

@@ -16,8 +16,10 @@
  * fold), drawn outside the bleed; imposed sheets with marks are centred
  * on the smallest SRA sheet that holds them.  A PDF is drawn by cairo
  * into memory and finished by the "qpdf" module (plugin.h): TrimBox and
- * BleedBox on every page, /Lang, a content-derived /ID, "D:" dates and the
- * figures' alternative texts.  Pages in reading order are tagged
+ * BleedBox on every page, /Lang, a content-derived /ID, "D:" dates, the
+ * figures' alternative texts and XMP metadata (xmp.h); press output is
+ * PDF/X-4 (an output intent with the ICC profile of the meson option
+ * press-profile) and carries no links.  Pages in reading order are tagged
  * (headings, paragraphs, lists, figures; backgrounds, rules and folios
  * stay untagged artifacts); imposed sheets are not, since their order is
  * the printer's, not the reader's.

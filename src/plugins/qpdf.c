@@ -10,6 +10,9 @@
  *    (cairo 1.16 writes "(20241127120000)");
  *  - Figure structure elements get /Alt, in reading order (cairo 1.16
  *    takes no attributes on structure tags);
+ *  - the catalog gets the XMP packet as /Metadata (every PDF) and, for
+ *    PDF/X-4, the output intent with its ICC profile; Info gets the
+ *    PDF/X version and /Trapped;
  *  - the trailer gets an /ID whose first string the caller derived from
  *    the content.  QPDFWriter keeps a first string it finds and, with a
  *    deterministic ID, makes the second a digest of what it writes, so no
@@ -147,6 +150,57 @@ static int count_unembedded(qpdf_data q, qpdf_oh resources, GHashTable *seen,
   return count;
 }
 
+/* ---- Metadata and PDF/X -------------------------------------------- */
+
+/* A new stream object holding `length` bytes, unfiltered (the writer
+ * compresses it unless it is XMP, which readers find uncompressed). */
+static qpdf_oh new_stream(qpdf_data q, const void *data, size_t length) {
+  qpdf_oh stream = qpdf_oh_new_stream(q);
+  qpdf_oh_replace_stream_data(q, stream, (const unsigned char *)data, length,
+                              qpdf_oh_new_null(q), qpdf_oh_new_null(q));
+  return stream;
+}
+
+static void add_metadata(qpdf_data q, qpdf_oh root, const dp_pdf_fixes *fixes) {
+  qpdf_oh stream = new_stream(q, fixes->xmp, fixes->xmp_length);
+  qpdf_oh dict = qpdf_oh_get_dict(q, stream);
+  qpdf_oh_replace_key(q, dict, "/Type", qpdf_oh_new_name(q, "/Metadata"));
+  qpdf_oh_replace_key(q, dict, "/Subtype", qpdf_oh_new_name(q, "/XML"));
+  qpdf_oh_replace_key(q, root, "/Metadata", stream);
+}
+
+/* The PDF/X output intent (ISO 15930-7, 6.2.4): the profile of the
+ * printing condition, named "Custom" with the condition in /Info, as one
+ * not in a registry is. */
+static void add_output_intent(qpdf_data q, qpdf_oh root,
+                              const dp_pdf_fixes *fixes) {
+  qpdf_oh profile = new_stream(q, fixes->icc, fixes->icc_length);
+  qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, profile), "/N",
+                      qpdf_oh_new_integer(q, fixes->icc_components));
+  qpdf_oh intent = qpdf_oh_new_dictionary(q);
+  qpdf_oh_replace_key(q, intent, "/Type", qpdf_oh_new_name(q, "/OutputIntent"));
+  qpdf_oh_replace_key(q, intent, "/S", qpdf_oh_new_name(q, "/GTS_PDFX"));
+  qpdf_oh_replace_key(q, intent, "/OutputConditionIdentifier",
+                      qpdf_oh_new_string(q, "Custom"));
+  const char *condition =
+      fixes->output_condition ? fixes->output_condition : "";
+  qpdf_oh_replace_key(q, intent, "/OutputCondition",
+                      qpdf_oh_new_unicode_string(q, condition));
+  qpdf_oh_replace_key(q, intent, "/Info",
+                      qpdf_oh_new_unicode_string(q, condition));
+  qpdf_oh_replace_key(q, intent, "/DestOutputProfile",
+                      profile);
+  qpdf_oh intents = qpdf_oh_new_array(q);
+  qpdf_oh_append_item(q, intents, qpdf_make_indirect_object(q, intent));
+  qpdf_oh_replace_key(q, root, "/OutputIntents", intents);
+  qpdf_oh info = qpdf_oh_get_key(q, qpdf_get_trailer(q), "/Info");
+  if (qpdf_oh_is_dictionary(q, info)) {
+    qpdf_oh_replace_key(q, info, "/GTS_PDFXVersion",
+                        qpdf_oh_new_string(q, "PDF/X-4"));
+    qpdf_oh_replace_key(q, info, "/Trapped", qpdf_oh_new_name(q, "/False"));
+  }
+}
+
 /* ---- The rewrite ---------------------------------------------------- */
 
 static char *error_text(qpdf_data q, const char *what) {
@@ -210,6 +264,9 @@ static bool finish(const unsigned char *pdf, size_t length,
     qpdf_set_info_key(q, "/CreationDate", fixes->date);
     qpdf_set_info_key(q, "/ModDate", fixes->date);
   }
+  if (fixes->producer) qpdf_set_info_key(q, "/Producer", fixes->producer);
+  if (fixes->xmp) add_metadata(q, root, fixes);
+  if (fixes->icc) add_output_intent(q, root, fixes);
   qpdf_oh id = qpdf_oh_new_array(q);
   for (int i = 0; i < 2; i++)
     qpdf_oh_append_item(q, id,
@@ -229,6 +286,8 @@ static bool finish(const unsigned char *pdf, size_t length,
   qpdf_set_decode_level(q, qpdf_dl_none);
   qpdf_set_compress_streams(q, QPDF_TRUE);
   qpdf_set_deterministic_ID(q, QPDF_TRUE);
+  /* PDF/X-4 is PDF 1.6 (cairo writes 1.5). */
+  if (fixes->icc) qpdf_set_minimum_pdf_version(q, "1.6");
   if (qpdf_write(q) & QPDF_ERRORS) {
     *error = error_text(q, "cannot write the PDF");
     goto done;

@@ -23,6 +23,13 @@ reads the PDFs back with qpdf's JSON (`qpdf --json`), pdfinfo and
   marks          crop marks drawn dark beyond the bleed at the trim's
                  corners, fold marks at the sheet's centre; the bleed and
                  the trim around the corners untouched; no marks unasked
+  pdfx           press output is PDF/X-4: PDF 1.6, an output intent whose
+                 profile is the configured ICC file, Info's GTS_PDFXVersion
+                 and Trapped, XMP with the PDF/X identification, no
+                 annotations (links are plain text), every font embedded;
+                 qpdf --check and Ghostscript (reading it, and converting it
+                 with -dPDFX) find no error; office output has XMP too, and
+                 keeps its links, without the output intent
   lazy-qpdf      LD_DEBUG=libs: libqpdf is loaded for PDF output only, never
                  by check, PNG or SVG
   preflight-NAME tests/print/preflight-NAME.yaml checked with --preflight
@@ -465,6 +472,157 @@ def case_marks(r):
               "sheet: crop mark at the trim corner x=%.0fpt" % cx)
 
 
+XMP_NS = {"x": "adobe:ns:meta/",
+          "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+          "dc": "http://purl.org/dc/elements/1.1/",
+          "xmp": "http://ns.adobe.com/xap/1.0/",
+          "xmpMM": "http://ns.adobe.com/xap/1.0/mm/",
+          "pdf": "http://ns.adobe.com/pdf/1.3/",
+          "pdfxid": "http://www.npes.org/pdfx/ns/id/"}
+
+
+def stream_data(path, ref):
+    """The decoded data of the stream object `ref` ("12 0 R")."""
+    return subprocess.run(["qpdf", "--show-object=" + ref.split()[0],
+                           "--filtered-stream-data", path],
+                          capture_output=True, check=True).stdout
+
+
+def xmp_of(pdf, path, label):
+    """The catalog's XMP packet parsed: {qualified key: text}, where a
+    list or alternative gives its first item."""
+    import xml.etree.ElementTree as ET
+    ref = pdf.root.get("/Metadata")
+    if not check(ref, label + ": the catalog has /Metadata"):
+        return {}
+    meta = pdf.objects[ref]["stream"]["dict"]
+    check(meta.get("/Type") == "/Metadata" and
+          meta.get("/Subtype") == "/XML" and "/Filter" not in meta,
+          label + ": /Metadata is an uncompressed XML stream", repr(meta))
+    data = stream_data(path, ref)
+    check(data.startswith(b"<?xpacket begin=") and
+          data.rstrip().endswith(b'<?xpacket end="w"?>'),
+          label + ": the XMP is one packet")
+    try:
+        tree = ET.fromstring(data)
+    except ET.ParseError as e:
+        check(False, label + ": the XMP parses", str(e))
+        return {}
+    out = {}
+    for desc in tree.iter("{%s}Description" % XMP_NS["rdf"]):
+        for child in desc:
+            item = child.find(".//{%s}li" % XMP_NS["rdf"])
+            out[child.tag] = (item if item is not None else child).text
+    return out
+
+
+def q(prefix, name):
+    return "{%s}%s" % (XMP_NS[prefix], name)
+
+
+def case_pdfx(r):
+    seed = "samples/seed.yaml"
+    config = os.path.join(os.path.dirname(r.disputas), "config.h")
+    with open(config, encoding="utf-8") as f:
+        profile = re.search(r'#define DP_PRESS_PROFILE "([^"]*)"',
+                            f.read()).group(1)
+    with open(profile, "rb") as f:
+        icc = f.read()
+    gs = shutil.which("gs")
+    for layout, extra in (("poster", ["--press"]), ("booklet", ["--marks"]),
+                          ("booklet-print", ["--marks"]),
+                          ("tests/print/press.yaml", [])):
+        label = "%s %s" % (os.path.basename(layout), " ".join(extra))
+        path = r.render(seed, layout, "pdfx-%s.pdf" % os.path.basename(
+            layout), *extra)
+        with open(path, "rb") as f:
+            head = f.read(8)
+        check(head in (b"%PDF-1.6", b"%PDF-1.7"), label + ": PDF 1.6",
+              repr(head))
+        pdf = Pdf(path)
+        intents = pdf.root.get("/OutputIntents") or []
+        check(len(intents) == 1, label + ": one output intent",
+              repr(intents))
+        intent = pdf.get(intents[0]) if intents else {}
+        check(intent.get("/S") == "/GTS_PDFX" and
+              text_of(intent.get("/OutputConditionIdentifier", "")) and
+              text_of(intent.get("/Info", "")),
+              label + ": a GTS_PDFX intent naming its condition",
+              repr(intent))
+        ref = intent.get("/DestOutputProfile")
+        if check(ref, label + ": the intent has its profile"):
+            check(pdf.objects[ref]["stream"]["dict"].get("/N") == 3 and
+                  stream_data(path, ref) == icc,
+                  label + ": the profile is %s, 3 colours" % profile)
+        info = pdf.info
+        check(text_of(info.get("/GTS_PDFXVersion", "")) == "PDF/X-4",
+              label + ": Info /GTS_PDFXVersion (PDF/X-4)", repr(info))
+        check(info.get("/Trapped") == "/False", label + ": Info /Trapped",
+              repr(info))
+        xmp = xmp_of(pdf, path, label)
+        check(xmp.get(q("pdfxid", "GTS_PDFXVersion")) == "PDF/X-4" and
+              xmp.get(q("pdf", "Trapped")) == "False" and
+              xmp.get(q("xmpMM", "RenditionClass")) == "default" and
+              xmp.get(q("xmpMM", "VersionID")),
+              label + ": the XMP identifies PDF/X-4", repr(xmp))
+        for key, name in (("/Title", q("dc", "title")),
+                          ("/Author", q("dc", "creator")),
+                          ("/Subject", q("dc", "description")),
+                          ("/Producer", q("pdf", "Producer")),
+                          ("/Creator", q("xmp", "CreatorTool"))):
+            check(key in info and text_of(info[key]) == xmp.get(name),
+                  "%s: Info %s is the XMP's" % (label, key),
+                  "%r and %r" % (info.get(key), xmp.get(name)))
+        check(xmp.get(q("xmp", "CreateDate")) == "2023-11-14T22:13:20Z",
+              label + ": the XMP's date is SOURCE_DATE_EPOCH's")
+        annots = [k for k, v in pdf.objects.items()
+                  if isinstance(v.get("value"), dict) and
+                  ("/Annots" in v["value"] or
+                   v["value"].get("/Type") == "/Annot")]
+        check(not annots, label + ": no annotations", repr(annots))
+        fonts = subprocess.run(["pdffonts", path], capture_output=True,
+                               text=True, check=True).stdout.splitlines()[2:]
+        check(fonts and all(line.split()[-5] == "yes" for line in fonts),
+              label + ": every font embedded", "\n".join(fonts))
+        proc = subprocess.run(["qpdf", "--check", path], capture_output=True,
+                              text=True)
+        check(proc.returncode == 0 and "WARNING" not in proc.stdout +
+              proc.stderr, label + ": qpdf --check is clean",
+              proc.stdout + proc.stderr)
+        if gs:
+            proc = subprocess.run(
+                [gs, "-q", "-dBATCH", "-dNOPAUSE", "-dSAFER",
+                 "-dPDFSTOPONERROR", "-dPDFSTOPONWARNING",
+                 "-sDEVICE=nullpage", path], capture_output=True, text=True)
+            check(proc.returncode == 0 and not proc.stdout + proc.stderr,
+                  label + ": Ghostscript reads it without a complaint",
+                  proc.stdout + proc.stderr)
+            out = os.path.join(r.work, "gs-pdfx.pdf")
+            proc = subprocess.run(
+                [gs, "-q", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-dPDFX",
+                 "-sDEVICE=pdfwrite", "-sColorConversionStrategy=RGB",
+                 "-sOutputFile=" + out, path], capture_output=True,
+                text=True)
+            check(proc.returncode == 0 and not proc.stdout + proc.stderr,
+                  label + ": Ghostscript's -dPDFX conversion takes it",
+                  proc.stdout + proc.stderr)
+        else:
+            check(False, "Ghostscript (gs) is installed (scripts/deps.sh)")
+    # Office output: XMP as well, links kept, no output intent.
+    path = r.render(seed, "poster", "office.pdf")
+    pdf = Pdf(path)
+    xmp = xmp_of(pdf, path, "office poster")
+    check(xmp.get(q("dc", "title")) == text_of(pdf.info["/Title"]) and
+          xmp.get(q("dc", "language")) == text_of(pdf.root["/Lang"]) and
+          q("pdfxid", "GTS_PDFXVersion") not in xmp,
+          "office poster: XMP title and language, no PDF/X", repr(xmp))
+    check("/OutputIntents" not in pdf.root and
+          "/GTS_PDFXVersion" not in pdf.info,
+          "office poster: no output intent")
+    check(any("/Annots" in p for p in pdf.pages()),
+          "office poster: the links are kept")
+
+
 def loads_qpdf(r, args):
     env = dict(r.env, LD_DEBUG="libs")
     proc = r.run(args, env=env)
@@ -623,7 +781,7 @@ def main(argv):
     cases = {"boxes": case_boxes, "fields": case_fields,
              "reproducible": case_reproducible, "tagged": case_tagged,
              "full-page-fill": case_full_page_fill,
-             "marks": case_marks, "lazy-qpdf": case_lazy_qpdf,
+             "marks": case_marks, "pdfx": case_pdfx, "lazy-qpdf": case_lazy_qpdf,
              "fonts": case_fonts, "samples": case_samples}
     try:
         if case.startswith("preflight-"):
