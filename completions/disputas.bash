@@ -28,10 +28,10 @@ _disputas() {
   esac
   local options="--help --version --quiet"
   case $command in
-    render) options+=" --layout --output --format --trace --impose --dpi --press --marks --preflight --werror --diagnostics --root" ;;
-    build) options+=" --outdir --layout --jobs --press --marks --preflight --werror --diagnostics --root" ;;
-    check) options+=" --layout --preflight --werror --diagnostics --root" ;;
-    layouts) options+=" --werror --diagnostics --root" ;;
+    render) options+=" --layout --output --format --trace --impose --dpi --press --marks --preflight --werror --diagnostics --root --house" ;;
+    build) options+=" --outdir --layout --jobs --press --marks --preflight --werror --diagnostics --root --house" ;;
+    check) options+=" --layout --preflight --werror --diagnostics --root --house" ;;
+    layouts) options+=" --werror --diagnostics --root --house" ;;
     new) options+=" --lang --events" ;;
     serve) options+=" --host --port --jobs --queue --max-body --max-pages --max-pixels --timeout --read-timeout" ;;
   esac

@@ -31,3 +31,4 @@ complete -c disputas -n "__fish_seen_subcommand_from serve" -l read-timeout -x -
 complete -c disputas -n "__fish_seen_subcommand_from new" -l lang -x -a 'en nb nn sv da fi is de nl fr'
 complete -c disputas -n "__fish_seen_subcommand_from new" -l events -x
 complete -c disputas -n "__fish_seen_subcommand_from render build check new" -k -a '(__fish_complete_suffix .yaml)'
+complete -c disputas -n "__fish_seen_subcommand_from render build check layouts" -l house -r -F -d 'House style of documents that name none'

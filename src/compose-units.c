@@ -54,6 +54,14 @@ void compose_resolve_colours(composer *c) {
     g_hash_table_replace(c->colours, nc->name, colour);
     dp_textbuf_clear(&buf);
   }
+  /* The document's house names the layout's colours (house.h). */
+  const dp_house *house = dp_document_get_house(c->doc);
+  for (size_t i = 0; house && i < c->layout->colour_count; i++) {
+    const dp_named_colour *nc = &c->layout->colours[i];
+    const char *value = dp_house_get_colour(house, nc->name);
+    dp_colour *colour = g_hash_table_lookup(c->colours, nc->name);
+    if (value && colour) parse_hex_colour(value, colour);
+  }
 }
 
 dp_colour compose_colour_named(composer *c, const char *name) {
@@ -80,6 +88,12 @@ static const dp_style *resolved_style(composer *c, const dp_style *style,
   copy = g_new(dp_style, 1);
   *copy = *style;
   copy->colour = compose_colour_named(c, style->colour_name);
+  /* The document's house names the layout's fonts (house.h); interned,
+   * as the copy outlives the document in the page set's store. */
+  const char *family = style->font
+      ? dp_house_get_font(dp_document_get_house(c->doc), style->font)
+      : NULL;
+  if (family) copy->family = (char *)g_intern_string(family);
   if (align >= 0) copy->align = (dp_align)align;
   copy->left_indent += indent;
   copy->rtl = c->rtl;

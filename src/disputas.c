@@ -82,6 +82,7 @@ void dp_context_free(dp_context *ctx) {
   g_free(ctx->settings.cache_dir);
   g_free(ctx->settings.font_config);
   g_strfreev(ctx->settings.font_dirs);
+  dp_house_unref(ctx->settings.house);
   g_free(ctx);
   dp_plugin_settle();
 }
@@ -270,6 +271,16 @@ dp_status dp_context_set_creation_date(dp_context *ctx, int64_t seconds) {
   }
   ctx->settings.date_set = seconds >= 0;
   ctx->settings.date = seconds >= 0 ? seconds : 0;
+  return DP_STATUS_OK;
+}
+
+dp_status dp_context_set_house(dp_context *ctx, const char *path) {
+  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
+  dp_house *house = NULL;
+  if (path && !(house = dp_house_load(ctx->diag, &ctx->settings, path)))
+    return DP_STATUS_INVALID;
+  dp_house_unref(ctx->settings.house);
+  ctx->settings.house = house;
   return DP_STATUS_OK;
 }
 
@@ -463,8 +474,10 @@ static long long creation_date(const dp_context *ctx, const dp_document *doc) {
 }
 
 static bool wants_preflight(const dp_render_options *options,
-                            const dp_layout *layout) {
-  return layout->model->preflight || (options && options->preflight);
+                            const dp_layout *layout, const dp_document *doc) {
+  const dp_house *house = dp_document_get_house(doc);
+  return layout->model->preflight || (options && options->preflight) ||
+         (house && house->preflight);
 }
 
 /* The context's kept page set of `doc` in `layout`, or NULL.  Layouts
@@ -527,11 +540,15 @@ static bool family_known(dp_context *ctx, GHashTable *seen,
  * folders added, and every family it names known (reported at its line
  * when not: a family is never silently replaced by another).  Under the
  * font lock. */
-static bool text_ready(dp_context *ctx, const dp_layout *layout) {
+static bool text_ready(dp_context *ctx, const dp_document *doc,
+                       const dp_layout *layout) {
   const dp_layout_model *m = layout->model;
+  const dp_house *house = dp_document_get_house(doc);
   bool changed = false;
   for (size_t i = 0; i < m->font_folder_count; i++)
     changed |= dp_text_add_font_folder(ctx->text, m->font_folders[i].path);
+  for (size_t i = 0; house && i < house->font_folder_count; i++)
+    changed |= dp_text_add_font_folder(ctx->text, house->font_folders[i]);
   /* Paragraphs kept were set with the fonts before. */
   if (changed) {
     for (int i = 0; i < DP_KEPT_PAGESETS; i++) kept_clear(&ctx->kept[i]);
@@ -540,7 +557,8 @@ static bool text_ready(dp_context *ctx, const dp_layout *layout) {
   if (!ctx->fonts_checked)
     ctx->fonts_checked = g_hash_table_new_full(g_str_hash, g_str_equal,
                                                g_free, NULL);
-  char *key = g_strdup_printf("%llu", layout->serial);
+  char *key = g_strdup_printf("%llu/%llu", layout->serial,
+                              house ? house->serial : 0);
   if (g_hash_table_contains(ctx->fonts_checked, key)) {
     g_free(key);
     return true;
@@ -550,6 +568,8 @@ static bool text_ready(dp_context *ctx, const dp_layout *layout) {
   bool ok = true;
   for (size_t i = 0; i < m->font_count; i++)
     ok &= family_known(ctx, seen, m->fonts[i].family, m->fonts[i].mark);
+  for (size_t i = 0; house && i < house->font_count; i++)
+    ok &= family_known(ctx, seen, house->fonts[i].value, house->fonts[i].mark);
   for (size_t i = 0; i < m->style_count; i++) {
     const dp_style *s = m->styles[i];
     ok &= family_known(ctx, seen, s->family, s->family_mark);
@@ -582,7 +602,7 @@ static dp_pageset *compose(dp_context *ctx, const dp_document *doc,
     dp_fonts_lock();
     if (!ctx->text) ctx->text = dp_text_new(ctx->diag, &ctx->settings);
     dp_text_prefetch(ctx->text, dp_document_get_lang(doc));
-    dp_pageset *set = ctx->text && text_ready(ctx, layout)
+    dp_pageset *set = ctx->text && text_ready(ctx, doc, layout)
                           ? dp_compose(ctx->diag, &ctx->settings, ctx->text,
                                        doc, layout->model)
                           : NULL;
@@ -594,7 +614,7 @@ static dp_pageset *compose(dp_context *ctx, const dp_document *doc,
     if (set) kept = kept_add(ctx, doc, layout, set);
   }
   if (kept && kept->preflighted != layout->serial &&
-      wants_preflight(options, layout)) {
+      wants_preflight(options, layout, doc)) {
     dp_fonts_lock();
     dp_preflight(ctx->diag, kept->set, layout->model);
     dp_fonts_unlock();
@@ -631,7 +651,7 @@ static void internal_options(dp_context *ctx, const dp_render_options *options,
                              dp_render_settings *out) {
   out->diag = ctx->diag;
   out->text = ctx->text;
-  out->preflight = wants_preflight(options, layout);
+  out->preflight = wants_preflight(options, layout, doc);
   if (!options) options = &internal_options_default;
   out->format = options->format == DP_OUTPUT_PNG     ? DP_FORMAT_PNG
                 : options->format == DP_OUTPUT_SVG   ? DP_FORMAT_SVG
@@ -642,8 +662,11 @@ static void internal_options(dp_context *ctx, const dp_render_options *options,
                                                        : DP_IMPOSE_NONE;
   out->dpi = options->dpi > 0 ? options->dpi : 150;
   out->date = creation_date(ctx, doc);
-  out->marks = options->marks || layout->model->marks;
-  out->press = options->press || layout->model->press || out->marks;
+  const dp_house *house = dp_document_get_house(doc);
+  out->marks = options->marks || layout->model->marks ||
+               (house && house->marks);
+  out->press = options->press || layout->model->press || out->marks ||
+               (house && house->press);
   out->creep = layout->model->creep;
 }
 

@@ -29,12 +29,14 @@
 
 #include "bind.h"
 #include "confine.h"
+#include "house.h"
 #include "image.h"
 #include "labels.h"
 #include "yaml-tree.h"
 
 struct dp_document {
   dp_value *root;
+  dp_house *house;   /* its house style, or NULL */
   char *name;
   char *stem;
   long long mtime;
@@ -173,6 +175,7 @@ static const schema announcement_schema = {"announcement", (const field[]){
     {"lang", F_LANG, false, NULL, 0, NULL},
     {"direction", F_ENUM, false, NULL, 0, directions},
     {"timezone", F_ZONE, false, NULL, 0, NULL},
+    {"house", F_TEXT, false, NULL, 0, NULL},
     {"institution", F_MAP, true, &institution_schema, 0, NULL},
     {"candidate", F_MAP, true, &candidate_schema, 0, NULL},
     {"degree", F_TEXT, false, NULL, 0, NULL},
@@ -267,6 +270,8 @@ struct binder {
   const dp_settings *settings; /* limits; may be NULL */
   long long image_bytes;       /* the images decoded so far, 4 a pixel */
   int errors;
+  const char *house_file; /* the house's file name, as its marks have it:
+                             its image paths are resolved already */
   GHashTable *reported; /* "line:column:message" already said */
 };
 
@@ -855,7 +860,9 @@ static dp_value *bind_image(binder *b, const dp_ynode *node,
   dp_image_info info;
   char *problem = NULL;
   dp_value *v = NULL;
-  char *path = dp_confine_resolve(b->root, b->base_dir, text, &problem);
+  char *path = b->house_file && node->mark.file == b->house_file
+                   ? g_strdup(text)
+                   : dp_confine_resolve(b->root, b->base_dir, text, &problem);
   /* Decoded here, once, so that an image that cannot be drawn is an error
    * at this line rather than a blank in the output. */
   if (path && dp_image_probe(path, &info, &problem) &&
@@ -1194,13 +1201,127 @@ static char *stem_of(const char *name) {
   return base;
 }
 
+/* A map of `base`'s entries (either may be NULL, not both) with those of
+ * `over` replacing the entries of the same key or added after them; its
+ * mark is `over`'s.  Shallow: the entries are borrowed.  Free with
+ * merged_free(). */
+static dp_ynode *merged_map(const dp_ynode *base, const dp_ynode *over) {
+  dp_ynode *m = g_new(dp_ynode, 1);
+  *m = over ? *over : *base;
+  size_t room = (base ? base->count : 0) + (over ? over->count : 0);
+  m->children = g_new(dp_ynode *, 2 * room + 1);
+  m->count = 0;
+  for (size_t i = 0; base && i < base->count; i++) {
+    if (over && dp_ynode_map_get(over, base->children[2 * i]->text)) continue;
+    m->children[2 * m->count] = base->children[2 * i];
+    m->children[2 * m->count++ + 1] = base->children[2 * i + 1];
+  }
+  for (size_t i = 0; over && i < over->count; i++) {
+    m->children[2 * m->count] = over->children[2 * i];
+    m->children[2 * m->count++ + 1] = over->children[2 * i + 1];
+  }
+  if (base && over) m->weight = base->weight + over->weight;
+  return m;
+}
+
+static void merged_free(dp_ynode *m) {
+  if (!m) return;
+  g_free(m->children);
+  g_free(m);
+}
+
+/* A key of the announcement made for merging: a scalar key node. */
+static dp_ynode *key_node(const char *key, dp_mark mark) {
+  dp_ynode *k = g_new0(dp_ynode, 1);
+  k->kind = DP_YNODE_SCALAR;
+  k->mark = mark;
+  k->text = g_strdup(key);
+  k->length = strlen(key);
+  return k;
+}
+
+/* The announcement `root` with `house`'s institution and labels (for its
+ * language) under its own: a shallow map whose `institution` and
+ * `labels` are merged maps.  *made collects what to free. */
+static dp_ynode *with_house(const dp_ynode *root, const dp_house *house,
+                            GPtrArray *made, GPtrArray *keys) {
+  static const char *const merged_keys[] = {"institution", "labels"};
+  const dp_ynode *lang = dp_ynode_map_get(root, "lang");
+  const dp_ynode *defaults[] = {
+      dp_house_get_institution(house),
+      dp_house_get_labels(house, lang && lang->kind == DP_YNODE_SCALAR
+                                     ? lang->text : "en")};
+  dp_ynode *extra = g_new0(dp_ynode, 1);
+  extra->kind = DP_YNODE_MAP;
+  extra->mark = root->mark;
+  extra->children = g_new(dp_ynode *, 2 * G_N_ELEMENTS(merged_keys));
+  g_ptr_array_add(made, extra);
+  for (size_t i = 0; i < G_N_ELEMENTS(merged_keys); i++) {
+    const dp_ynode *own = dp_ynode_map_get(root, merged_keys[i]);
+    if (!defaults[i] || (own && own->kind != DP_YNODE_MAP)) continue;
+    dp_ynode *m = merged_map(defaults[i], own);
+    g_ptr_array_add(made, m);
+    dp_ynode *k = key_node(merged_keys[i], own ? own->mark : root->mark);
+    g_ptr_array_add(keys, k);
+    extra->children[2 * extra->count] = k;
+    extra->children[2 * extra->count++ + 1] = m;
+  }
+  dp_ynode *merged = merged_map(root, extra);
+  merged->mark = root->mark;
+  return merged;
+}
+
+static void key_node_free(gpointer k) {
+  g_free(((dp_ynode *)k)->text);
+  g_free(k);
+}
+
+/* The house the announcement names (`house: FILE`, relative to its
+ * folder), else the settings' default; NULL after reporting when the one
+ * named cannot be used, or when there is none (*failed tells). */
+static dp_house *find_house(binder *b, const dp_settings *settings,
+                            const dp_ynode *root, bool *failed) {
+  *failed = false;
+  const dp_ynode *named = root && root->kind == DP_YNODE_MAP
+                              ? dp_ynode_map_get(root, "house")
+                              : NULL;
+  if (!named || named->kind != DP_YNODE_SCALAR || dp_ynode_is_null(named))
+    return settings ? dp_house_ref(settings->house) : NULL;
+  char *problem = NULL;
+  char *path = dp_confine_resolve(b->root, b->base_dir, named->text, &problem);
+  int before = dp_diag_get_error_count(b->diag);
+  dp_house *house = path ? dp_house_load(b->diag, settings, path) : NULL;
+  if (!house) {
+    *failed = true;
+    if (problem)
+      report(b, named->mark, "house: the file '%s' %s", named->text, problem);
+    else if (dp_diag_get_error_count(b->diag) == before)
+      report(b, named->mark, "house: cannot read '%s'", named->text);
+    else
+      b->errors++; /* reported at the house file's lines */
+  }
+  g_free(problem);
+  g_free(path);
+  return house;
+}
+
 static dp_document *bind_document(dp_diag *diag,
                                   const dp_settings *settings,
                                   dp_ytree *tree, const char *base_dir) {
-  binder b = {diag, base_dir, dp_settings_root(settings), settings, 0, 0,
+  binder b = {diag, base_dir, dp_settings_root(settings), settings, 0, 0, NULL,
               g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
   const dp_ynode *root = dp_ytree_get_root(tree);
   dp_value *value = NULL;
+  bool house_failed;
+  dp_house *house = find_house(&b, settings, root, &house_failed);
+  GPtrArray *made = g_ptr_array_new_with_free_func((GDestroyNotify)merged_free);
+  GPtrArray *keys = g_ptr_array_new_with_free_func(key_node_free);
+  if (house && root && root->kind == DP_YNODE_MAP) {
+    b.house_file = dp_ytree_get_name(house->tree);
+    dp_ynode *merged = with_house(root, house, made, keys);
+    g_ptr_array_add(made, merged);
+    root = merged;
+  }
   if (!root) {
     report(&b, DP_MARK_FILE(dp_ytree_get_name(tree)),
            "the document is empty: an announcement needs at least "
@@ -1212,12 +1333,16 @@ static dp_document *bind_document(dp_diag *diag,
   } else {
     value = bind_map(&b, &announcement_schema, root, "the announcement");
   }
+  g_ptr_array_free(made, TRUE);
+  g_ptr_array_free(keys, TRUE);
   g_hash_table_destroy(b.reported);
-  if (b.errors || !value) {
+  if (b.errors || !value || house_failed) {
     value_free(value);
+    dp_house_unref(house);
     return NULL;
   }
   dp_document *doc = g_new0(dp_document, 1);
+  doc->house = house;
   doc->serial = (unsigned long long)g_atomic_pointer_add(&last_serial, 1) + 1;
   doc->root = value;
   doc->name = g_strdup(dp_ytree_get_name(tree));
@@ -1253,6 +1378,7 @@ dp_document *dp_document_read(dp_diag *diag, const dp_settings *settings,
 void dp_document_free(dp_document *doc) {
   if (!doc) return;
   value_free(doc->root);
+  dp_house_unref(doc->house);
   g_free(doc->name);
   g_free(doc->stem);
   g_free(doc);
@@ -1272,6 +1398,9 @@ unsigned long long dp_document_get_serial(const dp_document *doc) {
   return doc->serial;
 }
 const char *dp_document_get_name(const dp_document *doc) { return doc->name; }
+const dp_house *dp_document_get_house(const dp_document *doc) {
+  return doc->house;
+}
 long long dp_document_get_mtime(const dp_document *doc) { return doc->mtime; }
 
 const char *dp_document_get_lang(const dp_document *doc) {

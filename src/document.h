@@ -30,6 +30,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "house.h"
 #include "settings.h"
 #include "richtext.h"
 
@@ -93,6 +94,10 @@ const char *dp_document_get_stem(const dp_document *doc);
 /* A number no other document of this process has had: unlike the
  * pointer, it is never reused once the document is freed. */
 unsigned long long dp_document_get_serial(const dp_document *doc);
+
+/* (transfer none) The house style the document was read with (its own
+ * `house:`, else the settings' default), or NULL. */
+const dp_house *dp_document_get_house(const dp_document *doc);
 
 /* The file name as given (for marks and messages). */
 const char *dp_document_get_name(const dp_document *doc);

@@ -39,6 +39,9 @@ typedef struct dp_settings {
    * and a fontconfig file instead of the data folder's fonts.conf. */
   char **font_dirs;
   char *font_config;
+  /* The house style (house.h) for documents that name none of their
+   * own, or NULL. */
+  struct dp_house *house;
 } dp_settings;
 
 /* (transfer none) The data folder under `settings` (may be NULL). */

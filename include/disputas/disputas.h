@@ -324,6 +324,14 @@ DP_PUBLIC dp_status dp_context_set_folder(dp_context *ctx, dp_folder folder,
 DP_PUBLIC dp_status dp_context_set_font_config(dp_context *ctx,
                                                const char *file);
 
+/* Reads the house file at `path` (docs/house.md: an institution's
+ * name, logo, colours, fonts, font folders, labels and options) as the
+ * house style of the documents loaded afterwards through `ctx` that name
+ * none of their own (`house:`); NULL for none.  The command line passes
+ * --house, else the environment's DISPUTAS_HOUSE.  DP_STATUS_INVALID,
+ * after reporting every problem of the file, when it cannot be used. */
+DP_PUBLIC dp_status dp_context_set_house(dp_context *ctx, const char *path);
+
 /* Errors reported through `ctx` since it was made (warnings too, with
  * werror).  The count only grows; each function's own result says whether
  * that call failed. */

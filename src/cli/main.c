@@ -26,9 +26,10 @@ static const char usage_text[] =
     "Usage:\n"
     "  disputas render DOC.yaml [-l LAYOUT] [-o OUT] [-f pdf|png|svg|trace] [--trace]\n"
     "                  [--impose MODE] [--dpi DPI] [--press] [--marks] [--preflight]\n"
+    "                  [--house FILE]\n"
     "  disputas build  DOC.yaml... [-d OUTDIR] [-l LAYOUT]... [-j N] [--press] [--marks]\n"
-    "                  [--preflight]\n"
-    "  disputas check  DOC.yaml [-l LAYOUT] [--preflight]\n"
+    "                  [--preflight] [--house FILE]\n"
+    "  disputas check  DOC.yaml [-l LAYOUT] [--preflight] [--house FILE]\n"
     "  disputas layouts\n"
     "  disputas new    [FILE.yaml] [--lang LANG] [--events N]\n"
     "  disputas serve  [-H ADDRESS] [-p PORT] [-j N] [--timeout SECONDS] ...\n"
@@ -47,6 +48,7 @@ typedef struct options {
   char *impose;
   char *outdir;
   char *diagnostics;
+  char *house;
   char *root;
   double dpi;
   char *lang;
@@ -104,6 +106,9 @@ static bool parse_options(const char *command, int *argc, char ***argv,
       {"root", 0, 0, G_OPTION_ARG_FILENAME, &opts->root,
        "Every file a document or layout names must be inside DIR "
        "(for documents from others)", "DIR"},
+      {"house", 0, 0, G_OPTION_ARG_FILENAME, &opts->house,
+       "House style (docs/house.md) for documents that name none "
+       "(default: $DISPUTAS_HOUSE)", "FILE"},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   GOptionEntry layout_entry[] = {
       {"layout", 'l', 0, G_OPTION_ARG_STRING, &opts->layout,
@@ -214,6 +219,11 @@ static dp_context *context_for(const options *opts) {
   dp_context *ctx = dp_context_new();
   dp_context_set_werror(ctx, opts->werror);
   if (opts->root) dp_context_set_root(ctx, opts->root);
+  /* The house for documents that name none: --house, else the
+   * environment's.  A house that cannot be used is an error counted in
+   * the context, which the commands check before they start. */
+  const char *house = opts->house ? opts->house : g_getenv("DISPUTAS_HOUSE");
+  if (house && *house) dp_context_set_house(ctx, house);
   if (opts->diagnostics && !strcmp(opts->diagnostics, "json"))
     dp_context_set_json_diagnostics(ctx, true);
   else
@@ -290,8 +300,11 @@ static char *pages_summary(dp_context *ctx, const dp_document *doc,
 
 static int run_check(const options *opts, const char *path) {
   dp_context *ctx = context_for(opts);
-  dp_document *doc = load_document(ctx, path);
-  dp_layout *layout = dp_layout_load(ctx, opts->layout ? opts->layout : "poster");
+  bool ready = dp_context_get_error_count(ctx) == 0;
+  dp_document *doc = ready ? load_document(ctx, path) : NULL;
+  dp_layout *layout =
+      ready ? dp_layout_load(ctx, opts->layout ? opts->layout : "poster")
+            : NULL;
   int status = EXIT_INVALID;
   dp_render_options *ro = dp_render_options_new();
   dp_render_options_set_preflight(ro, opts->preflight);
@@ -388,8 +401,9 @@ static int run_render(const options *opts, const char *path) {
   const char *layout_name = opts->layout ? opts->layout : "poster";
   dp_context *ctx = context_for(opts);
   if (format == DP_OUTPUT_PDF) dp_context_expect(ctx, DP_EXPECT_PDF);
-  dp_document *doc = load_document(ctx, path);
-  dp_layout *layout = dp_layout_load(ctx, layout_name);
+  bool ready = dp_context_get_error_count(ctx) == 0;
+  dp_document *doc = ready ? load_document(ctx, path) : NULL;
+  dp_layout *layout = ready ? dp_layout_load(ctx, layout_name) : NULL;
   char *wrote = NULL; /* what the summary names */
   if (doc && layout && dp_context_get_error_count(ctx) == 0) {
     dp_render_options *ro = dp_render_options_new();
@@ -654,6 +668,7 @@ static void builder_init(builder *b, const options *opts, const char *outdir) {
                  g_new0(dp_layout *, count), g_new0(char *, count + 1), NULL,
                  true};
   dp_context_expect(b->ctx, DP_EXPECT_PDF | DP_EXPECT_CALENDAR);
+  b->ready = dp_context_get_error_count(b->ctx) == 0; /* the house */
   for (int i = 0; i < count; i++) {
     b->stems[i] = layout_stem(products[i]);
     if (b->ready) b->layouts[i] = dp_layout_load(b->ctx, products[i]);
@@ -992,6 +1007,7 @@ int main(int argc, char **argv) {
   g_free(opts.impose);
   g_free(opts.outdir);
   g_free(opts.diagnostics);
+  g_free(opts.house);
   g_free(opts.root);
   g_free(opts.lang);
   g_free(opts.events);
