@@ -58,6 +58,15 @@ typedef struct dp_ical_api {
  * "D:", and structure elements without alternative text; the module
  * rewrites cairo's file with them.  Lengths are PDF points from the
  * lower-left corner of the media box. */
+/* Registration colour.  Cairo has no separation colours, so render.c
+ * draws the printer's marks of a PDF in this RGB colour, which nothing
+ * else uses (1/255, 2/255, 3/255), and the qpdf module makes every use of
+ * it in the pages' content the /Separation /All colour at 100 %: the
+ * colour that prints on every plate. */
+#define DP_REGISTRATION_R (1 / 255.0)
+#define DP_REGISTRATION_G (2 / 255.0)
+#define DP_REGISTRATION_B (3 / 255.0)
+
 typedef struct dp_pdf_page_boxes {
   double media[4], bleed[4], trim[4]; /* x0 y0 x1 y1 */
 } dp_pdf_page_boxes;
@@ -91,6 +100,8 @@ typedef struct dp_pdf_fixes {
   size_t icc_length;
   int icc_components;
   const char *output_condition;   /* OutputConditionIdentifier and Info */
+  bool registration;              /* marks: DP_REGISTRATION_* becomes
+                                     /Separation /All */
 } dp_pdf_fixes;
 
 typedef struct dp_qpdf_api {

@@ -277,16 +277,39 @@ static void mark_line(cairo_t *cr, double x, double y, double dx, double dy) {
   cairo_line_to(cr, x + dx * DP_MARK_LENGTH, y + dy * DP_MARK_LENGTH);
 }
 
+/* A registration target centred on (x, y): a cross 80 % as wide as a
+ * crop mark is long (clear of the bleed by a tenth of that) and a
+ * circle. */
+static void mark_target(cairo_t *cr, double x, double y) {
+  double arm = DP_MARK_LENGTH * 0.4;
+  cairo_move_to(cr, x - arm, y);
+  cairo_line_to(cr, x + arm, y);
+  cairo_move_to(cr, x, y - arm);
+  cairo_line_to(cr, x, y + arm);
+  cairo_new_sub_path(cr);
+  cairo_arc(cr, x, y, arm * 0.7, 0, 2 * G_PI);
+}
+
 /* Crop marks at the trim's corners, each pair continuing the two trim
- * edges outwards from beyond the bleed; on imposed sheets dashed fold
- * marks continue the fold at the top and the bottom.  Black at 100 %:
- * in an RGB file, the colour that prints on every separation. */
-static void draw_marks(cairo_t *cr, const dp_sheet_geometry *g, bool fold) {
+ * edges outwards from beyond the bleed; registration targets at the
+ * middle of each side (on imposed sheets, of each page's top and
+ * bottom); on imposed sheets dashed fold marks continue the fold at the
+ * top and the bottom.  Every mark lies between DP_MARK_OFFSET (or the
+ * bleed) and that plus DP_MARK_LENGTH from the trim.  In a PDF they are
+ * drawn in registration colour (plugin.h: `registration`), elsewhere in
+ * black. */
+static void draw_marks(cairo_t *cr, const dp_sheet_geometry *g, bool fold,
+                       bool registration) {
   double off = MAX(DP_MARK_OFFSET, g->bleed);
   double left = g->trim_x, right = g->trim_x + g->trim_width;
   double top = g->trim_y, bottom = g->trim_y + g->trim_height;
+  double mid = off + DP_MARK_LENGTH / 2;
   cairo_save(cr);
-  cairo_set_source_rgb(cr, 0, 0, 0);
+  if (registration)
+    cairo_set_source_rgb(cr, DP_REGISTRATION_R, DP_REGISTRATION_G,
+                         DP_REGISTRATION_B);
+  else
+    cairo_set_source_rgb(cr, 0, 0, 0);
   cairo_set_line_width(cr, DP_MARK_WIDTH);
   cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
   for (int corner = 0; corner < 4; corner++) {
@@ -296,6 +319,18 @@ static void draw_marks(cairo_t *cr, const dp_sheet_geometry *g, bool fold) {
     mark_line(cr, x, y + sy * off, 0, sy); /* along the vertical edge */
   }
   cairo_stroke(cr);
+  mark_target(cr, left - mid, (top + bottom) / 2);
+  cairo_stroke(cr);
+  mark_target(cr, right + mid, (top + bottom) / 2);
+  cairo_stroke(cr);
+  for (int i = 0; i < (fold ? 2 : 1); i++) {
+    double x = fold ? left + g->trim_width * (1 + 2 * i) / 4
+                    : (left + right) / 2;
+    mark_target(cr, x, top - mid);
+    cairo_stroke(cr);
+    mark_target(cr, x, bottom + mid);
+    cairo_stroke(cr);
+  }
   if (fold) {
     static const double dash[] = {3, 2};
     double x = g->trim_x + g->trim_width / 2;
@@ -357,7 +392,8 @@ static bool draw_output_page(cairo_t *cr, const dp_pageset *set,
     g_free(order);
   }
   if (options->marks)
-    draw_marks(cr, &g, options->impose == DP_IMPOSE_SADDLE_STITCH);
+    draw_marks(cr, &g, options->impose == DP_IMPOSE_SADDLE_STITCH,
+               options->format == DP_FORMAT_PDF);
   return ok;
 }
 
@@ -494,6 +530,7 @@ struct dp_pdf_draft {
   char *xmp;                 /* the XMP packet */
   char *producer;
   GBytes *icc;               /* PDF/X: the output profile, or NULL */
+  bool registration;         /* marks in registration colour */
   int icc_components;
   /* The result. */
   unsigned char *out;
@@ -622,6 +659,7 @@ dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
    * imposition are not pages a reader counts. */
   d->page_labels = options->impose != DP_IMPOSE_SADDLE_STITCH;
   d->count_fonts = options->preflight;
+  d->registration = options->marks;
   d->producer = g_strdup_printf("disputas %s (cairo %s, libqpdf)", DP_VERSION,
                                 cairo_version_string());
   dp_xmp xmp = {set->title, set->author, set->subject, set->keywords,
@@ -647,7 +685,7 @@ void dp_render_pdf_finish(dp_pdf_draft *d) {
                         d->alts->len, d->page_labels, d->count_fonts,
                         d->xmp, strlen(d->xmp), d->producer,
                         icc, icc_length, d->icc_components,
-                        DP_PRESS_CONDITION};
+                        DP_PRESS_CONDITION, d->registration};
   if (!qpdf->finish(d->bytes->data, d->bytes->len, &fixes, &d->out,
                     &d->out_length, &d->unembedded, &d->error) &&
       !d->error)

@@ -56,9 +56,9 @@ typedef struct dp_render_settings {
                                (the thread's default Pango font map) */
 } dp_render_settings;
 
-/* Crop and fold marks: 0.25 pt registration black, starting this far from
- * the trim (or at the bleed's edge, if further) and this long; the slug
- * is at least DP_MARK_SLUG wide. */
+/* Crop, fold and registration marks: 0.25 pt in registration colour,
+ * starting this far from the trim (or at the bleed's edge, if further)
+ * and this long; the slug is at least DP_MARK_SLUG wide. */
 #define DP_MARK_WIDTH 0.25
 #define DP_MARK_OFFSET (3 * 72 / 25.4)
 #define DP_MARK_LENGTH (5 * 72 / 25.4)

@@ -13,6 +13,8 @@
  *  - the catalog gets the XMP packet as /Metadata (every PDF) and, for
  *    PDF/X-4, the output intent with its ICC profile; Info gets the
  *    PDF/X version and /Trapped;
+ *  - the printer's marks, drawn in a stand-in RGB colour, get the
+ *    registration colour (/Separation /All);
  *  - the trailer gets an /ID whose first string the caller derived from
  *    the content.  QPDFWriter keeps a first string it finds and, with a
  *    deterministic ID, makes the second a digest of what it writes, so no
@@ -28,6 +30,7 @@
 #include <glib.h>
 #include <math.h>
 #include <qpdf/qpdf-c.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "plugin.h"
@@ -201,6 +204,116 @@ static void add_output_intent(qpdf_data q, qpdf_oh root,
   }
 }
 
+/* ---- Registration colour ------------------------------------------- */
+
+/* The /Separation /All colour space: what prints on every plate.  Its
+ * alternate, for a viewer or a composite proof, is the output intent's
+ * colour space at full ink (black). */
+static qpdf_oh registration_space(qpdf_data q, int components) {
+  const char *alternate = components == 4   ? "/DeviceCMYK"
+                          : components == 1 ? "/DeviceGray"
+                                            : "/DeviceRGB";
+  const char *c0 = components == 4   ? "[0 0 0 0]"
+                   : components == 1 ? "[1]"
+                                     : "[1 1 1]";
+  const char *c1 = components == 4   ? "[1 1 1 1]"
+                   : components == 1 ? "[0]"
+                                     : "[0 0 0]";
+  qpdf_oh tint = qpdf_oh_new_dictionary(q);
+  qpdf_oh_replace_key(q, tint, "/FunctionType", qpdf_oh_new_integer(q, 2));
+  qpdf_oh_replace_key(q, tint, "/Domain", qpdf_oh_parse(q, "[0 1]"));
+  qpdf_oh_replace_key(q, tint, "/C0", qpdf_oh_parse(q, c0));
+  qpdf_oh_replace_key(q, tint, "/C1", qpdf_oh_parse(q, c1));
+  qpdf_oh_replace_key(q, tint, "/N", qpdf_oh_new_integer(q, 1));
+  qpdf_oh space = qpdf_oh_new_array(q);
+  qpdf_oh_append_item(q, space, qpdf_oh_new_name(q, "/Separation"));
+  qpdf_oh_append_item(q, space, qpdf_oh_new_name(q, "/All"));
+  qpdf_oh_append_item(q, space, qpdf_oh_new_name(q, alternate));
+  qpdf_oh_append_item(q, space, qpdf_make_indirect_object(q, tint));
+  return qpdf_make_indirect_object(q, space);
+}
+
+/* Cairo's operators setting DP_REGISTRATION_* as the stroke or fill
+ * colour (it writes 6 significant digits), and what replaces them. */
+static gboolean registration_operator(const GMatchInfo *match, GString *out,
+                                      gpointer data) {
+  (void)data;
+  char *op = g_match_info_fetch(match, 1);
+  g_string_append(out, strcmp(op, "RG") ? "/DPRegistration cs 1 scn"
+                                        : "/DPRegistration CS 1 SCN");
+  g_free(op);
+  return FALSE;
+}
+
+/* Replaces the registration colour in `stream` (a content stream);
+ * true when it was there. */
+static bool recolour_stream(qpdf_data q, qpdf_oh stream) {
+  static GRegex *colour;
+  static gsize once;
+  if (g_once_init_enter(&once)) {
+    colour = g_regex_new("(?<![0-9.])0\\.00392157 0\\.00784314 0\\.0117647 "
+                         "(RG|rg)(?![A-Za-z])",
+                         G_REGEX_RAW | G_REGEX_OPTIMIZE, 0, NULL);
+    g_once_init_leave(&once, 1);
+  }
+  if (!qpdf_oh_is_stream(q, stream)) return false;
+  QPDF_BOOL filtered = QPDF_FALSE;
+  unsigned char *data = NULL;
+  size_t length = 0;
+  if (qpdf_oh_get_stream_data(q, stream, qpdf_dl_generalized, &filtered,
+                              &data, &length) & QPDF_ERRORS ||
+      !filtered) {
+    free(data);
+    return false;
+  }
+  bool found = false;
+  if (g_regex_match_full(colour, (const char *)data, (gssize)length, 0, 0,
+                         NULL, NULL)) {
+    char *text = g_regex_replace_eval(colour, (const char *)data,
+                                      (gssize)length, 0, 0,
+                                      registration_operator, NULL, NULL);
+    if (text) {
+      qpdf_oh_replace_stream_data(q, stream, (const unsigned char *)text,
+                                  strlen(text), qpdf_oh_new_null(q),
+                                  qpdf_oh_new_null(q));
+      found = true;
+    }
+    g_free(text);
+  }
+  free(data);
+  return found;
+}
+
+/* The page's marks in registration colour: its content streams
+ * recoloured, and the colour space in its resources. */
+static void add_registration(qpdf_data q, qpdf_oh page, qpdf_oh *space,
+                             bool *made, int components) {
+  qpdf_oh contents = qpdf_oh_get_key(q, page, "/Contents");
+  bool found = false;
+  if (qpdf_oh_is_array(q, contents)) {
+    int n = qpdf_oh_get_array_n_items(q, contents);
+    for (int i = 0; i < n; i++)
+      found = recolour_stream(q, qpdf_oh_get_array_item(q, contents, i)) ||
+              found;
+  } else {
+    found = recolour_stream(q, contents);
+  }
+  if (!found) return;
+  if (!*made) *space = registration_space(q, components);
+  *made = true;
+  qpdf_oh resources = qpdf_oh_get_key(q, page, "/Resources");
+  if (!qpdf_oh_is_dictionary(q, resources)) {
+    resources = qpdf_oh_new_dictionary(q);
+    qpdf_oh_replace_key(q, page, "/Resources", resources);
+  }
+  qpdf_oh spaces = qpdf_oh_get_key(q, resources, "/ColorSpace");
+  if (!qpdf_oh_is_dictionary(q, spaces)) {
+    spaces = qpdf_oh_new_dictionary(q);
+    qpdf_oh_replace_key(q, resources, "/ColorSpace", spaces);
+  }
+  qpdf_oh_replace_key(q, spaces, "/DPRegistration", *space);
+}
+
 /* ---- The rewrite ---------------------------------------------------- */
 
 static char *error_text(qpdf_data q, const char *what) {
@@ -234,12 +347,17 @@ static bool finish(const unsigned char *pdf, size_t length,
     goto done;
   }
   GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+  qpdf_oh registration = 0;
+  bool registration_made = false; /* one colour space for every page */
   for (int i = 0; i < pages; i++) {
     qpdf_oh page = qpdf_get_page_n(q, (size_t)i);
     const dp_pdf_page_boxes *b = &fixes->boxes[i];
     qpdf_oh_replace_key(q, page, "/MediaBox", box_array(q, b->media));
     qpdf_oh_replace_key(q, page, "/BleedBox", box_array(q, b->bleed));
     qpdf_oh_replace_key(q, page, "/TrimBox", box_array(q, b->trim));
+    if (fixes->registration)
+      add_registration(q, page, &registration, &registration_made,
+                       fixes->icc_components);
     if (fixes->count_fonts)
       *unembedded +=
           count_unembedded(q, qpdf_oh_get_key(q, page, "/Resources"), seen, 0);

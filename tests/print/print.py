@@ -21,15 +21,19 @@ reads the PDFs back with qpdf's JSON (`qpdf --json`), pdfinfo and
   tagged         pdfinfo: pages in reading order are tagged, imposed
                  sheets are not; qpdf finds nothing to repair in any file
   marks          crop marks drawn dark beyond the bleed at the trim's
-                 corners, fold marks at the sheet's centre; the bleed and
+                 corners, registration targets at the middle of each side
+                 (of each page on sheets), fold marks at the sheet's centre; the bleed and
                  the trim around the corners untouched; no marks unasked
   pdfx           press output is PDF/X-4: PDF 1.6, an output intent whose
                  profile is the configured ICC file, Info's GTS_PDFXVersion
                  and Trapped, XMP with the PDF/X identification, no
                  annotations (links are plain text), every font embedded;
                  qpdf --check and Ghostscript (reading it, and converting it
-                 with -dPDFX) find no error; office output has XMP too, and
+                 with -dPDFX to its PDF/X-3 in CMYK, the registration
+                 colour kept as a separation) find no error; office output has XMP too, and
                  keeps its links, without the output intent
+  registration   marks in a PDF are in registration colour (/Separation
+                 /All), black when drawn; none in office output
   lazy-qpdf      LD_DEBUG=libs: libqpdf is loaded for PDF output only, never
                  by check, PNG or SVG
   preflight-NAME tests/print/preflight-NAME.yaml checked with --preflight
@@ -438,6 +442,33 @@ def case_marks(r):
             y0, y1 = sorted((cy + sy * (off - 0.5), cy - sy * 5 * MM))
             check(img.darkest(x0, y0, x1, y1) > 250,
                   corner + ": nothing drawn in the bleed or the trim corner")
+    # Registration targets: centred in the marks' band at the middle of
+    # each side, a cross and a ring; nothing between them and the bleed.
+    mid = off + length / 2
+    for x, y, side in ((m - mid, m + h / 2, "left"),
+                       (m + w + mid, m + h / 2, "right"),
+                       (m + w / 2, m - mid, "top"),
+                       (m + w / 2, m + h + mid, "bottom")):
+        check(img.darkest(x - 0.3, y - 0.3, x + 0.3, y + 0.3) < 128,
+              side + ": a registration target's centre is dark")
+        check(img.darkest(x + 0.7 * 0.4 * length - 0.4, y + 1,
+                          x + 0.7 * 0.4 * length + 0.4, y + 1.5) < 128 or
+              img.darkest(x + 1, y + 0.7 * 0.4 * length - 0.4, x + 1.5,
+                          y + 0.7 * 0.4 * length + 0.4) < 128,
+              side + ": the target has its ring")
+        dx, dy = (x - (m + w / 2), y - (m + h / 2))
+        # Between the target and the bleed: paper.
+        if abs(dx) > abs(dy):
+            edge = m + w + off if dx > 0 else m - off
+            x0, x1 = sorted((edge, edge + (0.1 * length - 0.3) *
+                             (1 if dx > 0 else -1)))
+            gap = img.darkest(x0, y - 2, x1, y + 2)
+        else:
+            edge = m + h + off if dy > 0 else m - off
+            y0, y1 = sorted((edge, edge + (0.1 * length - 0.3) *
+                             (1 if dy > 0 else -1)))
+            gap = img.darkest(x - 2, y0, x + 2, y1)
+        check(gap > 250, side + ": the target stays clear of the bleed")
     # Press output without marks: nothing beyond the bleed to draw on.
     r.run(["render", "samples/seed.yaml", "--press", "-o",
            os.path.join(r.work, "plain.png"), "--dpi", "72"])
@@ -466,6 +497,11 @@ def case_marks(r):
           "sheet: fold mark below the fold")
     check(img.darkest(fold - 0.5, m - off + 0.5, fold + 0.5, m - 0.5) > 250,
           "sheet: nothing in the bleed above the fold")
+    for cx in (mx + A5[0] / 2, mx + 3 * A5[0] / 2):
+        for cy in (m - off - length / 2, m + h + off + length / 2):
+            check(img.darkest(cx - 0.3, cy - 0.3, cx + 0.3, cy + 0.3) < 128,
+                  "sheet: a registration target above or below each page "
+                  "(%.0f, %.0f)" % (cx, cy))
     for cx in (mx, mx + 2 * A5[0]):
         check(img.darkest(cx - 0.5, m - off - length / 2 - 1, cx + 0.5,
                           m - off - length / 2 + 1) < 128,
@@ -600,7 +636,7 @@ def case_pdfx(r):
             out = os.path.join(r.work, "gs-pdfx.pdf")
             proc = subprocess.run(
                 [gs, "-q", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-dPDFX",
-                 "-sDEVICE=pdfwrite", "-sColorConversionStrategy=RGB",
+                 "-sDEVICE=pdfwrite", "-sColorConversionStrategy=CMYK",
                  "-sOutputFile=" + out, path], capture_output=True,
                 text=True)
             check(proc.returncode == 0 and not proc.stdout + proc.stderr,
@@ -621,6 +657,53 @@ def case_pdfx(r):
           "office poster: no output intent")
     check(any("/Annots" in p for p in pdf.pages()),
           "office poster: the links are kept")
+
+
+def case_registration(r):
+    """Marks in a PDF are in registration colour: every page's content
+    sets /Separation /All (through its resources) and keeps nothing of the
+    RGB stand-in; drawn, the marks are black; office output has none."""
+    for layout, pages in (("poster", 1), ("booklet-print", None)):
+        path = r.render("samples/seed.yaml", layout, "reg-%s.pdf" % layout,
+                        "--marks")
+        pdf = Pdf(path)
+        for i, page in enumerate(pdf.pages(), 1):
+            label = "%s page %d" % (layout, i)
+            spaces = pdf.get(pdf.get(page["/Resources"]).get("/ColorSpace",
+                                                               {}))
+            names = [n for n, v in spaces.items()
+                     if (pdf.get(v) or [None])[0] == "/Separation"]
+            space = pdf.get(spaces[names[0]]) if names else []
+            check(len(names) == 1 and space[1] == "/All" and
+                  space[2] == "/DeviceRGB",
+                  label + ": a /Separation /All colour space "
+                  "(alternate: the output intent's RGB)", repr(spaces))
+            if not names:
+                continue
+            tint = pdf.get(space[3])
+            check(tint.get("/FunctionType") == 2 and
+                  tint.get("/C1") == [0, 0, 0],
+                  label + ": 100 % of it is black", repr(tint))
+            refs = page["/Contents"]
+            refs = refs if isinstance(refs, list) else [refs]
+            data = b"".join(stream_data(path, ref) for ref in refs)
+            used = re.findall(rb"(/\S+) CS 1 SCN", data)
+            check(used and set(used) == {names[0].encode()},
+                  label + ": the marks stroke in it", repr(used[:4]))
+            check(b"0.00392157" not in data,
+                  label + ": nothing left in the RGB stand-in")
+    # Rasterised, the marks are black.
+    path = os.path.join(r.work, "reg-poster.pdf")
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1",
+                    path, os.path.join(r.work, "reg")], check=True)
+    img = Image(os.path.join(r.work, "reg-1.png"), 150)
+    x = SLUG - MARK_OFFSET - MARK_LENGTH / 2
+    check(img.darkest(x - 1, SLUG - 0.5, x + 1, SLUG + 0.5) < 64,
+          "poppler draws the crop marks black")
+    pdf = Pdf(r.render("samples/seed.yaml", "poster", "reg-office.pdf"))
+    check(all("/ColorSpace" not in pdf.get(p["/Resources"])
+              for p in pdf.pages()),
+          "office output: no registration colour")
 
 
 def loads_qpdf(r, args):
@@ -781,7 +864,8 @@ def main(argv):
     cases = {"boxes": case_boxes, "fields": case_fields,
              "reproducible": case_reproducible, "tagged": case_tagged,
              "full-page-fill": case_full_page_fill,
-             "marks": case_marks, "pdfx": case_pdfx, "lazy-qpdf": case_lazy_qpdf,
+             "marks": case_marks, "pdfx": case_pdfx,
+             "registration": case_registration, "lazy-qpdf": case_lazy_qpdf,
              "fonts": case_fonts, "samples": case_samples}
     try:
         if case.startswith("preflight-"):
