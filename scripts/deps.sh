@@ -23,7 +23,7 @@ packages="
   libhyphen-dev zlib1g-dev
   hyphen-no hyphen-en-us hyphen-en-gb hyphen-sv hyphen-da hyphen-de hyphen-nl
   hyphen-fr hyphen-is
-  librsvg2-dev libjpeg62-turbo-dev libical-dev libqpdf-dev libpoppler-glib-dev
+  librsvg2-dev libxml2-dev libjpeg62-turbo-dev libical-dev libqpdf-dev libpoppler-glib-dev
   libsoup-3.0-dev libjson-glib-dev
   fonts-noto-core fonts-noto-cjk
   fonts-noto-mono

@@ -15,7 +15,8 @@
  * librsvg keeps what an SVG image pulls in (xi:include, <image>, CSS
  * imports) in the SVG file's own folder or below, links followed, and
  * loads no other scheme than data: and file:, so an SVG inside the root
- * reaches nothing outside it; such a reference draws nothing.
+ * reaches nothing outside it; the svg module makes such a reference an
+ * error rather than a blank (src/plugins/svg.c).
  */
 #ifndef DP_CONFINE_H
 #define DP_CONFINE_H

@@ -229,38 +229,96 @@ def count_pixels(ppm, test):
                if test(data[i], data[i + 1], data[i + 2]))
 
 
+def render_logo(c, svg, root=True, command="render"):
+    """Renders (or checks) root/doc.yaml, whose logo is root/img/logo.svg
+    holding `svg`, to out.pdf; returns the finished process."""
+    c.write("root/img/logo.svg", svg)
+    return c.run([command] + (["--root", "root"] if root else []) +
+                 ["root/doc.yaml"] +
+                 (["-o", "out.pdf"] if command == "render" else []))
+
+
+SVG_HEAD = ('<svg xmlns="http://www.w3.org/2000/svg" '
+            'xmlns:xlink="http://www.w3.org/1999/xlink" '
+            'xmlns:xi="http://www.w3.org/2001/XInclude" '
+            'width="100" height="100">')
+
+
 def root_svg(c):
-    """An SVG logo inside the root draws an image beside it, but not one
-    outside the root, by `..`, absolute path or symbolic link (librsvg
-    keeps an SVG's references in its own folder)."""
+    """What an SVG logo refers to (an image, a <use>, an xi:include, a
+    style sheet) is drawn when it lies in the SVG's folder or below; one
+    elsewhere (by `..`, an absolute path or address, a symbolic link) or
+    not a regular file is an error at the document's line, with or
+    without --root, never a logo silently missing a part (librsvg draws
+    nothing in its place) nor a wait on a FIFO."""
     c.write("outside/red.png", png_bytes((255, 0, 0)), "wb")
-    c.write("root/img/green.png", png_bytes((0, 255, 0)), "wb")
+    c.write("outside/red.css", "rect { fill: #ff0000; }\n")
+    c.write("outside/red.svg", '<svg xmlns="http://www.w3.org/2000/svg">'
+            '<rect id="r" width="100" height="100" fill="#ff0000"/></svg>')
+    c.write("root/img/sub/red.png", png_bytes((255, 0, 0)), "wb")
+    c.write("root/img/sub/red.css", "rect { fill: #ff0000; }\n")
+    c.write("root/img/sub/red.svg", '<svg xmlns="http://www.w3.org/2000/svg">'
+            '<rect id="r" width="100" height="100" fill="#ff0000"/></svg>')
     os.symlink(c.path("outside/red.png"), c.path("root/img/link.png"))
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg" '
-           'xmlns:xlink="http://www.w3.org/1999/xlink" width="100" '
-           'height="100"><image xlink:href="%s" width="100" height="100"/>'
-           '</svg>')
+    os.mkfifo(c.path("root/img/fifo.svg"))
     doc = MINIMAL.replace("  name: University of Agder\n",
                           "  name: University of Agder\n"
                           "  logo: img/logo.svg\n")
     c.write("root/doc.yaml", doc)
+    blue_rect = '<rect width="100" height="100" fill="#0000ff"/>'
+    # Each way of referring to a file, as (SVG with %s for the address).
+    forms = [
+        SVG_HEAD + '<image xlink:href="%s" width="100" height="100"/></svg>',
+        SVG_HEAD + '<use href="%s#r"/></svg>',
+        SVG_HEAD + '<xi:include href="%s"/></svg>',
+        SVG_HEAD + '<style>@import url("%s");</style>' + blue_rect + '</svg>',
+        SVG_HEAD + '<style>@import "%s";</style>' + blue_rect + '</svg>',
+        '<?xml-stylesheet type="text/css" href="%s"?>\n' + SVG_HEAD +
+        blue_rect + '</svg>',
+        SVG_HEAD + '<rect width="100" height="100" fill="url(%s#r)"/>' +
+        '</svg>',
+    ]
+    exts = [".png", ".svg", ".svg", ".css", ".css", ".css", ".svg"]
     red = lambda r, g, b: r > 200 and g < 60 and b < 60
-    green = lambda r, g, b: g > 200 and r < 60 and b < 60
-    for href, test, expect in [
-            ("green.png", green, True),
-            ("../../outside/red.png", red, False),
-            (c.path("outside/red.png"), red, False),
-            ("file://" + c.path("outside/red.png"), red, False),
-            ("link.png", red, False)]:
-        c.write("root/img/logo.svg", svg % href)
-        proc = c.run(["render", "--root", "root", "root/doc.yaml", "-o",
-                      "out.pdf"])
-        c.expect_status(proc, 0)
-        ppm = subprocess.run(["pdftoppm", "-r", "30", c.path("out.pdf")],
-                             stdout=subprocess.PIPE, check=True).stdout
-        found = count_pixels(ppm, test) > 0
-        c.expect(found == expect, "%s: the image was %sdrawn" %
-                 (href, "" if found else "not "))
+    for form, ext in zip(forms, exts):
+        # Beside the SVG: drawn (the pattern reference aside, which
+        # librsvg takes from the same file only).
+        if "fill=" not in form:
+            proc = render_logo(c, form % ("sub/red" + ext))
+            c.expect_status(proc, 0)
+            ppm = subprocess.run(["pdftoppm", "-r", "30", c.path("out.pdf")],
+                                 stdout=subprocess.PIPE, check=True).stdout
+            c.expect(count_pixels(ppm, red) > 0,
+                     "sub/red%s in %r was not drawn" % (ext, form))
+        for href, problem in [
+                ("../../outside/red" + ext, "is outside the image's folder"),
+                (c.path("outside/red" + ext), "is outside the image's folder"),
+                ("file://" + c.path("outside/red" + ext),
+                 "is outside the image's folder"),
+                ("http://127.0.0.1:9/red" + ext, "is not a file"),
+                ("sub/missing" + ext, "cannot be read (No such file"),
+                ("fifo.svg", "is not a regular file")]:
+            # Checked, as the document is before any render: with the
+            # root, and without it for the first address.
+            for root in (True, False) if href.startswith("..") else (True,):
+                proc = render_logo(c, form % href, root, "check")
+                c.expect_status(proc, 1)
+                c.expect_message(
+                    proc, "doc.yaml:3:9: error: 'logo': image "
+                    "'img/logo.svg' cannot be read: its reference '%s' "
+                    "(line 1) %s" % (href + ("#r" if "%s#r" in form else ""),
+                                     problem))
+    # The symbolic link out of the folder, and a link for a viewer (an
+    # <a>'s href), which is no reference to draw.
+    proc = render_logo(c, forms[0].replace("<image", "\n<g>\n<image").replace(
+                       "</svg>", "</g></svg>") %
+                       "link.png", True, "check")
+    c.expect_status(proc, 1)
+    c.expect_message(proc, "its reference 'link.png' (line 3) is outside "
+                     "the image's folder")
+    proc = render_logo(c, SVG_HEAD + '<a href="https://example.org/">' +
+                       blue_rect + '</a></svg>')
+    c.expect_status(proc, 0)
 
 
 # ---- Bounded work --------------------------------------------------------
