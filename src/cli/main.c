@@ -570,9 +570,10 @@ static bool write_outputs(const char *outdir, const char *stem,
   for (size_t i = 0; i < count && !error; i++) {
     output *o = &outputs[i];
     failed = o->path;
+    /* Not a FIFO or a device: the outputs are renamed into place. */
     if (g_file_test(o->path, G_FILE_TEST_EXISTS) &&
         !g_file_test(o->path, G_FILE_TEST_IS_REGULAR))
-      error = g_file_test(o->path, G_FILE_TEST_IS_DIR) ? EISDIR : EEXIST;
+      error = g_file_test(o->path, G_FILE_TEST_IS_DIR) ? EISDIR : -1;
     else
       error = write_temp(o->path, o->data, o->length, &o->temp_path);
   }
@@ -614,7 +615,9 @@ static bool write_outputs(const char *outdir, const char *stem,
   g_free(pending);
   if (error)
     fprintf(stderr, "disputas: error: cannot write '%s': %s\n", failed,
-            g_strerror(error));
+            error < 0 ? "it is not a regular file (build writes only "
+                        "regular files)"
+                      : g_strerror(error));
   for (size_t i = 0; i < count; i++) {
     if (outputs[i].temp_path) g_unlink(outputs[i].temp_path);
     g_clear_pointer(&outputs[i].temp_path, g_free);

@@ -409,6 +409,42 @@ def fifo_layout(c):
                      "pipe, not a regular file")
 
 
+def special_inputs(c):
+    """Documents and images must be regular files (disputas(1), Untrusted
+    input): a FIFO nobody writes to, a device or /dev/stdin named as the
+    document, or a FIFO named as an image without --root, is refused at
+    once with the reason, not read for ever; `-` still reads standard
+    input."""
+    c.write("doc.yaml", MINIMAL)
+    os.mkfifo(c.path("fifo.yaml"))
+    os.mkfifo(c.path("fifo.png"))
+    for name, what in [("fifo.yaml", "a pipe"),
+                       ("/dev/zero", "a device or a socket"),
+                       ("/dev/null", "a device or a socket")]:
+        for command in ("check", "render"):
+            proc = c.run([command, name], timeout=20)
+            c.expect_status(proc, 1)
+            c.expect_message(proc, "%s: error: cannot read the file: it is "
+                             "%s, not a regular file" % (name, what))
+    read_end, write_end = os.pipe()
+    try:
+        proc = c.run(["check", "/dev/stdin"], timeout=20, stdin=read_end)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    c.expect_status(proc, 1)
+    c.expect_message(proc, "/dev/stdin: error: cannot read the file: it is "
+                     "a pipe, not a regular file")
+    c.write("photo.yaml", with_photo("fifo.png"))
+    proc = c.run(["check", "photo.yaml"], timeout=20)
+    c.expect_status(proc, 1)
+    c.expect_message(proc, "photo.yaml:5:10: error: 'photo': image "
+                     "'fifo.png' is not a file")
+    with open(c.path("doc.yaml")) as f:
+        proc = c.run(["check", "-"], stdin=f)
+    c.expect_status(proc, 0)
+
+
 def stdin_layout(c):
     """/dev/stdin as the layout, with standard input a pipe that stays
     open: refused, not read for ever."""

@@ -369,6 +369,28 @@ def case_build_all_or_nothing(c):
              " ".join(sorted(os.listdir(c.path("out")))))
 
 
+def case_build_special_file(c):
+    """`build` writes only regular files: an output whose name is taken by
+    a FIFO (nobody reading it) or by a link to a device is an error that
+    names it, at once, and nothing is written, the FIFO left a FIFO."""
+    os.mkdir(c.path("out"))
+    for name, make in [("doc.poster.pdf", os.mkfifo),
+                       ("doc.ics", lambda p: os.symlink("/dev/null", p))]:
+        make(c.path("out", name))
+        proc = c.run(["build", "doc.yaml", "-d", "out"], timeout=60)
+        c.expect_status(proc, 3)
+        c.expect_message(proc, "error: cannot write 'out/%s': it is not a "
+                         "regular file (build writes only regular files)"
+                         % name)
+        c.expect(sorted(os.listdir(c.path("out"))) == [name],
+                 "build wrote beside %s: %s" %
+                 (name, " ".join(sorted(os.listdir(c.path("out"))))))
+        if name.endswith(".pdf"):
+            c.expect(stat.S_ISFIFO(os.lstat(c.path("out", name)).st_mode),
+                     "the FIFO was replaced")
+        os.unlink(c.path("out", name))
+
+
 def case_build_disk_full(c):
     """`build` on a full disk: nothing written, nothing left."""
     os.mkdir(c.path("out"))
@@ -566,6 +588,7 @@ CASES = {
     "success-leaves-no-temp": case_success_leaves_no_temp,
     "long-name": case_long_name,
     "build-all-or-nothing": case_build_all_or_nothing,
+    "build-special-file": case_build_special_file,
     "build-disk-full": case_build_disk_full,
     "invalid-document": case_invalid_document,
     "sigkill": case_sigkill,
