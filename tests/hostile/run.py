@@ -244,13 +244,8 @@ SVG_HEAD = ('<svg xmlns="http://www.w3.org/2000/svg" '
             'width="100" height="100">')
 
 
-def root_svg(c):
-    """What an SVG logo refers to (an image, a <use>, an xi:include, a
-    style sheet) is drawn when it lies in the SVG's folder or below; one
-    elsewhere (by `..`, an absolute path or address, a symbolic link) or
-    not a regular file is an error at the document's line, with or
-    without --root, never a logo silently missing a part (librsvg draws
-    nothing in its place) nor a wait on a FIFO."""
+def svg_setup(c):
+    """Files beside and outside root/img/, where the logo's SVG goes."""
     c.write("outside/red.png", png_bytes((255, 0, 0)), "wb")
     c.write("outside/red.css", "rect { fill: #ff0000; }\n")
     c.write("outside/red.svg", '<svg xmlns="http://www.w3.org/2000/svg">'
@@ -259,30 +254,46 @@ def root_svg(c):
     c.write("root/img/sub/red.css", "rect { fill: #ff0000; }\n")
     c.write("root/img/sub/red.svg", '<svg xmlns="http://www.w3.org/2000/svg">'
             '<rect id="r" width="100" height="100" fill="#ff0000"/></svg>')
-    os.symlink(c.path("outside/red.png"), c.path("root/img/link.png"))
-    os.mkfifo(c.path("root/img/fifo.svg"))
-    doc = MINIMAL.replace("  name: University of Agder\n",
-                          "  name: University of Agder\n"
-                          "  logo: img/logo.svg\n")
-    c.write("root/doc.yaml", doc)
-    blue_rect = '<rect width="100" height="100" fill="#0000ff"/>'
-    # Each way of referring to a file, as (SVG with %s for the address).
-    forms = [
-        SVG_HEAD + '<image xlink:href="%s" width="100" height="100"/></svg>',
-        SVG_HEAD + '<use href="%s#r"/></svg>',
-        SVG_HEAD + '<xi:include href="%s"/></svg>',
-        SVG_HEAD + '<style>@import url("%s");</style>' + blue_rect + '</svg>',
-        SVG_HEAD + '<style>@import "%s";</style>' + blue_rect + '</svg>',
-        '<?xml-stylesheet type="text/css" href="%s"?>\n' + SVG_HEAD +
-        blue_rect + '</svg>',
-        SVG_HEAD + '<rect width="100" height="100" fill="url(%s#r)"/>' +
-        '</svg>',
-    ]
-    exts = [".png", ".svg", ".svg", ".css", ".css", ".css", ".svg"]
+    c.write("root/doc.yaml", MINIMAL.replace(
+        "  name: University of Agder\n",
+        "  name: University of Agder\n  logo: img/logo.svg\n"))
+
+
+def expect_reference_error(c, proc, ref, problem, line=1):
+    c.expect_status(proc, 1)
+    c.expect_message(proc, "doc.yaml:3:9: error: 'logo': image "
+                     "'img/logo.svg' cannot be read: its reference '%s' "
+                     "(line %d) %s" % (ref, line, problem))
+
+
+BLUE_RECT = '<rect width="100" height="100" fill="#0000ff"/>'
+# Each way an SVG refers to a file, with %s for the address and the
+# kind of file it names.
+SVG_FORMS = [
+    (SVG_HEAD + '<image xlink:href="%s" width="100" height="100"/></svg>',
+     ".png"),
+    (SVG_HEAD + '<use href="%s#r"/></svg>', ".svg"),
+    (SVG_HEAD + '<xi:include href="%s"/></svg>', ".svg"),
+    (SVG_HEAD + '<style>@import url("%s");</style>' + BLUE_RECT + '</svg>',
+     ".css"),
+    (SVG_HEAD + '<style>@import "%s";</style>' + BLUE_RECT + '</svg>',
+     ".css"),
+    ('<?xml-stylesheet type="text/css" href="%s"?>\n' + SVG_HEAD +
+     BLUE_RECT + '</svg>', ".css"),
+    (SVG_HEAD + '<rect width="100" height="100" fill="url(%s#r)"/></svg>',
+     ".svg"),
+]
+
+
+def root_svg(c):
+    """Each way an SVG logo refers to a file (an image, a <use>, an
+    xi:include, a style sheet, a paint server): a file in the SVG's
+    folder or below is drawn; one outside it, which librsvg would leave
+    out without a word, is an error at the document's line."""
+    svg_setup(c)
     red = lambda r, g, b: r > 200 and g < 60 and b < 60
-    for form, ext in zip(forms, exts):
-        # Beside the SVG: drawn (the pattern reference aside, which
-        # librsvg takes from the same file only).
+    for form, ext in SVG_FORMS:
+        # librsvg takes a paint server from the same file only.
         if "fill=" not in form:
             proc = render_logo(c, form % ("sub/red" + ext))
             c.expect_status(proc, 0)
@@ -290,35 +301,43 @@ def root_svg(c):
                                  stdout=subprocess.PIPE, check=True).stdout
             c.expect(count_pixels(ppm, red) > 0,
                      "sub/red%s in %r was not drawn" % (ext, form))
-        for href, problem in [
-                ("../../outside/red" + ext, "is outside the image's folder"),
-                (c.path("outside/red" + ext), "is outside the image's folder"),
-                ("file://" + c.path("outside/red" + ext),
-                 "is outside the image's folder"),
-                ("http://127.0.0.1:9/red" + ext, "is not a file"),
-                ("sub/missing" + ext, "cannot be read (No such file"),
-                ("fifo.svg", "is not a regular file")]:
-            # Checked, as the document is before any render: with the
-            # root, and without it for the first address.
-            for root in (True, False) if href.startswith("..") else (True,):
-                proc = render_logo(c, form % href, root, "check")
-                c.expect_status(proc, 1)
-                c.expect_message(
-                    proc, "doc.yaml:3:9: error: 'logo': image "
-                    "'img/logo.svg' cannot be read: its reference '%s' "
-                    "(line 1) %s" % (href + ("#r" if "%s#r" in form else ""),
-                                     problem))
-    # The symbolic link out of the folder, and a link for a viewer (an
-    # <a>'s href), which is no reference to draw.
-    proc = render_logo(c, forms[0].replace("<image", "\n<g>\n<image").replace(
-                       "</svg>", "</g></svg>") %
-                       "link.png", True, "check")
-    c.expect_status(proc, 1)
-    c.expect_message(proc, "its reference 'link.png' (line 3) is outside "
-                     "the image's folder")
+        href = "../../outside/red" + ext
+        proc = render_logo(c, form % href, True, "check")
+        expect_reference_error(c, proc, href + ("#r" if "%s#r" in form
+                                                else ""),
+                               "is outside the image's folder")
+
+
+def svg_references(c):
+    """An SVG's reference that librsvg would not draw is an error naming
+    it and its line in the SVG, with or without --root: outside the
+    folder by `..`, an absolute path or address, or a symbolic link; not
+    a file: address; missing; a FIFO (which librsvg would wait on for
+    ever).  An <a>'s href is a link for a viewer, not a reference."""
+    svg_setup(c)
+    os.symlink(c.path("outside/red.png"), c.path("root/img/link.png"))
+    os.mkfifo(c.path("root/img/fifo.png"))
+    image = SVG_FORMS[0][0]
+    outside = "is outside the image's folder"
+    for href, problem, roots in [
+            ("../../outside/red.png", outside, (True, False)),
+            (c.path("outside/red.png"), outside, (False,)),
+            ("file://" + c.path("outside/red.png"), outside, (True,)),
+            ("link.png", outside, (True,)),
+            ("http://127.0.0.1:9/red.png", "is not a file", (True,)),
+            ("sub/missing.png", "cannot be read (No such file", (True,)),
+            ("fifo.png", "is not a regular file", (True, False))]:
+        for root in roots:
+            proc = render_logo(c, image % href, root, "check")
+            expect_reference_error(c, proc, href, problem)
+    # Its line, in an SVG of several.
+    proc = render_logo(c, image.replace("<image", "\n<g>\n<image").replace(
+        "</svg>", "</g></svg>") % "link.png", True, "check")
+    expect_reference_error(c, proc, "link.png", outside, 3)
     proc = render_logo(c, SVG_HEAD + '<a href="https://example.org/">' +
-                       blue_rect + '</a></svg>')
+                       BLUE_RECT + '</a></svg>', True, "check")
     c.expect_status(proc, 0)
+
 
 
 # ---- Bounded work --------------------------------------------------------
