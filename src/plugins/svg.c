@@ -25,6 +25,7 @@ typedef struct ref_scan {
   char *base_uri; /* the SVG's file: address */
   char *folder;   /* its folder, canonical */
   char *error;    /* the first problem, NULL while there is none */
+  bool links;     /* an <a> has an href */
 } ref_scan;
 
 static bool inside_folder(const char *folder, const char *path) {
@@ -120,6 +121,7 @@ static void scan_element(ref_scan *scan, xmlTextReaderPtr reader, int line) {
     if (!value) continue;
     if (xmlStrEqual(xmlTextReaderConstLocalName(reader), BAD_CAST "href")) {
       if (!link) check_ref(scan, value, strlen(value), line);
+      else if (*value) scan->links = true;
     } else {
       check_css(scan, value, line);
     }
@@ -128,13 +130,14 @@ static void scan_element(ref_scan *scan, xmlTextReaderPtr reader, int line) {
 }
 
 /* NULL when everything `path` refers to can be drawn, else the first
- * problem (g_free). */
-static char *scan_references(const char *path) {
+ * problem (g_free).  `*links` tells whether an <a> has an href. */
+static char *scan_references(const char *path, bool *links) {
   char *dir = g_path_get_dirname(path);
   char *folder = realpath(dir, NULL);
   g_free(dir);
   char *absolute = g_canonicalize_filename(path, NULL);
-  ref_scan scan = {g_filename_to_uri(absolute, NULL, NULL), folder, NULL};
+  ref_scan scan = {g_filename_to_uri(absolute, NULL, NULL), folder, NULL,
+                   false};
   g_free(absolute);
   /* No network, no DTD, no entities substituted: only looking.  Quiet:
    * librsvg reports a file that does not parse, through the caller. */
@@ -180,16 +183,66 @@ static char *scan_references(const char *path) {
   if (reader) xmlFreeTextReader(reader);
   free(folder);
   g_free(scan.base_uri);
+  *links = scan.links;
   return scan.error;
+}
+
+/* ---- Links --------------------------------------------------------- */
+
+/* librsvg draws an <a> with an href inside a cairo link tag.  In a group
+ * (the one an SVG is drawn on, image.c) cairo 1.16 records the tag
+ * keeping a pointer into librsvg's memory, which it reads, freed, when
+ * the group goes: a crash in one render of three.  And a page's links
+ * are the layout's to make, not a logo's (press output has none).  So
+ * an SVG with links is read without their hrefs: the same document
+ * from a copy, its own folder still the base for what it refers to. */
+static void drop_links(xmlNodePtr node) {
+  for (; node; node = node->next) {
+    if (node->type != XML_ELEMENT_NODE) continue;
+    if (xmlStrEqual(node->name, BAD_CAST "a")) {
+      xmlAttrPtr attr = node->properties;
+      while (attr) {
+        xmlAttrPtr next = attr->next;
+        if (xmlStrEqual(attr->name, BAD_CAST "href")) xmlRemoveProp(attr);
+        attr = next;
+      }
+    }
+    drop_links(node->children);
+  }
+}
+
+static RsvgHandle *open_without_links(const char *path, GError **err) {
+  /* As librsvg reads it: no network, entities left as they are. */
+  xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                              XML_PARSE_NOWARNING);
+  if (!doc) return rsvg_handle_new_from_file(path, err);
+  drop_links(xmlDocGetRootElement(doc));
+  xmlChar *text = NULL;
+  int length = 0;
+  xmlDocDumpMemory(doc, &text, &length);
+  xmlFreeDoc(doc);
+  if (!text) return rsvg_handle_new_from_file(path, err);
+  GBytes *bytes = g_bytes_new_with_free_func(text, (gsize)length,
+                                             (GDestroyNotify)xmlFree, text);
+  GInputStream *stream = g_memory_input_stream_new_from_bytes(bytes);
+  GFile *base = g_file_new_for_path(path);
+  RsvgHandle *handle = rsvg_handle_new_from_stream_sync(
+      stream, base, RSVG_HANDLE_FLAGS_NONE, NULL, err);
+  g_object_unref(base);
+  g_object_unref(stream);
+  g_bytes_unref(bytes);
+  return handle;
 }
 
 /* ---- Drawing ------------------------------------------------------- */
 
 static RsvgHandle *open_svg(const char *path, char **error) {
-  *error = scan_references(path);
+  bool links = false;
+  *error = scan_references(path, &links);
   if (*error) return NULL;
   GError *err = NULL;
-  RsvgHandle *handle = rsvg_handle_new_from_file(path, &err);
+  RsvgHandle *handle = links ? open_without_links(path, &err)
+                             : rsvg_handle_new_from_file(path, &err);
   if (!handle) {
     /* librsvg's XML messages end with a line break. */
     *error = g_strchomp(g_strdup(err ? err->message : "cannot read the SVG image"));

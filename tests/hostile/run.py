@@ -339,6 +339,27 @@ def svg_references(c):
     c.expect_status(proc, 0)
 
 
+def svg_links(c):
+    """An SVG logo whose shapes are links (<a href>) is drawn, without its
+    links: the PDF's links are the layout's.  cairo 1.16 read freed
+    memory for such a link drawn in a group, and crashed about one
+    render in three; each of a few renders must succeed."""
+    svg_setup(c)
+    blue = lambda r, g, b: b > 200 and r < 60 and g < 60
+    for i in range(3):
+        proc = render_logo(c, SVG_HEAD + '<a xlink:href="https://example.org/'
+                           'logo">' + BLUE_RECT + '</a></svg>')
+        c.expect_status(proc, 0)
+        ppm = subprocess.run(["pdftoppm", "-r", "30", c.path("out.pdf")],
+                             stdout=subprocess.PIPE, check=True).stdout
+        c.expect(count_pixels(ppm, blue) > 0, "the linked logo was not drawn")
+        pdf = subprocess.run(["qpdf", "--qdf", "--object-streams=disable",
+                              c.path("out.pdf"), "-"],
+                             stdout=subprocess.PIPE).stdout
+        c.expect(b"example.org/logo" not in pdf,
+                 "the SVG's link reached the PDF")
+
+
 
 # ---- Bounded work --------------------------------------------------------
 
