@@ -26,7 +26,7 @@ static bool parse_hex_colour(const char *text, dp_colour *out) {
 
 dp_scope compose_root_scope(composer *c) {
   return (dp_scope){NULL, 0, NULL, dp_document_get_root(c->doc), c->labels,
-                    c->lang, 0, 0, NULL};
+                    c->lang, 0, 0, NULL, c->rtl};
 }
 
 /* Expands the layout's colours for this document once. */
@@ -164,7 +164,8 @@ static bool value_equal(const dp_value *a, const dp_value *b) {
 /* changed(PATH): the entry's own field against the previous row's. */
 static bool field_changed(const dp_scope *scope, const char *path) {
   if (!scope->previous) return true;
-  dp_scope prev = {scope->previous, 0, NULL, NULL, NULL, NULL, 0, 0, NULL};
+  dp_scope prev = {scope->previous, 0, NULL, NULL, NULL, NULL, 0, 0, NULL,
+                   false};
   dp_scope own = prev;
   own.item = scope->item;
   char *dotted = g_strconcat(".", path, NULL);

@@ -725,20 +725,40 @@ static const dp_labels *scope_labels(const dp_scope *scope) {
 /* FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, in UTF-8. */
 static const char fsi[] = "\xE2\x81\xA8", pdi[] = "\xE2\x81\xA9";
 
-/* Whether text can change the order of what follows it: it holds a
- * right-to-left character or an explicit direction control.  Text of
- * left-to-right letters, digits and punctuation cannot, and is not
- * isolated (the isolates are characters too: letter-spacing spaces them,
- * and every Latin document would set differently). */
-static bool needs_isolating(const char *text, size_t length) {
+/* How a placeholder's value is wrapped: not at all (text that leaves
+ * the page), or in isolates where it could take part in the ordering of
+ * a line whose base direction is left to right, or right to left. */
+typedef enum isolation {
+  NO_ISOLATES,
+  ISOLATE_IN_LTR,
+  ISOLATE_IN_RTL
+} isolation;
+
+/* Whether text, set in a line of `iso`'s direction, could change the
+ * order of what is around it or be reordered by it: it holds an
+ * explicit direction control, or a strong character of the other
+ * direction (an Arabic name in an English line; a Latin name, a URL or
+ * a parenthesis after one in an Arabic line, whose closing ')' would
+ * otherwise join the Arabic text after it).  Other text is not isolated
+ * (the isolates are characters too: letter-spacing spaces them, and
+ * every Latin document would set differently). */
+static bool needs_isolating(const char *text, size_t length, isolation iso) {
+  if (iso == NO_ISOLATES) return false;
+  bool rtl = iso == ISOLATE_IN_RTL;
   for (const char *p = text, *end = text + length; p < end;
        p = g_utf8_next_char(p)) {
     gunichar c = g_utf8_get_char(p);
-    if (c < 0x0590) continue; /* Latin, Greek, Cyrillic, Armenian */
+    /* Latin, Greek, Cyrillic, Armenian: left to right or neutral. */
+    if (c < 0x0590 && !rtl) continue;
     switch (u_charDirection((UChar32)c)) {
+      case U_LEFT_TO_RIGHT:
+        if (rtl) return true;
+        break;
       case U_RIGHT_TO_LEFT:
       case U_RIGHT_TO_LEFT_ARABIC:
       case U_ARABIC_NUMBER:
+        if (!rtl) return true;
+        break;
       case U_LEFT_TO_RIGHT_EMBEDDING:
       case U_LEFT_TO_RIGHT_OVERRIDE:
       case U_RIGHT_TO_LEFT_EMBEDDING:
@@ -757,7 +777,7 @@ static bool needs_isolating(const char *text, size_t length) {
 }
 
 static void append_value(dp_textbuf *buf, const dp_value *value,
-                         bool isolate);
+                         isolation isolate);
 
 static void append_datetime_iso(dp_textbuf *buf, const dp_datetime *dt) {
   char iso[64];
@@ -775,7 +795,7 @@ static void append_datetime_iso(dp_textbuf *buf, const dp_datetime *dt) {
  * `url`), which are for clicking, not for reading. */
 static void append_joined(dp_textbuf *buf, const dp_value *list,
                           const char *separator, const char *last,
-                          bool isolate) {
+                          isolation isolate) {
   dp_textbuf *items = g_new(dp_textbuf, list->count ? list->count : 1);
   size_t shown = 0;
   for (size_t i = 0; i < list->count; i++) {
@@ -796,7 +816,7 @@ static void append_joined(dp_textbuf *buf, const dp_value *list,
     }
     /* Each item in its own isolate: an Arabic affiliation followed by an
      * English one keeps them in the list's order. */
-    bool own = isolate && needs_isolating(items[i].text, items[i].length);
+    bool own = needs_isolating(items[i].text, items[i].length, isolate);
     if (own) dp_textbuf_append(buf, fsi, sizeof fsi - 1);
     textbuf_append_spans(buf, items[i].text, items[i].length, items[i].spans,
                          items[i].span_count);
@@ -821,7 +841,7 @@ static void append_rich(dp_textbuf *buf, const dp_rich *rich) {
 }
 
 static void append_value(dp_textbuf *buf, const dp_value *value,
-                         bool isolate) {
+                         isolation isolate) {
   if (!value) return;
   switch (value->kind) {
   case DP_VALUE_TEXT:
@@ -856,7 +876,7 @@ typedef struct piece {
   const dp_value *value;
   bool is_text;
   dp_textbuf text;
-  bool isolate; /* list items get isolates (dp_template_expand_isolated) */
+  isolation isolate; /* list items get isolates (dp_template_expand_isolated) */
 } piece;
 
 static void piece_to_text(piece *pc) {
@@ -1229,7 +1249,7 @@ static void eval_source(const alternative *alt, const dp_scope *scope,
 /* Appends the first alternative that is not empty, isolated when asked.
  * False when all are empty. */
 static bool expand_placeholder(const op *o, const dp_scope *scope,
-                               bool isolate, dp_textbuf *out) {
+                               isolation isolate, dp_textbuf *out) {
   for (size_t a = 0; a < o->alternative_count; a++) {
     const alternative *alt = &o->alternatives[a];
     piece pc = {NULL, false, {0}, isolate};
@@ -1239,12 +1259,12 @@ static bool expand_placeholder(const op *o, const dp_scope *scope,
       apply_filter(&alt->filters[f], &pc, scope);
     piece_to_text(&pc);
     bool shown = pc.text.length > 0;
-    isolate = isolate && shown && needs_isolating(pc.text.text, pc.text.length);
-    if (isolate) dp_textbuf_append(out, fsi, sizeof fsi - 1);
+    bool own = shown && needs_isolating(pc.text.text, pc.text.length, isolate);
+    if (own) dp_textbuf_append(out, fsi, sizeof fsi - 1);
     if (shown)
       textbuf_append_spans(out, pc.text.text, pc.text.length, pc.text.spans,
                            pc.text.span_count);
-    if (isolate) dp_textbuf_append(out, pdi, sizeof pdi - 1);
+    if (own) dp_textbuf_append(out, pdi, sizeof pdi - 1);
     dp_textbuf_clear(&pc.text);
     if (shown) return true;
   }
@@ -1258,7 +1278,7 @@ struct group_state {
 };
 
 static bool expand(const dp_template *tmpl, const dp_scope *scope,
-                   bool isolate, dp_textbuf *out) {
+                   isolation isolate, dp_textbuf *out) {
   if (!tmpl) return false;
   static const dp_scope empty_scope = {0};
   if (!scope) scope = &empty_scope;
@@ -1296,10 +1316,12 @@ static bool expand(const dp_template *tmpl, const dp_scope *scope,
 
 bool dp_template_expand(const dp_template *tmpl, const dp_scope *scope,
                         dp_textbuf *out) {
-  return expand(tmpl, scope, false, out);
+  return expand(tmpl, scope, NO_ISOLATES, out);
 }
 
 bool dp_template_expand_isolated(const dp_template *tmpl,
                                  const dp_scope *scope, dp_textbuf *out) {
-  return expand(tmpl, scope, true, out);
+  bool rtl = false;
+  for (const dp_scope *sc = scope; sc; sc = sc->parent) rtl = rtl || sc->rtl;
+  return expand(tmpl, scope, rtl ? ISOLATE_IN_RTL : ISOLATE_IN_LTR, out);
 }

@@ -46,6 +46,8 @@ struct dp_scope {
   int page, pages;           /* 0 when not known */
   const dp_value *previous;  /* in a grouped repetition, the entry of the
                                 row before in the same group, or NULL */
+  bool rtl;                  /* the text is set right to left (this scope's
+                                or an enclosing one's) */
 };
 
 /* Growing text with spans: the result of expansions. */
@@ -82,10 +84,13 @@ bool dp_template_expand(const dp_template *tmpl, const dp_scope *scope,
                         dp_textbuf *out);
 
 /* dp_template_expand() for text that Pango sets: a placeholder's value
- * that holds right-to-left characters or direction controls is wrapped in
- * FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE (U+2068, U+2069), so
- * that its direction is its own and a stray override in one field
- * (U+202E) cannot reverse the text after it.  Not
+ * that holds direction controls, or letters of the direction opposite to
+ * the scope's (right-to-left ones in left-to-right text, Latin ones in
+ * right-to-left text), is wrapped in FIRST STRONG ISOLATE ... POP
+ * DIRECTIONAL ISOLATE (U+2068, U+2069), so that its direction is its own:
+ * a stray override in one field (U+202E) cannot reverse the text after
+ * it, and a Latin name's closing parenthesis stays with it in an Arabic
+ * line.  Not
  * for text that leaves the page (QR codes, alternative texts, colours,
  * calendars, metadata). */
 bool dp_template_expand_isolated(const dp_template *tmpl,

@@ -19,6 +19,12 @@ For samples/arabic.yaml and samples/hebrew.yaml:
 3. The booklet-print sheets are bound on the right: the first sheet's
    front has the cover (page 1, the candidate's name) on its left half
    and the back cover (the institution's web address) on its right half.
+4. Each placeholder's value keeps its own direction: in an Arabic line
+   "{candidate.name} {thesis.title}", a Latin name ending in a full stop
+   ("Layla Husseini, Ph.D.") reads as written, the stop after "Ph.D",
+   and the name, the line's first value, starts at the right margin.
+   Not isolated, the stop joins the Arabic after it and is drawn on the
+   name's far left (".Layla Husseini, Ph.D").
 """
 import os
 import re
@@ -156,6 +162,34 @@ for sample in ("arabic", "hebrew"):
     if not at_url or not all(x > half for x in at_url):
         failures.append(f"{sample}: the back cover is not on the right of "
                         f"sheet 1 ({at_url})")
+
+# 4. Isolated placeholders.
+with open(os.path.join(workdir, "mixed.yaml"), "w", encoding="utf-8") as f:
+    f.write("lang: ar\ninstitution: {name: الجامعة الأردنية}\n"
+            "candidate: {name: \"Layla Husseini, Ph.D.\"}\n"
+            "thesis: {title: تحلية المياه الجوفية}\n"
+            "events:\n  - kind: public-defence\n    start: 2026-01-16T13:00\n")
+with open(os.path.join(workdir, "one.yaml"), "w", encoding="utf-8") as f:
+    f.write("layout: 1\npage: {size: A5, margins: 15mm}\n"
+            "styles:\n  body: {family: Noto Sans, size: 11pt}\n"
+            "templates:\n  one:\n    frames:\n      - name: main\n"
+            "        content:\n"
+            "          - text: \"{candidate.name} {thesis.title}\"\n"
+            "sequence: [one]\n")
+mixed = render(os.path.join(workdir, "mixed.yaml"),
+               os.path.join(workdir, "one.yaml"),
+               os.path.join(workdir, "mixed.pdf"))
+page = next(pages(mixed))
+words = sorted(((float(w.get("xMin")), float(w.get("xMax")), w.text or "")
+                for w in page.iter("word")), key=lambda w: w[0])
+# The Latin words and the punctuation among them, left to right.
+latin = [t for a, b, t in words if not RTL.search(t)]
+right = max(b for a, b, t in words)
+if " ".join(latin) != "Layla Husseini, Ph.D.":
+    failures.append(f"mixed: the Latin name reads {' '.join(latin)!r}")
+elif abs(right - max(b for a, b, t in words if t == "Ph.D.")) > 0.5:
+    failures.append("mixed: the name does not start the line at the right")
+print(f"mixed: {' '.join(latin)!r}, ending at x={right:.2f}")
 
 for f in failures:
     print("not ok:", f)
