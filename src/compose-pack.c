@@ -10,12 +10,79 @@
 
 /* ---- Setting and measuring units ----------------------------------- */
 
+/* Whether `text` holds the character `ch`. */
+static bool holds_char(const char *text, size_t length, gunichar ch) {
+  char utf8[8];
+  int n = g_unichar_to_utf8(ch, utf8);
+  for (const char *p = text, *end = text + length; p + n <= end;
+       p = g_utf8_next_char(p))
+    if (!memcmp(p, utf8, (size_t)n)) return true;
+  return false;
+}
+
+/* Warns `message` at `mark` unless it has been, for this composition. */
+static void warn_once(composer *c, dp_mark mark, char *message) {
+  char *key = g_strdup_printf("%s:%d:%d: %s", mark.file ? mark.file : "",
+                              mark.line, mark.column, message);
+  if (g_hash_table_add(c->told, key))
+    dp_warning(c->diag, mark, "%s", message);
+  g_free(message);
+}
+
+/* Warns, once a unit, of the characters of `p` no font can draw: at the
+ * document field each came from and naming it, or else (the layout's
+ * own words, a bullet) at the layout's item, quoting the text. */
+static void report_missing(composer *c, unit *u, const dp_para *p) {
+  if (u->missing_told || !dp_para_has_missing_glyphs(p)) return;
+  u->missing_told = true;
+  size_t count;
+  uint32_t *chars = dp_para_get_missing(p, &count);
+  bool *told = g_new0(bool, count + 1);
+  uint32_t *these = g_new(uint32_t, count + 1);
+  for (size_t f = 0; f < u->field_count; f++) {
+    const dp_text_field *field = &u->fields[f];
+    size_t n = 0;
+    for (size_t k = 0; k < count; k++)
+      if (!told[k] && field->end <= u->length &&
+          holds_char(u->text + field->start, field->end - field->start,
+                     chars[k])) {
+        these[n++] = chars[k];
+        told[k] = true;
+      }
+    if (n == 0) continue;
+    char *what = dp_describe_chars(these, n);
+    warn_once(c, field->mark,
+              g_strdup_printf("no font can draw %s in the field '%s'", what,
+                              field->path));
+    g_free(what);
+  }
+  size_t n = 0;
+  for (size_t k = 0; k < count; k++)
+    if (!told[k]) these[n++] = chars[k];
+  if (n > 0 || count == 0) {
+    char *what = dp_describe_chars(these, n);
+    char *quote = g_utf8_substring(u->text, 0,
+                                   MIN(40, g_utf8_strlen(u->text,
+                                                         (gssize)u->length)));
+    g_strdelimit(quote, "\n", ' ');
+    warn_once(c, u->mark,
+              g_strdup_printf("no font can draw %s in '%s'", what, quote));
+    g_free(quote);
+    g_free(what);
+  }
+  g_free(these);
+  g_free(told);
+  g_free(chars);
+}
+
 static dp_para *unit_para(composer *c, unit *u, double width, double scale) {
   if (!u->para || u->para_width != width || u->para_scale != scale) {
     dp_para *p = dp_para_reflow(u->para, width, scale);
-    if (!p)
+    if (!p) {
       p = dp_para_new(c->text, u->text, u->length, u->spans, u->span_count,
                       u->style, c->lang, width, scale, u->marker, u->mark);
+      report_missing(c, u, p);
+    }
     if (!u->para_drawn) dp_para_free(u->para);
     u->para_drawn = false;
     u->para = p;

@@ -46,6 +46,9 @@ typedef struct unit {
                               paragraphs of styles with outline-level */
   dp_role role;            /* in a tagged PDF (compose.h) */
   dp_mark source;          /* IMAGE: the document's field */
+  dp_text_field *fields;   /* PARA: the document's fields in the text */
+  size_t field_count;
+  bool missing_told;       /* PARA: glyphs no font has were reported */
   dp_para *para;           /* set at `para_width`, `para_scale` */
   bool para_drawn;         /* a draw points to `para`: the store owns it */
   double para_width, para_scale;
@@ -98,6 +101,8 @@ typedef struct composer {
   /* Bounds on expansion (compose.h), whatever the nesting of `each`. */
   size_t items_expanded, paragraphs;
   bool too_many;          /* one of them was reported */
+  GHashTable *told;       /* warnings given (a field shown twice is told
+                             of once) */
 } composer;
 
 

@@ -109,6 +109,8 @@ static void unit_clear(unit *u) {
   g_free(u->text);
   for (size_t i = 0; i < u->span_count; i++) g_free(u->spans[i].url);
   g_free(u->spans);
+  for (size_t i = 0; i < u->field_count; i++) g_free(u->fields[i].path);
+  g_free(u->fields);
   g_free(u->marker);
   if (u->para_drawn) u->para = NULL; /* the store has it */
   dp_para_free(u->para);
@@ -232,6 +234,8 @@ static unit *push_para(GArray *units, dp_textbuf *buf, const dp_style *style,
   u->length = buf->length;
   u->spans = buf->spans;
   u->span_count = buf->span_count;
+  u->fields = buf->fields;
+  u->field_count = buf->field_count;
   if (u->span_count > 1)
     qsort(u->spans, u->span_count, sizeof(dp_span), span_compare);
   u->style = style;
@@ -347,8 +351,13 @@ static void expand_markdown(composer *c, const dp_item *item,
       dp_textbuf_clear(&buf);
       return;
     }
+    /* The block is the document's field (its value's own place). */
+    dp_text_field field = {0, (unsigned)buf.length, g_strdup(item->field),
+                           block->mark};
     unit *u = push_para(units, &buf, resolved_style(c, base, -1, indent),
                         block->mark);
+    u->fields = g_memdup2(&field, sizeof field);
+    u->field_count = 1;
     u->marker = g_strdup(block->marker);
     if (block->kind == DP_BLOCK_HEADING) {
       u->keep_with_next = true;

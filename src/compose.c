@@ -488,6 +488,7 @@ dp_pageset *dp_compose(dp_diag *diag, const dp_settings *settings,
   c.store->strings = g_ptr_array_new_with_free_func(g_free);
   c.store->styles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   c.outline = g_array_new(FALSE, FALSE, sizeof(dp_outline_entry));
+  c.told = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   c.set = g_new0(dp_pageset, 1);
   c.set->width = layout->page_width;
   c.set->height = layout->page_height;
@@ -560,6 +561,7 @@ dp_pageset *dp_compose(dp_diag *diag, const dp_settings *settings,
   c.set->owned = c.store;
   set_metadata(&c);
   g_hash_table_destroy(c.colours);
+  g_hash_table_destroy(c.told);
   dp_labels_free(c.labels);
   if (c.failed) {
     dp_pageset_free(c.set);

@@ -57,6 +57,8 @@ void dp_textbuf_init(dp_textbuf *buf) { memset(buf, 0, sizeof *buf); }
 void dp_textbuf_clear(dp_textbuf *buf) {
   for (size_t i = 0; i < buf->span_count; i++) g_free(buf->spans[i].url);
   g_free(buf->spans);
+  for (size_t i = 0; i < buf->field_count; i++) g_free(buf->fields[i].path);
+  g_free(buf->fields);
   g_free(buf->text);
   dp_textbuf_init(buf);
 }
@@ -105,12 +107,28 @@ static void textbuf_append_spans(dp_textbuf *buf, const char *text,
                      shift + spans[i].end, spans[i].url, spans[i].style);
 }
 
-/* Cuts the buffer back to `length` bytes and `span_count` spans. */
+/* Notes that bytes [start, end) came from the document field `path`,
+ * whose value is at `mark`. */
+static void textbuf_add_field(dp_textbuf *buf, size_t start, size_t end,
+                              const char *path, dp_mark mark) {
+  if (buf->field_count == buf->field_capacity) {
+    buf->field_capacity = MAX(buf->field_capacity * 2, 4);
+    buf->fields = g_renew(dp_text_field, buf->fields, buf->field_capacity);
+  }
+  buf->fields[buf->field_count++] =
+      (dp_text_field){(unsigned)start, (unsigned)end, g_strdup(path), mark};
+}
+
+/* Cuts the buffer back to `length` bytes and `span_count` spans (and the
+ * fields that end within the bytes kept). */
 static void textbuf_truncate(dp_textbuf *buf, size_t length,
                              size_t span_count) {
   for (size_t i = span_count; i < buf->span_count; i++)
     g_free(buf->spans[i].url);
   buf->span_count = span_count;
+  while (buf->field_count > 0 &&
+         buf->fields[buf->field_count - 1].end > length)
+    g_free(buf->fields[--buf->field_count].path);
   buf->length = length;
   if (buf->text) buf->text[length] = '\0';
 }
@@ -1255,15 +1273,31 @@ static bool expand_placeholder(const op *o, const dp_scope *scope,
     piece pc = {NULL, false, {0}, isolate};
     dp_textbuf_init(&pc.text);
     eval_source(alt, scope, &pc);
+    /* The document's own field, if that is what the placeholder shows. */
+    const dp_value *field = pc.value && pc.value->mark.file ? pc.value : NULL;
     for (size_t f = 0; f < alt->filter_count; f++)
       apply_filter(&alt->filters[f], &pc, scope);
     piece_to_text(&pc);
     bool shown = pc.text.length > 0;
     bool own = shown && needs_isolating(pc.text.text, pc.text.length, isolate);
     if (own) dp_textbuf_append(out, fsi, sizeof fsi - 1);
-    if (shown)
+    if (shown) {
+      size_t start = out->length;
       textbuf_append_spans(out, pc.text.text, pc.text.length, pc.text.spans,
                            pc.text.span_count);
+      if (field)
+        textbuf_add_field(out, start, out->length,
+                          alt->kind == SOURCE_PATH ? alt->text : ".",
+                          field->mark);
+      /* A convention's fields ({format:person-name}: the name, the
+       * title), where no filter has moved them. */
+      for (size_t i = 0; !field && alt->filter_count == 0 &&
+                         i < pc.text.field_count; i++) {
+        const dp_text_field *inner = &pc.text.fields[i];
+        textbuf_add_field(out, start + inner->start, start + inner->end,
+                          inner->path, inner->mark);
+      }
+    }
     if (own) dp_textbuf_append(out, pdi, sizeof pdi - 1);
     dp_textbuf_clear(&pc.text);
     if (shown) return true;

@@ -50,12 +50,24 @@ struct dp_scope {
                                 or an enclosing one's) */
 };
 
+/* Bytes [start, end) of an expansion that a placeholder filled with a
+ * document field: the path as the template names it ("candidate.name",
+ * or "name" inside a repetition) and where its value is in the
+ * document, so that what goes wrong with the text can be told there. */
+typedef struct dp_text_field {
+  unsigned start, end;
+  char *path;
+  dp_mark mark;
+} dp_text_field;
+
 /* Growing text with spans: the result of expansions. */
 typedef struct dp_textbuf {
   char *text;
   size_t length, capacity;
   dp_span *spans;
   size_t span_count, span_capacity;
+  dp_text_field *fields;  /* in order of start */
+  size_t field_count, field_capacity;
 } dp_textbuf;
 
 void dp_textbuf_init(dp_textbuf *buf);

@@ -48,8 +48,6 @@
 #include "paths.h"
 #include "text-private.h"
 
-/* Characters of the text quoted in a warning. */
-#define QUOTE_CHARS 40
 /* Text under LAYOUT_SIZE / MAX_UNIT points (1pt) is set at its own size
  * times MAX_UNIT, and no line is set wider than MAX_LAYOUT_WIDTH units
  * (100,000 ems, unbounded in effect): so that no length of a layout
@@ -341,18 +339,12 @@ static void S_collect_unknown(PangoLayout *layout, GArray *seen) {
   pango_layout_iter_free(iter);
 }
 
-/* (transfer full) The characters no font could draw, for a warning:
- * "U+13000 EGYPTIAN HIEROGLYPH A001 '𓀀'" or "U+E000, U+E001 and 2
- * more". */
-static char *S_unknown_chars(PangoLayout *layout, PangoLayout *marker) {
-  GArray *seen = g_array_new(FALSE, FALSE, sizeof(gunichar));
-  S_collect_unknown(layout, seen);
-  if (marker) S_collect_unknown(marker, seen);
+char *dp_describe_chars(const uint32_t *chars, size_t count) {
   GString *out = g_string_new(NULL);
-  guint shown = MIN(seen->len, 3);
-  for (guint k = 0; k < shown; k++) {
-    gunichar c = g_array_index(seen, gunichar, k);
-    if (k > 0) g_string_append(out, k + 1 == shown && seen->len <= 3
+  size_t shown = MIN(count, 3);
+  for (size_t k = 0; k < shown; k++) {
+    gunichar c = chars[k];
+    if (k > 0) g_string_append(out, k + 1 == shown && count <= 3
                                           ? " and " : ", ");
     g_string_append_printf(out, "U+%04X", c);
     /* Its Unicode name (none for private use), so the reader knows it
@@ -372,10 +364,19 @@ static char *S_unknown_chars(PangoLayout *layout, PangoLayout *marker) {
       g_string_append_c(out, '\'');
     }
   }
-  if (seen->len > 3) g_string_append_printf(out, " and %u more", seen->len - 3);
-  if (seen->len == 0) g_string_append(out, "some characters");
-  g_array_free(seen, TRUE);
+  if (count > 3) g_string_append_printf(out, " and %zu more", count - 3);
+  if (count == 0) g_string_append(out, "some characters");
   return g_string_free(out, FALSE);
+}
+
+uint32_t *dp_para_get_missing(const dp_para *para, size_t *count) {
+  *count = 0;
+  if (!para || !para->missing) return NULL;
+  GArray *seen = g_array_new(FALSE, FALSE, sizeof(gunichar));
+  S_collect_unknown(para->layout, seen);
+  if (para->marker) S_collect_unknown(para->marker, seen);
+  *count = seen->len;
+  return (uint32_t *)(void *)g_array_free(seen, seen->len == 0);
 }
 
 /* Whether the first strong character of `text` is right to left (as
@@ -472,10 +473,6 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
       work[count++] = (span){spans[i].kind, s, e, spans[i].url, cs};
     }
   }
-  char *quote = g_utf8_substring(buf->str, 0,
-                                 MIN(QUOTE_CHARS, g_utf8_strlen(buf->str,
-                                                                (gssize)buf->len)));
-  g_strdelimit(quote, "\n", ' ');
 
   if (style->typography)
     buf = text_typography(text, buf, work, count, style->typography, lang);
@@ -644,19 +641,11 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
 
   int unknown = pango_layout_get_unknown_glyphs_count(layout);
   if (para->marker) unknown += pango_layout_get_unknown_glyphs_count(para->marker);
-  if (unknown > 0) {
-    para->missing = true;
-    if (text->diag) {
-      char *chars = S_unknown_chars(layout, para->marker);
-      dp_warning(text->diag, mark, "no font can draw %s in '%s'", chars,
-                 quote);
-      g_free(chars);
-    }
-  }
+  /* Told by the caller, who knows where the text came from. */
+  para->missing = unknown > 0;
 
   pango_attr_list_unref(attrs);
   pango_font_description_free(desc);
-  g_free(quote);
   g_free(work);
   g_string_free(buf, TRUE);
   return para;

@@ -20,6 +20,7 @@
 #include <cairo.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 #include "settings.h"
@@ -65,7 +66,8 @@ typedef struct dp_para dp_para;
  * hyphenation dictionary and Pango's language.  `marker`, if not NULL, is
  * drawn hanging to the left of the first line (list bullets and numbers),
  * right-aligned against the paragraph's left indent.  `mark` is where the
- * text came from, for warnings (a glyph no font can draw). */
+ * text came from, for warnings (a language without hyphenation
+ * patterns). */
 dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
                      const dp_span *spans, size_t span_count,
                      const dp_style *style, const char *lang, double width,
@@ -171,8 +173,20 @@ typedef struct dp_link_area {
 dp_link_area *dp_para_get_link_areas(const dp_para *para, double x, double y,
                                      int first, int count, size_t *n_areas);
 
-/* True if a glyph of the text could not be drawn by any font; the warning
- * has been reported once by dp_para_new(). */
+/* True if a glyph of the text could not be drawn by any font (drawn as
+ * a box).  dp_para_new() does not report it: its caller knows where the
+ * text came from. */
 bool dp_para_has_missing_glyphs(const dp_para *para);
+
+/* (transfer full, g_free) The characters of `para` (its text and its
+ * marker) no font could draw, each once, in the order first met; NULL
+ * and *count 0 when every one was drawn. */
+uint32_t *dp_para_get_missing(const dp_para *para, size_t *count);
+
+/* (transfer full) `count` characters named for a message: each by its
+ * code point, its Unicode name and itself where it shows ("U+13000
+ * EGYPTIAN HIEROGLYPH A001 '𓀀'"), joined with commas and "and", and
+ * past three a count ("U+E000, U+E001, U+E002 and 2 more"). */
+char *dp_describe_chars(const uint32_t *chars, size_t count);
 
 #endif

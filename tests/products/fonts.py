@@ -12,7 +12,10 @@ with an accepted file's stem fails the test.  Then two documents with
 signs the bundled fonts lack (the partial differential, arrows) and two
 scripts set in serif and sans: the signs must come from Noto Sans Math or
 Symbols, never from CJK (whose full-width forms are too wide), and each
-script from one font only.
+script from one font only.  Last, characters no chosen font has (Egyptian
+hieroglyphs) in three fields: each is a warning at the field's own line
+and column in the document, naming the character and the field, told once
+a product; the PDF is still made, with the rest of the text.
 """
 import glob
 import os
@@ -107,5 +110,62 @@ checked += 1
 if any("CJK" in n for n in names):
     print(f"not ok: signs-only.poster takes signs from CJK: {sorted(names)}")
     failures += 1
+MISSING = """institution: {name: University of Agder}
+candidate:
+  name: Maren \U00013000 Eide
+thesis: {title: Wind and Waves}
+summary: |
+  A summary with a \U00013001 in it.
+committee:
+  - name: Ola \U00013002 Nordmann
+    role: first-opponent
+events:
+  - kind: public-defence
+    start: 2026-01-16T13:00
+"""
+doc = os.path.join(workdir, "missing.yaml")
+with open(doc, "w", encoding="utf-8") as f:
+    f.write(MISSING)
+lines = MISSING.splitlines()
+
+
+def at(value):
+    """doc:LINE:COLUMN of the first line holding `value`."""
+    for n, line in enumerate(lines, start=1):
+        if value in line:
+            return f"{doc}:{n}:{line.index(value) + 1}"
+
+
+wanted = [
+    f"{at('Maren')}: warning: no font can draw U+13000 EGYPTIAN HIEROGLYPH "
+    f"A001 '\U00013000' in the field 'candidate.name'",
+    f"{at('A summary')}: warning: no font can draw U+13001 EGYPTIAN "
+    f"HIEROGLYPH A002 '\U00013001' in the field 'summary'",
+    f"{at('Ola')}: warning: no font can draw U+13002 EGYPTIAN HIEROGLYPH "
+    f"A003 '\U00013002' in the field 'name'",
+]
+for layout in ("poster", "booklet"):
+    out = os.path.join(workdir, f"missing.{layout}.pdf")
+    proc = subprocess.run([disputas, "render", doc, "-l", layout, "-o", out],
+                          capture_output=True, text=True)
+    told = [line for line in proc.stderr.splitlines() if "no font" in line]
+    checked += 1
+    if proc.returncode != 0 or not os.path.exists(out):
+        print(f"not ok: missing.{layout}: exit {proc.returncode}, "
+              f"{proc.stderr}")
+        failures += 1
+        continue
+    # The poster shows no summary; each field shown, told once.
+    expected = [w for w in wanted if layout == "booklet" or "summary" not in w]
+    checked += 1
+    if sorted(told) != sorted(expected):
+        print(f"not ok: missing.{layout} warns {told}, not {expected}")
+        failures += 1
+    text = subprocess.run(["pdftotext", out, "-"], capture_output=True,
+                          text=True, check=True).stdout
+    checked += 1
+    if "Nordmann" not in text or "Eide" not in text:
+        print(f"not ok: missing.{layout}: the names are not in the PDF")
+        failures += 1
 print(f"{checked} checks, {failures} failures")
 sys.exit(1 if failures else 0)
