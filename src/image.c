@@ -164,11 +164,10 @@ static bool probe_jpeg(const unsigned char *d, size_t n, dp_image_info *info,
                           "header, which is not supported");
         return false;
       }
-      /* Four components are CMYK (or YCCK), which the renderer cannot
-       * draw yet: refused rather than left out. */
-      if (d[at + 7] == 4) {
-        *error = g_strdup("is a CMYK JPEG image, which is not supported; "
-                          "save it as an RGB JPEG");
+      /* 1: grey, 3: RGB (YCbCr), 4: CMYK (or YCCK). */
+      if (d[at + 7] != 1 && d[at + 7] != 3 && d[at + 7] != 4) {
+        *error = g_strdup_printf("is a JPEG image of %d colour components, "
+                                 "which is not supported", d[at + 7]);
         return false;
       }
       seen_frame = true;

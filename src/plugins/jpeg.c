@@ -54,7 +54,12 @@ static cairo_surface_t *load(const char *path, char **error) {
   jpeg_create_decompress(&info);
   jpeg_mem_src(&info, (const unsigned char *)bytes, length);
   jpeg_read_header(&info, TRUE);
-  info.out_color_space = JCS_RGB;
+  /* CMYK (and YCCK, which libjpeg turns into CMYK) is decoded as CMYK
+   * and made RGB below, for PNG output and for what cairo draws; a PDF
+   * embeds the file's own bytes. */
+  bool cmyk = info.jpeg_color_space == JCS_CMYK ||
+              info.jpeg_color_space == JCS_YCCK;
+  info.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
   jpeg_start_decompress(&info);
   int w = (int)info.output_width, h = (int)info.output_height;
   if (w <= 0 || h <= 0 || w > DP_IMAGE_MAX_SIDE || h > DP_IMAGE_MAX_SIDE) {
@@ -76,15 +81,31 @@ static cairo_surface_t *load(const char *path, char **error) {
     return NULL;
   }
   int stride = cairo_image_surface_get_stride(surface);
-  row = g_malloc((size_t)w * 3);
+  row = g_malloc((size_t)w * 4);
+  /* Adobe's applications store CMYK inverted (0 is full ink), and say
+   * so with their APP14 marker. */
+  bool inverted = cmyk && info.saw_Adobe_marker;
   while (info.output_scanline < info.output_height) {
     unsigned char *rows[1] = {row};
     int y = (int)info.output_scanline;
     jpeg_read_scanlines(&info, rows, 1);
     guint32 *out = (guint32 *)(void *)(data + (size_t)y * (size_t)stride);
-    for (int x = 0; x < w; x++)
-      out[x] = 0xFF000000u | (guint32)row[3 * x] << 16 |
-               (guint32)row[3 * x + 1] << 8 | row[3 * x + 2];
+    for (int x = 0; x < w; x++) {
+      if (cmyk) {
+        /* Naive separation, paper minus ink: a preview, not a proof. */
+        const unsigned char *p = row + 4 * x;
+        unsigned k = inverted ? p[3] : 255u - p[3];
+        guint32 rgb = 0;
+        for (int i = 0; i < 3; i++) {
+          unsigned c = inverted ? p[i] : 255u - p[i];
+          rgb = rgb << 8 | (c * k + 127) / 255;
+        }
+        out[x] = 0xFF000000u | rgb;
+      } else {
+        out[x] = 0xFF000000u | (guint32)row[3 * x] << 16 |
+                 (guint32)row[3 * x + 1] << 8 | row[3 * x + 2];
+      }
+    }
   }
   jpeg_finish_decompress(&info);
   jpeg_destroy_decompress(&info);

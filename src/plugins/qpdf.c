@@ -13,6 +13,8 @@
  *  - the catalog gets the XMP packet as /Metadata (every PDF) and, for
  *    PDF/X-4, the output intent with its ICC profile; Info gets the
  *    PDF/X version and /Trapped;
+ *  - JPEG images get their file's ICC profile as an /ICCBased colour
+ *    space, and Adobe's inverted CMYK its /Decode;
  *  - the printer's marks, drawn in a stand-in RGB colour, get the
  *    registration colour (/Separation /All);
  *  - the trailer gets an /ID whose first string the caller derived from
@@ -314,6 +316,132 @@ static void add_registration(qpdf_data q, qpdf_oh page, qpdf_oh *space,
   qpdf_oh_replace_key(q, spaces, "/DPRegistration", *space);
 }
 
+/* ---- JPEG images ---------------------------------------------------- */
+
+/* What a JPEG file says of its colour, read from its markers up to the
+ * first scan: the number of components, Adobe's APP14 marker (inverted
+ * CMYK), and the ICC profile of its APP2 ICC_PROFILE chunks, joined in
+ * order (empty when missing or incomplete). */
+typedef struct jpeg_colour {
+  int components;
+  bool adobe;
+  GByteArray *profile;
+} jpeg_colour;
+
+static void read_jpeg_colour(const unsigned char *d, size_t n,
+                             jpeg_colour *out) {
+  out->components = 0;
+  out->adobe = false;
+  out->profile = g_byte_array_new();
+  GByteArray *chunks[256] = {NULL};
+  int chunk_count = 0;
+  size_t at = 2;
+  if (n < 4 || d[0] != 0xFF || d[1] != 0xD8) return;
+  while (at + 4 <= n && d[at] == 0xFF) {
+    unsigned marker = d[at + 1];
+    if (marker == 0xFF) { /* fill byte */
+      at++;
+      continue;
+    }
+    size_t length = (size_t)d[at + 2] << 8 | d[at + 3];
+    const unsigned char *body = d + at + 4;
+    if (length < 2 || at + 2 + length > n || marker == 0xDA) break;
+    size_t size = length - 2;
+    if (marker == 0xEE && size >= 5 && !memcmp(body, "Adobe", 5))
+      out->adobe = true;
+    if (marker == 0xE2 && size > 14 && !memcmp(body, "ICC_PROFILE", 12)) {
+      int seq = body[12], count = body[13];
+      if (seq >= 1 && seq <= count && !chunks[seq]) {
+        chunks[seq] = g_byte_array_new();
+        g_byte_array_append(chunks[seq], body + 14, (guint)(size - 14));
+        chunk_count = count;
+      }
+    }
+    if (((marker >= 0xC0 && marker <= 0xC3) ||
+         (marker >= 0xC5 && marker <= 0xC7) ||
+         (marker >= 0xC9 && marker <= 0xCB) ||
+         (marker >= 0xCD && marker <= 0xCF)) && size >= 6)
+      out->components = body[5];
+    at += 2 + length;
+  }
+  bool whole = chunk_count > 0;
+  for (int i = 1; i <= chunk_count; i++) whole = whole && chunks[i];
+  for (int i = 1; i <= chunk_count && whole; i++)
+    g_byte_array_append(out->profile, chunks[i]->data, chunks[i]->len);
+  for (int i = 0; i < 256; i++)
+    if (chunks[i]) g_byte_array_free(chunks[i], TRUE);
+}
+
+/* The colours an ICC profile describes (its header's colour space), or
+ * 0. */
+static int icc_components(const GByteArray *p) {
+  if (p->len < 128 || memcmp(p->data + 36, "acsp", 4)) return 0;
+  if (!memcmp(p->data + 16, "RGB ", 4)) return 3;
+  if (!memcmp(p->data + 16, "CMYK", 4)) return 4;
+  if (!memcmp(p->data + 16, "GRAY", 4)) return 1;
+  return 0;
+}
+
+/* Cairo 1.16 embeds a JPEG's bytes with a device colour space and no
+ * /Decode: an image of Adobe's inverted CMYK shows as its negative, and
+ * the file's own ICC profile is ignored.  The image dictionary gets both. */
+static void complete_jpeg(qpdf_data q, qpdf_oh image) {
+  qpdf_oh dict = qpdf_oh_get_dict(q, image);
+  if (!qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, dict, "/Filter"),
+                                  "/DCTDecode"))
+    return;
+  unsigned char *data = NULL;
+  size_t length = 0;
+  if (qpdf_oh_get_stream_data(q, image, qpdf_dl_none, NULL, &data,
+                              &length) & QPDF_ERRORS) {
+    free(data);
+    return;
+  }
+  jpeg_colour c;
+  read_jpeg_colour(data, length, &c);
+  free(data);
+  if (c.components == 4 && c.adobe)
+    qpdf_oh_replace_key(q, dict, "/Decode",
+                        qpdf_oh_parse(q, "[1 0 1 0 1 0 1 0]"));
+  if (c.components > 0 && icc_components(c.profile) == c.components) {
+    qpdf_oh profile = new_stream(q, c.profile->data, c.profile->len);
+    qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, profile), "/N",
+                        qpdf_oh_new_integer(q, c.components));
+    qpdf_oh space = qpdf_oh_new_array(q);
+    qpdf_oh_append_item(q, space, qpdf_oh_new_name(q, "/ICCBased"));
+    qpdf_oh_append_item(q, space, profile);
+    qpdf_oh_replace_key(q, dict, "/ColorSpace", space);
+  }
+  g_byte_array_free(c.profile, TRUE);
+}
+
+/* Every image XObject of `resources` and of its forms' resources, once
+ * (`seen`: object ids). */
+static void complete_images(qpdf_data q, qpdf_oh resources, GHashTable *seen,
+                            int depth) {
+  if (depth > MAX_DEPTH || !qpdf_oh_is_dictionary(q, resources)) return;
+  qpdf_oh xobjects = qpdf_oh_get_key(q, resources, "/XObject");
+  if (!qpdf_oh_is_dictionary(q, xobjects)) return;
+  GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
+  qpdf_oh_begin_dict_key_iter(q, xobjects);
+  while (qpdf_oh_dict_more_keys(q))
+    g_ptr_array_add(keys, g_strdup(qpdf_oh_dict_next_key(q)));
+  for (guint i = 0; i < keys->len; i++) {
+    qpdf_oh xobject = qpdf_oh_get_key(q, xobjects, keys->pdata[i]);
+    int id = qpdf_oh_get_object_id(q, xobject);
+    if (id > 0 && !g_hash_table_add(seen, GINT_TO_POINTER(id))) continue;
+    if (!qpdf_oh_is_stream(q, xobject)) continue;
+    qpdf_oh dict = qpdf_oh_get_dict(q, xobject);
+    qpdf_oh subtype = qpdf_oh_get_key(q, dict, "/Subtype");
+    if (qpdf_oh_is_name_and_equals(q, subtype, "/Image"))
+      complete_jpeg(q, xobject);
+    else if (qpdf_oh_is_name_and_equals(q, subtype, "/Form"))
+      complete_images(q, qpdf_oh_get_key(q, dict, "/Resources"), seen,
+                      depth + 1);
+  }
+  g_ptr_array_free(keys, TRUE);
+}
+
 /* ---- The rewrite ---------------------------------------------------- */
 
 static char *error_text(qpdf_data q, const char *what) {
@@ -347,6 +475,7 @@ static bool finish(const unsigned char *pdf, size_t length,
     goto done;
   }
   GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+  GHashTable *images = g_hash_table_new(g_direct_hash, g_direct_equal);
   qpdf_oh registration = 0;
   bool registration_made = false; /* one colour space for every page */
   for (int i = 0; i < pages; i++) {
@@ -355,6 +484,7 @@ static bool finish(const unsigned char *pdf, size_t length,
     qpdf_oh_replace_key(q, page, "/MediaBox", box_array(q, b->media));
     qpdf_oh_replace_key(q, page, "/BleedBox", box_array(q, b->bleed));
     qpdf_oh_replace_key(q, page, "/TrimBox", box_array(q, b->trim));
+    complete_images(q, qpdf_oh_get_key(q, page, "/Resources"), images, 0);
     if (fixes->registration)
       add_registration(q, page, &registration, &registration_made,
                        fixes->icc_components);
@@ -363,6 +493,7 @@ static bool finish(const unsigned char *pdf, size_t length,
           count_unembedded(q, qpdf_oh_get_key(q, page, "/Resources"), seen, 0);
   }
   g_hash_table_destroy(seen);
+  g_hash_table_destroy(images);
 
   qpdf_oh root = qpdf_get_root(q);
   if (fixes->lang && *fixes->lang)

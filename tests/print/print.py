@@ -34,6 +34,10 @@ reads the PDFs back with qpdf's JSON (`qpdf --json`), pdfinfo and
                  keeps its links, without the output intent
   registration   marks in a PDF are in registration colour (/Separation
                  /All), black when drawn; none in office output
+  jpeg-colour    CMYK and grey JPEGs made by make-jpeg (--make-jpeg=PATH),
+                 with and without their ICC profiles: embedded as they are
+                 with the profile as /ICCBased, inverted CMYK decoded, and
+                 drawn in their colours by poppler and in PNG output
   lazy-qpdf      LD_DEBUG=libs: libqpdf is loaded for PDF output only, never
                  by check, PNG or SVG
   preflight-NAME tests/print/preflight-NAME.yaml checked with --preflight
@@ -706,6 +710,119 @@ def case_registration(r):
           "office output: no registration colour")
 
 
+GS_CMYK = "/usr/share/color/icc/ghostscript/default_cmyk.icc"  # libgs-common
+GREY = "/usr/share/color/icc/ghostscript/sgray.icc"  # libgs-common: sRGB tone curve
+
+
+def count_pixels(img, test):
+    """How many pixels of `img` satisfy test(r, g, b)."""
+    n = 0
+    for row in img.rows:
+        for i in range(0, len(row), 3):
+            if test(row[i], row[i + 1], row[i + 2]):
+                n += 1
+    return n
+
+
+def cyan(r, g, b):
+    return r < 100 and g > 120 and b > 180
+
+
+def magenta(r, g, b):
+    return r > 180 and g < 100 and b > 80
+
+
+def case_jpeg_colour(r, make_jpeg):
+    """CMYK and grey JPEGs are embedded as they are (the file's bytes, a
+    DCT stream), with their ICC profile as an /ICCBased colour space and
+    Adobe's inverted CMYK undone by /Decode, and drawn in their colours:
+    cyan and magenta halves, a 25 % grey."""
+    images = os.path.join(r.work, "images")
+    os.makedirs(images, exist_ok=True)
+    cases = (("cmyk.jpg", ["cmyk", GS_CMYK], 4, GS_CMYK),
+             ("cmyk-plain.jpg", ["cmyk"], 4, None),
+             ("grey.jpg", ["grey", GREY], 1, GREY))
+    for name, args, comps, profile in cases:
+        jpeg = os.path.join(images, name)
+        subprocess.run([make_jpeg, jpeg] + args, check=True)
+        with open(jpeg, "rb") as f:
+            jpeg_bytes = f.read()
+        doc = os.path.join(r.work, name + ".yaml")
+        with open(doc, "w", encoding="utf-8") as f:
+            f.write("institution:\n  name: University of Agder\n"
+                    "candidate:\n  name: Maren Tollefsen Eide\n"
+                    "  photo: images/%s\n"
+                    "thesis:\n  title: Wind, Waves and Winches\n"
+                    "events:\n  - kind: public-defence\n"
+                    "    start: 2026-01-16T13:00\n" % name)
+        for extra in ([], ["--press"]):
+            label = name + (" --press" if extra else "")
+            path = r.render(doc, "booklet", name + "%s.pdf" % (
+                "-press" if extra else ""), *extra)
+            pdf = Pdf(path)
+            found = [(k, v["stream"]["dict"]) for k, v in pdf.objects.items()
+                     if v.get("stream", {}).get("dict", {}).get(
+                         "/Subtype") == "/Image"]
+            if not check(len(found) == 1, label + ": one image", repr(found)):
+                continue
+            ref, image = found[0]
+            raw = subprocess.run(["qpdf", "--show-object=" + ref.split()[0],
+                                  "--raw-stream-data", path],
+                                 capture_output=True, check=True).stdout
+            check(image.get("/Filter") == "/DCTDecode" and raw == jpeg_bytes,
+                  label + ": the JPEG's own bytes, a DCT stream")
+            space = image.get("/ColorSpace")
+            if profile:
+                with open(profile, "rb") as f:
+                    icc = f.read()
+                ok = (isinstance(space, list) and space[0] == "/ICCBased" and
+                      pdf.get(space[1]).get("/N") == comps and
+                      stream_data(path, space[1]) == icc)
+                check(ok, label + ": its ICC profile, %d colours" % comps,
+                      repr(space))
+            else:
+                check(space == "/DeviceCMYK", label + ": DeviceCMYK without "
+                      "a profile", repr(space))
+            if comps == 4:
+                check(image.get("/Decode") == [1, 0] * 4,
+                      label + ": Adobe's inverted CMYK decoded",
+                      repr(image.get("/Decode")))
+            listing = subprocess.run(["pdfimages", "-list", path],
+                                     capture_output=True, text=True,
+                                     check=True).stdout.splitlines()[2]
+            check(listing.split()[6] == str(comps) and
+                  listing.split()[8] == "jpeg",
+                  label + ": pdfimages lists %d components, jpeg" % comps,
+                  listing)
+        # Drawn: poppler from the PDF, and disputas's own PNG.
+        subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1",
+                        path, os.path.join(r.work, name)], check=True)
+        r.run(["render", doc, "-l", "booklet", "-f", "png", "--dpi", "50",
+               "-o", os.path.join(r.work, name + "-own.png")])
+        for png, who in ((name + "-1.png", "poppler"),
+                         (name + "-own-1.png", "disputas's PNG")):
+            img = Image(os.path.join(r.work, png), 50)
+            if comps == 4:
+                c, m = count_pixels(img, cyan), count_pixels(img, magenta)
+                # The image is 96 x 64 at 48 ppi, 2 x 1.33 in: some 3,300
+                # pixels at 50 dpi, half cyan, half magenta.
+                check(c > 1000 and m > 1000,
+                      "%s, %s: cyan and magenta halves" % (name, who),
+                      "%d cyan, %d magenta pixels" % (c, m))
+            else:
+                g = count_pixels(img, lambda r_, g_, b_: abs(r_ - g_) < 3 and
+                                 abs(g_ - b_) < 3 and 180 < r_ < 205)
+                check(g > 2000, "%s, %s: a light grey" % (name, who),
+                      "%d grey pixels" % g)
+    if shutil.which("gs"):
+        proc = subprocess.run(
+            ["gs", "-q", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-dPDFSTOPONERROR",
+             "-sDEVICE=nullpage", os.path.join(r.work, "cmyk.jpg-press.pdf")],
+            capture_output=True, text=True)
+        check(proc.returncode == 0 and not proc.stdout + proc.stderr,
+              "Ghostscript reads the CMYK image", proc.stdout + proc.stderr)
+
+
 def loads_qpdf(r, args):
     env = dict(r.env, LD_DEBUG="libs")
     proc = r.run(args, env=env)
@@ -868,7 +985,11 @@ def main(argv):
              "registration": case_registration, "lazy-qpdf": case_lazy_qpdf,
              "fonts": case_fonts, "samples": case_samples}
     try:
-        if case.startswith("preflight-"):
+        if case == "jpeg-colour":
+            make = [a.split("=", 1)[1] for a in argv[5:]
+                    if a.startswith("--make-jpeg=")]
+            case_jpeg_colour(r, make[0])
+        elif case.startswith("preflight-"):
             case_preflight(r, case, regenerate)
         elif case in cases:
             cases[case](r)
