@@ -390,6 +390,11 @@ const char *dp_layout_get_name(const dp_layout *layout) {
   return layout->model->name;
 }
 
+const char *const *dp_layout_get_files(const dp_layout *layout) {
+  g_return_val_if_fail(layout != NULL, NULL);
+  return (const char *const *)layout->model->files;
+}
+
 const char *dp_layout_get_description(const dp_layout *layout) {
   g_return_val_if_fail(layout != NULL, NULL);
   return layout->model->description;

@@ -37,6 +37,8 @@
 struct dp_document {
   dp_value *root;
   dp_house *house;   /* its house style, or NULL */
+  char **files;      /* the files it was read from: itself, its house,
+                        its images (NULL-terminated) */
   char *name;
   char *stem;
   long long mtime;
@@ -272,6 +274,7 @@ struct binder {
   int errors;
   const char *house_file; /* the house's file name, as its marks have it:
                              its image paths are resolved already */
+  GPtrArray *files;       /* the images read */
   GHashTable *reported; /* "line:column:message" already said */
 };
 
@@ -865,6 +868,7 @@ static dp_value *bind_image(binder *b, const dp_ynode *node,
                    : dp_confine_resolve(b->root, b->base_dir, text, &problem);
   /* Decoded here, once, so that an image that cannot be drawn is an error
    * at this line rather than a blank in the output. */
+  if (path && b->files) g_ptr_array_add(b->files, g_strdup(path));
   if (path && dp_image_probe(path, &info, &problem) &&
       image_within_limits(b, &info, &problem) &&
       dp_image_decode(path, info.format, &problem))
@@ -1309,6 +1313,7 @@ static dp_document *bind_document(dp_diag *diag,
                                   const dp_settings *settings,
                                   dp_ytree *tree, const char *base_dir) {
   binder b = {diag, base_dir, dp_settings_root(settings), settings, 0, 0, NULL,
+              g_ptr_array_new_with_free_func(g_free),
               g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
   const dp_ynode *root = dp_ytree_get_root(tree);
   dp_value *value = NULL;
@@ -1337,12 +1342,17 @@ static dp_document *bind_document(dp_diag *diag,
   g_ptr_array_free(keys, TRUE);
   g_hash_table_destroy(b.reported);
   if (b.errors || !value || house_failed) {
+    g_ptr_array_free(b.files, TRUE);
     value_free(value);
     dp_house_unref(house);
     return NULL;
   }
   dp_document *doc = g_new0(dp_document, 1);
   doc->house = house;
+  if (house) g_ptr_array_insert(b.files, 0, g_strdup(house->path));
+  g_ptr_array_insert(b.files, 0, g_strdup(dp_ytree_get_name(tree)));
+  g_ptr_array_add(b.files, NULL);
+  doc->files = (char **)g_ptr_array_free(b.files, FALSE);
   doc->serial = (unsigned long long)g_atomic_pointer_add(&last_serial, 1) + 1;
   doc->root = value;
   doc->name = g_strdup(dp_ytree_get_name(tree));
@@ -1379,6 +1389,7 @@ void dp_document_free(dp_document *doc) {
   if (!doc) return;
   value_free(doc->root);
   dp_house_unref(doc->house);
+  g_strfreev(doc->files);
   g_free(doc->name);
   g_free(doc->stem);
   g_free(doc);
@@ -1400,6 +1411,11 @@ unsigned long long dp_document_get_serial(const dp_document *doc) {
 const char *dp_document_get_name(const dp_document *doc) { return doc->name; }
 const dp_house *dp_document_get_house(const dp_document *doc) {
   return doc->house;
+}
+
+const char *const *dp_document_get_files(const dp_document *doc) {
+  g_return_val_if_fail(doc != NULL, NULL);
+  return (const char *const *)doc->files;
 }
 long long dp_document_get_mtime(const dp_document *doc) { return doc->mtime; }
 

@@ -99,6 +99,9 @@ unsigned long long dp_document_get_serial(const dp_document *doc);
  * `house:`, else the settings' default), or NULL. */
 const dp_house *dp_document_get_house(const dp_document *doc);
 
+/* (transfer none) The files the document was read from (disputas.h). */
+const char *const *dp_document_get_files(const dp_document *doc);
+
 /* The file name as given (for marks and messages). */
 const char *dp_document_get_name(const dp_document *doc);
 

@@ -121,6 +121,13 @@ static dp_flow *find_flow(const binder *b, const char *name) {
   return NULL;
 }
 
+/* Adds `path` to the files the model was read from. */
+static void add_file(dp_layout_model *m, const char *path) {
+  m->files = g_renew(char *, m->files, m->file_count + 2);
+  m->files[m->file_count++] = g_strdup(path);
+  m->files[m->file_count] = NULL;
+}
+
 const dp_named_font *layout_find_font(const binder *b, const char *name) {
   for (size_t i = 0; i < b->m->font_count; i++)
     if (strcmp(b->m->fonts[i].name, name) == 0) return &b->m->fonts[i];
@@ -157,6 +164,7 @@ char *layout_image_file(binder *b, const dp_ynode *node) {
   char *absolute = path ? g_canonicalize_filename(path, NULL) : NULL;
   g_free(path);
   dp_image_info info;
+  if (absolute) add_file(b->m, absolute);
   /* Decoded once here, as the document's images are: a file that cannot
    * be drawn is an error at this line, never a blank on the page. */
   if (absolute && dp_image_probe(absolute, &info, &problem) &&
@@ -1100,6 +1108,7 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
       bind_preflight(b, v, base);
     }
   }
+  add_file(base, b->core.file);
   g_free(base->path);
   base->path = g_strdup(b->m->path);
   /* The pages are the base's, unless the bookmarks changed. */
@@ -1267,6 +1276,7 @@ static dp_layout_model *bind(dp_diag *diag, const dp_settings *settings,
   m->page_height = 297 * DP_PT_PER_MM;
   m->pages_multiple = 1;
   m->preflight_min_text_size = 6; /* points */
+  add_file(m, b.core.file);
   bind_root(&b);
   if (b.extended) {
     dp_layout_model_free(m);
@@ -1386,6 +1396,7 @@ void dp_layout_model_free(dp_layout_model *m) {
   for (size_t i = 0; i < m->font_folder_count; i++)
     g_free(m->font_folders[i].path);
   g_free(m->font_folders);
+  g_strfreev(m->files);
   for (size_t i = 0; i < m->template_count; i++) template_free(m->templates[i]);
   g_free(m->templates);
   for (size_t i = 0; i < m->flow_count; i++) flow_free(m->flows[i]);

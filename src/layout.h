@@ -307,6 +307,10 @@ typedef struct dp_layout_model {
   size_t font_count;
   dp_font_folder *font_folders;
   size_t font_folder_count;
+  char **files;                /* the files it was read from: itself, the
+                                  layouts it extends, its images
+                                  (NULL-terminated) */
+  size_t file_count;
   dp_page_template **templates;
   size_t template_count;
   dp_flow **flows;

@@ -411,6 +411,11 @@ DP_PUBLIC void dp_document_free(dp_document *doc);
  * `doc`. */
 DP_PUBLIC const char *dp_document_get_stem(const dp_document *doc);
 
+/* (transfer none) The files `doc` was read from, NULL-terminated: the
+ * document (its name, for one read from memory), its house file, the
+ * images it names.  What a program that re-renders on change watches. */
+DP_PUBLIC const char *const *dp_document_get_files(const dp_document *doc);
+
 /* ---- Layouts -------------------------------------------------------- */
 
 /* A layout: what a product looks like (the built-in layouts, and
@@ -444,6 +449,10 @@ DP_PUBLIC const char *dp_layout_get_name(const dp_layout *layout);
 /* (transfer none) The one-line description, or NULL when there is none.
  * Owned by `layout`. */
 DP_PUBLIC const char *dp_layout_get_description(const dp_layout *layout);
+
+/* (transfer none) The files `layout` was read from, NULL-terminated: the
+ * layout, the layouts it extends, the image files it names. */
+DP_PUBLIC const char *const *dp_layout_get_files(const dp_layout *layout);
 
 /* The trim size of a page, in points (1/72 in), bleed excluded.  Either
  * pointer may be NULL. */

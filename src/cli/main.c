@@ -7,8 +7,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
+#include <glib-unix.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +22,7 @@
 #include "disputas/disputas.h"
 #include "module.h"
 #include "new.h"
+#include "watch.h"
 
 enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_WRITE = 3 };
 
@@ -30,6 +34,8 @@ static const char usage_text[] =
     "  disputas build  DOC.yaml... [-d OUTDIR] [-l LAYOUT]... [-j N] [--press] [--marks]\n"
     "                  [--preflight] [--house FILE]\n"
     "  disputas check  DOC.yaml [-l LAYOUT] [--preflight] [--house FILE]\n"
+    "  disputas watch  DOC.yaml [-d OUTDIR] [-l LAYOUT]... [--house FILE]\n"
+    "  disputas preview DOC.yaml [-l LAYOUT]... [-p PORT] [--house FILE]\n"
     "  disputas layouts\n"
     "  disputas new    [FILE.yaml] [--lang LANG] [--events N]\n"
     "  disputas serve  [-H ADDRESS] [-p PORT] [-j N] [--timeout SECONDS] ...\n"
@@ -134,6 +140,8 @@ static bool parse_options(const char *command, int *argc, char ***argv,
       {"layout", 'l', 0, G_OPTION_ARG_STRING_ARRAY, &opts->layouts,
        "Make this layout (built-in name or file) instead of poster, "
        "booklet and booklet-print; may be given several times", "LAYOUT"},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  GOptionEntry jobs_entry[] = {
       {"jobs", 'j', 0, G_OPTION_ARG_INT, &opts->jobs,
        "Documents built at once, each in a thread of its own (default 1)",
        "N"},
@@ -166,6 +174,10 @@ static bool parse_options(const char *command, int *argc, char ***argv,
        "Writes every product of each announcement: the poster, the "
        "booklet, the imposed booklet and a calendar."},
       {"check", "DOC.yaml", "Reports every problem; writes nothing."},
+      {"watch", "DOC.yaml",
+       "Builds every product, then again whenever the document, a layout, "
+       "the house file or an image changes, printing what changed and any "
+       "problems."},
       {"layouts", "", "Lists the built-in layouts."},
       {"new", "[FILE.yaml]",
        "Writes a commented announcement to fill in (to standard output "
@@ -186,9 +198,12 @@ static bool parse_options(const char *command, int *argc, char ***argv,
     g_option_context_add_main_entries(context, layout_entry, NULL);
   if (!strcmp(command, "render"))
     g_option_context_add_main_entries(context, render_entries, NULL);
-  if (!strcmp(command, "build"))
+  if (!strcmp(command, "build") || !strcmp(command, "watch"))
     g_option_context_add_main_entries(context, build_entries, NULL);
-  if (!strcmp(command, "render") || !strcmp(command, "build"))
+  if (!strcmp(command, "build"))
+    g_option_context_add_main_entries(context, jobs_entry, NULL);
+  if (!strcmp(command, "render") || !strcmp(command, "build") ||
+      !strcmp(command, "watch"))
     g_option_context_add_main_entries(context, marks_entry, NULL);
   if (strcmp(command, "layouts") && strcmp(command, "new"))
     g_option_context_add_main_entries(context, preflight_entry, NULL);
@@ -662,6 +677,8 @@ typedef struct builder {
   char **stems;        /* each layout's part of the output names */
   dp_render_options *ro;
   bool ready; /* the layouts loaded */
+  GPtrArray *files; /* when not NULL, build_one adds the files the
+                       document and layouts were read from (watch) */
 } builder;
 
 static void builder_init(builder *b, const options *opts, const char *outdir) {
@@ -669,7 +686,7 @@ static void builder_init(builder *b, const options *opts, const char *outdir) {
   int count = (int)g_strv_length((char **)products);
   *b = (builder){opts, outdir, context_for(opts), count,
                  g_new0(dp_layout *, count), g_new0(char *, count + 1), NULL,
-                 true};
+                 true, NULL};
   dp_context_expect(b->ctx, DP_EXPECT_PDF | DP_EXPECT_CALENDAR);
   b->ready = dp_context_get_error_count(b->ctx) == 0; /* the house */
   for (int i = 0; i < count; i++) {
@@ -702,6 +719,16 @@ static int build_one(builder *b, const char *path) {
   const int count = b->count;
   dp_document *doc = load_document(ctx, path);
   int status = doc && b->ready ? EXIT_SUCCESS : EXIT_INVALID;
+  for (int i = 0; b->files && i < count; i++)
+    for (const char *const *f = b->layouts[i]
+                                    ? dp_layout_get_files(b->layouts[i])
+                                    : NULL;
+         f && *f; f++)
+      g_ptr_array_add(b->files, g_strdup(*f));
+  for (const char *const *f = b->files && doc ? dp_document_get_files(doc)
+                                              : NULL;
+       f && *f; f++)
+    g_ptr_array_add(b->files, g_strdup(*f));
   dp_render_options_set_preflight(ro, b->opts->preflight);
   /* Check all first (the context keeps the pages: the renders below lay
    * out nothing again). */
@@ -887,6 +914,71 @@ static int run_build(const options *opts, char **paths, int count) {
   return status;
 }
 
+/* ---- disputas watch ---------------------------------------------------- */
+
+/* Builds a document, then builds it again whenever a file it was made
+ * from changes (watch.h): the document, its house file, its images, the
+ * layouts, what they extend and the images they place. */
+typedef struct watcher {
+  const options *opts;
+  const char *path;
+  const char *outdir;
+  dp_watch *watch;
+  GMainLoop *loop;
+} watcher;
+
+static void watch_build(GPtrArray *changed, void *data) {
+  watcher *w = data;
+  for (guint i = 0; changed && i < changed->len; i++)
+    fprintf(stderr, "changed: %s\n", (char *)g_ptr_array_index(changed, i));
+  builder b;
+  builder_init(&b, w->opts, w->outdir);
+  b.files = g_ptr_array_new_with_free_func(g_free);
+  gint64 start = g_get_monotonic_time();
+  int status = build_one(&b, w->path);
+  /* The document itself, the house and the layouts named, even when
+   * they could not be read: a fix is a change. */
+  g_ptr_array_add(b.files, g_strdup(w->path));
+  const char *const *products = build_products(w->opts);
+  for (int i = 0; products[i]; i++)
+    if (strchr(products[i], '/') || g_str_has_suffix(products[i], ".yaml") ||
+        g_str_has_suffix(products[i], ".yml"))
+      g_ptr_array_add(b.files, g_strdup(products[i]));
+  const char *house = w->opts->house ? w->opts->house
+                                     : g_getenv("DISPUTAS_HOUSE");
+  if (house && *house) g_ptr_array_add(b.files, g_strdup(house));
+  dp_watch_set_files(w->watch, b.files, status == EXIT_SUCCESS);
+  g_ptr_array_free(b.files, TRUE);
+  builder_clear(&b);
+  fprintf(stderr, "%s in %.0f ms; watching %u files (Ctrl-C to stop)\n",
+          status == EXIT_SUCCESS ? "built" : "failed",
+          (double)(g_get_monotonic_time() - start) / 1000,
+          dp_watch_count(w->watch));
+}
+
+/* Kept (the sources are removed once the loop is done). */
+static gboolean watch_stop(gpointer data) {
+  g_main_loop_quit(((watcher *)data)->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static int run_watch(const options *opts, const char *path) {
+  if (!strcmp(path, "-"))
+    return usage_error("'watch' needs a document file, not standard input");
+  watcher w = {opts, path, opts->outdir ? opts->outdir : ".", NULL,
+               g_main_loop_new(NULL, FALSE)};
+  w.watch = dp_watch_new(watch_build, &w);
+  watch_build(NULL, &w);
+  guint sigint = g_unix_signal_add(SIGINT, watch_stop, &w);
+  guint sigterm = g_unix_signal_add(SIGTERM, watch_stop, &w);
+  g_main_loop_run(w.loop);
+  g_source_remove(sigint);
+  g_source_remove(sigterm);
+  dp_watch_free(w.watch);
+  g_main_loop_unref(w.loop);
+  return EXIT_SUCCESS;
+}
+
 static int run_layouts(const options *opts) {
   dp_context *ctx = context_for(opts);
   int status = EXIT_SUCCESS;
@@ -957,14 +1049,14 @@ int main(int argc, char **argv) {
     fputs(usage_text, stdout);
     return EXIT_SUCCESS;
   }
-  if (!strcmp(command, "serve")) {
+  if (!strcmp(command, "serve") || !strcmp(command, "preview")) {
     /* In a module of its own (module.h), with its own options. */
     argv[1] = argv[0];
     return dp_cli_module_run(command, argc - 1, argv + 1);
   }
   if (strcmp(command, "render") && strcmp(command, "build") &&
       strcmp(command, "check") && strcmp(command, "layouts") &&
-      strcmp(command, "new"))
+      strcmp(command, "new") && strcmp(command, "watch"))
     return usage_error("unknown command '%s'", command);
 
   /* Hand GOption the command's own arguments, with the program name. */
@@ -997,6 +1089,8 @@ int main(int argc, char **argv) {
       status = usage_error("'layouts' takes no arguments");
     } else if (!strcmp(command, "check")) {
       status = run_check(&opts, sub_argv[1]);
+    } else if (!strcmp(command, "watch")) {
+      status = run_watch(&opts, sub_argv[1]);
     } else if (!strcmp(command, "render")) {
       status = run_render(&opts, sub_argv[1]);
     } else {
