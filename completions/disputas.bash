@@ -7,7 +7,7 @@ _disputas() {
     prev=${COMP_WORDS[COMP_CWORD-1]}
     cword=$COMP_CWORD
   }
-  local commands="render build check layouts new serve"
+  local commands="render build check watch preview layouts new serve"
   if [[ $cword -eq 1 ]]; then
     COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
     return
@@ -31,6 +31,8 @@ _disputas() {
     render) options+=" --layout --output --format --trace --impose --dpi --press --marks --preflight --werror --diagnostics --root --house" ;;
     build) options+=" --outdir --layout --jobs --press --marks --preflight --werror --diagnostics --root --house" ;;
     check) options+=" --layout --preflight --werror --diagnostics --root --house" ;;
+    watch) options+=" --outdir --layout --press --marks --preflight --werror --diagnostics --root --house" ;;
+    preview) options+=" --layout --house --port --dpi" ;;
     layouts) options+=" --werror --diagnostics --root --house" ;;
     new) options+=" --lang --events" ;;
     serve) options+=" --host --port --jobs --queue --max-body --max-pages --max-pixels --timeout --read-timeout" ;;

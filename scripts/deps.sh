@@ -28,7 +28,7 @@ packages="
   fonts-noto-core fonts-noto-cjk
   fonts-noto-mono
   fonts-crosextra-carlito fonts-ebgaramond fonts-dejavu-core
-  poppler-utils qpdf zbar-tools valgrind man-db strace
+  poppler-utils qpdf zbar-tools valgrind man-db strace chromium
   icc-profiles-free ghostscript libjpeg-turbo-progs
 "
 

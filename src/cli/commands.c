@@ -4,6 +4,7 @@
 #include "module.h"
 
 static const dp_cli_command commands[] = {{"serve", dp_cli_serve_main},
+                                          {"preview", dp_cli_preview_main},
                                           {NULL, NULL}};
 
 static const dp_cli_module module = {DP_CLI_MODULE_VERSION, commands};

@@ -1,5 +1,6 @@
-/* module: the commands that need a heavy library (libsoup for `serve`),
- * in a module the command line opens only when one of them runs.
+/* module: the commands that need a heavy library (libsoup for `serve`
+ * and `preview`), in a module the command line opens only when one of
+ * them runs.
  *
  * Linking libsoup (with GIO's TLS, libpsl, nghttp2, ...) into the program
  * would slow the start of every `render` and `build` (see src/plugin.h
@@ -29,7 +30,8 @@ typedef struct dp_cli_module {
 } dp_cli_module;
 
 /* The module's commands (commands.c lists them). */
-int dp_cli_serve_main(int argc, char **argv); /* serve.c */
+int dp_cli_serve_main(int argc, char **argv);   /* serve.c */
+int dp_cli_preview_main(int argc, char **argv); /* preview.c */
 
 /* Runs `command` from the module and returns its exit status; reports
  * and returns 2 (a usage error: the command is not there) when this

@@ -14,7 +14,8 @@ import re
 import subprocess
 import sys
 
-COMMANDS = ["render", "build", "check", "layouts", "new", "serve"]
+COMMANDS = ["render", "build", "check", "watch", "preview", "layouts", "new",
+            "serve"]
 
 
 def bash_complete(root, words):

@@ -29,7 +29,8 @@ events:
     start: 2026-01-16T13:00
 """
 BROKEN = DOC.replace("kind: public-defence", "kind: public-defense")
-COMMANDS = ["render", "build", "check", "layouts", "new", "serve"]
+COMMANDS = ["render", "build", "check", "watch", "preview", "layouts", "new",
+            "serve"]
 
 
 class Case:
@@ -203,7 +204,7 @@ def case_help_version(c):
     """--help and --version on every command, with its own usage line."""
     params = {"render": "DOC.yaml", "build": "DOC.yaml...",
               "check": "DOC.yaml", "layouts": "", "new": "[FILE.yaml]",
-              "serve": ""}
+              "watch": "DOC.yaml", "preview": "DOC.yaml", "serve": ""}
     for command in COMMANDS:
         proc = c.run([command, "--help"])
         out = proc.stdout.decode()
