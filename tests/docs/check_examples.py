@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Checks every YAML example of docs/announcement.md with `disputas check`.
+"""Checks every YAML example of docs/announcement.md with `disputas check`,
+and the announcements among the examples of disputas-announcement(5).
 
     check_examples.py DISPUTAS SOURCE_ROOT WORK_DIR
 
@@ -144,6 +145,31 @@ def main():
     if not counts.get("whole") or not counts.get("fragment") or \
             not counts.get("build") or not counts.get("mistake"):
         failures.append(f"expected examples of every kind, found {counts}")
+
+    # The examples of the man page disputas-announcement(5): each .EX
+    # block that is an announcement (it has events) checks clean.
+    with open(os.path.join(root, "docs", "disputas-announcement.5"),
+              encoding="utf-8") as f:
+        man = f.read()
+    man_examples = 0
+    for m in re.finditer(r"^\.EX\n(.*?)^\.EE$", man, re.M | re.S):
+        body = re.sub(r"\\(.)", r"\1", m.group(1))  # roff's \- is a -
+        if not re.search(r"^events:", body, re.M):
+            continue
+        man_examples += 1
+        line = man[:m.start()].count("\n") + 1
+        name = f"man-example-{line}.yaml"
+        with open(os.path.join(work, name), "w", encoding="utf-8") as f:
+            f.write(body)
+        proc = run(disputas, ["check", name], work)
+        stderr = proc.stderr.decode("utf-8", "replace")
+        if proc.returncode != 0 or "error:" in stderr:
+            failures.append(f"docs/disputas-announcement.5:{line}: check "
+                            f"exited {proc.returncode}:\n{stderr}\n"
+                            f"--- the example as checked:\n{body}")
+    if not man_examples:
+        failures.append("no announcement among the examples of "
+                        "disputas-announcement(5)")
 
     # Every key the binder knows is named in the reference.
     with open(os.path.join(root, "src", "document.c"), encoding="utf-8") as f:
