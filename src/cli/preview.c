@@ -449,8 +449,26 @@ static void rebuild(GPtrArray *changed, void *user_data) {
 
 /* ---- Requests ------------------------------------------------------------ */
 
+/* Whether `req` was addressed to this machine by name: a web page
+ * elsewhere that points a name of its own at 127.0.0.1 (DNS rebinding)
+ * must not read the announcement.  Answers 403 when not. */
+static bool addressed_here(dp_http_request *req, const preview *p) {
+  const char *host = dp_http_request_get_header(req, "Host");
+  int port = dp_http_server_get_port(p->server);
+  char *ip = g_strdup_printf("127.0.0.1:%d", port);
+  char *name = g_strdup_printf("localhost:%d", port);
+  bool ok = host && (!g_ascii_strcasecmp(host, ip) ||
+                     !g_ascii_strcasecmp(host, name));
+  g_free(ip);
+  g_free(name);
+  if (!ok)
+    dp_http_respond_error(req, 403, "the preview answers requests for "
+                          "127.0.0.1 or localhost only");
+  return ok;
+}
+
 static void page(dp_http_request *req, void *user_data) {
-  (void)user_data;
+  if (!addressed_here(req, user_data)) return;
   dp_http_request_add_response_header(req, "Cache-Control", "no-store");
   GBytes *body = g_bytes_new_static(preview_page, sizeof preview_page - 1);
   dp_http_respond(req, 200, "text/html; charset=utf-8", body);
@@ -468,6 +486,7 @@ static gboolean poll_expired(gpointer data) {
 
 static void state(dp_http_request *req, void *user_data) {
   preview *p = user_data;
+  if (!addressed_here(req, p)) return;
   const char *after = dp_http_request_get_query(req, "after");
   char *end = NULL;
   guint64 n = after ? g_ascii_strtoull(after, &end, 10) : 0;
@@ -492,6 +511,7 @@ static product *find_product(preview *p, dp_http_request *req) {
 
 static void page_png(dp_http_request *req, void *user_data) {
   preview *p = user_data;
+  if (!addressed_here(req, p)) return;
   product *pr = find_product(p, req);
   if (!pr) return;
   const char *number = dp_http_request_get_query(req, "page");
@@ -509,6 +529,7 @@ static void page_png(dp_http_request *req, void *user_data) {
 
 static void pdf(dp_http_request *req, void *user_data) {
   preview *p = user_data;
+  if (!addressed_here(req, p)) return;
   product *pr = find_product(p, req);
   if (!pr) return;
   unsigned char *data = NULL;

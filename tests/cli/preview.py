@@ -21,6 +21,7 @@ a canvas in the page: the pixels of what the page shows, not the
 server's files.
 """
 import fcntl
+import http.client
 import json
 import os
 import re
@@ -149,6 +150,13 @@ class Browser:
 # problems' text, the sections and their PDF links, and a digest of the
 # poster's first page as drawn on a canvas.
 LOOK = r"""(async () => {
+  // Before the page has loaded (about:blank, or the page half read),
+  // nothing is on screen yet.
+  const body = document.body;
+  const box = document.getElementById('problems');
+  if (!body || !box || !body.dataset.build)
+    return {build: 0, ok: null, ms: 0, problems: '', products: [],
+            digest: null};
   const img = document.querySelector(
       'section[data-product="poster"] img[data-page="1"]');
   let digest = null;
@@ -165,10 +173,10 @@ LOOK = r"""(async () => {
     digest = c.width + 'x' + c.height + ':' + h;
   }
   return {
-    build: Number(document.body.dataset.build || 0),
-    ok: document.body.dataset.ok,
-    ms: Number(document.body.dataset.ms || 0),
-    problems: document.getElementById('problems').innerText,
+    build: Number(body.dataset.build),
+    ok: body.dataset.ok,
+    ms: Number(body.dataset.ms || 0),
+    problems: box.innerText,
     products: [...document.querySelectorAll('section')].map(
         (s) => [s.dataset.product, s.querySelectorAll('img').length,
                 s.querySelector('a.pdf').getAttribute('href')]),
@@ -207,6 +215,14 @@ try:
         raise RuntimeError("no address from disputas preview: %r %r"
                            % (line, server.stderr.read()))
     url = m.group(1) + "/"
+    # A request addressed to another name (DNS rebinding) is refused.
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", "/state", headers={"Host": "evil.example:%d" % port})
+    refused = conn.getresponse().status
+    conn.close()
+    if refused != 403:
+        failures.append("a request for evil.example: %d, not 403" % refused)
     browser = Browser(profile)
     browser.open(url)
     # 1. The page shows every product, each with its pages and PDF link.
