@@ -24,6 +24,8 @@ typedef struct dp_kept_pageset {
   unsigned long long doc;
   char *pages_key;
   unsigned long long preflighted;
+  unsigned long long size_checked; /* the layout the text-size check (that
+                                      runs always) ran for */
   struct dp_pageset *set;
 } dp_kept_pageset;
 

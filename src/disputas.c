@@ -506,7 +506,7 @@ static void kept_clear(dp_kept_pageset *k) {
     dp_fonts_unlock();
   }
   g_free(k->pages_key);
-  *k = (dp_kept_pageset){0, NULL, 0, NULL};
+  *k = (dp_kept_pageset){0, NULL, 0, 0, NULL};
 }
 
 /* Keeps `set` (which the context then owns).  A new document's page sets
@@ -523,7 +523,7 @@ static dp_kept_pageset *kept_add(dp_context *ctx, const dp_document *doc,
     slot = &ctx->kept[0];
     kept_clear(slot);
   }
-  *slot = (dp_kept_pageset){d, g_strdup(layout->model->compose_key), 0, set};
+  *slot = (dp_kept_pageset){d, g_strdup(layout->model->compose_key), 0, 0, set};
   return slot;
 }
 
@@ -618,12 +618,16 @@ static dp_pageset *compose(dp_context *ctx, const dp_document *doc,
     dp_fonts_unlock();
     if (set) kept = kept_add(ctx, doc, layout, set);
   }
-  if (kept && kept->preflighted != layout->serial &&
-      wants_preflight(options, layout, doc)) {
+  /* Text too small to read is reported on every run; preflight's other
+   * checks when asked for.  Once per page set and layout. */
+  bool all = kept && wants_preflight(options, layout, doc);
+  if (kept && (all ? kept->preflighted : kept->size_checked) !=
+                  layout->serial) {
     dp_fonts_lock();
-    dp_preflight(ctx->diag, kept->set, layout->model);
+    dp_preflight(ctx->diag, kept->set, layout->model, all);
     dp_fonts_unlock();
-    kept->preflighted = layout->serial;
+    kept->size_checked = layout->serial;
+    if (all) kept->preflighted = layout->serial;
   }
   dp_diag_release(ctx->diag);
   if (!kept) return NULL;

@@ -24,6 +24,7 @@ typedef struct checker {
   const dp_layout_model *layout;
   GHashTable *reported; /* problem keys */
   int count;
+  bool all;             /* every check, or the text size alone */
 } checker;
 
 typedef struct box {
@@ -80,14 +81,18 @@ static void check_text(checker *k, const dp_draw *d, int page,
       d->style && has_file(d->style->mark) ? d->style->mark : d->mark;
   const char *style = d->style && d->style->name ? d->style->name : "?";
   /* Once per font, at the first style that uses it. */
-  if (ink->font_problem &&
+  if (k->all && ink->font_problem &&
       first_time(k, "font", DP_MARK_FILE(NULL), ink->font_problem)) {
     dp_warning(k->diag, style_mark,
                "cannot embed the font %s (first used in style '%s', page %d)",
                ink->font_problem, style, page);
     k->count++;
   }
-  double min = k->layout->preflight_min_text_size;
+  /* The layout's minimum with preflight, never below the one that holds
+   * always; the message names the setting that made it. */
+  double layout_min = k->layout->preflight_min_text_size;
+  bool by_layout = k->all && layout_min >= DP_PREFLIGHT_ALWAYS_MIN_TEXT;
+  double min = by_layout ? layout_min : DP_PREFLIGHT_ALWAYS_MIN_TEXT;
   if (ink->smallest_size > 0 && ink->smallest_size < min - 0.005) {
     char *size = g_strdup_printf("%.2f", ink->smallest_size);
     if (first_time(k, "size", style_mark, size)) {
@@ -99,14 +104,15 @@ static void check_text(checker *k, const dp_draw *d, int page,
               : g_strdup("");
       dp_warning(k->diag, style_mark,
                  "text in style '%s' is set at %.1f pt on page %d%s, below "
-                 "the %.1f pt minimum for print (preflight: min-text-size)",
-                 style, ink->smallest_size, page, shrunk, min);
+                 "the %.1f pt minimum for print%s",
+                 style, ink->smallest_size, page, shrunk, min,
+                 by_layout ? " (preflight: min-text-size)" : "");
       g_free(shrunk);
       k->count++;
     }
     g_free(size);
   }
-  if (ink->x1 < ink->x0) return; /* no ink */
+  if (!k->all || ink->x1 < ink->x0) return; /* no ink */
   double w = k->set->width, h = k->set->height;
   const char *edge = NULL;
   double by = 0;
@@ -139,19 +145,24 @@ static void check_image(checker *k, const dp_draw *d, int page) {
       d->width <= 0 || d->height <= 0)
     return;
   double dpi = MIN(info.width / (d->width / 72), info.height / (d->height / 72));
-  if (dpi >= DP_PREFLIGHT_MIN_DPI - 0.5 ||
+  if (dpi >= DP_PREFLIGHT_GOOD_DPI - 0.5 ||
       !first_time(k, "image", d->mark, d->image_path))
     return;
-  dp_warning(k->diag, d->mark,
-             "the image '%s' is %.0f dpi as placed on page %d (%d × %d "
-             "pixels over %.0f × %.0f mm); print needs %d dpi",
-             d->image_path, dpi, page, info.width, info.height,
-             d->width / PT_PER_MM, d->height / PT_PER_MM,
-             DP_PREFLIGHT_MIN_DPI);
+  /* Below 150 dpi it shows its pixels: a warning; below 300, softer than
+   * a print shop would like: a note. */
+  bool poor = dpi < DP_PREFLIGHT_MIN_DPI - 0.5;
+  dp_diag_report(k->diag, poor ? DP_SEVERITY_WARNING : DP_SEVERITY_NOTE,
+                 d->mark,
+                 "the image '%s' is %.0f dpi as placed on page %d (%d × %d "
+                 "pixels over %.0f × %.0f mm); print needs %d dpi%s",
+                 d->image_path, dpi, page, info.width, info.height,
+                 d->width / PT_PER_MM, d->height / PT_PER_MM,
+                 poor ? DP_PREFLIGHT_MIN_DPI : DP_PREFLIGHT_GOOD_DPI,
+                 poor ? "" : " for best results");
   if (has_file(d->source))
     dp_diag_report(k->diag, DP_SEVERITY_NOTE, d->source,
                    "the image is named here");
-  k->count++;
+  if (poor) k->count++;
 }
 
 /* Draw `i` of `page` is a QR code: its modules, and its quiet zone
@@ -241,10 +252,10 @@ static void check_background(checker *k, const dp_page *page,
 /* ---- The pass ------------------------------------------------------- */
 
 int dp_preflight(dp_diag *diag, const dp_pageset *set,
-                 const dp_layout_model *layout) {
+                 const dp_layout_model *layout, bool all) {
   checker k = {diag, set, layout,
                g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-               0};
+               0, all};
   for (size_t p = 0; p < set->page_count; p++) {
     const dp_page *page = &set->pages[p];
     int number = (int)p + 1;
@@ -257,6 +268,7 @@ int dp_preflight(dp_diag *diag, const dp_pageset *set,
     }
     for (size_t i = 0; i < page->count; i++) {
       const dp_draw *d = &page->draws[i];
+      if (!all && d->kind != DP_DRAW_TEXT) continue;
       switch (d->kind) {
         case DP_DRAW_TEXT: check_text(&k, d, number, &inks[i]); break;
         case DP_DRAW_IMAGE: check_image(&k, d, number); break;

@@ -11,7 +11,8 @@
  *  - text set below the layout's `preflight: {min-text-size}` (6 pt), at
  *    the size it is drawn (after shrink-to-fit, character styles
  *    included), reported at the paragraph style's line;
- *  - raster images below DP_PREFLIGHT_MIN_DPI at their placed size;
+ *  - raster images below DP_PREFLIGHT_MIN_DPI at their placed size (a
+ *    note below DP_PREFLIGHT_GOOD_DPI);
  *  - QR codes with modules under DP_PREFLIGHT_MIN_QR_MODULE, or whose
  *    quiet zone is cut by the trim or covered by what is drawn after them;
  *  - text whose ink crosses the trim (it would be cut);
@@ -36,9 +37,18 @@
  * print. */
 #define DP_PREFLIGHT_MIN_QR_MODULE (0.4 * 72 / 25.4)
 
-/* Runs every check on `set`, composed from `layout`; returns the number
- * of problems reported. */
+/* Text below this (points) is too small to read in print: a warning on
+ * every check and render, with or without preflight. */
+#define DP_PREFLIGHT_ALWAYS_MIN_TEXT 6.0
+/* Print resolution below which a raster image gets a note (below
+ * DP_PREFLIGHT_MIN_DPI, a warning). */
+#define DP_PREFLIGHT_GOOD_DPI 300
+
+/* Runs every check on `set`, composed from `layout` (`all`), or only the
+ * one that runs always: text below DP_PREFLIGHT_ALWAYS_MIN_TEXT.  With
+ * `all`, text is held to the layout's min-text-size, and never to less
+ * than that.  Returns the number of problems reported. */
 int dp_preflight(dp_diag *diag, const dp_pageset *set,
-                 const dp_layout_model *layout);
+                 const dp_layout_model *layout, bool all);
 
 #endif

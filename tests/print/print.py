@@ -44,6 +44,8 @@ reads the PDFs back with qpdf's JSON (`qpdf --json`), pdfinfo and
                  against docs/preflight.yaml: stderr is exactly
                  preflight-NAME.stderr (and the same from a render when the
                  layout asks for preflight itself)
+  small-text     text under 6 pt is a warning without --preflight, from
+                 check and render
   fonts          a bundled font whose licence forbids embedding (fsType 2,
                  patched into a copy) is reported by preflight
   samples        every sample in every built-in layout passes
@@ -871,7 +873,11 @@ def case_preflight(r, name, regenerate):
     compare(name + ": check --preflight", proc.stderr, expected, regenerate)
     proc = r.run(["check", "--preflight", "--werror", doc, "-l", layout],
                  check_status=False)
-    check(proc.returncode == 1, name + ": with --werror, exit 1",
+    # Notes alone (an image under 300 dpi) are no error.
+    with open(expected, "rb") as f:
+        warns = b": warning: " in f.read()
+    check(proc.returncode == (1 if warns else 0),
+          name + ": with --werror, exit %d" % (1 if warns else 0),
           "exit %d" % proc.returncode)
     with open(os.path.join(r.root, layout), encoding="utf-8") as f:
         asks = re.search(r"^preflight:", f.read(), re.M)
@@ -886,6 +892,27 @@ def case_preflight(r, name, regenerate):
                       os.path.join(r.work, name + ".pdf")])
         compare(name + ": render (the layout asks)", proc.stderr, expected,
                 False)
+
+
+def case_small_text(r):
+    """Text below 6 pt is a warning on every check and render, without
+    --preflight (and nothing else of preflight's is)."""
+    doc = "tests/print/docs/preflight.yaml"
+    want = ("tests/print/preflight-small-text.yaml:7:3: warning: text in "
+            "style 'tiny' is set at 5.0 pt on page 1, below the 6.0 pt "
+            "minimum for print\n")
+    for args in (["check"], ["render", "-q", "-o",
+                             os.path.join(r.work, "small.pdf")]):
+        proc = r.run(args + [doc, "-l", "tests/print/preflight-small-text.yaml"])
+        err = proc.stderr.decode("utf-8", "replace")
+        lines = [l + "\n" for l in err.splitlines() if ": " in l and
+                 not l.startswith(" ")]
+        check(lines == [want], "%s: the small text, and nothing else" %
+              args[0], err)
+    # A layout without small text: nothing.
+    proc = r.run(["check", doc, "-l", "tests/print/preflight-image-note.yaml"])
+    check(proc.stderr == b"", "no small text, no message",
+          proc.stderr.decode())
 
 
 def patch_fstype(path, fstype):
@@ -982,7 +1009,8 @@ def main(argv):
              "reproducible": case_reproducible, "tagged": case_tagged,
              "full-page-fill": case_full_page_fill,
              "marks": case_marks, "pdfx": case_pdfx,
-             "registration": case_registration, "lazy-qpdf": case_lazy_qpdf,
+             "registration": case_registration,
+             "small-text": case_small_text, "lazy-qpdf": case_lazy_qpdf,
              "fonts": case_fonts, "samples": case_samples}
     try:
         if case == "jpeg-colour":
