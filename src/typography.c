@@ -21,6 +21,8 @@
 typedef struct rules {
   gunichar quotes[4];   /* outer open, close, inner open, close */
   char *quote_space;    /* UTF-8, may be "" */
+  char *mark_space;     /* before `spaced_marks`, UTF-8, may be "" */
+  char *spaced_marks;   /* UTF-8: marks a space is kept before */
   char *dash;
   GPtrArray *no_break_after; /* char * */
   GPtrArray *units;          /* char * */
@@ -33,6 +35,8 @@ struct dp_typography {
 
 static void S_rules_clear(rules *r) {
   g_free(r->quote_space);
+  g_free(r->mark_space);
+  g_free(r->spaced_marks);
   g_free(r->dash);
   if (r->no_break_after) g_ptr_array_unref(r->no_break_after);
   if (r->units) g_ptr_array_unref(r->units);
@@ -66,6 +70,8 @@ static void S_builtin(rules *r) {
   r->quotes[2] = 0x2018;
   r->quotes[3] = 0x2019;
   r->quote_space = g_strdup("");
+  r->mark_space = g_strdup("");
+  r->spaced_marks = g_strdup("");
   r->dash = g_strdup("\u2013");
   r->no_break_after = S_words(abbreviations);
   r->units = S_words(units);
@@ -93,6 +99,15 @@ static void S_read(rules *r, const dp_ynode *node, const rules *base) {
   const dp_ynode *s = dp_ynode_map_get(node, "quote-space");
   r->quote_space = g_strdup(s && s->kind == DP_YNODE_SCALAR ? s->text
                                                            : base->quote_space);
+  const dp_ynode *ms = dp_ynode_map_get(node, "mark-space");
+  r->mark_space = g_strdup(ms && ms->kind == DP_YNODE_SCALAR ? ms->text
+                                                            : base->mark_space);
+  const dp_ynode *sm = dp_ynode_map_get(node, "spaced-marks");
+  r->spaced_marks =
+      g_strdup(sm && sm->kind == DP_YNODE_SCALAR &&
+                       g_utf8_validate(sm->text, -1, NULL)
+                   ? sm->text
+                   : base->spaced_marks);
   const dp_ynode *d = dp_ynode_map_get(node, "dash");
   r->dash = g_strdup(d && d->kind == DP_YNODE_SCALAR && *d->text ? d->text
                                                                 : base->dash);
@@ -267,6 +282,15 @@ static bool S_range(const chars *s, size_t i) {
   return !(b < s->n && (s->c[b] == '-' || g_unichar_isalpha(s->c[b])));
 }
 
+/* Whether `c` is one of the marks `r` keeps a space before (French:
+ * ; : ! ?). */
+static bool S_spaced_mark(const rules *r, gunichar c) {
+  if (!c || !*r->mark_space) return false;
+  for (const char *p = r->spaced_marks; *p; p = g_utf8_next_char(p))
+    if (g_utf8_get_char(p) == c) return true;
+  return false;
+}
+
 char *dp_typography_apply(const dp_typography *t, const char *lang,
                           unsigned mask, const char *text, size_t length,
                           const unsigned *skip, size_t skip_count,
@@ -346,6 +370,30 @@ char *dp_typography_apply(const dp_typography *t, const char *lang,
       g_string_append_unichar(out, 0x2026);
       for (size_t b = s.at[i + 1]; b < s.at[i + 3]; b++) (*map)[b] = out->len;
       i += 2;
+    } else if ((c == ' ' || c == 0x00A0) && (mask & DP_TYPO_SPACES) &&
+               *r->quote_space &&
+               ((prev == r->quotes[0] && i > 0 && !verbatim[i - 1]) ||
+                (next == r->quotes[1] && !verbatim[i + 1]))) {
+      g_string_append(out, r->quote_space); /* « typed », French */
+    } else if ((c == ' ' || c == 0x00A0) && (mask & DP_TYPO_SPACES) &&
+               S_spaced_mark(r, next) && !verbatim[i + 1] &&
+               !g_unichar_isspace(prev) && prev) {
+      g_string_append(out, r->mark_space); /* « oui ! », French */
+    } else if (S_spaced_mark(r, c) && (mask & DP_TYPO_SPACES) &&
+               g_unichar_isalpha(prev) &&
+               (!next || g_unichar_isspace(next) || next == r->quotes[1] ||
+                next == '"')) {
+      g_string_append(out, r->mark_space); /* "oui!": a space is added */
+      g_string_append_unichar(out, c);
+    } else if (c == r->quotes[0] && (mask & DP_TYPO_SPACES) &&
+               *r->quote_space && next && !g_unichar_isspace(next)) {
+      g_string_append_unichar(out, c);
+      g_string_append(out, r->quote_space);
+    } else if (c == r->quotes[1] && (mask & DP_TYPO_SPACES) &&
+               *r->quote_space && prev && !g_unichar_isspace(prev) &&
+               i > 0 && s.c[i - 1] != r->quotes[0]) {
+      g_string_append(out, r->quote_space);
+      g_string_append_unichar(out, c);
     } else if (c == ' ' && (mask & DP_TYPO_SPACES) &&
                S_keep_space(&s, text, i, r)) {
       g_string_append_unichar(out, 0x00A0);

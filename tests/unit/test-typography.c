@@ -84,11 +84,36 @@ static void test_spaces(void) {
   dp_typography_free(t);
 }
 
+/* French: a narrow no-break space before ; : ! ? after a word (kept or
+ * added) and inside typed « », never inside a time, URL or number; the
+ * `spaces` rule turned off leaves them as typed; other languages have
+ * none. */
+static void test_french_spaces(void) {
+  dp_typography *t = dp_typography_new(NULL, NULL);
+  check(t, "fr", DP_TYPO_ALL, "Oui : non ; vraiment ? Enfin !",
+        "Oui\u202F: non\u202F; vraiment\u202F? Enfin\u202F!");
+  check(t, "fr", DP_TYPO_ALL, "Oui: non; vraiment? Enfin!",
+        "Oui\u202F: non\u202F; vraiment\u202F? Enfin\u202F!");
+  check(t, "fr", DP_TYPO_ALL, "Il dit \"oui!\"",
+        "Il dit «\u202Foui\u202F!\u202F»");
+  check(t, "fr", DP_TYPO_ALL, "« Bonjour » et «salut»",
+        "«\u202FBonjour\u202F» et «\u202Fsalut\u202F»");
+  check(t, "fr", DP_TYPO_ALL, "à 10:15, voir https://x.fr/a?b=c:d",
+        "à 10:15, voir https://x.fr/a?b=c:d");
+  check(t, "fr", DP_TYPO_ALL & ~DP_TYPO_SPACES, "Oui : non ? « Bonjour »",
+        "Oui : non ? « Bonjour »");
+  check(t, "en", DP_TYPO_ALL, "Yes: no; really? Well!",
+        "Yes: no; really? Well!");
+  check(t, "nb", DP_TYPO_ALL, "«Ja» : nei", "«Ja» : nei");
+  dp_typography_free(t);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/typography/quotes", test_quotes);
   g_test_add_func("/typography/apostrophes", test_apostrophes);
   g_test_add_func("/typography/dashes", test_dashes);
   g_test_add_func("/typography/spaces", test_spaces);
+  g_test_add_func("/typography/french-spaces", test_french_spaces);
   return g_test_run();
 }
