@@ -14,8 +14,9 @@ set -eu
 # the bundled configuration rejects, for a context's own font folder
 # (tests/api/test-contexts.c).
 # icc-profiles-free: the sRGB profile of press output's PDF/X output intent
-# (meson option press-profile); ghostscript cross-checks PDF/X output and
-# libjpeg-turbo-progs (jpegtran) makes the CMYK and grey JPEGs of the tests.
+# (meson option press-profile); ghostscript cross-checks PDF/X output, and
+# its profiles (libgs-common: default_cmyk.icc, sgray.icc) go into the
+# CMYK and grey JPEGs tests/print/make-jpeg.c makes.
 packages="
   meson ninja-build pkg-config gcc clang python3 python3-yaml
   libglib2.0-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev
@@ -29,7 +30,7 @@ packages="
   fonts-noto-mono
   fonts-crosextra-carlito fonts-ebgaramond fonts-dejavu-core
   poppler-utils qpdf zbar-tools valgrind man-db strace chromium
-  icc-profiles-free ghostscript libjpeg-turbo-progs
+  icc-profiles-free ghostscript
 "
 
 missing=""
