@@ -134,6 +134,10 @@ static void fill_event(dp_calendar_event *e, const dp_value *event,
   /* DESCRIPTION */
   GString *text = g_string_new(NULL);
   if (rule != &status_rules[0]) add_line(text, label(labels, rule->status));
+  /* A date without a time is an all-day entry: say the time is to come,
+   * not that the event lasts all day. */
+  e->start = time_of(dp_value_get(event, "start"));
+  if (!e->start.has_time) add_line(text, label(labels, "time-tba"));
   char *title = plain(dp_value_get(event, "title"));
   const dp_value *tba = dp_value_get(event, "tba");
   if (title)
@@ -183,8 +187,7 @@ static void fill_event(dp_calendar_event *e, const dp_value *event,
   if (!url) url = text_at(dp_value_get(root, "thesis"), "url");
   e->url = g_strdup(url);
 
-  /* DTSTART, DTEND */
-  e->start = time_of(dp_value_get(event, "start"));
+  /* DTSTART, DTEND (start is read above) */
   const dp_value *end = dp_value_get(event, "end");
   if (!e->start.has_time) {
     /* All day: DTEND is the day after the last day (a date-time `end`

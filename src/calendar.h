@@ -30,10 +30,11 @@
  *  - URL: the venue's map, else the online link, else the thesis's url.
  *  - Times are the document's local wall times in its `timezone` (NULL:
  *    floating times, the same clock reading in every zone).  A date
- *    without a time is an all-day entry.  An event without `end` gets no
- *    end: RFC 5545 §3.6.1 makes a timed event without DTEND a point in
- *    time and a dated one last the day, and an invented duration would
- *    put a wrong end into people's calendars.
+ *    without a time is an all-day entry whose description says the
+ *    time is to be announced.  An event without `end` gets no end:
+ *    RFC 5545 §3.6.1 makes a timed event without DTEND a point in time
+ *    and a dated one last the day, and an invented duration would put
+ *    a wrong end into people's calendars.
  *  - UID: a hash of the document's stem, the candidate's name, the
  *    event's kind (or label) and its number among events of that kind,
  *    "@disputas".  Re-exporting updates the same entries, also after an

@@ -310,6 +310,12 @@ static void test_scripts(void) {
   check_date(trial, ICAL_DTSTART_PROPERTY, 2025, 3, 14);
   check_date(trial, ICAL_DTEND_PROPERTY, 2025, 3, 15);
   g_assert_true(strstr(m.text, "DTSTART;VALUE=DATE:20250314\r\n") != NULL);
+  /* It says the time is to be announced, first after the status. */
+  g_assert_true(g_str_has_prefix(icalcomponent_get_description(trial),
+                                 "Time to be announced\n"));
+  /* An event with a time does not. */
+  g_assert_null(strstr(icalcomponent_get_description(event_at(&m, 1)),
+                       "Time to be announced"));
   /* 14 March is winter time: 13:15 is 12:15 UTC. */
   icalcomponent *defence = event_at(&m, 1);
   check_time(&m, defence, ICAL_DTSTART_PROPERTY, "Europe/Oslo",
