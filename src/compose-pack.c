@@ -363,7 +363,14 @@ double compose_pack_column(packer *pk, cursor *cur, const column *col) {
     switch (u->kind) {
       case UNIT_BREAK:
         cur->unit++;
-        if (u->break_kind == DP_BREAK_PAGE) pk->page_break = true;
+        /* A spare break is a page break when pages are to spare: first
+         * only after a third of the column (it leaves no page nearly
+         * empty), then wherever it stands; it never opens an empty page. */
+        if (u->break_kind == DP_BREAK_SPARE &&
+            (pk->c->spare == 0 || at_top ||
+             (pk->c->spare == 1 && y < col->height / 3)))
+          continue;
+        if (u->break_kind != DP_BREAK_FRAME) pk->page_break = true;
         if (!at_top || u->break_kind == DP_BREAK_PAGE) return y;
         continue;
       case UNIT_GROUP_END: cur->unit++; continue;

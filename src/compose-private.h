@@ -97,6 +97,8 @@ typedef struct composer {
   struct store *store;    /* what the page set keeps */
   GArray *outline;        /* dp_outline_entry */
   bool failed;
+  int spare;              /* spare breaks taken (layout.h): 0 none, 1
+                             after a third of the column, 2 all */
   bool too_long;          /* a text over DP_MAX_PARAGRAPH was reported */
   /* Bounds on expansion (compose.h), whatever the nesting of `each`. */
   size_t items_expanded, paragraphs;

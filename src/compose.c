@@ -232,6 +232,8 @@ typedef struct flow_state {
   const dp_flow *flow;
   GArray *units;
   cursor cur;
+  double scale;       /* the flow's type is set at this scale */
+  double last_fill;   /* the share of its last page's flow frames used */
 } flow_state;
 
 static page_ctx *page_ctx_new(composer *c, const dp_page_template *tmpl) {
@@ -275,7 +277,7 @@ static dp_page *new_page(composer *c) {
 
 /* Keeps the template's name and its frames' rectangles in the page for
  * traces; content frames get their scale when they are emitted. */
-static void record_frames(page_ctx *pc) {
+static void record_frames(page_ctx *pc, double flow_scale) {
   const dp_page_template *tmpl = pc->tmpl;
   dp_page *page = &pc->c->set->pages[pc->index];
   page->template_name = compose_keep_string(pc->c, tmpl->name);
@@ -293,7 +295,7 @@ static void record_frames(page_ctx *pc) {
     r->y = pc->boxes[i].y;
     r->width = pc->boxes[i].w;
     r->height = pc->boxes[i].h;
-    r->scale = f->flow ? 1.0 : pc->scales[i];
+    r->scale = f->flow ? (flow_scale > 0 ? flow_scale : 1.0) : pc->scales[i];
   }
 }
 
@@ -373,7 +375,7 @@ static bool make_page(composer *c, const dp_page_template *tmpl,
     dp_warning(c->diag, item->mark, "left out of the %s: %s",
                c->layout->name ? c->layout->name : "product", item->left_out);
   }
-  record_frames(pc);
+  record_frames(pc, flow ? flow->scale : 0);
   size_t start_unit = flow ? flow->cur.unit : 0;
   int start_line = flow ? flow->cur.line : 0;
   bool defer = false;
@@ -386,11 +388,17 @@ static bool make_page(composer *c, const dp_page_template *tmpl,
       emit_background(pc, f, pc->boxes[i]);
       if (!flow || strcmp(flow->flow->name, f->flow) != 0) continue;
       if (page_break) continue;
-      packer pk = {c, flow->units, 1.0, pc->page, pc->index, false, f, 0, 0};
+      packer pk = {c, flow->units, flow->scale, pc->page, pc->index, false,
+                   f, 0, 0};
       rect inner = inset(pc->boxes[i], f->padding);
       int columns = MAX(1, f->columns);
-      compose_pack_columns(&pk, &flow->cur, inner, columns, f->column_gap,
-                           inner.h, columns > 1 && f->balance);
+      cursor before = flow->cur;
+      double used = compose_pack_columns(&pk, &flow->cur, inner, columns,
+                                         f->column_gap, inner.h,
+                                         columns > 1 && f->balance);
+      if ((flow->cur.unit != before.unit || flow->cur.line != before.line) &&
+          inner.h > 0)
+        flow->last_fill = MIN(1.0, used / inner.h);
       page_break = pk.page_break;
     } else if (compose_frame_uses_folio(f->content, f->content_count)) {
       defer = true;
@@ -469,10 +477,42 @@ static void set_metadata(composer *c) {
   set->rtl = c->rtl;
 }
 
-dp_pageset *dp_compose(dp_diag *diag, const dp_settings *settings,
-                       dp_text *text, const dp_document *doc,
-                       const dp_layout_model *layout) {
+/* How a composition's pages came out, for planning them (dp_compose). */
+typedef struct plan {
+  int flow_pages;       /* pages the flows took */
+  double last_fill;     /* share of the last flow page's flow frames used */
+  int short_by;         /* pages the pads could not add within their max */
+  int fixed;            /* pages neither of flows nor of pads */
+  int pad_room;         /* pages the pads may add; -1: any number */
+  double floor, ceiling; /* the flows' range of scales */
+  const dp_sequence_step *pad_step; /* the last pad step that held */
+} plan;
+
+/* The smallest scale a flow's type may take: the step's min-scale, or more
+ * when the layout sets no text below min-text-size. */
+static double flow_floor(const composer *c, const dp_sequence_step *step,
+                         GArray *units) {
+  double floor_ = step->min_scale, min_text = c->layout->min_text_size;
+  for (guint i = 0; min_text > 0 && i < units->len; i++) {
+    const unit *u = &g_array_index(units, unit, i);
+    if (u->kind == UNIT_PARA && u->style && u->style->size > 0)
+      floor_ = MAX(floor_, min_text / u->style->size);
+  }
+  return MIN(floor_, 1.0);
+}
+
+/* The layout's pages for `doc`, its flows set at `scale` (within each flow
+ * step's range); pads add at most their `max` pages unless `lenient`.
+ * Fills `p`. */
+static dp_pageset *compose_at(dp_diag *diag, const dp_settings *settings,
+                              dp_text *text, const dp_document *doc,
+                              const dp_layout_model *layout, double scale,
+                              int spare, bool lenient, plan *p) {
+  *p = (plan){0, 1.0, 0, 0, 0, 1.0, 1.0, NULL};
+  int pads = 0;
+  bool padded = false;
   composer c = {0};
+  c.spare = spare;
   c.diag = diag;
   c.settings = settings;
   c.text = text;
@@ -505,6 +545,14 @@ dp_pageset *dp_compose(dp_diag *diag, const dp_settings *settings,
     if (step->flow) {
       flow_state *fs = flow_state_new(&c, find_flow(layout, step->flow));
       g_ptr_array_add(flows, fs);
+      double floor_ = flow_floor(&c, step, fs->units);
+      fs->scale = CLAMP(scale, floor_, step->max_scale);
+      fs->last_fill = 0;
+      if (floor_ < 1 || step->max_scale > 1) {
+        p->floor = floor_;
+        p->ceiling = step->max_scale;
+      }
+      size_t first = c.set->page_count;
       while (!flow_done(fs) && !c.failed) {
         bool progress = false;
         if (!make_page(&c, step->page_template, fs, deferred, &progress)) break;
@@ -517,13 +565,25 @@ dp_pageset *dp_compose(dp_diag *diag, const dp_settings *settings,
           c.failed = true;
         }
       }
+      if (c.set->page_count > first) {
+        p->flow_pages += (int)(c.set->page_count - first);
+        p->last_fill = fs->last_fill;
+      }
     } else if (step->pad) {
       int multiple = MAX(1, layout->pages_multiple);
       int after = fixed_pages_after(&c, s);
-      while (((int)c.set->page_count + after) % multiple != 0 && !c.failed) {
+      int added = 0;
+      padded = true;
+      p->pad_step = step;
+      if (step->pad_max < 0 || p->pad_room < 0) p->pad_room = -1;
+      else p->pad_room += step->pad_max;
+      while (((int)c.set->page_count + after) % multiple != 0 && !c.failed &&
+             (lenient || step->pad_max < 0 || added < step->pad_max)) {
         bool progress;
         if (!make_page(&c, step->page_template, NULL, deferred, &progress)) break;
+        added++;
       }
+      pads += added;
     } else {
       bool progress;
       make_page(&c, step->page_template, NULL, deferred, &progress);
@@ -551,6 +611,10 @@ dp_pageset *dp_compose(dp_diag *diag, const dp_settings *settings,
   }
   g_ptr_array_free(deferred, TRUE);
   g_ptr_array_free(flows, TRUE);
+  int multiple = MAX(1, layout->pages_multiple);
+  if (padded)
+    p->short_by = (multiple - (int)c.set->page_count % multiple) % multiple;
+  p->fixed = (int)c.set->page_count - p->flow_pages - pads;
   if (c.set->page_count == 0 && !c.failed) {
     dp_error(diag, layout->mark, "the layout made no pages for this document");
     c.failed = true;
@@ -568,6 +632,169 @@ dp_pageset *dp_compose(dp_diag *diag, const dp_settings *settings,
     return NULL;
   }
   return c.set;
+}
+
+/* ---- Planning the page count ----------------------------------------- */
+
+/* A flow's last page at least this full, or it looks left over. */
+#define LEAST_FILL (1.0 / 3.0)
+/* Halvings of a scale range in a search: about 0.3 % of it. */
+#define PLAN_STEPS 8
+
+typedef struct planner {
+  dp_diag *quiet;       /* trials report here, unseen */
+  const dp_settings *settings;
+  dp_text *text;
+  const dp_document *doc;
+  const dp_layout_model *layout;
+  int spare;            /* spare breaks taken: composer.spare */
+} planner;
+
+static bool plan_good(const plan *p) {
+  return p->short_by == 0 && (p->flow_pages == 0 || p->last_fill >= LEAST_FILL);
+}
+
+/* Flow pages and the share of the last one, as one number that grows with
+ * the scale. */
+static double extent(const plan *p) {
+  return p->flow_pages > 0 ? p->flow_pages - 1 + p->last_fill : 0;
+}
+
+/* A trial: the plan at `scale`; false when the layout fails. */
+static bool trial(const planner *pl, double scale, plan *p) {
+  dp_pageset *set = compose_at(pl->quiet, pl->settings, pl->text, pl->doc,
+                               pl->layout, scale, pl->spare, false, p);
+  dp_pageset_free(set);
+  return set != NULL;
+}
+
+/* Whether `m` flow pages and the other pages make the page count with the
+ * pads' room. */
+static bool count_fits(const dp_layout_model *layout, const plan *p, int m) {
+  int multiple = MAX(1, layout->pages_multiple);
+  int missing = (multiple - (p->fixed + m) % multiple) % multiple;
+  return m >= 1 && (p->pad_room < 0 || missing <= p->pad_room);
+}
+
+/* The scale nearest 1 in the flows' range at which the pages plan well
+ * (plan_good), or 0 when there is none.  Type grows until the flow
+ * reaches the next page count that works, a third into its last page, or
+ * shrinks until it is back to the one before; the nearer to 1 wins. */
+static double plan_scale(const planner *pl, const plan *base) {
+  double best = 0;
+  double ext = extent(base);
+  int n = base->flow_pages;
+  /* Growing. */
+  int up = n;
+  while (up < n + 8 && !(count_fits(pl->layout, base, up) &&
+                         up - 1 + LEAST_FILL > ext - 1e-9 && up >= n))
+    up++;
+  plan p;
+  if (base->ceiling > 1 && up < n + 8 && trial(pl, base->ceiling, &p) &&
+      extent(&p) >= up - 1 + LEAST_FILL) {
+    double lo = 1, hi = base->ceiling;
+    for (int i = 0; i < PLAN_STEPS; i++) {
+      double mid = (lo + hi) / 2;
+      if (!trial(pl, mid, &p)) return 0;
+      if (extent(&p) >= up - 1 + LEAST_FILL) hi = mid;
+      else lo = mid;
+    }
+    if (trial(pl, hi, &p) && plan_good(&p)) best = hi;
+  }
+  /* Shrinking. */
+  int down = n - 1;
+  while (down >= 1 && !count_fits(pl->layout, base, down)) down--;
+  if (base->floor < 1 && down >= 1 && trial(pl, base->floor, &p) &&
+      p.flow_pages <= down) {
+    double lo = base->floor, hi = 1;
+    for (int i = 0; i < PLAN_STEPS; i++) {
+      double mid = (lo + hi) / 2;
+      if (!trial(pl, mid, &p)) return best;
+      if (p.flow_pages <= down) lo = mid;
+      else hi = mid;
+    }
+    if (trial(pl, lo, &p) && plan_good(&p) &&
+        (best == 0 || fabs(log(lo)) < fabs(log(best))))
+      best = lo;
+  }
+  return best;
+}
+
+/* Whether the layout asks for its pages to be planned. */
+static bool plans_pages(const dp_layout_model *layout) {
+  for (size_t s = 0; s < layout->sequence_count; s++) {
+    const dp_sequence_step *st = &layout->sequence[s];
+    if ((st->pad && st->pad_max >= 0) ||
+        (st->flow && (st->min_scale < 1 || st->max_scale > 1)))
+      return true;
+  }
+  return false;
+}
+
+/* The pages, planned: where the layout bounds its pads (`max`) and lets its
+ * flows change scale, the flows are set at the scale nearest 1 at which
+ * the pads make up the page count and no flow ends on a page less than a
+ * third full: first at scale 1 with the spare breaks after a third of a
+ * page taken (layout.h), then without them at the scale nearest 1 that
+ * works, then with them, and then all of them, at the scale nearest 1.
+ * Trials report nowhere; the pages kept are composed again with the
+ * reports, unless the first trial was the answer and said nothing.  Where nothing works, the pads add what it takes, with
+ * a warning. */
+dp_pageset *dp_compose(dp_diag *diag, const dp_settings *settings,
+                       dp_text *text, const dp_document *doc,
+                       const dp_layout_model *layout) {
+  plan p;
+  if (!plans_pages(layout))
+    return compose_at(diag, settings, text, doc, layout, 1.0, 0, true, &p);
+  planner pl = {dp_diag_new(), settings, text, doc, layout, 0};
+  dp_diag_set_print(pl.quiet, false);
+  dp_pageset *set = compose_at(pl.quiet, settings, text, doc, layout, 1.0,
+                               0, false, &p);
+  if (set && plan_good(&p) && dp_diag_get_error_count(pl.quiet) == 0 &&
+      dp_diag_get_warning_count(pl.quiet) == 0) {
+    dp_diag_free(pl.quiet);
+    return set;
+  }
+  bool good = set && plan_good(&p);
+  double scale = 1.0;
+  plan base = p;
+  dp_pageset_free(set);
+  if (set && !good) {
+    /* The layout's own sizes with sections opening pages, before type
+     * changes size. */
+    plan q;
+    pl.spare = 1;
+    scale = trial(&pl, 1.0, &q) && plan_good(&q) ? 1.0 : 0;
+    if (scale == 0) {
+      pl.spare = 0;
+      scale = plan_scale(&pl, &p);
+    }
+    /* Again with the spare breaks, when they make a difference: those
+     * after a third of a page, then all. */
+    for (int spare = 1; scale == 0 && spare <= 2; spare++) {
+      pl.spare = spare;
+      if (trial(&pl, 1.0, &q) && q.flow_pages != p.flow_pages)
+        scale = plan_good(&q) ? 1.0 : plan_scale(&pl, &q);
+    }
+    good = scale > 0;
+    if (!good) {
+      scale = 1.0;
+      pl.spare = 0;
+    }
+  }
+  dp_diag_free(pl.quiet);
+  set = compose_at(diag, settings, text, doc, layout, scale, pl.spare, !good,
+                   &p);
+  if (set && !good && base.short_by > 0 && base.pad_step)
+    dp_warning(diag, base.pad_step->mark,
+               "the content takes %d page%s at every scale from %.0f%% to "
+               "%.0f%%: %d more page%s of template '%s' than its 'max' make "
+               "up the page count",
+               base.flow_pages, base.flow_pages == 1 ? "" : "s",
+               base.floor * 100, base.ceiling * 100, base.short_by,
+               base.short_by == 1 ? "" : "s",
+               base.pad_step->page_template->name);
+  return set;
 }
 
 void dp_pageset_free(dp_pageset *set) {

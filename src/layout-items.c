@@ -566,8 +566,9 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
       dp_bind_length(&b->core, value, "space", true, &item->space);
       break;
     case DP_ITEM_BREAK: {
-      static const char *const breaks[] = {"frame", "page", NULL};
-      static const int break_values[] = {DP_BREAK_FRAME, DP_BREAK_PAGE};
+      static const char *const breaks[] = {"frame", "page", "spare", NULL};
+      static const int break_values[] = {DP_BREAK_FRAME, DP_BREAK_PAGE,
+                                         DP_BREAK_SPARE};
       int k;
       if (dp_bind_choice(&b->core, value, "break", breaks, break_values, NULL, false, &k))
         item->break_kind = (dp_break_kind)k;

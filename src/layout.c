@@ -743,15 +743,39 @@ static void bind_sequence(binder *b, const dp_ynode *node) {
     const dp_ynode *step = node->children[i];
     dp_sequence_step *s = &b->m->sequence[b->m->sequence_count];
     s->mark = step->mark;
+    s->min_scale = s->max_scale = 1.0;
+    s->pad_max = -1;
     if (step->kind == DP_YNODE_SCALAR) {
       s->page_template = get_template_ref(b, step);
     } else if (step->kind == DP_YNODE_MAP) {
-      static const char *const keys[] = {"template", "flow", "pad", "if",
+      static const char *const keys[] = {"template", "flow", "pad", "max",
+                                         "min-scale", "max-scale", "if",
                                          "unless", NULL};
       dp_bind_check_keys(&b->core, step, keys, "sequence step");
       const dp_ynode *t = dp_ynode_map_get(step, "template");
       const dp_ynode *flow = dp_ynode_map_get(step, "flow");
       const dp_ynode *pad = dp_ynode_map_get(step, "pad");
+      const dp_ynode *v;
+      if ((v = dp_ynode_map_get(step, "max"))) {
+        if (!pad)
+          ERR(b, v->mark, "'max' applies only to a step with 'pad: true'");
+        else
+          dp_bind_int(&b->core, v, "max", 0, DP_MAX_PAGES, &s->pad_max);
+      }
+      if ((v = dp_ynode_map_get(step, "min-scale"))) {
+        if (!flow)
+          ERR(b, v->mark, "'min-scale' applies only to a step with 'flow'");
+        else
+          dp_bind_number(&b->core, v, "min-scale", 0.0, true, 1.0,
+                         &s->min_scale);
+      }
+      if ((v = dp_ynode_map_get(step, "max-scale"))) {
+        if (!flow)
+          ERR(b, v->mark, "'max-scale' applies only to a step with 'flow'");
+        else
+          dp_bind_number(&b->core, v, "max-scale", 1.0, false, 4.0,
+                         &s->max_scale);
+      }
       if (t)
         s->page_template = get_template_ref(b, t);
       else

@@ -84,7 +84,14 @@ typedef enum dp_item_kind {
   DP_ITEM_BREAK       /* to the next frame (column) or page */
 } dp_item_kind;
 
-typedef enum dp_break_kind { DP_BREAK_FRAME, DP_BREAK_PAGE } dp_break_kind;
+/* `spare`: a page break taken only when the pages are planned with pages
+ * to spare (compose.c), so a section opens a page instead of a filler
+ * page closing the booklet. */
+typedef enum dp_break_kind {
+  DP_BREAK_FRAME,
+  DP_BREAK_PAGE,
+  DP_BREAK_SPARE
+} dp_break_kind;
 
 /* A condition on a block: `if: online` (set and not empty), `unless:`,
  * `if: "status != scheduled"`, `if: "status == postponed"`. */
@@ -240,6 +247,12 @@ typedef struct dp_sequence_step {
   const dp_page_template *page_template;
   char *flow;                  /* repeat until this flow is used up */
   bool pad;                    /* repeat to reach pages.multiple-of */
+  int pad_max;                 /* pad: at most this many pages (`max`),
+                                  or -1: as many as it takes */
+  /* flow: the range of scales the flow may be set at (`min-scale`,
+   * `max-scale`; 1 and 1 by default) so that its pages and the pads
+   * make up the page count with no page left nearly empty (compose.h). */
+  double min_scale, max_scale;
   dp_condition condition;      /* the step happens only when true */
 } dp_sequence_step;
 

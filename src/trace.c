@@ -205,7 +205,8 @@ static void put_frame(GString *out, size_t index, const dp_placed_frame *f) {
     return;
   }
   put_rect(out, f->x, f->y, f->width, f->height);
-  if (!f->flow) {
+  /* A flow's scale only when its pages were planned at another. */
+  if (!f->flow || fabs(f->scale - 1.0) > 1e-9) {
     char num[G_ASCII_DTOSTR_BUF_SIZE];
     g_ascii_formatd(num, sizeof num, "%.4f", f->scale);
     g_string_append_printf(out, " scale=%s", num);

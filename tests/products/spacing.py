@@ -10,7 +10,7 @@ its lines read back with `pdftotext -bbox-layout`.  Body lines are the
 lines of the commonest height among lines of five words or more.  On each
 page the measure's right edge R is the commonest right end of the body
 lines of five words or more that reach within 5 pt of the page's longest
-one; a justified line is a body line of three words or more ending within
+one, when three lines or more end there (else the page has none); a justified line is a body line of three words or more ending within
 [R - 0.5, R + 4] pt; the natural space is the median mean gap between the
 words of body lines of three words or more ending 10 pt or more short of R
 (paragraphs' last lines, set with natural spaces).  Each justified line's
@@ -70,8 +70,12 @@ def measure(pdf):
         if not long_:
             continue
         top = max(long_)
-        edge[page] = Counter(round(r, 1) for r in long_
-                             if r >= top - 5).most_common(1)[0][0]
+        r, n = Counter(round(r, 1) for r in long_
+                       if r >= top - 5).most_common(1)[0]
+        # A page with fewer than three lines ending level has no justified
+        # measure to read (a page of the programme and a ragged lead).
+        if n >= 3:
+            edge[page] = r
     justified, last = [], []
     for l in body:
         if l['page'] not in edge or l['words'] < 3:
