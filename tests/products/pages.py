@@ -79,9 +79,11 @@ for path in sorted(glob.glob(os.path.join(root, "samples", "*.yaml"))):
     pages = pages_of(pdf)
     n = len(pages)
     label = squeeze(notes_label(doc))
+    # As letters in any order: pdftotext gives right-to-left words in
+    # either order, and Arabic ligatures as their letters swapped.
     notes = [i for i in range(1, n - 1)
-             if squeeze("".join(w for _, w in pages[i][1]
-                                if not w.isdigit())) == label]
+             if sorted(squeeze("".join(w for _, w in pages[i][1]
+                                       if not w.isdigit()))) == sorted(label)]
     inner = [i for i in range(1, n - 1) if i not in notes]
     fills = []
     for i in inner:
