@@ -21,7 +21,7 @@ packages="
   meson ninja-build pkg-config gcc clang python3 python3-yaml
   libglib2.0-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev
   libfontconfig-dev libyaml-dev libcmark-dev libicu-dev libqrencode-dev
-  libhyphen-dev zlib1g-dev
+  libhyphen-dev zlib1g-dev libpng-dev
   hyphen-no hyphen-en-us hyphen-en-gb hyphen-sv hyphen-da hyphen-de hyphen-nl
   hyphen-fr hyphen-is
   librsvg2-dev libxml2-dev libjpeg62-turbo-dev libical-dev libqpdf-dev libpoppler-glib-dev

@@ -348,6 +348,8 @@ double compose_pack_column(packer *pk, cursor *cur, const column *col) {
   bool at_top = true;
   bool spread = false; /* spread already added at this boundary */
   while (cur->unit < pk->units->len) {
+    /* Each unit may set a paragraph: where a long composition stops. */
+    if (compose_stopped(pk->c)) return y;
     unit *u = &g_array_index(pk->units, unit, cur->unit);
     if (pk->spread > 0 && !at_top && !spread &&
         (u->kind == UNIT_SPACE ||

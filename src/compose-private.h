@@ -108,6 +108,16 @@ typedef struct composer {
 } composer;
 
 
+/* Whether the composition must stop (cancelled, or past its deadline:
+ * cancel.h); it then fails, with nothing reported (the API layer says
+ * why). */
+static inline bool compose_stopped(composer *c) {
+  if (!dp_settings_stop(c->settings)) return false;
+  c->failed = true;
+  dp_diag_set_muted(c->diag, true); /* until dp_compose() returns */
+  return true;
+}
+
 typedef struct column {
   double x, y, width, height;
 } column;

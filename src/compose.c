@@ -353,6 +353,7 @@ static bool fit_page(page_ctx *pc) {
  * folios, which wait in `deferred` until the page count is known. */
 static bool make_page(composer *c, const dp_page_template *tmpl,
                       flow_state *flow, GPtrArray *deferred, bool *progress) {
+  if (compose_stopped(c)) return false;
   int max = (int)dp_settings_limit(c->settings, DP_SETTINGS_PAGES);
   if (c->layout->pages_max > 0 && c->layout->pages_max < max)
     max = c->layout->pages_max;
@@ -556,6 +557,8 @@ static dp_pageset *compose_at(dp_diag *diag, const dp_settings *settings,
       while (!flow_done(fs) && !c.failed) {
         bool progress = false;
         if (!make_page(&c, step->page_template, fs, deferred, &progress)) break;
+        /* Stopped part way (cancel.h): no progress, and no one's fault. */
+        if (compose_stopped(&c)) break;
         if (!progress) {
           unit *u = &g_array_index(fs->units, unit, fs->cur.unit);
           dp_error(diag, u->mark,
@@ -615,6 +618,7 @@ static dp_pageset *compose_at(dp_diag *diag, const dp_settings *settings,
   if (padded)
     p->short_by = (multiple - (int)c.set->page_count % multiple) % multiple;
   p->fixed = (int)c.set->page_count - p->flow_pages - pads;
+  bool stopped = compose_stopped(&c);
   if (c.set->page_count == 0 && !c.failed) {
     dp_error(diag, layout->mark, "the layout made no pages for this document");
     c.failed = true;
@@ -627,6 +631,7 @@ static dp_pageset *compose_at(dp_diag *diag, const dp_settings *settings,
   g_hash_table_destroy(c.colours);
   g_hash_table_destroy(c.told);
   dp_labels_free(c.labels);
+  if (stopped) dp_diag_set_muted(diag, false);
   if (c.failed) {
     dp_pageset_free(c.set);
     return NULL;

@@ -35,6 +35,7 @@ struct dp_diag {
   bool json;
   bool colour;
   bool werror;
+  bool muted;          /* dp_diag_set_muted() */
   dp_diagnostic_func func;
   void *user;
   int errors;
@@ -71,6 +72,8 @@ void dp_diag_free(dp_diag *diag) {
 
 void dp_diag_set_print(dp_diag *diag, bool print) { diag->print = print; }
 void dp_diag_set_json(dp_diag *diag, bool json) { diag->json = json; }
+void dp_diag_set_muted(dp_diag *diag, bool muted) { diag->muted = muted; }
+
 void dp_diag_set_werror(dp_diag *diag, bool werror) { diag->werror = werror; }
 void dp_diag_set_colour(dp_diag *diag, bool colour) { diag->colour = colour; }
 
@@ -251,6 +254,7 @@ void dp_diag_release(dp_diag *diag) {
 
 void dp_diag_report(dp_diag *diag, dp_severity severity, dp_mark mark,
                     const char *format, ...) {
+  if (diag->muted) return;
   va_list ap;
   va_start(ap, format);
   char *message = g_strdup_vprintf(format, ap);

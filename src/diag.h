@@ -56,6 +56,9 @@ void dp_diag_set_json(dp_diag *diag, bool json);
 /* ANSI colours in printed text (not JSON): see disputas.h. */
 void dp_diag_set_colour(dp_diag *diag, bool colour);
 void dp_diag_set_werror(dp_diag *diag, bool werror);
+/* While muted, reports are dropped, not even counted: what work that was
+ * stopped part way (cancel.h) would say of its unfinished state. */
+void dp_diag_set_muted(dp_diag *diag, bool muted);
 
 /* Remembers a file's text so reports can quote its lines.  Returns the
  * interned name to put in marks; the text is copied. */

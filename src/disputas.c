@@ -20,6 +20,7 @@
 
 #include "atomic-file.h"
 #include "calendar.h"
+#include "cancel.h"
 #include "compose.h"
 #include "confine.h"
 #include "context.h"
@@ -62,6 +63,7 @@ void dp_free(void *data) { free(data); }
 dp_context *dp_context_new(void) {
   dp_context *ctx = g_new0(dp_context, 1);
   ctx->diag = dp_diag_new();
+  ctx->settings.cancel = dp_cancel_new();
   return ctx;
 }
 
@@ -83,6 +85,7 @@ void dp_context_free(dp_context *ctx) {
   g_free(ctx->settings.font_config);
   g_strfreev(ctx->settings.font_dirs);
   dp_house_unref(ctx->settings.house);
+  dp_cancel_free(ctx->settings.cancel);
   g_free(ctx);
   dp_plugin_settle();
 }
@@ -284,6 +287,56 @@ dp_status dp_context_set_house(dp_context *ctx, const char *path) {
   return DP_STATUS_OK;
 }
 
+void dp_context_cancel(dp_context *ctx) {
+  g_return_if_fail(ctx != NULL);
+  dp_cancel_request(ctx->settings.cancel);
+}
+
+void dp_context_reset_cancel(dp_context *ctx) {
+  g_return_if_fail(ctx != NULL);
+  dp_cancel_reset(ctx->settings.cancel);
+}
+
+void dp_context_set_deadline(dp_context *ctx, int64_t deadline) {
+  g_return_if_fail(ctx != NULL);
+  dp_cancel_set_deadline(ctx->settings.cancel, deadline);
+}
+
+/* A call that may take long starts: its time limit begins, and a cancel
+ * requested before it already counts.  DP_STATUS_OK, or the status it
+ * stops with (reported). */
+static dp_status call_begin(dp_context *ctx);
+
+/* The status of a call that failed: cancelled or out of time (reported
+ * here, once: the modules stopped silently), else `otherwise`. */
+static dp_status failure(dp_context *ctx, dp_status otherwise) {
+  dp_cancel *c = ctx->settings.cancel;
+  const dp_mark nowhere = DP_MARK_FILE(NULL);
+  switch (dp_cancel_get_reason(c)) {
+    case DP_CANCEL_NONE: return otherwise;
+    case DP_CANCEL_REQUESTED:
+      dp_error(ctx->diag, nowhere, "cancelled (dp_context_cancel)");
+      return DP_STATUS_CANCELLED;
+    case DP_CANCEL_DEADLINE:
+      dp_error(ctx->diag, nowhere, "stopped at the context's deadline "
+               "(dp_context_set_deadline)");
+      return DP_STATUS_TIMED_OUT;
+    case DP_CANCEL_TIME_LIMIT:
+      dp_error(ctx->diag, nowhere, "took longer than the %lld ms a call "
+               "may take (the time limit)", dp_cancel_get_limit(c));
+      return DP_STATUS_TIMED_OUT;
+  }
+  return otherwise;
+}
+
+static dp_status call_begin(dp_context *ctx) {
+  dp_cancel *c = ctx->settings.cancel;
+  dp_cancel_begin(c, dp_settings_limit(&ctx->settings,
+                                       DP_SETTINGS_MILLISECONDS));
+  return dp_cancel_stop(c) ? failure(ctx, DP_STATUS_CANCELLED)
+                           : DP_STATUS_OK;
+}
+
 int dp_context_get_error_count(const dp_context *ctx) {
   g_return_val_if_fail(ctx != NULL, 0);
   return dp_diag_get_error_count(ctx->diag);
@@ -313,17 +366,29 @@ static void check_document(dp_context *ctx, const dp_document *doc) {
   dp_labels_check_overrides(ctx->diag, dp_value_get(root, "labels"));
 }
 
-dp_document *dp_document_load_file(dp_context *ctx, const char *path) {
-  g_return_val_if_fail(ctx != NULL, NULL);
-  g_return_val_if_fail(path != NULL, NULL);
-  int before = dp_diag_get_error_count(ctx->diag);
-  dp_document *doc = dp_document_read(ctx->diag, &ctx->settings, path);
-  if (doc) check_document(ctx, doc);
+/* `doc` as a loader returns it: NULL when the load reported an error or
+ * was stopped (an image left undecoded is no image: cancel.h). */
+static dp_document *loaded(dp_context *ctx, dp_document *doc, int before) {
+  if (dp_cancel_get_reason(ctx->settings.cancel) != DP_CANCEL_NONE) {
+    failure(ctx, DP_STATUS_CANCELLED);
+    dp_document_free(doc);
+    return NULL;
+  }
   if (doc && reported_errors_since(ctx, before)) {
     dp_document_free(doc);
     doc = NULL;
   }
   return doc;
+}
+
+dp_document *dp_document_load_file(dp_context *ctx, const char *path) {
+  g_return_val_if_fail(ctx != NULL, NULL);
+  g_return_val_if_fail(path != NULL, NULL);
+  if (call_begin(ctx) != DP_STATUS_OK) return NULL;
+  int before = dp_diag_get_error_count(ctx->diag);
+  dp_document *doc = dp_document_read(ctx->diag, &ctx->settings, path);
+  if (doc) check_document(ctx, doc);
+  return loaded(ctx, doc, before);
 }
 
 dp_document *dp_document_load_data_with_base(dp_context *ctx,
@@ -332,17 +397,14 @@ dp_document *dp_document_load_data_with_base(dp_context *ctx,
                                              const char *base_dir) {
   g_return_val_if_fail(ctx != NULL, NULL);
   g_return_val_if_fail(data != NULL || length == 0, NULL);
+  if (call_begin(ctx) != DP_STATUS_OK) return NULL;
   int before = dp_diag_get_error_count(ctx->diag);
   dp_document *doc = dp_document_read_data(ctx->diag, &ctx->settings,
                                            name ? name : MEMORY_NAME,
                                            data ? data : "", length,
                                            base_dir);
   if (doc) check_document(ctx, doc);
-  if (doc && reported_errors_since(ctx, before)) {
-    dp_document_free(doc);
-    doc = NULL;
-  }
-  return doc;
+  return loaded(ctx, doc, before);
 }
 
 dp_document *dp_document_load_data(dp_context *ctx, const char *name,
@@ -356,7 +418,13 @@ const char *const *dp_layout_get_builtin_names(void) {
   return dp_builtin_layouts;
 }
 
-static dp_layout *wrap_layout(dp_layout_model *model) {
+static dp_layout *wrap_layout(dp_context *ctx, dp_layout_model *model) {
+  /* Stopped part way: an image left undecoded (cancel.h). */
+  if (dp_cancel_get_reason(ctx->settings.cancel) != DP_CANCEL_NONE) {
+    failure(ctx, DP_STATUS_CANCELLED);
+    dp_layout_model_free(model);
+    return NULL;
+  }
   if (!model) return NULL;
   dp_layout *layout = g_new0(dp_layout, 1);
   layout->model = model;
@@ -368,14 +436,16 @@ static dp_layout *wrap_layout(dp_layout_model *model) {
 dp_layout *dp_layout_load(dp_context *ctx, const char *name_or_path) {
   g_return_val_if_fail(ctx != NULL, NULL);
   g_return_val_if_fail(name_or_path != NULL, NULL);
-  return wrap_layout(dp_layout_model_load(ctx->diag, &ctx->settings, name_or_path));
+  if (call_begin(ctx) != DP_STATUS_OK) return NULL;
+  return wrap_layout(ctx, dp_layout_model_load(ctx->diag, &ctx->settings, name_or_path));
 }
 
 dp_layout *dp_layout_load_data(dp_context *ctx, const char *name,
                                const char *data, size_t length) {
   g_return_val_if_fail(ctx != NULL, NULL);
   g_return_val_if_fail(data != NULL || length == 0, NULL);
-  return wrap_layout(dp_layout_model_load_data(
+  if (call_begin(ctx) != DP_STATUS_OK) return NULL;
+  return wrap_layout(ctx, dp_layout_model_load_data(
       ctx->diag, &ctx->settings, name ? name : MEMORY_NAME, data ? data : "", length));
 }
 
@@ -644,8 +714,10 @@ dp_status dp_check_with_options(dp_context *ctx, const dp_document *doc,
   g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(layout != NULL, DP_STATUS_INVALID);
+  dp_status begun = call_begin(ctx);
+  if (begun != DP_STATUS_OK) return begun;
   dp_pageset *set = compose(ctx, doc, layout, options);
-  return set ? DP_STATUS_OK : DP_STATUS_INVALID;
+  return set ? DP_STATUS_OK : failure(ctx, DP_STATUS_INVALID);
 }
 
 dp_status dp_check(dp_context *ctx, const dp_document *doc,
@@ -660,6 +732,7 @@ static void internal_options(dp_context *ctx, const dp_render_options *options,
                              dp_render_settings *out) {
   out->diag = ctx->diag;
   out->text = ctx->text;
+  out->cancel = ctx->settings.cancel;
   out->preflight = wants_preflight(options, layout, doc);
   if (!options) options = &internal_options_default;
   out->format = options->format == DP_OUTPUT_PNG     ? DP_FORMAT_PNG
@@ -710,8 +783,10 @@ dp_status dp_count_pages(dp_context *ctx, const dp_document *doc,
   g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(layout != NULL, DP_STATUS_INVALID);
+  dp_status begun = call_begin(ctx);
+  if (begun != DP_STATUS_OK) return begun;
   dp_pageset *set = compose(ctx, doc, layout, options);
-  if (!set) return DP_STATUS_INVALID;
+  if (!set) return failure(ctx, DP_STATUS_INVALID);
   dp_render_settings settings;
   internal_options(ctx, options, layout, doc, &settings);
   dp_sheet_geometry g;
@@ -750,14 +825,16 @@ dp_status dp_render_to_callback(dp_context *ctx, const dp_document *doc,
   g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(layout != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(write != NULL, DP_STATUS_INVALID);
+  dp_status begun = call_begin(ctx);
+  if (begun != DP_STATUS_OK) return begun;
   prefetch_for(options);
   dp_pageset *set = compose(ctx, doc, layout, options);
-  if (!set) return DP_STATUS_INVALID;
+  if (!set) return failure(ctx, DP_STATUS_INVALID);
   dp_render_settings settings;
   internal_options(ctx, options, layout, doc, &settings);
   if (!output_fits(ctx, set, &settings)) return DP_STATUS_INVALID;
   bool ok = write_all(set, &settings, write, user_data);
-  return ok ? DP_STATUS_OK : DP_STATUS_WRITE;
+  return ok ? DP_STATUS_OK : failure(ctx, DP_STATUS_WRITE);
 }
 
 static bool append_bytes(void *user_data, const unsigned char *data,
@@ -826,13 +903,14 @@ dp_status dp_render_many_to_memory(dp_context *ctx, const dp_document *doc,
   }
   for (size_t i = 0; i < count; i++)
     g_return_val_if_fail(layouts[i] != NULL, DP_STATUS_INVALID);
+  dp_status status = call_begin(ctx);
+  if (status != DP_STATUS_OK) return status;
   prefetch_for(options);
   pending_output *out = g_new0(pending_output, count);
-  dp_status status = DP_STATUS_OK;
   for (size_t i = 0; i < count && status == DP_STATUS_OK; i++) {
     dp_pageset *set = compose(ctx, doc, layouts[i], options);
     if (!set) {
-      status = DP_STATUS_INVALID;
+      status = failure(ctx, DP_STATUS_INVALID);
       break;
     }
     dp_render_settings settings;
@@ -853,11 +931,11 @@ dp_status dp_render_many_to_memory(dp_context *ctx, const dp_document *doc,
         out[i].finishing = g_thread_new("dp-finish", finish_thread,
                                         out[i].draft);
       else
-        status = DP_STATUS_WRITE;
+        status = failure(ctx, DP_STATUS_WRITE);
     } else {
       out[i].bytes = g_byte_array_new();
       if (!write_all(set, &settings, append_bytes, out[i].bytes))
-        status = DP_STATUS_WRITE;
+        status = failure(ctx, DP_STATUS_WRITE);
     }
   }
   /* Every thread is joined, whatever happened. */
@@ -930,11 +1008,16 @@ dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
   g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(layout != NULL, DP_STATUS_INVALID);
   g_return_val_if_fail(path != NULL, DP_STATUS_INVALID);
+  dp_status begun = call_begin(ctx);
+  if (begun != DP_STATUS_OK) {
+    dp_atomic_file_release(path);
+    return begun;
+  }
   prefetch_for(options);
   dp_pageset *set = compose(ctx, doc, layout, options);
   if (!set) {
     dp_atomic_file_release(path);
-    return DP_STATUS_INVALID;
+    return failure(ctx, DP_STATUS_INVALID);
   }
   dp_render_settings settings;
   internal_options(ctx, options, layout, doc, &settings);
@@ -962,6 +1045,9 @@ dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
     }
     if (!ok) failed_at = i;
   }
+  /* Stopped (cancel.h): nothing is renamed into place, the temporaries
+   * go, and the file is not blamed. */
+  dp_status stopped = ok ? DP_STATUS_OK : failure(ctx, DP_STATUS_OK);
   /* Everything was written: only now replace the old outputs. */
   for (size_t i = 0; i < files && ok; i++) {
     if (!dp_atomic_file_commit(&temps[i])) {
@@ -969,7 +1055,7 @@ dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
       failed_at = i;
     }
   }
-  if (!ok && (temps[failed_at].error ||
+  if (!ok && stopped == DP_STATUS_OK && (temps[failed_at].error ||
               dp_diag_get_error_count(ctx->diag) == reported)) {
     const dp_atomic_file *t = &temps[failed_at];
     dp_error(ctx->diag, DP_MARK_FILE(NULL), "cannot write '%s': %s",
@@ -979,7 +1065,8 @@ dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
   for (size_t i = 0; i < files; i++) dp_atomic_file_discard(&temps[i]);
   g_free(temps);
   if (ok && settings.format != DP_FORMAT_PDF) remove_later_pages(path, files);
-  return ok ? DP_STATUS_OK : DP_STATUS_WRITE;
+  return ok ? DP_STATUS_OK
+            : stopped != DP_STATUS_OK ? stopped : DP_STATUS_WRITE;
 }
 
 /* ---- Calendars ------------------------------------------------------ */

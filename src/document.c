@@ -871,9 +871,10 @@ static dp_value *bind_image(binder *b, const dp_ynode *node,
   if (path && b->files) g_ptr_array_add(b->files, g_strdup(path));
   if (path && dp_image_probe(path, &info, &problem) &&
       image_within_limits(b, &info, &problem) &&
-      dp_image_decode(path, info.format, &problem))
+      dp_image_decode(path, info.format,
+                      b->settings ? b->settings->cancel : NULL, &problem))
     v = text_new(node->mark, path);
-  else
+  else if (problem) /* none when decoding was stopped (cancel.h) */
     report(b, node->mark, "%s: image '%s' %s", what, text, problem);
   g_free(problem);
   g_free(path);

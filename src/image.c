@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <glib.h>
 #include <math.h>
+#include <png.h>
+#include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -389,29 +391,67 @@ bool dp_image_probe(const char *path, dp_image_info *info,
 typedef struct png_reader {
   const unsigned char *data;
   size_t length, at;
+  jmp_buf escape;
 } png_reader;
 
-static cairo_status_t read_png(void *closure, unsigned char *out,
-                               unsigned int length) {
-  png_reader *r = closure;
-  if (r->length - r->at < length) return CAIRO_STATUS_READ_ERROR;
+static void png_read(png_structp png, png_bytep out, size_t length) {
+  png_reader *r = png_get_io_ptr(png);
+  if (r->length - r->at < length) png_error(png, "cut short");
   memcpy(out, r->data + r->at, length);
   r->at += length;
-  return CAIRO_STATUS_SUCCESS;
 }
 
-static bool decode_png(const char *path, char **error) {
+static void png_fail(png_structp png, png_const_charp message) {
+  (void)message;
+  longjmp(((png_reader *)png_get_io_ptr(png))->escape, 1);
+}
+
+static void png_quiet(png_structp png, png_const_charp message) {
+  (void)png;
+  (void)message;
+}
+
+/* Every row decoded with libpng, one at a time into one row's memory
+ * (as cairo would decode it, without keeping the image), asking between
+ * rows whether to stop (cancel.h): a few hundred compressed bytes may
+ * hold a million pixels. */
+static bool decode_png(const char *path, dp_cancel *cancel, char **error) {
   char *data = NULL;
   size_t n = 0;
   if (!read_image_file(path, &data, &n, error)) return false;
-  png_reader r = {(const unsigned char *)data, n, 0};
-  cairo_surface_t *s = cairo_image_surface_create_from_png_stream(read_png, &r);
-  cairo_status_t status = cairo_surface_status(s);
-  cairo_surface_destroy(s);
+  png_reader r;
+  r.data = (const unsigned char *)data;
+  r.length = n;
+  r.at = 0;
+  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL,
+                                           png_fail, png_quiet);
+  png_infop info = png ? png_create_info_struct(png) : NULL;
+  png_bytep volatile row = NULL;
+  volatile bool stopped = false;
+  volatile bool ok = false;
+  if (png && info && !setjmp(r.escape)) {
+    png_set_read_fn(png, &r, png_read);
+    png_read_info(png, info);
+    /* As cairo reads it: 8 bits a channel, palettes expanded. */
+    png_set_expand(png);
+    png_set_strip_16(png);
+    int passes = png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    png_uint_32 height = png_get_image_height(png, info);
+    row = g_malloc(png_get_rowbytes(png, info));
+    for (int pass = 0; pass < passes && !stopped; pass++)
+      for (png_uint_32 y = 0; y < height && !stopped; y++) {
+        if (y % 16 == 0 && dp_cancel_stop(cancel)) stopped = true;
+        else png_read_row(png, row, NULL);
+      }
+    if (!stopped) png_read_end(png, NULL);
+    ok = !stopped;
+  }
+  png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
+  g_free(row);
   g_free(data);
-  /* Cairo 1.16 reports every libpng error as "out of memory"; the size
-   * was bounded by the probe, so it is the data. */
-  if (status != CAIRO_STATUS_SUCCESS) {
+  if (stopped) return false;
+  if (!ok) {
     *error = g_strdup("is a damaged PNG image (its image data cannot be "
                       "decoded)");
     return false;
@@ -419,10 +459,17 @@ static bool decode_png(const char *path, char **error) {
   return true;
 }
 
-static bool decode_jpeg(const char *path, char **error) {
+static bool stop_cancel(void *cancel) { return dp_cancel_stop(cancel); }
+
+static bool decode_jpeg(const char *path, dp_cancel *cancel, char **error) {
   char *problem = NULL;
   const dp_jpeg_api *jpeg = dp_plugin_get("jpeg", &problem);
-  cairo_surface_t *s = jpeg ? jpeg->load(path, &problem) : NULL;
+  cairo_surface_t *s =
+      jpeg ? jpeg->load(path, stop_cancel, cancel, &problem) : NULL;
+  if (!s && dp_cancel_stop(cancel)) {
+    g_free(problem);
+    return false;
+  }
   if (!s) {
     *error = g_strdup_printf("cannot be decoded: %s",
                              problem ? problem : "unknown error");
@@ -467,11 +514,12 @@ static bool decode_svg(const char *path, char **error) {
 }
 
 bool dp_image_decode(const char *path, dp_image_format format,
-                     char **error_message) {
+                     dp_cancel *cancel, char **error_message) {
   *error_message = NULL;
+  if (dp_cancel_stop(cancel)) return false;
   switch (format) {
-    case DP_IMAGE_PNG: return decode_png(path, error_message);
-    case DP_IMAGE_JPEG: return decode_jpeg(path, error_message);
+    case DP_IMAGE_PNG: return decode_png(path, cancel, error_message);
+    case DP_IMAGE_JPEG: return decode_jpeg(path, cancel, error_message);
     case DP_IMAGE_SVG: return decode_svg(path, error_message);
     default:
       *error_message = g_strdup("is not a PNG, JPEG or SVG image");
@@ -537,11 +585,11 @@ static bool draw_svg(cairo_t *cr, const dp_svg_api *svg, const char *path,
 /* A PNG or JPEG: its pixels scaled into the box. */
 static bool draw_raster(cairo_t *cr, const char *path, dp_image_format format,
                         double x, double y, double w, double h, bool cover,
-                        char **error) {
+                        dp_cancel *cancel, char **error) {
   cairo_surface_t *image = NULL;
   if (format == DP_IMAGE_JPEG) {
     const dp_jpeg_api *jpeg = dp_plugin_get("jpeg", error);
-    if (jpeg) image = jpeg->load(path, error);
+    if (jpeg) image = jpeg->load(path, stop_cancel, cancel, error);
   } else {
     image = cairo_image_surface_create_from_png(path);
   }
@@ -567,7 +615,7 @@ static bool draw_raster(cairo_t *cr, const char *path, dp_image_format format,
 
 bool dp_image_draw(cairo_t *cr, const char *path, double x, double y,
                    double width, double height, bool cover, void *font_map,
-                   char **error_message) {
+                   dp_cancel *cancel, char **error_message) {
   *error_message = NULL;
   dp_image_info info;
   if (!dp_image_probe(path, &info, error_message)) return false;
@@ -586,7 +634,7 @@ bool dp_image_draw(cairo_t *cr, const char *path, double x, double y,
     }
   } else {
     ok = draw_raster(cr, path, info.format, x, y, width, height, cover,
-                     error_message);
+                     cancel, error_message);
   }
   cairo_restore(cr);
   return ok;

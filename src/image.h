@@ -18,6 +18,8 @@
 #include <cairo.h>
 #include <stdbool.h>
 
+#include "cancel.h"
+
 /* Images wider or taller than this are refused: Cairo's image surfaces
  * cannot hold more, and no print product needs it. */
 #define DP_IMAGE_MAX_SIDE 32767
@@ -68,9 +70,10 @@ bool dp_image_probe(const char *path, dp_image_info *info,
  * with Cairo, JPEG with the "jpeg" module, SVG drawn by the "svg" module
  * (plugin.h) into pixels.  Returns false with `*error_message` (g_free) as
  * for dp_image_probe(), such as "is a damaged PNG image (its image data
- * cannot be decoded)". */
+ * cannot be decoded)").  Decoding stops, false with no message, when
+ * `cancel` (may be NULL) says so (cancel.h). */
 bool dp_image_decode(const char *path, dp_image_format format,
-                     char **error_message);
+                     dp_cancel *cancel, char **error_message);
 
 /* The natural size of the image at `path`: in points where the file says
  * so (SVG), else in pixels (only the proportions matter).  Also false,
@@ -87,10 +90,11 @@ bool dp_image_get_size(const char *path, double *width, double *height,
  * failing librsvg leaves (a clip, a matrix) reaches later drawing.  `cr`
  * is as it was after.  False with `*error_message` as for
  * dp_image_probe(); the caller holds the font lock (fontlock.h), as for
- * any drawing. */
+ * any drawing.  A JPEG's decoding stops when `cancel` (may be NULL) says
+ * so: false then, with no message (cancel.h). */
 bool dp_image_draw(cairo_t *cr, const char *path, double x, double y,
                    double width, double height, bool cover, void *font_map,
-                   char **error_message);
+                   dp_cancel *cancel, char **error_message);
 
 /* "PNG", "JPEG", "SVG" or "unknown". */
 const char *dp_image_format_name(dp_image_format format);

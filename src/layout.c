@@ -168,8 +168,13 @@ char *layout_image_file(binder *b, const dp_ynode *node) {
   /* Decoded once here, as the document's images are: a file that cannot
    * be drawn is an error at this line, never a blank on the page. */
   if (absolute && dp_image_probe(absolute, &info, &problem) &&
-      dp_image_decode(absolute, info.format, &problem))
+      dp_image_decode(absolute, info.format,
+                      b->settings ? b->settings->cancel : NULL, &problem))
     return absolute;
+  if (!problem) { /* decoding was stopped (cancel.h) */
+    g_free(absolute);
+    return NULL;
+  }
   ERR(b, node->mark, "image '%s' (relative to the layout's folder) %s", t,
       problem);
   g_free(problem);

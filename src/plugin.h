@@ -40,8 +40,11 @@ typedef struct dp_jpeg_api {
   int version;
   /* (transfer full) The decoded image, with the file's bytes attached as
    * JPEG mime data so PDF output embeds the original stream.  NULL with
-   * *error on failure. */
-  cairo_surface_t *(*load)(const char *path, char **error);
+   * *error on failure.  `stop` (may be NULL) is asked between rows: when
+   * it returns true, decoding stops and NULL is returned, *error not
+   * set (cancel.h). */
+  cairo_surface_t *(*load)(const char *path, bool (*stop)(void *data),
+                           void *stop_data, char **error);
 } dp_jpeg_api;
 
 /* "ical": calendars as iCalendar text through libical. */

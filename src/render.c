@@ -109,7 +109,12 @@ static bool draw_image(cairo_t *cr, const dp_draw *d,
   void *font_map =
       options->text ? dp_text_get_svg_font_map(options->text) : NULL;
   bool ok = dp_image_draw(cr, d->image_path, d->x, d->y, d->width, d->height,
-                          d->cover, font_map, &error);
+                          d->cover, font_map, options->cancel, &error);
+  /* Stopped (cancel.h): not the image's fault. */
+  if (!ok && dp_cancel_stop(options->cancel)) {
+    g_free(error);
+    return false;
+  }
   if (!ok && diag)
     dp_error(diag, d->source.file ? d->source : d->mark,
              "the image '%s' cannot be drawn: %s", d->image_path,
@@ -162,6 +167,9 @@ static bool draw_page(cairo_t *cr, const dp_page *page, bool links,
                       tagger *t, const dp_render_settings *options) {
   bool ok = true;
   for (size_t i = 0; i < page->count; i++) {
+    /* Between items: a large image or a page of text at a high
+     * resolution is where rasterising takes its time. */
+    if (dp_cancel_stop(options->cancel)) return false;
     const dp_draw *d = &page->draws[i];
     const char *tag = tag_begin(cr, t, d);
     switch (d->kind) {
@@ -496,6 +504,10 @@ static bool draw_pdf(const dp_pageset *set, const dp_render_settings *options,
     cairo_clip(cr);
     drawn = draw_output_page(cr, set, options, i, t) && drawn;
     cairo_restore(cr);
+    if (dp_cancel_stop(options->cancel)) {
+      drawn = false;
+      break;
+    }
     /* The document element ends on its last page. */
     if (t && i + 1 == pages) {
       if (tags.in_list) cairo_tag_end(cr, "L");
@@ -613,7 +625,8 @@ dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
   bool ok = draw_pdf(set, options, d->bytes, alts, &status);
   dp_fonts_unlock();
   /* A write error cannot happen (memory); anything else is cairo's. */
-  if (status != CAIRO_STATUS_SUCCESS && options->diag)
+  if (status != CAIRO_STATUS_SUCCESS && options->diag &&
+      !dp_cancel_stop(options->cancel)) /* stopped: cancel.h */
     dp_error(options->diag, DP_MARK_FILE(NULL),
              "cairo cannot make the PDF: %s", cairo_status_to_string(status));
   if (options->diag) dp_diag_release(options->diag);
@@ -775,28 +788,35 @@ static void renumber_svg_ids(GByteArray *bytes) {
   g_free(text);
 }
 
-/* Draws output page `index` as PNG or SVG into `bytes`; false when cairo
- * failed.  Under the font lock (fontlock.h). */
-static bool draw_page_file(const dp_pageset *set,
-                           const dp_render_settings *options, size_t index,
-                           GByteArray *bytes) {
+/* Draws output page `index` as SVG into `bytes`; false when cairo
+ * failed or the drawing stopped.  Under the font lock (fontlock.h). */
+static bool draw_svg_page(const dp_pageset *set,
+                          const dp_render_settings *options, size_t index,
+                          GByteArray *bytes) {
   double width, height;
   output_size(set, options, &width, &height);
   writer pair = {append_bytes, bytes};
-  bool ok;
-  if (options->format == DP_FORMAT_SVG) {
-    cairo_surface_t *surface =
-        cairo_svg_surface_create_for_stream(write_adapter, &pair, width, height);
-    cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PT);
-    cairo_t *cr = cairo_create(surface);
-    bool drawn = draw_output_page(cr, set, options, index, NULL);
-    cairo_destroy(cr);
-    cairo_surface_finish(surface);
-    ok = drawn && cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
-    cairo_surface_destroy(surface);
-    if (ok) renumber_svg_ids(bytes);
-    return ok;
-  }
+  cairo_surface_t *surface =
+      cairo_svg_surface_create_for_stream(write_adapter, &pair, width, height);
+  cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_PT);
+  cairo_t *cr = cairo_create(surface);
+  bool drawn = draw_output_page(cr, set, options, index, NULL);
+  cairo_destroy(cr);
+  cairo_surface_finish(surface);
+  bool ok = drawn && cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS;
+  cairo_surface_destroy(surface);
+  if (ok) renumber_svg_ids(bytes);
+  return ok;
+}
+
+/* Draws output page `index` as pixels (transfer full), at the options'
+ * resolution; NULL when cairo failed or the drawing stopped.  Under the
+ * font lock (fontlock.h). */
+static cairo_surface_t *draw_png_page(const dp_pageset *set,
+                                      const dp_render_settings *options,
+                                      size_t index) {
+  double width, height;
+  output_size(set, options, &width, &height);
   double dpi = options->dpi > 0 ? options->dpi : 150;
   double k = dpi / 72.0;
   int pw = (int)ceil(width * k), ph = (int)ceil(height * k);
@@ -807,11 +827,26 @@ static bool draw_page_file(const dp_pageset *set,
   cairo_scale(cr, k, k);
   bool drawn = draw_output_page(cr, set, options, index, NULL);
   cairo_destroy(cr);
-  ok = drawn && cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS &&
-       cairo_surface_write_to_png_stream(surface, write_adapter, &pair) ==
-           CAIRO_STATUS_SUCCESS;
-  cairo_surface_destroy(surface);
-  return ok;
+  if (!drawn || cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+    cairo_surface_destroy(surface);
+    return NULL;
+  }
+  return surface;
+}
+
+/* Collects a PNG's bytes, stopping when the work must (cancel.h):
+ * encoding a large page takes longer than drawing it. */
+typedef struct png_sink {
+  GByteArray *bytes;
+  dp_cancel *cancel;
+} png_sink;
+
+static cairo_status_t png_append(void *closure, const unsigned char *data,
+                                 unsigned int length) {
+  png_sink *sink = closure;
+  if (dp_cancel_stop(sink->cancel)) return CAIRO_STATUS_WRITE_ERROR;
+  g_byte_array_append(sink->bytes, data, length);
+  return CAIRO_STATUS_SUCCESS;
 }
 
 /* Drawn whole into memory under the font lock, then written outside it:
@@ -821,8 +856,21 @@ bool dp_render_page(const dp_pageset *set, const dp_render_settings *options,
   GByteArray *bytes = g_byte_array_new();
   if (options->diag) dp_diag_hold(options->diag);
   dp_fonts_lock();
-  bool ok = draw_page_file(set, options, index, bytes);
-  dp_fonts_unlock();
+  bool ok;
+  if (options->format == DP_FORMAT_PNG) {
+    cairo_surface_t *pixels = draw_png_page(set, options, index);
+    dp_fonts_unlock();
+    /* Encoding touches no font: outside the lock, so that other
+     * contexts draw meanwhile. */
+    png_sink sink = {bytes, options->cancel};
+    ok = pixels && cairo_surface_write_to_png_stream(pixels, png_append,
+                                                     &sink) ==
+                       CAIRO_STATUS_SUCCESS;
+    if (pixels) cairo_surface_destroy(pixels);
+  } else {
+    ok = draw_svg_page(set, options, index, bytes);
+    dp_fonts_unlock();
+  }
   if (options->diag) dp_diag_release(options->diag);
   ok = ok && write(closure, bytes->data, bytes->len);
   g_byte_array_free(bytes, TRUE);

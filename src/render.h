@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cancel.h"
 #include "compose.h"
 #include "layout.h"
 
@@ -54,6 +55,9 @@ typedef struct dp_render_settings {
                                finishing a PDF; or NULL */
   dp_text *text;            /* the context's fonts, for SVG text; or NULL
                                (the thread's default Pango font map) */
+  dp_cancel *cancel;        /* when to stop drawing (cancel.h); or NULL.
+                               Drawing that stops fails, reporting
+                               nothing */
 } dp_render_settings;
 
 /* Crop, fold and registration marks: 0.25 pt in registration colour,

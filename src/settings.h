@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+#include "cancel.h"
+
 /* The limits a context may lower (dp_limit in disputas.h, same order). */
 typedef enum dp_settings_limit_id {
   DP_SETTINGS_PAGES,         /* pages of one composition */
@@ -42,6 +44,9 @@ typedef struct dp_settings {
   /* The house style (house.h) for documents that name none of their
    * own, or NULL. */
   struct dp_house *house;
+  /* When the work must stop (cancel.h): the context's, never NULL in a
+   * context's settings. */
+  dp_cancel *cancel;
 } dp_settings;
 
 /* (transfer none) The data folder under `settings` (may be NULL). */
@@ -62,6 +67,12 @@ long long dp_settings_limit(const dp_settings *settings,
 /* The root of `settings` (may be NULL), or NULL. */
 static inline const char *dp_settings_root(const dp_settings *settings) {
   return settings ? settings->root : 0;
+}
+
+/* Whether the work under `settings` (may be NULL) must stop: cancelled,
+ * or past its deadline (cancel.h). */
+static inline bool dp_settings_stop(const dp_settings *settings) {
+  return settings && dp_cancel_stop(settings->cancel);
 }
 
 #endif

@@ -77,9 +77,11 @@
  *  - Thread-safety, function by function: every function that takes a
  *    dp_context (its setters included) is safe to call from any thread
  *    as long as no other thread uses that context, or the documents and
- *    layouts loaded through it, at the same time.  Getters of a document
- *    or layout are safe from several threads at once (they are
- *    immutable).  The functions that take no context (dp_get_version,
+ *    layouts loaded through it, at the same time.  The one exception is
+ *    dp_context_cancel(), safe from any thread at any time while the
+ *    context lives (to stop a call another thread is making on it).
+ *    Getters of a document or layout are safe from several threads at
+ *    once (they are immutable).  The functions that take no context (dp_get_version,
  *    dp_get_version_number, dp_free, dp_layout_get_builtin_names,
  *    dp_render_options_* on options of the thread's own) are safe from
  *    any thread.  dp_program_init() is not: it sets environment
@@ -153,13 +155,21 @@ DP_PUBLIC int dp_get_version_number(void);
  * that cannot reach the C library's free() use this. */
 DP_PUBLIC void dp_free(void *data);
 
-/* What a render or check gave.  The values are the command line's exit
- * statuses (2 is its usage error, which the library never returns). */
+/* What a call gave: one value per class of failure, stable (numbers
+ * never change; new classes are added at the end: docs/abi.md).  0 to 3
+ * are the command line's exit statuses (2 is its usage error, which the
+ * library never returns).  Every failure is also reported as a
+ * diagnostic, except an argument error without a context to report to. */
 typedef enum dp_status {
   DP_STATUS_OK = 0,
-  DP_STATUS_INVALID = 1, /* the document or layout is invalid, or its
-                            content cannot be laid out (reported) */
-  DP_STATUS_WRITE = 3    /* an output could not be written */
+  DP_STATUS_INVALID = 1,   /* the document or layout is invalid, or its
+                              content cannot be laid out, or a limit was
+                              reached (dp_context_set_limit) */
+  DP_STATUS_WRITE = 3,     /* an output could not be written */
+  DP_STATUS_CANCELLED = 4, /* dp_context_cancel() stopped the call */
+  DP_STATUS_TIMED_OUT = 5  /* the call ran past the context's deadline
+                              (dp_context_set_deadline) or its time limit
+                              (DP_LIMIT_MILLISECONDS) */
 } dp_status;
 
 /* ---- Diagnostics ---------------------------------------------------- */
@@ -270,7 +280,9 @@ typedef enum dp_limit {
   DP_LIMIT_OUTPUT_PIXELS, /* pixels of one PNG page (150 million, an A4
                              page at about 1250 dpi; and at most 32767 a
                              side, always) */
-  DP_LIMIT_MILLISECONDS   /* time one call may take (a day) */
+  DP_LIMIT_MILLISECONDS   /* time one call may take (a day); past it
+                             the call stops as at a deadline, with
+                             DP_STATUS_TIMED_OUT */
 } dp_limit;
 
 /* Lowers `limit` to `value`: from 1 to the default, which is also the
@@ -331,6 +343,38 @@ DP_PUBLIC dp_status dp_context_set_font_config(dp_context *ctx,
  * --house, else the environment's DISPUTAS_HOUSE.  DP_STATUS_INVALID,
  * after reporting every problem of the file, when it cannot be used. */
 DP_PUBLIC dp_status dp_context_set_house(dp_context *ctx, const char *path);
+
+/* ---- Cancellation and deadlines ---------------------------------------
+ *
+ * A call that does long work (loading a document or layout, which decodes
+ * their images; checking, counting pages and rendering, which lay out
+ * pages, draw them, rasterise and encode PNGs, impose) asks, between
+ * paragraphs, pages, drawn items and rows of pixels, whether it must
+ * stop: cancelled, or past the context's deadline or its own time limit.
+ * It then returns DP_STATUS_CANCELLED or DP_STATUS_TIMED_OUT (a loader
+ * NULL) within milliseconds, having reported one error (file "disputas")
+ * saying why and nothing else, and leaves nothing behind: no output file
+ * or temporary, no page set kept (tests/api/test-cancel.c).  Steps that
+ * cannot be interrupted (finishing a PDF with qpdf, a single image
+ * scaled onto a page, waiting for another context's turn with the
+ * fonts: "Threads") are checked before and after. */
+
+/* Cancels `ctx`: the call running on it stops soon, and every later call
+ * at once, until dp_context_reset_cancel().  Safe from any thread, at any
+ * time while `ctx` lives (not from a signal handler); the only function
+ * that may be called on a context another thread is using. */
+DP_PUBLIC void dp_context_cancel(dp_context *ctx);
+
+/* Undoes dp_context_cancel(), for using `ctx` again.  The thread using
+ * `ctx`, between calls. */
+DP_PUBLIC void dp_context_reset_cancel(dp_context *ctx);
+
+/* Calls on `ctx` stop once the monotonic clock passes `deadline`, in
+ * microseconds as g_get_monotonic_time() and clock_gettime(CLOCK_MONOTONIC)
+ * count them (0: no deadline, the default).  A call past it returns
+ * DP_STATUS_TIMED_OUT at once.  For a service's request: its arrival plus
+ * what it may take, across every call it makes.  The thread using `ctx`. */
+DP_PUBLIC void dp_context_set_deadline(dp_context *ctx, int64_t deadline);
 
 /* Errors reported through `ctx` since it was made (warnings too, with
  * werror).  The count only grows; each function's own result says whether

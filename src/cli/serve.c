@@ -64,6 +64,7 @@ typedef struct job {
   double dpi;
   bool marks, preflight;
   int timeout;          /* seconds it may take, from when it is queued */
+  gint64 due;           /* then, on the monotonic clock */
   GSource *deadline;    /* answers it 503 when it takes too long */
   gint answered;        /* 1 once answered, by its worker or its deadline
                            (whichever first: the other drops its answer) */
@@ -76,6 +77,7 @@ typedef struct service {
   GThread **workers;
   gint waiting;         /* jobs queued, not yet taken */
   gint busy;            /* jobs being worked on */
+  gint timed_out;       /* jobs the library stopped at their deadline */
   char *empty_root;     /* the root of documents sent without files */
   char *layouts_json;   /* GET /layouts, made once */
 } service;
@@ -303,6 +305,9 @@ static void work(service *svc, job *j, reply *r) {
   if (j->kind == JOB_RENDER && j->format == DP_OUTPUT_PDF)
     dp_context_expect(ctx, DP_EXPECT_PDF);
   dp_context_set_root(ctx, root);
+  /* The library stops at the deadline (the worker is then free for the
+   * next request); the server's thread answers it 503 meanwhile. */
+  dp_context_set_deadline(ctx, j->due);
 
   gsize length;
   const char *yaml = g_bytes_get_data(j->document, &length);
@@ -314,14 +319,22 @@ static void work(service *svc, job *j, reply *r) {
   if (j->dpi > 0) dp_render_options_set_dpi(ro, j->dpi);
   dp_render_options_set_marks(ro, j->marks);
   dp_render_options_set_preflight(ro, j->preflight);
+  /* A loader stopped at the deadline returns NULL, as for errors. */
   dp_status status = doc && layout
                          ? dp_check_with_options(ctx, doc, layout, ro)
-                         : DP_STATUS_INVALID;
+                     : g_get_monotonic_time() >= j->due ? DP_STATUS_TIMED_OUT
+                                                        : DP_STATUS_INVALID;
   char *message = NULL;
   if (status == DP_STATUS_OK && j->kind == JOB_RENDER)
     r->status = check_size(svc, j, ctx, doc, layout, ro, &message);
 
-  if (j->kind == JOB_CHECK) {
+  if (status == DP_STATUS_TIMED_OUT) {
+    r->status = 503;
+    g_atomic_int_inc(&svc->timed_out);
+    message = g_strdup_printf("the request took longer than %d s",
+                              j->timeout);
+    r->json = diagnostics_finish(&ds, false, 503, message);
+  } else if (j->kind == JOB_CHECK) {
     r->status = 200;
     r->json = diagnostics_finish(&ds, status == DP_STATUS_OK, 0, NULL);
   } else if (status != DP_STATUS_OK) {
@@ -346,6 +359,12 @@ static void work(service *svc, job *j, reply *r) {
       g_free(stem);
       r->body = g_bytes_new_with_free_func(data, size, dp_free, data);
       json_node_unref(diagnostics_finish(&ds, true, 0, NULL));
+    } else if (status == DP_STATUS_TIMED_OUT) {
+      r->status = 503;
+      g_atomic_int_inc(&svc->timed_out);
+      message = g_strdup_printf("the request took longer than %d s",
+                                j->timeout);
+      r->json = diagnostics_finish(&ds, false, 503, message);
     } else {
       r->status = status == DP_STATUS_INVALID ? 422 : 500;
       r->json = diagnostics_finish(&ds, false, r->status,
@@ -417,6 +436,8 @@ static void health(dp_http_request *req, void *data) {
   json_builder_add_int_value(b, g_atomic_int_get(&svc->busy));
   json_builder_set_member_name(b, "queued");
   json_builder_add_int_value(b, g_atomic_int_get(&svc->waiting));
+  json_builder_set_member_name(b, "timed_out");
+  json_builder_add_int_value(b, g_atomic_int_get(&svc->timed_out));
   json_builder_end_object(b);
   dp_http_respond_json(req, 200, json_builder_get_root(b));
   g_object_unref(b);
@@ -661,6 +682,7 @@ static void queue_job(dp_http_request *req, service *svc, job_kind kind) {
   if (dpi) j->dpi = g_ascii_strtod(dpi, NULL);
   if (!j->name) j->name = g_strdup("announcement.yaml");
   j->timeout = svc->settings->timeout;
+  j->due = g_get_monotonic_time() + (gint64)j->timeout * G_USEC_PER_SEC;
   j->deadline = g_timeout_source_new_seconds((guint)j->timeout);
   g_source_set_callback(j->deadline, deadline_passed,
                         g_atomic_rc_box_acquire(j), job_unref);

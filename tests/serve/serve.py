@@ -175,6 +175,7 @@ def main():
         if svc.proc.poll() is None:
             svc.proc.kill()
             svc.proc.wait()
+    timeout_cases(t, disputas, work, seed, expected)
     for f in t.failures:
         print("FAIL:", f)
     print(f"{len(t.failures)} failures")
@@ -383,6 +384,50 @@ def run_cases(t, svc, seed, photo_doc, images, expected):
              f"SIGTERM: exit {status}")
     t.expect(not re.search(r"Sanitizer|runtime error|CRITICAL|WARNING", err),
              f"serve's stderr:\n{err[-3000:]}")
+
+
+def timeout_cases(t, disputas, work, seed, expected):
+    """--timeout stops the render itself, not only its answer: with one
+    worker, a document that takes seconds to lay out is answered 503 after
+    1 s, the library stops at the same deadline (counted in /health's
+    timed_out, which only the library's stop counts), the worker is free
+    again and the next request renders as ever."""
+    svc = Service(disputas, work, ["--jobs", "1", "--timeout", "1",
+                                   "--max-pages", "1000"])
+    try:
+        words = " ".join(f"word{i}" for i in range(80))
+        dense = ("institution:\n  name: University of Agder\n"
+                 "candidate:\n  name: Maren Tollefsen Eide\n"
+                 "thesis:\n  title: Wind, Waves and Winches\n"
+                 "events:\n  - kind: public-defence\n"
+                 "    start: 2026-01-16T13:00\n"
+                 "summary: |\n") + "".join(
+            f"  Paragraph {i} {words}.\n\n" for i in range(6000))
+        got = svc.request("POST", "/render?layout=booklet", dense.encode())
+        t.expect_error(got, 503, r"took longer than 1 s",
+                       "a render past --timeout")
+        health = {}
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            health = json.loads(svc.request("GET", "/health")[2])
+            if not health["busy"] and not health["queued"]:
+                break
+            time.sleep(0.05)
+        t.expect(health.get("timed_out") == 1 and not health.get("busy"),
+                 f"the render past --timeout was not stopped: {health}")
+        got = svc.request("POST", "/render", seed)
+        t.expect(got[0] == 200 and got[2] == expected["seed.pdf"],
+                 f"render after a stopped one: {got[0]} {got[2][:200]!r}")
+        svc.proc.send_signal(signal.SIGTERM)
+        status = svc.proc.wait(120)
+        err = svc.stderr_text()
+        t.expect(status == 0 and not re.search(
+            r"Sanitizer|runtime error|CRITICAL|WARNING", err),
+            f"serve with --timeout 1: exit {status}, stderr:\n{err[-3000:]}")
+    finally:
+        if svc.proc.poll() is None:
+            svc.proc.kill()
+            svc.proc.wait()
 
 
 if __name__ == "__main__":
