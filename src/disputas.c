@@ -412,6 +412,51 @@ dp_document *dp_document_load_data(dp_context *ctx, const char *name,
   return dp_document_load_data_with_base(ctx, name, data, length, NULL);
 }
 
+const char *dp_document_get_language(const dp_document *doc) {
+  g_return_val_if_fail(doc != NULL, NULL);
+  return dp_document_get_lang(doc);
+}
+
+const char *dp_document_get_title(const dp_document *doc) {
+  g_return_val_if_fail(doc != NULL, NULL);
+  return dp_document_get_title_text(doc);
+}
+
+const char *dp_document_get_candidate(const dp_document *doc) {
+  g_return_val_if_fail(doc != NULL, NULL);
+  return dp_document_get_candidate_text(doc);
+}
+
+const char *dp_document_get_timezone(const dp_document *doc) {
+  g_return_val_if_fail(doc != NULL, NULL);
+  const dp_value *zone = dp_value_get(dp_document_get_root(doc), "timezone");
+  return zone ? zone->text : NULL;
+}
+
+int dp_document_get_event_count(const dp_document *doc) {
+  g_return_val_if_fail(doc != NULL, 0);
+  const dp_value *events = dp_value_get(dp_document_get_root(doc), "events");
+  return events && events->kind == DP_VALUE_LIST ? (int)events->count : 0;
+}
+
+bool dp_document_get_event(const dp_document *doc, int index,
+                           const char **kind, const char **start,
+                           const char **end) {
+  g_return_val_if_fail(doc != NULL, false);
+  const dp_value *events = dp_value_get(dp_document_get_root(doc), "events");
+  if (!events || events->kind != DP_VALUE_LIST || index < 0 ||
+      (size_t)index >= events->count)
+    return false;
+  const dp_value *event = events->items[index];
+  const dp_value *k = dp_value_get(event, "kind");
+  const dp_value *s = dp_value_get(event, "start");
+  const dp_value *e = dp_value_get(event, "end");
+  if (kind) *kind = k ? k->text : NULL;
+  if (start) *start = s ? s->text : NULL;
+  if (end) *end = e ? e->text : NULL;
+  return true;
+}
+
 /* ---- Layouts -------------------------------------------------------- */
 
 const char *const *dp_layout_get_builtin_names(void) {
@@ -841,6 +886,41 @@ static bool append_bytes(void *user_data, const unsigned char *data,
                          size_t length) {
   g_byte_array_append(user_data, data, (guint)length);
   return true;
+}
+
+dp_status dp_render_pages(dp_context *ctx, const dp_document *doc,
+                          const dp_layout *layout,
+                          const dp_render_options *options, dp_page_func func,
+                          void *user_data) {
+  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
+  g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
+  g_return_val_if_fail(layout != NULL, DP_STATUS_INVALID);
+  g_return_val_if_fail(func != NULL, DP_STATUS_INVALID);
+  dp_status begun = call_begin(ctx);
+  if (begun != DP_STATUS_OK) return begun;
+  prefetch_for(options);
+  dp_pageset *set = compose(ctx, doc, layout, options);
+  if (!set) return failure(ctx, DP_STATUS_INVALID);
+  dp_render_settings settings;
+  internal_options(ctx, options, layout, doc, &settings);
+  if (!output_fits(ctx, set, &settings)) return DP_STATUS_INVALID;
+  bool one_file = settings.format == DP_FORMAT_PDF ||
+                  settings.format == DP_FORMAT_TRACE;
+  size_t count = one_file ? 1 : dp_render_get_page_count(set, &settings);
+  GByteArray *bytes = g_byte_array_new();
+  dp_status status = DP_STATUS_OK;
+  for (size_t i = 0; i < count && status == DP_STATUS_OK; i++) {
+    g_byte_array_set_size(bytes, 0);
+    bool drawn = one_file ? write_all(set, &settings, append_bytes, bytes)
+                          : dp_render_page(set, &settings, i, append_bytes,
+                                           bytes);
+    if (!drawn)
+      status = failure(ctx, DP_STATUS_WRITE);
+    else if (!func(user_data, (int)i, (int)count, bytes->data, bytes->len))
+      status = DP_STATUS_WRITE;
+  }
+  g_byte_array_free(bytes, TRUE);
+  return status;
 }
 
 dp_status dp_render_to_memory(dp_context *ctx, const dp_document *doc,

@@ -41,6 +41,7 @@ struct dp_document {
                         its images (NULL-terminated) */
   char *name;
   char *stem;
+  char *title, *candidate; /* plain text (dp_document_get_title) */
   long long mtime;
   unsigned long long serial;
 };
@@ -1310,6 +1311,14 @@ static dp_house *find_house(binder *b, const dp_settings *settings,
   return house;
 }
 
+/* (transfer full) A text or rich value as plain text (Markdown's marks
+ * dropped), or NULL. */
+static char *plain_text(const dp_value *v) {
+  if (!v) return NULL;
+  if (v->kind == DP_VALUE_RICH && v->rich) return dp_rich_to_plain(v->rich);
+  return v->text ? g_strdup(v->text) : NULL;
+}
+
 static dp_document *bind_document(dp_diag *diag,
                                   const dp_settings *settings,
                                   dp_ytree *tree, const char *base_dir) {
@@ -1358,6 +1367,10 @@ static dp_document *bind_document(dp_diag *diag,
   doc->root = value;
   doc->name = g_strdup(dp_ytree_get_name(tree));
   doc->stem = stem_of(doc->name);
+  /* Made here, once: the getters of an immutable document may be called
+   * from several threads at once. */
+  doc->title = plain_text(dp_value_lookup(value, "thesis.title"));
+  doc->candidate = plain_text(dp_value_lookup(value, "candidate.name"));
   return doc;
 }
 
@@ -1393,6 +1406,8 @@ void dp_document_free(dp_document *doc) {
   g_strfreev(doc->files);
   g_free(doc->name);
   g_free(doc->stem);
+  g_free(doc->title);
+  g_free(doc->candidate);
   g_free(doc);
 }
 
@@ -1404,6 +1419,14 @@ const dp_value *dp_document_get_root(const dp_document *doc) {
 const char *dp_document_get_stem(const dp_document *doc) {
   g_return_val_if_fail(doc != NULL, NULL);
   return doc->stem;
+}
+
+const char *dp_document_get_title_text(const dp_document *doc) {
+  return doc->title;
+}
+
+const char *dp_document_get_candidate_text(const dp_document *doc) {
+  return doc->candidate;
 }
 
 unsigned long long dp_document_get_serial(const dp_document *doc) {

@@ -91,6 +91,11 @@ const dp_value *dp_document_get_root(const dp_document *doc);
  * used to name outputs. */
 const char *dp_document_get_stem(const dp_document *doc);
 
+/* The thesis title and the candidate's name as plain text (Markdown's
+ * marks dropped), or NULL; owned by `doc`. */
+const char *dp_document_get_title_text(const dp_document *doc);
+const char *dp_document_get_candidate_text(const dp_document *doc);
+
 /* A number no other document of this process has had: unlike the
  * pointer, it is never reused once the document is freed. */
 unsigned long long dp_document_get_serial(const dp_document *doc);

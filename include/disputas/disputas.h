@@ -460,6 +460,40 @@ DP_PUBLIC const char *dp_document_get_stem(const dp_document *doc);
  * images it names.  What a program that re-renders on change watches. */
 DP_PUBLIC const char *const *dp_document_get_files(const dp_document *doc);
 
+/* What a service names and indexes outputs by, without reading the YAML
+ * itself.  Strings are owned by `doc` (transfer none); a document is
+ * immutable, so these are safe from several threads at once. */
+
+/* (transfer none) The language tag, as normalised ("nb", "sr-Latn-RS";
+ * "en" when the document names none). */
+DP_PUBLIC const char *dp_document_get_language(const dp_document *doc);
+
+/* (transfer none) The thesis title as plain text: Markdown's emphasis
+ * and links dropped, the words kept. */
+DP_PUBLIC const char *dp_document_get_title(const dp_document *doc);
+
+/* (transfer none) The candidate's name as plain text. */
+DP_PUBLIC const char *dp_document_get_candidate(const dp_document *doc);
+
+/* (transfer none) The zone the events' times are in, as the zone
+ * database names it ("Europe/Oslo"), or NULL when the document names
+ * none (the times are then floating: local wherever they are read). */
+DP_PUBLIC const char *dp_document_get_timezone(const dp_document *doc);
+
+/* The number of events (at least 1 in a loaded document). */
+DP_PUBLIC int dp_document_get_event_count(const dp_document *doc);
+
+/* Event `index` (from 0, in the document's order): its kind
+ * ("trial-lecture", "public-defence", "other"), its start and its end as
+ * written, local times in dp_document_get_timezone()'s zone
+ * ("2026-01-16T13:00", or a date alone, "2026-01-16", while the time is
+ * not known); *end is NULL when the event gives none.  Any of the
+ * pointers may be NULL.  False, setting nothing, for an index out of
+ * range. */
+DP_PUBLIC bool dp_document_get_event(const dp_document *doc, int index,
+                                     const char **kind, const char **start,
+                                     const char **end);
+
 /* ---- Layouts -------------------------------------------------------- */
 
 /* A layout: what a product looks like (the built-in layouts, and
@@ -631,6 +665,25 @@ DP_PUBLIC dp_status dp_render_to_callback(dp_context *ctx,
                                           const dp_render_options *options,
                                           dp_write_func write,
                                           void *user_data);
+
+/* Receives one output page of dp_render_pages(): page `index` (from 0)
+ * of `count`, a whole file: a PNG or an SVG file, or for PDF and trace
+ * output, which are one file, the file (index 0 of 1).  `data` is valid
+ * only during the call.  Returns false to stop the render
+ * (DP_STATUS_WRITE).  Called under no lock (see "Threads"). */
+typedef bool (*dp_page_func)(void *user_data, int index, int count,
+                             const unsigned char *data, size_t length);
+
+/* Renders page by page: `func` is called once a page, in order, each
+ * page's file whole (a PNG or SVG page is the bytes
+ * dp_render_to_file() writes into that page's file).  The page count and
+ * the pages' size in points are dp_count_pages()'s; a PNG page is
+ * ceil(width * dpi / 72) by ceil(height * dpi / 72) pixels.
+ * DP_STATUS_WRITE when `func` returned false (no later page is drawn). */
+DP_PUBLIC dp_status dp_render_pages(dp_context *ctx, const dp_document *doc,
+                                    const dp_layout *layout,
+                                    const dp_render_options *options,
+                                    dp_page_func func, void *user_data);
 
 /* Renders into memory.  On DP_STATUS_OK, `*data` (transfer full) holds
  * `*length` bytes: free it with dp_free() (or free()).  On failure

@@ -62,6 +62,8 @@ typedef struct job {
   dp_output_format format;
   dp_impose_mode impose;
   double dpi;
+  int page;             /* PNG and SVG: the page to answer with, from 1;
+                           0 for the only one */
   bool marks, preflight;
   int timeout;          /* seconds it may take, from when it is queued */
   gint64 due;           /* then, on the monotonic clock */
@@ -236,15 +238,21 @@ static unsigned check_size(const service *svc, const job *j, dp_context *ctx,
                                svc->settings->max_pages);
     return 422;
   }
-  if ((j->format == DP_OUTPUT_PNG || j->format == DP_OUTPUT_SVG) &&
-      pages > 1) {
-    /* The library gives the pages of a PNG or SVG render one after
-     * another in one buffer, which no client could take apart. */
+  bool paged = j->format == DP_OUTPUT_PNG || j->format == DP_OUTPUT_SVG;
+  if (paged && pages > 1 && j->page == 0) {
+    /* A PNG or SVG file is one page. */
     *message = g_strdup_printf("the document makes %d pages, and a %s "
-                               "answer holds one: ask for PDF", pages,
+                               "answer holds one: ask for one with "
+                               "page=N, or for PDF", pages,
                                j->format == DP_OUTPUT_PNG ? "PNG" : "SVG");
     return 422;
   }
+  if (paged && j->page > pages) {
+    *message = g_strdup_printf("the document makes %d page%s, not %d",
+                               pages, pages == 1 ? "" : "s", j->page);
+    return 422;
+  }
+  if (paged) pages = 1; /* the one answered with */
   if (j->format == DP_OUTPUT_PNG) {
     double scale = (j->dpi > 0 ? j->dpi : 150) / 72;
     double pixels = ceil(w * scale) * ceil(h * scale) * pages;
@@ -284,6 +292,27 @@ static void answer(job *j, reply *r) {
   if (r->body) g_bytes_unref(r->body);
   if (r->json) json_node_unref(r->json);
   g_free(r->disposition);
+}
+
+/* The page of a PNG or SVG render a request asked for. */
+typedef struct one_page {
+  int index;
+  unsigned char *data; /* malloc'ed, as dp_render_to_memory's (dp_free) */
+  size_t length;
+} one_page;
+
+/* dp_page_func: keeps page `index`, and stops there. */
+static bool keep_page(void *user_data, int index, int count,
+                      const unsigned char *data, size_t length) {
+  one_page *want = user_data;
+  (void)count;
+  if (index < want->index) return true;
+  want->data = malloc(length ? length : 1);
+  if (want->data) {
+    memcpy(want->data, data, length);
+    want->length = length;
+  }
+  return false;
 }
 
 /* Checks or renders `j` in a context of its own, into `r`. */
@@ -346,16 +375,31 @@ static void work(service *svc, job *j, reply *r) {
   } else {
     unsigned char *data = NULL;
     size_t size = 0;
-    status = dp_render_to_memory(ctx, doc, layout, ro, &data, &size);
+    if (j->format == DP_OUTPUT_PNG || j->format == DP_OUTPUT_SVG) {
+      /* One page (check_size made sure there is one to answer with):
+       * drawn up to it, the rest never. */
+      one_page want = {j->page > 0 ? j->page - 1 : 0, NULL, 0};
+      status = dp_render_pages(ctx, doc, layout, ro, keep_page, &want);
+      if (want.data) {
+        status = DP_STATUS_OK;
+        data = want.data;
+        size = want.length;
+      }
+    } else {
+      status = dp_render_to_memory(ctx, doc, layout, ro, &data, &size);
+    }
     if (status == DP_STATUS_OK) {
       r->status = 200;
       /* The name in plain ASCII: nothing to quote or escape. */
       char *stem = g_strcanon(g_strdup(dp_document_get_stem(doc)),
                               G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS "._-",
                               '_');
-      r->disposition = g_strdup_printf("inline; filename=\"%s.%s.%s\"",
-                                       stem, j->layout,
+      char *number = j->page > 0 ? g_strdup_printf("-%d", j->page)
+                                 : g_strdup("");
+      r->disposition = g_strdup_printf("inline; filename=\"%s.%s%s.%s\"",
+                                       stem, j->layout, number,
                                        extensions[j->format]);
+      g_free(number);
       g_free(stem);
       r->body = g_bytes_new_with_free_func(data, size, dp_free, data);
       json_node_unref(diagnostics_finish(&ds, true, 0, NULL));
@@ -627,7 +671,8 @@ static bool parse_format(const char *text, dp_output_format *format) {
 /* POST /render and /check. */
 static void queue_job(dp_http_request *req, service *svc, job_kind kind) {
   static const char *const render_keys[] = {
-      "layout", "format", "impose", "dpi", "marks", "preflight", NULL};
+      "layout", "format", "impose", "dpi", "page", "marks", "preflight",
+      NULL};
   static const char *const check_keys[] = {"layout", "preflight", NULL};
   const char *unknown = NULL;
   if (dp_http_request_has_unknown_query(
@@ -643,6 +688,7 @@ static void queue_job(dp_http_request *req, service *svc, job_kind kind) {
   const char *format = dp_http_request_get_query(req, "format");
   const char *impose = dp_http_request_get_query(req, "impose");
   const char *dpi = dp_http_request_get_query(req, "dpi");
+  const char *page = dp_http_request_get_query(req, "page");
   bool known = false;
   for (const char *const *n = dp_layout_get_builtin_names(); *n; n++)
     known = known || !strcmp(*n, j->layout);
@@ -663,6 +709,14 @@ static void queue_job(dp_http_request *req, service *svc, job_kind kind) {
                                                  NULL))) {
     dp_http_respond_error(req, 400, "dpi takes a whole number from 10 to "
                           "2400, not '%s'", dpi);
+  } else if (page && (!g_ascii_string_to_unsigned(page, 10, 1, 1000, NULL,
+                                                   NULL))) {
+    dp_http_respond_error(req, 400, "page takes a page number from 1, not "
+                          "'%s'", page);
+  } else if (page && j->format != DP_OUTPUT_PNG &&
+             j->format != DP_OUTPUT_SVG) {
+    dp_http_respond_error(req, 400, "page is for PNG and SVG, one file a "
+                          "page; a PDF holds them all");
   } else if (!query_bool(req, "marks", &j->marks) ||
              !query_bool(req, "preflight", &j->preflight)) {
     dp_http_respond_error(req, 400, "marks and preflight take 1 or 0");
@@ -680,6 +734,7 @@ static void queue_job(dp_http_request *req, service *svc, job_kind kind) {
   if (impose) j->impose = !strcmp(impose, "none") ? DP_IMPOSE_OFF
                                                   : DP_IMPOSE_SADDLE;
   if (dpi) j->dpi = g_ascii_strtod(dpi, NULL);
+  if (page) j->page = (int)g_ascii_strtoll(page, NULL, 10);
   if (!j->name) j->name = g_strdup("announcement.yaml");
   j->timeout = svc->settings->timeout;
   j->due = g_get_monotonic_time() + (gint64)j->timeout * G_USEC_PER_SEC;

@@ -163,8 +163,11 @@ def main():
            "-o", "seed.png", "--dpi", "20"])
     t.cli(["render", os.path.join(root, "samples", "logo-photo.yaml"),
            "-o", "photo.pdf"])
+    t.cli(["render", os.path.join(root, "samples", "seed.yaml"),
+           "-l", "booklet", "-o", "booklet.svg"])
     expected = {name: t.read(work, name)
-                for name in ("seed.pdf", "seed-1.png", "photo.pdf")}
+                for name in ("seed.pdf", "seed-1.png", "photo.pdf",
+                             "booklet-2.svg")}
 
     svc = Service(disputas, work,
                   ["--jobs", "2", "--max-body", "1", "--max-pages", "12",
@@ -205,6 +208,21 @@ def run_cases(t, svc, seed, photo_doc, images, expected):
              got[2] == expected["seed-1.png"],
              f"png render: {got[:2]}, {len(got[2])} bytes, not the CLI's "
              f"{len(expected['seed-1.png'])}")
+    # One page of several, as its own file: the CLI's second page.
+    got = svc.request("POST", "/render?layout=booklet&format=svg&page=2",
+                      seed)
+    t.expect(got[:2] == (200, "image/svg+xml") and
+             got[2] == expected["booklet-2.svg"],
+             f"page 2 of the booklet as SVG: {got[:2]}, {len(got[2])} "
+             f"bytes, not the CLI's {len(expected['booklet-2.svg'])}")
+    t.expect_error(svc.request("POST", "/render?layout=booklet&format=svg",
+                               seed), 422, "page=N",
+                   "several SVG pages without page=N")
+    t.expect_error(svc.request("POST", "/render?layout=booklet&format=svg&"
+                               "page=99", seed), 422, "not 99",
+                   "a page after the last")
+    t.expect_error(svc.request("POST", "/render?page=1", seed), 400,
+                   "PNG and SVG", "page= for a PDF")
     ctype, form = multipart(
         [("document", "logo-photo.yaml", photo_doc)] +
         [("file", "images/" + n, d) for n, d in images.items()])
