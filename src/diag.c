@@ -134,7 +134,7 @@ dp_mark dp_mark_advance(dp_mark start, const char *text, size_t offset,
 }
 
 int dp_diag_get_error_count(const dp_diag *diag) {
-  return diag->errors + (diag->werror ? diag->warnings : 0);
+  return diag->errors;
 }
 
 int dp_diag_get_warning_count(const dp_diag *diag) { return diag->warnings; }
@@ -259,9 +259,11 @@ void dp_diag_report(dp_diag *diag, dp_severity severity, dp_mark mark,
   va_start(ap, format);
   char *message = g_strdup_vprintf(format, ap);
   va_end(ap);
-  if (severity == DP_SEVERITY_ERROR) diag->errors++;
   if (severity == DP_SEVERITY_WARNING) diag->warnings++;
   if (severity == DP_SEVERITY_WARNING && diag->werror) severity = DP_SEVERITY_ERROR;
+  /* Counted as what it was reported as: turning werror off later does
+   * not lower the count, which only grows (disputas.h). */
+  if (severity == DP_SEVERITY_ERROR) diag->errors++;
   const char *file = mark.file ? mark.file : "disputas";
   char *printed = NULL;
   if (diag->print) {

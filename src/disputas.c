@@ -3,9 +3,11 @@
  *
  * Every exported function is declared DP_PUBLIC in the header; the rest of
  * the library is built with hidden visibility (src/meson.build), so this
- * file is the ABI.  Preconditions on pointer arguments are checked with
- * g_return_val_if_fail, as GLib and Pango do: a NULL where none is allowed
- * prints a critical and returns the failure value. */
+ * file is the ABI.  Every argument is checked (DP_ARG): one a function
+ * cannot take is reported to the context, when there is one, and the
+ * function returns its failure value (DP_STATUS_ARGUMENT for a status);
+ * nothing is printed unless the context prints its diagnostics, and no
+ * GLib critical is raised (a service's log is its own). */
 #include "disputas/disputas.h"
 
 #include <errno.h>
@@ -35,6 +37,36 @@
 #include "template.h"
 #include "trace.h"
 
+/* An argument error of `func`, reported to `ctx` (may be NULL: then only
+ * the result tells). */
+static void argument_error(const dp_context *ctx, const char *func,
+                           const char *condition) {
+  if (!ctx) return;
+  size_t n = strlen(condition);
+  if (n > 8 && strcmp(condition + n - 8, " != NULL") == 0)
+    dp_error(ctx->diag, DP_MARK_FILE(NULL), "%s: '%.*s' is NULL", func,
+             (int)(n - 8), condition);
+  else
+    dp_error(ctx->diag, DP_MARK_FILE(NULL), "%s: invalid argument (not %s)",
+             func, condition);
+}
+
+#define DP_ARG(ctx, condition, value)                          \
+  do {                                                         \
+    if (G_UNLIKELY(!(condition))) {                            \
+      argument_error((ctx), G_STRFUNC, #condition);            \
+      return (value);                                          \
+    }                                                          \
+  } while (0)
+
+#define DP_ARG_VOID(ctx, condition)                            \
+  do {                                                         \
+    if (G_UNLIKELY(!(condition))) {                            \
+      argument_error((ctx), G_STRFUNC, #condition);            \
+      return;                                                  \
+    }                                                          \
+  } while (0)
+
 struct dp_layout {
   dp_layout_model *model;
   unsigned long long serial; /* as dp_document_get_serial() */
@@ -50,6 +82,7 @@ struct dp_render_options {
   bool marks;     /* or the layout's */
   bool press;     /* or the layout's */
   bool preflight; /* or the layout's */
+  char invalid[64]; /* the first invalid setting ("format 42"), or "" */
 };
 
 const char *dp_get_version(void) { return DP_VERSION_STRING; }
@@ -63,6 +96,8 @@ void dp_free(void *data) { free(data); }
 dp_context *dp_context_new(void) {
   dp_context *ctx = g_new0(dp_context, 1);
   ctx->diag = dp_diag_new();
+  /* A library prints nothing unless asked (the command line asks). */
+  dp_diag_set_print(ctx->diag, false);
   ctx->settings.cancel = dp_cancel_new();
   return ctx;
 }
@@ -91,7 +126,7 @@ void dp_context_free(dp_context *ctx) {
 }
 
 void dp_context_expect(dp_context *ctx, unsigned what) {
-  g_return_if_fail(ctx != NULL);
+  DP_ARG_VOID(ctx, ctx != NULL);
   if (what & DP_EXPECT_PDF) dp_plugin_prefetch("qpdf");
   if (what & DP_EXPECT_CALENDAR) dp_plugin_prefetch("ical");
 }
@@ -112,35 +147,35 @@ void dp_program_init(void) {
 
 void dp_context_set_diagnostic_func(dp_context *ctx, dp_diagnostic_func func,
                                     void *user_data) {
-  g_return_if_fail(ctx != NULL);
+  DP_ARG_VOID(ctx, ctx != NULL);
   dp_diag_set_callback(ctx->diag, func, user_data);
 }
 
 void dp_context_set_print_diagnostics(dp_context *ctx, bool print) {
-  g_return_if_fail(ctx != NULL);
+  DP_ARG_VOID(ctx, ctx != NULL);
   dp_diag_set_print(ctx->diag, print);
 }
 
 void dp_context_set_json_diagnostics(dp_context *ctx, bool json) {
-  g_return_if_fail(ctx != NULL);
+  DP_ARG_VOID(ctx, ctx != NULL);
   dp_diag_set_json(ctx->diag, json);
 }
 
 void dp_context_set_colour_diagnostics(dp_context *ctx, bool colour) {
-  g_return_if_fail(ctx != NULL);
+  DP_ARG_VOID(ctx, ctx != NULL);
   dp_diag_set_colour(ctx->diag, colour);
 }
 
 
 void dp_context_set_werror(dp_context *ctx, bool werror) {
-  g_return_if_fail(ctx != NULL);
+  DP_ARG_VOID(ctx, ctx != NULL);
   dp_diag_set_werror(ctx->diag, werror);
   /* A kept page set passed without werror might not with it. */
   for (int i = 0; i < DP_KEPT_PAGESETS; i++) kept_clear(&ctx->kept[i]);
 }
 
 dp_status dp_context_set_root(dp_context *ctx, const char *dir) {
-  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
+  DP_ARG(ctx, ctx != NULL, DP_STATUS_ARGUMENT);
   char *root = NULL;
   if (dir && !(root = dp_confine_canonical_dir(dir))) {
     dp_error(ctx->diag, DP_MARK_FILE(NULL),
@@ -169,14 +204,14 @@ static bool limit_valid(dp_context *ctx, dp_limit limit) {
 
 dp_status dp_context_set_limit(dp_context *ctx, dp_limit limit,
                                int64_t value) {
-  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
-  if (!limit_valid(ctx, limit)) return DP_STATUS_INVALID;
+  DP_ARG(ctx, ctx != NULL, DP_STATUS_ARGUMENT);
+  if (!limit_valid(ctx, limit)) return DP_STATUS_ARGUMENT;
   long long most = dp_settings_limit_default((dp_settings_limit_id)limit);
   if (value < 0 || value > most) {
     dp_error(ctx->diag, DP_MARK_FILE(NULL),
              "limit %d must be from 1 to %lld (or 0 for that), not %lld",
              (int)limit, most, (long long)value);
-    return DP_STATUS_INVALID;
+    return DP_STATUS_ARGUMENT;
   }
   ctx->settings.limits[limit] = value;
   /* Page sets kept under other limits may not be within these. */
@@ -185,7 +220,7 @@ dp_status dp_context_set_limit(dp_context *ctx, dp_limit limit,
 }
 
 int64_t dp_context_get_limit(const dp_context *ctx, dp_limit limit) {
-  g_return_val_if_fail(ctx != NULL, 0);
+  DP_ARG(ctx, ctx != NULL, 0);
   if ((int)limit < 0 || (int)limit >= DP_SETTINGS_LIMITS) return 0;
   return dp_settings_limit(&ctx->settings, (dp_settings_limit_id)limit);
 }
@@ -204,7 +239,7 @@ static void drop_text(dp_context *ctx) {
 
 dp_status dp_context_set_folder(dp_context *ctx, dp_folder folder,
                                 const char *dir) {
-  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
+  DP_ARG(ctx, ctx != NULL, DP_STATUS_ARGUMENT);
   char **slot = folder == DP_FOLDER_DATA          ? &ctx->settings.data_dir
                 : folder == DP_FOLDER_LABELS      ? &ctx->settings.labels_dir
                 : folder == DP_FOLDER_HYPHENATION ? &ctx->settings.hyphen_dir
@@ -213,7 +248,7 @@ dp_status dp_context_set_folder(dp_context *ctx, dp_folder folder,
   if (!slot && folder != DP_FOLDER_FONTS) {
     dp_error(ctx->diag, DP_MARK_FILE(NULL), "there is no folder %d",
              (int)folder);
-    return DP_STATUS_INVALID;
+    return DP_STATUS_ARGUMENT;
   }
   /* Absolute, so that a later change of the current folder changes
    * nothing; the cache folder is made when first written. */
@@ -245,7 +280,7 @@ dp_status dp_context_set_folder(dp_context *ctx, dp_folder folder,
 }
 
 dp_status dp_context_set_font_config(dp_context *ctx, const char *file) {
-  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
+  DP_ARG(ctx, ctx != NULL, DP_STATUS_ARGUMENT);
   char *canonical = NULL;
   if (file && !(canonical = realpath(file, NULL))) {
     dp_error(ctx->diag, DP_MARK_FILE(NULL),
@@ -264,13 +299,13 @@ dp_status dp_context_set_font_config(dp_context *ctx, const char *file) {
 #define LATEST_DATE 253402300799LL /* 9999-12-31T23:59:59Z */
 
 dp_status dp_context_set_creation_date(dp_context *ctx, int64_t seconds) {
-  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
+  DP_ARG(ctx, ctx != NULL, DP_STATUS_ARGUMENT);
   if (seconds > LATEST_DATE || seconds < -1) {
     dp_error(ctx->diag, DP_MARK_FILE(NULL),
              "the creation date must be from 1970 to 9999 (0 to %lld "
              "seconds), or -1 for none, not %lld", LATEST_DATE,
              (long long)seconds);
-    return DP_STATUS_INVALID;
+    return DP_STATUS_ARGUMENT;
   }
   ctx->settings.date_set = seconds >= 0;
   ctx->settings.date = seconds >= 0 ? seconds : 0;
@@ -288,17 +323,17 @@ dp_status dp_context_set_house(dp_context *ctx, const char *path) {
 }
 
 void dp_context_cancel(dp_context *ctx) {
-  g_return_if_fail(ctx != NULL);
+  DP_ARG_VOID(ctx, ctx != NULL);
   dp_cancel_request(ctx->settings.cancel);
 }
 
 void dp_context_reset_cancel(dp_context *ctx) {
-  g_return_if_fail(ctx != NULL);
+  DP_ARG_VOID(ctx, ctx != NULL);
   dp_cancel_reset(ctx->settings.cancel);
 }
 
 void dp_context_set_deadline(dp_context *ctx, int64_t deadline) {
-  g_return_if_fail(ctx != NULL);
+  DP_ARG_VOID(ctx, ctx != NULL);
   dp_cancel_set_deadline(ctx->settings.cancel, deadline);
 }
 
@@ -338,12 +373,12 @@ static dp_status call_begin(dp_context *ctx) {
 }
 
 int dp_context_get_error_count(const dp_context *ctx) {
-  g_return_val_if_fail(ctx != NULL, 0);
+  DP_ARG(ctx, ctx != NULL, 0);
   return dp_diag_get_error_count(ctx->diag);
 }
 
 int dp_context_get_warning_count(const dp_context *ctx) {
-  g_return_val_if_fail(ctx != NULL, 0);
+  DP_ARG(ctx, ctx != NULL, 0);
   return dp_diag_get_warning_count(ctx->diag);
 }
 
@@ -382,8 +417,8 @@ static dp_document *loaded(dp_context *ctx, dp_document *doc, int before) {
 }
 
 dp_document *dp_document_load_file(dp_context *ctx, const char *path) {
-  g_return_val_if_fail(ctx != NULL, NULL);
-  g_return_val_if_fail(path != NULL, NULL);
+  DP_ARG(ctx, ctx != NULL, NULL);
+  DP_ARG(ctx, path != NULL, NULL);
   if (call_begin(ctx) != DP_STATUS_OK) return NULL;
   int before = dp_diag_get_error_count(ctx->diag);
   dp_document *doc = dp_document_read(ctx->diag, &ctx->settings, path);
@@ -395,8 +430,8 @@ dp_document *dp_document_load_data_with_base(dp_context *ctx,
                                              const char *name,
                                              const char *data, size_t length,
                                              const char *base_dir) {
-  g_return_val_if_fail(ctx != NULL, NULL);
-  g_return_val_if_fail(data != NULL || length == 0, NULL);
+  DP_ARG(ctx, ctx != NULL, NULL);
+  DP_ARG(ctx, data != NULL || length == 0, NULL);
   if (call_begin(ctx) != DP_STATUS_OK) return NULL;
   int before = dp_diag_get_error_count(ctx->diag);
   dp_document *doc = dp_document_read_data(ctx->diag, &ctx->settings,
@@ -413,28 +448,28 @@ dp_document *dp_document_load_data(dp_context *ctx, const char *name,
 }
 
 const char *dp_document_get_language(const dp_document *doc) {
-  g_return_val_if_fail(doc != NULL, NULL);
+  DP_ARG(NULL, doc != NULL, NULL);
   return dp_document_get_lang(doc);
 }
 
 const char *dp_document_get_title(const dp_document *doc) {
-  g_return_val_if_fail(doc != NULL, NULL);
+  DP_ARG(NULL, doc != NULL, NULL);
   return dp_document_get_title_text(doc);
 }
 
 const char *dp_document_get_candidate(const dp_document *doc) {
-  g_return_val_if_fail(doc != NULL, NULL);
+  DP_ARG(NULL, doc != NULL, NULL);
   return dp_document_get_candidate_text(doc);
 }
 
 const char *dp_document_get_timezone(const dp_document *doc) {
-  g_return_val_if_fail(doc != NULL, NULL);
+  DP_ARG(NULL, doc != NULL, NULL);
   const dp_value *zone = dp_value_get(dp_document_get_root(doc), "timezone");
   return zone ? zone->text : NULL;
 }
 
 int dp_document_get_event_count(const dp_document *doc) {
-  g_return_val_if_fail(doc != NULL, 0);
+  DP_ARG(NULL, doc != NULL, 0);
   const dp_value *events = dp_value_get(dp_document_get_root(doc), "events");
   return events && events->kind == DP_VALUE_LIST ? (int)events->count : 0;
 }
@@ -442,7 +477,7 @@ int dp_document_get_event_count(const dp_document *doc) {
 bool dp_document_get_event(const dp_document *doc, int index,
                            const char **kind, const char **start,
                            const char **end) {
-  g_return_val_if_fail(doc != NULL, false);
+  DP_ARG(NULL, doc != NULL, false);
   const dp_value *events = dp_value_get(dp_document_get_root(doc), "events");
   if (!events || events->kind != DP_VALUE_LIST || index < 0 ||
       (size_t)index >= events->count)
@@ -479,16 +514,16 @@ static dp_layout *wrap_layout(dp_context *ctx, dp_layout_model *model) {
 }
 
 dp_layout *dp_layout_load(dp_context *ctx, const char *name_or_path) {
-  g_return_val_if_fail(ctx != NULL, NULL);
-  g_return_val_if_fail(name_or_path != NULL, NULL);
+  DP_ARG(ctx, ctx != NULL, NULL);
+  DP_ARG(ctx, name_or_path != NULL, NULL);
   if (call_begin(ctx) != DP_STATUS_OK) return NULL;
   return wrap_layout(ctx, dp_layout_model_load(ctx->diag, &ctx->settings, name_or_path));
 }
 
 dp_layout *dp_layout_load_data(dp_context *ctx, const char *name,
                                const char *data, size_t length) {
-  g_return_val_if_fail(ctx != NULL, NULL);
-  g_return_val_if_fail(data != NULL || length == 0, NULL);
+  DP_ARG(ctx, ctx != NULL, NULL);
+  DP_ARG(ctx, data != NULL || length == 0, NULL);
   if (call_begin(ctx) != DP_STATUS_OK) return NULL;
   return wrap_layout(ctx, dp_layout_model_load_data(
       ctx->diag, &ctx->settings, name ? name : MEMORY_NAME, data ? data : "", length));
@@ -501,7 +536,7 @@ void dp_layout_free(dp_layout *layout) {
 }
 
 const char *dp_layout_get_name(const dp_layout *layout) {
-  g_return_val_if_fail(layout != NULL, NULL);
+  DP_ARG(NULL, layout != NULL, NULL);
   return layout->model->name;
 }
 
@@ -511,29 +546,29 @@ const char *const *dp_layout_get_files(const dp_layout *layout) {
 }
 
 const char *dp_layout_get_description(const dp_layout *layout) {
-  g_return_val_if_fail(layout != NULL, NULL);
+  DP_ARG(NULL, layout != NULL, NULL);
   return layout->model->description;
 }
 
 void dp_layout_get_page_size(const dp_layout *layout, double *width,
                              double *height) {
-  g_return_if_fail(layout != NULL);
+  DP_ARG_VOID(NULL, layout != NULL);
   if (width) *width = layout->model->page_width;
   if (height) *height = layout->model->page_height;
 }
 
 int dp_layout_get_pages_multiple(const dp_layout *layout) {
-  g_return_val_if_fail(layout != NULL, 1);
+  DP_ARG(NULL, layout != NULL, 1);
   return layout->model->pages_multiple;
 }
 
 bool dp_layout_is_imposed(const dp_layout *layout) {
-  g_return_val_if_fail(layout != NULL, false);
+  DP_ARG(NULL, layout != NULL, false);
   return layout->model->impose == DP_IMPOSE_SADDLE_STITCH;
 }
 
 int dp_layout_get_pages_max(const dp_layout *layout) {
-  g_return_val_if_fail(layout != NULL, 0);
+  DP_ARG(NULL, layout != NULL, 0);
   return layout->model->pages_max;
 }
 
@@ -547,36 +582,69 @@ dp_render_options *dp_render_options_new(void) {
 
 void dp_render_options_free(dp_render_options *options) { g_free(options); }
 
+/* Keeps the first invalid setting of `options`, for the call that uses
+ * them to report (DP_STATUS_ARGUMENT): setters have no context. */
+static void options_invalid(dp_render_options *options, const char *what,
+                            double value) {
+  if (!options->invalid[0])
+    g_snprintf(options->invalid, sizeof options->invalid, "%s %g", what,
+               value);
+}
+
+/* A call that uses `options` begins (call_begin), after checking them. */
+static dp_status begin_render(dp_context *ctx,
+                              const dp_render_options *options) {
+  if (options && options->invalid[0]) {
+    dp_error(ctx->diag, DP_MARK_FILE(NULL),
+             "the render options' %s is not a valid value (set with "
+             "dp_render_options_set_*)", options->invalid);
+    return DP_STATUS_ARGUMENT;
+  }
+  return call_begin(ctx);
+}
+
 void dp_render_options_set_format(dp_render_options *options,
                                   dp_output_format format) {
-  g_return_if_fail(options != NULL);
+  DP_ARG_VOID(NULL, options != NULL);
+  if ((int)format < DP_OUTPUT_PDF || (int)format > DP_OUTPUT_TRACE) {
+    options_invalid(options, "format", (double)format);
+    return;
+  }
   options->format = format;
 }
 
 void dp_render_options_set_impose(dp_render_options *options,
                                   dp_impose_mode mode) {
-  g_return_if_fail(options != NULL);
+  DP_ARG_VOID(NULL, options != NULL);
+  if ((int)mode < DP_IMPOSE_AS_LAYOUT || (int)mode > DP_IMPOSE_SADDLE) {
+    options_invalid(options, "imposition", (double)mode);
+    return;
+  }
   options->impose = mode;
 }
 
 void dp_render_options_set_dpi(dp_render_options *options, double dpi) {
-  g_return_if_fail(options != NULL);
+  DP_ARG_VOID(NULL, options != NULL);
+  if (!isfinite(dpi)) {
+    options_invalid(options, "resolution", dpi);
+    return;
+  }
   options->dpi = dpi;
 }
 
 void dp_render_options_set_marks(dp_render_options *options, bool marks) {
-  g_return_if_fail(options != NULL);
+  DP_ARG_VOID(NULL, options != NULL);
   options->marks = marks;
 }
 
 void dp_render_options_set_press(dp_render_options *options, bool press) {
-  g_return_if_fail(options != NULL);
+  DP_ARG_VOID(NULL, options != NULL);
   options->press = press;
 }
 
 void dp_render_options_set_preflight(dp_render_options *options,
                                      bool preflight) {
-  g_return_if_fail(options != NULL);
+  DP_ARG_VOID(NULL, options != NULL);
   options->preflight = preflight;
 }
 
@@ -756,10 +824,10 @@ static dp_pageset *compose(dp_context *ctx, const dp_document *doc,
 dp_status dp_check_with_options(dp_context *ctx, const dp_document *doc,
                                 const dp_layout *layout,
                                 const dp_render_options *options) {
-  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(layout != NULL, DP_STATUS_INVALID);
-  dp_status begun = call_begin(ctx);
+  DP_ARG(ctx, ctx != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, doc != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, layout != NULL, DP_STATUS_ARGUMENT);
+  dp_status begun = begin_render(ctx, options);
   if (begun != DP_STATUS_OK) return begun;
   dp_pageset *set = compose(ctx, doc, layout, options);
   return set ? DP_STATUS_OK : failure(ctx, DP_STATUS_INVALID);
@@ -825,10 +893,10 @@ dp_status dp_count_pages(dp_context *ctx, const dp_document *doc,
                          const dp_layout *layout,
                          const dp_render_options *options, int *pages,
                          double *width, double *height) {
-  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(layout != NULL, DP_STATUS_INVALID);
-  dp_status begun = call_begin(ctx);
+  DP_ARG(ctx, ctx != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, doc != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, layout != NULL, DP_STATUS_ARGUMENT);
+  dp_status begun = begin_render(ctx, options);
   if (begun != DP_STATUS_OK) return begun;
   dp_pageset *set = compose(ctx, doc, layout, options);
   if (!set) return failure(ctx, DP_STATUS_INVALID);
@@ -866,11 +934,11 @@ dp_status dp_render_to_callback(dp_context *ctx, const dp_document *doc,
                                 const dp_layout *layout,
                                 const dp_render_options *options,
                                 dp_write_func write, void *user_data) {
-  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(layout != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(write != NULL, DP_STATUS_INVALID);
-  dp_status begun = call_begin(ctx);
+  DP_ARG(ctx, ctx != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, doc != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, layout != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, write != NULL, DP_STATUS_ARGUMENT);
+  dp_status begun = begin_render(ctx, options);
   if (begun != DP_STATUS_OK) return begun;
   prefetch_for(options);
   dp_pageset *set = compose(ctx, doc, layout, options);
@@ -892,11 +960,11 @@ dp_status dp_render_pages(dp_context *ctx, const dp_document *doc,
                           const dp_layout *layout,
                           const dp_render_options *options, dp_page_func func,
                           void *user_data) {
-  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(layout != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(func != NULL, DP_STATUS_INVALID);
-  dp_status begun = call_begin(ctx);
+  DP_ARG(ctx, ctx != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, doc != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, layout != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, func != NULL, DP_STATUS_ARGUMENT);
+  dp_status begun = begin_render(ctx, options);
   if (begun != DP_STATUS_OK) return begun;
   prefetch_for(options);
   dp_pageset *set = compose(ctx, doc, layout, options);
@@ -927,8 +995,8 @@ dp_status dp_render_to_memory(dp_context *ctx, const dp_document *doc,
                               const dp_layout *layout,
                               const dp_render_options *options,
                               unsigned char **data, size_t *length) {
-  g_return_val_if_fail(data != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(length != NULL, DP_STATUS_INVALID);
+  DP_ARG(ctx, data != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, length != NULL, DP_STATUS_ARGUMENT);
   *data = NULL;
   *length = 0;
   GByteArray *bytes = g_byte_array_new();
@@ -973,17 +1041,17 @@ dp_status dp_render_many_to_memory(dp_context *ctx, const dp_document *doc,
                                    dp_layout *const *layouts, size_t count,
                                    const dp_render_options *options,
                                    unsigned char **data, size_t *length) {
-  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(layouts != NULL || count == 0, DP_STATUS_INVALID);
-  g_return_val_if_fail(data != NULL && length != NULL, DP_STATUS_INVALID);
+  DP_ARG(ctx, ctx != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, doc != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, layouts != NULL || count == 0, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, data != NULL && length != NULL, DP_STATUS_ARGUMENT);
   for (size_t i = 0; i < count; i++) {
     data[i] = NULL;
     length[i] = 0;
   }
   for (size_t i = 0; i < count; i++)
-    g_return_val_if_fail(layouts[i] != NULL, DP_STATUS_INVALID);
-  dp_status status = call_begin(ctx);
+    DP_ARG(ctx, layouts[i] != NULL, DP_STATUS_ARGUMENT);
+  dp_status status = begin_render(ctx, options);
   if (status != DP_STATUS_OK) return status;
   prefetch_for(options);
   pending_output *out = g_new0(pending_output, count);
@@ -1084,11 +1152,11 @@ dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
                             const dp_layout *layout,
                             const dp_render_options *options,
                             const char *path) {
-  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(layout != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(path != NULL, DP_STATUS_INVALID);
-  dp_status begun = call_begin(ctx);
+  DP_ARG(ctx, ctx != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, doc != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, layout != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, path != NULL, DP_STATUS_ARGUMENT);
+  dp_status begun = begin_render(ctx, options);
   if (begun != DP_STATUS_OK) {
     dp_atomic_file_release(path);
     return begun;
@@ -1174,9 +1242,9 @@ static char *calendar_text(dp_context *ctx, const dp_document *doc) {
 
 dp_status dp_calendar_to_file(dp_context *ctx, const dp_document *doc,
                               const char *path) {
-  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(path != NULL, DP_STATUS_INVALID);
+  DP_ARG(ctx, ctx != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, doc != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, path != NULL, DP_STATUS_ARGUMENT);
   char *text = calendar_text(ctx, doc);
   if (!text) {
     dp_atomic_file_release(path);
@@ -1199,12 +1267,12 @@ dp_status dp_calendar_to_file(dp_context *ctx, const dp_document *doc,
 
 dp_status dp_calendar_to_memory(dp_context *ctx, const dp_document *doc,
                                 char **text, size_t *length) {
-  g_return_val_if_fail(text != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(length != NULL, DP_STATUS_INVALID);
+  DP_ARG(ctx, text != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, length != NULL, DP_STATUS_ARGUMENT);
   *text = NULL;
   *length = 0;
-  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
-  g_return_val_if_fail(doc != NULL, DP_STATUS_INVALID);
+  DP_ARG(ctx, ctx != NULL, DP_STATUS_ARGUMENT);
+  DP_ARG(ctx, doc != NULL, DP_STATUS_ARGUMENT);
   char *made = calendar_text(ctx, doc);
   if (!made) return DP_STATUS_WRITE;
   /* malloc, not GLib's allocator: the caller may free with free(). */

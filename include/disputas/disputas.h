@@ -23,10 +23,17 @@
  *    Strings returned by getters belong to the object they came from
  *    ("transfer none") and live as long as it does.  Strings passed in are
  *    copied when kept; the caller keeps ownership.
- *  - Pointer arguments must not be NULL unless the comment says so.  A NULL
- *    where one is not allowed is a programming error: GLib prints a
- *    critical warning and the function returns NULL, an error status or
- *    nothing.
+ *  - Pointer arguments must not be NULL unless the comment says so.  An
+ *    argument a function cannot take (a NULL where none is allowed, an
+ *    enumeration value or a number out of its range) is reported as an
+ *    error diagnostic to the context, when the function has one, and the
+ *    function returns DP_STATUS_ARGUMENT, NULL, 0, false or nothing.
+ *    Never a crash, and no GLib critical (tests/api/test-arguments.c).
+ *    The render options' setters have no context: an invalid value is
+ *    reported by the call that uses the options.
+ *  - The library prints nothing unless asked: diagnostics go to the
+ *    context's callback, and to stderr only after
+ *    dp_context_set_print_diagnostics(ctx, true) (the command line asks).
  *  - No function calls exit() or abort() on bad input.  Problems in a
  *    document or layout are reported as diagnostics (below) and the
  *    function returns NULL or an error status.
@@ -36,8 +43,8 @@
  *
  * Each problem found in a document or layout is one dp_diagnostic record
  * (severity, file, line, column, message), delivered to the context's
- * callback if one is set and, unless turned off, printed to stderr
- * compiler style, with the source line and a caret:
+ * callback if one is set and, when asked (dp_context_set_print_diagnostics),
+ * printed to stderr compiler style, with the source line and a caret:
  *
  *     announcement.yaml:12:5: error: unknown key 'comittee' in announcement
  *     (did you mean 'committee'?)
@@ -167,9 +174,11 @@ typedef enum dp_status {
                               reached (dp_context_set_limit) */
   DP_STATUS_WRITE = 3,     /* an output could not be written */
   DP_STATUS_CANCELLED = 4, /* dp_context_cancel() stopped the call */
-  DP_STATUS_TIMED_OUT = 5  /* the call ran past the context's deadline
+  DP_STATUS_TIMED_OUT = 5, /* the call ran past the context's deadline
                               (dp_context_set_deadline) or its time limit
                               (DP_LIMIT_MILLISECONDS) */
+  DP_STATUS_ARGUMENT = 6   /* an argument the function cannot take: a
+                              programming error (see "Conventions") */
 } dp_status;
 
 /* ---- Diagnostics ---------------------------------------------------- */
@@ -208,23 +217,25 @@ typedef void (*dp_diagnostic_func)(const dp_diagnostic *diagnostic,
  * kept for the next).  See "Threads" above. */
 typedef struct dp_context dp_context;
 
-/* (transfer full) A new context whose diagnostics print to stderr as text.
- * Free with dp_context_free() after every document and layout loaded
- * through it. */
+/* (transfer full) A new context.  Its diagnostics go nowhere until a
+ * callback is set or printing is asked for (a library prints nothing of
+ * its own accord).  Free with dp_context_free() after every document and
+ * layout loaded through it. */
 DP_PUBLIC dp_context *dp_context_new(void);
 
 /* Frees `ctx` and what it loaded lazily (fonts, dictionaries).  NULL is
  * allowed. */
 DP_PUBLIC void dp_context_free(dp_context *ctx);
 
-/* Sends every diagnostic to `func` with `user_data` as well as printing it
- * (see dp_context_set_print_diagnostics to print nothing).  NULL `func`
- * stops the calls.  `user_data` is not freed by disputas. */
+/* Sends every diagnostic to `func` with `user_data` (and prints it too
+ * when printing is on).  NULL `func` stops the calls.  `user_data` is not
+ * freed by disputas. */
 DP_PUBLIC void dp_context_set_diagnostic_func(dp_context *ctx,
                                               dp_diagnostic_func func,
                                               void *user_data);
 
-/* Whether diagnostics are printed to stderr (default true). */
+/* Whether diagnostics are printed to stderr (default false: a library
+ * prints nothing unless asked; the command line asks). */
 DP_PUBLIC void dp_context_set_print_diagnostics(dp_context *ctx, bool print);
 
 /* Print diagnostics as one JSON object a line, {"severity": "error",
@@ -263,7 +274,7 @@ DP_PUBLIC dp_status dp_context_set_root(dp_context *ctx, const char *dir);
  * a calendar's DTSTAMP.  -1 (the default) means none of the context's:
  * then SOURCE_DATE_EPOCH when set, else the document file's modification
  * time, else, for a document loaded from memory, the time it was loaded.
- * DP_STATUS_INVALID, after reporting, for any other value. */
+ * DP_STATUS_ARGUMENT, after reporting, for any other value. */
 DP_PUBLIC dp_status dp_context_set_creation_date(dp_context *ctx,
                                                  int64_t seconds);
 
@@ -289,7 +300,7 @@ typedef enum dp_limit {
  * most; 0 restores the default.  Work that would go past it fails with
  * an error saying which limit (DP_STATUS_INVALID; see each limit), and
  * the outputs are not written.  Documents are checked against the image
- * limits when loaded, so set those first.  DP_STATUS_INVALID, after
+ * limits when loaded, so set those first.  DP_STATUS_ARGUMENT, after
  * reporting, for an unknown limit or a value out of range. */
 DP_PUBLIC dp_status dp_context_set_limit(dp_context *ctx, dp_limit limit,
                                          int64_t value);
@@ -323,7 +334,8 @@ typedef enum dp_folder {
  * default).  The fonts and dictionaries the context loaded are dropped
  * and loaded again from the new folders on the next render.
  * DP_STATUS_INVALID, after reporting, when `dir` is not a folder
- * (except the cache's, made when first written). */
+ * (except the cache's, made when first written); DP_STATUS_ARGUMENT for
+ * an unknown folder. */
 DP_PUBLIC dp_status dp_context_set_folder(dp_context *ctx, dp_folder folder,
                                           const char *dir);
 
@@ -376,9 +388,9 @@ DP_PUBLIC void dp_context_reset_cancel(dp_context *ctx);
  * what it may take, across every call it makes.  The thread using `ctx`. */
 DP_PUBLIC void dp_context_set_deadline(dp_context *ctx, int64_t deadline);
 
-/* Errors reported through `ctx` since it was made (warnings too, with
- * werror).  The count only grows; each function's own result says whether
- * that call failed. */
+/* Errors reported through `ctx` since it was made (and warnings reported
+ * while werror was on).  The count only grows, werror turned off
+ * included; each function's own result says whether that call failed. */
 DP_PUBLIC int dp_context_get_error_count(const dp_context *ctx);
 
 /* Warnings reported through `ctx` since it was made. */
@@ -582,7 +594,8 @@ DP_PUBLIC void dp_render_options_set_format(dp_render_options *options,
                                             dp_output_format format);
 DP_PUBLIC void dp_render_options_set_impose(dp_render_options *options,
                                             dp_impose_mode mode);
-/* Resolution of PNG output (0 or less: 150). */
+/* Resolution of PNG output (0 or less: 150; not a number, or infinite:
+ * invalid). */
 DP_PUBLIC void dp_render_options_set_dpi(dp_render_options *options,
                                          double dpi);
 /* Crop marks at the trim's corners, and fold marks on imposed sheets, in

@@ -232,6 +232,7 @@ static bool parse_options(const char *command, int *argc, char ***argv,
 
 static dp_context *context_for(const options *opts) {
   dp_context *ctx = dp_context_new();
+  dp_context_set_print_diagnostics(ctx, true); /* the library prints not */
   dp_context_set_werror(ctx, opts->werror);
   if (opts->root) dp_context_set_root(ctx, opts->root);
   /* The house for documents that name none: --house, else the
