@@ -313,7 +313,7 @@ dp_status dp_context_set_creation_date(dp_context *ctx, int64_t seconds) {
 }
 
 dp_status dp_context_set_house(dp_context *ctx, const char *path) {
-  g_return_val_if_fail(ctx != NULL, DP_STATUS_INVALID);
+  DP_ARG(ctx, ctx != NULL, DP_STATUS_ARGUMENT);
   dp_house *house = NULL;
   if (path && !(house = dp_house_load(ctx->diag, &ctx->settings, path)))
     return DP_STATUS_INVALID;

@@ -111,6 +111,7 @@ static void table(void) {
   ROW(0, dp_context_set_folder(NULL, DP_FOLDER_DATA, "/") == A);
   ROW(1, dp_context_set_folder(ctx, (dp_folder)99, "/") == A);
   ROW(0, dp_context_set_font_config(NULL, NULL) == A);
+  ROW(0, dp_context_set_house(NULL, NULL) == A);
   ROW(0, dp_context_get_error_count(NULL) == 0);
   ROW(0, dp_context_get_warning_count(NULL) == 0);
 
