@@ -541,7 +541,7 @@ const char *dp_layout_get_name(const dp_layout *layout) {
 }
 
 const char *const *dp_layout_get_files(const dp_layout *layout) {
-  g_return_val_if_fail(layout != NULL, NULL);
+  DP_ARG(NULL, layout != NULL, NULL);
   return (const char *const *)layout->model->files;
 }
 

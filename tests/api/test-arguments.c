@@ -127,6 +127,7 @@ static void table(void) {
   ROW(0, dp_document_get_candidate(NULL) == NULL);
   ROW(0, dp_document_get_timezone(NULL) == NULL);
   ROW(0, dp_document_get_event_count(NULL) == 0);
+  ROW(0, dp_document_get_files(NULL) == NULL);
   ROW(0, !dp_document_get_event(NULL, 0, &s, &s, &s) &&
              strcmp(s, "unchanged") == 0);
   ROW(0, !dp_document_get_event(doc, 1, &s, &s, &s) &&
@@ -144,6 +145,7 @@ static void table(void) {
   ROW(0, dp_layout_get_pages_multiple(NULL) == 1);
   ROW(0, !dp_layout_is_imposed(NULL));
   ROW(0, dp_layout_get_pages_max(NULL) == 0);
+  ROW(0, dp_layout_get_files(NULL) == NULL);
 
   /* Render options: setters have no context; an invalid value is
    * reported by the call that uses the options. */
