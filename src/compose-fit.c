@@ -403,7 +403,10 @@ static bool fit_once(page_ctx *pc, const dp_frame *f, GArray *units,
      * 30 s to search) fails after measuring that much of it. */
     double hopeless = 2 * limit / (min_scale * min_scale);
     shrink_trial at_one = {1.0, natural_height(&pk, f, inner, hopeless)};
-    if (at_one.natural > hopeless) return false;
+    if (at_one.natural > hopeless) {
+      pc->hopeless = true;
+      return false;
+    }
     scale_range r = {min_scale, 1.0};
     int k = shrink_search(&pk, f, inner, limit, r, &at_one, used);
     if (k < 0) return false;
@@ -432,10 +435,31 @@ static bool fit_once(page_ctx *pc, const dp_frame *f, GArray *units,
   return true;
 }
 
+/* The document's text from which a frame's units do not fit at `scale`:
+ * the origin of the first unit packing leaves over, or of the last one
+ * before it that has one; file NULL when the content shows no document
+ * text. */
+static dp_mark unplaced_origin(page_ctx *pc, const dp_frame *f,
+                               GArray *units, rect inner, double limit,
+                               double scale) {
+  packer pk = {pc->c, units, scale, NULL, pc->index, false, f, 0, 0};
+  cursor cur = {0, 0};
+  compose_pack_columns(&pk, &cur, inner, MAX(1, f->columns), f->column_gap,
+                       limit, false);
+  for (guint i = cur.unit; i < units->len; i++)
+    if (g_array_index(units, unit, i).origin.file)
+      return g_array_index(units, unit, i).origin;
+  for (guint i = MIN(cur.unit, units->len); i-- > 0;)
+    if (g_array_index(units, unit, i).origin.file)
+      return g_array_index(units, unit, i).origin;
+  return (dp_mark){0};
+}
+
 bool compose_fit_frame(page_ctx *pc, const dp_frame *f, GArray *units,
                rect inner, double limit, double *scale, double *used,
                double *col_height) {
   double min_scale = scale_floor(pc->c, f, units);
+  pc->hopeless = false;
   /* Optional content is left out, lowest priority first, until the rest
    * fits. */
   do {
@@ -448,20 +472,36 @@ bool compose_fit_frame(page_ctx *pc, const dp_frame *f, GArray *units,
     pc->unfit = true;
     return false;
   }
+  char *why;
   if (f->fit == DP_FIT_SHRINK && min_scale > f->min_scale)
-    dp_error(pc->c->diag, f->mark,
-             "the content of frame '%s' does not fit, even at %.0f%% of its "
-             "size (its smallest text at the layout's min-text-size, %gpt)",
-             f->name ? f->name : "(unnamed)", min_scale * 100,
-             pc->c->layout->min_text_size);
+    why = g_strdup_printf("does not fit, even at %.0f%% of its size (its "
+                          "smallest text at the layout's min-text-size, "
+                          "%gpt)", min_scale * 100,
+                          pc->c->layout->min_text_size);
   else if (f->fit == DP_FIT_SHRINK)
-    dp_error(pc->c->diag, f->mark,
-             "the content of frame '%s' does not fit, even at %.0f%% of its "
-             "size", f->name ? f->name : "(unnamed)", f->min_scale * 100);
+    why = g_strdup_printf("does not fit, even at %.0f%% of its size",
+                          f->min_scale * 100);
   else
-    dp_error(pc->c->diag, f->mark,
-             "the content of frame '%s' does not fit (the layout does not let "
-             "it shrink: fit: shrink)", f->name ? f->name : "(unnamed)");
+    why = g_strdup("does not fit (the layout does not let it shrink: fit: "
+                   "shrink)");
+  const char *name = f->name ? f->name : "(unnamed)";
+  /* Where it stops fitting at its smallest, or at full size when setting
+   * it all that small would take long (its paragraphs are set at 1). */
+  dp_mark origin = unplaced_origin(
+      pc, f, units, inner, limit,
+      f->fit == DP_FIT_SHRINK && !pc->hopeless ? min_scale : 1.0);
+  if (origin.file) {
+    /* The user's text first: that is what they can change. */
+    dp_error(pc->c->diag, origin,
+             "the %s has no room for this: it is where the content of its "
+             "frame '%s' %s; shorten it, or make the other products alone",
+             pc->c->layout->name ? pc->c->layout->name : "layout", name, why);
+    dp_diag_report(pc->c->diag, DP_SEVERITY_NOTE, f->mark,
+                   "the frame '%s' of the layout", name);
+  } else {
+    dp_error(pc->c->diag, f->mark, "the content of frame '%s' %s", name, why);
+  }
+  g_free(why);
   pc->c->failed = true;
   return false;
 }

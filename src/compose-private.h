@@ -49,6 +49,9 @@ typedef struct unit {
   dp_text_field *fields;   /* PARA: the document's fields in the text */
   size_t field_count;
   bool missing_told;       /* PARA: glyphs no font has were reported */
+  dp_mark origin;          /* the document's text it shows first (a
+                              field, a Markdown block, a list entry), for
+                              messages; file NULL: none */
   dp_para *para;           /* set at `para_width`, `para_scale` */
   bool para_drawn;         /* a draw points to `para`: the store owns it */
   double para_width, para_scale;
@@ -158,9 +161,11 @@ typedef struct page_ctx {
   bool no_grow;
   bool quiet;           /* a frame that does not fit sets `unfit`, silently */
   bool unfit;
+  bool hopeless;        /* the last content fitted was far too tall to
+                           set at its smallest scale (compose-fit.c) */
   GPtrArray *left_out;  /* optional items left out in this fitting of the
-                           page (dp_item, each once): warned of when the
-                           page is made */
+                           page (left_out_entry, an item once): warned of
+                           when the page is made */
 } page_ctx;
 
 
@@ -180,9 +185,16 @@ bool compose_condition_holds(const dp_condition *cond, const dp_scope *scope);
 void compose_expand_items(composer *c, dp_item *const *items, size_t count,
                   const dp_scope *scope, GArray *units);
 
+/* Optional content left out: the layout's item, and the document's text
+ * it showed first (file NULL: none). */
+typedef struct left_out_entry {
+  const dp_item *item;
+  dp_mark origin;
+} left_out_entry;
+
 /* Leaves out the optional content of the lowest priority in `units`,
  * putting what shows instead in its place; adds the items left out to
- * `left_out` (once each).  False when there is none. */
+ * `left_out` (left_out_entry, once each).  False when there is none. */
 bool compose_leave_out(GArray *units, GPtrArray *left_out);
 
 /* compose-pack.c */

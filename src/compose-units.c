@@ -303,6 +303,7 @@ static void expand_text(composer *c, const dp_item *item,
   }
   unit *u = push_para(units, &buf, resolved_style(c, item->style, align, 0),
                       item->mark);
+  if (u->field_count) u->origin = u->fields[0].mark;
   u->keep_with_next |= item->keep_with_next;
   /* In a flow the page is not known yet (0): keep both sides' styles. */
   bool sided = item->has_align && (item->align == DP_HALIGN_INSIDE ||
@@ -358,6 +359,7 @@ static void expand_markdown(composer *c, const dp_item *item,
                         block->mark);
     u->fields = g_memdup2(&field, sizeof field);
     u->field_count = 1;
+    u->origin = block->mark;
     u->marker = g_strdup(block->marker);
     if (block->kind == DP_BLOCK_HEADING) {
       u->keep_with_next = true;
@@ -411,6 +413,7 @@ static void expand_each(composer *c, const dp_item *item,
       head = !same;
     }
     if (gap > 0) units_push(units, UNIT_SPACE, item->mark)->height = gap;
+    guint first = units->len;
     if (item->keep_together) units_push(units, UNIT_GROUP_BEGIN, item->mark);
     if (head) {
       size_t before = units->len;
@@ -420,6 +423,11 @@ static void expand_each(composer *c, const dp_item *item,
     }
     compose_expand_items(c, item->children, item->child_count, &inner, units);
     if (item->keep_together) units_push(units, UNIT_GROUP_END, item->mark);
+    /* What shows no field of its own (a label) comes from the entry. */
+    for (guint k = first; inner.item->mark.file && k < units->len; k++) {
+      unit *u = &g_array_index(units, unit, k);
+      if (!u->origin.file) u->origin = inner.item->mark;
+    }
   }
   g_free(last_key);
 }
@@ -504,7 +512,7 @@ static void expand_image(composer *c, const dp_item *item,
   u->height = h;
   u->align = item->align;
   u->alt = expand_alt(item->alt, scope);
-  u->source = v->mark;
+  u->source = u->origin = v->mark;
 }
 
 /* Marks units [before, len) as the expansion of optional `item`: a
@@ -598,8 +606,19 @@ bool compose_leave_out(GArray *units, GPtrArray *left_out) {
       unit_move(kept, u);
       continue;
     }
-    if (u->optional_item && !g_ptr_array_find(left_out, u->optional_item, NULL))
-      g_ptr_array_add(left_out, (gpointer)u->optional_item);
+    if (u->optional_item) {
+      left_out_entry *e = NULL;
+      for (guint k = 0; k < left_out->len && !e; k++) {
+        left_out_entry *o = g_ptr_array_index(left_out, k);
+        if (o->item == u->optional_item) e = o;
+      }
+      if (!e) {
+        e = g_new0(left_out_entry, 1);
+        e->item = u->optional_item;
+        g_ptr_array_add(left_out, e);
+      }
+      if (!e->origin.file) e->origin = u->origin;
+    }
     for (guint j = 0; u->instead && j < u->instead->len; j++)
       unit_move(kept, &g_array_index(u->instead, unit, j));
   }

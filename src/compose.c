@@ -247,7 +247,7 @@ static page_ctx *page_ctx_new(composer *c, const dp_page_template *tmpl) {
   pc->scales = g_new0(double, n);
   pc->col_heights = g_new0(double, n);
   pc->content = g_new0(GArray *, n);
-  pc->left_out = g_ptr_array_new();
+  pc->left_out = g_ptr_array_new_with_free_func(g_free);
   return pc;
 }
 
@@ -370,11 +370,20 @@ static bool make_page(composer *c, const dp_page_template *tmpl,
   pc->page = new_page(c);
   /* A pointer into set->pages may move as pages are added: keep the index. */
   bool ok = fit_page(pc);
-  /* What the page had no room for, once each. */
+  /* What the page had no room for, once each: at the document's text
+   * that is not shown, the layout's item as a note. */
   for (guint i = 0; ok && i < pc->left_out->len; i++) {
-    const dp_item *item = g_ptr_array_index(pc->left_out, i);
-    dp_warning(c->diag, item->mark, "left out of the %s: %s",
-               c->layout->name ? c->layout->name : "product", item->left_out);
+    const left_out_entry *e = g_ptr_array_index(pc->left_out, i);
+    const char *product = c->layout->name ? c->layout->name : "product";
+    if (e->origin.file) {
+      dp_warning(c->diag, e->origin, "left out of the %s: %s", product,
+                 e->item->left_out);
+      dp_diag_report(c->diag, DP_SEVERITY_NOTE, e->item->mark,
+                     "the layout's optional content, left out by priority");
+    } else {
+      dp_warning(c->diag, e->item->mark, "left out of the %s: %s", product,
+                 e->item->left_out);
+    }
   }
   record_frames(pc, flow ? flow->scale : 0);
   size_t start_unit = flow ? flow->cur.unit : 0;

@@ -8,9 +8,11 @@ alone, at 9 pt) but flows through the booklet.  `build` into a folder
 that holds a poster from an earlier build must: exit 1, say that the
 poster was not made, write the booklet, the imposed booklet and the
 calendar, remove the stale poster, and leave nothing else (no temporary
-files).
+files).  The error is at the committee in the user's file, with the
+poster's frame as a note after it.
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,6 +51,16 @@ if run.returncode != 1:
     failures.append(f"build exited {run.returncode}, not 1")
 if "the poster was not made" not in run.stderr:
     failures.append("build did not say the poster was not made")
+# What does not fit is named in the user's file, a committee member's line
+# (the list starts on line 11); the layout's frame follows as a note.
+error = re.search(r"jury\.yaml:(\d+):\d+: error: the poster has no room for "
+                  r"this: .*; shorten it", run.stderr)
+note = re.search(r"layouts/poster\.yaml:\d+:\d+: note: the frame '",
+                 run.stderr)
+if not error or int(error.group(1)) < 11:
+    failures.append("the error is not at the committee in jury.yaml")
+if not note or (error and note.start() < error.start()):
+    failures.append("no note at the poster's frame after the error")
 want = {"jury.booklet.pdf", "jury.booklet-print.pdf", "jury.ics"}
 have = set(os.listdir(out))
 if have != want:
