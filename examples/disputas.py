@@ -38,8 +38,10 @@ lib.dp_render_to_memory.argtypes = [
     c_void_p, c_void_p, c_void_p, c_void_p,
     ctypes.POINTER(ctypes.POINTER(ctypes.c_ubyte)), ctypes.POINTER(c_size_t)]
 lib.dp_free.argtypes = [c_void_p]
+lib.dp_context_set_print_diagnostics.argtypes = [c_void_p, ctypes.c_bool]
 
-ctx = lib.dp_context_new()  # problems are printed to stderr
+ctx = lib.dp_context_new()
+lib.dp_context_set_print_diagnostics(ctx, True)  # problems to stderr
 text = ANNOUNCEMENT.encode("utf-8")
 doc = lib.dp_document_load_data(ctx, b"announcement.yaml", text, len(text))
 layout = lib.dp_layout_load(ctx, b"poster")

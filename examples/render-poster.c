@@ -7,8 +7,9 @@
  *     ./render-poster
  *
  * Problems in the announcement are printed to stderr compiler style
- * ("announcement.yaml:4:3: error: ..."), and also handed to a callback as
- * records, here counted.  Exit status 0 on success, 1 otherwise. */
+ * ("announcement.yaml:4:3: error: ..."), which a program asks for (the
+ * library prints nothing of its own accord), and also handed to a
+ * callback as records, here counted.  Exit status 0 on success, 1 otherwise. */
 #include <disputas/disputas.h>
 
 #include <stdio.h>
@@ -38,6 +39,7 @@ static void count_errors(const dp_diagnostic *d, void *user_data) {
 int main(void) {
   int errors = 0;
   dp_context *ctx = dp_context_new();
+  dp_context_set_print_diagnostics(ctx, true);
   dp_context_set_diagnostic_func(ctx, count_errors, &errors);
 
   /* The name stands for the file in messages; the base folder is where

@@ -419,6 +419,62 @@ static void test_image(void) {
   g_free(dir);
 }
 
+/* A cancel reaches its own context only: while context A's long render
+ * is cancelled, context B renders the poster in another thread, each time
+ * the bytes it renders alone. */
+typedef struct other {
+  GBytes *expected;
+  gint stop;
+  int renders, wrong;
+} other;
+
+static gpointer render_other(gpointer data) {
+  other *o = data;
+  seen s;
+  dp_context *ctx = new_context(&s);
+  while (!g_atomic_int_get(&o->stop) || o->renders < 3) {
+    GBytes *bytes = small_pdf(ctx);
+    if (!bytes || !g_bytes_equal(bytes, o->expected)) o->wrong++;
+    if (bytes) g_bytes_unref(bytes);
+    o->renders++;
+  }
+  dp_context_free(ctx);
+  g_string_free(s.errors, TRUE);
+  return NULL;
+}
+
+static void test_other_context(void) {
+  seen s;
+  dp_context *alone = new_context(&s);
+  other o = {small_pdf(alone), 0, 0, 0};
+  dp_context_free(alone);
+  g_string_free(s.errors, TRUE);
+  g_assert_nonnull(o.expected);
+
+  dp_context *ctx = new_context(&s);
+  char *yaml = huge_document(13000);
+  dp_document *doc = dp_document_load_data(ctx, "huge.yaml", yaml,
+                                           strlen(yaml));
+  dp_layout *booklet = dp_layout_load(ctx, "booklet");
+  GThread *b = g_thread_new("other", render_other, &o);
+  canceller c = {.ctx = ctx, .delay_ms = 300, .wait = false};
+  GThread *t = g_thread_new("cancel", cancel_thread, &c);
+  dp_status status = dp_check(ctx, doc, booklet);
+  g_thread_join(t);
+  g_atomic_int_set(&o.stop, 1);
+  g_thread_join(b);
+  g_assert_cmpint(status, ==, DP_STATUS_CANCELLED);
+  g_test_message("the other context rendered %d times meanwhile", o.renders);
+  g_assert_cmpint(o.wrong, ==, 0);
+
+  g_bytes_unref(o.expected);
+  g_free(yaml);
+  dp_layout_free(booklet);
+  dp_document_free(doc);
+  dp_context_free(ctx);
+  g_string_free(s.errors, TRUE);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/cancel/compose", test_compose);
@@ -426,5 +482,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/cancel/impose-deadline", test_impose_deadline);
   g_test_add_func("/cancel/time-limit", test_time_limit);
   g_test_add_func("/cancel/image", test_image);
+  g_test_add_func("/cancel/other-context", test_other_context);
   return g_test_run();
 }
