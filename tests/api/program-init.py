@@ -37,8 +37,9 @@ def main():
     env.pop("FONTCONFIG_PATH", None)
     default = loaded_configs(disputas, root, env)
 
-    system = os.path.join(tempfile.gettempdir(), "dp-program-init.conf")
-    with open(system, "w") as f:
+    # A file of this run's own: parallel runs of the suite share /tmp.
+    fd, system = tempfile.mkstemp(prefix="dp-program-init-", suffix=".conf")
+    with os.fdopen(fd, "w") as f:
         f.write('<?xml version="1.0"?>\n<fontconfig>\n'
                 '<dir>/nonexistent-dp-fonts</dir>\n</fontconfig>\n')
     env_user = dict(env, FONTCONFIG_FILE=system)
