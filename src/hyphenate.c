@@ -48,7 +48,7 @@ dp_hyphen *dp_hyphen_new(const char *dir, const char *cache_dir) {
 
 /* The dictionary a prefetch of `path` loaded (NULL if it could not),
  * once its thread has ended. */
-static HyphenDict *S_join(dp_hyphen *h, const char *path) {
+static HyphenDict *join(dp_hyphen *h, const char *path) {
   GThread *thread = g_hash_table_lookup(h->loading, path);
   HyphenDict *dict = g_thread_join(thread);
   g_hash_table_remove(h->loading, path);
@@ -62,7 +62,7 @@ void dp_hyphen_free(dp_hyphen *h) {
   GList *paths = g_hash_table_get_keys(h->loading);
   for (GList *p = paths; p; p = p->next) {
     char *path = g_strdup(p->data);
-    HyphenDict *dict = S_join(h, path);
+    HyphenDict *dict = join(h, path);
     if (dict) dp_hyphen_cache_free(dict);
     g_free(path);
   }
@@ -76,7 +76,7 @@ void dp_hyphen_free(dp_hyphen *h) {
 }
 
 /* `dir/hyph_NAME.dic` if it exists, else NULL. */
-static char *S_try(const char *dir, const char *name) {
+static char *try(const char *dir, const char *name) {
   char *file = g_strdup_printf("hyph_%s.dic", name);
   char *path = g_build_filename(dir, file, NULL);
   g_free(file);
@@ -86,7 +86,7 @@ static char *S_try(const char *dir, const char *name) {
 }
 
 /* The first (in byte order) hyph_PRIMARY_*.dic, else NULL. */
-static char *S_first_with_primary(const char *folder, const char *primary) {
+static char *first_with_primary(const char *folder, const char *primary) {
   GDir *dir = g_dir_open(folder, 0, NULL);
   if (!dir) return NULL;
   char *prefix = g_strdup_printf("hyph_%s_", primary);
@@ -130,23 +130,23 @@ char *dp_hyphen_find_dictionary(const char *dir, const char *lang) {
   if (!valid) {
     path = NULL;
   } else if (!strcmp(primary, "nb") || !strcmp(primary, "no")) {
-    if (!(path = S_try(dir, "nb_NO"))) path = S_try(dir, "nn_NO");
+    if (!(path = try(dir, "nb_NO"))) path = try(dir, "nn_NO");
   } else if (!strcmp(primary, "nn")) {
-    if (!(path = S_try(dir, "nn_NO"))) path = S_try(dir, "nb_NO");
+    if (!(path = try(dir, "nn_NO"))) path = try(dir, "nb_NO");
   } else if (!strcmp(primary, "en")) {
-    if (region && !strcmp(region, "gb")) path = S_try(dir, "en_GB");
-    if (!path) path = S_try(dir, "en_US");
-    if (!path) path = S_first_with_primary(dir, "en");
+    if (region && !strcmp(region, "gb")) path = try(dir, "en_GB");
+    if (!path) path = try(dir, "en_US");
+    if (!path) path = first_with_primary(dir, "en");
   } else {
     if (region) {
       char *upper = g_ascii_strup(region, -1);
       char *name = g_strdup_printf("%s_%s", primary, upper);
-      path = S_try(dir, name);
+      path = try(dir, name);
       g_free(name);
       g_free(upper);
     }
-    if (!path) path = S_try(dir, primary);
-    if (!path) path = S_first_with_primary(dir, primary);
+    if (!path) path = try(dir, primary);
+    if (!path) path = first_with_primary(dir, primary);
   }
   g_strfreev(parts);
   g_free(tag);
@@ -154,7 +154,7 @@ char *dp_hyphen_find_dictionary(const char *dir, const char *lang) {
 }
 
 /* The path of `lang`'s dictionary, "" when there is none. */
-static const char *S_path_for(dp_hyphen *h, const char *lang) {
+static const char *path_for(dp_hyphen *h, const char *lang) {
   const char *path = g_hash_table_lookup(h->by_lang, lang);
   if (!path) {
     char *found = dp_hyphen_find_dictionary(h->dir, lang);
@@ -170,7 +170,7 @@ typedef struct load_job {
   char *path, *cache_dir;
 } load_job;
 
-static gpointer S_load_thread(gpointer data) {
+static gpointer load_thread(gpointer data) {
   load_job *job = data;
   HyphenDict *dict = dp_hyphen_cache_load_in(job->path, job->cache_dir, NULL);
   g_free(job->path);
@@ -181,7 +181,7 @@ static gpointer S_load_thread(gpointer data) {
 
 void dp_hyphen_prefetch(dp_hyphen *h, const char *lang) {
   if (!lang || !*lang) return;
-  const char *path = S_path_for(h, lang);
+  const char *path = path_for(h, lang);
   if (!*path || g_hash_table_contains(h->by_path, path) ||
       g_hash_table_contains(h->loading, path))
     return;
@@ -189,17 +189,17 @@ void dp_hyphen_prefetch(dp_hyphen *h, const char *lang) {
   load_job *job = g_new(load_job, 1);
   *job = (load_job){g_strdup(path), g_strdup(h->cache_dir)};
   g_hash_table_insert(h->loading, g_strdup(path),
-                      g_thread_new("dp-hyphen", S_load_thread, job));
+                      g_thread_new("dp-hyphen", load_thread, job));
 }
 
 /* The dictionary for `lang`, loaded on first use; NULL if none. */
-static HyphenDict *S_get_dict(dp_hyphen *h, const char *lang) {
-  const char *path = S_path_for(h, lang);
+static HyphenDict *get_dict(dp_hyphen *h, const char *lang) {
+  const char *path = path_for(h, lang);
   if (!*path) return NULL;
   HyphenDict *dict;
   if (g_hash_table_lookup_extended(h->by_path, path, NULL, (void **)&dict))
     return dict;
-  dict = g_hash_table_contains(h->loading, path) ? S_join(h, path)
+  dict = g_hash_table_contains(h->loading, path) ? join(h, path)
                                                  : dp_hyphen_cache_load_in(
                                                        path, h->cache_dir,
                                                        NULL);
@@ -210,7 +210,7 @@ static HyphenDict *S_get_dict(dp_hyphen *h, const char *lang) {
   return dict;
 }
 
-static bool S_is_word_char(gunichar c) {
+static bool is_word_char(gunichar c) {
   if (g_unichar_isalnum(c)) return true;
   switch (g_unichar_type(c)) {
   case G_UNICODE_NON_SPACING_MARK:
@@ -222,7 +222,7 @@ static bool S_is_word_char(gunichar c) {
   }
 }
 
-static void S_free_rep(char **rep, int *pos, int *cut, size_t n) {
+static void free_rep(char **rep, int *pos, int *cut, size_t n) {
   if (rep) {
     for (size_t i = 0; i < n; i++) free(rep[i]);
     free(rep);
@@ -233,7 +233,7 @@ static void S_free_rep(char **rep, int *pos, int *cut, size_t n) {
 
 /* Appends to `out` the offsets (from `base`) before which word `word`
  * (`n` characters at byte offsets `offs[0..n]`) may be hyphenated. */
-static void S_hyphenate_word(HyphenDict *dict, const char *word,
+static void hyphenate_word(HyphenDict *dict, const char *word,
                              const size_t *offs, size_t n, size_t base,
                              int lhmin, int rhmin, GArray *out) {
   GString *lower = g_string_sized_new(offs[n] + 8);
@@ -284,7 +284,7 @@ static void S_hyphenate_word(HyphenDict *dict, const char *word,
         g_array_append_val(out, at);
       }
     }
-    S_free_rep(rep, pos, cut, buf_len);
+    free_rep(rep, pos, cut, buf_len);
     g_free(hyphens);
   }
   g_free(buf);
@@ -292,7 +292,7 @@ static void S_hyphenate_word(HyphenDict *dict, const char *word,
   g_string_free(lower, TRUE);
 }
 
-static bool S_is_hyphen(gunichar c) {
+static bool is_hyphen(gunichar c) {
   return c == '-' || c == 0x2010 || c == 0x2011;
 }
 
@@ -300,12 +300,12 @@ static bool S_is_hyphen(gunichar c) {
  * with a hyphen ("co-production": the line breaks at the hyphen only), or
  * of a URL or e-mail address (the whitespace-delimited token holds '@',
  * "://" or starts "www."): such words are never hyphenated. */
-static bool S_word_excluded(const char *text, size_t length, size_t start,
+static bool word_excluded(const char *text, size_t length, size_t start,
                             size_t end) {
-  if (start > 0 && S_is_hyphen(g_utf8_get_char(
+  if (start > 0 && is_hyphen(g_utf8_get_char(
                        g_utf8_prev_char(text + start))))
     return true;
-  if (end < length && S_is_hyphen(g_utf8_get_char(text + end))) return true;
+  if (end < length && is_hyphen(g_utf8_get_char(text + end))) return true;
   size_t a = start, b = end;
   while (a > 0) {
     const char *p = g_utf8_prev_char(text + a);
@@ -327,7 +327,7 @@ size_t dp_hyphen_find_points(dp_hyphen *h, const char *lang,
                              size_t **points) {
   *points = NULL;
   if (!lang || !*lang) return 0;
-  HyphenDict *dict = S_get_dict(h, lang);
+  HyphenDict *dict = get_dict(h, lang);
   if (!dict) return 0;
   char *tag = g_ascii_strdown(lang, -1);
   /* Minimum fragment lengths: TeX's for English (2, 3), 2 and 2 otherwise
@@ -343,7 +343,7 @@ size_t dp_hyphen_find_points(dp_hyphen *h, const char *lang,
   while (i < length) {
     gunichar c = g_utf8_get_char(text + i);
     size_t next = (size_t)(g_utf8_next_char(text + i) - text);
-    if (!S_is_word_char(c)) {
+    if (!is_word_char(c)) {
       i = next;
       continue;
     }
@@ -353,7 +353,7 @@ size_t dp_hyphen_find_points(dp_hyphen *h, const char *lang,
     g_array_set_size(offs, 0);
     while (i < length) {
       c = g_utf8_get_char(text + i);
-      if (!S_is_word_char(c)) break;
+      if (!is_word_char(c)) break;
       size_t off = i - start;
       g_array_append_val(offs, off);
       if (g_unichar_isdigit(c) || g_unichar_type(c) == G_UNICODE_LETTER_NUMBER)
@@ -367,11 +367,11 @@ size_t dp_hyphen_find_points(dp_hyphen *h, const char *lang,
     size_t off_end = end - start;
     g_array_append_val(offs, off_end);
     bool skipped = n < DP_HYPHEN_MIN_CHARS || digit || !lower || shy ||
-                   S_word_excluded(text, length, start, end);
+                   word_excluded(text, length, start, end);
     for (size_t k = 0; !skipped && k < skip_count; k++)
       if (skip[2 * k] < end && start < skip[2 * k + 1]) skipped = true;
     if (!skipped)
-      S_hyphenate_word(dict, text + start, (const size_t *)(void *)offs->data,
+      hyphenate_word(dict, text + start, (const size_t *)(void *)offs->data,
                        n, start, lhmin, rhmin, out);
   }
   g_array_free(offs, TRUE);

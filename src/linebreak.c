@@ -61,11 +61,11 @@ typedef struct sums {
   double *w, *st, *sh; /* of items [0, i), penalties' widths left out */
 } sums;
 
-static bool S_forced(const dp_lb_item *it) {
+static bool is_forced(const dp_lb_item *it) {
   return it->kind == DP_LB_PENALTY && it->penalty <= -DP_LB_INFINITY;
 }
 
-static bool S_legal(const dp_lb_item *items, size_t e) {
+static bool is_legal_break(const dp_lb_item *items, size_t e) {
   const dp_lb_item *it = &items[e];
   if (it->kind == DP_LB_PENALTY) return it->penalty < DP_LB_INFINITY;
   if (it->kind == DP_LB_GLUE)
@@ -75,23 +75,23 @@ static bool S_legal(const dp_lb_item *items, size_t e) {
 }
 
 /* Where the line after a break at `b` starts keeping items. */
-static size_t S_after(const dp_lb_item *items, size_t count, size_t b) {
+static size_t line_start_after(const dp_lb_item *items, size_t count, size_t b) {
   size_t i = b;
   for (; i < count; i++) {
     if (items[i].kind == DP_LB_BOX) break;
-    if (i > b && S_forced(&items[i])) break;
+    if (i > b && is_forced(&items[i])) break;
   }
   return i;
 }
 
-static int S_fitness(double r) {
+static int fitness_class(double r) {
   if (r < -0.5) return 0;
   if (r <= 0.5) return 1;
   if (r <= 1.0) return 2;
   return 3;
 }
 
-static double S_badness(double r) {
+static double badness(double r) {
   if (!isfinite(r)) return INF_BAD;
   double b = 100.0 * fabs(r) * fabs(r) * fabs(r);
   return b > INF_BAD ? INF_BAD : b;
@@ -100,7 +100,7 @@ static double S_badness(double r) {
 /* One pass; returns the index of the best final node, or -1 if every
  * way through needed an overfull or over-loose line and `strict` is
  * set (the caller tries again with any looseness). */
-static int S_pass(const dp_lb_item *items, size_t count,
+static int break_pass(const dp_lb_item *items, size_t count,
                   const dp_lb_params *p, double max_ratio, bool strict,
                   const sums *s, GArray *nodes, bool *overfull) {
   g_array_set_size(nodes, 0);
@@ -117,16 +117,16 @@ static int S_pass(const dp_lb_item *items, size_t count,
   int result = -1;
 
   for (size_t e = 0; e < count; e++) {
-    if (!S_legal(items, e)) continue;
+    if (!is_legal_break(items, e)) continue;
     const dp_lb_item *it = &items[e];
-    bool forced = S_forced(it);
+    bool forced = is_forced(it);
     bool is_penalty = it->kind == DP_LB_PENALTY;
     bool flagged = is_penalty && it->flagged;
     for (int k = 0; k < slots; k++) best[k].demerits = INFINITY;
     int rescue = -1;
     double rescue_ratio = 0;
     g_array_set_size(next, 0);
-    size_t after = S_after(items, count, e);
+    size_t after = line_start_after(items, count, e);
 
     for (guint k = 0; k < active->len; k++) {
       int ai = g_array_index(active, int, k);
@@ -147,8 +147,8 @@ static int S_pass(const dp_lb_item *items, size_t count,
       if (r >= -1 && r <= max_ratio) {
         int hyphens = flagged ? a->hyphens + 1 : 0;
         if (!(flagged && p->max_hyphens > 0 && hyphens > p->max_hyphens)) {
-          double bad = S_badness(r);
-          int fit = S_fitness(r);
+          double bad = badness(r);
+          int fit = fitness_class(r);
           double d = p->line_penalty + bad;
           d *= d;
           if (is_penalty && !forced) {
@@ -199,7 +199,7 @@ static int S_pass(const dp_lb_item *items, size_t count,
       const node *a = &g_array_index(nodes, node, rescue);
       if (rescue_ratio < -1) *overfull = true;
       node n = {.pos = e, .line = a->line + 1,
-                .fitness = S_fitness(rescue_ratio),
+                .fitness = fitness_class(rescue_ratio),
                 .hyphens = flagged ? a->hyphens + 1 : 0,
                 .flagged = flagged,
                 .ratio = isfinite(rescue_ratio) ? rescue_ratio : -1,
@@ -237,7 +237,7 @@ size_t dp_linebreak(const dp_lb_item *items, size_t count,
   *lines = NULL;
   bool over = false;
   if (overfull) *overfull = false;
-  if (count == 0 || !S_forced(&items[count - 1])) return 0;
+  if (count == 0 || !is_forced(&items[count - 1])) return 0;
 
   sums s = {g_new(double, count + 1), g_new(double, count + 1),
             g_new(double, count + 1)};
@@ -249,11 +249,11 @@ size_t dp_linebreak(const dp_lb_item *items, size_t count,
     s.sh[i + 1] = s.sh[i] + (it->kind == DP_LB_PENALTY ? 0 : it->shrink);
   }
   GArray *nodes = g_array_new(FALSE, FALSE, sizeof(node));
-  int last = S_pass(items, count, params, params->max_ratio, true, &s,
+  int last = break_pass(items, count, params, params->max_ratio, true, &s,
                     nodes, &over);
   if (last < 0) {
     over = false;
-    last = S_pass(items, count, params, INFINITY, false, &s, nodes, &over);
+    last = break_pass(items, count, params, INFINITY, false, &s, nodes, &over);
   }
   size_t n = 0;
   if (last >= 0) {

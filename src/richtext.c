@@ -8,7 +8,7 @@
  * strong, link) opens a span on enter and closes it on exit.
  *
  * Positions: cmark reports 1-based lines and 1-based *byte* columns of the
- * Markdown text; diag wants character columns of the YAML file.  S_mark()
+ * Markdown text; diag wants character columns of the YAML file.  mark_at()
  * does that mapping (see DP_RICH_LINES).
  */
 #include "richtext.h"
@@ -51,7 +51,7 @@ typedef struct parser {
 /* ---- positions ---------------------------------------------------------- */
 
 /* The text of line `line` (1-based) and its length without the newline. */
-static const char *S_line(const parser *p, int line, size_t *length) {
+static const char *source_line(const parser *p, int line, size_t *length) {
   if (line < 1 || (guint)line > p->line_starts->len) return NULL;
   size_t start = g_array_index(p->line_starts, size_t, line - 1);
   size_t end = (guint)line < p->line_starts->len
@@ -62,10 +62,10 @@ static const char *S_line(const parser *p, int line, size_t *length) {
 }
 
 /* The file mark of cmark's (line, byte column). */
-static dp_mark S_mark(const parser *p, int line, int byte_column) {
+static dp_mark mark_at(const parser *p, int line, int byte_column) {
   if (!(p->flags & DP_RICH_LINES) || line < 1) return p->mark;
   size_t length;
-  const char *s = S_line(p, line, &length);
+  const char *s = source_line(p, line, &length);
   if (!s) {
     dp_mark m = p->mark;
     m.line += line - 1;
@@ -82,20 +82,20 @@ static dp_mark S_mark(const parser *p, int line, int byte_column) {
   return dp_mark_advance(m, s, bytes, 1);
 }
 
-static dp_mark S_node_mark(const parser *p, cmark_node *node) {
+static dp_mark node_mark(const parser *p, cmark_node *node) {
   /* Inline nodes such as soft breaks carry no position: use the nearest
    * ancestor that has one. */
   while (node && cmark_node_get_start_line(node) < 1)
     node = cmark_node_parent(node);
-  if (!node) return S_mark(p, 0, 0);
-  return S_mark(p, cmark_node_get_start_line(node),
+  if (!node) return mark_at(p, 0, 0);
+  return mark_at(p, cmark_node_get_start_line(node),
                 cmark_node_get_start_column(node));
 }
 
-static void S_error(parser *p, dp_mark mark, const char *format, ...)
+static void error(parser *p, dp_mark mark, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void S_error(parser *p, dp_mark mark, const char *format, ...) {
+static void error(parser *p, dp_mark mark, const char *format, ...) {
   va_list ap;
   va_start(ap, format);
   char *message = g_strdup_vprintf(format, ap);
@@ -107,7 +107,7 @@ static void S_error(parser *p, dp_mark mark, const char *format, ...) {
 
 /* ---- blocks ------------------------------------------------------------- */
 
-static void S_block_begin(parser *p, dp_block_kind kind, int level,
+static void block_begin(parser *p, dp_block_kind kind, int level,
                           dp_mark mark) {
   p->in_block = true;
   memset(&p->block, 0, sizeof p->block);
@@ -125,14 +125,14 @@ static void S_block_begin(parser *p, dp_block_kind kind, int level,
 
 /* Outer spans first when two start together, so a renderer can apply them
  * in order. */
-static int S_span_compare(const void *a, const void *b) {
+static int span_compare(const void *a, const void *b) {
   const dp_span *x = a, *y = b;
   if (x->start != y->start) return x->start < y->start ? -1 : 1;
   if (x->end != y->end) return x->end > y->end ? -1 : 1;
   return 0;
 }
 
-static void S_block_end(parser *p) {
+static void block_end(parser *p) {
   if (!p->in_block) return;
   p->in_block = false;
   /* Spans left open (never, with a well-formed tree) are dropped. */
@@ -140,7 +140,7 @@ static void S_block_end(parser *p) {
     g_free(g_array_index(p->open_spans, dp_span, i).url);
   g_array_set_size(p->open_spans, 0);
   if (p->block_text->len > DP_MAX_PARAGRAPH)
-    S_error(p, p->block.mark,
+    error(p, p->block.mark,
             "this %s is %zu bytes long; at most %d are allowed (split it "
             "with blank lines)",
             p->block.kind == DP_BLOCK_HEADING ? "heading" : "paragraph",
@@ -150,7 +150,7 @@ static void S_block_end(parser *p) {
   p->block.span_count = p->block_spans->len;
   if (p->block.span_count) {
     qsort(p->block_spans->data, p->block_spans->len, sizeof(dp_span),
-          S_span_compare);
+          span_compare);
     p->block.spans = g_memdup2(p->block_spans->data,
                                sizeof(dp_span) * p->block_spans->len);
   }
@@ -158,13 +158,13 @@ static void S_block_end(parser *p) {
   g_array_append_val(p->blocks, p->block);
 }
 
-static void S_span_open(parser *p, dp_span_kind kind, const char *url) {
+static void span_open(parser *p, dp_span_kind kind, const char *url) {
   dp_span span = {.kind = kind, .start = (unsigned)p->block_text->len,
                   .url = g_strdup(url)};
   g_array_append_val(p->open_spans, span);
 }
 
-static void S_span_close(parser *p) {
+static void span_close(parser *p) {
   if (!p->open_spans->len) return;
   dp_span span = g_array_index(p->open_spans, dp_span, p->open_spans->len - 1);
   g_array_set_size(p->open_spans, p->open_spans->len - 1);
@@ -181,7 +181,7 @@ static void S_span_close(parser *p) {
 
 /* ---- checks ------------------------------------------------------------- */
 
-static bool S_url_allowed(const char *url) {
+static bool url_allowed(const char *url) {
   static const char *const schemes[] = {"http://", "https://", "mailto:"};
   for (size_t i = 0; i < G_N_ELEMENTS(schemes); i++) {
     size_t n = strlen(schemes[i]);
@@ -194,9 +194,9 @@ static bool S_url_allowed(const char *url) {
 
 /* The block marker at the start of `node`'s first line, as written
  * ("## ", "- ", "1. ", ">"), for messages about inline fields. */
-static char *S_marker_text(const parser *p, cmark_node *node) {
+static char *marker_text(const parser *p, cmark_node *node) {
   size_t length;
-  const char *s = S_line(p, cmark_node_get_start_line(node), &length);
+  const char *s = source_line(p, cmark_node_get_start_line(node), &length);
   int column = cmark_node_get_start_column(node);
   if (!s || column < 1 || (size_t)column > length) return g_strdup("?");
   const char *q = s + column - 1, *end = s + length;
@@ -217,9 +217,9 @@ static char *S_marker_text(const parser *p, cmark_node *node) {
   return g_strdup_printf("%.*s ", (int)(q - m), m);
 }
 
-static bool S_is_atx(const parser *p, cmark_node *node) {
+static bool is_atx(const parser *p, cmark_node *node) {
   size_t length;
-  const char *s = S_line(p, cmark_node_get_start_line(node), &length);
+  const char *s = source_line(p, cmark_node_get_start_line(node), &length);
   if (!s) return true;
   size_t i = 0;
   while (i < length && s[i] == ' ') i++;
@@ -229,7 +229,7 @@ static bool S_is_atx(const parser *p, cmark_node *node) {
 /* In an inline field, `node` is a top-level block after the first
  * paragraph, or a first block that is not a paragraph: explain which line
  * makes it a block of its own. */
-static void S_inline_violation(parser *p, cmark_node *node) {
+static void inline_violation(parser *p, cmark_node *node) {
   static const char prefix[] = "an inline field is one paragraph";
   cmark_node *previous = cmark_node_previous(node);
   cmark_node_type type = cmark_node_get_type(node);
@@ -237,69 +237,69 @@ static void S_inline_violation(parser *p, cmark_node *node) {
     return; /* reported as such by the walk */
   if (previous && type == CMARK_NODE_PARAGRAPH) {
     int line = cmark_node_get_end_line(previous) + 1;
-    S_error(p, S_mark(p, line, 1), "%s: remove the blank line", prefix);
+    error(p, mark_at(p, line, 1), "%s: remove the blank line", prefix);
     return;
   }
-  dp_mark mark = S_node_mark(p, node);
+  dp_mark mark = node_mark(p, node);
   switch (type) {
     case CMARK_NODE_HEADING:
-      if (S_is_atx(p, node)) {
-        char *marker = S_marker_text(p, node);
-        S_error(p, mark, "%s: a line may not start with '%s'", prefix, marker);
+      if (is_atx(p, node)) {
+        char *marker = marker_text(p, node);
+        error(p, mark, "%s: a line may not start with '%s'", prefix, marker);
         g_free(marker);
       } else {
         int line = cmark_node_get_end_line(node);
-        S_error(p, S_mark(p, line, 1),
+        error(p, mark_at(p, line, 1),
                 "%s: a line of '=' or '-' under text makes it a heading",
                 prefix);
       }
       break;
     case CMARK_NODE_LIST:
     case CMARK_NODE_BLOCK_QUOTE: {
-      char *marker = S_marker_text(p, node);
-      S_error(p, mark, "%s: a line may not start with '%s'", prefix, marker);
+      char *marker = marker_text(p, node);
+      error(p, mark, "%s: a line may not start with '%s'", prefix, marker);
       g_free(marker);
       break;
     }
     case CMARK_NODE_CODE_BLOCK: {
-      char *marker = S_marker_text(p, node);
+      char *marker = marker_text(p, node);
       if (marker[0] == '`' || marker[0] == '~')
-        S_error(p, mark, "%s: a line may not start with '%s'", prefix, marker);
+        error(p, mark, "%s: a line may not start with '%s'", prefix, marker);
       else
-        S_error(p, mark, "%s: a line indented by four spaces starts a code "
+        error(p, mark, "%s: a line indented by four spaces starts a code "
                          "block", prefix);
       g_free(marker);
       break;
     }
     default:
-      S_error(p, mark, "%s", prefix);
+      error(p, mark, "%s", prefix);
       break;
   }
 }
 
 /* ---- the walk ----------------------------------------------------------- */
 
-static char *S_item_marker(parser *p) {
+static char *item_marker(parser *p) {
   open_list *list = &g_array_index(p->lists, open_list, p->lists->len - 1);
   if (!list->ordered) return g_strdup("\u2022");
   return g_strdup_printf("%d%c", list->next++, list->paren ? ')' : '.');
 }
 
 /* A list item without any block still shows its marker. */
-static void S_flush_pending_item(parser *p) {
+static void flush_pending_item(parser *p) {
   if (!p->pending_marker) return;
-  S_block_begin(p, DP_BLOCK_PARAGRAPH, 0, S_node_mark(p, p->pending_item));
+  block_begin(p, DP_BLOCK_PARAGRAPH, 0, node_mark(p, p->pending_item));
   p->block.list_depth = (int)p->lists->len;
-  S_block_end(p);
+  block_end(p);
 }
 
-static void S_walk(parser *p, cmark_node *document) {
+static void walk_document(parser *p, cmark_node *document) {
   bool inline_only = p->flags & DP_RICH_INLINE;
   if (inline_only) {
     cmark_node *first = cmark_node_first_child(document);
     for (cmark_node *n = first; n; n = cmark_node_next(n))
       if (n != first || cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH)
-        S_inline_violation(p, n);
+        inline_violation(p, n);
   }
 
   cmark_iter *iter = cmark_iter_new(document);
@@ -311,7 +311,7 @@ static void S_walk(parser *p, cmark_node *document) {
     if (enter && !p->too_deep &&
         (type == CMARK_NODE_LIST || type == CMARK_NODE_BLOCK_QUOTE) &&
         (int)p->lists->len + p->quote_depth >= DP_RICH_MAX_DEPTH) {
-      S_error(p, S_node_mark(p, node),
+      error(p, node_mark(p, node),
               "lists and quotes nest deeper than %d levels", DP_RICH_MAX_DEPTH);
       p->too_deep = true;
     }
@@ -330,10 +330,10 @@ static void S_walk(parser *p, cmark_node *document) {
       case CMARK_NODE_ITEM:
         if (enter) {
           g_free(p->pending_marker);
-          p->pending_marker = S_item_marker(p);
+          p->pending_marker = item_marker(p);
           p->pending_item = node;
         } else {
-          S_flush_pending_item(p);
+          flush_pending_item(p);
         }
         break;
       case CMARK_NODE_BLOCK_QUOTE:
@@ -343,30 +343,30 @@ static void S_walk(parser *p, cmark_node *document) {
       case CMARK_NODE_HEADING:
         if (enter) {
           bool heading = cmark_node_get_type(node) == CMARK_NODE_HEADING;
-          S_block_begin(p, heading ? DP_BLOCK_HEADING : DP_BLOCK_PARAGRAPH,
+          block_begin(p, heading ? DP_BLOCK_HEADING : DP_BLOCK_PARAGRAPH,
                         heading ? cmark_node_get_heading_level(node) : 0,
-                        S_node_mark(p, node));
+                        node_mark(p, node));
         } else {
-          S_block_end(p);
+          block_end(p);
         }
         break;
       case CMARK_NODE_HTML_BLOCK:
       case CMARK_NODE_HTML_INLINE:
-        S_error(p, S_node_mark(p, node), "raw HTML is not allowed in Markdown");
+        error(p, node_mark(p, node), "raw HTML is not allowed in Markdown");
         break;
       case CMARK_NODE_THEMATIC_BREAK:
-        S_error(p, S_node_mark(p, node),
+        error(p, node_mark(p, node),
                 "thematic breaks ('---', '***') are not allowed in Markdown");
         break;
       case CMARK_NODE_CODE_BLOCK:
         if (!inline_only)
-          S_error(p, S_node_mark(p, node),
+          error(p, node_mark(p, node),
                   "code blocks are not allowed in Markdown (a line indented "
                   "by four spaces or a ``` fence starts one)");
         break;
       case CMARK_NODE_IMAGE:
         if (enter)
-          S_error(p, S_node_mark(p, node),
+          error(p, node_mark(p, node),
                   "images are not allowed in Markdown; use logo or photo");
         /* Skip the alternative text: the image is not shown. */
         cmark_iter_reset(iter, node, CMARK_EVENT_EXIT);
@@ -382,30 +382,30 @@ static void S_walk(parser *p, cmark_node *document) {
         break;
       case CMARK_NODE_CODE:
         if (p->in_block) {
-          S_span_open(p, DP_SPAN_CODE, NULL);
+          span_open(p, DP_SPAN_CODE, NULL);
           g_string_append(p->block_text, cmark_node_get_literal(node));
-          S_span_close(p);
+          span_close(p);
         }
         break;
       case CMARK_NODE_EMPH:
       case CMARK_NODE_STRONG:
         if (!p->in_block) break;
         if (enter)
-          S_span_open(p, cmark_node_get_type(node) == CMARK_NODE_EMPH
+          span_open(p, cmark_node_get_type(node) == CMARK_NODE_EMPH
                              ? DP_SPAN_EMPHASIS : DP_SPAN_STRONG, NULL);
         else
-          S_span_close(p);
+          span_close(p);
         break;
       case CMARK_NODE_LINK:
         if (enter) {
           const char *url = cmark_node_get_url(node);
           if (!url) url = "";
-          if (!S_url_allowed(url))
-            S_error(p, S_node_mark(p, node),
+          if (!url_allowed(url))
+            error(p, node_mark(p, node),
                     "links must be http, https or mailto URLs, not '%s'", url);
-          if (p->in_block) S_span_open(p, DP_SPAN_LINK, url);
+          if (p->in_block) span_open(p, DP_SPAN_LINK, url);
         } else if (p->in_block) {
-          S_span_close(p);
+          span_close(p);
         }
         break;
       default:
@@ -417,7 +417,7 @@ static void S_walk(parser *p, cmark_node *document) {
 
 /* ---- public ------------------------------------------------------------- */
 
-static void S_blocks_free(dp_block *blocks, size_t count) {
+static void blocks_free(dp_block *blocks, size_t count) {
   for (size_t i = 0; i < count; i++) {
     g_free(blocks[i].marker);
     g_free(blocks[i].text);
@@ -451,14 +451,14 @@ dp_rich *dp_rich_parse(dp_diag *diag, const char *text, size_t length,
   p.open_spans = g_array_new(FALSE, FALSE, sizeof(dp_span));
 
   cmark_node *document = cmark_parse_document(text, length, CMARK_OPT_DEFAULT);
-  S_walk(&p, document);
+  walk_document(&p, document);
   cmark_node_free(document);
-  S_block_end(&p);
+  block_end(&p);
   g_free(p.pending_marker);
 
   if ((flags & DP_RICH_INLINE) && p.errors == 0 && p.blocks->len != 1) {
     /* An empty inline field: the caller normally catches that first. */
-    S_error(&p, mark, "an inline field is one paragraph");
+    error(&p, mark, "an inline field is one paragraph");
   }
 
   dp_rich *rich = NULL;
@@ -467,7 +467,7 @@ dp_rich *dp_rich_parse(dp_diag *diag, const char *text, size_t length,
     rich->count = p.blocks->len;
     rich->blocks = (dp_block *)g_array_free(p.blocks, FALSE);
   } else {
-    S_blocks_free((dp_block *)(void *)p.blocks->data, p.blocks->len);
+    blocks_free((dp_block *)(void *)p.blocks->data, p.blocks->len);
     g_array_free(p.blocks, TRUE);
   }
   g_array_free(p.line_starts, TRUE);
@@ -490,7 +490,7 @@ dp_rich *dp_rich_new_plain(const char *text) {
 
 void dp_rich_free(dp_rich *rich) {
   if (!rich) return;
-  S_blocks_free(rich->blocks, rich->count);
+  blocks_free(rich->blocks, rich->count);
   g_free(rich->blocks);
   g_free(rich);
 }

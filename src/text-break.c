@@ -22,7 +22,7 @@
  * libhyphen); the chosen breaks become forced breaks (U+2028; a visible
  * hyphen U+2010 where a soft hyphen breaks), and with Pango's
  * justification off, the space a justified line lacks goes to its word
- * spaces' glyphs once Pango has set the lines (S_justify).  So the text
+ * spaces' glyphs once Pango has set the lines (justify_lines).  So the text
  * is shaped twice, in whole runs, and once only at each further width
  * shrink-to-fit tries: the measure is cached. */
 
@@ -77,7 +77,7 @@ struct text_measure {
 #define MEASURES_MAX 64
 #define MEASURE_CHARS_MAX (1 << 20)
 
-static void S_measure_free(text_measure *m) {
+static void measure_free(text_measure *m) {
   if (!m) return;
   g_free(m->text);
   if (m->attrs) pango_attr_list_unref(m->attrs);
@@ -93,11 +93,11 @@ static void S_measure_free(text_measure *m) {
 
 void text_measures_clear(dp_text *text) {
   text_measure *m;
-  while ((m = g_queue_pop_head(&text->measures))) S_measure_free(m);
+  while ((m = g_queue_pop_head(&text->measures))) measure_free(m);
   text->measure_chars = 0;
 }
 
-static guint S_measure_hash(const GString *buf, const char *lang) {
+static guint measure_hash(const GString *buf, const char *lang) {
   guint h = 5381;
   for (size_t i = 0; i < buf->len; i++) h = h * 33 + (guchar)buf->str[i];
   return h ^ g_str_hash(lang ? lang : "");
@@ -107,7 +107,7 @@ const text_measure *text_measure_find(dp_text *text, PangoContext *context,
                                       const PangoFontDescription *desc,
                                       const char *lang, const GString *buf,
                                       PangoAttrList *attrs) {
-  guint hash = S_measure_hash(buf, lang);
+  guint hash = measure_hash(buf, lang);
   for (GList *l = text->measures.head; l; l = l->next) {
     text_measure *m = l->data;
     if (m->hash != hash || m->context != context || m->length != buf->len ||
@@ -126,7 +126,7 @@ const text_measure *text_measure_find(dp_text *text, PangoContext *context,
 
 /* The advance of character `c` alone in `font`, Pango units (0 if the
  * font has no glyph for it). */
-static int S_char_width(PangoFont *font, gunichar c) {
+static int char_width(PangoFont *font, gunichar c) {
   hb_font_t *hb = font ? pango_font_get_hb_font(font) : NULL;
   hb_codepoint_t g = 0;
   if (!hb || !hb_font_get_nominal_glyph(hb, c, &g)) return 0;
@@ -137,7 +137,7 @@ static int S_char_width(PangoFont *font, gunichar c) {
 
 /* The letter spacing at byte `at`: the paragraph's, or that of the last
  * span over it that sets one (text_attributes: later spans win). */
-static double S_spacing_at(const dp_style *style, const span *spans,
+static double spacing_at(const dp_style *style, const span *spans,
                            size_t count, double unit, unsigned at) {
   double spacing = style->letter_spacing;
   for (size_t i = 0; i < count; i++) {
@@ -164,7 +164,7 @@ const text_measure *text_measure_read(dp_text *text, PangoLayout *layout,
   int n = (int)g_utf8_strlen(t, len);
   if (n_attrs != n + 1 || (size_t)len != buf->len) return NULL;
   text_measure *m = g_new0(text_measure, 1);
-  m->hash = S_measure_hash(buf, lang);
+  m->hash = measure_hash(buf, lang);
   m->text = g_memdup2(buf->str, buf->len + 1);
   m->length = buf->len;
   m->attrs = pango_attr_list_ref(attrs);
@@ -213,8 +213,8 @@ const text_measure *text_measure_read(dp_text *text, PangoLayout *layout,
     } else if (m->log[last].is_white && ch != 0x2028 && ch != '\n' &&
                m->width[last] == 0) {
       m->width[last] =
-          S_char_width(m->font[last], ch) +
-          pango_units_from_double(S_spacing_at(style, spans, count, unit,
+          char_width(m->font[last], ch) +
+          pango_units_from_double(spacing_at(style, spans, count, unit,
                                                (unsigned)m->byte[last]));
     }
   }
@@ -230,7 +230,7 @@ const text_measure *text_measure_read(dp_text *text, PangoLayout *layout,
           text->measures.length > 1)) {
     text_measure *old = g_queue_pop_tail(&text->measures);
     text->measure_chars -= (size_t)old->n;
-    S_measure_free(old);
+    measure_free(old);
   }
   return m;
 }
@@ -264,7 +264,7 @@ int text_measure_wraps(const text_measure *m, double avail, double first) {
 }
 
 /* The hyphen `font` shows (U+2010 if it has one) and its glyph. */
-static gunichar S_hyphen_glyph(PangoFont *font, PangoGlyph *glyph) {
+static gunichar hyphen_glyph(PangoFont *font, PangoGlyph *glyph) {
   hb_font_t *hb = font ? pango_font_get_hb_font(font) : NULL;
   hb_codepoint_t g = 0;
   if (hb && hb_font_get_nominal_glyph(hb, 0x2010, &g)) {
@@ -280,9 +280,9 @@ static gunichar S_hyphen_glyph(PangoFont *font, PangoGlyph *glyph) {
 }
 
 /* The width a hyphen shown in `font` takes, Pango units. */
-static int S_hyphen_width(PangoFont *font) {
+static int hyphen_width(PangoFont *font) {
   PangoGlyph glyph;
-  S_hyphen_glyph(font, &glyph);
+  hyphen_glyph(font, &glyph);
   if (!font || glyph == PANGO_GLYPH_EMPTY) return 0;
   PangoRectangle logical;
   pango_font_get_glyph_extents(font, glyph, NULL, &logical);
@@ -300,14 +300,14 @@ typedef struct items {
   GArray *at;    /* item_at */
 } items;
 
-static void S_push(items *it, dp_lb_item item, int start, int end) {
+static void push(items *it, dp_lb_item item, int start, int end) {
   g_array_append_val(it->items, item);
   item_at at = {start, end};
   g_array_append_val(it->at, at);
 }
 
 /* A box of `width` whose glyphs may be drawn `expand` wider or narrower. */
-static dp_lb_item S_box(double width, double expand) {
+static dp_lb_item make_box(double width, double expand) {
   return (dp_lb_item){.kind = DP_LB_BOX, .width = width,
                       .stretch = expand * width, .shrink = expand * width};
 }
@@ -316,7 +316,7 @@ static dp_lb_item S_box(double width, double expand) {
  * justified line, as a fraction of its width, at `hanging: 1`: all of
  * small marks (full stop, comma, hyphen, closing quotes), less of wider
  * or taller ones (after the protrusion microtype sets for Latin text). */
-static double S_hang_factor(gunichar c) {
+static double hang_factor(gunichar c) {
   switch (c) {
   case '.': case ',': case '-': case 0x2010: case 0x2011: case 0x00AD:
   case '\'': case '"': case 0x2018: case 0x2019: case 0x201A:
@@ -334,7 +334,7 @@ static double S_hang_factor(gunichar c) {
 
 /* The boxes, glue and penalties of `u` (units: layout units).  `hang`:
  * the style's `hanging`. */
-static void S_items(const text_measure *u, break_mode mode, double expand,
+static void build_items(const text_measure *u, break_mode mode, double expand,
                     double hang, items *it) {
   double box = 0;
   bool in_box = false;
@@ -344,12 +344,12 @@ static void S_items(const text_measure *u, break_mode mode, double expand,
     const PangoLogAttr *a = &u->log[c];
     bool last = c == u->n;
     if (c > 0 && (last || a->is_mandatory_break)) {
-      if (in_box) S_push(it, S_box(box, expand), c, c);
+      if (in_box) push(it, make_box(box, expand), c, c);
       box = 0;
       in_box = false;
-      S_push(it, (dp_lb_item){.kind = DP_LB_GLUE, .stretch = end_stretch,
+      push(it, (dp_lb_item){.kind = DP_LB_GLUE, .stretch = end_stretch,
                               .penalty = DP_LB_INFINITY}, c, c);
-      S_push(it, (dp_lb_item){.kind = DP_LB_PENALTY,
+      push(it, (dp_lb_item){.kind = DP_LB_PENALTY,
                               .penalty = -DP_LB_INFINITY}, c, c);
     } else if (c > 0 && a->is_line_break) {
       dp_lb_item *prev = it->items->len
@@ -358,22 +358,22 @@ static void S_items(const text_measure *u, break_mode mode, double expand,
         prev->penalty = 0; /* the spaces before may end a line */
       } else {
         if (in_box)
-          S_push(it, S_box(box, expand), c, c);
+          push(it, make_box(box, expand), c, c);
         box = 0;
         in_box = false;
         gunichar before = g_utf8_get_char(u->text + u->byte[c - 1]);
         if (a->break_inserts_hyphen) {
-          double w = S_hyphen_width(u->font[c - 1]) / (double)PANGO_SCALE;
-          S_push(it, (dp_lb_item){.kind = DP_LB_PENALTY, .width = w,
+          double w = hyphen_width(u->font[c - 1]) / (double)PANGO_SCALE;
+          push(it, (dp_lb_item){.kind = DP_LB_PENALTY, .width = w,
                                   .penalty = HYPHEN_PENALTY, .flagged = true,
                                   .protrude = hang * w}, c, c);
         } else if (before == '-' || before == 0x2010)
-          S_push(it, (dp_lb_item){.kind = DP_LB_PENALTY,
+          push(it, (dp_lb_item){.kind = DP_LB_PENALTY,
                                   .penalty = EXPLICIT_HYPHEN_PENALTY,
                                   .flagged = true, .protrude = protrude},
                  c, c);
         else
-          S_push(it, (dp_lb_item){.kind = DP_LB_PENALTY}, c, c);
+          push(it, (dp_lb_item){.kind = DP_LB_PENALTY}, c, c);
       }
     }
     if (last) break;
@@ -392,7 +392,7 @@ static void S_items(const text_measure *u, break_mode mode, double expand,
         g_array_index(it->at, item_at, it->at->len - 1).end = c + 1;
         continue;
       }
-      if (in_box) S_push(it, S_box(box, expand), c, c);
+      if (in_box) push(it, make_box(box, expand), c, c);
       dp_lb_item glue = {.kind = DP_LB_GLUE, .width = w,
                          .penalty = DP_LB_INFINITY,
                          .protrude = in_box ? protrude : 0};
@@ -402,12 +402,12 @@ static void S_items(const text_measure *u, break_mode mode, double expand,
         glue.stretch = SPACE_STRETCH * w;
         glue.shrink = SPACE_SHRINK * w;
       }
-      S_push(it, glue, c, c + 1);
+      push(it, glue, c, c + 1);
     } else {
       box += w;
       in_box = true;
       if (hang > 0 && !g_unichar_iszerowidth(ch))
-        protrude = hang * S_hang_factor(ch) * w;
+        protrude = hang * hang_factor(ch) * w;
     }
   }
 }
@@ -419,7 +419,7 @@ static void S_items(const text_measure *u, break_mode mode, double expand,
  * Glyphs are changed in place, as Pango's own justification does, on
  * lines from pango_layout_get_lines(): Pango no longer caches their
  * extents. */
-static void S_justify(PangoLayout *layout, const bool *spaced,
+static void justify_lines(PangoLayout *layout, const bool *spaced,
                       const double *want) {
   size_t l = 0;
   for (GSList *ls = pango_layout_get_lines(layout); ls; ls = ls->next, l++) {
@@ -474,7 +474,7 @@ bool text_break_optimally(PangoLayout *layout, const text_measure *m,
   dp_lb_params_init(&params, avail - LINE_SLACK);
   /* Hanging punctuation evens the right edge of justified text; a
    * ragged edge has nothing to even. */
-  S_items(u, mode, expand,
+  build_items(u, mode, expand,
           justify ? CLAMP(style->hanging, 0.0, 1.0) : 0.0, &it);
   /* Pango's indent: a positive one shortens the first line, a negative
    * one the others. */
@@ -502,7 +502,7 @@ bool text_break_optimally(PangoLayout *layout, const text_measure *m,
    * ends at), or shown as a hyphen (a soft hyphen a line ends at); and
    * where a forced break goes.  Each justified line's adjustment goes to
    * its glyphs (a horizontal scale, `expand` at most, as linebreak.c
-   * shares it out) and its word spaces (the rest, S_justify). */
+   * shares it out) and its word spaces (the rest, justify_lines). */
   enum { KEEP, DROP, HYPHEN };
   char *act = NULL;
   bool *brk = NULL, *spaced = NULL;
@@ -575,7 +575,7 @@ bool text_break_optimally(PangoLayout *layout, const text_measure *m,
       if (act[c] == DROP) continue;
       if (act[c] == HYPHEN) {
         PangoGlyph glyph;
-        g_string_append_unichar(out, S_hyphen_glyph(u->font[c], &glyph));
+        g_string_append_unichar(out, hyphen_glyph(u->font[c], &glyph));
         continue;
       }
       if (spaced[c]) g_array_append_val(marks, out->len);
@@ -599,7 +599,7 @@ bool text_break_optimally(PangoLayout *layout, const text_measure *m,
   }
 
   if (ok) {
-    S_justify(layout, spaced_bytes, want);
+    justify_lines(layout, spaced_bytes, want);
     /* Where Pango aligns lines (auto-dir mirrors left and right for a
      * right-to-left paragraph; a right-to-left document's paragraphs
      * have auto-dir off, and left and right are the page's). */

@@ -15,7 +15,7 @@
 /* Where line `line` starts, the left end of its baseline, when the
  * paragraph is drawn with the top of line `first` at (x, y): for drawing
  * and for traces alike. */
-static void S_line_origin(const dp_para *para, double x, double y, int first,
+static void line_origin(const dp_para *para, double x, double y, int first,
                           int line, double *ox, double *oy) {
   *ox = x + para->x_offset + para->line_x[line];
   *oy = y + para->line_baseline[line] - para->line_top[first];
@@ -23,7 +23,7 @@ static void S_line_origin(const dp_para *para, double x, double y, int first,
 
 /* The marker's origin, right-aligned MARKER_GAP_EM before the first
  * line's text; false when there is none to draw. */
-static bool S_marker_origin(const dp_para *para, double x, double y,
+static bool marker_origin(const dp_para *para, double x, double y,
                             int first, double *ox, double *oy) {
   if (!para->marker || first != 0 || para->line_count == 0) return false;
   PangoRectangle logical;
@@ -41,7 +41,7 @@ static bool S_marker_origin(const dp_para *para, double x, double y,
 
 /* Appends "x y w h" of a user-space rectangle, in device space: cairo 1.16
  * writes link rectangles to the PDF as given, without the CTM. */
-static void S_append_rect(GString *out, cairo_t *cr, double x, double y,
+static void append_rect(GString *out, cairo_t *cr, double x, double y,
                           double w, double h) {
   double xs[4] = {x, x + w, x, x + w}, ys[4] = {y, y, y + h, y + h};
   double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
@@ -64,7 +64,7 @@ static void S_append_rect(GString *out, cairo_t *cr, double x, double y,
 /* Calls `area` with each rectangle of link `k` in lines
  * [first, first + count) drawn at (x, y): the one computation behind the
  * PDF's links and traces. */
-static void S_link_rects(const dp_para *para, size_t k, double x, double y,
+static void link_rects(const dp_para *para, size_t k, double x, double y,
                          int first, int count,
                          void (*area)(void *closure, double x, double y,
                                       double w, double h),
@@ -100,18 +100,18 @@ typedef struct link_attrs {
   bool any;
 } link_attrs;
 
-static void S_add_link_rect(void *closure, double x, double y, double w,
+static void add_link_rect(void *closure, double x, double y, double w,
                             double h) {
   link_attrs *a = closure;
-  S_append_rect(a->attrs, a->cr, x, y, w, h);
+  append_rect(a->attrs, a->cr, x, y, w, h);
   a->any = true;
 }
 
-static void S_draw_links(const dp_para *para, cairo_t *cr, double x, double y,
+static void draw_links(const dp_para *para, cairo_t *cr, double x, double y,
                          int first, int count) {
   for (size_t k = 0; k < para->link_count; k++) {
     link_attrs a = {g_string_new("rect=["), cr, false};
-    S_link_rects(para, k, x, y, first, count, S_add_link_rect, &a);
+    link_rects(para, k, x, y, first, count, add_link_rect, &a);
     if (a.any) {
       g_string_append_printf(a.attrs, "] uri='%s'", para->links[k].uri);
       cairo_tag_begin(cr, CAIRO_TAG_LINK, a.attrs->str);
@@ -127,7 +127,7 @@ void dp_para_draw_links(const dp_para *para, cairo_t *cr, double x, double y,
   if (first < 0) first = 0;
   if (first >= para->line_count || count <= 0) return;
   if (count > para->line_count - first) count = para->line_count - first;
-  S_draw_links(para, cr, x, y, first, count);
+  draw_links(para, cr, x, y, first, count);
 }
 
 void dp_para_draw(const dp_para *para, cairo_t *cr, double x, double y,
@@ -136,11 +136,11 @@ void dp_para_draw(const dp_para *para, cairo_t *cr, double x, double y,
   if (first < 0) first = 0;
   if (first >= para->line_count || count <= 0) return;
   if (count > para->line_count - first) count = para->line_count - first;
-  if (links) S_draw_links(para, cr, x, y, first, count);
+  if (links) draw_links(para, cr, x, y, first, count);
 
   /* The marker first: text extracted from the PDF reads "• item". */
   double mx, my;
-  if (S_marker_origin(para, x, y, first, &mx, &my))
+  if (marker_origin(para, x, y, first, &mx, &my))
     text_show_line(cr, mx, my, para->scale, 1.0,
                 pango_layout_get_line_readonly(para->marker, 0));
 
@@ -148,7 +148,7 @@ void dp_para_draw(const dp_para *para, cairo_t *cr, double x, double y,
   lines = g_slist_nth(lines, (guint)first);
   for (int i = first; i < first + count && lines; i++, lines = lines->next) {
     double lx, ly;
-    S_line_origin(para, x, y, first, i, &lx, &ly);
+    line_origin(para, x, y, first, i, &lx, &ly);
     text_show_line(cr, lx, ly, para->scale,
                 para->line_scale ? para->line_scale[i] : 1.0, lines->data);
   }
@@ -160,7 +160,7 @@ void dp_para_draw(const dp_para *para, cairo_t *cr, double x, double y,
 /* ------------------------------------------------------------------ */
 
 /* Clamps [first, first + count) to the paragraph's lines; false if empty. */
-static bool S_clamp_lines(const dp_para *para, int *first, int *count) {
+static bool clamp_lines(const dp_para *para, int *first, int *count) {
   if (*first < 0) *first = 0;
   if (*first >= para->line_count || *count <= 0) return false;
   if (*count > para->line_count - *first) *count = para->line_count - *first;
@@ -169,7 +169,7 @@ static bool S_clamp_lines(const dp_para *para, int *first, int *count) {
 
 /* Appends text[start, end) without soft hyphens, line separators and the
  * character at byte `skip` (-1: none). */
-static void S_append_visible(GString *out, const char *text, int start,
+static void append_visible(GString *out, const char *text, int start,
                              int end, int skip) {
   for (const char *p = text + start; p < text + end; p = g_utf8_next_char(p)) {
     gunichar c = g_utf8_get_char(p);
@@ -183,14 +183,14 @@ void dp_para_describe_line(const dp_para *para, double x, double y, int first,
   memset(out, 0, sizeof *out);
   g_return_if_fail(para != NULL);
   int count = 1;
-  if (!S_clamp_lines(para, &first, &count) || line < first ||
+  if (!clamp_lines(para, &first, &count) || line < first ||
       line >= para->line_count)
     return;
   PangoLayoutLine *pl = pango_layout_get_line_readonly(para->layout, line);
   PangoRectangle logical;
   pango_layout_line_get_extents(pl, NULL, &logical);
   double left;
-  S_line_origin(para, x, y, first, line, &left, &out->baseline);
+  line_origin(para, x, y, first, line, &left, &out->baseline);
   out->x0 = left + logical.x * para->scale / PANGO_SCALE;
   out->x1 = out->x0 + logical.width * para->scale / PANGO_SCALE *
                           (para->line_scale ? para->line_scale[line] : 1.0);
@@ -229,7 +229,7 @@ void dp_para_describe_line(const dp_para *para, double x, double y, int first,
       o->style = "normal";
     }
     GString *t = g_string_new(NULL);
-    S_append_visible(t, text, run->item->offset,
+    append_visible(t, text, run->item->offset,
                      run->item->offset + run->item->length, skip);
     o->text = g_string_free(t, FALSE);
   }
@@ -249,7 +249,7 @@ bool dp_para_describe_marker(const dp_para *para, double x, double y,
                              double *x1, const char **text) {
   g_return_val_if_fail(para != NULL, false);
   double left;
-  if (!S_marker_origin(para, x, y, first, &left, baseline)) return false;
+  if (!marker_origin(para, x, y, first, &left, baseline)) return false;
   PangoRectangle logical;
   pango_layout_get_extents(para->marker, NULL, &logical);
   *x0 = left + logical.x * para->scale / PANGO_SCALE;
@@ -258,7 +258,7 @@ bool dp_para_describe_marker(const dp_para *para, double x, double y,
   return true;
 }
 
-static void S_add_link_area(void *closure, double x, double y, double w,
+static void add_link_area(void *closure, double x, double y, double w,
                             double h) {
   GArray *areas = closure;
   dp_link_area a = {x, y, w, h, NULL};
@@ -269,11 +269,11 @@ dp_link_area *dp_para_get_link_areas(const dp_para *para, double x, double y,
                                      int first, int count, size_t *n_areas) {
   *n_areas = 0;
   g_return_val_if_fail(para != NULL, NULL);
-  if (!S_clamp_lines(para, &first, &count)) return NULL;
+  if (!clamp_lines(para, &first, &count)) return NULL;
   GArray *areas = g_array_new(FALSE, FALSE, sizeof(dp_link_area));
   for (size_t k = 0; k < para->link_count; k++) {
     guint before = areas->len;
-    S_link_rects(para, k, x, y, first, count, S_add_link_area, areas);
+    link_rects(para, k, x, y, first, count, add_link_area, areas);
     for (guint i = before; i < areas->len; i++)
       g_array_index(areas, dp_link_area, i).uri = para->links[k].uri;
   }
@@ -291,7 +291,7 @@ dp_link_area *dp_para_get_link_areas(const dp_para *para, double x, double y,
 #define FSTYPE_BITMAP_ONLY 0x0200
 
 /* Why `font` may not go into a PDF as an embedded outline font, or NULL. */
-static char *S_font_problem(PangoFont *font) {
+static char *describe_font_problem(PangoFont *font) {
   hb_font_t *hb = pango_font_get_hb_font(font);
   if (!hb) return NULL;
   hb_face_t *face = hb_font_get_face(hb);
@@ -329,7 +329,7 @@ static char *S_font_problem(PangoFont *font) {
 
 /* Grows `out`'s box by a run's or line's ink rectangle (Pango units,
  * relative to a point at (x, y) in points). */
-static void S_grow(dp_para_ink *out, double x, double y, double scale,
+static void grow(dp_para_ink *out, double x, double y, double scale,
                    const PangoRectangle *ink) {
   if (ink->width <= 0 || ink->height <= 0) return;
   double x0 = x + ink->x * scale / PANGO_SCALE;
@@ -347,7 +347,7 @@ static void S_grow(dp_para_ink *out, double x, double y, double scale,
 }
 
 /* Sizes (shown at `scale`) and fonts of a line's runs. */
-static void S_inspect_line(PangoLayoutLine *line, double scale,
+static void inspect_line(PangoLayoutLine *line, double scale,
                            dp_para_ink *out) {
   for (GSList *r = line->runs; r; r = r->next) {
     PangoGlyphItem *run = r->data;
@@ -358,7 +358,7 @@ static void S_inspect_line(PangoLayoutLine *line, double scale,
     pango_font_description_free(desc);
     if (size > 0 && (out->smallest_size == 0 || size < out->smallest_size))
       out->smallest_size = size;
-    if (!out->font_problem) out->font_problem = S_font_problem(font);
+    if (!out->font_problem) out->font_problem = describe_font_problem(font);
   }
 }
 
@@ -382,10 +382,10 @@ void dp_para_inspect(const dp_para *para, double x, double y, int first,
         ink.x = logical.x + (int)lround((ink.x - logical.x) * s);
         ink.width = (int)lround(ink.width * s);
       }
-      S_grow(out, x + para->x_offset + para->shift,
+      grow(out, x + para->x_offset + para->shift,
              y + para->line_baseline[i] - top0,
              para->scale, &ink);
-      S_inspect_line(pango_layout_iter_get_line_readonly(iter), para->scale,
+      inspect_line(pango_layout_iter_get_line_readonly(iter), para->scale,
                      out);
     }
     if (!pango_layout_iter_next_line(iter)) break;
@@ -396,8 +396,8 @@ void dp_para_inspect(const dp_para *para, double x, double y, int first,
     PangoRectangle ink, logical;
     pango_layout_line_get_extents(line, &ink, &logical);
     double mx, my;
-    S_marker_origin(para, x, y, first, &mx, &my);
-    S_grow(out, mx, y + para->line_baseline[0] - top0, para->scale, &ink);
-    S_inspect_line(line, para->scale, out);
+    marker_origin(para, x, y, first, &mx, &my);
+    grow(out, mx, y + para->line_baseline[0] - top0, para->scale, &ink);
+    inspect_line(line, para->scale, out);
   }
 }

@@ -18,7 +18,7 @@
 
 /* A Pango context of `config` (which it takes), at 72 dpi: one point is
  * one unit of user space (the default is 96). */
-static bool S_fonts_init(fonts *f, FcConfig *config) {
+static bool fonts_init(fonts *f, FcConfig *config) {
   f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
   if (!f->map) {
     FcConfigDestroy(config);
@@ -46,7 +46,7 @@ static bool S_fonts_init(fonts *f, FcConfig *config) {
 }
 
 /* A configuration without fonts, built once. */
-static FcConfig *S_empty_config(void) {
+static FcConfig *empty_config(void) {
   static FcConfig *empty;
   static gsize initialised;
   if (g_once_init_enter(&initialised)) {
@@ -57,7 +57,7 @@ static FcConfig *S_empty_config(void) {
   return empty;
 }
 
-static void S_fonts_clear(fonts *f) {
+static void fonts_clear(fonts *f) {
   if (f->context) g_object_unref(f->context);
   if (f->map) {
     /* Pango 1.50.12's font map never drops its reference to its FcConfig
@@ -67,7 +67,7 @@ static void S_fonts_clear(fonts *f) {
      * thousands of them) only to throw them away; an empty one costs
      * nothing, and stays referenced for good.  (pango_fc_font_map_shutdown()
      * first would skip the listing, but leaks Pango's cached patterns.) */
-    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), S_empty_config());
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), empty_config());
     g_object_unref(f->map);
   }
   *f = (fonts){NULL, NULL};
@@ -75,7 +75,7 @@ static void S_fonts_clear(fonts *f) {
 
 /* fonts.conf, built: with every font it names, or (`bundled_only`) with
  * only those of its own folder. */
-static FcConfig *S_config_load(const char *conf, const char *dir,
+static FcConfig *config_load(const char *conf, const char *dir,
                                bool bundled_only, const GPtrArray *folders) {
   FcConfig *config = FcConfigCreate();
   if (!config) return NULL;
@@ -114,7 +114,7 @@ static FcConfig *S_config_load(const char *conf, const char *dir,
 }
 
 /* A family name as fontconfig compares them: case and blanks ignored. */
-static char *S_fold_family(const char *family) {
+static char *fold_family(const char *family) {
   GString *out = g_string_new(NULL);
   for (const char *c = family; *c; c++)
     if (*c != ' ') g_string_append_c(out, g_ascii_tolower(*c));
@@ -122,7 +122,7 @@ static char *S_fold_family(const char *family) {
 }
 
 /* Records what the bundled fonts cover and what they are called. */
-static bool S_survey_bundled(dp_text *text, FcConfig *config) {
+static bool survey_bundled(dp_text *text, FcConfig *config) {
   FcFontSet *fonts = FcConfigGetFonts(config, FcSetSystem);
   if (!fonts || fonts->nfont == 0) return false;
   text->families = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -130,7 +130,7 @@ static bool S_survey_bundled(dp_text *text, FcConfig *config) {
     FcChar8 *family;
     for (int k = 0; FcPatternGetString(fonts->fonts[i], FC_FAMILY, k,
                                        &family) == FcResultMatch; k++)
-      g_hash_table_add(text->families, S_fold_family((const char *)family));
+      g_hash_table_add(text->families, fold_family((const char *)family));
     FcCharSet *charset;
     if (FcPatternGetCharSet(fonts->fonts[i], FC_CHARSET, 0, &charset) !=
         FcResultMatch)
@@ -164,19 +164,19 @@ dp_text *dp_text_new(dp_diag *diag, const dp_settings *settings) {
     goto fail;
   }
   text->conf_dir = g_path_get_dirname(text->conf);
-  FcConfig *config = S_config_load(text->conf, text->conf_dir, true, NULL);
+  FcConfig *config = config_load(text->conf, text->conf_dir, true, NULL);
   if (!config) {
     if (diag)
       dp_error(diag, mark, "cannot load the bundled font configuration");
     goto fail;
   }
-  if (!S_survey_bundled(text, config)) {
+  if (!survey_bundled(text, config)) {
     FcConfigDestroy(config);
     if (diag)
       dp_error(diag, mark, "the bundled font configuration finds no fonts");
     goto fail;
   }
-  if (!S_fonts_init(&text->bundled, config)) {
+  if (!fonts_init(&text->bundled, config)) {
     if (diag) dp_error(diag, mark, "cairo has no FreeType font support");
     goto fail;
   }
@@ -201,8 +201,8 @@ fail:
 void dp_text_free(dp_text *text) {
   if (!text) return;
   text_measures_clear(text); /* before the fonts it references */
-  S_fonts_clear(&text->bundled);
-  S_fonts_clear(&text->full);
+  fonts_clear(&text->bundled);
+  fonts_clear(&text->full);
   if (text->coverage) FcCharSetDestroy(text->coverage);
   if (text->families) g_hash_table_destroy(text->families);
   if (text->samples) g_hash_table_destroy(text->samples);
@@ -224,15 +224,15 @@ bool dp_text_add_font_folder(dp_text *text, const char *folder) {
     if (!strcmp(g_ptr_array_index(text->folders, i), folder)) return false;
   g_ptr_array_add(text->folders, g_strdup(folder));
   /* The full map is built again, with the folder, when next needed. */
-  S_fonts_clear(&text->full);
+  fonts_clear(&text->full);
   text->full_tried = false;
   g_clear_pointer(&text->known, g_hash_table_destroy);
   g_hash_table_remove_all(text->metrics);
   return true;
 }
 
-static bool S_family_bundled(const dp_text *text, const char *family) {
-  char *folded = S_fold_family(family ? family : DEFAULT_FAMILY);
+static bool family_bundled(const dp_text *text, const char *family) {
+  char *folded = fold_family(family ? family : DEFAULT_FAMILY);
   bool bundled = g_hash_table_contains(text->families, folded);
   g_free(folded);
   return bundled;
@@ -243,7 +243,7 @@ static const char *const generic_families[] = {
     "serif", "sans-serif", "sans", "monospace", "mono", NULL};
 
 /* Every family the full map has, by folded name. */
-static GHashTable *S_known_families(dp_text *text) {
+static GHashTable *known_families(dp_text *text) {
   if (text->known) return text->known;
   text->known = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   fonts *full = text_full(text);
@@ -256,7 +256,7 @@ static GHashTable *S_known_families(dp_text *text) {
       for (int k = 0; FcPatternGetString(sets[s]->fonts[i], FC_FAMILY, k,
                                          &family) == FcResultMatch; k++)
         g_hash_table_replace(text->known,
-                             S_fold_family((const char *)family),
+                             fold_family((const char *)family),
                              g_strdup((const char *)family));
     }
   return text->known;
@@ -271,9 +271,9 @@ char *dp_text_check_family(dp_text *text, const char *family) {
     bool generic = false;
     for (const char *const *g = generic_families; *g; g++)
       generic = generic || !g_ascii_strcasecmp(name, *g);
-    if (generic || S_family_bundled(text, name)) continue;
-    GHashTable *known = S_known_families(text);
-    char *folded = S_fold_family(name);
+    if (generic || family_bundled(text, name)) continue;
+    GHashTable *known = known_families(text);
+    char *folded = fold_family(name);
     bool found = g_hash_table_contains(known, folded);
     g_free(folded);
     if (found) continue;
@@ -310,9 +310,9 @@ void dp_text_prefetch(dp_text *text, const char *lang) {
 fonts *text_full(dp_text *text) {
   if (!text->full_tried) {
     text->full_tried = true;
-    FcConfig *config = S_config_load(text->conf, text->conf_dir, false,
+    FcConfig *config = config_load(text->conf, text->conf_dir, false,
                                      text->folders);
-    if (config && !S_fonts_init(&text->full, config)) S_fonts_clear(&text->full);
+    if (config && !fonts_init(&text->full, config)) fonts_clear(&text->full);
   }
   return text->full.context ? &text->full : &text->bundled;
 }
@@ -320,7 +320,7 @@ fonts *text_full(dp_text *text) {
 void *dp_text_get_svg_font_map(dp_text *text) { return text_full(text)->map; }
 
 /* Whether the bundled fonts draw every character of `utf8`. */
-static bool S_covered(const dp_text *text, const char *utf8, size_t length) {
+static bool is_covered(const dp_text *text, const char *utf8, size_t length) {
   for (const char *c = utf8; c < utf8 + length; c = g_utf8_next_char(c))
     if (!FcCharSetHasChar(text->coverage, g_utf8_get_char(c))) return false;
   return true;
@@ -341,23 +341,23 @@ bool text_bundled_suffices(dp_text *text, const dp_style *style,
                                const span *spans, size_t count,
                                const GString *buf, const char *marker,
                                PangoLanguage *language) {
-  if (!S_family_bundled(text, style->family)) return false;
+  if (!family_bundled(text, style->family)) return false;
   for (size_t i = 0; i < count; i++) {
     const dp_style *cs = spans[i].style;
     if (cs) {
-      if ((cs->set & DP_STYLE_FAMILY) && !S_family_bundled(text, cs->family))
+      if ((cs->set & DP_STYLE_FAMILY) && !family_bundled(text, cs->family))
         return false;
     } else if (spans[i].kind == DP_SPAN_CODE) {
       return false; /* monospace */
     }
   }
-  if (!S_covered(text, buf->str, buf->len)) return false;
-  if (marker && !S_covered(text, marker, strlen(marker))) return false;
+  if (!is_covered(text, buf->str, buf->len)) return false;
+  if (marker && !is_covered(text, marker, strlen(marker))) return false;
   if (style->line_height > 0) {
     gpointer known = g_hash_table_lookup(text->samples, language);
     if (!known) {
       const char *sample = pango_language_get_sample_string(language);
-      known = GINT_TO_POINTER(S_covered(text, sample, strlen(sample)) ? 1 : 2);
+      known = GINT_TO_POINTER(is_covered(text, sample, strlen(sample)) ? 1 : 2);
       g_hash_table_insert(text->samples, language, known);
     }
     if (GPOINTER_TO_INT(known) != 1) return false;

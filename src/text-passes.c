@@ -23,12 +23,12 @@ void text_remap(span *spans, size_t count, const size_t *map) {
 }
 
 /* The transform a span's character style sets, else `inherited`. */
-static dp_transform S_span_transform(const span *sp, dp_transform inherited) {
+static dp_transform span_transform(const span *sp, dp_transform inherited) {
   const dp_style *cs = sp->style;
   return cs && (cs->set & DP_STYLE_TRANSFORM) ? cs->transform : inherited;
 }
 
-static bool S_starts_word(gunichar prev) {
+static bool starts_word(gunichar prev) {
   if (prev == 0) return true;
   if (g_unichar_isalnum(prev) || prev == '\'' || prev == 0x2019) return false;
   switch (g_unichar_type(prev)) {
@@ -42,7 +42,7 @@ static bool S_starts_word(gunichar prev) {
   }
 }
 
-static int S_cmp_unsigned(const void *a, const void *b) {
+static int cmp_unsigned(const void *a, const void *b) {
   unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
   return (x > y) - (x < y);
 }
@@ -54,7 +54,7 @@ GString *text_transform(GString *in, span *spans, size_t count,
                             const dp_style *style) {
   bool any = style->transform != DP_TRANSFORM_NONE;
   for (size_t i = 0; i < count; i++)
-    if (S_span_transform(&spans[i], DP_TRANSFORM_NONE) !=
+    if (span_transform(&spans[i], DP_TRANSFORM_NONE) !=
         DP_TRANSFORM_NONE)
       any = true;
   if (!any) return in;
@@ -67,7 +67,7 @@ GString *text_transform(GString *in, span *spans, size_t count,
     bounds[nb++] = spans[i].start;
     bounds[nb++] = spans[i].end;
   }
-  qsort(bounds, nb, sizeof *bounds, S_cmp_unsigned);
+  qsort(bounds, nb, sizeof *bounds, cmp_unsigned);
   size_t unique = 0;
   for (size_t i = 0; i < nb; i++)
     if (unique == 0 || bounds[unique - 1] != bounds[i])
@@ -85,7 +85,7 @@ GString *text_transform(GString *in, span *spans, size_t count,
     dp_transform t = style->transform;
     for (size_t i = 0; i < count; i++)
       if (spans[i].start <= bounds[k] && spans[i].end >= bounds[k + 1])
-        t = S_span_transform(&spans[i], t);
+        t = span_transform(&spans[i], t);
     char *mapped = NULL;
     switch (t) {
     case DP_TRANSFORM_UPPERCASE:
@@ -100,7 +100,7 @@ GString *text_transform(GString *in, span *spans, size_t count,
       gunichar p = prev;
       for (const char *c = seg; c < seg + len; c = g_utf8_next_char(c)) {
         gunichar ch = g_utf8_get_char(c);
-        g_string_append_unichar(out, S_starts_word(p) && g_unichar_isalpha(ch)
+        g_string_append_unichar(out, starts_word(p) && g_unichar_isalpha(ch)
                                          ? g_unichar_totitle(ch)
                                          : ch);
         p = ch;
@@ -211,7 +211,7 @@ GString *text_hyphenate(dp_text *text, GString *in, span *spans,
 #define LONG_WORD 128
 #define LONG_WORD_PIECE 32
 
-static bool S_breaks_word(gunichar c) {
+static bool breaks_word(gunichar c) {
   return g_unichar_isspace(c) || c == 0x00AD || c == 0x200B || c == '-' ||
          c == 0x2010 || c == 0x2028;
 }
@@ -221,7 +221,7 @@ GString *text_break_long_words(GString *in, span *spans, size_t count) {
   GArray *points = NULL;
   size_t run = 0;
   for (const char *p = in->str; *p; p = g_utf8_next_char(p)) {
-    if (S_breaks_word(g_utf8_get_char(p))) {
+    if (breaks_word(g_utf8_get_char(p))) {
       run = 0;
       continue;
     }
@@ -252,12 +252,12 @@ void text_add_attr(PangoAttrList *list, PangoAttribute *attr, unsigned start,
   pango_attr_list_insert(list, attr);
 }
 
-static guint16 S_channel(double v) {
+static guint16 channel(double v) {
   return (guint16)lround(CLAMP(v, 0.0, 1.0) * 65535.0);
 }
 
 /* "smcp onum" becomes "smcp, onum"; Pango's own syntax passes unchanged. */
-static char *S_features(const char *features) {
+static char *comma_features(const char *features) {
   if (strchr(features, ',') || strchr(features, '='))
     return g_strdup(features);
   char **words = g_strsplit_set(features, " \t", 0);
@@ -272,7 +272,7 @@ static char *S_features(const char *features) {
 }
 
 /* Attributes for the fields of `s` selected by `set`, over [start, end). */
-static void S_add_style(PangoAttrList *list, const dp_style *s, unsigned set,
+static void add_style(PangoAttrList *list, const dp_style *s, unsigned set,
                         double unit, unsigned start, unsigned end) {
   if (set & DP_STYLE_FAMILY)
     text_add_attr(list,
@@ -298,13 +298,13 @@ static void S_add_style(PangoAttrList *list, const dp_style *s, unsigned set,
           start, end);
   if (set & DP_STYLE_COLOUR) {
     text_add_attr(list,
-          pango_attr_foreground_new(S_channel(s->colour.r),
-                                    S_channel(s->colour.g),
-                                    S_channel(s->colour.b)),
+          pango_attr_foreground_new(channel(s->colour.r),
+                                    channel(s->colour.g),
+                                    channel(s->colour.b)),
           start, end);
     if (s->colour.a < 1.0)
       text_add_attr(list,
-                    pango_attr_foreground_alpha_new(S_channel(s->colour.a)),
+                    pango_attr_foreground_alpha_new(channel(s->colour.a)),
                     start, end);
   }
   if (set & DP_STYLE_LETTER_SPACING)
@@ -313,7 +313,7 @@ static void S_add_style(PangoAttrList *list, const dp_style *s, unsigned set,
               pango_units_from_double(s->letter_spacing * unit)),
           start, end);
   if ((set & DP_STYLE_FEATURES) && s->features && *s->features) {
-    char *features = S_features(s->features);
+    char *features = comma_features(s->features);
     text_add_attr(list, pango_attr_font_features_new(features), start, end);
     g_free(features);
   }
@@ -341,7 +341,7 @@ PangoAttrList *text_attributes(const dp_style *style, const char *text,
   PangoAttrList *list = pango_attr_list_new();
   unsigned all_start = PANGO_ATTR_INDEX_FROM_TEXT_BEGINNING;
   unsigned all_end = PANGO_ATTR_INDEX_TO_TEXT_END;
-  S_add_style(list, style, ALL_FIELDS, unit, all_start, all_end);
+  add_style(list, style, ALL_FIELDS, unit, all_start, all_end);
   if (lang && *lang)
     text_add_attr(list,
                   pango_attr_language_new(pango_language_from_string(lang)),
@@ -375,7 +375,7 @@ PangoAttrList *text_attributes(const dp_style *style, const char *text,
     if (sp->start >= sp->end) continue;
     const dp_style *cs = sp->style;
     if (cs) {
-      S_add_style(list, cs, cs->set, unit, sp->start, sp->end);
+      add_style(list, cs, cs->set, unit, sp->start, sp->end);
       continue;
     }
     switch (sp->kind) {

@@ -53,7 +53,7 @@ struct dp_text {
   GHashTable *families;  /* folded family names of the bundled fonts */
   GHashTable *samples;   /* PangoLanguage* → 1: its sample text is
                             covered, 2: it is not */
-  GHashTable *metrics;   /* S_metrics_key → double[2] ascent, descent */
+  GHashTable *metrics;   /* metrics_key → double[2] ascent, descent */
   GHashTable *patterns_checked; /* languages whose hyphenation patterns
                                    have been looked for (a want of them
                                    is reported once) */
@@ -113,7 +113,7 @@ struct dp_para {
   bool optimal;         /* broken by text_break_optimally: reflowed only
                            into the same measure */
   double unit;          /* layout units a point */
-  double *raw;          /* the geometry in layout units (S_keep_raw) */
+  double *raw;          /* the geometry in layout units (keep_raw) */
   bool missing;
   para_link *links;
   size_t link_count;

@@ -60,7 +60,7 @@
 /* ------------------------------------------------------------------ */
 
 /* Rounds a span offset in `text` down to a character boundary. */
-static unsigned S_snap(const char *text, size_t length, unsigned offset) {
+static unsigned snap(const char *text, size_t length, unsigned offset) {
   if (offset > length) offset = (unsigned)length;
   while (offset > 0 && offset < length &&
          ((unsigned char)text[offset] & 0xC0) == 0x80)
@@ -71,7 +71,7 @@ static unsigned S_snap(const char *text, size_t length, unsigned offset) {
 /* The ascent and descent Pango gives `desc` in `lang` through `context`,
  * cached: Pango measures them on the language's sample text each time,
  * and composition asks for the same few fonts again and again. */
-static void S_metrics(dp_text *text, PangoContext *context,
+static void read_metrics(dp_text *text, PangoContext *context,
                       const PangoFontDescription *desc, PangoLanguage *lang,
                       double *ascent, double *descent) {
   char *key = g_strdup_printf(
@@ -101,7 +101,7 @@ static void S_metrics(dp_text *text, PangoContext *context,
  * longer than the line, broken between characters under
  * PANGO_WRAP_WORD_CHAR (where Pango would show a hyphen; see
  * text_attributes). */
-static bool S_broke_a_word(PangoLayout *layout) {
+static bool broke_a_word(PangoLayout *layout) {
   GSList *lines = pango_layout_get_lines_readonly(layout);
   if (!lines || !lines->next) return false;
   int n_attrs;
@@ -126,7 +126,7 @@ static bool S_broke_a_word(PangoLayout *layout) {
  * may add.  An underestimate, so that in any width below it every line
  * surely breaks where it does.  INFINITY when no line was wrapped (all
  * end at forced breaks). */
-static double S_unwrap_width(PangoLayout *layout) {
+static double unwrap_width(PangoLayout *layout) {
   double narrowest = INFINITY;
   int n_attrs;
   const PangoLogAttr *attrs =
@@ -179,7 +179,7 @@ static double S_unwrap_width(PangoLayout *layout) {
 }
 
 /* Line geometry (see the top of the file). */
-static void S_measure(dp_para *para, dp_text *text, PangoContext *context,
+static void measure_para(dp_para *para, dp_text *text, PangoContext *context,
                       const dp_style *style, const PangoFontDescription *desc,
                       PangoLanguage *lang, double unit) {
   PangoLayout *layout = para->layout;
@@ -193,7 +193,7 @@ static void S_measure(dp_para *para, dp_text *text, PangoContext *context,
   double pitch = 0.0, grid_baseline = 0.0;
   if (style->line_height > 0) {
     double ascent, descent;
-    S_metrics(text, context, desc, lang, &ascent, &descent);
+    read_metrics(text, context, desc, lang, &ascent, &descent);
     double size = style->size > 0 ? style->size : 10.0;
     pitch = size * unit * style->line_height;
     grid_baseline = (pitch - (ascent + descent)) / 2.0 + ascent;
@@ -243,7 +243,7 @@ static void S_measure(dp_para *para, dp_text *text, PangoContext *context,
 /* Keeps the geometry of a paragraph as measured, in layout units, in
  * `raw`: a reflowed paragraph is scaled from it as a paragraph set anew
  * would be, to the same bits. */
-static void S_keep_raw(dp_para *para) {
+static void keep_raw(dp_para *para) {
   int n = para->line_count;
   double *raw = g_new(double, RAW_SCALARS + 4 * (size_t)n);
   double scalars[RAW_SCALARS] = {para->x_offset,     para->first_start,
@@ -262,7 +262,7 @@ static void S_keep_raw(dp_para *para) {
 
 /* Sets the geometry in points, shown at `scale` points a layout unit,
  * from `raw`. */
-static void S_scale(dp_para *para, double scale) {
+static void apply_scale(dp_para *para, double scale) {
   const double *raw = para->raw;
   int n = para->line_count;
   para->scale = scale;
@@ -301,7 +301,7 @@ void text_show_line(cairo_t *cr, double x, double y, double scale,
 
 /* Whether Pango wrapped a line of `layout` (a line ends where the text
  * has no forced break). */
-static bool S_wrapped(PangoLayout *layout) {
+static bool pango_wrapped(PangoLayout *layout) {
   GSList *lines = pango_layout_get_lines_readonly(layout);
   if (!lines || !lines->next) return false;
   int n_attrs;
@@ -321,7 +321,7 @@ static bool S_wrapped(PangoLayout *layout) {
 
 /* Adds to `seen` the characters of `layout` no font could draw: Pango
  * shows each as an unknown glyph whose number is the character's. */
-static void S_collect_unknown(PangoLayout *layout, GArray *seen) {
+static void collect_unknown(PangoLayout *layout, GArray *seen) {
   PangoLayoutIter *iter = pango_layout_get_iter(layout);
   do {
     PangoLayoutRun *run = pango_layout_iter_get_run_readonly(iter);
@@ -373,15 +373,15 @@ uint32_t *dp_para_get_missing(const dp_para *para, size_t *count) {
   *count = 0;
   if (!para || !para->missing) return NULL;
   GArray *seen = g_array_new(FALSE, FALSE, sizeof(gunichar));
-  S_collect_unknown(para->layout, seen);
-  if (para->marker) S_collect_unknown(para->marker, seen);
+  collect_unknown(para->layout, seen);
+  if (para->marker) collect_unknown(para->marker, seen);
   *count = seen->len;
   return (uint32_t *)(void *)g_array_free(seen, seen->len == 0);
 }
 
 /* Whether the first strong character of `text` is right to left (as
  * Pango's auto-dir finds a paragraph's direction). */
-static bool S_starts_rtl(const char *text) {
+static bool starts_rtl(const char *text) {
   for (const char *p = text; *p; p = g_utf8_next_char(p)) {
     UCharDirection d = u_charDirection((UChar32)g_utf8_get_char(p));
     if (d == U_LEFT_TO_RIGHT) return false;
@@ -395,13 +395,13 @@ static bool S_starts_rtl(const char *text) {
  * direction, and Pango then mirrors PANGO_ALIGN_LEFT and RIGHT, which
  * makes them its start and end; the page's left and right are asked for
  * the other way round.  A paragraph of a right-to-left document reads
- * right to left whatever its first letter (auto-dir off, S_direct), so
+ * right to left whatever its first letter (auto-dir off, direct), so
  * Pango's left and right are the page's. */
-static PangoAlignment S_pango_alignment(const dp_style *style,
+static PangoAlignment pango_alignment(const dp_style *style,
                                         const char *text) {
   bool flipped = !style->rtl && (style->align == DP_ALIGN_LEFT ||
                                  style->align == DP_ALIGN_RIGHT) &&
-                 S_starts_rtl(text);
+                 starts_rtl(text);
   bool start_left = !style->rtl;
   switch (style->align) {
   case DP_ALIGN_CENTRE:
@@ -422,7 +422,7 @@ static PangoAlignment S_pango_alignment(const dp_style *style,
 /* A right-to-left document's paragraph: its base direction is set, not
  * found from its first letter, so a line that starts with a Latin name
  * or a number still reads from the right. */
-static void S_direct(PangoContext *context, PangoLayout *layout,
+static void direct(PangoContext *context, PangoLayout *layout,
                      const dp_style *style) {
   PangoDirection dir = style->rtl ? PANGO_DIRECTION_RTL : PANGO_DIRECTION_LTR;
   if (pango_context_get_base_dir(context) != dir)
@@ -461,8 +461,8 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
     g_free(valid);
   } else {
     for (size_t i = 0; i < span_count; i++) {
-      unsigned s = S_snap(buf->str, buf->len, spans[i].start);
-      unsigned e = S_snap(buf->str, buf->len, spans[i].end);
+      unsigned s = snap(buf->str, buf->len, spans[i].start);
+      unsigned e = snap(buf->str, buf->len, spans[i].end);
       if (e < s) e = s;
       /* A layout's character style (DP_SPAN_STYLE) comes with the span;
        * emphasis, strong, code and links take the paragraph style's. */
@@ -539,7 +539,7 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   if (language && pango_context_get_language(context) != language)
     pango_context_set_language(context, language);
   PangoLayout *layout = pango_layout_new(context);
-  S_direct(context, layout, style);
+  direct(context, layout, style);
   pango_layout_set_font_description(layout, desc);
   pango_layout_set_text(layout, buf->str, (int)buf->len);
   pango_layout_set_attributes(layout, attrs);
@@ -551,7 +551,7 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   }
   pango_layout_set_indent(layout, pango_units_from_double(first));
   /* Justified by the breaker, or by Pango where it breaks (below). */
-  pango_layout_set_alignment(layout, S_pango_alignment(style, buf->str));
+  pango_layout_set_alignment(layout, pango_alignment(style, buf->str));
   para->layout = layout;
   para->unit = unit;
   para->reflowable = width > 0 && !style->rtl &&
@@ -585,7 +585,7 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
     }
   }
   if (!broken && !tried) text->settings++; /* first fit, or unbroken */
-  if (width > 0 && !broken && S_broke_a_word(layout)) {
+  if (width > 0 && !broken && broke_a_word(layout)) {
     text->settings++;
     para->reflowable = false;
     PangoAttrList *guarded =
@@ -594,7 +594,7 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
     pango_layout_set_justify(layout, style->align == DP_ALIGN_JUSTIFY);
     pango_attr_list_unref(attrs);
     attrs = guarded;
-  } else if (width > 0 && !broken && !tried && S_wrapped(layout)) {
+  } else if (width > 0 && !broken && !tried && pango_wrapped(layout)) {
     const text_measure *m =
         text_measure_read(text, layout, context, desc, lang, buf, attrs,
                           style, work, count, unit);
@@ -614,7 +614,7 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
 
   if (marker && *marker) {
     para->marker = pango_layout_new(context);
-    S_direct(context, para->marker, style);
+    direct(context, para->marker, style);
     pango_layout_set_font_description(para->marker, desc);
     pango_layout_set_text(para->marker, marker, -1);
     PangoAttrList *marker_attrs =
@@ -623,11 +623,11 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
     pango_attr_list_unref(marker_attrs);
   }
 
-  S_measure(para, text, context, style, desc, language, unit);
+  measure_para(para, text, context, style, desc, language, unit);
   /* Only a paragraph that may be reflowed needs the bound. */
-  para->unwrap = para->reflowable ? S_unwrap_width(layout) : INFINITY;
-  S_keep_raw(para);
-  S_scale(para, shown);
+  para->unwrap = para->reflowable ? unwrap_width(layout) : INFINITY;
+  keep_raw(para);
+  apply_scale(para, shown);
 
   /* Links, with the offsets of the final text. */
   para->links = g_new0(para_link, count + 1);
@@ -690,7 +690,7 @@ dp_para *dp_para_reflow(const dp_para *para, double width, double scale) {
                               g_strdup(para->links[i].uri)};
   p->raw = g_memdup2(para->raw,
                      sizeof(double) * (RAW_SCALARS + 4 * (size_t)n));
-  S_scale(p, shown);
+  apply_scale(p, shown);
   return p;
 }
 

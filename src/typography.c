@@ -33,7 +33,7 @@ struct dp_typography {
   GHashTable *by_lang;   /* subtag → rules * */
 };
 
-static void S_rules_clear(rules *r) {
+static void rules_clear(rules *r) {
   g_free(r->quote_space);
   g_free(r->mark_space);
   g_free(r->spaced_marks);
@@ -42,18 +42,18 @@ static void S_rules_clear(rules *r) {
   if (r->units) g_ptr_array_unref(r->units);
 }
 
-static void S_rules_free(gpointer p) {
-  S_rules_clear(p);
+static void rules_free(gpointer p) {
+  rules_clear(p);
   g_free(p);
 }
 
-static GPtrArray *S_words(const char *const *words) {
+static GPtrArray *word_list(const char *const *words) {
   GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
   for (; *words; words++) g_ptr_array_add(a, g_strdup(*words));
   return a;
 }
 
-static GPtrArray *S_copy_words(const GPtrArray *from) {
+static GPtrArray *copy_words(const GPtrArray *from) {
   GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
   for (guint i = 0; i < from->len; i++)
     g_ptr_array_add(a, g_strdup(from->pdata[i]));
@@ -61,7 +61,7 @@ static GPtrArray *S_copy_words(const GPtrArray *from) {
 }
 
 /* English, when the data file is missing. */
-static void S_builtin(rules *r) {
+static void set_builtin(rules *r) {
   static const char *const abbreviations[] = {"Dr.", "Prof.", "Mr.", "Mrs.",
                                               "Ms.", NULL};
   static const char *const units[] = {"%", "km", "m", "kg", "g", NULL};
@@ -73,12 +73,12 @@ static void S_builtin(rules *r) {
   r->mark_space = g_strdup("");
   r->spaced_marks = g_strdup("");
   r->dash = g_strdup("\u2013");
-  r->no_break_after = S_words(abbreviations);
-  r->units = S_words(units);
+  r->no_break_after = word_list(abbreviations);
+  r->units = word_list(units);
 }
 
-static GPtrArray *S_read_words(const dp_ynode *node, const GPtrArray *dflt) {
-  if (!node || node->kind != DP_YNODE_SEQ) return S_copy_words(dflt);
+static GPtrArray *read_words(const dp_ynode *node, const GPtrArray *dflt) {
+  if (!node || node->kind != DP_YNODE_SEQ) return copy_words(dflt);
   GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
   for (size_t i = 0; i < node->count; i++)
     if (node->children[i]->kind == DP_YNODE_SCALAR)
@@ -87,7 +87,7 @@ static GPtrArray *S_read_words(const dp_ynode *node, const GPtrArray *dflt) {
 }
 
 /* `node`'s rules over `base`'s. */
-static void S_read(rules *r, const dp_ynode *node, const rules *base) {
+static void read_rules(rules *r, const dp_ynode *node, const rules *base) {
   memcpy(r->quotes, base->quotes, sizeof r->quotes);
   const dp_ynode *q = dp_ynode_map_get(node, "quotes");
   if (q && q->kind == DP_YNODE_SCALAR && g_utf8_validate(q->text, -1, NULL) &&
@@ -111,17 +111,17 @@ static void S_read(rules *r, const dp_ynode *node, const rules *base) {
   const dp_ynode *d = dp_ynode_map_get(node, "dash");
   r->dash = g_strdup(d && d->kind == DP_YNODE_SCALAR && *d->text ? d->text
                                                                 : base->dash);
-  r->no_break_after = S_read_words(dp_ynode_map_get(node, "no-break-after"),
+  r->no_break_after = read_words(dp_ynode_map_get(node, "no-break-after"),
                                    base->no_break_after);
-  r->units = S_read_words(dp_ynode_map_get(node, "units"), base->units);
+  r->units = read_words(dp_ynode_map_get(node, "units"), base->units);
 }
 
 dp_typography *dp_typography_new(dp_diag *diag, const char *datadir) {
   dp_typography *t = g_new0(dp_typography, 1);
   t->by_lang = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                     S_rules_free);
+                                     rules_free);
   rules builtin = {0};
-  S_builtin(&builtin);
+  set_builtin(&builtin);
   char *path = datadir ? g_build_filename(datadir, "data", "typography.yaml",
                                           NULL)
                        : dp_paths_build("data", "typography.yaml", NULL);
@@ -134,8 +134,8 @@ dp_typography *dp_typography_new(dp_diag *diag, const char *datadir) {
   const dp_ynode *root = tree ? dp_ytree_get_root(tree) : NULL;
   if (root && root->kind == DP_YNODE_MAP) {
     const dp_ynode *d = dp_ynode_map_get(root, "default");
-    if (d && d->kind == DP_YNODE_MAP) S_read(&t->fallback, d, &builtin);
-    else S_read(&t->fallback, root, &builtin); /* no field is read */
+    if (d && d->kind == DP_YNODE_MAP) read_rules(&t->fallback, d, &builtin);
+    else read_rules(&t->fallback, root, &builtin); /* no field is read */
     for (size_t i = 0; i < root->count; i++) { /* pairs */
       const dp_ynode *key = root->children[2 * i];
       const dp_ynode *value = root->children[2 * i + 1];
@@ -143,13 +143,13 @@ dp_typography *dp_typography_new(dp_diag *diag, const char *datadir) {
           !strcmp(key->text, "default"))
         continue;
       rules *r = g_new0(rules, 1);
-      S_read(r, value, &t->fallback);
+      read_rules(r, value, &t->fallback);
       g_hash_table_replace(t->by_lang, g_ascii_strdown(key->text, -1), r);
     }
   } else {
-    S_read(&t->fallback, NULL, &builtin);
+    read_rules(&t->fallback, NULL, &builtin);
   }
-  S_rules_clear(&builtin);
+  rules_clear(&builtin);
   dp_ytree_free(tree);
   dp_diag_free(own);
   g_free(path);
@@ -158,12 +158,12 @@ dp_typography *dp_typography_new(dp_diag *diag, const char *datadir) {
 
 void dp_typography_free(dp_typography *t) {
   if (!t) return;
-  S_rules_clear(&t->fallback);
+  rules_clear(&t->fallback);
   g_hash_table_destroy(t->by_lang);
   g_free(t);
 }
 
-static const rules *S_rules_for(const dp_typography *t, const char *lang) {
+static const rules *rules_for(const dp_typography *t, const char *lang) {
   if (lang && *lang) {
     size_t n = strcspn(lang, "-_");
     char *primary = g_ascii_strdown(lang, (gssize)n);
@@ -181,26 +181,26 @@ typedef struct chars {
   size_t n;
 } chars;
 
-static gunichar S_at(const chars *s, size_t i) {
+static gunichar char_at(const chars *s, size_t i) {
   return i < s->n ? s->c[i] : 0;
 }
 
-static gunichar S_before(const chars *s, size_t i) {
+static gunichar char_before(const chars *s, size_t i) {
   return i > 0 ? s->c[i - 1] : 0;
 }
 
-static bool S_opens(gunichar prev) {
+static bool opens_quote(gunichar prev) {
   return prev == 0 || g_unichar_isspace(prev) || strchr("([{-/", (int)prev) ||
          prev == 0x2013 || prev == 0x2014 || prev == 0x00AB ||
          prev == 0x201C || prev == 0x2018 || prev == 0x201E ||
          prev == 0x201A || prev == 0x00BB || prev == 0x2039 || prev == 0x203A;
 }
 
-static bool S_wordish(gunichar c) { return c && g_unichar_isalnum(c); }
+static bool wordish(gunichar c) { return c && g_unichar_isalnum(c); }
 
 /* Whether the word ending just before character `end` (after a space or
  * the start) is one of `words`. */
-static bool S_word_before_is(const chars *s, const char *text, size_t end,
+static bool word_before_is(const chars *s, const char *text, size_t end,
                              const GPtrArray *words) {
   size_t start = end;
   while (start > 0 && !g_unichar_isspace(s->c[start - 1])) start--;
@@ -215,7 +215,7 @@ static bool S_word_before_is(const chars *s, const char *text, size_t end,
 
 /* Whether the word starting at character `start` is one of `words`
  * (followed by a space, punctuation or the end). */
-static bool S_word_after_is(const chars *s, const char *text, size_t start,
+static bool word_after_is(const chars *s, const char *text, size_t start,
                             const GPtrArray *words) {
   size_t end = start;
   while (end < s->n && !g_unichar_isspace(s->c[end]) &&
@@ -232,7 +232,7 @@ static bool S_word_after_is(const chars *s, const char *text, size_t start,
 
 /* Digits ending just before `end`: how many, and whether the run has a
  * full stop after it (`end` - 1 is '.'). */
-static size_t S_number_before(const chars *s, size_t end, bool *dot) {
+static size_t number_before(const chars *s, size_t end, bool *dot) {
   *dot = false;
   size_t i = end;
   if (i > 0 && s->c[i - 1] == '.') {
@@ -247,27 +247,27 @@ static size_t S_number_before(const chars *s, size_t end, bool *dot) {
 }
 
 /* Whether the space at `i` must not break. */
-static bool S_keep_space(const chars *s, const char *text, size_t i,
+static bool keep_space(const chars *s, const char *text, size_t i,
                          const rules *r) {
-  gunichar next = S_at(s, i + 1);
+  gunichar next = char_at(s, i + 1);
   if (!next || g_unichar_isspace(next)) return false;
-  if (S_word_before_is(s, text, i, r->no_break_after)) return true;
+  if (word_before_is(s, text, i, r->no_break_after)) return true;
   bool dot;
-  size_t digits = S_number_before(s, i, &dot);
+  size_t digits = number_before(s, i, &dot);
   if (digits == 0) return false;
   /* Groups of a number (meeting IDs, telephone numbers). */
   if (!dot && g_unichar_isdigit(next)) return true;
   /* A day and its month. */
   if (digits <= 2 && g_unichar_isalpha(next)) return true;
   /* A number and its unit. */
-  return !dot && S_word_after_is(s, text, i + 1, r->units);
+  return !dot && word_after_is(s, text, i + 1, r->units);
 }
 
 /* Whether the hyphen at `i` stands between two numbers as a range
  * ("10-12", "10.15-11.00", "1990-2000"), not inside a date or code with
  * more hyphens ("2024-09-27"). */
-static bool S_range(const chars *s, size_t i) {
-  if (!g_unichar_isdigit(S_before(s, i)) || !g_unichar_isdigit(S_at(s, i + 1)))
+static bool is_range(const chars *s, size_t i) {
+  if (!g_unichar_isdigit(char_before(s, i)) || !g_unichar_isdigit(char_at(s, i + 1)))
     return false;
   size_t a = i;
   while (a > 0 && (g_unichar_isdigit(s->c[a - 1]) || s->c[a - 1] == '.' ||
@@ -284,7 +284,7 @@ static bool S_range(const chars *s, size_t i) {
 
 /* Whether `c` is one of the marks `r` keeps a space before (French:
  * ; : ! ?). */
-static bool S_spaced_mark(const rules *r, gunichar c) {
+static bool spaced_mark(const rules *r, gunichar c) {
   if (!c || !*r->mark_space) return false;
   for (const char *p = r->spaced_marks; *p; p = g_utf8_next_char(p))
     if (g_utf8_get_char(p) == c) return true;
@@ -295,7 +295,7 @@ char *dp_typography_apply(const dp_typography *t, const char *lang,
                           unsigned mask, const char *text, size_t length,
                           const unsigned *skip, size_t skip_count,
                           size_t *out_length, size_t **map) {
-  const rules *r = S_rules_for(t, lang);
+  const rules *r = rules_for(t, lang);
   chars s = {0};
   s.n = (size_t)g_utf8_strlen(text, (gssize)length);
   s.c = g_new(gunichar, s.n + 1);
@@ -333,11 +333,11 @@ char *dp_typography_apply(const dp_typography *t, const char *lang,
   int inner = 0; /* inner quotations open */
   for (size_t i = 0; i < s.n; i++) {
     for (size_t b = s.at[i]; b < s.at[i + 1]; b++) (*map)[b] = out->len;
-    gunichar c = s.c[i], prev = S_before(&s, i), next = S_at(&s, i + 1);
+    gunichar c = s.c[i], prev = char_before(&s, i), next = char_at(&s, i + 1);
     if (verbatim[i]) {
       g_string_append_len(out, text + s.at[i], (gssize)(s.at[i + 1] - s.at[i]));
     } else if (c == '"' && (mask & DP_TYPO_QUOTES)) {
-      if (S_opens(prev)) {
+      if (opens_quote(prev)) {
         g_string_append_unichar(out, r->quotes[0]);
         g_string_append(out, r->quote_space);
       } else {
@@ -345,13 +345,13 @@ char *dp_typography_apply(const dp_typography *t, const char *lang,
         g_string_append_unichar(out, r->quotes[1]);
       }
     } else if (c == '\'' && (mask & (DP_TYPO_QUOTES | DP_TYPO_APOSTROPHES))) {
-      bool apostrophe = (S_wordish(prev) && S_wordish(next)) ||
-                        (S_opens(prev) && g_unichar_isdigit(next)) ||
-                        (!S_opens(prev) && inner == 0);
+      bool apostrophe = (wordish(prev) && wordish(next)) ||
+                        (opens_quote(prev) && g_unichar_isdigit(next)) ||
+                        (!opens_quote(prev) && inner == 0);
       if (apostrophe && (mask & DP_TYPO_APOSTROPHES)) {
         g_string_append_unichar(out, 0x2019);
       } else if (!apostrophe && (mask & DP_TYPO_QUOTES)) {
-        bool opening = S_opens(prev);
+        bool opening = opens_quote(prev);
         inner += opening ? 1 : -1;
         g_string_append_unichar(out, r->quotes[opening ? 2 : 3]);
       } else {
@@ -360,13 +360,13 @@ char *dp_typography_apply(const dp_typography *t, const char *lang,
     } else if (c == '-' && (mask & DP_TYPO_DASHES) && prev == ' ' &&
                next == ' ') {
       g_string_append(out, r->dash);
-    } else if (c == '-' && (mask & DP_TYPO_DASHES) && S_range(&s, i)) {
+    } else if (c == '-' && (mask & DP_TYPO_DASHES) && is_range(&s, i)) {
       g_string_append_unichar(out, 0x2013);
     } else if (c == ' ' && (mask & DP_TYPO_DASHES) && next == '-' &&
-               S_at(&s, i + 2) == ' ') {
+               char_at(&s, i + 2) == ' ') {
       g_string_append_unichar(out, 0x00A0); /* the dash stays on the line */
     } else if (c == '.' && (mask & DP_TYPO_ELLIPSIS) && next == '.' &&
-               S_at(&s, i + 2) == '.') {
+               char_at(&s, i + 2) == '.') {
       g_string_append_unichar(out, 0x2026);
       for (size_t b = s.at[i + 1]; b < s.at[i + 3]; b++) (*map)[b] = out->len;
       i += 2;
@@ -376,10 +376,10 @@ char *dp_typography_apply(const dp_typography *t, const char *lang,
                 (next == r->quotes[1] && !verbatim[i + 1]))) {
       g_string_append(out, r->quote_space); /* « typed », French */
     } else if ((c == ' ' || c == 0x00A0) && (mask & DP_TYPO_SPACES) &&
-               S_spaced_mark(r, next) && !verbatim[i + 1] &&
+               spaced_mark(r, next) && !verbatim[i + 1] &&
                !g_unichar_isspace(prev) && prev) {
       g_string_append(out, r->mark_space); /* « oui ! », French */
-    } else if (S_spaced_mark(r, c) && (mask & DP_TYPO_SPACES) &&
+    } else if (spaced_mark(r, c) && (mask & DP_TYPO_SPACES) &&
                g_unichar_isalpha(prev) &&
                (!next || g_unichar_isspace(next) || next == r->quotes[1] ||
                 next == '"')) {
@@ -395,7 +395,7 @@ char *dp_typography_apply(const dp_typography *t, const char *lang,
       g_string_append(out, r->quote_space);
       g_string_append_unichar(out, c);
     } else if (c == ' ' && (mask & DP_TYPO_SPACES) &&
-               S_keep_space(&s, text, i, r)) {
+               keep_space(&s, text, i, r)) {
       g_string_append_unichar(out, 0x00A0);
     } else {
       g_string_append_len(out, text + s.at[i], (gssize)(s.at[i + 1] - s.at[i]));
