@@ -916,6 +916,24 @@ static void prefetch_for(const dp_render_options *options) {
   if (!options || options->format == DP_OUTPUT_PDF) dp_plugin_prefetch("qpdf");
 }
 
+/* What every render does before writing: begins (limits, cancellation),
+ * composes `layout` with `doc` and checks the output's size.  On
+ * DP_STATUS_OK, `*set` and `*settings` are ready to draw. */
+static dp_status prepare_render(dp_context *ctx, const dp_document *doc,
+                                const dp_layout *layout,
+                                const dp_render_options *options,
+                                dp_pageset **set,
+                                dp_render_settings *settings) {
+  dp_status begun = begin_render(ctx, options);
+  if (begun != DP_STATUS_OK) return begun;
+  prefetch_for(options);
+  *set = compose(ctx, doc, layout, options);
+  if (!*set) return failure(ctx, DP_STATUS_INVALID);
+  internal_options(ctx, options, layout, doc, settings);
+  if (!output_fits(ctx, *set, settings)) return DP_STATUS_INVALID;
+  return DP_STATUS_OK;
+}
+
 /* Renders every output page of `set` through `write`: the PDF, or the
  * pages one after another. */
 static bool write_all(const dp_pageset *set, const dp_render_settings *settings,
@@ -938,14 +956,11 @@ dp_status dp_render_to_callback(dp_context *ctx, const dp_document *doc,
   DP_ARG(ctx, doc != NULL, DP_STATUS_ARGUMENT);
   DP_ARG(ctx, layout != NULL, DP_STATUS_ARGUMENT);
   DP_ARG(ctx, write != NULL, DP_STATUS_ARGUMENT);
-  dp_status begun = begin_render(ctx, options);
-  if (begun != DP_STATUS_OK) return begun;
-  prefetch_for(options);
-  dp_pageset *set = compose(ctx, doc, layout, options);
-  if (!set) return failure(ctx, DP_STATUS_INVALID);
+  dp_pageset *set;
   dp_render_settings settings;
-  internal_options(ctx, options, layout, doc, &settings);
-  if (!output_fits(ctx, set, &settings)) return DP_STATUS_INVALID;
+  dp_status prepared =
+      prepare_render(ctx, doc, layout, options, &set, &settings);
+  if (prepared != DP_STATUS_OK) return prepared;
   bool ok = write_all(set, &settings, write, user_data);
   return ok ? DP_STATUS_OK : failure(ctx, DP_STATUS_WRITE);
 }
@@ -964,14 +979,11 @@ dp_status dp_render_pages(dp_context *ctx, const dp_document *doc,
   DP_ARG(ctx, doc != NULL, DP_STATUS_ARGUMENT);
   DP_ARG(ctx, layout != NULL, DP_STATUS_ARGUMENT);
   DP_ARG(ctx, func != NULL, DP_STATUS_ARGUMENT);
-  dp_status begun = begin_render(ctx, options);
-  if (begun != DP_STATUS_OK) return begun;
-  prefetch_for(options);
-  dp_pageset *set = compose(ctx, doc, layout, options);
-  if (!set) return failure(ctx, DP_STATUS_INVALID);
+  dp_pageset *set;
   dp_render_settings settings;
-  internal_options(ctx, options, layout, doc, &settings);
-  if (!output_fits(ctx, set, &settings)) return DP_STATUS_INVALID;
+  dp_status prepared =
+      prepare_render(ctx, doc, layout, options, &set, &settings);
+  if (prepared != DP_STATUS_OK) return prepared;
   bool one_file = settings.format == DP_FORMAT_PDF ||
                   settings.format == DP_FORMAT_TRACE;
   size_t count = one_file ? 1 : dp_render_get_page_count(set, &settings);
@@ -1156,20 +1168,14 @@ dp_status dp_render_to_file(dp_context *ctx, const dp_document *doc,
   DP_ARG(ctx, doc != NULL, DP_STATUS_ARGUMENT);
   DP_ARG(ctx, layout != NULL, DP_STATUS_ARGUMENT);
   DP_ARG(ctx, path != NULL, DP_STATUS_ARGUMENT);
-  dp_status begun = begin_render(ctx, options);
-  if (begun != DP_STATUS_OK) {
-    dp_atomic_file_release(path);
-    return begun;
-  }
-  prefetch_for(options);
-  dp_pageset *set = compose(ctx, doc, layout, options);
-  if (!set) {
-    dp_atomic_file_release(path);
-    return failure(ctx, DP_STATUS_INVALID);
-  }
+  dp_pageset *set;
   dp_render_settings settings;
-  internal_options(ctx, options, layout, doc, &settings);
-  if (!output_fits(ctx, set, &settings)) return DP_STATUS_INVALID;
+  dp_status prepared =
+      prepare_render(ctx, doc, layout, options, &set, &settings);
+  if (prepared != DP_STATUS_OK) {
+    dp_atomic_file_release(path);
+    return prepared;
+  }
   /* A PDF or a trace is one file; PNG and SVG one a page. */
   bool one_file = settings.format == DP_FORMAT_PDF ||
                   settings.format == DP_FORMAT_TRACE;
