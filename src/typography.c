@@ -291,6 +291,18 @@ static bool spaced_mark(const rules *r, gunichar c) {
   return false;
 }
 
+/* Whether the marks from character `i` on (one, or a run of them: "?!",
+ * "!!") end where a word would: at a space, the text's end, a closing
+ * quotation mark or bracket.  A space goes before the run, none inside
+ * it. */
+static bool ends_marks(const rules *r, const chars *s, size_t i) {
+  size_t k = i + 1;
+  while (k < s->n && spaced_mark(r, s->c[k])) k++;
+  gunichar next = char_at(s, k);
+  return !next || g_unichar_isspace(next) || next == r->quotes[1] ||
+         next == '"' || next == ')' || next == ']';
+}
+
 char *dp_typography_apply(const dp_typography *t, const char *lang,
                           unsigned mask, const char *text, size_t length,
                           const unsigned *skip, size_t skip_count,
@@ -380,9 +392,7 @@ char *dp_typography_apply(const dp_typography *t, const char *lang,
                !g_unichar_isspace(prev) && prev) {
       g_string_append(out, r->mark_space); /* « oui ! », French */
     } else if (spaced_mark(r, c) && (mask & DP_TYPO_SPACES) &&
-               g_unichar_isalpha(prev) &&
-               (!next || g_unichar_isspace(next) || next == r->quotes[1] ||
-                next == '"')) {
+               g_unichar_isalpha(prev) && ends_marks(r, &s, i)) {
       g_string_append(out, r->mark_space); /* "oui!": a space is added */
       g_string_append_unichar(out, c);
     } else if (c == r->quotes[0] && (mask & DP_TYPO_SPACES) &&

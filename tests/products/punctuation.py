@@ -11,7 +11,7 @@ starting "www.") are left out of the check, as the typesetter leaves them.
 
 French, last: a narrow no-break space (U+202F) before ; : ! ? and inside
 « », typed with a space, a no-break space or none, and none in a URL or
-a time.  pdftotext gives every space glyph back as a word gap, so the
+a time; one before a doubled mark (?! !? !! ??), none inside it.  pdftotext gives every space glyph back as a word gap, so the
 space is read back twice: the PDF's text layer maps a glyph to U+202F
 (the fonts' ToUnicode maps, through qpdf), and each mark stands apart
 from its word by a gap under 0.7 of the line's gaps between words (a
@@ -72,6 +72,8 @@ thesis: {title: Le recul des glaciers}
 summary: |
   Il a dit « Bonjour » et "au revoir!" Pourquoi? Parce que\u00a0: voilà ; enfin !
   Voir https://x.fr/a?b=c:d à 10:15.
+
+  Quoi ?! Quoi?! Non !? Non!? Si!! Si !! Hein?? « Vraiment?! »
 events:
   - kind: public-defence
     start: 2025-11-27T14:00
@@ -96,7 +98,10 @@ def spaced_marks(pdf):
             words.sort()
             gaps = [(b[0] - a[1], a[2], b[2]) for a, b in zip(words, words[1:])]
             def marked(a, b):
-                return b in (';', ':', '!', '?', '»') or a == '«'
+                # A mark, or a run of them ("?!": one space before the
+                # pair, none inside).
+                return ((b and all(ch in ';:!?' for ch in b)) or b == '»'
+                        or a == '«')
             plain = [g for g, a, b in gaps if not marked(a, b)]
             if not plain:
                 continue
@@ -124,7 +129,9 @@ text = subprocess.run(['pdftotext', pdf, '-'], capture_output=True, text=True,
                       check=True).stdout
 expected = [('«', 'Bonjour'), ('Bonjour', '»'), ('«', 'au'), ('revoir', '!'),
             ('!', '»'), ('Pourquoi', '?'), ('que', ':'), ('voilà', ';'),
-            ('enfin', '!')]
+            ('enfin', '!'), ('Quoi', '?!'), ('Quoi', '?!'), ('Non', '!?'),
+            ('Non', '!?'), ('Si', '!!'), ('Si', '!!'), ('Hein', '??'),
+            ('«', 'Vraiment'), ('Vraiment', '?!'), ('?!', '»')]
 if sorted((a, b) for a, b, g in narrow) != sorted(expected) or wide:
     failures.append('french marks: narrow %r, wide %r, not %r'
                     % (narrow, wide, expected))

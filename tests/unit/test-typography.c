@@ -108,6 +108,31 @@ static void test_french_spaces(void) {
   dp_typography_free(t);
 }
 
+/* French doubled marks (?! !? !! ??): one narrow no-break space before
+ * the pair, typed with a space or none, never one inside it; inside « »
+ * too, and before a closing parenthesis. */
+static void test_french_doubled_marks(void) {
+  dp_typography *t = dp_typography_new(NULL, NULL);
+  const char *pairs[] = {"?!", "!?", "!!", "??"};
+  for (size_t i = 0; i < G_N_ELEMENTS(pairs); i++) {
+    char *spaced = g_strdup_printf("Quoi %s Oui.", pairs[i]);
+    char *tight = g_strdup_printf("Quoi%s Oui.", pairs[i]);
+    char *want = g_strdup_printf("Quoi\u202F%s Oui.", pairs[i]);
+    check(t, "fr", DP_TYPO_ALL, spaced, want);
+    check(t, "fr", DP_TYPO_ALL, tight, want);
+    g_free(spaced);
+    g_free(tight);
+    g_free(want);
+  }
+  check(t, "fr", DP_TYPO_ALL, "Quoi?!", "Quoi\u202F?!");
+  check(t, "fr", DP_TYPO_ALL, "« Quoi?! »", "«\u202FQuoi\u202F?!\u202F»");
+  check(t, "fr", DP_TYPO_ALL, "«Quoi ?!»", "«\u202FQuoi\u202F?!\u202F»");
+  check(t, "fr", DP_TYPO_ALL, "\"Quoi?!\"", "«\u202FQuoi\u202F?!\u202F»");
+  check(t, "fr", DP_TYPO_ALL, "(quoi?)", "(quoi\u202F?)");
+  check(t, "en", DP_TYPO_ALL, "What?!", "What?!");
+  dp_typography_free(t);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/typography/quotes", test_quotes);
@@ -115,5 +140,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/typography/dashes", test_dashes);
   g_test_add_func("/typography/spaces", test_spaces);
   g_test_add_func("/typography/french-spaces", test_french_spaces);
+  g_test_add_func("/typography/french-doubled-marks",
+                  test_french_doubled_marks);
   return g_test_run();
 }
