@@ -425,6 +425,13 @@ double compose_pack_column(packer *pk, cursor *cur, const column *col) {
       int widows = MAX(1, u->style->widows), orphans = MAX(1, u->style->orphans);
       if (n - (first + fit) < widows) fit = n - first - widows;
       if (first == 0 && fit < orphans) fit = 0;
+      /* Nor a hyphen at the foot, the word's end overleaf: a line more
+       * goes on (at most two hyphens in a row), or, where `orphans` would
+       * not stay, the whole paragraph, unless it starts the column. */
+      int kept = fit;
+      while (kept > 0 && dp_para_line_ends_in_hyphen(p, first + kept - 1))
+        kept = kept > (first == 0 ? orphans : 1) ? kept - 1 : 0;
+      if (kept > 0 || !at_top) fit = kept;
       if (fit <= 0 && at_top) fit = raw;
       if (fit <= 0) return y;
       emit_para(pk, u, p, col, col->y + y + before, first, fit);

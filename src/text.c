@@ -721,6 +721,25 @@ void dp_para_get_line(const dp_para *para, int line, double *top,
   if (baseline) *baseline = ok ? para->line_baseline[line] : 0.0;
 }
 
+bool dp_para_line_ends_in_hyphen(const dp_para *para, int line) {
+  if (!para || line < 0 || line + 1 >= para->line_count) return false;
+  PangoLayoutLine *pl = pango_layout_get_line_readonly(para->layout, line);
+  const char *text = pango_layout_get_text(para->layout);
+  const char *start = text + pl->start_index;
+  const char *p = start + pl->length;
+  /* Back over the forced break an optimally broken line ends in, and
+   * the spaces first fit leaves at a line's end. */
+  while (p > start) {
+    const char *prev = g_utf8_prev_char(p);
+    gunichar c = g_utf8_get_char(prev);
+    if (c != 0x2028 && !g_unichar_isspace(c)) break;
+    p = prev;
+  }
+  if (p == start) return false;
+  gunichar c = g_utf8_get_char(g_utf8_prev_char(p));
+  return c == 0x00AD || c == '-' || c == 0x2010;
+}
+
 double dp_para_get_height(const dp_para *para) {
   return para ? para->height : 0.0;
 }

@@ -92,6 +92,11 @@ int dp_para_get_line_count(const dp_para *para);
 void dp_para_get_line(const dp_para *para, int line, double *top,
                       double *height, double *baseline);
 
+/* Whether line `line` ends in a hyphen where the paragraph goes on: one
+ * shown at a soft hyphen, or a hyphen typed ("co-" before "production").
+ * Composition keeps such a line from the foot of a column or page. */
+bool dp_para_line_ends_in_hyphen(const dp_para *para, int line);
+
 /* Height of all lines (no space before or after). */
 double dp_para_get_height(const dp_para *para);
 

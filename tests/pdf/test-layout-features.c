@@ -1105,10 +1105,11 @@ static line_kind kind_of(const page_text *t, const line *ln) {
 
 /* Checks one rendering of flow-long.yaml whose content box ends `foot`
  * points from the page's top; returns how many paragraphs were split. */
-static int check_long_flow(PopplerDocument *pdf, double foot) {
+static int check_long_flow(PopplerDocument *pdf, double foot, int *hyphens) {
   int pages = poppler_document_get_n_pages(pdf);
   g_assert_cmpint(pages, >=, 3);
   int splits = 0, prev_tail = 0; /* lines of the page's last paragraph */
+  bool prev_hyphen = false; /* the page before ends in a hyphen */
   for (int p = 0; p < pages; p++) {
     page_text *t = page_text_new(pdf, p);
     dump(t);
@@ -1125,7 +1126,16 @@ static int check_long_flow(PopplerDocument *pdf, double foot) {
         head++;
       g_assert_cmpint(prev_tail, >=, 2);
       g_assert_cmpint(head, >=, 3);
+      /* Nor does the line before the break end in a hyphen. */
+      g_assert_false(prev_hyphen);
       splits++;
+    }
+    for (guint k = 0; k < lines->len; k++) {
+      const line *ln = LINE(lines, k);
+      gunichar c = t->glyphs[g_array_index(ln->glyphs, guint,
+                                           ln->glyphs->len - 1)].c;
+      prev_hyphen = c == '-' || c == 0x2010 || c == 0x00AD;
+      if (prev_hyphen) (*hyphens)++;
     }
     /* A person (role and name) is kept together: a page never starts
      * with the name. */
@@ -1154,7 +1164,8 @@ static int check_long_flow(PopplerDocument *pdf, double foot) {
 }
 
 /* The same flow with content boxes of 8 heights (bottom margins of 12 to
- * 40 mm), so that page breaks fall in many places. */
+ * 40 mm), so that page breaks fall in many places: never after a line
+ * that ends in a hyphen. */
 static void test_widows_orphans(void) {
   char *path = source_path("tests/layouts/flow-long.yaml");
   char *yaml = NULL;
@@ -1162,20 +1173,22 @@ static void test_widows_orphans(void) {
   const char *margins = "margins: {top: 10mm, bottom: 12mm,";
   char *at = strstr(yaml, margins);
   g_assert_nonnull(at);
-  int splits = 0;
+  int splits = 0, hyphens = 0;
   for (int bottom = 12; bottom <= 40; bottom += 4) {
     char *head = g_strndup(yaml, (gsize)(at - yaml));
     char *variant = g_strdup_printf("%smargins: {top: 10mm, bottom: %dmm,%s",
                                     head, bottom, at + strlen(margins));
     output *o = render(variant, true, "samples/seed.yaml", -1, 0);
     if (!o->ok || o->messages->len) g_error("%s", o->messages->str);
-    splits += check_long_flow(o->pdf, (148 - bottom) * MM);
+    splits += check_long_flow(o->pdf, (148 - bottom) * MM, &hyphens);
     output_free(o);
     g_free(variant);
     g_free(head);
   }
-  /* The test means something only if paragraphs were split. */
+  /* The test means something only if paragraphs were split, and lines
+   * hyphenated. */
   g_assert_cmpint(splits, >=, 8);
+  g_assert_cmpint(hyphens, >=, 20);
   g_free(yaml);
   g_free(path);
 }
