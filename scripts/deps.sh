@@ -13,12 +13,13 @@ set -eu
 # (docs/house.md) and the tests of font folders; fonts-dejavu-core a font
 # the bundled configuration rejects, for a context's own font folder
 # (tests/api/test-contexts.c).
+# g++: the qpdf module's content-stream tokenizer is libqpdf's C++ API.
 # icc-profiles-free: the sRGB profile of press output's PDF/X output intent
 # (meson option press-profile); ghostscript cross-checks PDF/X output, and
 # its profiles (libgs-common: default_cmyk.icc, sgray.icc) go into the
 # CMYK and grey JPEGs tests/print/make-jpeg.c makes.
 packages="
-  meson ninja-build pkg-config gcc clang python3 python3-yaml
+  meson ninja-build pkg-config gcc g++ clang python3 python3-yaml
   libglib2.0-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev
   libfontconfig-dev libyaml-dev libcmark-dev libicu-dev libqrencode-dev
   libhyphen-dev zlib1g-dev libpng-dev

@@ -862,6 +862,7 @@ static void internal_options(dp_context *ctx, const dp_render_options *options,
                (house && house->marks);
   out->press = options->press || layout->model->press || out->marks ||
                (house && house->press);
+  out->pure_black = layout->model->pure_black;
   out->creep = layout->model->creep;
 }
 

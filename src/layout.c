@@ -1045,7 +1045,8 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
   static const char *const keys[] = {
       "layout", "extends", "name",    "description", "impose",
       "marks",  "creep",   "outline", "preflight",   "colours",
-      "fonts",  "font-folders", "styles", "page", "pages", "press", NULL};
+      "fonts",  "font-folders", "styles", "page", "pages", "press",
+      "pure-black", NULL};
   dp_bind_check_keys(&b->core, root, keys, "a layout that extends another");
   const char *base_name = dp_bind_text(&b->core, extends, "extends");
   if (!base_name) return NULL;
@@ -1131,6 +1132,8 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
       dp_bind_bool(&b->core, v, k, &base->marks);
     } else if (!strcmp(k, "press")) {
       dp_bind_bool(&b->core, v, k, &base->press);
+    } else if (!strcmp(k, "pure-black")) {
+      dp_bind_bool(&b->core, v, k, &base->pure_black);
     } else if (!strcmp(k, "creep")) {
       bind_creep(b, v, base);
     } else if (!strcmp(k, "preflight")) {
@@ -1173,7 +1176,7 @@ static void bind_root(binder *b) {
       "layout",  "name",    "description", "page",   "pages",
       "impose",  "outline", "marks",       "creep",   "colours", "styles",
       "templates", "flows", "sequence",    "extends", "preflight", "fonts",
-      "font-folders", "press", "min-text-size", NULL};
+      "font-folders", "press", "pure-black", "min-text-size", NULL};
   const dp_ynode *extends = dp_ynode_map_get(root, "extends");
   if (extends) {
     if (!dp_ynode_map_get(root, "layout"))
@@ -1221,6 +1224,8 @@ static void bind_root(binder *b) {
       dp_bind_bool(&b->core, v, k, &m->marks);
     } else if (!strcmp(k, "press")) {
       dp_bind_bool(&b->core, v, k, &m->press);
+    } else if (!strcmp(k, "pure-black")) {
+      dp_bind_bool(&b->core, v, k, &m->pure_black);
     } else if (!strcmp(k, "creep")) {
       bind_creep(b, v, m);
     } else if (!strcmp(k, "preflight")) {
@@ -1304,6 +1309,7 @@ static dp_layout_model *bind(dp_diag *diag, const dp_settings *settings,
   m->page_width = 210 * DP_PT_PER_MM;
   m->page_height = 297 * DP_PT_PER_MM;
   m->pages_multiple = 1;
+  m->pure_black = true;
   m->preflight_min_text_size = 6; /* points */
   add_file(m, b.core.file);
   bind_root(&b);

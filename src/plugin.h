@@ -18,7 +18,7 @@
 
 #include "calendar.h"
 
-#define DP_PLUGIN_VERSION 4
+#define DP_PLUGIN_VERSION 5
 
 /* "svg": SVG images through librsvg. */
 typedef struct dp_svg_api {
@@ -105,6 +105,9 @@ typedef struct dp_pdf_fixes {
   const char *output_condition;   /* OutputConditionIdentifier and Info */
   bool registration;              /* marks: DP_REGISTRATION_* becomes
                                      /Separation /All */
+  bool pure_black;                /* RGB 0 0 0 becomes DeviceGray 0, or
+                                     DeviceCMYK 0 0 0 1 when icc is CMYK
+                                     (qpdf-content.h) */
 } dp_pdf_fixes;
 
 typedef struct dp_qpdf_api {

@@ -543,6 +543,7 @@ struct dp_pdf_draft {
   char *producer;
   GBytes *icc;               /* PDF/X: the output profile, or NULL */
   bool registration;         /* marks in registration colour */
+  bool pure_black;           /* RGB black as one ink */
   int icc_components;
   /* The result. */
   unsigned char *out;
@@ -673,6 +674,7 @@ dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
   d->page_labels = options->impose != DP_IMPOSE_SADDLE_STITCH;
   d->count_fonts = options->preflight;
   d->registration = options->marks;
+  d->pure_black = press_output(options) && options->pure_black;
   d->producer = g_strdup_printf("disputas %s (cairo %s, libqpdf)", DP_VERSION,
                                 cairo_version_string());
   dp_xmp xmp = {set->title, set->author, set->subject, set->keywords,
@@ -698,7 +700,8 @@ void dp_render_pdf_finish(dp_pdf_draft *d) {
                         d->alts->len, d->page_labels, d->count_fonts,
                         d->xmp, strlen(d->xmp), d->producer,
                         icc, icc_length, d->icc_components,
-                        DP_PRESS_CONDITION, d->registration};
+                        DP_PRESS_CONDITION, d->registration,
+                        d->pure_black};
   if (!qpdf->finish(d->bytes->data, d->bytes->len, &fixes, &d->out,
                     &d->out_length, &d->unembedded, &d->error) &&
       !d->error)

@@ -19,7 +19,8 @@
  * BleedBox on every page, /Lang, a content-derived /ID, "D:" dates, the
  * figures' alternative texts and XMP metadata (xmp.h); press output is
  * PDF/X-4 (an output intent with the ICC profile of the meson option
- * press-profile) and carries no links.  Pages in reading order are tagged
+ * press-profile), carries no links and, unless the layout says
+ * `pure-black: false`, sets RGB black as black of one ink.  Pages in reading order are tagged
  * (headings, paragraphs, lists, figures; backgrounds, rules and folios
  * stay untagged artifacts); imposed sheets are not, since their order is
  * the printer's, not the reader's.
@@ -49,6 +50,8 @@ typedef struct dp_render_settings {
                                since 1970 (UTC) */
   bool press;               /* press output: the bleed (marks imply it) */
   bool marks;               /* crop and fold marks, in a slug */
+  bool pure_black;          /* press output: RGB black as one ink (the
+                               qpdf module's pure_black, plugin.h) */
   double creep;             /* imposed: innermost sheet's shift, points */
   bool preflight;           /* PDF: warn of fonts the file does not embed */
   dp_diag *diag;            /* images that cannot be drawn, problems

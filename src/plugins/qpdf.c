@@ -16,7 +16,9 @@
  *  - JPEG images get their file's ICC profile as an /ICCBased colour
  *    space, and Adobe's inverted CMYK its /Decode;
  *  - the printer's marks, drawn in a stand-in RGB colour, get the
- *    registration colour (/Separation /All);
+ *    registration colour (/Separation /All), and in press output pure
+ *    black becomes black of one ink, in the content streams of pages and
+ *    forms rewritten through qpdf's tokenizer (qpdf-content.h);
  *  - the trailer gets an /ID whose first string the caller derived from
  *    the content.  QPDFWriter keeps a first string it finds and, with a
  *    deterministic ID, makes the second a digest of what it writes, so no
@@ -36,6 +38,7 @@
 #include <string.h>
 
 #include "plugin.h"
+#include "qpdf-content.h"
 
 /* How deep the structure tree and resource dictionaries are followed:
  * far beyond what cairo writes, and a guard against cycles. */
@@ -235,29 +238,10 @@ static qpdf_oh registration_space(qpdf_data q, int components) {
   return qpdf_make_indirect_object(q, space);
 }
 
-/* Cairo's operators setting DP_REGISTRATION_* as the stroke or fill
- * colour (it writes 6 significant digits), and what replaces them. */
-static gboolean registration_operator(const GMatchInfo *match, GString *out,
-                                      gpointer data) {
-  (void)data;
-  char *op = g_match_info_fetch(match, 1);
-  g_string_append(out, strcmp(op, "RG") ? "/DPRegistration cs 1 scn"
-                                        : "/DPRegistration CS 1 SCN");
-  g_free(op);
-  return FALSE;
-}
-
-/* Replaces the registration colour in `stream` (a content stream);
- * true when it was there. */
-static bool recolour_stream(qpdf_data q, qpdf_oh stream) {
-  static GRegex *colour;
-  static gsize once;
-  if (g_once_init_enter(&once)) {
-    colour = g_regex_new("(?<![0-9.])0\\.00392157 0\\.00784314 0\\.0117647 "
-                         "(RG|rg)(?![A-Za-z])",
-                         G_REGEX_RAW | G_REGEX_OPTIMIZE, 0, NULL);
-    g_once_init_leave(&once, 1);
-  }
+/* Recolours the content stream `stream` (qpdf-content.h); true when it
+ * changed, *registration when it now uses /DPRegistration. */
+static bool recolour_stream(qpdf_data q, qpdf_oh stream,
+                            const dp_recolour *how, bool *registration) {
   if (!qpdf_oh_is_stream(q, stream)) return false;
   QPDF_BOOL filtered = QPDF_FALSE;
   unsigned char *data = NULL;
@@ -268,52 +252,95 @@ static bool recolour_stream(qpdf_data q, qpdf_oh stream) {
     free(data);
     return false;
   }
-  bool found = false;
-  if (g_regex_match_full(colour, (const char *)data, (gssize)length, 0, 0,
-                         NULL, NULL)) {
-    char *text = g_regex_replace_eval(colour, (const char *)data,
-                                      (gssize)length, 0, 0,
-                                      registration_operator, NULL, NULL);
-    if (text) {
-      qpdf_oh_replace_stream_data(q, stream, (const unsigned char *)text,
-                                  strlen(text), qpdf_oh_new_null(q),
-                                  qpdf_oh_new_null(q));
-      found = true;
-    }
-    g_free(text);
-  }
+  unsigned char *text = NULL;
+  size_t text_length = 0;
+  bool used = false;
+  bool changed = dp_recolour_content(data, length, how, &text, &text_length,
+                                     &used);
+  if (changed)
+    qpdf_oh_replace_stream_data(q, stream, text, text_length,
+                                qpdf_oh_new_null(q), qpdf_oh_new_null(q));
+  *registration = *registration || used;
+  free(text);
   free(data);
-  return found;
+  return changed;
 }
 
-/* The page's marks in registration colour: its content streams
- * recoloured, and the colour space in its resources. */
-static void add_registration(qpdf_data q, qpdf_oh page, qpdf_oh *space,
-                             bool *made, int components) {
-  qpdf_oh contents = qpdf_oh_get_key(q, page, "/Contents");
-  bool found = false;
-  if (qpdf_oh_is_array(q, contents)) {
-    int n = qpdf_oh_get_array_n_items(q, contents);
-    for (int i = 0; i < n; i++)
-      found = recolour_stream(q, qpdf_oh_get_array_item(q, contents, i)) ||
-              found;
-  } else {
-    found = recolour_stream(q, contents);
-  }
-  if (!found) return;
-  if (!*made) *space = registration_space(q, components);
-  *made = true;
-  qpdf_oh resources = qpdf_oh_get_key(q, page, "/Resources");
+/* Where /DPRegistration is defined: `owner`'s resources (a page, or a
+ * form XObject's dictionary), made when missing. */
+static void define_registration(qpdf_data q, qpdf_oh owner, qpdf_oh space) {
+  qpdf_oh resources = qpdf_oh_get_key(q, owner, "/Resources");
   if (!qpdf_oh_is_dictionary(q, resources)) {
     resources = qpdf_oh_new_dictionary(q);
-    qpdf_oh_replace_key(q, page, "/Resources", resources);
+    qpdf_oh_replace_key(q, owner, "/Resources", resources);
   }
   qpdf_oh spaces = qpdf_oh_get_key(q, resources, "/ColorSpace");
   if (!qpdf_oh_is_dictionary(q, spaces)) {
     spaces = qpdf_oh_new_dictionary(q);
     qpdf_oh_replace_key(q, resources, "/ColorSpace", spaces);
   }
-  qpdf_oh_replace_key(q, spaces, "/DPRegistration", *space);
+  qpdf_oh_replace_key(q, spaces, "/DPRegistration", space);
+}
+
+typedef struct recolour_walk {
+  qpdf_data q;
+  dp_recolour how;
+  int components;       /* of the output intent */
+  qpdf_oh registration; /* the colour space, once made */
+  bool made;
+  GHashTable *seen;     /* form XObjects done (object ids) */
+} recolour_walk;
+
+static void recolour_owner(recolour_walk *w, qpdf_oh owner, bool used) {
+  if (!used) return;
+  if (!w->made) w->registration = registration_space(w->q, w->components);
+  w->made = true;
+  define_registration(w->q, owner, w->registration);
+}
+
+/* The form XObjects of `resources`, and theirs, each once. */
+static void recolour_forms(recolour_walk *w, qpdf_oh resources, int depth) {
+  qpdf_data q = w->q;
+  if (depth > MAX_DEPTH || !qpdf_oh_is_dictionary(q, resources)) return;
+  qpdf_oh xobjects = qpdf_oh_get_key(q, resources, "/XObject");
+  if (!qpdf_oh_is_dictionary(q, xobjects)) return;
+  GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
+  qpdf_oh_begin_dict_key_iter(q, xobjects);
+  while (qpdf_oh_dict_more_keys(q))
+    g_ptr_array_add(keys, g_strdup(qpdf_oh_dict_next_key(q)));
+  for (guint i = 0; i < keys->len; i++) {
+    qpdf_oh form = qpdf_oh_get_key(q, xobjects, keys->pdata[i]);
+    int id = qpdf_oh_get_object_id(q, form);
+    if (id > 0 && !g_hash_table_add(w->seen, GINT_TO_POINTER(id))) continue;
+    if (!qpdf_oh_is_stream(q, form)) continue;
+    qpdf_oh dict = qpdf_oh_get_dict(q, form);
+    if (!qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, dict, "/Subtype"),
+                                    "/Form"))
+      continue;
+    bool used = false;
+    recolour_stream(q, form, &w->how, &used);
+    recolour_owner(w, dict, used);
+    recolour_forms(w, qpdf_oh_get_key(q, dict, "/Resources"), depth + 1);
+  }
+  g_ptr_array_free(keys, TRUE);
+}
+
+/* The page's content streams and its forms recoloured, and the
+ * registration colour space in the resources of those that use it. */
+static void recolour_page(recolour_walk *w, qpdf_oh page) {
+  qpdf_data q = w->q;
+  qpdf_oh contents = qpdf_oh_get_key(q, page, "/Contents");
+  bool used = false;
+  if (qpdf_oh_is_array(q, contents)) {
+    int n = qpdf_oh_get_array_n_items(q, contents);
+    for (int i = 0; i < n; i++)
+      recolour_stream(q, qpdf_oh_get_array_item(q, contents, i), &w->how,
+                      &used);
+  } else {
+    recolour_stream(q, contents, &w->how, &used);
+  }
+  recolour_owner(w, page, used);
+  recolour_forms(w, qpdf_oh_get_key(q, page, "/Resources"), 0);
 }
 
 /* ---- JPEG images ---------------------------------------------------- */
@@ -476,8 +503,12 @@ static bool finish(const unsigned char *pdf, size_t length,
   }
   GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
   GHashTable *images = g_hash_table_new(g_direct_hash, g_direct_equal);
-  qpdf_oh registration = 0;
-  bool registration_made = false; /* one colour space for every page */
+  /* One registration colour space for every page. */
+  recolour_walk recolour = {
+      q,
+      {fixes->registration, fixes->pure_black, fixes->icc_components == 4},
+      fixes->icc_components, 0, false,
+      g_hash_table_new(g_direct_hash, g_direct_equal)};
   for (int i = 0; i < pages; i++) {
     qpdf_oh page = qpdf_get_page_n(q, (size_t)i);
     const dp_pdf_page_boxes *b = &fixes->boxes[i];
@@ -485,15 +516,15 @@ static bool finish(const unsigned char *pdf, size_t length,
     qpdf_oh_replace_key(q, page, "/BleedBox", box_array(q, b->bleed));
     qpdf_oh_replace_key(q, page, "/TrimBox", box_array(q, b->trim));
     complete_images(q, qpdf_oh_get_key(q, page, "/Resources"), images, 0);
-    if (fixes->registration)
-      add_registration(q, page, &registration, &registration_made,
-                       fixes->icc_components);
+    if (fixes->registration || fixes->pure_black)
+      recolour_page(&recolour, page);
     if (fixes->count_fonts)
       *unembedded +=
           count_unembedded(q, qpdf_oh_get_key(q, page, "/Resources"), seen, 0);
   }
   g_hash_table_destroy(seen);
   g_hash_table_destroy(images);
+  g_hash_table_destroy(recolour.seen);
 
   qpdf_oh root = qpdf_get_root(q);
   if (fixes->lang && *fixes->lang)

@@ -34,6 +34,12 @@ reads the PDFs back with qpdf's JSON (`qpdf --json`), pdfinfo and
                  keeps its links, without the output intent
   registration   marks in a PDF are in registration colour (/Separation
                  /All), black when drawn; none in office output
+  pure-black     press output sets black text and rules as DeviceGray 0
+                 (the content streams read back with qpdf: every text-showing
+                 operator and rule in black follows `0 g` or `0 G`), leaves
+                 near-black and colours in RGB, keeps RGB black with
+                 `pure-black: false` and in office output, and draws the
+                 same pixels either way
   jpeg-colour    CMYK and grey JPEGs made by make-jpeg (--make-jpeg=PATH),
                  with and without their ICC profiles: embedded as they are
                  with the profile as /ICCBased, inverted CMYK decoded, and
@@ -712,6 +718,109 @@ def case_registration(r):
           "office output: no registration colour")
 
 
+# A content stream's tokens: strings (cairo escapes parentheses in them),
+# hex strings, dictionaries' brackets, names, numbers, operators.
+CONTENT_TOKEN = re.compile(rb"\((?:\\.|[^\\)])*\)|<<|>>|<[0-9A-Fa-f\s]*>|"
+                           rb"\[|\]|/[^\s/\[\]()<>{}%]*|"
+                           rb"[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z'\"*]+|%[^\n]*")
+
+
+def colour_uses(data):
+    """What a content stream paints, in order: (kind, colour) where kind
+    is 'text' (Tj, TJ, ', "), 'fill' (f, f*, B...) or 'stroke' (S, s, B...)
+    and colour the operator that set the colour in force ("0 g",
+    "0 0 0 rg", ...), the graphics state saved and restored with q/Q."""
+    fill, stroke, stack, operands, out = b"", b"", [], [], []
+    for m in CONTENT_TOKEN.finditer(data):
+        t = m.group(0)
+        if t.startswith(b"%"):
+            continue
+        if not re.fullmatch(rb"[A-Za-z'\"*]+", t):
+            operands.append(t)
+            continue
+        if t in (b"g", b"rg", b"k", b"sc", b"scn", b"cs"):
+            fill = b" ".join(operands + [t])
+        elif t in (b"G", b"RG", b"K", b"SC", b"SCN", b"CS"):
+            stroke = b" ".join(operands + [t])
+        elif t == b"q":
+            stack.append((fill, stroke))
+        elif t == b"Q" and stack:
+            fill, stroke = stack.pop()
+        elif t in (b"Tj", b"TJ", b"'", b'"'):
+            out.append(("text", fill.decode()))
+        elif t in (b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"):
+            out.append(("fill", fill.decode()))
+        if t in (b"S", b"s", b"B", b"B*", b"b", b"b*"):
+            out.append(("stroke", stroke.decode()))
+        operands = []
+    return out
+
+
+def page_uses(path):
+    """colour_uses() of every page of the PDF, in one list."""
+    out = []
+    for page in Pdf(path).pages():
+        refs = page["/Contents"]
+        refs = refs if isinstance(refs, list) else [refs]
+        out += colour_uses(b"\n".join(stream_data(path, ref) for ref in refs))
+    return out
+
+
+def case_pure_black(r):
+    seed = "samples/seed.yaml"
+    near = "0.00784314 0.00784314 0.00784314 rg"  # #020202, muted
+    pure = r.render(seed, "tests/print/pure-black.yaml", "pure.pdf",
+                    "--press")
+    rich = r.render(seed, "tests/print/rich-black.yaml", "rich.pdf",
+                    "--press")
+    office = r.render(seed, "tests/print/pure-black.yaml", "office.pdf")
+    marks = r.render(seed, "tests/print/pure-black.yaml", "marks.pdf",
+                     "--marks")
+    uses = {k: page_uses(v) for k, v in (("pure", pure), ("rich", rich),
+                                         ("office", office),
+                                         ("marks", marks))}
+    black = {k: [u for u in v if u[1] in ("0 g", "0 G", "0 0 0 rg",
+                                          "0 0 0 RG")]
+             for k, v in uses.items()}
+    texts = [u for u in black["pure"] if u[0] == "text"]
+    check(len(texts) > 50 and all(c == "0 g" for _, c in texts),
+          "press output: black text follows 0 g (DeviceGray)",
+          "%d black texts: %r" % (len(texts), sorted(set(black["pure"]))))
+    rules = [u for u in black["pure"] if u[0] != "text"]
+    check(rules and all(c in ("0 g", "0 G") for _, c in rules),
+          "press output: black rules are DeviceGray 0",
+          repr(sorted(set(rules))))
+    check(not any(u[1] in ("0 0 0 rg", "0 0 0 RG") for u in uses["pure"]),
+          "press output: no RGB black left")
+    for k, why in (("rich", "pure-black: false"), ("office", "office output")):
+        check(len(black[k]) == len(black["pure"]) and
+              all(c in ("0 0 0 rg", "0 0 0 RG") for _, c in black[k]),
+              why + " keeps RGB black", repr(sorted(set(black[k]))))
+    others = {k: [u for u in v if u not in black[k]]
+              for k, v in uses.items()}
+    check(others["pure"] == others["rich"] and
+          ("text", near) in others["pure"],
+          "near-black (#020202) and colours stay as they were",
+          repr(sorted(set(others["pure"]) ^ set(others["rich"]))))
+    # With marks: the marks in registration colour, the black in one ink.
+    reg = [u for u in uses["marks"] if u == ("stroke", "1 SCN")]
+    check(reg and black["marks"] == black["pure"],
+          "with marks: registration colour and pure black together",
+          "%d registration strokes; black %r" % (
+              len(reg), sorted(set(black["marks"]))))
+    # The same pixels.
+    for name in ("pure", "rich"):
+        subprocess.run(["pdftoppm", "-r", "40", "-png",
+                        os.path.join(r.work, name + ".pdf"),
+                        os.path.join(r.work, name)], check=True)
+    pages = len(Pdf(pure).pages())
+    same = [i for i in range(1, pages + 1)
+            if open(os.path.join(r.work, "pure-%d.png" % i), "rb").read() ==
+            open(os.path.join(r.work, "rich-%d.png" % i), "rb").read()]
+    check(len(same) == pages, "poppler draws pure black as RGB black",
+          "same pages: %r of %d" % (same, pages))
+
+
 GS_CMYK = "/usr/share/color/icc/ghostscript/default_cmyk.icc"  # libgs-common
 GREY = "/usr/share/color/icc/ghostscript/sgray.icc"  # libgs-common: sRGB tone curve
 
@@ -1010,6 +1119,7 @@ def main(argv):
              "full-page-fill": case_full_page_fill,
              "marks": case_marks, "pdfx": case_pdfx,
              "registration": case_registration,
+             "pure-black": case_pure_black,
              "small-text": case_small_text, "lazy-qpdf": case_lazy_qpdf,
              "fonts": case_fonts, "samples": case_samples}
     try:

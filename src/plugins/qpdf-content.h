@@ -1,0 +1,43 @@
+/* qpdf-content: colours in content streams, changed through libqpdf's
+ * content-stream tokenizer (the qpdf module's C++ part; qpdf's C API has
+ * no tokenizer).
+ *
+ * Cairo 1.16 sets every colour as DeviceRGB (`r g b rg` to fill, `RG` to
+ * stroke).  Two of them change in a PDF's last step:
+ *
+ *  - registration: DP_REGISTRATION_* (plugin.h) becomes the colour space
+ *    resource /DPRegistration at 100 % (`/DPRegistration cs 1 scn`);
+ *  - pure black: exactly 0 0 0 becomes black of one ink, DeviceGray 0
+ *    (`0 g`), or DeviceCMYK 0 0 0 1 (`0 0 0 1 k`) when `cmyk_black`.
+ *
+ * Every other token, spaces and comments included, is written as it was
+ * read. */
+#ifndef DP_QPDF_CONTENT_H
+#define DP_QPDF_CONTENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct dp_recolour {
+  bool registration;
+  bool pure_black;
+  bool cmyk_black; /* pure black as DeviceCMYK, else DeviceGray */
+} dp_recolour;
+
+/* Recolours the content stream `data` (`length` bytes, decoded).  Returns
+ * true with *out (free() it) of *out_length bytes when anything changed,
+ * *used_registration telling whether /DPRegistration is now used; false
+ * (nothing to free) when nothing changed or the stream cannot be read. */
+bool dp_recolour_content(const unsigned char *data, size_t length,
+                         const dp_recolour *how, unsigned char **out,
+                         size_t *out_length, bool *used_registration);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
