@@ -80,7 +80,8 @@ static dp_para *unit_para(composer *c, unit *u, double width, double scale) {
     dp_para *p = dp_para_reflow(u->para, width, scale);
     if (!p) {
       p = dp_para_new(c->text, u->text, u->length, u->spans, u->span_count,
-                      u->style, c->lang, width, scale, u->marker, u->mark);
+                      u->style, u->lang ? u->lang : c->lang, width, scale,
+                      u->marker, u->mark);
       report_missing(c, u, p);
     }
     if (!u->para_drawn) dp_para_free(u->para);
@@ -275,6 +276,8 @@ static void emit_para(packer *pk, unit *u, dp_para *p, const column *col,
   d->first_line = first;
   d->line_count = n;
   d->role = u->role;
+  d->lang = compose_keep_string(pk->c, u->lang);
+  d->reading = pk->frame ? pk->frame->reading : 0;
   d->mark = u->mark;
   d->frame_mark = pk->frame ? pk->frame->mark : DP_MARK_FILE(NULL);
   d->style = u->style;
@@ -298,6 +301,7 @@ static void emit_object(packer *pk, unit *u, const column *col, double y) {
   double h = compose_unit_height(u, pk->scale);
   d->mark = u->mark;
   d->frame_mark = pk->frame ? pk->frame->mark : DP_MARK_FILE(NULL);
+  d->reading = pk->frame ? pk->frame->reading : 0;
   switch (u->kind) {
     case UNIT_RULE: {
       double w = u->width > 0      ? MIN(u->width, col->width)

@@ -64,6 +64,8 @@ typedef struct unit {
   char *image_path;
   bool cover;
   char *alt;
+  char *lang;              /* PARA: its language when the layout gives
+                              one (`lang`), else NULL: the document's */
   dp_break_kind break_kind;
   /* Content of an optional item (layout.h): its priority, and the item
    * (for the warning when it is left out); the first unit of each

@@ -117,6 +117,7 @@ static void unit_clear(unit *u) {
   dp_qr_free(u->qr);
   g_free(u->image_path);
   g_free(u->alt);
+  g_free(u->lang);
   if (u->instead) g_array_free(u->instead, TRUE);
 }
 
@@ -197,9 +198,12 @@ static int span_compare(const void *a, const void *b) {
   return x->end > y->end ? -1 : x->end < y->end;
 }
 
-/* A paragraph in a style named h1..h6 is a heading of that level in a
- * tagged PDF (docs/layouts.md, "Tagged PDF"); any other is a paragraph. */
+/* A paragraph in a style with `heading: N`, or else named h1..h6, is a
+ * heading of that level in a tagged PDF (docs/layouts.md, "Tagged PDF");
+ * any other is a paragraph. */
 static dp_role style_role(const dp_style *style) {
+  if (style->heading > 0)
+    return (dp_role)(DP_ROLE_H1 + MIN(style->heading, 6) - 1);
   const char *n = style->name;
   if (n && n[0] == 'h' && n[1] >= '1' && n[1] <= '6' && !n[2])
     return (dp_role)(DP_ROLE_H1 + (n[1] - '1'));
@@ -244,6 +248,18 @@ static unit *push_para(GArray *units, dp_textbuf *buf, const dp_style *style,
   u->role = style_role(style);
   dp_textbuf_init(buf);
   return u;
+}
+
+/* A layout's template of text that leaves the page (a figure's `alt`, a
+ * paragraph's `lang`), expanded; NULL when it expands to nothing. */
+static char *expand_plain(const dp_template *alt, const dp_scope *scope) {
+  if (!alt) return NULL;
+  dp_textbuf buf;
+  dp_textbuf_init(&buf);
+  dp_template_expand(alt, scope, &buf);
+  char *text = buf.length ? g_strndup(buf.text, buf.length) : NULL;
+  dp_textbuf_clear(&buf);
+  return text;
 }
 
 static void expand_text(composer *c, const dp_item *item,
@@ -305,6 +321,16 @@ static void expand_text(composer *c, const dp_item *item,
                       item->mark);
   if (u->field_count) u->origin = u->fields[0].mark;
   u->keep_with_next |= item->keep_with_next;
+  /* `lang` is the layout's: what it expands to is checked here, as its
+   * output. */
+  char *lang = expand_plain(item->lang, scope);
+  u->lang = dp_lang_normalise(lang);
+  if (lang && !u->lang) {
+    dp_error(c->diag, item->mark, "'lang' must give a BCP 47 language tag "
+             "such as 'en' or 'nb', not '%s'", lang);
+    c->failed = true;
+  }
+  g_free(lang);
   /* In a flow the page is not known yet (0): keep both sides' styles. */
   bool sided = item->has_align && (item->align == DP_HALIGN_INSIDE ||
                                    item->align == DP_HALIGN_OUTSIDE);
@@ -432,17 +458,6 @@ static void expand_each(composer *c, const dp_item *item,
   g_free(last_key);
 }
 
-/* Alternative text for a figure, from the layout's `alt` template. */
-static char *expand_alt(const dp_template *alt, const dp_scope *scope) {
-  if (!alt) return NULL;
-  dp_textbuf buf;
-  dp_textbuf_init(&buf);
-  dp_template_expand(alt, scope, &buf);
-  char *text = buf.length ? g_strndup(buf.text, buf.length) : NULL;
-  dp_textbuf_clear(&buf);
-  return text;
-}
-
 static void expand_qr(composer *c, const dp_item *item, const dp_scope *scope,
                       GArray *units) {
   dp_textbuf buf;
@@ -461,7 +476,7 @@ static void expand_qr(composer *c, const dp_item *item, const dp_scope *scope,
       u->width = item->width;
       u->align = item->align;
       u->colour = compose_colour_named(c, item->colour);
-      u->alt = item->alt ? expand_alt(item->alt, scope) : g_strdup(buf.text);
+      u->alt = item->alt ? expand_plain(item->alt, scope) : g_strdup(buf.text);
     }
   }
   dp_textbuf_clear(&buf);
@@ -511,7 +526,7 @@ static void expand_image(composer *c, const dp_item *item,
   u->width = w;
   u->height = h;
   u->align = item->align;
-  u->alt = expand_alt(item->alt, scope);
+  u->alt = expand_plain(item->alt, scope);
   u->source = u->origin = v->mark;
 }
 

@@ -90,6 +90,12 @@ typedef struct dp_draw {
                              (composition kept the proportions) */
   /* QR, IMAGE: alternative text, owned by the page set, or NULL */
   const char *alt;
+  /* TEXT: its language when the layout gave one (owned by the page set),
+   * or NULL: the document's */
+  const char *lang;
+  /* Its frame's place in its page's reading order (layout.h): a tagged
+   * PDF's structure reads a page's draws in this order, stably */
+  int reading;
 } dp_draw;
 
 typedef struct dp_outline_entry {

@@ -517,6 +517,7 @@ static gboolean is_xdigit(gchar c) { return g_ascii_isxdigit(c); }
  * subtags are not looked up in the IANA registry: a well-formed tag for a
  * language disputas knows nothing about still gets English labels. */
 static char *bcp47_normalise(const char *tag) {
+  if (!tag) return NULL;
   if (!*tag) return NULL;
   char **parts = g_strsplit(tag, "-", -1);
   guint n = g_strv_length(parts);
@@ -1452,3 +1453,5 @@ bool dp_document_is_rtl(const dp_document *doc) {
   const dp_value *dir = dp_value_get(doc->root, "direction");
   return dir && dir->text && strcmp(dir->text, "rtl") == 0;
 }
+
+char *dp_lang_normalise(const char *tag) { return bcp47_normalise(tag); }

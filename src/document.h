@@ -113,6 +113,11 @@ const char *dp_document_get_name(const dp_document *doc);
 /* The document's language tag ("en" when not given). */
 const char *dp_document_get_lang(const dp_document *doc);
 
+/* (transfer full) A BCP 47 language tag (RFC 5646, checked in form, not
+ * looked up) in its conventional case, `sr-Latn-RS`; NULL when `tag` is
+ * not one (or NULL). */
+char *dp_lang_normalise(const char *tag);
+
 /* True when the document reads right to left (its `direction`). */
 bool dp_document_is_rtl(const dp_document *doc);
 

@@ -22,8 +22,8 @@ const char *const dp_label_table_keys[] = {
     /* Texts the built-in layouts print. */
     "thesis", "candidate", "degree", "read-thesis", "isbn", "doi",
     "parallel-title", "platform", "more-info", "notes-page", "scan-to-join",
-    "welcome", "event", "date", "place", "colon", "time-tba", "stream",
-    "orcid", "photo-credit",
+    "qr-code", "welcome", "event", "date", "place", "colon", "time-tba",
+    "stream", "orcid", "photo-credit",
     /* Local conventions: ICU date patterns (datefmt.h)... */
     "date-format", "time-format", "datetime-format", "date-short-format",
     "time-long-format",

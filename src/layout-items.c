@@ -167,6 +167,7 @@ static void item_free(dp_item *item) {
   dp_template_free(item->payload);
   g_free(item->colour);
   dp_template_free(item->alt);
+  dp_template_free(item->lang);
   g_free(item->left_out);
   layout_items_free(item->instead, item->instead_count);
   g_free(item);
@@ -299,7 +300,7 @@ static const char *const common_item_keys[] = {"if", "unless",
                                                "keep-with-next", "optional",
                                                "left-out", "instead", NULL};
 static const char *const *kind_keys(dp_item_kind kind) {
-  static const char *const text[] = {"text", "style", "align", NULL};
+  static const char *const text[] = {"text", "style", "align", "lang", NULL};
   static const char *const markdown[] = {"markdown", "styles",
                                          "heading-shift", NULL};
   static const char *const each[] = {"each",     "content", "gap",
@@ -442,10 +443,13 @@ static dp_item *bind_item(binder *b, const dp_ynode *node) {
   const dp_ynode *keep = dp_ynode_map_get(node, "keep-together");
 
   switch (item->kind) {
-    case DP_ITEM_TEXT:
+    case DP_ITEM_TEXT: {
       bind_text(b, node, value, item);
       if (align) bind_align(b, align, true, item);
+      const dp_ynode *lang = dp_ynode_map_get(node, "lang");
+      if (lang) item->lang = layout_template_ref(b, lang, "lang");
       break;
+    }
     case DP_ITEM_MARKDOWN:
       item->field = layout_field_path(b, value, "markdown");
       bind_markdown(b, node, item);

@@ -268,6 +268,8 @@ static void apply_style(binder *b, style_info *info) {
       dp_bind_int(&b->core, v, k, 1, 20, &s->orphans);
     } else if (!strcmp(k, "outline-level")) {
       dp_bind_int(&b->core, v, k, 0, 6, &s->outline_level);
+    } else if (!strcmp(k, "heading")) {
+      dp_bind_int(&b->core, v, k, 0, 6, &s->heading);
     } else if (!strcmp(k, "emphasis") || !strcmp(k, "strong") ||
                !strcmp(k, "code") || !strcmp(k, "link")) {
       int span = !strcmp(k, "emphasis") ? DP_SPAN_EMPHASIS
@@ -296,7 +298,7 @@ static void apply_overlays(binder *b, style_info *info) {
       "left-indent",  "transform",    "features",     "underline",
       "keep-with-next", "widows",     "orphans",      "emphasis",
       "strong",       "code",         "link",         "outline-level",
-      "based-on",     "character",    NULL};
+      "heading",      "based-on",     "character",    NULL};
   for (guint i = 0; b->overlays && i < b->overlays->len; i++) {
     binder *ov = g_ptr_array_index(b->overlays, i);
     const dp_ynode *styles = dp_ynode_map_get(ov->root, "styles");
@@ -407,7 +409,7 @@ void layout_style_resolve(binder *b, style_info *info, GPtrArray *chain) {
         "space-before", "space-after",  "first-indent", "left-indent",
         "transform",    "features",     "underline",    "keep-with-next",
         "widows",       "orphans",      "emphasis",     "strong",
-        "code",         "link",         "outline-level", NULL};
+        "code",         "link",         "outline-level", "heading", NULL};
     dp_bind_check_keys(&b->core, info->node, keys, where);
     g_free(where);
     const dp_ynode *ch = dp_ynode_map_get(info->node, "character");

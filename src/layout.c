@@ -429,6 +429,47 @@ static dp_frame *bind_frame(binder *b, const dp_ynode *node, size_t index,
   return f;
 }
 
+/* `reading-order`: the frames named, in the order a reader takes them
+ * (a tagged PDF's structure, docs/layouts.md); the others follow in the
+ * order they are drawn.  `names` are the frames' (NULL: unnamed). */
+static void bind_reading_order(binder *b, dp_page_template *t,
+                               const dp_ynode *node, const char **names) {
+  size_t named = 0;
+  int *place = g_new(int, t->frame_count + 1);
+  for (size_t i = 0; i < t->frame_count; i++) place[i] = -1;
+  if (node && node->kind != DP_YNODE_SEQ)
+    dp_bind_wrong(&b->core, node, "reading-order", "a list of frame names");
+  for (size_t k = 0; node && node->kind == DP_YNODE_SEQ && k < node->count;
+       k++) {
+    const dp_ynode *item = node->children[k];
+    const char *name = dp_bind_text(&b->core, item, "reading-order");
+    if (!name) continue;
+    size_t i = 0;
+    while (i < t->frame_count &&
+           !(names[i] && strcmp(names[i], name) == 0))
+      i++;
+    if (i == t->frame_count) {
+      /* Unnamed frames leave holes in `names`. */
+      const char **known = g_new0(const char *, t->frame_count + 1);
+      for (size_t j = 0, n = 0; j < t->frame_count; j++)
+        if (names[j]) known[n++] = names[j];
+      char *h = dp_bind_hint(name, known);
+      ERR(b, item->mark, "template '%s' has no frame '%s'%s", t->name, name,
+          h);
+      g_free(h);
+      g_free(known);
+    } else if (place[i] >= 0) {
+      ERR(b, item->mark, "frame '%s' is named twice in 'reading-order'",
+          name);
+    } else {
+      place[i] = (int)named++;
+    }
+  }
+  for (size_t i = 0; i < t->frame_count; i++)
+    t->frames[i]->reading = place[i] >= 0 ? place[i] : (int)(named + i);
+  g_free(place);
+}
+
 static void bind_template(binder *b, dp_page_template *t,
                           const dp_ynode *node) {
   char *where = g_strdup_printf("template '%s'", t->name);
@@ -436,7 +477,8 @@ static void bind_template(binder *b, dp_page_template *t,
     g_free(where);
     return;
   }
-  static const char *const keys[] = {"frames", "verso", NULL};
+  static const char *const keys[] = {"frames", "verso", "reading-order",
+                                     NULL};
   dp_bind_check_keys(&b->core, node, keys, where);
   g_free(where);
   const dp_ynode *verso = dp_ynode_map_get(node, "verso");
@@ -488,6 +530,7 @@ static void bind_template(binder *b, dp_page_template *t,
   const char **names = g_new0(const char *, t->frame_count + 1);
   for (size_t i = 0; i < t->frame_count; i++) names[i] = t->frames[i]->name;
   dp_frame_refs_check(&b->core, t->name, names, t->frame_count, refs);
+  bind_reading_order(b, t, dp_ynode_map_get(node, "reading-order"), names);
   g_free(names);
   g_array_free(refs, TRUE);
 }

@@ -174,6 +174,8 @@ struct dp_item {
   bool keep_together;          /* GROUP, EACH items: never split */
   bool keep_with_next;         /* any: stay on the page of what follows */
   dp_template *alt;            /* QR, IMAGE: alternative text, or NULL */
+  dp_template *lang;           /* TEXT: the paragraph's language (BCP 47)
+                                  when not the document's, or NULL */
   int optional;                /* any: 0, or a priority from 1: when its
                                   frame cannot fit at its smallest scale,
                                   content with the lowest priority is
@@ -229,6 +231,8 @@ typedef struct dp_frame {
   double radius;
   double padding;              /* inside fill/stroke, around content */
   dp_condition condition;      /* the frame exists only when true */
+  int reading;                 /* its place in the template's reading
+                                  order (`reading-order`), 0 first */
 } dp_frame;
 
 typedef struct dp_page_template dp_page_template;

@@ -18,7 +18,7 @@
 
 #include "calendar.h"
 
-#define DP_PLUGIN_VERSION 5
+#define DP_PLUGIN_VERSION 6
 
 /* "svg": SVG images through librsvg. */
 typedef struct dp_svg_api {
@@ -58,8 +58,9 @@ typedef struct dp_ical_api {
 
 /* "qpdf": the last step of PDF output through libqpdf (render.c).  Cairo
  * 1.16 writes no TrimBox, BleedBox, /Lang or /ID, dates without their
- * "D:", and structure elements without alternative text; the module
- * rewrites cairo's file with them.  Lengths are PDF points from the
+ * "D:", structure elements without alternative text or language and in
+ * the order drawn rather than read; the module rewrites cairo's file with
+ * them.  Lengths are PDF points from the
  * lower-left corner of the media box. */
 /* Registration colour.  Cairo has no separation colours, so render.c
  * draws the printer's marks of a PDF in this RGB colour, which nothing
@@ -74,6 +75,17 @@ typedef struct dp_pdf_page_boxes {
   double media[4], bleed[4], trim[4]; /* x0 y0 x1 y1 */
 } dp_pdf_page_boxes;
 
+/* A structure element render.c began, in the order it began them:
+ * cairo 1.16's structure tags take no attributes, so what the module
+ * adds to each comes here.  The Link elements the text module begins
+ * for a paragraph's links are not among them: the module gives those
+ * their /Alt, and their annotations /Contents, from the URI they go to. */
+typedef struct dp_pdf_struct_elem {
+  const char *tag;                /* its type as begun: "P", "Figure", ... */
+  const char *alt;                /* /Alt, or NULL */
+  const char *lang;               /* /Lang (BCP 47), or NULL */
+} dp_pdf_struct_elem;
+
 typedef struct dp_pdf_fixes {
   const dp_pdf_page_boxes *boxes; /* one per page */
   size_t page_count;
@@ -82,9 +94,14 @@ typedef struct dp_pdf_fixes {
   size_t id_length;               /* file's content, made by the caller */
   const char *date;               /* "D:YYYYMMDDHHmmSSZ": CreationDate and
                                      ModDate */
-  const char *const *alts;        /* /Alt of the Figure structure elements
-                                     in reading order (NULL: none) */
-  size_t alt_count;
+  const dp_pdf_struct_elem *elems; /* the structure elements, in the
+                                     order begun (none: untagged) */
+  size_t elem_count;
+  /* Reading order: the document element's children as cairo wrote them
+   * (the order they were drawn in) are put in this order, the i-th being
+   * cairo's reading[i]-th; NULL: left as drawn. */
+  const size_t *reading;
+  size_t reading_count;
   bool page_labels;               /* /PageLabels: pages numbered 1, 2, ...
                                      in decimal (cairo 1.16 writes an empty
                                      label tree when asked to) */

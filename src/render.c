@@ -129,12 +129,27 @@ static bool draw_image(cairo_t *cr, const dp_draw *d,
  * /MarkInfo once a "Document" element is open, but marks only the content
  * of leaf elements: every draw is one leaf (P, H1..H6, LI, Figure), list
  * items in a row are gathered in one L, and a paragraph's links follow it
- * as sibling Link elements.  Structure tags take no attributes in 1.16
- * (an "alt" is ignored), so the figures' alternative texts are collected
- * here, in order, for the qpdf module to add as /Alt. */
+ * as sibling Link elements.  Its elements are in the order they were
+ * begun, which is the order of drawing (a page's frames as its template
+ * lists them, for their geometry); each child of the document is keyed
+ * here by its page and its frame's place in the template's reading
+ * order, and the qpdf module puts them in that order.  Structure tags
+ * take no attributes in 1.16 (an "alt" is ignored), so the elements'
+ * alternative texts and languages are collected too, for the qpdf
+ * module to add. */
+typedef struct reading_key {
+  size_t page;
+  int reading; /* the frame's place (dp_draw.reading) */
+  size_t seq;  /* the order begun: keeps a frame's elements in order */
+} reading_key;
+
 typedef struct tagger {
   bool in_list;
-  GPtrArray *alts; /* (const char *) per Figure, NULL when none */
+  int list_reading;   /* the open list's frame's place */
+  size_t page;        /* the page being drawn, in reading order */
+  const char *lang;   /* the document's */
+  GArray *elems;      /* dp_pdf_struct_elem, strings owned by the set */
+  GArray *keys;       /* reading_key per child of the document element */
 } tagger;
 
 static const char *const role_tags[] = {
@@ -142,23 +157,74 @@ static const char *const role_tags[] = {
     [DP_ROLE_H3] = "H3", [DP_ROLE_H4] = "H4", [DP_ROLE_H5] = "H5",
     [DP_ROLE_H6] = "H6", [DP_ROLE_LI] = "LI", [DP_ROLE_FIGURE] = "Figure"};
 
+static void tag_element(tagger *t, const char *tag, const char *alt,
+                        const char *lang) {
+  dp_pdf_struct_elem e = {tag, alt, lang};
+  g_array_append_val(t->elems, e);
+}
+
+/* `count` more children of the document element, from frame place
+ * `reading` of the current page. */
+static void tag_children(tagger *t, int reading, size_t count) {
+  for (size_t i = 0; i < count; i++) {
+    reading_key k = {t->page, reading, t->keys->len};
+    g_array_append_val(t->keys, k);
+  }
+}
+
+static void tag_end_list(cairo_t *cr, tagger *t) {
+  if (t->in_list) cairo_tag_end(cr, "L");
+  t->in_list = false;
+}
+
 /* Opens the element of `d`; returns its tag, or NULL when it has none. */
 static const char *tag_begin(cairo_t *cr, tagger *t, const dp_draw *d) {
   if (!t || d->role == DP_ROLE_ARTIFACT ||
       (size_t)d->role >= G_N_ELEMENTS(role_tags))
     return NULL;
   bool item = d->role == DP_ROLE_LI;
-  if (item && !t->in_list) cairo_tag_begin(cr, "L", NULL);
-  if (!item && t->in_list) cairo_tag_end(cr, "L");
-  t->in_list = item;
-  if (d->role == DP_ROLE_FIGURE) g_ptr_array_add(t->alts, (gpointer)d->alt);
+  /* A list ends where another frame's content begins. */
+  if (!item || t->list_reading != d->reading) tag_end_list(cr, t);
+  if (item && !t->in_list) {
+    cairo_tag_begin(cr, "L", NULL);
+    tag_element(t, "L", NULL, NULL);
+    tag_children(t, d->reading, 1);
+    t->in_list = true;
+    t->list_reading = d->reading;
+  }
   const char *tag = role_tags[d->role];
+  /* A language is told where it differs from the document's. */
+  const char *lang =
+      d->lang && g_ascii_strcasecmp(d->lang, t->lang ? t->lang : "") != 0
+          ? d->lang
+          : NULL;
+  tag_element(t, tag, d->role == DP_ROLE_FIGURE ? d->alt : NULL, lang);
+  if (!item) tag_children(t, d->reading, 1);
   cairo_tag_begin(cr, tag, NULL);
   return tag;
 }
 
 static void tag_end(cairo_t *cr, const char *tag) {
   if (tag) cairo_tag_end(cr, tag);
+}
+
+static int compare_keys(const void *a, const void *b) {
+  const reading_key *x = a, *y = b;
+  if (x->page != y->page) return x->page < y->page ? -1 : 1;
+  if (x->reading != y->reading) return x->reading < y->reading ? -1 : 1;
+  return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* (transfer full) The children of the document element in reading
+ * order, as indices into the order begun (plugin.h). */
+static size_t *reading_order(const tagger *t) {
+  reading_key *keys = g_memdup2(t->keys->data,
+                                t->keys->len * sizeof(reading_key));
+  qsort(keys, t->keys->len, sizeof *keys, compare_keys);
+  size_t *order = g_new(size_t, t->keys->len + 1);
+  for (guint i = 0; i < t->keys->len; i++) order[i] = keys[i].seq;
+  g_free(keys);
+  return order;
 }
 
 /* Draws a page's display list; `t` tags it (NULL: untagged).  Returns
@@ -179,8 +245,9 @@ static bool draw_page(cairo_t *cr, const dp_page *page, bool links,
         tag_end(cr, tag);
         tag = NULL;
         if (links && t)
-          dp_para_draw_links(d->para, cr, d->x, d->y, d->first_line,
-                             d->line_count);
+          tag_children(t, d->reading,
+                       dp_para_draw_links(d->para, cr, d->x, d->y,
+                                          d->first_line, d->line_count));
         break;
       case DP_DRAW_BOX:
         box_path(cr, d->x, d->y, d->width, d->height, d->radius);
@@ -454,11 +521,10 @@ static bool append_bytes(void *closure, const unsigned char *data,
   return true;
 }
 
-/* Cairo's PDF of the page set into `bytes`, and the figures' alternative
- * texts, in reading order, into `alts` (strings owned by `set`). */
+/* Cairo's PDF of the page set into `bytes`, with what the qpdf module
+ * adds to its structure tree in `t` (NULL: untagged). */
 static bool draw_pdf(const dp_pageset *set, const dp_render_settings *options,
-                     GByteArray *bytes, GPtrArray *alts,
-                     cairo_status_t *status) {
+                     GByteArray *bytes, tagger *t, cairo_status_t *status) {
   double width, height;
   output_size(set, options, &width, &height);
   writer pair = {append_bytes, bytes};
@@ -483,13 +549,15 @@ static bool draw_pdf(const dp_pageset *set, const dp_render_settings *options,
                                  "disputas " DP_VERSION);
 
   bool imposed = options->impose == DP_IMPOSE_SADDLE_STITCH;
-  tagger tags = {false, alts};
-  tagger *t = imposed ? NULL : &tags;
   cairo_t *cr = cairo_create(surface);
   size_t pages = dp_render_get_page_count(set, options);
   bool drawn = true;
-  if (t) cairo_tag_begin(cr, "Document", NULL);
+  if (t) {
+    cairo_tag_begin(cr, "Document", NULL);
+    tag_element(t, "Document", NULL, NULL);
+  }
   for (size_t i = 0; i < pages; i++) {
+    if (t) t->page = i;
     /* Page labels are the page numbers, a PDF's default: no /PageLabels.
      * (cairo 1.16 leaves labels that equal the page numbers out of the
      * number tree it writes, and an empty tree makes readers show no
@@ -510,7 +578,7 @@ static bool draw_pdf(const dp_pageset *set, const dp_render_settings *options,
     }
     /* The document element ends on its last page. */
     if (t && i + 1 == pages) {
-      if (tags.in_list) cairo_tag_end(cr, "L");
+      tag_end_list(cr, t);
       cairo_tag_end(cr, "Document");
     }
     cairo_show_page(cr);
@@ -537,7 +605,9 @@ struct dp_pdf_draft {
   char *lang;
   guint8 id[16];             /* the first /ID string */
   char *date;                /* "D:..." or NULL */
-  GPtrArray *alts;           /* (char *, owned or NULL) per Figure */
+  GArray *elems;             /* dp_pdf_struct_elem, alt and lang owned */
+  size_t *reading;           /* plugin.h; NULL: untagged */
+  size_t reading_count;
   bool page_labels, count_fonts;
   char *xmp;                 /* the XMP packet */
   char *producer;
@@ -558,7 +628,13 @@ void dp_pdf_draft_free(dp_pdf_draft *d) {
   g_free(d->boxes);
   g_free(d->lang);
   g_free(d->date);
-  g_ptr_array_free(d->alts, TRUE);
+  for (guint i = 0; i < d->elems->len; i++) {
+    dp_pdf_struct_elem *e = &g_array_index(d->elems, dp_pdf_struct_elem, i);
+    g_free((char *)e->alt);
+    g_free((char *)e->lang);
+  }
+  g_array_free(d->elems, TRUE);
+  g_free(d->reading);
   g_free(d->xmp);
   g_free(d->producer);
   if (d->icc) g_bytes_unref(d->icc);
@@ -615,15 +691,20 @@ dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
   d->icc = icc;
   d->icc_components = icc_components;
   d->bytes = g_byte_array_new();
-  d->alts = g_ptr_array_new_with_free_func(g_free);
-  GPtrArray *alts = g_ptr_array_new();
+  d->elems = g_array_new(FALSE, FALSE, sizeof(dp_pdf_struct_elem));
+  /* Imposed sheets are in the printer's order, not the reader's: not
+   * tagged (docs/layouts.md, Tagged PDF). */
+  bool tagged = options->impose != DP_IMPOSE_SADDLE_STITCH;
+  tagger tags = {false, 0, 0, set->lang,
+                 g_array_new(FALSE, FALSE, sizeof(dp_pdf_struct_elem)),
+                 g_array_new(FALSE, FALSE, sizeof(reading_key))};
   gint64 start = g_get_monotonic_time();
   /* cairo's fonts: fontlock.h; what drawing reports waits for the lock's
    * release. */
   if (options->diag) dp_diag_hold(options->diag);
   dp_fonts_lock();
   cairo_status_t status = CAIRO_STATUS_SUCCESS;
-  bool ok = draw_pdf(set, options, d->bytes, alts, &status);
+  bool ok = draw_pdf(set, options, d->bytes, tagged ? &tags : NULL, &status);
   dp_fonts_unlock();
   /* A write error cannot happen (memory); anything else is cairo's. */
   if (status != CAIRO_STATUS_SUCCESS && options->diag &&
@@ -633,9 +714,19 @@ dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
   if (options->diag) dp_diag_release(options->diag);
   if (g_getenv("DISPUTAS_DEBUG"))
     g_printerr("pdf: cairo %.1f ms\n", (g_get_monotonic_time() - start) / 1000.0);
-  for (guint i = 0; i < alts->len; i++)
-    g_ptr_array_add(d->alts, g_strdup(alts->pdata[i]));
-  g_ptr_array_free(alts, TRUE);
+  /* The draft outlives the page set: its own copies. */
+  for (guint i = 0; i < tags.elems->len; i++) {
+    dp_pdf_struct_elem e = g_array_index(tags.elems, dp_pdf_struct_elem, i);
+    e.alt = g_strdup(e.alt);
+    e.lang = g_strdup(e.lang);
+    g_array_append_val(d->elems, e);
+  }
+  if (tagged) {
+    d->reading = reading_order(&tags);
+    d->reading_count = tags.keys->len;
+  }
+  g_array_free(tags.elems, TRUE);
+  g_array_free(tags.keys, TRUE);
   if (!ok) {
     dp_pdf_draft_free(d);
     return NULL;
@@ -696,8 +787,10 @@ void dp_render_pdf_finish(dp_pdf_draft *d) {
   const unsigned char *icc =
       d->icc ? g_bytes_get_data(d->icc, &icc_length) : NULL;
   dp_pdf_fixes fixes = {d->boxes, d->pages, d->lang, d->id, sizeof d->id,
-                        d->date, (const char *const *)d->alts->pdata,
-                        d->alts->len, d->page_labels, d->count_fonts,
+                        d->date,
+                        (const dp_pdf_struct_elem *)(void *)d->elems->data,
+                        d->elems->len, d->reading, d->reading_count,
+                        d->page_labels, d->count_fonts,
                         d->xmp, strlen(d->xmp), d->producer,
                         icc, icc_length, d->icc_components,
                         DP_PRESS_CONDITION, d->registration,

@@ -118,6 +118,9 @@ struct dp_style {
   int orphans;             /* minimum lines left at the foot of a frame */
   int outline_level;       /* 1..6: paragraphs become PDF bookmarks at
                               this level (with `outline: true`); 0 none */
+  int heading;             /* 1..6: paragraphs are headings of this level
+                              in a tagged PDF; 0: by the style's name
+                              (h1..h6), else paragraphs */
 
   /* Character styles for emphasis, strong, code and links, or NULL for
    * the default (italic, bold, monospace, as is). */

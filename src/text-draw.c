@@ -107,8 +107,9 @@ static void add_link_rect(void *closure, double x, double y, double w,
   a->any = true;
 }
 
-static void draw_links(const dp_para *para, cairo_t *cr, double x, double y,
-                         int first, int count) {
+static size_t draw_links(const dp_para *para, cairo_t *cr, double x,
+                         double y, int first, int count) {
+  size_t drawn = 0;
   for (size_t k = 0; k < para->link_count; k++) {
     link_attrs a = {g_string_new("rect=["), cr, false};
     link_rects(para, k, x, y, first, count, add_link_rect, &a);
@@ -116,18 +117,20 @@ static void draw_links(const dp_para *para, cairo_t *cr, double x, double y,
       g_string_append_printf(a.attrs, "] uri='%s'", para->links[k].uri);
       cairo_tag_begin(cr, CAIRO_TAG_LINK, a.attrs->str);
       cairo_tag_end(cr, CAIRO_TAG_LINK);
+      drawn++;
     }
     g_string_free(a.attrs, TRUE);
   }
+  return drawn;
 }
 
-void dp_para_draw_links(const dp_para *para, cairo_t *cr, double x, double y,
-                        int first, int count) {
-  g_return_if_fail(para != NULL && cr != NULL);
+size_t dp_para_draw_links(const dp_para *para, cairo_t *cr, double x,
+                          double y, int first, int count) {
+  g_return_val_if_fail(para != NULL && cr != NULL, 0);
   if (first < 0) first = 0;
-  if (first >= para->line_count || count <= 0) return;
+  if (first >= para->line_count || count <= 0) return 0;
   if (count > para->line_count - first) count = para->line_count - first;
-  draw_links(para, cr, x, y, first, count);
+  return draw_links(para, cr, x, y, first, count);
 }
 
 void dp_para_draw(const dp_para *para, cairo_t *cr, double x, double y,

@@ -118,9 +118,10 @@ void dp_para_draw(const dp_para *para, cairo_t *cr, double x, double y,
  * tags (dp_para_draw with `links` draws them too).  A tagged PDF draws
  * them after the paragraph's structure element: cairo 1.16 marks only
  * the content of leaf elements, and a link inside would leave the
- * paragraph's own text unmarked. */
-void dp_para_draw_links(const dp_para *para, cairo_t *cr, double x, double y,
-                        int first, int count);
+ * paragraph's own text unmarked.  Returns how many link tags it drew
+ * (each a Link structure element). */
+size_t dp_para_draw_links(const dp_para *para, cairo_t *cr, double x,
+                          double y, int first, int count);
 
 /* What print preflight asks of lines [first, first + count) drawn at
  * (x, y) (as dp_para_draw). */

@@ -120,8 +120,13 @@ static void put_text(GString *out, const dp_draw *d) {
   put_rect(out, d->x, d->y, d->width, d->height);
   g_string_append(out, " style=");
   put_string(out, d->style ? d->style->name : NULL);
-  g_string_append_printf(out, " role=%s lines=%d+%d\n", role_name(d->role),
-                         d->first_line, d->line_count);
+  g_string_append_printf(out, " role=%s", role_name(d->role));
+  if (d->lang) {
+    g_string_append(out, " lang=");
+    put_string(out, d->lang);
+  }
+  g_string_append_printf(out, " lines=%d+%d\n", d->first_line,
+                         d->line_count);
   double baseline, x0, x1;
   const char *marker;
   if (dp_para_describe_marker(d->para, d->x, d->y, d->first_line, &baseline,

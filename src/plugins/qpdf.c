@@ -8,8 +8,11 @@
  *  - the catalog gets /Lang, and /PageLabels numbering the pages 1, 2, ...;
  *  - the Info dictionary gets CreationDate and ModDate in the "D:" form
  *    (cairo 1.16 writes "(20241127120000)");
- *  - Figure structure elements get /Alt, in reading order (cairo 1.16
- *    takes no attributes on structure tags);
+ *  - structure elements get /Alt and /Lang (cairo 1.16 takes no
+ *    attributes on structure tags), Link elements and link annotations
+ *    the URI they go to as /Alt and /Contents, and the document
+ *    element's children are put in reading order (cairo writes them in
+ *    the order drawn);
  *  - the catalog gets the XMP packet as /Metadata (every PDF) and, for
  *    PDF/X-4, the output intent with its ICC profile; Info gets the
  *    PDF/X version and /Trapped;
@@ -56,42 +59,158 @@ static qpdf_oh box_array(qpdf_data q, const double box[4]) {
   return a;
 }
 
-/* ---- /Alt on Figure elements --------------------------------------- */
+/* ---- The structure tree -------------------------------------------- */
 
-typedef struct alt_walk {
+static bool is_object_ref(qpdf_data q, qpdf_oh node) {
+  qpdf_oh type = qpdf_oh_get_key(q, node, "/Type");
+  return qpdf_oh_is_name_and_equals(q, type, "/MCR") ||
+         qpdf_oh_is_name_and_equals(q, type, "/OBJR");
+}
+
+/* The URI a link annotation's action goes to, or NULL (owned by q). */
+static const char *annotation_uri(qpdf_data q, qpdf_oh annot) {
+  qpdf_oh action = qpdf_oh_get_key(q, annot, "/A");
+  if (!qpdf_oh_is_dictionary(q, action)) return NULL;
+  qpdf_oh uri = qpdf_oh_get_key(q, action, "/URI");
+  return qpdf_oh_is_string(q, uri) ? qpdf_oh_get_utf8_value(q, uri) : NULL;
+}
+
+/* (transfer full) The URI of a Link element's annotation (its /OBJR),
+ * or NULL. */
+static char *link_uri(qpdf_data q, qpdf_oh link) {
+  qpdf_oh kids = qpdf_oh_get_key(q, link, "/K");
+  int n = qpdf_oh_is_array(q, kids) ? qpdf_oh_get_array_n_items(q, kids) : 1;
+  for (int i = 0; i < n; i++) {
+    qpdf_oh kid =
+        qpdf_oh_is_array(q, kids) ? qpdf_oh_get_array_item(q, kids, i) : kids;
+    if (!qpdf_oh_is_dictionary(q, kid) ||
+        !qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, kid, "/Type"),
+                                    "/OBJR"))
+      continue;
+    const char *uri = annotation_uri(q, qpdf_oh_get_key(q, kid, "/Obj"));
+    if (uri && *uri) return g_strdup(uri);
+  }
+  return NULL;
+}
+
+typedef struct struct_walk {
   qpdf_data q;
   const dp_pdf_fixes *fixes;
-  size_t next;
-} alt_walk;
+  size_t next;  /* the next of fixes->elems */
+  char *error;
+} struct_walk;
 
-/* Depth first through /K, which is reading order.  Marked-content and
- * object references (integers, /MCR and /OBJR dictionaries) end a path. */
-static void add_alts(alt_walk *w, qpdf_oh node, int depth) {
+/* Depth first through /K, which is the order the elements were begun in
+ * (before reorder_document()): each element but a Link gets what
+ * render.c collected for it, checked by its type; a Link, /Alt saying
+ * where it goes.  Marked-content and object references end a path. */
+static void fix_elements(struct_walk *w, qpdf_oh node, int depth) {
   qpdf_data q = w->q;
-  /* Done once every figure has had its turn. */
-  if (depth > MAX_DEPTH || w->next >= w->fixes->alt_count) return;
+  if (depth > MAX_DEPTH || w->error) return;
   if (qpdf_oh_is_array(q, node)) {
     int n = qpdf_oh_get_array_n_items(q, node);
     for (int i = 0; i < n; i++)
-      add_alts(w, qpdf_oh_get_array_item(q, node, i), depth + 1);
+      fix_elements(w, qpdf_oh_get_array_item(q, node, i), depth + 1);
     return;
   }
-  if (!qpdf_oh_is_dictionary(q, node)) return;
-  qpdf_oh type = qpdf_oh_get_key(q, node, "/Type");
-  if (qpdf_oh_is_name_and_equals(q, type, "/MCR") ||
-      qpdf_oh_is_name_and_equals(q, type, "/OBJR"))
-    return;
-  if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, node, "/S"),
-                                 "/Figure")) {
-    if (w->next < w->fixes->alt_count) {
-      const char *alt = w->fixes->alts[w->next];
-      if (alt && *alt)
-        qpdf_oh_replace_key(q, node, "/Alt", qpdf_oh_new_unicode_string(q, alt));
+  if (!qpdf_oh_is_dictionary(q, node) || is_object_ref(q, node)) return;
+  qpdf_oh type = qpdf_oh_get_key(q, node, "/S");
+  if (qpdf_oh_is_name(q, type)) {
+    const char *name = qpdf_oh_get_name(q, type);
+    if (!strcmp(name, "/Link")) {
+      char *uri = link_uri(q, node);
+      if (uri)
+        qpdf_oh_replace_key(q, node, "/Alt", qpdf_oh_new_unicode_string(q, uri));
+      g_free(uri);
+      return;
     }
-    w->next++;
+    if (w->next >= w->fixes->elem_count) {
+      w->error = g_strdup_printf("the structure tree has more elements than "
+                                 "the %zu drawn", w->fixes->elem_count);
+      return;
+    }
+    const dp_pdf_struct_elem *e = &w->fixes->elems[w->next++];
+    if (name[0] != '/' || strcmp(name + 1, e->tag) != 0) {
+      w->error = g_strdup_printf("structure element %zu is %s, not the %s "
+                                 "drawn", w->next, name, e->tag);
+      return;
+    }
+    if (e->alt && *e->alt)
+      qpdf_oh_replace_key(q, node, "/Alt", qpdf_oh_new_unicode_string(q, e->alt));
+    if (e->lang && *e->lang)
+      qpdf_oh_replace_key(q, node, "/Lang", qpdf_oh_new_string(q, e->lang));
   }
   if (qpdf_oh_has_key(q, node, "/K"))
-    add_alts(w, qpdf_oh_get_key(q, node, "/K"), depth + 1);
+    fix_elements(w, qpdf_oh_get_key(q, node, "/K"), depth + 1);
+}
+
+/* The document element's children in reading order (plugin.h). */
+static char *reorder_document(qpdf_data q, qpdf_oh tree,
+                              const dp_pdf_fixes *fixes) {
+  qpdf_oh document = qpdf_oh_get_key(q, tree, "/K");
+  if (qpdf_oh_is_array(q, document) &&
+      qpdf_oh_get_array_n_items(q, document) == 1)
+    document = qpdf_oh_get_array_item(q, document, 0);
+  if (!qpdf_oh_is_dictionary(q, document) ||
+      !qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, document, "/S"),
+                                  "/Document"))
+    return g_strdup("the structure tree has no document element");
+  qpdf_oh kids = qpdf_oh_get_key(q, document, "/K");
+  size_t n = qpdf_oh_is_array(q, kids)
+                 ? (size_t)qpdf_oh_get_array_n_items(q, kids)
+                 : qpdf_oh_is_null(q, kids) ? 0 : 1;
+  if (n != fixes->reading_count)
+    return g_strdup_printf("the document element has %zu children, not the "
+                           "%zu drawn", n, fixes->reading_count);
+  if (n < 2) return NULL;
+  qpdf_oh sorted = qpdf_oh_new_array(q);
+  for (size_t i = 0; i < n; i++) {
+    if (fixes->reading[i] >= n)
+      return g_strdup("a reading order beyond the document's children");
+    qpdf_oh_append_item(q, sorted,
+                        qpdf_oh_get_array_item(q, kids, (int)fixes->reading[i]));
+  }
+  qpdf_oh_replace_key(q, document, "/K", sorted);
+  return NULL;
+}
+
+/* What cairo's structure tree lacks: attributes, reading order. */
+static char *fix_structure(qpdf_data q, qpdf_oh root,
+                           const dp_pdf_fixes *fixes) {
+  if (!qpdf_oh_has_key(q, root, "/StructTreeRoot"))
+    return fixes->elem_count
+               ? g_strdup("the PDF has no structure tree to complete")
+               : NULL;
+  qpdf_oh tree = qpdf_oh_get_key(q, root, "/StructTreeRoot");
+  struct_walk walk = {q, fixes, 0, NULL};
+  fix_elements(&walk, tree, 0);
+  if (!walk.error && walk.next != fixes->elem_count)
+    walk.error = g_strdup_printf("the structure tree has %zu elements, not "
+                                 "the %zu drawn", walk.next,
+                                 fixes->elem_count);
+  if (!walk.error && fixes->reading)
+    walk.error = reorder_document(q, tree, fixes);
+  return walk.error;
+}
+
+/* A link annotation's /Contents, its text for those who cannot see it,
+ * says where it goes (PDF 32000-1, 12.5.6.5; PDF/UA). */
+static void describe_links(qpdf_data q, qpdf_oh page) {
+  qpdf_oh annots = qpdf_oh_get_key(q, page, "/Annots");
+  if (!qpdf_oh_is_array(q, annots)) return;
+  int n = qpdf_oh_get_array_n_items(q, annots);
+  for (int i = 0; i < n; i++) {
+    qpdf_oh annot = qpdf_oh_get_array_item(q, annots, i);
+    if (!qpdf_oh_is_dictionary(q, annot) ||
+        !qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, annot, "/Subtype"),
+                                    "/Link") ||
+        qpdf_oh_has_key(q, annot, "/Contents"))
+      continue;
+    const char *uri = annotation_uri(q, annot);
+    if (uri && *uri)
+      qpdf_oh_replace_key(q, annot, "/Contents",
+                          qpdf_oh_new_unicode_string(q, uri));
+  }
 }
 
 /* ---- Fonts without a font file ------------------------------------- */
@@ -516,6 +635,7 @@ static bool finish(const unsigned char *pdf, size_t length,
     qpdf_oh_replace_key(q, page, "/BleedBox", box_array(q, b->bleed));
     qpdf_oh_replace_key(q, page, "/TrimBox", box_array(q, b->trim));
     complete_images(q, qpdf_oh_get_key(q, page, "/Resources"), images, 0);
+    describe_links(q, page);
     if (fixes->registration || fixes->pure_black)
       recolour_page(&recolour, page);
     if (fixes->count_fonts)
@@ -532,13 +652,14 @@ static bool finish(const unsigned char *pdf, size_t length,
   if (fixes->page_labels)
     qpdf_oh_replace_key(q, root, "/PageLabels",
                         qpdf_oh_parse(q, "<< /Nums [ 0 << /S /D >> ] >>"));
-  /* The walk reads every structure element: only for a text to add. */
-  bool any_alt = false;
-  for (size_t i = 0; i < fixes->alt_count && !any_alt; i++)
-    any_alt = fixes->alts[i] && *fixes->alts[i];
-  if (any_alt && qpdf_oh_has_key(q, root, "/StructTreeRoot")) {
-    alt_walk walk = {q, fixes, 0};
-    add_alts(&walk, qpdf_oh_get_key(q, root, "/StructTreeRoot"), 0);
+  if (fixes->elem_count || fixes->reading) {
+    char *wrong = fix_structure(q, root, fixes);
+    if (wrong) {
+      *error = g_strdup_printf("cannot complete the structure tree: %s",
+                               wrong);
+      g_free(wrong);
+      goto done;
+    }
   }
   if (fixes->date) {
     qpdf_set_info_key(q, "/CreationDate", fixes->date);

@@ -1412,6 +1412,27 @@ static int run(char **argv, char **out, char **err) {
  * fit (the seed's lead, line 25) and names the frame; a note follows at
  * the frame's line (its `- name:` line in the layout file); the command
  * line exits with 1 and writes nothing. */
+/* A text item's `lang` must expand to a language tag: anything else is
+ * the layout's error, at the item; nothing is rendered. */
+static void test_lang_errors(void) {
+  static const char layout[] =
+      "layout: 1\n"
+      "styles:\n"
+      "  body: {family: Noto Sans, size: 10pt}\n"
+      "templates:\n"
+      "  one:\n"
+      "    frames:\n"
+      "      - content:\n"
+      "          - {text: \"{thesis.title}\", lang: \"{thesis.title}\"}\n"
+      "sequence: [one]\n";
+  output *o = render(layout, true, "samples/seed.yaml", -1, 0);
+  g_assert_false(o->ok);
+  g_assert_nonnull(strstr(o->messages->str,
+                          "generated.yaml:8: error: 'lang' must give a BCP "
+                          "47 language tag"));
+  output_free(o);
+}
+
 static void test_fit_errors(void) {
   static const struct {
     const char *layout, *place, *frame, *detail;
@@ -1774,6 +1795,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/layout/graphics", test_graphics);
   g_test_add_func("/layout/qr", test_qr);
   g_test_add_func("/layout/poster", test_poster);
+  g_test_add_func("/layout/lang-errors", test_lang_errors);
   int status = g_test_run();
   dp_text_free(shared_text);
   dp_diag_free(text_diag);

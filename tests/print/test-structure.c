@@ -2,11 +2,17 @@
  * with poppler-glib (suite 'print').
  *
  * The booklet of tests/print/docs/structure.yaml reads in the content's
- * order: the section headings (H1) and the summary's Markdown headings
- * (H2) in sequence, each followed by its paragraphs, the summary's list as
- * one L of LI, the QR code a Figure with the layout's alternative text,
- * and no element without text.  The imposed sheets carry no structure.
- * Through the public API only.
+ * order: the thesis title (H1) on the cover, the section headings (H1)
+ * and the summary's Markdown headings (H2) in sequence, each followed by
+ * its paragraphs, the summary's list as one L of LI, links as Link
+ * elements whose /Alt says where they go, the QR code a Figure with the
+ * layout's alternative text, and no element without text.  The poster of
+ * samples/full.yaml reads in the layout's reading order (band, lead,
+ * programme, people, online, foot) although its foot and online block are
+ * drawn before its lead, with one H1, its section labels and days as H2,
+ * figures and links with their alternative texts, and the parallel title
+ * in its own language.  The imposed sheets carry no structure.  Through
+ * the public API only.
  */
 #include <disputas/disputas.h>
 
@@ -22,6 +28,7 @@ typedef struct element {
   PopplerStructureElementKind kind;
   char *text; /* recursive */
   char *alt;
+  char *lang;
   int depth;
 } element;
 
@@ -29,6 +36,7 @@ static void element_free(gpointer data) {
   element *e = data;
   g_free(e->text);
   g_free(e->alt);
+  g_free(e->lang);
   g_free(e);
 }
 
@@ -65,6 +73,7 @@ static void walk(PopplerStructureElementIter *it, int depth, GPtrArray *out) {
     x->text = poppler_structure_element_get_text(
         e, POPPLER_STRUCTURE_GET_TEXT_RECURSIVE);
     x->alt = poppler_structure_element_get_alt_text(e);
+    x->lang = poppler_structure_element_get_language(e);
     x->depth = depth;
     g_ptr_array_add(out, x);
     PopplerStructureElementIter *child =
@@ -101,20 +110,44 @@ static guint find(GPtrArray *all, guint from, PopplerStructureElementKind kind,
   return all->len;
 }
 
+/* The index of the first element of `kind` at or after `from` whose
+ * /Alt is `alt`; fails the test when there is none. */
+static guint find_alt(GPtrArray *all, guint from,
+                      PopplerStructureElementKind kind, const char *alt) {
+  for (guint i = from; i < all->len; i++) {
+    const element *e = all->pdata[i];
+    if (e->kind == kind && g_strcmp0(e->alt, alt) == 0) return i;
+  }
+  g_test_message("no element of kind %d with /Alt '%s' after %u", kind, alt,
+                 from);
+  g_test_fail();
+  return all->len;
+}
+
+static void dump(GPtrArray *all) {
+  for (guint i = 0; i < all->len; i++) {
+    const element *e = all->pdata[i];
+    g_test_message("%u %*s%d '%s'%s%s%s%s", i, e->depth * 2, "", e->kind,
+                   e->text ? e->text : "", e->alt ? " alt " : "",
+                   e->alt ? e->alt : "", e->lang ? " lang " : "",
+                   e->lang ? e->lang : "");
+  }
+}
+
 static void test_booklet(void) {
   PopplerDocument *pdf = render("tests/print/docs/structure.yaml", "booklet");
   GPtrArray *all = elements_of(pdf);
   g_assert_nonnull(all);
-  for (guint i = 0; i < all->len; i++) {
-    const element *e = all->pdata[i];
-    g_test_message("%u %*s%d '%s'", i, e->depth * 2, "", e->kind,
-                   e->text ? e->text : "");
-  }
+  dump(all);
   const element *root = all->pdata[0];
   g_assert_cmpint(root->kind, ==, POPPLER_STRUCTURE_ELEMENT_DOCUMENT);
 
-  /* Reading order: each heading, then what follows it in the content. */
-  guint programme = find(all, 0, POPPLER_STRUCTURE_ELEMENT_HEADING_1, "Programme");
+  /* Reading order: the cover's title, then each heading and what follows
+   * it in the content. */
+  guint title = find(all, 0, POPPLER_STRUCTURE_ELEMENT_HEADING_1,
+                     "Wind, Waves and Winches");
+  guint programme = find(all, title, POPPLER_STRUCTURE_ELEMENT_HEADING_1,
+                         "Programme");
   guint lead = find(all, programme, POPPLER_STRUCTURE_ELEMENT_PARAGRAPH,
                     "Maren Eide sets out how a crane can ride the sea.");
   guint summary = find(all, lead, POPPLER_STRUCTURE_ELEMENT_HEADING_1, "Summary");
@@ -155,12 +188,11 @@ static void test_booklet(void) {
   g_assert_true(g_str_has_suffix(((const element *)all->pdata[item1])->text,
                                  "a wave model"));
 
-  /* The paragraph's link follows it, as a Link element. */
-  bool link = false;
-  for (guint i = data + 1; i < all->len && !link; i++)
-    link = ((const element *)all->pdata[i])->kind ==
-           POPPLER_STRUCTURE_ELEMENT_LINK;
-  g_assert_true(link);
+  /* The paragraph's link follows it, as a Link element saying where it
+   * goes. */
+  guint link = find_alt(all, data, POPPLER_STRUCTURE_ELEMENT_LINK,
+                        "https://www.example.org/data");
+  g_assert_cmpuint(link, ==, data + 2); /* after the P's marked content */
 
   /* The QR code: a figure with the layout's alternative text. */
   guint figures = 0;
@@ -168,7 +200,7 @@ static void test_booklet(void) {
     const element *e = all->pdata[i];
     if (e->kind != POPPLER_STRUCTURE_ELEMENT_FIGURE) continue;
     figures++;
-    g_assert_cmpstr(e->alt, ==, "Scan to join online");
+    g_assert_cmpstr(e->alt, ==, "QR code: https://www.example.org/meet/123");
     g_assert_cmpuint(i, >, online);
   }
   g_assert_cmpuint(figures, ==, 1);
@@ -190,23 +222,117 @@ static void test_booklet(void) {
   g_object_unref(pdf);
 }
 
-static void test_poster(void) {
-  PopplerDocument *pdf = render("tests/print/docs/structure.yaml", "poster");
-  GPtrArray *all = elements_of(pdf);
-  g_assert_nonnull(all);
-  guint figures = 0, headings = 0;
+/* Every Link element and every Figure has its alternative text, every
+ * link annotation of `pdf` its /Contents. */
+static void assert_alternatives(PopplerDocument *pdf, GPtrArray *all) {
   for (guint i = 0; i < all->len; i++) {
     const element *e = all->pdata[i];
-    if (e->kind == POPPLER_STRUCTURE_ELEMENT_FIGURE) {
-      figures++;
-      g_assert_cmpstr(e->alt, ==, "Scan to join online");
+    if (e->kind == POPPLER_STRUCTURE_ELEMENT_LINK ||
+        e->kind == POPPLER_STRUCTURE_ELEMENT_FIGURE) {
+      if (!e->alt || !*e->alt) {
+        g_test_message("element %u (kind %d) has no /Alt", i, e->kind);
+        g_test_fail();
+      }
     }
-    if (e->kind >= POPPLER_STRUCTURE_ELEMENT_HEADING &&
-        e->kind <= POPPLER_STRUCTURE_ELEMENT_HEADING_6)
-      headings++;
   }
-  g_assert_cmpuint(figures, ==, 1);
-  (void)headings; /* the poster's layout decides; not asserted */
+  guint links = 0;
+  for (int p = 0; p < poppler_document_get_n_pages(pdf); p++) {
+    PopplerPage *page = poppler_document_get_page(pdf, p);
+    GList *annots = poppler_page_get_annot_mapping(page);
+    for (GList *l = annots; l; l = l->next) {
+      PopplerAnnot *a = ((PopplerAnnotMapping *)l->data)->annot;
+      if (poppler_annot_get_annot_type(a) != POPPLER_ANNOT_LINK) continue;
+      char *contents = poppler_annot_get_contents(a);
+      g_assert_nonnull(contents);
+      g_assert_true(g_str_has_prefix(contents, "https://"));
+      g_free(contents);
+      links++;
+    }
+    poppler_page_free_annot_mapping(annots);
+    g_object_unref(page);
+  }
+  g_assert_cmpuint(links, >, 0);
+}
+
+static void test_poster(void) {
+  PopplerDocument *pdf = render("samples/full.yaml", "poster");
+  GPtrArray *all = elements_of(pdf);
+  g_assert_nonnull(all);
+  dump(all);
+  g_assert_cmpint(((const element *)all->pdata[0])->kind, ==,
+                  POPPLER_STRUCTURE_ELEMENT_DOCUMENT);
+
+  /* The band: who and what, the title the one H1, the parallel title in
+   * Finnish, the photo (drawn before the band's text, read after it). */
+  guint institution = find(all, 0, POPPLER_STRUCTURE_ELEMENT_PARAGRAPH,
+                           "UNIVERSITY OF KALLIO");
+  guint title = find(all, institution, POPPLER_STRUCTURE_ELEMENT_HEADING_1,
+                     "Cheaper hydrogen");
+  guint parallel = find(all, title, POPPLER_STRUCTURE_ELEMENT_PARAGRAPH,
+                        "Rautaoksidinanolevyt veden hajottamisessa");
+  g_assert_cmpuint(parallel, <, all->len);
+  g_assert_cmpstr(((const element *)all->pdata[parallel])->lang, ==, "fi");
+  guint photo = find_alt(all, parallel, POPPLER_STRUCTURE_ELEMENT_FIGURE,
+                         "Aino V\u00e4is\u00e4nen");
+  /* The lead, the programme (a day an H2), the people (each group's label
+   * an H2), how to join online (its link, then its QR code), the foot
+   * (the logo, the footer's link) last: drawn before the lead. */
+  guint lead = find(all, photo, POPPLER_STRUCTURE_ELEMENT_PARAGRAPH, "Aino");
+  guint day = find(all, lead + 1, POPPLER_STRUCTURE_ELEMENT_HEADING_2,
+                   "December 2025");
+  guint lecture = find(all, day, POPPLER_STRUCTURE_ELEMENT_PARAGRAPH,
+                       "Trial lecture");
+  guint committee = find(all, lecture, POPPLER_STRUCTURE_ELEMENT_HEADING_2,
+                         "ASSESSMENT COMMITTEE");
+  guint opponent = find(all, committee, POPPLER_STRUCTURE_ELEMENT_PARAGRAPH,
+                        "Lars Henriksson");
+  guint custos = find(all, opponent, POPPLER_STRUCTURE_ELEMENT_HEADING_2,
+                      "CUSTOS");
+  guint online = find(all, custos, POPPLER_STRUCTURE_ELEMENT_HEADING_2,
+                      "JOIN ONLINE");
+  guint meeting = find_alt(all, online, POPPLER_STRUCTURE_ELEMENT_LINK,
+                           "https://kallio.zoom.example.org/j/81234567890");
+  guint qr = find_alt(all, meeting, POPPLER_STRUCTURE_ELEMENT_FIGURE,
+                      "QR code: https://kallio.zoom.example.org/j/81234567890");
+  guint logo = find_alt(all, qr, POPPLER_STRUCTURE_ELEMENT_FIGURE,
+                        "University of Kallio");
+  guint footer = find(all, logo, POPPLER_STRUCTURE_ELEMENT_PARAGRAPH,
+                      "Faculty of Science");
+  guint site = find_alt(all, footer, POPPLER_STRUCTURE_ELEMENT_LINK,
+                        "https://www.example.org/kallio");
+  g_assert_cmpuint(site, <, all->len);
+
+  guint h1 = 0;
+  for (guint i = 0; i < all->len; i++)
+    h1 += ((const element *)all->pdata[i])->kind ==
+          POPPLER_STRUCTURE_ELEMENT_HEADING_1;
+  g_assert_cmpuint(h1, ==, 1);
+  assert_alternatives(pdf, all);
+  g_ptr_array_free(all, TRUE);
+  g_object_unref(pdf);
+}
+
+/* The booklet's cover: the institution, the title block, the photo (drawn
+ * before the title block), then the programme; links said. */
+static void test_booklet_cover(void) {
+  PopplerDocument *pdf = render("samples/full.yaml", "booklet");
+  GPtrArray *all = elements_of(pdf);
+  g_assert_nonnull(all);
+  dump(all);
+  guint institution = find(all, 0, POPPLER_STRUCTURE_ELEMENT_PARAGRAPH,
+                           "UNIVERSITY OF KALLIO");
+  guint name = find(all, institution, POPPLER_STRUCTURE_ELEMENT_PARAGRAPH,
+                    "Aino");
+  guint title = find(all, name, POPPLER_STRUCTURE_ELEMENT_HEADING_1,
+                     "Cheaper hydrogen");
+  guint photo = find_alt(all, title, POPPLER_STRUCTURE_ELEMENT_FIGURE,
+                         "Aino V\u00e4is\u00e4nen");
+  guint when = find(all, photo, POPPLER_STRUCTURE_ELEMENT_PARAGRAPH,
+                    "Trial lecture");
+  guint programme = find(all, when, POPPLER_STRUCTURE_ELEMENT_HEADING_1,
+                         "Programme");
+  g_assert_cmpuint(programme, <, all->len);
+  assert_alternatives(pdf, all);
   g_ptr_array_free(all, TRUE);
   g_object_unref(pdf);
 }
@@ -222,6 +348,7 @@ int main(int argc, char **argv) {
   g_setenv("SOURCE_DATE_EPOCH", "1700000000", TRUE);
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/structure/booklet", test_booklet);
+  g_test_add_func("/structure/booklet-cover", test_booklet_cover);
   g_test_add_func("/structure/poster", test_poster);
   g_test_add_func("/structure/imposed", test_imposed);
   return g_test_run();
