@@ -267,6 +267,8 @@ static void hyphenate_word(HyphenDict *dict, const char *word,
     int *pos = NULL, *cut = NULL;
     if (hnj_hyphen_hyphenate3(dict, buf, (int)buf_len, hyphens, NULL, &rep,
                               &pos, &cut, lhmin, rhmin, 2, 2) == 0) {
+      /* (The parts of a compound, where the patterns mark one, keep 2
+       * and 2.) */
       /* hyphens[j] odd: a hyphen may follow byte j, i.e. the character
        * that ends at byte j + 1. */
       size_t ch = 0;
@@ -321,21 +323,15 @@ static bool word_excluded(const char *text, size_t length, size_t start,
   return len >= 4 && !g_ascii_strncasecmp(token, "www.", 4);
 }
 
-size_t dp_hyphen_find_points(dp_hyphen *h, const char *lang,
-                             const char *text, size_t length,
+size_t dp_hyphen_find_points(dp_hyphen *h, const char *lang, int left,
+                             int right, const char *text, size_t length,
                              const unsigned *skip, size_t skip_count,
                              size_t **points) {
   *points = NULL;
   if (!lang || !*lang) return 0;
   HyphenDict *dict = get_dict(h, lang);
   if (!dict) return 0;
-  char *tag = g_ascii_strdown(lang, -1);
-  /* Minimum fragment lengths: TeX's for English (2, 3), 2 and 2 otherwise
-   * (the Norwegian convention); compounds 2 and 2. */
-  bool english = g_str_has_prefix(tag, "en") && (!tag[2] || tag[2] == '-' ||
-                                                 tag[2] == '_');
-  g_free(tag);
-  int lhmin = 2, rhmin = english ? 3 : 2;
+  int lhmin = MAX(left, 1), rhmin = MAX(right, 1);
 
   GArray *out = g_array_new(FALSE, FALSE, sizeof(size_t));
   GArray *offs = g_array_new(FALSE, FALSE, sizeof(size_t));

@@ -38,15 +38,17 @@ char *dp_hyphen_find_dictionary(const char *dir, const char *lang);
 
 /* Finds the hyphenation points of the words of `text` (`length` bytes of
  * valid UTF-8) in language `lang`: byte offsets, ascending, of the
- * characters before which a soft hyphen may go.  Words of fewer than
+ * characters before which a soft hyphen may go, leaving at least `left`
+ * characters of a word before the point and `right` after it (or the
+ * dictionary's LEFTHYPHENMIN and RIGHTHYPHENMIN, if more).  Words of fewer than
  * DP_HYPHEN_MIN_CHARS characters, with digits, in capitals only, already
  * holding a soft hyphen, joined to another by a hyphen ("co-production"
  * breaks at its hyphen only), in a URL or e-mail address, or overlapping
  * a range of `skip` (`skip_count` pairs of byte offsets [start, end))
  * are left alone.  Returns the number
  * of points and sets `*points` (free with g_free(); NULL when 0). */
-size_t dp_hyphen_find_points(dp_hyphen *hyphen, const char *lang,
-                             const char *text, size_t length,
+size_t dp_hyphen_find_points(dp_hyphen *hyphen, const char *lang, int left,
+                             int right, const char *text, size_t length,
                              const unsigned *skip, size_t skip_count,
                              size_t **points);
 

@@ -193,9 +193,13 @@ GString *text_hyphenate(dp_text *text, GString *in, span *spans,
     skip[2 * skip_count + 1] = spans[i].end;
     skip_count++;
   }
+  if (!text->typography)
+    text->typography = dp_typography_new(text->diag, text->datadir);
+  int left, right;
+  dp_typography_hyphen_min(text->typography, lang, &left, &right);
   size_t *points = NULL;
-  size_t n = dp_hyphen_find_points(text->hyphen, lang, in->str, in->len, skip,
-                                   skip_count, &points);
+  size_t n = dp_hyphen_find_points(text->hyphen, lang, left, right, in->str,
+                                   in->len, skip, skip_count, &points);
   g_free(skip);
   if (n > 0) in = text_insert(in, points, n, 0, "\u00AD", spans, count);
   g_free(points);

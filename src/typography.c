@@ -26,6 +26,8 @@ typedef struct rules {
   char *dash;
   GPtrArray *no_break_after; /* char * */
   GPtrArray *units;          /* char * */
+  int hyphen_min[2];         /* fewest characters before and after a
+                                hyphenation point */
 } rules;
 
 struct dp_typography {
@@ -75,6 +77,8 @@ static void set_builtin(rules *r) {
   r->dash = g_strdup("\u2013");
   r->no_break_after = word_list(abbreviations);
   r->units = word_list(units);
+  r->hyphen_min[0] = 2;
+  r->hyphen_min[1] = 3;
 }
 
 static GPtrArray *read_words(const dp_ynode *node, const GPtrArray *dflt) {
@@ -114,6 +118,19 @@ static void read_rules(rules *r, const dp_ynode *node, const rules *base) {
   r->no_break_after = read_words(dp_ynode_map_get(node, "no-break-after"),
                                    base->no_break_after);
   r->units = read_words(dp_ynode_map_get(node, "units"), base->units);
+  /* Two numbers from 1 to 9, or the base's. */
+  memcpy(r->hyphen_min, base->hyphen_min, sizeof r->hyphen_min);
+  const dp_ynode *h = dp_ynode_map_get(node, "hyphen-min");
+  if (h && h->kind == DP_YNODE_SEQ && h->count == 2 &&
+      h->children[0]->kind == DP_YNODE_SCALAR &&
+      h->children[1]->kind == DP_YNODE_SCALAR) {
+    const char *a = h->children[0]->text, *b = h->children[1]->text;
+    if (strlen(a) == 1 && a[0] >= '1' && a[0] <= '9' && strlen(b) == 1 &&
+        b[0] >= '1' && b[0] <= '9') {
+      r->hyphen_min[0] = a[0] - '0';
+      r->hyphen_min[1] = b[0] - '0';
+    }
+  }
 }
 
 dp_typography *dp_typography_new(dp_diag *diag, const char *datadir) {
@@ -172,6 +189,13 @@ static const rules *rules_for(const dp_typography *t, const char *lang) {
     if (r) return r;
   }
   return &t->fallback;
+}
+
+void dp_typography_hyphen_min(const dp_typography *t, const char *lang,
+                              int *left, int *right) {
+  const rules *r = rules_for(t, lang);
+  *left = r->hyphen_min[0];
+  *right = r->hyphen_min[1];
 }
 
 /* The characters of a text as code points, with their byte offsets. */

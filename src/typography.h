@@ -9,7 +9,8 @@
  * its month ("27 September", "23. oktober"), the groups of a number
  * ("637 6206 9036"), a number with its unit and an abbreviation ("Dr.",
  * "kl.") with the next word.  Only text.c calls it, on the text it sets:
- * the document's own text (calendar, metadata) is never changed.
+ * the document's own text (calendar, metadata) is never changed.  The
+ * table also holds how short a word's hyphenated pieces may be.
  */
 #ifndef DP_TYPOGRAPHY_H
 #define DP_TYPOGRAPHY_H
@@ -37,5 +38,10 @@ char *dp_typography_apply(const dp_typography *typography, const char *lang,
                           unsigned rules, const char *text, size_t length,
                           const unsigned *skip, size_t skip_count,
                           size_t *out_length, size_t **map);
+
+/* The fewest characters `lang`'s words keep before (`*left`) and after
+ * (`*right`) a hyphenation point: the table's `hyphen-min`. */
+void dp_typography_hyphen_min(const dp_typography *typography,
+                              const char *lang, int *left, int *right);
 
 #endif

@@ -419,13 +419,43 @@ static void test_hyphenation_exclusions(fixture *f, gconstpointer data) {
                      "https://example.org/production";
   dp_hyphen *h = dp_hyphen_new(NULL, NULL);
   size_t *points = NULL;
-  size_t n = dp_hyphen_find_points(h, "en-US", text, strlen(text), NULL, 0,
-                                   &points);
+  size_t n = dp_hyphen_find_points(h, "en-US", 2, 3, text, strlen(text), NULL,
+                                   0, &points);
   size_t alone = strlen("co-production "), alone_end = alone + 10;
   g_assert_cmpuint(n, >=, 1);
   for (size_t i = 0; i < n; i++) {
     g_assert_cmpuint(points[i], >, alone);
     g_assert_cmpuint(points[i], <, alone_end);
+  }
+  g_free(points);
+  dp_hyphen_free(h);
+}
+
+/* The fewest letters before and after a hyphenation point are the
+ * caller's, or the dictionary's where it asks for more (US English:
+ * RIGHTHYPHENMIN 3). */
+static void test_hyphenation_minimum(fixture *f, gconstpointer data) {
+  (void)f;
+  (void)data;
+  const char *word = "incomprehensibilities";
+  dp_hyphen *h = dp_hyphen_new(NULL, NULL);
+  size_t len = strlen(word);
+  size_t *points = NULL;
+  size_t all = dp_hyphen_find_points(h, "en-US", 1, 1, word, len, NULL, 0,
+                                     &points);
+  g_assert_cmpuint(all, >=, 5);
+  for (size_t i = 0; i < all; i++) {
+    g_assert_cmpuint(points[i], >=, 2); /* the dictionary's 2 */
+    g_assert_cmpuint(len - points[i], >=, 3); /* and 3 */
+  }
+  g_free(points);
+  size_t fewer = dp_hyphen_find_points(h, "en-US", 5, 6, word, len, NULL, 0,
+                                       &points);
+  g_assert_cmpuint(fewer, >, 0);
+  g_assert_cmpuint(fewer, <, all);
+  for (size_t i = 0; i < fewer; i++) {
+    g_assert_cmpuint(points[i], >=, 5);
+    g_assert_cmpuint(len - points[i], >=, 6);
   }
   g_free(points);
   dp_hyphen_free(h);
@@ -1220,6 +1250,7 @@ int main(int argc, char **argv) {
   ADD("hyphenation", test_hyphenation);
   ADD("hyphenation-rules", test_hyphenation_rules);
   ADD("hyphenation-exclusions", test_hyphenation_exclusions);
+  ADD("hyphenation-minimum", test_hyphenation_minimum);
   ADD("no-patterns", test_no_patterns);
   ADD("balance", test_balance);
   ADD("link", test_link);

@@ -1,6 +1,7 @@
 /* Unit tests of typography: straight punctuation in, the language's out
  * (data/typography.yaml, found through DISPUTAS_DATADIR). */
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "style.h"
@@ -133,6 +134,51 @@ static void test_french_doubled_marks(void) {
   dp_typography_free(t);
 }
 
+/* How short a hyphenated word's pieces may be comes from the table:
+ * TeX's 2 and 3 for English, 2 and 2 otherwise; a table of one's own
+ * says otherwise. */
+static void test_hyphen_min(void) {
+  dp_typography *t = dp_typography_new(NULL, NULL);
+  int left = 0, right = 0;
+  dp_typography_hyphen_min(t, "en-GB", &left, &right);
+  g_assert_cmpint(left, ==, 2);
+  g_assert_cmpint(right, ==, 3);
+  dp_typography_hyphen_min(t, "nb", &left, &right);
+  g_assert_cmpint(left, ==, 2);
+  g_assert_cmpint(right, ==, 2);
+  dp_typography_hyphen_min(t, "tlh", &left, &right);
+  g_assert_cmpint(left, ==, 2);
+  g_assert_cmpint(right, ==, 2);
+  dp_typography_free(t);
+
+  char *dir = g_dir_make_tmp("typography-XXXXXX", NULL);
+  char *data = g_build_filename(dir, "data", NULL);
+  g_assert_cmpint(g_mkdir(data, 0700), ==, 0);
+  char *file = g_build_filename(data, "typography.yaml", NULL);
+  g_assert_true(g_file_set_contents(file,
+                                    "default: {hyphen-min: [3, 4]}\n"
+                                    "en: {hyphen-min: [5, 6]}\n"
+                                    "de: {hyphen-min: [0, 12]}\n", -1, NULL));
+  t = dp_typography_new(NULL, dir);
+  dp_typography_hyphen_min(t, "en", &left, &right);
+  g_assert_cmpint(left, ==, 5);
+  g_assert_cmpint(right, ==, 6);
+  dp_typography_hyphen_min(t, "sv", &left, &right);
+  g_assert_cmpint(left, ==, 3);
+  g_assert_cmpint(right, ==, 4);
+  /* Out of range: the default's. */
+  dp_typography_hyphen_min(t, "de", &left, &right);
+  g_assert_cmpint(left, ==, 3);
+  g_assert_cmpint(right, ==, 4);
+  dp_typography_free(t);
+  g_remove(file);
+  g_rmdir(data);
+  g_rmdir(dir);
+  g_free(file);
+  g_free(data);
+  g_free(dir);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/typography/quotes", test_quotes);
@@ -140,6 +186,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/typography/dashes", test_dashes);
   g_test_add_func("/typography/spaces", test_spaces);
   g_test_add_func("/typography/french-spaces", test_french_spaces);
+  g_test_add_func("/typography/hyphen-min", test_hyphen_min);
   g_test_add_func("/typography/french-doubled-marks",
                   test_french_doubled_marks);
   return g_test_run();
