@@ -53,6 +53,7 @@ static gssize last_serial;
 
 typedef enum field_type {
   F_TEXT,        /* trimmed, not empty */
+  F_NAME,        /* a person's name: F_TEXT, marked as a name */
   F_INLINE,      /* inline Markdown */
   F_MARKDOWN,    /* Markdown */
   F_BOOL,        /* exactly true or false */
@@ -113,7 +114,7 @@ static const schema institution_schema = {"institution", (const field[]){
     {NULL, 0, false, NULL, 0, NULL}}, NULL};
 
 static const schema candidate_schema = {"candidate", (const field[]){
-    {"name", F_TEXT, true, NULL, 0, NULL},
+    {"name", F_NAME, true, NULL, 0, NULL},
     {"affiliation", F_TEXT_LIST, false, NULL, 0, NULL},
     {"photo", F_IMAGE, false, NULL, 0, NULL},
     {"photo-credit", F_TEXT, false, NULL, 0, NULL},
@@ -164,7 +165,7 @@ static const schema event_schema = {"event", (const field[]){
     {NULL, 0, false, NULL, 0, NULL}}, check_event};
 
 static const schema person_schema = {"person", (const field[]){
-    {"name", F_TEXT, true, NULL, 0, NULL},
+    {"name", F_NAME, true, NULL, 0, NULL},
     {"role", F_TEXT, false, NULL, 0, NULL},
     {"title", F_TEXT, false, NULL, 0, NULL},
     {"position", F_TEXT, false, NULL, 0, NULL},
@@ -1077,6 +1078,11 @@ static dp_value *bind_field(binder *b, const field *f, const dp_ynode *node,
                             const char *what) {
   switch (f->type) {
     case F_TEXT: return bind_text(b, node, what);
+    case F_NAME: {
+      dp_value *v = bind_text(b, node, what);
+      if (v) v->name = true;
+      return v;
+    }
     case F_INLINE: return bind_rich(b, node, what, true);
     case F_MARKDOWN: return bind_rich(b, node, what, false);
     case F_BOOL: return bind_bool(b, node, what);
@@ -1170,8 +1176,7 @@ static void check_root(binder *b G_GNUC_UNUSED, const dp_ynode *node,
   }
 }
 
-static void check_thesis(binder *b, const dp_ynode *node,
-                         dp_value *map G_GNUC_UNUSED) {
+static void check_thesis(binder *b, const dp_ynode *node, dp_value *map) {
   for (size_t i = 0; i < node->count; i++) {
     const dp_ynode *key = node->children[2 * i];
     if (strcmp(key->text, "parallel-lang") == 0 &&
@@ -1179,6 +1184,11 @@ static void check_thesis(binder *b, const dp_ynode *node,
       report(b, key->mark, "'parallel-lang' without 'parallel-title': give "
              "the title in that language, or remove 'parallel-lang'");
   }
+  /* The parallel title is in its own language. */
+  const dp_value *lang = dp_value_get(map, "parallel-lang");
+  for (size_t i = 0; lang && lang->text && i < map->count; i++)
+    if (!strcmp(map->keys[i], "parallel-title"))
+      map->items[i]->lang = lang->text;
 }
 
 static void check_event(binder *b, const dp_ynode *node, dp_value *map) {

@@ -64,6 +64,11 @@ struct dp_value {
   size_t count;        /* LIST items, MAP entries */
   dp_value **items;    /* LIST items, MAP values */
   char **keys;         /* MAP keys, in document order */
+  bool name;           /* TEXT: a person's name (`name` of the candidate
+                          and of every person), never hyphenated */
+  const char *lang;    /* TEXT or RICH in a language of its own (a
+                          parallel title: its `parallel-lang`), or NULL
+                          for the document's; owned by the tree */
 };
 
 typedef struct dp_document dp_document;

@@ -32,7 +32,10 @@ typedef enum dp_span_kind {
   DP_SPAN_STRONG,
   DP_SPAN_CODE,
   DP_SPAN_LINK,
-  DP_SPAN_STYLE   /* a layout's character style (text runs in layouts) */
+  DP_SPAN_STYLE,  /* a layout's character style (text runs in layouts) */
+  /* What the document says of a field's text (template.c): */
+  DP_SPAN_NAME,   /* a person's name: never hyphenated */
+  DP_SPAN_LANG    /* text in another language than the document's */
 } dp_span_kind;
 
 struct dp_style;
@@ -41,7 +44,7 @@ struct dp_style;
 typedef struct dp_span {
   dp_span_kind kind;
   unsigned start, end;
-  char *url; /* links only */
+  char *url; /* links: the target; DP_SPAN_LANG: the BCP 47 tag */
   const struct dp_style *style; /* DP_SPAN_STYLE only; not owned */
 } dp_span;
 

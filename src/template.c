@@ -861,6 +861,7 @@ static void append_rich(dp_textbuf *buf, const dp_rich *rich) {
 static void append_value(dp_textbuf *buf, const dp_value *value,
                          isolation isolate) {
   if (!value) return;
+  size_t start = buf->length;
   switch (value->kind) {
   case DP_VALUE_TEXT:
     if (value->text) dp_textbuf_append(buf, value->text, strlen(value->text));
@@ -881,6 +882,13 @@ static void append_value(dp_textbuf *buf, const dp_value *value,
   case DP_VALUE_MAP:
     break; /* a map has no text of its own */
   }
+  /* What the document says of the text: a person's name, a language of
+   * its own (text.c hyphenates by them). */
+  if (buf->length > start && value->name)
+    textbuf_add_span(buf, DP_SPAN_NAME, start, buf->length, NULL, NULL);
+  if (buf->length > start && value->lang)
+    textbuf_add_span(buf, DP_SPAN_LANG, start, buf->length, value->lang,
+                     NULL);
 }
 
 /* ----------------------------------------------------------------------

@@ -181,28 +181,70 @@ GString *text_typography(dp_text *text, GString *in, span *spans,
   return result;
 }
 
-/* Pass 3. */
-GString *text_hyphenate(dp_text *text, GString *in, span *spans,
-                            size_t count, const char *lang) {
-  unsigned *skip = g_new(unsigned, 2 * count + 1);
-  size_t skip_count = 0;
-  for (size_t i = 0; i < count; i++) {
-    if (spans[i].kind != DP_SPAN_CODE && spans[i].kind != DP_SPAN_LINK)
-      continue;
-    skip[2 * skip_count] = spans[i].start;
-    skip[2 * skip_count + 1] = spans[i].end;
-    skip_count++;
-  }
-  if (!text->typography)
-    text->typography = dp_typography_new(text->diag, text->datadir);
+/* Appends to `out` the hyphenation points of `in` in `lang`, but none in
+ * the words that overlap `skip` (`skip_count` ranges). */
+static void find_points(dp_text *text, const GString *in, const char *lang,
+                        const unsigned *skip, size_t skip_count, GArray *out) {
   int left, right;
   dp_typography_hyphen_min(text->typography, lang, &left, &right);
   size_t *points = NULL;
   size_t n = dp_hyphen_find_points(text->hyphen, lang, left, right, in->str,
                                    in->len, skip, skip_count, &points);
-  g_free(skip);
-  if (n > 0) in = text_insert(in, points, n, 0, "\u00AD", spans, count);
+  if (n) g_array_append_vals(out, points, (guint)n);
   g_free(points);
+}
+
+static int compare_size(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Pass 3: soft hyphens where the language's patterns allow; none in code,
+ * links or a person's name; text in a language of its own (a parallel
+ * title) by that language's patterns. */
+GString *text_hyphenate(dp_text *text, GString *in, span *spans,
+                            size_t count, const char *lang) {
+  if (!text->typography)
+    text->typography = dp_typography_new(text->diag, text->datadir);
+  /* The ranges never hyphenated, then those of other languages. */
+  unsigned *skip = g_new(unsigned, 2 * count + 4);
+  size_t never = 0;
+  for (size_t i = 0; i < count; i++) {
+    if (spans[i].kind != DP_SPAN_CODE && spans[i].kind != DP_SPAN_LINK &&
+        spans[i].kind != DP_SPAN_NAME)
+      continue;
+    skip[2 * never] = spans[i].start;
+    skip[2 * never + 1] = spans[i].end;
+    never++;
+  }
+  size_t skip_count = never;
+  for (size_t i = 0; i < count; i++) {
+    if (spans[i].kind != DP_SPAN_LANG) continue;
+    skip[2 * skip_count] = spans[i].start;
+    skip[2 * skip_count + 1] = spans[i].end;
+    skip_count++;
+  }
+  GArray *points = g_array_new(FALSE, FALSE, sizeof(size_t));
+  find_points(text, in, lang, skip, skip_count, points);
+  for (size_t i = 0; i < count; i++) {
+    if (spans[i].kind != DP_SPAN_LANG || !spans[i].url ||
+        spans[i].start >= spans[i].end)
+      continue;
+    /* Only the span's words, in its language. */
+    skip[2 * never] = 0;
+    skip[2 * never + 1] = spans[i].start;
+    skip[2 * never + 2] = spans[i].end;
+    skip[2 * never + 3] = (unsigned)in->len;
+    find_points(text, in, spans[i].url, skip, never + 2, points);
+  }
+  g_free(skip);
+  g_array_sort(points, compare_size);
+  size_t n = 0;
+  size_t *at = (size_t *)(void *)points->data;
+  for (guint k = 0; k < points->len; k++)
+    if (n == 0 || at[n - 1] != at[k]) at[n++] = at[k];
+  if (n > 0) in = text_insert(in, at, n, 0, "\u00AD", spans, count);
+  g_array_free(points, TRUE);
   return in;
 }
 
@@ -397,8 +439,16 @@ PangoAttrList *text_attributes(const dp_style *style, const char *text,
       text_add_attr(list, pango_attr_family_new("monospace"), sp->start,
                     sp->end);
       break;
+    case DP_SPAN_LANG: /* shaping, line breaking and fonts by it */
+      if (sp->url)
+        text_add_attr(list,
+                      pango_attr_language_new(
+                          pango_language_from_string(sp->url)),
+                      sp->start, sp->end);
+      break;
     case DP_SPAN_LINK:
     case DP_SPAN_STYLE: /* without a style: as is */
+    case DP_SPAN_NAME:
     default:
       break;
     }

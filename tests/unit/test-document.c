@@ -8,6 +8,8 @@
 #include "config.h"
 #include "document.h"
 #include "labels.h"
+#include "label-tables.h"
+#include "template.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -1096,6 +1098,78 @@ static void test_read_files(void) {
   g_free(dir);
 }
 
+/* Expands `source` in `scope` and checks the text and the span of `kind`
+ * over the value (DP_SPAN_LANG: in language `lang`), at `from`. */
+static void check_marked(const char *source, const dp_scope *scope,
+                         const char *expected, dp_span_kind kind,
+                         size_t from, const char *lang) {
+  dp_diag *diag = dp_diag_new();
+  dp_diag_set_print(diag, false);
+  dp_template *t = dp_template_parse(diag, source, (dp_mark){"l.yaml", 1, 1, -1});
+  g_assert_nonnull(t);
+  dp_textbuf out;
+  dp_textbuf_init(&out);
+  g_assert_true(dp_template_expand(t, scope, &out));
+  g_assert_cmpstr(out.text, ==, expected);
+  bool found = false;
+  for (size_t i = 0; i < out.span_count; i++) {
+    if (out.spans[i].kind != kind) continue;
+    g_assert_false(found);
+    found = true;
+    g_assert_cmpuint(out.spans[i].start, ==, from);
+    g_assert_cmpuint(out.spans[i].end, ==, out.length);
+    g_assert_cmpstr(out.spans[i].url, ==, lang);
+  }
+  g_assert_true(found);
+  dp_textbuf_clear(&out);
+  dp_template_free(t);
+  dp_diag_free(diag);
+}
+
+/* The document says which texts are people's names (the candidate's and
+ * every person's) and which are in a language of their own (the parallel
+ * title): templates mark them, in conventions too, for text.c. */
+static void test_names_and_languages(void) {
+  dp_document *doc = accept(
+      "lang: nb\n" MINIMAL "  parallel-title: Vind, bølger og vinsjer\n"
+      "  parallel-lang: nn\n" ONE_EVENT
+      "committee:\n"
+      "  - {role: first-opponent, title: Professor, name: Ola Nordmann}\n"
+      "chair: {name: Kari Nordmann}\n"
+      "contact:\n"
+      "  - {name: Per Hansen, email: per@example.org}\n");
+  const dp_value *root = dp_document_get_root(doc);
+  g_assert_true(dp_value_lookup(root, "candidate.name")->name);
+  g_assert_true(dp_value_lookup(root, "committee.0.name")->name);
+  g_assert_true(dp_value_lookup(root, "chair.name")->name);
+  g_assert_true(dp_value_lookup(root, "contact.0.name")->name);
+  g_assert_false(dp_value_lookup(root, "committee.0.title")->name);
+  g_assert_false(dp_value_lookup(root, "institution.name")->name);
+  g_assert_cmpstr(dp_value_lookup(root, "thesis.parallel-title")->lang, ==,
+                  "nn");
+  g_assert_null(dp_value_lookup(root, "thesis.title")->lang);
+
+  dp_diag *diag = dp_diag_new();
+  dp_diag_set_print(diag, false);
+  dp_labels *labels = dp_labels_new(diag, NULL, "nb", NULL);
+  dp_scope scope = {.root = root, .labels = labels, .lang = "nb"};
+  check_marked("{candidate.name}", &scope, "Maren Tollefsen Eide",
+               DP_SPAN_NAME, 0, NULL);
+  check_marked("Leder: {chair.name|upper}", &scope, "Leder: KARI NORDMANN",
+               DP_SPAN_NAME, 7, NULL);
+  check_marked("{thesis.parallel-title}", &scope, "Vind, bølger og vinsjer",
+               DP_SPAN_LANG, 0, "nn");
+  /* Inside a convention, in a repetition. */
+  dp_scope person = {.item = dp_value_lookup(root, "committee.0"),
+                     .index = 1, .parent = &scope, .root = root,
+                     .labels = labels, .lang = "nb"};
+  check_marked("{format:person-name}", &person, "Professor Ola Nordmann",
+               DP_SPAN_NAME, strlen("Professor "), NULL);
+  dp_labels_free(labels);
+  dp_diag_free(diag);
+  dp_document_free(doc);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/document/minimal-and-defaults", test_minimal_and_defaults);
@@ -1125,5 +1199,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/document/markdown-fields", test_markdown_fields);
   g_test_add_func("/document/aliases", test_aliases);
   g_test_add_func("/document/read-files", test_read_files);
+  g_test_add_func("/document/names-and-languages", test_names_and_languages);
   return g_test_run();
 }

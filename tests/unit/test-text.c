@@ -461,6 +461,76 @@ static void test_hyphenation_minimum(fixture *f, gconstpointer data) {
   dp_hyphen_free(h);
 }
 
+/* The offsets of the soft hyphens of `s`, without counting them, as a
+ * string "3,5,9" (the offsets of the text without them). */
+static char *shy_offsets(const char *s, size_t from, size_t to) {
+  GString *out = g_string_new(NULL);
+  size_t plain = 0;
+  for (const char *p = s; *p;) {
+    if (g_str_has_prefix(p, "\u00AD")) {
+      if (plain >= from && plain < to)
+        g_string_append_printf(out, "%s%zu", out->len ? "," : "", plain - from);
+      p += 2;
+      continue;
+    }
+    p++;
+    plain++;
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* The points the patterns of `lang` give `word` alone, as shy_offsets. */
+static char *word_points(fixture *f, const char *lang, const char *word) {
+  size_t *points = NULL;
+  size_t n = dp_hyphen_find_points(f->text->hyphen, lang, 2, 2, word,
+                                   strlen(word), NULL, 0, &points);
+  GString *out = g_string_new(NULL);
+  for (size_t i = 0; i < n; i++)
+    g_string_append_printf(out, "%s%zu", i ? "," : "", points[i]);
+  g_free(points);
+  return g_string_free(out, FALSE);
+}
+
+/* What the document says of its text: a person's name is never
+ * hyphenated, and text in a language of its own is hyphenated by that
+ * language's patterns, in a paragraph in the document's. */
+static void test_hyphenation_spans(fixture *f, gconstpointer data) {
+  (void)data;
+  const char *text = "Kristiansen Kristiansen understanding understanding";
+  /* Both words would be hyphenated in Norwegian, the English one in
+   * other places by the English patterns. */
+  char *nb_name = word_points(f, "nb", "Kristiansen");
+  char *nb_word = word_points(f, "nb", "understanding");
+  char *en_word = word_points(f, "en", "understanding");
+  g_assert_cmpstr(nb_name, !=, "");
+  g_assert_cmpstr(nb_word, !=, en_word);
+  span spans[] = {{DP_SPAN_NAME, 12, 23, NULL, NULL},
+                  {DP_SPAN_LANG, 38, 51, "en", NULL}};
+  GString *buf = g_string_new(text);
+  buf = text_hyphenate(f->text, buf, spans, G_N_ELEMENTS(spans), "nb");
+  char *got;
+  got = shy_offsets(buf->str, 0, 11);
+  g_assert_cmpstr(got, ==, nb_name);
+  g_free(got);
+  got = shy_offsets(buf->str, 12, 23);
+  g_assert_cmpstr(got, ==, ""); /* the name */
+  g_free(got);
+  got = shy_offsets(buf->str, 24, 37);
+  g_assert_cmpstr(got, ==, nb_word);
+  g_free(got);
+  got = shy_offsets(buf->str, 38, 51);
+  g_assert_cmpstr(got, ==, en_word); /* in English */
+  g_free(got);
+  /* The spans moved with their words. */
+  const char *second = strstr(buf->str + 1, "Kristiansen");
+  g_assert_cmpuint(spans[0].start, ==, (unsigned)(second - buf->str));
+  g_assert_cmpuint(spans[0].end, ==, spans[0].start + 11);
+  g_string_free(buf, TRUE);
+  g_free(nb_name);
+  g_free(nb_word);
+  g_free(en_word);
+}
+
 /* Justified text in a language without hyphenation patterns: one warning
  * for the language, however many paragraphs; none for ragged text. */
 static void test_no_patterns(fixture *f, gconstpointer data) {
@@ -1251,6 +1321,7 @@ int main(int argc, char **argv) {
   ADD("hyphenation-rules", test_hyphenation_rules);
   ADD("hyphenation-exclusions", test_hyphenation_exclusions);
   ADD("hyphenation-minimum", test_hyphenation_minimum);
+  ADD("hyphenation-spans", test_hyphenation_spans);
   ADD("no-patterns", test_no_patterns);
   ADD("balance", test_balance);
   ADD("link", test_link);
