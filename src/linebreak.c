@@ -156,7 +156,10 @@ static int break_pass(const dp_lb_item *items, size_t count,
             else d -= it->penalty * it->penalty;
           }
           if (flagged && a->flagged) d += p->flagged_demerits;
-          if (forced && a->flagged) d += p->final_hyphen_demerits;
+          /* A word hyphenated onto a paragraph's last line: never while
+           * lines within `max_ratio` can avoid it. */
+          if (forced && a->flagged)
+            d += strict ? INFINITY : p->final_hyphen_demerits;
           if (isnan(d)) d = INFINITY;
           if (abs(fit - a->fitness) > 1) d += p->fitness_demerits;
           d += a->demerits;

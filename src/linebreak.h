@@ -57,9 +57,10 @@ typedef struct dp_lb_params {
   double line_penalty;    /* added to each line's badness (fewer lines) */
   double flagged_demerits;  /* two hyphenated lines in a row */
   double fitness_demerits;  /* adjacent lines two or more classes apart */
-  double final_hyphen_demerits; /* a hyphen before a forced break's line
-                                   (INFINITY: only where nothing else
-                                   fits at all) */
+  double final_hyphen_demerits; /* a hyphen before a forced break's line,
+                                   where no lines within `max_ratio`
+                                   avoid one (never otherwise; INFINITY:
+                                   only where nothing else fits at all) */
   int max_hyphens;        /* hyphenated lines in a row allowed; 0: any */
 } dp_lb_params;
 

@@ -332,6 +332,28 @@ static double hang_factor(gunichar c) {
   }
 }
 
+static bool is_hyphen_char(gunichar c) { return c == '-' || c == 0x2010; }
+
+/* Whether the break before character `c` follows a typed hyphen and would
+ * leave fewer than two letters or digits of the compound on either side
+ * ("OSUG-|B", "e-|mail"): such a compound is kept whole. */
+static bool short_hyphen_piece(const text_measure *u, int c) {
+  if (c < 2 || !is_hyphen_char(g_utf8_get_char(u->text + u->byte[c - 1])))
+    return false;
+  int before = 0, after = 0;
+  for (int k = c - 2; k >= 0 && before < 2; k--) {
+    gunichar ch = g_utf8_get_char(u->text + u->byte[k]);
+    if (u->log[k].is_white || is_hyphen_char(ch)) break;
+    if (g_unichar_isalnum(ch)) before++;
+  }
+  for (int k = c; k < u->n && after < 2; k++) {
+    gunichar ch = g_utf8_get_char(u->text + u->byte[k]);
+    if (u->log[k].is_white || is_hyphen_char(ch)) break;
+    if (g_unichar_isalnum(ch)) after++;
+  }
+  return before < 2 || after < 2;
+}
+
 /* The boxes, glue and penalties of `u` (units: layout units).  `hang`:
  * the style's `hanging`. */
 static void build_items(const text_measure *u, break_mode mode, double expand,
@@ -351,7 +373,7 @@ static void build_items(const text_measure *u, break_mode mode, double expand,
                               .penalty = DP_LB_INFINITY}, c, c);
       push(it, (dp_lb_item){.kind = DP_LB_PENALTY,
                               .penalty = -DP_LB_INFINITY}, c, c);
-    } else if (c > 0 && a->is_line_break) {
+    } else if (c > 0 && a->is_line_break && !short_hyphen_piece(u, c)) {
       dp_lb_item *prev = it->items->len
           ? &g_array_index(it->items, dp_lb_item, it->items->len - 1) : NULL;
       if (!in_box && prev && prev->kind == DP_LB_GLUE) {

@@ -198,6 +198,50 @@ static void test_final_hyphen(void) {
   para_free(&p);
 }
 
+/* Whether the line before the last of `lines` ends in a hyphen. */
+static bool final_hyphen(const para *p, const dp_lb_line *lines, size_t n) {
+  const dp_lb_item *it = (const dp_lb_item *)(void *)p->items->data;
+  return n >= 2 && it[lines[n - 2].end].kind == DP_LB_PENALTY &&
+         it[lines[n - 2].end].flagged;
+}
+
+/* No word is hyphenated onto a paragraph's last line while lines within
+ * `max_ratio` avoid it, however loose (fixed demerits would take the
+ * hyphen over a loose enough line); only where every other way needs a
+ * line looser still. */
+static void test_final_hyphen_never(void) {
+  para p = para_new();
+  /* In 20: "8 8 3-" shrinks to fit (ratio -1; some 14,600 demerits);
+   * "8 8" stretches its one space by 3, ratio 2 (656,100). */
+  dp_lb_item glue = {.kind = DP_LB_GLUE, .width = 1, .stretch = 1.5,
+                     .shrink = 1};
+  box(&p, 8);
+  push(&p, glue);
+  box(&p, 8);
+  push(&p, glue);
+  box(&p, 3);
+  push(&p, (dp_lb_item){.kind = DP_LB_PENALTY, .width = 1, .penalty = 50,
+                        .flagged = true});
+  box(&p, 3);
+  finish(&p);
+  dp_lb_params params;
+  dp_lb_params_init(&params, 20);
+  params.max_ratio = 3;
+  dp_lb_line *lines;
+  size_t n = run(&p, &params, &lines, NULL);
+  g_assert_cmpuint(n, ==, 2);
+  g_assert_false(final_hyphen(&p, lines, n));
+  g_assert_cmpfloat(fabs(lines[0].ratio - 2), <, 1e-9);
+  g_free(lines);
+  /* Lines no looser than ratio 1: only the hyphen makes them. */
+  params.max_ratio = 1;
+  n = run(&p, &params, &lines, NULL);
+  g_assert_cmpuint(n, ==, 2);
+  g_assert_true(final_hyphen(&p, lines, n));
+  g_free(lines);
+  para_free(&p);
+}
+
 /* A box wider than the measure: a solution all the same, overfull. */
 static void test_overfull(void) {
   para p = para_new();
@@ -348,6 +392,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/linebreak/shrink", test_shrink);
   g_test_add_func("/linebreak/hyphen-limit", test_hyphen_limit);
   g_test_add_func("/linebreak/final-hyphen", test_final_hyphen);
+  g_test_add_func("/linebreak/final-hyphen-never", test_final_hyphen_never);
   g_test_add_func("/linebreak/overfull", test_overfull);
   g_test_add_func("/linebreak/ragged", test_ragged);
   g_test_add_func("/linebreak/balanced", test_balanced);

@@ -531,6 +531,48 @@ static void test_hyphenation_spans(fixture *f, gconstpointer data) {
   g_free(en_word);
 }
 
+/* The text of line `line` of `p` (its runs joined). */
+static char *line_text(const dp_para *p, int line) {
+  dp_line_info info;
+  dp_para_describe_line(p, LEFT, TOP, 0, line, &info);
+  GString *out = g_string_new(NULL);
+  for (size_t r = 0; r < info.run_count; r++)
+    g_string_append(out, info.runs[r].text);
+  dp_line_info_clear(&info);
+  return g_string_free(out, FALSE);
+}
+
+/* A compound written with a hyphen breaks at it only where each side
+ * keeps two letters or more: never "OSUG-|B" nor "e-|mail"; and no word
+ * is hyphenated onto a paragraph's last line ("Saint-Martin-|d'Hères"),
+ * in ragged text, where other breaks always do. */
+static void test_hyphen_pieces(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.size = 14;
+  const char *text = "Amphithéâtre Louis Néel, Bâtiment OSUG-B, 460 rue de la "
+                     "Piscine, Saint-Martin-d'Hères, Grenoble, par e-mail";
+  int compound_breaks = 0;
+  for (int width = 90; width <= 330; width += 3) {
+    dp_para *p = para_new(f, text, NULL, 0, &s, "fr", width);
+    int n = dp_para_get_line_count(p);
+    for (int i = 0; i + 1 < n; i++) {
+      char *t = line_text(p, i);
+      g_strchomp(t);
+      if (g_str_has_suffix(t, "-")) {
+        compound_breaks++;
+        g_assert_false(g_str_has_suffix(t, "OSUG-"));
+        g_assert_false(g_str_has_suffix(t, " e-"));
+        g_assert_cmpint(i + 2, <, n); /* not before the last line */
+      }
+      g_free(t);
+    }
+    dp_para_free(p);
+  }
+  /* Compounds do break, where they may. */
+  g_assert_cmpint(compound_breaks, >, 0);
+}
+
 /* Justified text in a language without hyphenation patterns: one warning
  * for the language, however many paragraphs; none for ragged text. */
 static void test_no_patterns(fixture *f, gconstpointer data) {
@@ -1322,6 +1364,7 @@ int main(int argc, char **argv) {
   ADD("hyphenation-exclusions", test_hyphenation_exclusions);
   ADD("hyphenation-minimum", test_hyphenation_minimum);
   ADD("hyphenation-spans", test_hyphenation_spans);
+  ADD("hyphen-pieces", test_hyphen_pieces);
   ADD("no-patterns", test_no_patterns);
   ADD("balance", test_balance);
   ADD("link", test_link);
