@@ -81,7 +81,7 @@ static dp_para *unit_para(composer *c, unit *u, double width, double scale) {
     if (!p) {
       p = dp_para_new(c->text, u->text, u->length, u->spans, u->span_count,
                       u->style, u->lang ? u->lang : c->lang, width, scale,
-                      u->marker, u->mark);
+                      u->marker, u->lang ? u->mark : c->lang_mark);
       report_missing(c, u, p);
     }
     if (!u->para_drawn) dp_para_free(u->para);

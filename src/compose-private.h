@@ -96,6 +96,7 @@ typedef struct composer {
   const dp_layout_model *layout;
   dp_labels *labels;
   const char *lang;
+  dp_mark lang_mark;      /* where the document gives its `lang` */
   bool rtl;               /* the document reads right to left */
   GHashTable *colours;    /* colour name -> dp_colour* */
   dp_pageset *set;

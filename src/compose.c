@@ -531,6 +531,9 @@ static dp_pageset *compose_at(dp_diag *diag, const dp_settings *settings,
   c.lang = dp_document_get_lang(doc);
   c.rtl = dp_document_is_rtl(doc);
   const dp_value *root = dp_document_get_root(doc);
+  /* The default `lang` carries the document's own mark. */
+  const dp_value *lang = dp_value_get(root, "lang");
+  c.lang_mark = lang ? lang->mark : root->mark;
   c.labels = dp_labels_new(diag, settings, c.lang, dp_value_get(root, "labels"));
   c.store = g_new0(store, 1);
   c.store->paras = g_ptr_array_new_with_free_func((GDestroyNotify)dp_para_free);

@@ -433,7 +433,7 @@ static void direct(PangoContext *context, PangoLayout *layout,
 dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
                      const dp_span *spans, size_t span_count,
                      const dp_style *style, const char *lang, double width,
-                     double scale, const char *marker, dp_mark mark) {
+                     double scale, const char *marker, dp_mark lang_mark) {
   g_return_val_if_fail(text != NULL && style != NULL, NULL);
   if (!utf8) length = 0;
   /* Text set at size s in a width w breaks as text set at size S in
@@ -491,7 +491,7 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
     char *dic = dp_hyphen_find_dictionary(dp_hyphen_get_dir(text->hyphen),
                                           lang);
     if (!dic && text->diag)
-      dp_warning(text->diag, mark,
+      dp_warning(text->diag, lang_mark,
                  "no hyphenation patterns for language '%s' are installed: "
                  "its justified text is not hyphenated",
                  lang);

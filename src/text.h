@@ -65,13 +65,14 @@ typedef struct dp_para dp_para;
  * multiplied by `scale`, at `width` points.  `lang` (BCP 47) chooses the
  * hyphenation dictionary and Pango's language.  `marker`, if not NULL, is
  * drawn hanging to the left of the first line (list bullets and numbers),
- * right-aligned against the paragraph's left indent.  `mark` is where the
- * text came from, for warnings (a language without hyphenation
- * patterns). */
+ * right-aligned against the paragraph's left indent.  `lang_mark` is
+ * where `lang` is given (the document's `lang`), where justified text in
+ * a language without hyphenation patterns is reported, once a language
+ * for `text`. */
 dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
                      const dp_span *spans, size_t span_count,
                      const dp_style *style, const char *lang, double width,
-                     double scale, const char *marker, dp_mark mark);
+                     double scale, const char *marker, dp_mark lang_mark);
 void dp_para_free(dp_para *para);
 
 /* (transfer full) `para` set at `width` and `scale` instead, sharing its
