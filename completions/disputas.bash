@@ -30,7 +30,7 @@ _disputas() {
   case $command in
     render) options+=" --layout --output --format --trace --impose --dpi --press --marks --preflight --werror --diagnostics --root --house" ;;
     build) options+=" --outdir --layout --jobs --press --marks --preflight --werror --diagnostics --root --house" ;;
-    check) options+=" --layout --preflight --werror --diagnostics --root --house" ;;
+    check) options+=" --layout --press --marks --preflight --werror --diagnostics --root --house" ;;
     watch) options+=" --outdir --layout --press --marks --preflight --werror --diagnostics --root --house" ;;
     preview) options+=" --layout --house --port --dpi" ;;
     layouts) options+=" --werror --diagnostics --root --house" ;;

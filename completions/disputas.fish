@@ -11,8 +11,8 @@ complete -c disputas -n "__fish_seen_subcommand_from render build check watch la
 complete -c disputas -n "__fish_seen_subcommand_from render build check watch layouts" -l root -x -a '(__fish_complete_directories)' -d 'Keep every file a document names inside DIR'
 complete -c disputas -n "__fish_seen_subcommand_from render build check watch preview" -s l -l layout -r -a 'poster booklet booklet-print (__fish_complete_suffix .yaml)'
 complete -c disputas -n "__fish_seen_subcommand_from render build check watch" -l preflight -d 'Print checks'
-complete -c disputas -n "__fish_seen_subcommand_from render build watch" -l press -d 'Press output with the bleed'
-complete -c disputas -n "__fish_seen_subcommand_from render build watch" -l marks -d 'Crop marks'
+complete -c disputas -n "__fish_seen_subcommand_from render build check watch" -l press -d 'Press output with the bleed'
+complete -c disputas -n "__fish_seen_subcommand_from render build check watch" -l marks -d 'Crop marks'
 complete -c disputas -n "__fish_seen_subcommand_from render" -s o -l output -r -F
 complete -c disputas -n "__fish_seen_subcommand_from render" -s f -l format -x -a 'pdf png svg trace'
 complete -c disputas -n "__fish_seen_subcommand_from render" -l trace -d 'The composed pages as text'

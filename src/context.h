@@ -27,6 +27,7 @@ typedef struct dp_kept_pageset {
   unsigned long long size_checked; /* the layout the text-size check (that
                                       runs always) ran for */
   struct dp_pageset *set;
+  bool preflighted_press; /* preflighted as press output (colour checks) */
 } dp_kept_pageset;
 
 struct dp_context {

@@ -668,6 +668,16 @@ static bool wants_preflight(const dp_render_options *options,
          (house && house->preflight);
 }
 
+/* Press output: asked for by the options, the layout or the house, with
+ * or without marks (which imply it). */
+static bool wants_press(const dp_render_options *options,
+                        const dp_layout *layout, const dp_document *doc) {
+  const dp_house *house = dp_document_get_house(doc);
+  return (options && (options->press || options->marks)) ||
+         layout->model->press || layout->model->marks ||
+         (house && (house->press || house->marks));
+}
+
 /* The context's kept page set of `doc` in `layout`, or NULL.  Layouts
  * whose pages are the same (booklet and booklet-print, which only
  * imposes them) share it. */
@@ -689,7 +699,7 @@ static void kept_clear(dp_kept_pageset *k) {
     dp_fonts_unlock();
   }
   g_free(k->pages_key);
-  *k = (dp_kept_pageset){0, NULL, 0, 0, NULL};
+  *k = (dp_kept_pageset){0, NULL, 0, 0, NULL, false};
 }
 
 /* Keeps `set` (which the context then owns).  A new document's page sets
@@ -706,7 +716,8 @@ static dp_kept_pageset *kept_add(dp_context *ctx, const dp_document *doc,
     slot = &ctx->kept[0];
     kept_clear(slot);
   }
-  *slot = (dp_kept_pageset){d, g_strdup(layout->model->compose_key), 0, 0, set};
+  *slot = (dp_kept_pageset){d, g_strdup(layout->model->compose_key), 0, 0,
+                            set, false};
   return slot;
 }
 
@@ -804,13 +815,19 @@ static dp_pageset *compose(dp_context *ctx, const dp_document *doc,
   /* Text too small to read is reported on every run; preflight's other
    * checks when asked for.  Once per page set and layout. */
   bool all = kept && wants_preflight(options, layout, doc);
-  if (kept && (all ? kept->preflighted : kept->size_checked) !=
-                  layout->serial) {
+  bool press = kept && wants_press(options, layout, doc);
+  if (kept && ((all ? kept->preflighted : kept->size_checked) !=
+                   layout->serial ||
+               (all && kept->preflighted_press != press))) {
+    dp_preflight_options checks = {
+        all, press, layout->model->pure_black,
+        press && all ? dp_render_output_components() : 0};
     dp_fonts_lock();
-    dp_preflight(ctx->diag, kept->set, layout->model, all);
+    dp_preflight(ctx->diag, kept->set, layout->model, &checks);
     dp_fonts_unlock();
     kept->size_checked = layout->serial;
     if (all) kept->preflighted = layout->serial;
+    if (all) kept->preflighted_press = press;
   }
   dp_diag_release(ctx->diag);
   if (!kept) return NULL;
@@ -860,8 +877,7 @@ static void internal_options(dp_context *ctx, const dp_render_options *options,
   const dp_house *house = dp_document_get_house(doc);
   out->marks = options->marks || layout->model->marks ||
                (house && house->marks);
-  out->press = options->press || layout->model->press || out->marks ||
-               (house && house->press);
+  out->press = wants_press(options, layout, doc);
   out->pure_black = layout->model->pure_black;
   out->creep = layout->model->creep;
 }

@@ -53,6 +53,63 @@ static uint32_t crc32_png(const unsigned char *data, size_t length) {
   return c ^ 0xFFFFFFFFu;
 }
 
+/* ---- Colour profiles --------------------------------------------------- */
+
+/* `text` (`length` bytes, up to a NUL) into `out` as UTF-8, control
+ * characters left out, cut to fit. */
+static void copy_name(char *out, size_t size, const char *text, size_t length,
+                      bool latin1) {
+  char *utf8 = latin1 ? g_convert(text, (gssize)strnlen(text, length),
+                                  "UTF-8", "ISO-8859-1", NULL, NULL, NULL)
+                      : g_utf8_make_valid(text, (gssize)strnlen(text, length));
+  size_t at = 0;
+  for (const char *p = utf8 ? utf8 : ""; *p && at + 1 < size;
+       p = g_utf8_next_char(p)) {
+    size_t n = (size_t)(g_utf8_next_char(p) - p);
+    if (g_unichar_iscntrl(g_utf8_get_char(p))) continue;
+    if (at + n >= size) break;
+    memcpy(out + at, p, n);
+    at += n;
+  }
+  out[at] = '\0';
+  g_strstrip(out);
+  g_free(utf8);
+}
+
+/* The description of the ICC profile `p` (`n` bytes, maybe only its
+ * first part), from its 'desc' tag: ICC v2's ASCII textDescriptionType or
+ * v4's multiLocalizedUnicodeType (its first record).  "" when it is not
+ * there. */
+static void icc_description(const unsigned char *p, size_t n, char *out,
+                            size_t size) {
+  out[0] = '\0';
+  if (n < 132 || memcmp(p + 36, "acsp", 4)) return;
+  uint32_t tags = be32(p + 128);
+  for (uint32_t i = 0; i < tags && 132 + 12 * (size_t)(i + 1) <= n; i++) {
+    const unsigned char *t = p + 132 + 12 * (size_t)i;
+    if (memcmp(t, "desc", 4)) continue;
+    size_t at = be32(t + 4), length = be32(t + 8);
+    if (at >= n || length > n - at || length < 12) return;
+    const unsigned char *d = p + at;
+    if (!memcmp(d, "desc", 4)) {
+      size_t count = be32(d + 8);
+      if (count <= length - 12)
+        copy_name(out, size, (const char *)d + 12, count, false);
+    } else if (!memcmp(d, "mluc", 4) && length >= 28 && be32(d + 8) >= 1) {
+      size_t bytes = be32(d + 20), from = be32(d + 24);
+      if (from >= length || bytes > length - from) return;
+      gunichar2 units[64];
+      size_t count = MIN(bytes / 2, G_N_ELEMENTS(units));
+      for (size_t k = 0; k < count; k++)
+        units[k] = (gunichar2)(d[from + 2 * k] << 8 | d[from + 2 * k + 1]);
+      char *utf8 = g_utf16_to_utf8(units, (glong)count, NULL, NULL, NULL);
+      if (utf8) copy_name(out, size, utf8, strlen(utf8), false);
+      g_free(utf8);
+    }
+    return;
+  }
+}
+
 static const unsigned char png_signature[8] = {0x89, 'P', 'N', 'G',
                                                '\r', '\n', 0x1A, '\n'};
 
@@ -102,6 +159,17 @@ static bool probe_png(const unsigned char *d, size_t n, dp_image_info *info,
       }
       info->width = width > INT32_MAX ? INT32_MAX : (int)width;
       info->height = height > INT32_MAX ? INT32_MAX : (int)height;
+    }
+    if (index == 0) /* colour types 0 and 4 are grey, 2, 3 and 6 RGB */
+      info->components = type[13] == 0 || type[13] == 4 ? 1 : 3;
+    if (memcmp(type, "iCCP", 4) == 0) {
+      /* A profile name (1-79 Latin-1 characters) ends at a NUL. */
+      info->has_profile = true;
+      copy_name(info->profile, sizeof info->profile, (const char *)type + 4,
+                MIN(length, 79), true);
+    } else if (memcmp(type, "sRGB", 4) == 0) {
+      info->has_profile = true;
+      g_strlcpy(info->profile, "sRGB", sizeof info->profile);
     }
     if (memcmp(type, "IDAT", 4) == 0) seen_idat = true;
     at += 12 + (size_t)length;
@@ -172,7 +240,16 @@ static bool probe_jpeg(const unsigned char *d, size_t n, dp_image_info *info,
                                  "which is not supported", d[at + 7]);
         return false;
       }
+      info->components = d[at + 7];
       seen_frame = true;
+    }
+    /* APP2 ICC_PROFILE: the description is read from the first chunk
+     * (a profile's header and tags come first). */
+    if (marker == 0xE2 && length > 16 && !memcmp(d + at + 2, "ICC_PROFILE", 12)) {
+      info->has_profile = true;
+      if (d[at + 14] == 1)
+        icc_description(d + at + 16, length - 16, info->profile,
+                        sizeof info->profile);
     }
     at += length;
     if (marker == 0xDA) {
@@ -341,7 +418,7 @@ static bool read_image_file(const char *path, char **data, size_t *length,
 
 bool dp_image_probe(const char *path, dp_image_info *info,
                     char **error_message) {
-  *info = (dp_image_info){DP_IMAGE_UNKNOWN, 0, 0};
+  *info = (dp_image_info){.format = DP_IMAGE_UNKNOWN};
   *error_message = NULL;
   char *data = NULL;
   size_t n = 0;

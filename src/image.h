@@ -56,6 +56,13 @@ typedef enum dp_image_format {
 typedef struct dp_image_info {
   dp_image_format format;
   int width, height; /* pixels; 0 for SVG (its size is not checked) */
+  /* Colour (preflight): the components a pixel has (1 grey, 3 RGB, 4
+   * CMYK; 0 for SVG), whether the file carries a colour profile (a
+   * JPEG's ICC_PROFILE markers; a PNG's iCCP or sRGB chunk), and the
+   * profile's description where the file says it ("" when not). */
+  int components;
+  bool has_profile;
+  char profile[64];
 } dp_image_info;
 
 /* Probes the file at `path`.  On success fills `info` and returns true.

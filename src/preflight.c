@@ -25,6 +25,7 @@ typedef struct checker {
   GHashTable *reported; /* problem keys */
   int count;
   bool all;             /* every check, or the text size alone */
+  const dp_preflight_options *options;
 } checker;
 
 typedef struct box {
@@ -75,6 +76,35 @@ static box extent(const dp_draw *d, const dp_para_ink *ink) {
 
 /* ---- Text ----------------------------------------------------------- */
 
+/* Press output: text in an RGB black prints in four inks. */
+static void check_black(checker *k, const dp_draw *d, int page) {
+  dp_colour c = d->style->colour;
+  double high = MAX(c.r, MAX(c.g, c.b)), low = MIN(c.r, MIN(c.g, c.b));
+  if (c.a <= 0 || high > DP_PREFLIGHT_BLACKISH + 1e-9 ||
+      high - low > DP_PREFLIGHT_NEUTRAL + 1e-9)
+    return;
+  bool pure = high == 0;
+  if (pure && k->options->pure_black) return; /* one ink already */
+  char hex[8];
+  g_snprintf(hex, sizeof hex, "#%02x%02x%02x", (int)lround(c.r * 255),
+             (int)lround(c.g * 255), (int)lround(c.b * 255));
+  /* Once a colour, at the first style in it. */
+  if (!first_time(k, "rich-black", DP_MARK_FILE(NULL), hex)) return;
+  dp_mark at = has_file(d->style->mark) ? d->style->mark : d->mark;
+  /* The colour's name, when the style names one ("ink"). */
+  const char *name = d->style->colour_name;
+  bool named = name && *name && *name != '#';
+  dp_warning(k->diag, at,
+             "text in style '%s' (page %d) is %s%s%s%s, an RGB black: press "
+             "output prints it as four-colour (rich) black, which blurs "
+             "small type when the plates shift; %s",
+             d->style->name ? d->style->name : "?", page,
+             named ? "'" : "", named ? name : "", named ? "' " : "", hex,
+             pure ? "pure-black: true sets it in black ink alone"
+                  : "#000000 prints in black ink alone (pure-black)");
+  k->count++;
+}
+
 static void check_text(checker *k, const dp_draw *d, int page,
                        const dp_para_ink *ink) {
   dp_mark style_mark =
@@ -112,6 +142,7 @@ static void check_text(checker *k, const dp_draw *d, int page,
     }
     g_free(size);
   }
+  if (k->all && k->options->press && d->style) check_black(k, d, page);
   if (!k->all || ink->x1 < ink->x0) return; /* no ink */
   double w = k->set->width, h = k->set->height;
   const char *edge = NULL;
@@ -134,6 +165,43 @@ static void check_text(checker *k, const dp_draw *d, int page,
 
 /* ---- Images and QR codes -------------------------------------------- */
 
+/* Press output: what the print shop does with an image's colours. */
+static void check_image_colour(checker *k, const dp_draw *d, int page,
+                               const dp_image_info *info) {
+  bool rgb = info->components == 3;
+  bool guess = info->components == 4 && !info->has_profile &&
+               k->options->output_components != 4;
+  if ((!rgb && !guess) || !first_time(k, "colour", d->mark, d->image_path))
+    return;
+  if (rgb) {
+    /* Cairo embeds a PNG's pixels without its profile. */
+    char *profile =
+        !info->has_profile ? g_strdup("no profile, assumed sRGB")
+        : info->format == DP_IMAGE_PNG
+            ? g_strdup_printf("profile '%s', which the PDF does not keep: "
+                              "taken as sRGB",
+                              *info->profile ? info->profile : "unnamed")
+        : *info->profile ? g_strdup_printf("profile '%s'", info->profile)
+                         : g_strdup("an unnamed profile");
+    dp_diag_report(k->diag, DP_SEVERITY_NOTE, d->mark,
+                   "the image '%s' on page %d is RGB (%s): the print shop "
+                   "converts it to the press's colours",
+                   d->image_path, page, profile);
+    g_free(profile);
+  } else {
+    dp_warning(k->diag, d->mark,
+               "the image '%s' on page %d is CMYK without a colour profile: "
+               "for press output to %s its colours are a guess; embed the "
+               "profile it was separated for, or use an RGB image",
+               d->image_path, page,
+               k->options->output_components == 1 ? "grey" : "RGB (sRGB)");
+    k->count++;
+  }
+  if (has_file(d->source))
+    dp_diag_report(k->diag, DP_SEVERITY_NOTE, d->source,
+                   "the image is named here");
+}
+
 static void check_image(checker *k, const dp_draw *d, int page) {
   dp_image_info info;
   char *error = NULL;
@@ -144,6 +212,7 @@ static void check_image(checker *k, const dp_draw *d, int page) {
   if (info.format == DP_IMAGE_SVG || info.width <= 0 || info.height <= 0 ||
       d->width <= 0 || d->height <= 0)
     return;
+  if (k->options->press) check_image_colour(k, d, page, &info);
   double dpi = MIN(info.width / (d->width / 72), info.height / (d->height / 72));
   if (dpi >= DP_PREFLIGHT_GOOD_DPI - 0.5 ||
       !first_time(k, "image", d->mark, d->image_path))
@@ -252,10 +321,12 @@ static void check_background(checker *k, const dp_page *page,
 /* ---- The pass ------------------------------------------------------- */
 
 int dp_preflight(dp_diag *diag, const dp_pageset *set,
-                 const dp_layout_model *layout, bool all) {
+                 const dp_layout_model *layout,
+                 const dp_preflight_options *options) {
+  bool all = options->all;
   checker k = {diag, set, layout,
                g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-               0, all};
+               0, all, options};
   for (size_t p = 0; p < set->page_count; p++) {
     const dp_page *page = &set->pages[p];
     int number = (int)p + 1;

@@ -44,11 +44,36 @@
  * DP_PREFLIGHT_MIN_DPI, a warning). */
 #define DP_PREFLIGHT_GOOD_DPI 300
 
-/* Runs every check on `set`, composed from `layout` (`all`), or only the
- * one that runs always: text below DP_PREFLIGHT_ALWAYS_MIN_TEXT.  With
- * `all`, text is held to the layout's min-text-size, and never to less
- * than that.  Returns the number of problems reported. */
+/* Text this dark and this near to grey (each of R, G and B at most
+ * DP_PREFLIGHT_BLACKISH, and within DP_PREFLIGHT_NEUTRAL of each other)
+ * looks black and, in RGB, prints as four-colour black. */
+#define DP_PREFLIGHT_BLACKISH 0.2
+#define DP_PREFLIGHT_NEUTRAL 0.02
+
+typedef struct dp_preflight_options {
+  bool all;              /* every check, or the text size alone */
+  /* Press output's colour checks (with `all`): */
+  bool press;
+  bool pure_black;       /* RGB black becomes one ink (render.h) */
+  int output_components; /* of the press profile: 3 RGB, 4 CMYK, 1 grey */
+} dp_preflight_options;
+
+/* Runs every check on `set`, composed from `layout` (options->all), or
+ * only the one that runs always: text below DP_PREFLIGHT_ALWAYS_MIN_TEXT.
+ * With `all`, text is held to the layout's min-text-size, and never to
+ * less than that; in press output also:
+ *
+ *  - an RGB image is a note naming its profile, or "no profile, assumed
+ *    sRGB" (the print shop converts it for the press);
+ *  - a CMYK image without a profile, when the press profile is not
+ *    CMYK, is a warning: its colours are anybody's guess;
+ *  - text in black or near-black RGB that stays RGB (pure black is off,
+ *    or the colour is not exactly #000000) is a warning at its style:
+ *    it prints as four-colour (rich) black.
+ *
+ * Returns the number of problems reported. */
 int dp_preflight(dp_diag *diag, const dp_pageset *set,
-                 const dp_layout_model *layout, bool all);
+                 const dp_layout_model *layout,
+                 const dp_preflight_options *options);
 
 #endif

@@ -670,6 +670,19 @@ static GBytes *load_output_profile(int *components, char **error) {
   return g_bytes_new_take(data, length);
 }
 
+int dp_render_output_components(void) {
+  static int components;
+  static gsize once;
+  if (g_once_init_enter(&once)) {
+    char *error = NULL;
+    GBytes *icc = load_output_profile(&components, &error);
+    if (icc) g_bytes_unref(icc);
+    g_free(error);
+    g_once_init_leave(&once, 1);
+  }
+  return components;
+}
+
 dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
                                  const dp_render_settings *options) {
   /* Press output is PDF/X-4, which needs its printing condition. */

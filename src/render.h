@@ -89,6 +89,11 @@ void dp_render_get_geometry(const dp_pageset *set,
                             const dp_render_settings *options,
                             dp_sheet_geometry *out);
 
+/* The colours of press output's profile (the meson option
+ * press-profile): 3 RGB, 4 CMYK, 1 grey; 0 when it cannot be read
+ * (rendering press output then reports why). */
+int dp_render_output_components(void);
+
 /* Output goes through dp_write_func (disputas.h). */
 
 /* Pages the output has: sheet sides when imposed. */

@@ -33,7 +33,8 @@ static const char usage_text[] =
     "                  [--house FILE]\n"
     "  disputas build  DOC.yaml... [-d OUTDIR] [-l LAYOUT]... [-j N] [--press] [--marks]\n"
     "                  [--preflight] [--house FILE]\n"
-    "  disputas check  DOC.yaml [-l LAYOUT] [--preflight] [--house FILE]\n"
+    "  disputas check  DOC.yaml [-l LAYOUT] [--preflight] [--press] [--marks]\n"
+    "                  [--house FILE]\n"
     "  disputas watch  DOC.yaml [-d OUTDIR] [-l LAYOUT]... [--house FILE]\n"
     "  disputas preview DOC.yaml [-l LAYOUT]... [-p PORT] [--house FILE]\n"
     "  disputas layouts\n"
@@ -203,7 +204,7 @@ static bool parse_options(const char *command, int *argc, char ***argv,
   if (!strcmp(command, "build"))
     g_option_context_add_main_entries(context, jobs_entry, NULL);
   if (!strcmp(command, "render") || !strcmp(command, "build") ||
-      !strcmp(command, "watch"))
+      !strcmp(command, "watch") || !strcmp(command, "check"))
     g_option_context_add_main_entries(context, marks_entry, NULL);
   if (strcmp(command, "layouts") && strcmp(command, "new"))
     g_option_context_add_main_entries(context, preflight_entry, NULL);
@@ -324,6 +325,9 @@ static int run_check(const options *opts, const char *path) {
   int status = EXIT_INVALID;
   dp_render_options *ro = dp_render_options_new();
   dp_render_options_set_preflight(ro, opts->preflight);
+  /* Press output's preflight checks its colours too. */
+  dp_render_options_set_marks(ro, opts->marks);
+  dp_render_options_set_press(ro, opts->press);
   if (doc && layout &&
       dp_check_with_options(ctx, doc, layout, ro) == DP_STATUS_OK &&
       dp_context_get_error_count(ctx) == 0)

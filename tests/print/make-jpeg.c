@@ -1,11 +1,12 @@
 /* make-jpeg: writes the test JPEGs of the print suite, so no binary
  * image is kept in the tree.
  *
- *   make-jpeg OUT.jpg cmyk|grey [PROFILE.icc]
+ *   make-jpeg OUT.jpg cmyk|grey|rgb [PROFILE.icc]
  *
  * A 96 × 64 image: cmyk is pure cyan on its left half and pure magenta
  * on its right, stored inverted as Adobe's applications (and libjpeg's
- * Adobe marker) have it; grey is 25 % grey (value 191).  PROFILE, if
+ * Adobe marker) have it; grey is 25 % grey (value 191); rgb is orange
+ * (230, 120, 30).  PROFILE, if
  * given, is embedded as APP2 ICC_PROFILE markers. */
 #include <stddef.h>
 #include <stdio.h>
@@ -16,10 +17,10 @@
 
 int main(int argc, char **argv) {
   if (argc < 3) {
-    fprintf(stderr, "usage: make-jpeg OUT.jpg cmyk|grey [PROFILE.icc]\n");
+    fprintf(stderr, "usage: make-jpeg OUT.jpg cmyk|grey|rgb [PROFILE.icc]\n");
     return 2;
   }
-  int cmyk = !strcmp(argv[2], "cmyk");
+  int cmyk = !strcmp(argv[2], "cmyk"), rgb = !strcmp(argv[2], "rgb");
   unsigned char *profile = NULL;
   long profile_length = 0;
   if (argc > 3) {
@@ -43,8 +44,8 @@ int main(int argc, char **argv) {
   jpeg_stdio_dest(&c, out);
   c.image_width = 96;
   c.image_height = 64;
-  c.input_components = cmyk ? 4 : 1;
-  c.in_color_space = cmyk ? JCS_CMYK : JCS_GRAYSCALE;
+  c.input_components = cmyk ? 4 : rgb ? 3 : 1;
+  c.in_color_space = cmyk ? JCS_CMYK : rgb ? JCS_RGB : JCS_GRAYSCALE;
   jpeg_set_defaults(&c);
   jpeg_set_quality(&c, 95, TRUE);
   jpeg_start_compress(&c, TRUE);
@@ -57,6 +58,9 @@ int main(int argc, char **argv) {
       unsigned char ink[4] = {255, 255, 255, 255};
       ink[x < 48 ? 0 : 1] = 0;
       memcpy(row + 4 * x, ink, 4);
+    } else if (rgb) {
+      static const unsigned char orange[3] = {230, 120, 30};
+      memcpy(row + 3 * x, orange, 3);
     } else {
       row[x] = 191;
     }

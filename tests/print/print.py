@@ -44,6 +44,12 @@ reads the PDFs back with qpdf's JSON (`qpdf --json`), pdfinfo and
                  with and without their ICC profiles: embedded as they are
                  with the profile as /ICCBased, inverted CMYK decoded, and
                  drawn in their colours by poppler and in PNG output
+  press-images   preflight of press output names each RGB image's profile
+                 (a note: a JPEG's embedded ICC description, or "no
+                 profile, assumed sRGB") and warns of a CMYK JPEG without a
+                 profile, at the layout's image item with a note at the
+                 document's line; CMYK and grey with profiles, and office
+                 output, get neither (JPEGs made by make-jpeg)
   lazy-qpdf      LD_DEBUG=libs: libqpdf is loaded for PDF output only, never
                  by check, PNG or SVG
   preflight-NAME tests/print/preflight-NAME.yaml checked with --preflight
@@ -934,6 +940,61 @@ def case_jpeg_colour(r, make_jpeg):
               "Ghostscript reads the CMYK image", proc.stdout + proc.stderr)
 
 
+ADOBE_RGB = "/usr/share/color/icc/compatibleWithAdobeRGB1998.icc"  # icc-profiles-free
+
+
+def case_press_images(r, make_jpeg):
+    images = os.path.join(r.work, "images")
+    os.makedirs(images, exist_ok=True)
+    # name, make-jpeg's arguments, what press preflight says of it
+    cases = (("rgb.jpg", ["rgb", ADOBE_RGB],
+              "note: the image '%s' on page 1 is RGB (profile 'Compatible "
+              "with Adobe RGB (1998)'): the print shop converts it"),
+             ("rgb-plain.jpg", ["rgb"],
+              "note: the image '%s' on page 1 is RGB (no profile, assumed "
+              "sRGB)"),
+             ("cmyk-plain.jpg", ["cmyk"],
+              "warning: the image '%s' on page 1 is CMYK without a colour "
+              "profile: for press output to RGB (sRGB) its colours are a "
+              "guess"),
+             ("cmyk.jpg", ["cmyk", GS_CMYK], None),
+             ("grey.jpg", ["grey"], None))
+    booklet = os.path.join(r.root, "layouts", "booklet.yaml")
+    with open(booklet, encoding="utf-8") as f:
+        item = [i for i, line in enumerate(f, 1)
+                if "image: candidate.photo" in line][0]
+    for name, args, said in cases:
+        jpeg = os.path.join(images, name)
+        subprocess.run([make_jpeg, jpeg] + args, check=True)
+        doc = os.path.join(r.work, name + ".yaml")
+        with open(doc, "w", encoding="utf-8") as f:
+            f.write("institution:\n  name: University of Agder\n"
+                    "candidate:\n  name: Maren Tollefsen Eide\n"
+                    "  photo: images/%s\n"
+                    "thesis:\n  title: Wind, Waves and Winches\n"
+                    "events:\n  - kind: public-defence\n"
+                    "    start: 2026-01-16T13:00\n" % name)
+        press = r.run(["check", "--preflight", "--press", doc, "-l",
+                       "booklet"]).stderr.decode()
+        office = r.run(["check", "--preflight", doc, "-l",
+                        "booklet"]).stderr.decode()
+        colour = re.compile(r"is (RGB|CMYK without)")
+        check(not colour.search(office), name + ": office output: nothing "
+              "of its colour", office)
+        if not said:
+            check(not colour.search(press), name + ": press output: "
+                  "nothing of its colour", press)
+            continue
+        want = "%s:%d:13: %s" % (booklet, item, said % jpeg)
+        at = press.find(want)
+        check(at >= 0, name + ": press output: " + said.split(":")[0] +
+              " at the image item", "want %r in\n%s" % (want, press))
+        # The next report is the note at the document's line.
+        check(re.match(r"(?s).*?\n%s:5:10: note: the image is named here" %
+                       re.escape(doc), press[at:]),
+              name + ": with a note at the document's line", press[at:])
+
+
 def loads_qpdf(r, args):
     env = dict(r.env, LD_DEBUG="libs")
     proc = r.run(args, env=env)
@@ -1131,10 +1192,11 @@ def main(argv):
              "small-text": case_small_text, "lazy-qpdf": case_lazy_qpdf,
              "fonts": case_fonts, "samples": case_samples}
     try:
-        if case == "jpeg-colour":
+        if case in ("jpeg-colour", "press-images"):
             make = [a.split("=", 1)[1] for a in argv[5:]
                     if a.startswith("--make-jpeg=")]
-            case_jpeg_colour(r, make[0])
+            (case_jpeg_colour if case == "jpeg-colour"
+             else case_press_images)(r, make[0])
         elif case.startswith("preflight-"):
             case_preflight(r, case, regenerate)
         elif case in cases:
