@@ -370,6 +370,33 @@ static void add_style(PangoAttrList *list, const dp_style *s, unsigned set,
           start, end);
 }
 
+/* The direction marks and isolates (U+200E, U+200F, U+202A to U+202E,
+ * U+2066 to U+2069; the isolates the template puts around a value of the
+ * other direction) draw nothing, but letter-spacing would give each the
+ * space of a letter: letter-spaced lines with an isolated value would
+ * be wider and start that space in from their start edge.  They get
+ * none.  Text without letter-spacing is left as it is. */
+static void unspace_controls(PangoAttrList *list, const dp_style *style,
+                             const char *text, const span *spans,
+                             size_t count) {
+  bool spaced = style->letter_spacing != 0;
+  for (size_t i = 0; i < count && !spaced; i++)
+    spaced = spans[i].style &&
+             (spans[i].style->set & DP_STYLE_LETTER_SPACING) &&
+             spans[i].style->letter_spacing != 0;
+  if (!spaced) return;
+  for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+    if (p[0] != 0xE2 || !p[1] || !p[2]) continue;
+    bool control = (p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F ||
+                                     (p[2] >= 0xAA && p[2] <= 0xAE))) ||
+                   (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9);
+    if (!control) continue;
+    unsigned at = (unsigned)((const char *)p - text);
+    text_add_attr(list, pango_attr_letter_spacing_new(0), at, at + 3);
+    p += 2;
+  }
+}
+
 /* Everything a paragraph style sets. */
 #define ALL_FIELDS                                                        \
   (DP_STYLE_FAMILY | DP_STYLE_WEIGHT | DP_STYLE_ITALIC | DP_STYLE_STRETCH | \
@@ -453,6 +480,7 @@ PangoAttrList *text_attributes(const dp_style *style, const char *text,
       break;
     }
   }
+  unspace_controls(list, style, text, spans, count);
   return list;
 }
 
