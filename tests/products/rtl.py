@@ -2,7 +2,7 @@
 """The right-to-left samples are set on mirrored pages and bound on the
 right, read back from their PDFs.
 
-Usage: rtl.py DISPUTAS SOURCE_ROOT WORKDIR
+Usage: rtl.py DISPUTAS PDF_BOXES SOURCE_ROOT WORKDIR
 
 For samples/arabic.yaml and samples/hebrew.yaml:
 
@@ -10,6 +10,17 @@ For samples/arabic.yaml and samples/hebrew.yaml:
    places every frame at the mirror image, about the page's vertical
    axis, of where the same document set left to right (`direction: ltr`)
    places it, and at least one frame moves.
+   Read back from the PDFs: a twin of the sample, the same fields with
+   each Arabic or Hebrew letter replaced by a Latin one (so that both
+   directions set the same words, broken the same way: pdftotext splits
+   Arabic differently in each), with a photo and a logo added, is set
+   right to left (`direction: rtl`) and left to right.  In every frame
+   of every page of the poster and the booklet (the frames of the
+   left-to-right trace), what pdf-boxes reads from the two PDFs mirrors
+   (x becomes the page width less x): the box of the ink (text, rules,
+   the QR code, fills), each image, and the extent of each line of
+   characters.  The same check of a scratch poster layout whose footer
+   is placed by `left` (never mirrored) must fail, at that frame only.
 2. Every page of the poster and the booklet: lines (pdftotext words
    grouped by baseline) of Arabic or Hebrew letters and no Latin ones
    start at the right.  None may hang on the left content edge while
@@ -33,7 +44,7 @@ import sys
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-disputas, root, workdir = sys.argv[1:4]
+disputas, boxes, root, workdir = sys.argv[1:5]
 os.makedirs(workdir, exist_ok=True)
 
 RTL = re.compile("[\u0590-\u05ff\u0600-\u06ff]")
@@ -54,6 +65,141 @@ def pages(pdf):
         'xmlns="http://www.w3.org/1999/xhtml"', ""))
     for page in tree.iter("page"):
         yield page
+
+
+def frame_boxes(doc, layout):
+    """[(page, name, x, y, w, h)] of the frames present, from the trace,
+    and the trim's width and height."""
+    out = subprocess.run([disputas, "render", doc, "-l", layout, "--trace",
+                          "-o", "-"], capture_output=True, text=True,
+                         check=True).stdout
+    size = re.search(r"trim-w=([\d.]+) trim-h=([\d.]+)", out)
+    found, page = [], 0
+    for line in out.splitlines():
+        m = re.match(r"page (\d+)", line)
+        if m:
+            page = int(m.group(1))
+        m = re.match(r'  frame \d+ "([^"]*)" x=(-?[\d.]+) y=(-?[\d.]+) '
+                     r'w=([\d.]+) h=([\d.]+)', line)
+        if m:
+            found.append((page, m.group(1)) +
+                         tuple(float(v) for v in m.groups()[1:]))
+    return found, float(size.group(1)), float(size.group(2))
+
+
+def read_boxes(pdf, regions):
+    """What pdf-boxes finds in each (page, x, y, w, h): a dict of the ink
+    box (or None), the images' boxes and the characters' boxes."""
+    given = "".join(f"{p} {x:.3f} {y:.3f} {w:.3f} {h:.3f}\n"
+                    for p, x, y, w, h in regions)
+    out = subprocess.run([boxes, pdf], input=given, capture_output=True,
+                         text=True, check=True).stdout
+    found = []
+    for line in out.splitlines():
+        key, *values = line.split()
+        if key == "region":
+            found.append({"ink": None, "image": [], "char": []})
+        elif key == "ink":
+            found[-1]["ink"] = (None if values == ["none"]
+                                else tuple(map(float, values)))
+        else:
+            found[-1][key].append(tuple(map(float, values)))
+    if len(found) != len(regions):
+        raise SystemExit(f"pdf-boxes read {len(found)} of {len(regions)} "
+                         f"regions of {pdf}")
+    return found
+
+
+def text_lines(chars):
+    """{baseline: (left, right)} of characters grouped by their bottom."""
+    lines = defaultdict(list)
+    for x0, _, x1, y1 in chars:
+        lines[round(y1 * 2) / 2].append((x0, x1))
+    return {y: (min(a for a, _ in v), max(b for _, b in v))
+            for y, v in lines.items()}
+
+
+# Ink is read at 4 px a point; letter-spacing leaves half a letter space
+# (at most 0.5 pt in the built-in layouts) inside a right-to-left line's
+# start edge, where the isolate of its value ends the line (Pango trims
+# the letter space only beside the line's outermost run).
+MIRROR_TOLERANCE = 0.75
+# The ink's box also holds the glyphs at the lines' ragged ends, which
+# differ: a Latin line's final stop or comma goes to its left end in a
+# right-to-left paragraph, and glyphs' side bearings differ.
+INK_TOLERANCE = 2.0
+
+
+def mirrored(a, b, width, tolerance=MIRROR_TOLERANCE):
+    """Whether the horizontal range b is a's mirror image."""
+    return (abs(b[0] - (width - a[1])) <= tolerance and
+            abs(b[1] - (width - a[0])) <= tolerance)
+
+
+def pdf_mirror(rtl_doc, ltr_doc, layout, label):
+    """Renders both documents in `layout` and compares, frame by frame,
+    what their PDFs have; returns (frames compared, {frame: problems})."""
+    frames, width, height = frame_boxes(ltr_doc, layout)
+    pdfs = []
+    for doc, side in ((ltr_doc, "ltr"), (rtl_doc, "rtl")):
+        pdfs.append(render(doc, layout, os.path.join(
+            workdir, f"{label}.{side}.pdf")))
+    left, right = [], []
+    for p, name, x, y, w, h in frames:
+        x0, x1 = max(x, 0.0), min(x + w, width)
+        y0, y1 = max(y, 0.0), min(y + h, height)
+        left.append((p, x0, y0, x1 - x0, y1 - y0))
+        right.append((p, width - x1, y0, x1 - x0, y1 - y0))
+    problems = defaultdict(list)
+    for (p, name, *_), a, b in zip(frames, read_boxes(pdfs[0], left),
+                                   read_boxes(pdfs[1], right)):
+        key = f"page {p} '{name}'"
+        if (a["ink"] is None) != (b["ink"] is None):
+            problems[key].append(f"ink {a['ink']} left to right, "
+                                 f"{b['ink']} right to left")
+        elif a["ink"] and not (
+                mirrored((a["ink"][0], a["ink"][2]),
+                         (b["ink"][0], b["ink"][2]), width, INK_TOLERANCE) and
+                abs(a["ink"][1] - b["ink"][1]) <= INK_TOLERANCE and
+                abs(a["ink"][3] - b["ink"][3]) <= INK_TOLERANCE):
+            problems[key].append(f"ink {a['ink']} left to right, "
+                                 f"{b['ink']} right to left")
+        ia, ib = sorted(a["image"]), sorted(b["image"],
+                                            key=lambda r: -r[2])
+        if len(ia) != len(ib) or not all(
+                mirrored((r[0], r[2]), (q[0], q[2]), width) and
+                abs(r[1] - q[1]) <= MIRROR_TOLERANCE
+                for r, q in zip(ia, ib)):
+            problems[key].append(f"images {ia} left to right, {ib} right "
+                                 f"to left")
+        la, lb = text_lines(a["char"]), text_lines(b["char"])
+        if sorted(la) != sorted(lb):
+            problems[key].append(f"lines at {sorted(la)} left to right, "
+                                 f"{sorted(lb)} right to left")
+        else:
+            problems[key] += [f"line at y={y} {la[y]} left to right, "
+                              f"{lb[y]} right to left"
+                              for y in la if not mirrored(la[y], lb[y],
+                                                          width)]
+    return frames, {k: v for k, v in problems.items() if v}
+
+
+def latin_twin(source, direction, out):
+    """The document at `source` in Latin letters (lang: en), with a
+    photo and a logo, set in `direction`."""
+    with open(source, encoding="utf-8") as f:
+        text = f.read()
+    text = re.sub("[\u0590-\u05ff\u0600-\u06ff]+", lambda m: "".join(
+        chr(ord("a") + ord(c) % 26) for c in m.group(0)), text)
+    text = re.sub(r"(?m)^lang: \w+", "lang: en", text)
+    images = os.path.join(root, "samples", "images")
+    text = re.sub(r"(?m)^institution:\n", "institution:\n  logo: " +
+                  os.path.join(images, "nordvik-logo.svg") + "\n", text)
+    text = re.sub(r"(?m)^candidate:\n", "candidate:\n  photo: " +
+                  os.path.join(images, "portrait.jpg") + "\n", text)
+    with open(out, "w", encoding="utf-8") as f:
+        f.write(f"direction: {direction}\n" + text)
+    return out
 
 
 def frames(doc, layout):
@@ -162,6 +308,45 @@ for sample in ("arabic", "hebrew"):
     if not at_url or not all(x > half for x in at_url):
         failures.append(f"{sample}: the back cover is not on the right of "
                         f"sheet 1 ({at_url})")
+
+# 1, read back from the PDFs.
+images = 0
+for sample in ("arabic", "hebrew"):
+    source = os.path.join(root, "samples", sample + ".yaml")
+    twins = [latin_twin(source, d, os.path.join(
+        workdir, f"{sample}-latin-{d}.yaml")) for d in ("rtl", "ltr")]
+    for layout in ("poster", "booklet"):
+        found, problems = pdf_mirror(*twins, layout, f"{sample}-latin.{layout}")
+        for frame, said in problems.items():
+            failures.append(f"{sample} in Latin letters, {layout}, {frame} "
+                            f"not mirrored in the PDF: {'; '.join(said[:3])}")
+        images += sum(1 for _, name, *_ in found if name == "photo")
+        print(f"{sample} in Latin letters, {layout}: {len(found)} frames, "
+              f"{len(found) - len(problems)} mirrored in the PDFs")
+if not images:
+    failures.append("no frame with the photo was compared")
+
+# ... and a frame that is not mirrored is found: the poster's footer
+# placed by the page's left edge.
+with open(os.path.join(root, "layouts", "poster.yaml"), encoding="utf-8") as f:
+    poster = f.read()
+broken = poster.replace("      - name: foot\n        bottom: bottom(content)\n",
+                        "      - name: foot\n        bottom: bottom(content)\n"
+                        "        left: left(content)\n        width: 120mm\n")
+if broken == poster:
+    failures.append("the scratch layout's footer was not found in poster.yaml")
+else:
+    scratch = os.path.join(workdir, "unmirrored-foot.yaml")
+    with open(scratch, "w", encoding="utf-8") as f:
+        f.write(broken)
+    source = os.path.join(root, "samples", "arabic.yaml")
+    twins = [os.path.join(workdir, f"arabic-latin-{d}.yaml")
+             for d in ("rtl", "ltr")]
+    _, problems = pdf_mirror(*twins, scratch, "unmirrored-foot")
+    if sorted(problems) != ["page 1 'foot'"]:
+        failures.append(f"a footer placed by `left`: not mirrored are "
+                        f"{sorted(problems)}, not only page 1 'foot'")
+    print(f"a footer placed by `left`: not mirrored {sorted(problems)}")
 
 # 4. Isolated placeholders.
 with open(os.path.join(workdir, "mixed.yaml"), "w", encoding="utf-8") as f:
