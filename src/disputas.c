@@ -879,6 +879,8 @@ static void internal_options(dp_context *ctx, const dp_render_options *options,
                (house && house->marks);
   out->press = wants_press(options, layout, doc);
   out->pure_black = layout->model->pure_black;
+  out->product = layout->model->name;
+  out->document = dp_document_get_name(doc);
   out->creep = layout->model->creep;
 }
 

@@ -105,10 +105,10 @@ typedef struct dp_pdf_fixes {
   bool page_labels;               /* /PageLabels: pages numbered 1, 2, ...
                                      in decimal (cairo 1.16 writes an empty
                                      label tree when asked to) */
-  bool count_fonts;               /* count the fonts without a font file
-                                     (preflight: a walk through every
-                                     page's resources, a third of the
-                                     rewrite's time) */
+  bool count_fonts;               /* take stock for preflight (facts,
+                                     below): a walk through every page's
+                                     resources and content, a third of
+                                     the rewrite's time */
   const char *xmp;                /* the catalog's /Metadata (xmp.h), or
                                      NULL */
   size_t xmp_length;
@@ -127,17 +127,37 @@ typedef struct dp_pdf_fixes {
                                      (qpdf-content.h) */
 } dp_pdf_fixes;
 
+/* Colour spaces a finished PDF paints in: device colour operators in
+ * content streams, images' colour spaces, and those named in resources. */
+enum {
+  DP_PDF_SPACE_GRAY = 1 << 0,       /* DeviceGray */
+  DP_PDF_SPACE_RGB = 1 << 1,        /* DeviceRGB */
+  DP_PDF_SPACE_CMYK = 1 << 2,       /* DeviceCMYK */
+  DP_PDF_SPACE_ICC_GRAY = 1 << 3,   /* ICCBased, by its /N */
+  DP_PDF_SPACE_ICC_RGB = 1 << 4,
+  DP_PDF_SPACE_ICC_CMYK = 1 << 5,
+  DP_PDF_SPACE_SEPARATION = 1 << 6, /* Separation (registration) */
+  DP_PDF_SPACE_OTHER = 1 << 7       /* Indexed's base counts; Lab, ... */
+};
+
+/* What the finished file holds, for preflight (fixes->count_fonts; all 0
+ * without). */
+typedef struct dp_pdf_facts {
+  int fonts;        /* font dictionaries (Type0 as one) */
+  int unembedded;   /* of them, without an embedded font file */
+  unsigned spaces;  /* DP_PDF_SPACE_* */
+} dp_pdf_facts;
+
 typedef struct dp_qpdf_api {
   int version;
   /* Rewrites the `length` bytes of `pdf` with `fixes`, deterministically
    * (the same input gives the same bytes; the second /ID string is a
    * digest of the output).  On success *out (g_free) holds *out_length
-   * bytes and *unembedded counts the fonts without an embedded font
-   * file (0 unless fixes->count_fonts); else false with *error
+   * bytes and *facts what the file holds; else false with *error
    * (g_free). */
   bool (*finish)(const unsigned char *pdf, size_t length,
                  const dp_pdf_fixes *fixes, unsigned char **out,
-                 size_t *out_length, int *unembedded, char **error);
+                 size_t *out_length, dp_pdf_facts *facts, char **error);
 } dp_qpdf_api;
 
 /* (transfer none) The table of the plugin `name` ("svg", "jpeg", "ical",

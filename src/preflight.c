@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "image.h"
+#include "plugin.h"
 #include "text.h"
 
 /* Closer than this (points) is touching. */
@@ -352,4 +353,84 @@ int dp_preflight(dp_diag *diag, const dp_pageset *set,
   }
   g_hash_table_destroy(k.reported);
   return k.count;
+}
+
+/* ---- The summary ---------------------------------------------------- */
+
+void dp_preflight_measure(const dp_pageset *set, double *smallest_text,
+                          double *lowest_dpi) {
+  *smallest_text = 0;
+  *lowest_dpi = 0;
+  for (size_t p = 0; p < set->page_count; p++) {
+    const dp_page *page = &set->pages[p];
+    for (size_t i = 0; i < page->count; i++) {
+      const dp_draw *d = &page->draws[i];
+      if (d->kind == DP_DRAW_TEXT) {
+        dp_para_ink ink;
+        dp_para_inspect(d->para, d->x, d->y, d->first_line, d->line_count,
+                        &ink);
+        g_free(ink.font_problem);
+        if (ink.smallest_size > 0 &&
+            (*smallest_text == 0 || ink.smallest_size < *smallest_text))
+          *smallest_text = ink.smallest_size;
+      } else if (d->kind == DP_DRAW_IMAGE) {
+        dp_image_info info;
+        char *error = NULL;
+        bool ok = dp_image_probe(d->image_path, &info, &error);
+        g_free(error);
+        if (!ok || info.format == DP_IMAGE_SVG || info.width <= 0 ||
+            info.height <= 0 || d->width <= 0 || d->height <= 0)
+          continue;
+        double dpi = MIN(info.width / (d->width / 72),
+                         info.height / (d->height / 72));
+        if (*lowest_dpi == 0 || dpi < *lowest_dpi) *lowest_dpi = dpi;
+      }
+    }
+  }
+}
+
+void dp_preflight_report_summary(dp_diag *diag, dp_mark at,
+                                 const dp_preflight_summary *s) {
+  static const struct {
+    unsigned bit;
+    const char *name;
+  } spaces[] = {
+      {DP_PDF_SPACE_GRAY, "DeviceGray"},
+      {DP_PDF_SPACE_RGB, "DeviceRGB"},
+      {DP_PDF_SPACE_CMYK, "DeviceCMYK"},
+      {DP_PDF_SPACE_ICC_GRAY, "ICCBased Gray"},
+      {DP_PDF_SPACE_ICC_RGB, "ICCBased RGB"},
+      {DP_PDF_SPACE_ICC_CMYK, "ICCBased CMYK"},
+      {DP_PDF_SPACE_SEPARATION, "Separation"},
+      {DP_PDF_SPACE_OTHER, "other"},
+  };
+  GString *colour = g_string_new(NULL);
+  for (size_t i = 0; i < G_N_ELEMENTS(spaces); i++)
+    if (s->spaces & spaces[i].bit)
+      g_string_append_printf(colour, "%s%s", colour->len ? ", " : "",
+                             spaces[i].name);
+  char *bleed = s->bleed > 0 ? g_strdup_printf("%.1f mm", s->bleed / PT_PER_MM)
+                             : g_strdup("none");
+  char *fonts = s->unembedded == 0
+                    ? g_strdup_printf("%d, all embedded", s->fonts)
+                    : g_strdup_printf("%d, %d not embedded", s->fonts,
+                                      s->unembedded);
+  char *text = s->smallest_text > 0
+                   ? g_strdup_printf("from %.1f pt", s->smallest_text)
+                   : g_strdup("none");
+  char *images = s->lowest_dpi > 0
+                     ? g_strdup_printf("from %.0f dpi", floor(s->lowest_dpi))
+                     : g_strdup("none");
+  dp_diag_report(diag, DP_SEVERITY_NOTE, at,
+                 "preflight summary of %s: %zu page%s; trim %.1f x %.1f mm; "
+                 "bleed %s; colour %s; fonts %s; text %s; images %s",
+                 s->product ? s->product : "?", s->pages,
+                 s->pages == 1 ? "" : "s", s->trim_width / PT_PER_MM,
+                 s->trim_height / PT_PER_MM, bleed,
+                 colour->len ? colour->str : "none", fonts, text, images);
+  g_free(images);
+  g_free(text);
+  g_free(fonts);
+  g_free(bleed);
+  g_string_free(colour, TRUE);
 }

@@ -76,4 +76,38 @@ int dp_preflight(dp_diag *diag, const dp_pageset *set,
                  const dp_layout_model *layout,
                  const dp_preflight_options *options);
 
+/* ---- The summary ---------------------------------------------------- */
+
+/* What a print shop reads first, one line a product: taken from the page
+ * set as it is drawn and from the finished PDF (plugin.h: dp_pdf_facts).
+ * Lengths in points. */
+typedef struct dp_preflight_summary {
+  const char *product;      /* the layout's name */
+  size_t pages;             /* output pages (sheet sides when imposed) */
+  double trim_width, trim_height, bleed;
+  unsigned spaces;          /* DP_PDF_SPACE_* */
+  int fonts, unembedded;
+  double smallest_text;     /* points, as drawn; 0: no text */
+  double lowest_dpi;        /* of raster images as placed; 0: none */
+} dp_preflight_summary;
+
+/* The smallest text size drawn in `set` (0: no text) and the lowest
+ * resolution of its raster images as placed (0: none), as the checks
+ * above measure them. */
+void dp_preflight_measure(const dp_pageset *set, double *smallest_text,
+                          double *lowest_dpi);
+
+/* Reports `summary` as one note at `at` (the document), in a form stable
+ * enough to grep:
+ *
+ *   preflight summary of booklet: 8 pages; trim 148.0 x 210.0 mm;
+ *   bleed 3.0 mm; colour DeviceRGB; fonts 10, all embedded; text from
+ *   8.0 pt; images from 240 dpi
+ *
+ * (on one line): "bleed none", "fonts 4, 1 not embedded", "text none",
+ * "images none" when so.  Lengths to 0.1 mm, sizes to 0.1 pt, whole
+ * dpi (rounded down, so a summary never claims more than there is). */
+void dp_preflight_report_summary(dp_diag *diag, dp_mark at,
+                                 const dp_preflight_summary *summary);
+
 #endif

@@ -12,6 +12,7 @@
 #include "fontlock.h"
 #include "image.h"
 #include "plugin.h"
+#include "preflight.h"
 #include "xmp.h"
 
 /* ---- Imposition ---------------------------------------------------- */
@@ -615,10 +616,14 @@ struct dp_pdf_draft {
   bool registration;         /* marks in registration colour */
   bool pure_black;           /* RGB black as one ink */
   int icc_components;
+  /* Preflight's summary (with count_fonts): what drawing knows; the
+   * finishing adds the file's facts.  `product` and `document` owned. */
+  dp_preflight_summary summary;
+  char *product, *document;
   /* The result. */
   unsigned char *out;
   size_t out_length;
-  int unembedded;
+  dp_pdf_facts facts;
   char *error;
 };
 
@@ -628,6 +633,8 @@ void dp_pdf_draft_free(dp_pdf_draft *d) {
   g_free(d->boxes);
   g_free(d->lang);
   g_free(d->date);
+  g_free(d->product);
+  g_free(d->document);
   for (guint i = 0; i < d->elems->len; i++) {
     dp_pdf_struct_elem *e = &g_array_index(d->elems, dp_pdf_struct_elem, i);
     g_free((char *)e->alt);
@@ -718,6 +725,9 @@ dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
   dp_fonts_lock();
   cairo_status_t status = CAIRO_STATUS_SUCCESS;
   bool ok = draw_pdf(set, options, d->bytes, tagged ? &tags : NULL, &status);
+  if (ok && options->preflight)
+    dp_preflight_measure(set, &d->summary.smallest_text,
+                         &d->summary.lowest_dpi);
   dp_fonts_unlock();
   /* A write error cannot happen (memory); anything else is cairo's. */
   if (status != CAIRO_STATUS_SUCCESS && options->diag &&
@@ -777,6 +787,12 @@ dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
    * imposition are not pages a reader counts. */
   d->page_labels = options->impose != DP_IMPOSE_SADDLE_STITCH;
   d->count_fonts = options->preflight;
+  d->product = g_strdup(options->product);
+  d->document = g_strdup(options->document);
+  d->summary.pages = d->pages;
+  d->summary.trim_width = g.trim_width;
+  d->summary.trim_height = g.trim_height;
+  d->summary.bleed = g.bleed;
   d->registration = options->marks;
   d->pure_black = press_output(options) && options->pure_black;
   d->producer = g_strdup_printf("disputas %s (cairo %s, libqpdf)", DP_VERSION,
@@ -809,7 +825,7 @@ void dp_render_pdf_finish(dp_pdf_draft *d) {
                         DP_PRESS_CONDITION, d->registration,
                         d->pure_black};
   if (!qpdf->finish(d->bytes->data, d->bytes->len, &fixes, &d->out,
-                    &d->out_length, &d->unembedded, &d->error) &&
+                    &d->out_length, &d->facts, &d->error) &&
       !d->error)
     d->error = g_strdup("unknown error");
   if (g_getenv("DISPUTAS_DEBUG"))
@@ -828,10 +844,23 @@ bool dp_render_pdf_take(dp_pdf_draft *d, dp_diag *diag, bool preflight,
     if (diag) dp_error(diag, nowhere, "cannot finish the PDF: %s", d->error);
     return false;
   }
-  if (d->unembedded > 0 && preflight && diag)
+  int unembedded = d->facts.unembedded;
+  if (unembedded > 0 && preflight && diag)
     dp_warning(diag, nowhere, "%d font%s in the PDF %s not embedded",
-               d->unembedded, d->unembedded == 1 ? "" : "s",
-               d->unembedded == 1 ? "is" : "are");
+               unembedded, unembedded == 1 ? "" : "s",
+               unembedded == 1 ? "is" : "are");
+  /* The summary needs the facts, which only a preflight draft has. */
+  if (preflight && diag && d->count_fonts) {
+    dp_preflight_summary s = d->summary;
+    s.product = d->product;
+    s.spaces = d->facts.spaces;
+    s.fonts = d->facts.fonts;
+    s.unembedded = unembedded;
+    dp_preflight_report_summary(
+        diag, DP_MARK_FILE(d->document ? dp_diag_intern(diag, d->document)
+                                       : NULL),
+        &s);
+  }
   *out = d->out;
   *out_length = d->out_length;
   d->out = NULL;

@@ -53,7 +53,10 @@ typedef struct dp_render_settings {
   bool pure_black;          /* press output: RGB black as one ink (the
                                qpdf module's pure_black, plugin.h) */
   double creep;             /* imposed: innermost sheet's shift, points */
-  bool preflight;           /* PDF: warn of fonts the file does not embed */
+  bool preflight;           /* PDF: warn of fonts the file does not embed,
+                               and report preflight's summary */
+  const char *product;      /* the layout's name, for the summary */
+  const char *document;     /* the document's file, where it is reported */
   dp_diag *diag;            /* images that cannot be drawn, problems
                                finishing a PDF; or NULL */
   dp_text *text;            /* the context's fonts, for SVG text; or NULL

@@ -751,7 +751,8 @@ static int build_one(builder *b, const char *path) {
   }
   /* A document that is invalid in itself fails every product alike. */
   if (status == EXIT_SUCCESS && ok == 0 && count > 0) status = EXIT_INVALID;
-  dp_render_options_set_preflight(ro, false); /* it ran with the checks */
+  /* Preflight ran with the checks (the context keeps that); the renders
+   * keep the option for what only a PDF can tell: its summary. */
   /* Every output is made in memory first, then all are written at once:
    * a failure to write writes none of them. */
   output *outputs = g_new0(output, ok + 1);

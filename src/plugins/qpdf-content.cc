@@ -33,6 +33,7 @@ class Recolour : public QPDFObjectHandle::TokenFilter {
 
   bool changed = false;
   bool registration = false;
+  unsigned spaces = 0; /* DP_PDF_SPACE_* of the operators written */
 
   void handleToken(const Token &token) override {
     switch (token.getType()) {
@@ -47,6 +48,7 @@ class Recolour : public QPDFObjectHandle::TokenFilter {
           other_operand_ = false;
           return;
         }
+        note_space(token.getValue());
         other_operand_ = false;
         break;
       case QPDFTokenizer::tt_comment:
@@ -67,6 +69,12 @@ class Recolour : public QPDFObjectHandle::TokenFilter {
                                    operator */
   bool other_operand_ = false;  /* an operand that is not a number since
                                    the last operator: not a colour */
+
+  void note_space(const std::string &op) {
+    if (op == "g" || op == "G") spaces |= DP_PDF_SPACE_GRAY;
+    else if (op == "rg" || op == "RG") spaces |= DP_PDF_SPACE_RGB;
+    else if (op == "k" || op == "K") spaces |= DP_PDF_SPACE_CMYK;
+  }
 
   void flush() {
     for (const Token &t : operands_) writeToken(t);
@@ -95,10 +103,12 @@ class Recolour : public QPDFObjectHandle::TokenFilter {
                v[2] == 0) {
       with = how_.cmyk_black ? (stroke ? "0 0 0 1 K" : "0 0 0 1 k")
                              : (stroke ? "0 G" : "0 g");
+      spaces |= how_.cmyk_black ? DP_PDF_SPACE_CMYK : DP_PDF_SPACE_GRAY;
     }
     if (!with) {
       flush();
       writeToken(op);
+      note_space(op.getValue());
       return;
     }
     /* The spaces before the operands stay. */
@@ -113,16 +123,19 @@ class Recolour : public QPDFObjectHandle::TokenFilter {
 
 bool dp_recolour_content(const unsigned char *data, size_t length,
                          const dp_recolour *how, unsigned char **out,
-                         size_t *out_length, bool *used_registration) {
+                         size_t *out_length, bool *used_registration,
+                         unsigned *spaces) {
   *out = nullptr;
   *out_length = 0;
   *used_registration = false;
+  *spaces = 0;
   try {
     Recolour filter(*how);
     Pl_Buffer buffer("recoloured");
     Pl_QPDFTokenizer tokenizer("content stream", &filter, &buffer);
     tokenizer.write(data, length);
     tokenizer.finish();
+    *spaces = filter.spaces;
     if (!filter.changed) return false;
     unsigned char *bytes = nullptr;
     size_t size = 0;

@@ -31,10 +31,14 @@ typedef struct dp_recolour {
 /* Recolours the content stream `data` (`length` bytes, decoded).  Returns
  * true with *out (free() it) of *out_length bytes when anything changed,
  * *used_registration telling whether /DPRegistration is now used; false
- * (nothing to free) when nothing changed or the stream cannot be read. */
+ * (nothing to free) when nothing changed or the stream cannot be read.
+ * Either way *spaces gets the DP_PDF_SPACE_* bits (plugin.h) of the
+ * device colour operators the stream uses after recolouring (g and G
+ * DeviceGray, rg and RG DeviceRGB, k and K DeviceCMYK). */
 bool dp_recolour_content(const unsigned char *data, size_t length,
                          const dp_recolour *how, unsigned char **out,
-                         size_t *out_length, bool *used_registration);
+                         size_t *out_length, bool *used_registration,
+                         unsigned *spaces);
 
 #ifdef __cplusplus
 }

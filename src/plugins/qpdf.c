@@ -234,47 +234,88 @@ static bool has_font_file(qpdf_data q, qpdf_oh font) {
           qpdf_oh_has_key(q, descriptor, "/FontFile3"));
 }
 
-/* Counts the fonts of `resources` and of its form XObjects' resources
- * without a font file; `seen` (object ids) counts each font and visits
- * each form once. */
-static int count_unembedded(qpdf_data q, qpdf_oh resources, GHashTable *seen,
-                            int depth) {
-  if (depth > MAX_DEPTH || !qpdf_oh_is_dictionary(q, resources)) return 0;
-  int count = 0;
+/* The DP_PDF_SPACE_* bit of the colour space `space` (a name or an
+ * array such as [/ICCBased 12 0 R]). */
+static unsigned space_bit(qpdf_data q, qpdf_oh space, int depth) {
+  if (qpdf_oh_is_array(q, space) && qpdf_oh_get_array_n_items(q, space) > 0) {
+    qpdf_oh family = qpdf_oh_get_array_item(q, space, 0);
+    if (qpdf_oh_is_name_and_equals(q, family, "/ICCBased")) {
+      qpdf_oh profile = qpdf_oh_get_array_item(q, space, 1);
+      long long n = qpdf_oh_is_stream(q, profile)
+                        ? qpdf_oh_get_int_value(
+                              q, qpdf_oh_get_key(q, qpdf_oh_get_dict(q, profile),
+                                                 "/N"))
+                        : 0;
+      return n == 1   ? DP_PDF_SPACE_ICC_GRAY
+             : n == 3 ? DP_PDF_SPACE_ICC_RGB
+             : n == 4 ? DP_PDF_SPACE_ICC_CMYK
+                      : DP_PDF_SPACE_OTHER;
+    }
+    if (qpdf_oh_is_name_and_equals(q, family, "/Separation"))
+      return DP_PDF_SPACE_SEPARATION;
+    if (qpdf_oh_is_name_and_equals(q, family, "/Indexed") && depth < 2)
+      return space_bit(q, qpdf_oh_get_array_item(q, space, 1), depth + 1);
+    return DP_PDF_SPACE_OTHER;
+  }
+  if (qpdf_oh_is_name_and_equals(q, space, "/DeviceGray"))
+    return DP_PDF_SPACE_GRAY;
+  if (qpdf_oh_is_name_and_equals(q, space, "/DeviceRGB"))
+    return DP_PDF_SPACE_RGB;
+  if (qpdf_oh_is_name_and_equals(q, space, "/DeviceCMYK"))
+    return DP_PDF_SPACE_CMYK;
+  return qpdf_oh_is_null(q, space) ? 0 : DP_PDF_SPACE_OTHER;
+}
+
+/* The keys of the dictionary `dict` (g_ptr_array_free). */
+static GPtrArray *keys_of(qpdf_data q, qpdf_oh dict) {
+  GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
+  if (!qpdf_oh_is_dictionary(q, dict)) return keys;
+  qpdf_oh_begin_dict_key_iter(q, dict);
+  while (qpdf_oh_dict_more_keys(q))
+    g_ptr_array_add(keys, g_strdup(qpdf_oh_dict_next_key(q)));
+  return keys;
+}
+
+/* Takes stock of `resources` and of its form XObjects' resources: their
+ * fonts (and those without a font file), their images' and their named
+ * colour spaces.  `seen` (object ids) counts each font and visits each
+ * XObject once. */
+static void take_stock(qpdf_data q, qpdf_oh resources, GHashTable *seen,
+                       int depth, dp_pdf_facts *facts) {
+  if (depth > MAX_DEPTH || !qpdf_oh_is_dictionary(q, resources)) return;
   qpdf_oh fonts = qpdf_oh_get_key(q, resources, "/Font");
-  if (qpdf_oh_is_dictionary(q, fonts)) {
-    GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
-    qpdf_oh_begin_dict_key_iter(q, fonts);
-    while (qpdf_oh_dict_more_keys(q))
-      g_ptr_array_add(keys, g_strdup(qpdf_oh_dict_next_key(q)));
-    for (guint i = 0; i < keys->len; i++) {
-      qpdf_oh font = qpdf_oh_get_key(q, fonts, keys->pdata[i]);
-      int id = qpdf_oh_get_object_id(q, font);
-      if (id > 0 && !g_hash_table_add(seen, GINT_TO_POINTER(id))) continue;
-      if (qpdf_oh_is_dictionary(q, font) && !has_font_file(q, font)) count++;
-    }
-    g_ptr_array_free(keys, TRUE);
+  GPtrArray *keys = keys_of(q, fonts);
+  for (guint i = 0; i < keys->len; i++) {
+    qpdf_oh font = qpdf_oh_get_key(q, fonts, keys->pdata[i]);
+    int id = qpdf_oh_get_object_id(q, font);
+    if (id > 0 && !g_hash_table_add(seen, GINT_TO_POINTER(id))) continue;
+    if (!qpdf_oh_is_dictionary(q, font)) continue;
+    facts->fonts++;
+    if (!has_font_file(q, font)) facts->unembedded++;
   }
+  g_ptr_array_free(keys, TRUE);
+  qpdf_oh spaces = qpdf_oh_get_key(q, resources, "/ColorSpace");
+  keys = keys_of(q, spaces);
+  for (guint i = 0; i < keys->len; i++)
+    facts->spaces |= space_bit(q, qpdf_oh_get_key(q, spaces, keys->pdata[i]), 0);
+  g_ptr_array_free(keys, TRUE);
   qpdf_oh xobjects = qpdf_oh_get_key(q, resources, "/XObject");
-  if (qpdf_oh_is_dictionary(q, xobjects)) {
-    GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
-    qpdf_oh_begin_dict_key_iter(q, xobjects);
-    while (qpdf_oh_dict_more_keys(q))
-      g_ptr_array_add(keys, g_strdup(qpdf_oh_dict_next_key(q)));
-    for (guint i = 0; i < keys->len; i++) {
-      qpdf_oh xobject = qpdf_oh_get_key(q, xobjects, keys->pdata[i]);
-      int id = qpdf_oh_get_object_id(q, xobject);
-      if (id > 0 && !g_hash_table_add(seen, GINT_TO_POINTER(-id))) continue;
-      if (!qpdf_oh_is_stream(q, xobject)) continue;
-      qpdf_oh dict = qpdf_oh_get_dict(q, xobject);
-      if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, dict, "/Subtype"),
-                                     "/Form"))
-        count += count_unembedded(q, qpdf_oh_get_key(q, dict, "/Resources"),
-                                  seen, depth + 1);
-    }
-    g_ptr_array_free(keys, TRUE);
+  keys = keys_of(q, xobjects);
+  for (guint i = 0; i < keys->len; i++) {
+    qpdf_oh xobject = qpdf_oh_get_key(q, xobjects, keys->pdata[i]);
+    int id = qpdf_oh_get_object_id(q, xobject);
+    if (id > 0 && !g_hash_table_add(seen, GINT_TO_POINTER(-id))) continue;
+    if (!qpdf_oh_is_stream(q, xobject)) continue;
+    qpdf_oh dict = qpdf_oh_get_dict(q, xobject);
+    qpdf_oh subtype = qpdf_oh_get_key(q, dict, "/Subtype");
+    if (qpdf_oh_is_name_and_equals(q, subtype, "/Form"))
+      take_stock(q, qpdf_oh_get_key(q, dict, "/Resources"), seen, depth + 1,
+                 facts);
+    else if (qpdf_oh_is_name_and_equals(q, subtype, "/Image") &&
+             !qpdf_oh_get_bool_value(q, qpdf_oh_get_key(q, dict, "/ImageMask")))
+      facts->spaces |= space_bit(q, qpdf_oh_get_key(q, dict, "/ColorSpace"), 0);
   }
-  return count;
+  g_ptr_array_free(keys, TRUE);
 }
 
 /* ---- Metadata and PDF/X -------------------------------------------- */
@@ -358,9 +399,11 @@ static qpdf_oh registration_space(qpdf_data q, int components) {
 }
 
 /* Recolours the content stream `stream` (qpdf-content.h); true when it
- * changed, *registration when it now uses /DPRegistration. */
+ * changed, *registration when it now uses /DPRegistration; adds the
+ * device colour spaces it paints in to *spaces. */
 static bool recolour_stream(qpdf_data q, qpdf_oh stream,
-                            const dp_recolour *how, bool *registration) {
+                            const dp_recolour *how, bool *registration,
+                            unsigned *spaces) {
   if (!qpdf_oh_is_stream(q, stream)) return false;
   QPDF_BOOL filtered = QPDF_FALSE;
   unsigned char *data = NULL;
@@ -374,8 +417,10 @@ static bool recolour_stream(qpdf_data q, qpdf_oh stream,
   unsigned char *text = NULL;
   size_t text_length = 0;
   bool used = false;
+  unsigned painted = 0;
   bool changed = dp_recolour_content(data, length, how, &text, &text_length,
-                                     &used);
+                                     &used, &painted);
+  *spaces |= painted;
   if (changed)
     qpdf_oh_replace_stream_data(q, stream, text, text_length,
                                 qpdf_oh_new_null(q), qpdf_oh_new_null(q));
@@ -408,6 +453,7 @@ typedef struct recolour_walk {
   qpdf_oh registration; /* the colour space, once made */
   bool made;
   GHashTable *seen;     /* form XObjects done (object ids) */
+  unsigned spaces;      /* DP_PDF_SPACE_* of the colour operators */
 } recolour_walk;
 
 static void recolour_owner(recolour_walk *w, qpdf_oh owner, bool used) {
@@ -437,15 +483,16 @@ static void recolour_forms(recolour_walk *w, qpdf_oh resources, int depth) {
                                     "/Form"))
       continue;
     bool used = false;
-    recolour_stream(q, form, &w->how, &used);
+    recolour_stream(q, form, &w->how, &used, &w->spaces);
     recolour_owner(w, dict, used);
     recolour_forms(w, qpdf_oh_get_key(q, dict, "/Resources"), depth + 1);
   }
   g_ptr_array_free(keys, TRUE);
 }
 
-/* The page's content streams and its forms recoloured, and the
- * registration colour space in the resources of those that use it. */
+/* The page's content streams and its forms recoloured (or only read, to
+ * take stock), and the registration colour space in the resources of
+ * those that use it. */
 static void recolour_page(recolour_walk *w, qpdf_oh page) {
   qpdf_data q = w->q;
   qpdf_oh contents = qpdf_oh_get_key(q, page, "/Contents");
@@ -454,9 +501,9 @@ static void recolour_page(recolour_walk *w, qpdf_oh page) {
     int n = qpdf_oh_get_array_n_items(q, contents);
     for (int i = 0; i < n; i++)
       recolour_stream(q, qpdf_oh_get_array_item(q, contents, i), &w->how,
-                      &used);
+                      &used, &w->spaces);
   } else {
-    recolour_stream(q, contents, &w->how, &used);
+    recolour_stream(q, contents, &w->how, &used, &w->spaces);
   }
   recolour_owner(w, page, used);
   recolour_forms(w, qpdf_oh_get_key(q, page, "/Resources"), 0);
@@ -598,10 +645,10 @@ static char *error_text(qpdf_data q, const char *what) {
 
 static bool finish(const unsigned char *pdf, size_t length,
                    const dp_pdf_fixes *fixes, unsigned char **out,
-                   size_t *out_length, int *unembedded, char **error) {
+                   size_t *out_length, dp_pdf_facts *facts, char **error) {
   *out = NULL;
   *out_length = 0;
-  *unembedded = 0;
+  *facts = (dp_pdf_facts){0, 0, 0};
   qpdf_data q = qpdf_init();
   /* Errors are read with qpdf_get_error; nothing goes to stderr. */
   qpdf_silence_errors(q);
@@ -627,7 +674,7 @@ static bool finish(const unsigned char *pdf, size_t length,
       q,
       {fixes->registration, fixes->pure_black, fixes->icc_components == 4},
       fixes->icc_components, 0, false,
-      g_hash_table_new(g_direct_hash, g_direct_equal)};
+      g_hash_table_new(g_direct_hash, g_direct_equal), 0};
   for (int i = 0; i < pages; i++) {
     qpdf_oh page = qpdf_get_page_n(q, (size_t)i);
     const dp_pdf_page_boxes *b = &fixes->boxes[i];
@@ -636,12 +683,12 @@ static bool finish(const unsigned char *pdf, size_t length,
     qpdf_oh_replace_key(q, page, "/TrimBox", box_array(q, b->trim));
     complete_images(q, qpdf_oh_get_key(q, page, "/Resources"), images, 0);
     describe_links(q, page);
-    if (fixes->registration || fixes->pure_black)
+    if (fixes->registration || fixes->pure_black || fixes->count_fonts)
       recolour_page(&recolour, page);
     if (fixes->count_fonts)
-      *unembedded +=
-          count_unembedded(q, qpdf_oh_get_key(q, page, "/Resources"), seen, 0);
+      take_stock(q, qpdf_oh_get_key(q, page, "/Resources"), seen, 0, facts);
   }
+  if (fixes->count_fonts) facts->spaces |= recolour.spaces;
   g_hash_table_destroy(seen);
   g_hash_table_destroy(images);
   g_hash_table_destroy(recolour.seen);

@@ -50,12 +50,19 @@ reads the PDFs back with qpdf's JSON (`qpdf --json`), pdfinfo and
                  profile, at the layout's image item with a note at the
                  document's line; CMYK and grey with profiles, and office
                  output, get neither (JPEGs made by make-jpeg)
+  summary        render --preflight reports one summary line a product;
+                 every field is checked against the PDF read back on its
+                 own: pages, trim and bleed (pdfinfo -box), fonts and
+                 embedding (pdffonts), lowest image resolution (pdfimages
+                 -list), colour spaces and smallest text size (the
+                 content streams and resources through qpdf), for office
+                 and press output, imposed, with marks, with a photo
   lazy-qpdf      LD_DEBUG=libs: libqpdf is loaded for PDF output only, never
                  by check, PNG or SVG
   preflight-NAME tests/print/preflight-NAME.yaml checked with --preflight
                  against docs/preflight.yaml: stderr is exactly
                  preflight-NAME.stderr (and the same from a render when the
-                 layout asks for preflight itself)
+                 layout asks for preflight itself, then its summary line)
   small-text     text under 6 pt is a warning without --preflight, from
                  check and render
   fonts          a bundled font whose licence forbids embedding (fsType 2,
@@ -995,6 +1002,189 @@ def case_press_images(r, make_jpeg):
               name + ": with a note at the document's line", press[at:])
 
 
+SUMMARY = re.compile(
+    r"^(?P<doc>\S+): note: preflight summary of (?P<product>\S+): "
+    r"(?P<pages>\d+) pages?; trim (?P<tw>[\d.]+) x (?P<th>[\d.]+) mm; "
+    r"bleed (?:none|(?P<bleed>[\d.]+) mm); colour (?P<colour>[^;]+); "
+    r"fonts (?P<fonts>\d+), (?:all embedded|(?P<unembedded>\d+) not "
+    r"embedded); text (?:none|from (?P<text>[\d.]+) pt); "
+    r"images (?:none|from (?P<dpi>\d+) dpi)$", re.M)
+
+
+def mat_mul(a, b):
+    """a x b, PDF matrices [a b c d e f]."""
+    return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+            a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
+            a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
+
+
+SPACE_NAMES = {"/DeviceGray": "DeviceGray", "/DeviceRGB": "DeviceRGB",
+               "/DeviceCMYK": "DeviceCMYK"}
+
+
+def space_name(pdf, space):
+    space = pdf.get(space)
+    if isinstance(space, list):
+        kind = space[0]
+        if kind == "/ICCBased":
+            n = pdf.get(space[1]).get("/N")
+            return "ICCBased " + {1: "Gray", 3: "RGB", 4: "CMYK"}.get(n, "?")
+        if kind == "/Indexed":
+            return space_name(pdf, space[1])
+        return kind[1:]
+    return SPACE_NAMES.get(space, "other")
+
+
+def read_painting(pdf, path):
+    """The colour spaces a PDF paints in and its smallest text size, from
+    its pages' content streams and resources (forms followed): device
+    colour operators, named colour spaces, images' colour spaces; text
+    size as Tf's size scaled by the text and graphics matrices."""
+    spaces, sizes = set(), []
+    ops = {b"g": "DeviceGray", b"G": "DeviceGray", b"rg": "DeviceRGB",
+           b"RG": "DeviceRGB", b"k": "DeviceCMYK", b"K": "DeviceCMYK"}
+
+    def walk(data, resources, ctm, depth):
+        resources = pdf.get(resources) or {}
+        for v in (pdf.get(resources.get("/ColorSpace")) or {}).values():
+            spaces.add(space_name(pdf, v))
+        xobjects = pdf.get(resources.get("/XObject")) or {}
+        stack, operands, tm, size = [], [], [1, 0, 0, 1, 0, 0], 0
+        for m in CONTENT_TOKEN.finditer(data):
+            t = m.group(0)
+            if t.startswith(b"%"):
+                continue
+            if not re.fullmatch(rb"[A-Za-z'\"*]+", t):
+                operands.append(t)
+                continue
+            nums = []
+            for o in operands:
+                try:
+                    nums.append(float(o))
+                except ValueError:
+                    pass
+            if t in ops:
+                spaces.add(ops[t])
+            elif t == b"q":
+                stack.append(ctm)
+            elif t == b"Q" and stack:
+                ctm = stack.pop()
+            elif t == b"cm" and len(nums) == 6:
+                ctm = mat_mul(nums, ctm)
+            elif t == b"Tm" and len(nums) == 6:
+                tm = nums
+            elif t == b"BT":
+                tm = [1, 0, 0, 1, 0, 0]
+            elif t == b"Tf" and nums:
+                size = nums[-1]
+            elif t in (b"Tj", b"TJ", b"'", b'"'):
+                m_ = mat_mul(tm, ctm)
+                sizes.append(abs(size) * abs(m_[0] * m_[3] - m_[1] * m_[2])
+                             ** 0.5)
+            elif t == b"Do" and operands and depth < 8:
+                ref = xobjects.get(operands[-1].decode())
+                obj = pdf.objects.get(ref, {}).get("stream", {})
+                d = obj.get("dict", {})
+                if d.get("/Subtype") == "/Image":
+                    if not d.get("/ImageMask"):
+                        spaces.add(space_name(pdf, d.get("/ColorSpace")))
+                elif d.get("/Subtype") == "/Form":
+                    walk(stream_data(path, ref), d.get("/Resources"),
+                         mat_mul(d.get("/Matrix", [1, 0, 0, 1, 0, 0]), ctm),
+                         depth + 1)
+            operands = []
+
+    for page in pdf.pages():
+        refs = page["/Contents"]
+        refs = refs if isinstance(refs, list) else [refs]
+        walk(b"\n".join(stream_data(path, ref) for ref in refs),
+             page.get("/Resources"), [1, 0, 0, 1, 0, 0], 0)
+    return spaces, min(sizes) if sizes else 0
+
+
+def case_summary(r, make_jpeg):
+    # A photo with an ICC profile, in CMYK.
+    os.makedirs(os.path.join(r.work, "images"), exist_ok=True)
+    subprocess.run([make_jpeg, os.path.join(r.work, "images", "cmyk.jpg"),
+                    "cmyk", GS_CMYK], check=True)
+    photo = os.path.join(r.work, "photo.yaml")
+    with open(photo, "w", encoding="utf-8") as f:
+        f.write("institution:\n  name: University of Agder\n"
+                "candidate:\n  name: Maren Tollefsen Eide\n"
+                "  photo: images/cmyk.jpg\n"
+                "thesis:\n  title: Wind, Waves and Winches\n"
+                "events:\n  - kind: public-defence\n"
+                "    start: 2026-01-16T13:00\n")
+    # document, layout, options, the product's name
+    cases = (("samples/seed.yaml", "poster", [], "poster"),
+             ("samples/seed.yaml", "booklet", ["--press"], "booklet"),
+             ("samples/seed.yaml", "booklet-print", ["--marks"],
+              "booklet-print"),
+             ("samples/logo-photo.yaml", "booklet", ["--press"], "booklet"),
+             # An extension keeps its base's name.
+             ("samples/logo-photo.yaml", "tests/print/pure-black.yaml",
+              ["--press"], "booklet"),
+             (photo, "booklet", ["--press"], "booklet"))
+    for doc, layout, extra, product in cases:
+        label = "%s %s %s" % (os.path.basename(doc), os.path.basename(layout),
+                              " ".join(extra))
+        out = os.path.join(r.work, "summary-%d.pdf" % len(results))
+        proc = r.run(["render", doc, "-q", "-l", layout, "-o", out,
+                      "--preflight"] + extra)
+        err = proc.stderr.decode()
+        found = list(SUMMARY.finditer(err))
+        if not check(len(found) == 1, label + ": one summary line", err):
+            continue
+        s = found[0]
+        check(s["doc"] == doc and s["product"] == product,
+              label + ": at the document, naming the product", s.group(0))
+        info = subprocess.run(["pdfinfo", "-box", out], capture_output=True,
+                              text=True, check=True).stdout
+        field = dict(re.findall(r"^(\w[\w ]*?):\s+(.*)$", info, re.M))
+        check(int(s["pages"]) == int(field["Pages"]),
+              label + ": pages as pdfinfo", "%s / %s" % (s["pages"],
+                                                        field["Pages"]))
+        trim = [float(v) for v in field["TrimBox"].split()]
+        bleed = [float(v) for v in field["BleedBox"].split()]
+        check(abs(float(s["tw"]) - (trim[2] - trim[0]) / MM) < 0.06 and
+              abs(float(s["th"]) - (trim[3] - trim[1]) / MM) < 0.06,
+              label + ": trim as pdfinfo's TrimBox",
+              "%s x %s / %r" % (s["tw"], s["th"], trim))
+        margin = (trim[0] - bleed[0]) / MM
+        check(abs(float(s["bleed"] or 0) - margin) < 0.06 and
+              (s["bleed"] is None) == (margin < 0.01),
+              label + ": bleed as pdfinfo's BleedBox",
+              "%s / %.2f mm" % (s["bleed"], margin))
+        fonts = subprocess.run(["pdffonts", out], capture_output=True,
+                               text=True, check=True).stdout.splitlines()[2:]
+        embedded = [line.split()[-5] == "yes" for line in fonts]
+        check(int(s["fonts"]) == len(fonts) and
+              int(s["unembedded"] or 0) == embedded.count(False),
+              label + ": fonts as pdffonts", "%s / %d" % (s.group(0),
+                                                          len(fonts)))
+        listing = subprocess.run(["pdfimages", "-list", out],
+                                 capture_output=True, text=True,
+                                 check=True).stdout.splitlines()[2:]
+        ppi = [min(int(line.split()[12]), int(line.split()[13]))
+               for line in listing if line.split()[2] == "image"]
+        check((s["dpi"] is None) == (not ppi) and
+              (not ppi or abs(int(s["dpi"]) - min(ppi)) <= 1),
+              label + ": lowest image resolution as pdfimages",
+              "%s / %r" % (s["dpi"], ppi))
+        pdf = Pdf(out)
+        spaces, smallest = read_painting(pdf, out)
+        said = set(x.strip() for x in s["colour"].split(","))
+        check(said == spaces, label + ": colour spaces as the PDF paints",
+              "%r / %r" % (sorted(said), sorted(spaces)))
+        check(abs(float(s["text"] or 0) - smallest) < 0.06,
+              label + ": smallest text as the PDF sets it",
+              "%s / %.3f" % (s["text"], smallest))
+    # Only with preflight, and only for a PDF.
+    out = os.path.join(r.work, "plain.pdf")
+    err = r.run(["render", "samples/seed.yaml", "-q", "-o", out]).stderr
+    check(not SUMMARY.search(err.decode()), "no summary without preflight")
+
+
 def loads_qpdf(r, args):
     env = dict(r.env, LD_DEBUG="libs")
     proc = r.run(args, env=env)
@@ -1060,7 +1250,13 @@ def case_preflight(r, name, regenerate):
         # saying what was written.
         proc = r.run(["render", doc, "-q", "-l", layout, "-o",
                       os.path.join(r.work, name + ".pdf")])
-        compare(name + ": render (the layout asks)", proc.stderr, expected,
+        # ... and then the PDF's summary (case summary checks it).
+        lines = proc.stderr.splitlines(True)
+        summary = [l for l in lines if b": note: preflight summary of " in l]
+        check(len(summary) == 1 and lines[-1] == summary[0],
+              name + ": render ends with the summary", proc.stderr)
+        compare(name + ": render (the layout asks)",
+                b"".join(l for l in lines if l not in summary), expected,
                 False)
 
 
@@ -1192,11 +1388,12 @@ def main(argv):
              "small-text": case_small_text, "lazy-qpdf": case_lazy_qpdf,
              "fonts": case_fonts, "samples": case_samples}
     try:
-        if case in ("jpeg-colour", "press-images"):
+        if case in ("jpeg-colour", "press-images", "summary"):
             make = [a.split("=", 1)[1] for a in argv[5:]
                     if a.startswith("--make-jpeg=")]
-            (case_jpeg_colour if case == "jpeg-colour"
-             else case_press_images)(r, make[0])
+            {"jpeg-colour": case_jpeg_colour,
+             "press-images": case_press_images,
+             "summary": case_summary}[case](r, make[0])
         elif case.startswith("preflight-"):
             case_preflight(r, case, regenerate)
         elif case in cases:

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plugin.h"
 #include "qpdf-content.h"
 
 /* `in` recoloured with `how`, or `in` itself when nothing changed
@@ -17,8 +18,9 @@ static char *recolour(const char *in, dp_recolour how, bool *registration) {
   unsigned char *out = NULL;
   size_t length = 0;
   bool used = true;
+  unsigned spaces = 0;
   if (!dp_recolour_content((const unsigned char *)in, strlen(in), &how, &out,
-                           &length, &used)) {
+                           &length, &used, &spaces)) {
     g_assert_null(out);
     g_assert_false(used);
     if (registration) *registration = false;
@@ -91,10 +93,36 @@ static void test_registration(void) {
   g_free(got);
 }
 
+/* The device colour spaces painted in, after recolouring. */
+static unsigned spaces_of(const char *in, dp_recolour how) {
+  unsigned char *out = NULL;
+  size_t length = 0;
+  bool used = false;
+  unsigned spaces = 0;
+  dp_recolour_content((const unsigned char *)in, strlen(in), &how, &out,
+                      &length, &used, &spaces);
+  free(out);
+  return spaces;
+}
+
+static void test_spaces(void) {
+  const dp_recolour off = {false, false, false};
+  g_assert_cmpuint(spaces_of("0 0 0 rg 1 G", off), ==,
+                   DP_PDF_SPACE_RGB | DP_PDF_SPACE_GRAY);
+  g_assert_cmpuint(spaces_of("0 0 0 rg", grey), ==, DP_PDF_SPACE_GRAY);
+  g_assert_cmpuint(spaces_of("0 0 0 RG 0.5 0 0 rg", cmyk), ==,
+                   DP_PDF_SPACE_CMYK | DP_PDF_SPACE_RGB);
+  g_assert_cmpuint(spaces_of("0 0 0 1 k (rg) Tj", off), ==,
+                   DP_PDF_SPACE_CMYK);
+  g_assert_cmpuint(spaces_of("0.00392157 0.00784314 0.0117647 RG", marks),
+                   ==, 0);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/recolour/pure-black", test_pure_black);
   g_test_add_func("/recolour/unchanged", test_unchanged);
   g_test_add_func("/recolour/registration", test_registration);
+  g_test_add_func("/recolour/spaces", test_spaces);
   return g_test_run();
 }
