@@ -64,6 +64,8 @@ struct text_measure {
   char *lang;
   /* The measure. */
   int n;                      /* characters */
+  size_t serial;              /* its number in the dp_text (a setting of
+                                 it, text_kept, names it so) */
   PangoLogAttr *log;          /* n + 1 */
   int *byte;                  /* each character's byte offset; n + 1 */
   int *width;                 /* each character's advance, Pango units */
@@ -91,10 +93,167 @@ static void measure_free(text_measure *m) {
   g_free(m);
 }
 
+/* Settings kept for the same lines set again (shrink-to-fit sets a
+ * paragraph at many widths, mostly a hair apart, and a page may be
+ * fitted twice): the lines text_break_optimally set, and paragraphs set
+ * first fit that did not wrap.  The key is all that Pango was given. */
+typedef struct text_kept {
+  size_t measure;             /* text_measure.serial of lines broken;
+                                 0: set first fit, unwrapped */
+  char *text;                 /* as Pango set it (with the breaks) */
+  size_t length;
+  PangoAttrList *attrs;
+  PangoFontDescription *desc;
+  PangoContext *context;
+  guint context_serial;       /* Pango sets a layout again when its
+                                 context has changed since */
+  PangoAlignment align;
+  gboolean auto_dir;
+  int indent;
+  double *want, *scales;      /* lines broken: justify_lines' widths and
+                                 the lines' scales */
+  size_t lines;
+  int width;                  /* Pango units */
+  int widest;                 /* the widest line, with its indent, before
+                                 justify_lines */
+  bool width_free;            /* aligned left, left to right: set alike
+                                 in any width that holds the widest line */
+  PangoLayout *layout;
+} text_kept;
+
+/* Settings kept per dp_text, and characters in all of them (a layout
+ * holds some 50 bytes a character). */
+#define KEPT_MAX 64
+#define KEPT_CHARS_MAX (1 << 17)
+
+static void kept_free(text_kept *k) {
+  g_free(k->text);
+  pango_attr_list_unref(k->attrs);
+  pango_font_description_free(k->desc);
+  g_free(k->want);
+  g_free(k->scales);
+  g_object_unref(k->layout);
+  g_free(k);
+}
+
 void text_measures_clear(dp_text *text) {
   text_measure *m;
   while ((m = g_queue_pop_head(&text->measures))) measure_free(m);
   text->measure_chars = 0;
+  text_kept *k;
+  while ((k = g_queue_pop_head(&text->kept))) kept_free(k);
+  text->kept_chars = 0;
+}
+
+/* Whether two arrays of `n` doubles hold the same numbers (NAN equal to
+ * NAN: a line justify_lines leaves alone). */
+static bool same_doubles(const double *a, const double *b, size_t n) {
+  if (!a || !b) return a == b;
+  for (size_t i = 0; i < n; i++)
+    if (!(a[i] == b[i] || (isnan(a[i]) && isnan(b[i])))) return false;
+  return true;
+}
+
+/* The key of `layout` (set up, not necessarily laid out) with `text`,
+ * `attrs` and `width` (borrowed). */
+static text_kept kept_key(PangoLayout *layout, size_t measure,
+                          const char *t, size_t length, PangoAttrList *attrs,
+                          int width) {
+  PangoContext *context = pango_layout_get_context(layout);
+  return (text_kept){
+      .measure = measure, .text = (char *)t, .length = length,
+      .attrs = attrs,
+      .desc = (PangoFontDescription *)pango_layout_get_font_description(layout),
+      .context = context, .context_serial = pango_context_get_serial(context),
+      .align = pango_layout_get_alignment(layout),
+      .auto_dir = pango_layout_get_auto_dir(layout),
+      .indent = pango_layout_get_indent(layout), .width = width};
+}
+
+/* The setting kept for `key` (widest and width_free aside), most
+ * recently used first; NULL if none. */
+static text_kept *kept_find(dp_text *text, const text_kept *key) {
+  for (GList *l = text->kept.head; l; l = l->next) {
+    text_kept *k = l->data;
+    if (k->measure != key->measure || k->length != key->length ||
+        k->lines != key->lines || k->context != key->context ||
+        k->context_serial != key->context_serial ||
+        k->align != key->align || k->auto_dir != key->auto_dir ||
+        k->indent != key->indent ||
+        memcmp(k->text, key->text, key->length) != 0 ||
+        !same_doubles(k->want, key->want, key->lines) ||
+        !same_doubles(k->scales, key->scales, key->lines))
+      continue;
+    /* Pango aligns lines in its width, and wraps a line wider. */
+    if (k->width != key->width && !(k->width_free && k->widest <= key->width))
+      continue;
+    if (!pango_font_description_equal(k->desc, key->desc) ||
+        !pango_attr_list_equal(k->attrs, key->attrs))
+      continue;
+    g_queue_unlink(&text->kept, l);
+    g_queue_push_head_link(&text->kept, l);
+    return k;
+  }
+  return NULL;
+}
+
+/* The widest line of `layout`, with its indent (Pango units). */
+static int widest_line(PangoLayout *layout) {
+  int widest = 0;
+  for (GSList *l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
+    PangoRectangle logical;
+    pango_layout_line_get_extents(l->data, NULL, &logical);
+    widest = MAX(widest, logical.width);
+  }
+  return widest + abs(pango_layout_get_indent(layout));
+}
+
+/* Keeps the setting `key` with `layout`, laid out (and `widest` its
+ * widest line, before justify_lines changed it). */
+static void kept_add(dp_text *text, const text_kept *key,
+                     PangoLayout *layout, int widest, bool width_free) {
+  if (key->length > KEPT_CHARS_MAX) return;
+  text_kept *k = g_new(text_kept, 1);
+  *k = *key;
+  k->text = g_memdup2(key->text, key->length + 1);
+  k->attrs = pango_attr_list_ref(key->attrs);
+  k->desc = pango_font_description_copy(key->desc);
+  k->want = key->want ? g_memdup2(key->want, sizeof(double) * key->lines)
+                      : NULL;
+  k->scales = key->scales
+                  ? g_memdup2(key->scales, sizeof(double) * key->lines)
+                  : NULL;
+  k->widest = widest;
+  k->width_free = width_free;
+  k->layout = g_object_ref(layout);
+  g_queue_push_head(&text->kept, k);
+  text->kept_chars += key->length;
+  while (text->kept.length > KEPT_MAX || text->kept_chars > KEPT_CHARS_MAX) {
+    text_kept *old = g_queue_pop_tail(&text->kept);
+    text->kept_chars -= old->length;
+    kept_free(old);
+  }
+}
+
+PangoLayout *text_unwrapped_find(dp_text *text, PangoLayout *layout) {
+  const char *t = pango_layout_get_text(layout);
+  text_kept key = kept_key(layout, 0, t, strlen(t),
+                           pango_layout_get_attributes(layout),
+                           pango_layout_get_width(layout));
+  text_kept *k = kept_find(text, &key);
+  return k ? g_object_ref(k->layout) : NULL;
+}
+
+void text_unwrapped_keep(dp_text *text, PangoLayout *layout) {
+  const char *t = pango_layout_get_text(layout);
+  text_kept key = kept_key(layout, 0, t, strlen(t),
+                           pango_layout_get_attributes(layout),
+                           pango_layout_get_width(layout));
+  bool ltr = true;
+  for (GSList *l = pango_layout_get_lines_readonly(layout); l; l = l->next)
+    ltr &= ((PangoLayoutLine *)l->data)->resolved_dir == PANGO_DIRECTION_LTR;
+  kept_add(text, &key, layout, widest_line(layout),
+           ltr && key.align == PANGO_ALIGN_LEFT);
 }
 
 static guint measure_hash(const GString *buf, const char *lang) {
@@ -171,6 +330,7 @@ const text_measure *text_measure_read(dp_text *text, PangoLayout *layout,
   m->desc = pango_font_description_copy(desc);
   m->context = context;
   m->lang = g_strdup(lang ? lang : "");
+  m->serial = ++text->measure_serial; /* 0 names none */
   m->n = n;
   m->log = g_memdup2(log, sizeof(PangoLogAttr) * ((size_t)n + 1));
   m->byte = g_new(int, (size_t)n + 1);
@@ -475,12 +635,14 @@ static void justify_lines(PangoLayout *layout, const bool *spaced,
   }
 }
 
-bool text_break_optimally(PangoLayout *layout, const text_measure *m,
+bool text_break_optimally(dp_text *text, PangoLayout **layout_in,
+                          const text_measure *m,
                           GString **buf, span *work, size_t count,
                           PangoAttrList **attrs, const dp_style *style,
                           double unit, const char *lang, break_mode mode,
                           double avail, double first, double **scales,
                           double *shift) {
+  PangoLayout *layout = *layout_in;
   *scales = NULL;
   *shift = 0;
   bool justify = mode == BREAK_JUSTIFY;
@@ -611,29 +773,53 @@ bool text_break_optimally(PangoLayout *layout, const text_measure *m,
     text_remap(moved, count, map);
     final = text_attributes(style, out->str, moved, count, unit, lang, false);
     g_free(map);
-    pango_layout_set_text(layout, out->str, (int)out->len);
-    pango_layout_set_attributes(layout, final);
-    pango_layout_set_justify(layout, FALSE);
     /* Glyphs drawn narrower are as wide as ever to Pango. */
     set_width = MIN(avail / (1.0 - expand) + LAYOUT_SIZE, MAX_LAYOUT_WIDTH);
-    pango_layout_set_width(layout, pango_units_from_double(set_width));
-    ok = pango_layout_get_line_count(layout) == (int)n_lines;
+  }
+
+  /* Where Pango aligns lines (auto-dir mirrors left and right for a
+   * right-to-left paragraph; a right-to-left document's paragraphs
+   * have auto-dir off, and left and right are the page's). */
+  PangoAlignment align = pango_layout_get_alignment(layout);
+  bool flip = u->rtl && pango_layout_get_auto_dir(layout);
+  if (flip && align == PANGO_ALIGN_LEFT) align = PANGO_ALIGN_RIGHT;
+  else if (flip && align == PANGO_ALIGN_RIGHT) align = PANGO_ALIGN_LEFT;
+  text_kept key = {0};
+  const text_kept *kept = NULL;
+  if (ok) {
+    key = kept_key(layout, u->serial, out->str, out->len, final,
+                   pango_units_from_double(set_width));
+    key.want = want;
+    key.scales = line_scale;
+    key.lines = n_lines;
+    kept = kept_find(text, &key);
+  }
+  if (kept) {
+    g_object_unref(layout);
+    layout = *layout_in = g_object_ref(kept->layout);
+  } else {
+    text->settings++;
+    if (ok) {
+      pango_layout_set_text(layout, out->str, (int)out->len);
+      pango_layout_set_attributes(layout, final);
+      pango_layout_set_justify(layout, FALSE);
+      pango_layout_set_width(layout, key.width);
+      ok = pango_layout_get_line_count(layout) == (int)n_lines;
+    }
   }
 
   if (ok) {
-    justify_lines(layout, spaced_bytes, want);
-    /* Where Pango aligns lines (auto-dir mirrors left and right for a
-     * right-to-left paragraph; a right-to-left document's paragraphs
-     * have auto-dir off, and left and right are the page's). */
-    PangoAlignment align = pango_layout_get_alignment(layout);
-    bool flip = u->rtl && pango_layout_get_auto_dir(layout);
-    if (flip && align == PANGO_ALIGN_LEFT) align = PANGO_ALIGN_RIGHT;
-    else if (flip && align == PANGO_ALIGN_RIGHT) align = PANGO_ALIGN_LEFT;
     double wider = pango_units_to_double(pango_units_from_double(set_width)) -
                    pango_units_to_double(pango_units_from_double(avail));
     *shift = align == PANGO_ALIGN_RIGHT    ? -wider
              : align == PANGO_ALIGN_CENTER ? -wider / 2
                                            : 0;
+    if (!kept) {
+      int widest = widest_line(layout);
+      justify_lines(layout, spaced_bytes, want);
+      kept_add(text, &key, layout, widest,
+               align == PANGO_ALIGN_LEFT && !u->rtl);
+    }
     memcpy(work, moved, sizeof(span) * count);
     pango_attr_list_unref(*attrs);
     *attrs = final;

@@ -223,7 +223,9 @@ bool dp_text_add_font_folder(dp_text *text, const char *folder) {
   for (guint i = 0; i < text->folders->len; i++)
     if (!strcmp(g_ptr_array_index(text->folders, i), folder)) return false;
   g_ptr_array_add(text->folders, g_strdup(folder));
-  /* The full map is built again, with the folder, when next needed. */
+  /* The full map is built again, with the folder, when next needed
+   * (and nothing kept of its context is found again). */
+  text_measures_clear(text);
   fonts_clear(&text->full);
   text->full_tried = false;
   g_clear_pointer(&text->known, g_hash_table_destroy);

@@ -60,6 +60,11 @@ struct dp_text {
   dp_hyphen *hyphen;
   dp_typography *typography; /* loaded on first use */
   GQueue measures;       /* text_measure, most recently used first */
+  size_t measure_serial; /* the number the last measure took */
+  GQueue kept;           /* text_kept: settings kept for the same lines
+                            set again (text-break.c), most recently used
+                            first */
+  size_t kept_chars;     /* characters in them */
   size_t settings;       /* paragraphs Pango was asked to set (each one
                             shaped): what the unit tests count */
   size_t measure_chars;  /* characters in them */
@@ -228,9 +233,19 @@ const text_measure *text_measure_read(dp_text *text, PangoLayout *layout,
  * indent `first`: 1 surely, -1 surely not, 0 too close to tell. */
 int text_measure_wraps(const text_measure *m, double avail, double first);
 
+/* Forgets the measures and the settings kept. */
 void text_measures_clear(dp_text *text);
 
-/* Breaks `layout`'s text (`*buf`, spans `work`, measured as `m`)
+/* A layout set before as `layout` is set up (text, attributes, font,
+ * alignment, indent, width; first fit), and kept by text_unwrapped_keep:
+ * it, laid out as `layout` would be (a new reference); or NULL. */
+PangoLayout *text_unwrapped_find(dp_text *text, PangoLayout *layout);
+
+/* Keeps `layout`, set first fit without wrapping a line, for
+ * text_unwrapped_find. */
+void text_unwrapped_keep(dp_text *text, PangoLayout *layout);
+
+/* Breaks `*layout`'s text (`*buf`, spans `work`, measured as `m`)
  * optimally in `avail` layout units, replacing its text and attributes
  * (`*attrs` too) and `*buf`, remapping `work`, and setting `*scales` to
  * each line's horizontal scale (NULL: none) and `*shift` to what each
@@ -240,8 +255,12 @@ void text_measures_clear(dp_text *text);
  * `avail`, where this breaker does not apply: a word (or run of text
  * without a break opportunity) wider than the measure, which only
  * Pango's breaking between characters can set; and, as a safety net, a
- * setting Pango would wrap again. */
-bool text_break_optimally(PangoLayout *layout, const text_measure *m,
+ * setting Pango would wrap again.  Lines set as they were before (the
+ * same breaks of the same measure: shrink-to-fit tries widths that
+ * break alike) are not set again: `*layout` is then replaced by the
+ * layout set then (kept per dp_text). */
+bool text_break_optimally(dp_text *text, PangoLayout **layout,
+                          const text_measure *m,
                           GString **buf, span *work, size_t count,
                           PangoAttrList **attrs, const dp_style *style,
                           double unit, const char *lang, break_mode mode,

@@ -577,14 +577,24 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
         text_measure_find(text, context, desc, lang, buf, attrs);
     if (m && text_measure_wraps(m, para->layout_width, first) > 0) {
       tried = true;
-      text->settings++;
-      broken = text_break_optimally(layout, m, &buf, work, count, &attrs,
-                                    style, unit, lang, mode,
+      broken = text_break_optimally(text, &layout, m, &buf, work, count,
+                                    &attrs, style, unit, lang, mode,
                                     para->layout_width, first,
                                     &para->line_scale, &para->shift);
     }
   }
-  if (!broken && !tried) text->settings++; /* first fit, or unbroken */
+  /* Set first fit: as it was before, where that did not wrap. */
+  bool unwrapped_before = false;
+  if (!broken && !tried && width > 0) {
+    PangoLayout *before = text_unwrapped_find(text, layout);
+    if (before) {
+      g_object_unref(layout);
+      layout = before;
+      unwrapped_before = true;
+    }
+  }
+  if (!broken && !tried && !unwrapped_before)
+    text->settings++; /* first fit, or unbroken */
   if (width > 0 && !broken && broke_a_word(layout)) {
     text->settings++;
     para->reflowable = false;
@@ -598,15 +608,20 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
     const text_measure *m =
         text_measure_read(text, layout, context, desc, lang, buf, attrs,
                           style, work, count, unit);
-    if (!m)
+    if (!m) {
       pango_layout_set_justify(layout, style->align == DP_ALIGN_JUSTIFY);
-    else
-      broken = text_break_optimally(layout, m, &buf, work, count, &attrs,
-                                    style, unit, lang, mode,
+      text->settings++;
+    } else {
+      broken = text_break_optimally(text, &layout, m, &buf, work, count,
+                                    &attrs, style, unit, lang, mode,
                                     para->layout_width, first,
                                     &para->line_scale, &para->shift);
-    text->settings++;
+    }
+  } else if (width > 0 && !broken && !tried && !unwrapped_before) {
+    text_unwrapped_keep(text, layout); /* it did not wrap */
   }
+  /* The lines may have been found set before, in another layout. */
+  para->layout = layout;
   if (broken) {
     para->optimal = true;
     para->reflowable = false;

@@ -1312,7 +1312,7 @@ static void test_rtl_justify(fixture *f, gconstpointer data) {
 /* Shrink-to-fit sets a paragraph at many widths: the first setting is
  * measured and broken (two settings, shaped in whole runs), each further
  * width that wraps takes one, from the kept measure, and breaks as a
- * paragraph set afresh does. */
+ * paragraph set afresh does; a width set before takes none. */
 static void test_measure_kept(fixture *f, gconstpointer data) {
   (void)data;
   dp_style s = style_new();
@@ -1322,7 +1322,8 @@ static void test_measure_kept(fixture *f, gconstpointer data) {
   for (size_t k = 0; k < G_N_ELEMENTS(widths); k++) {
     size_t before = f->text->settings;
     dp_para *p = para_new(f, lorem, NULL, 0, &s, "nb", widths[k]);
-    g_assert_cmpuint(f->text->settings - before, ==, k == 0 ? 2 : 1);
+    g_assert_cmpuint(f->text->settings - before, ==,
+                     k == 0 ? 2 : k == G_N_ELEMENTS(widths) - 1 ? 0 : 1);
     dp_text *fresh_text = dp_text_new(f->diag, NULL);
     dp_para *fresh = dp_para_new(fresh_text, lorem, strlen(lorem), NULL, 0,
                                  &s, "nb", widths[k], 1.0, NULL, here);
@@ -1349,6 +1350,82 @@ static void test_measure_kept(fixture *f, gconstpointer data) {
   dp_para_free(p);
 }
 
+/* Draws `p` and `q` at the same place and compares the PDF pages' text
+ * with its boxes: the same words at the same places. */
+static void assert_drawn_alike(fixture *f, const dp_para *p, const dp_para *q) {
+  PopplerDocument *doc_p, *doc_q;
+  PopplerPage *page_p = render(f, p, false, &doc_p);
+  PopplerPage *page_q = render(f, q, false, &doc_q);
+  char *text_p = poppler_page_get_text(page_p);
+  char *text_q = poppler_page_get_text(page_q);
+  g_assert_cmpstr(text_p, ==, text_q);
+  PopplerRectangle *boxes_p, *boxes_q;
+  guint n_p, n_q;
+  g_assert_true(poppler_page_get_text_layout(page_p, &boxes_p, &n_p));
+  g_assert_true(poppler_page_get_text_layout(page_q, &boxes_q, &n_q));
+  g_assert_cmpuint(n_p, ==, n_q);
+  for (guint i = 0; i < n_p; i++) {
+    g_assert_cmpfloat_with_epsilon(boxes_p[i].x1, boxes_q[i].x1, 0.001);
+    g_assert_cmpfloat_with_epsilon(boxes_p[i].x2, boxes_q[i].x2, 0.001);
+    g_assert_cmpfloat_with_epsilon(boxes_p[i].y1, boxes_q[i].y1, 0.001);
+  }
+  g_free(boxes_p);
+  g_free(boxes_q);
+  g_free(text_p);
+  g_free(text_q);
+  g_object_unref(page_p);
+  g_object_unref(page_q);
+  g_object_unref(doc_p);
+  g_object_unref(doc_q);
+}
+
+/* Lines broken as before are not set again: shrink-to-fit tries widths
+ * a hair apart, which mostly break alike.  Ragged text aligned to the
+ * left is set alike in any width that holds its lines; centred text is
+ * placed in its width, and justified lines are spaced to it, so they are
+ * set again in another.  Each comes out as a paragraph set afresh. */
+static void test_lines_kept(fixture *f, gconstpointer data) {
+  (void)data;
+  const dp_align aligns[] = {DP_ALIGN_START, DP_ALIGN_CENTRE,
+                             DP_ALIGN_JUSTIFY};
+  for (size_t a = 0; a < G_N_ELEMENTS(aligns); a++) {
+    dp_style s = style_new();
+    s.align = aligns[a];
+    s.hyphenate = true;
+    dp_para *first = para_new(f, lorem, NULL, 0, &s, "nb", 220);
+    /* 0.2 pt narrower: the same breaks (checked below). */
+    size_t before = f->text->settings;
+    dp_para *p = para_new(f, lorem, NULL, 0, &s, "nb", 219.8);
+    g_assert_cmpuint(f->text->settings - before, ==,
+                     aligns[a] == DP_ALIGN_START ? 0 : 1);
+    dp_text *fresh_text = dp_text_new(f->diag, NULL);
+    dp_para *fresh = dp_para_new(fresh_text, lorem, strlen(lorem), NULL, 0,
+                                 &s, "nb", 219.8, 1.0, NULL, here);
+    int n = dp_para_get_line_count(p);
+    g_assert_cmpint(n, >, 3);
+    g_assert_cmpint(n, ==, dp_para_get_line_count(fresh));
+    g_assert_cmpint(n, ==, dp_para_get_line_count(first));
+    for (int i = 0; i < n; i++) {
+      dp_line_info x, y, z;
+      dp_para_describe_line(p, LEFT, TOP, 0, i, &x);
+      dp_para_describe_line(fresh, LEFT, TOP, 0, i, &y);
+      dp_para_describe_line(first, LEFT, TOP, 0, i, &z);
+      g_assert_cmpstr(x.runs[0].text, ==, y.runs[0].text);
+      g_assert_cmpstr(x.runs[0].text, ==, z.runs[0].text);
+      g_assert_cmpfloat_with_epsilon(x.x0, y.x0, 0.001);
+      g_assert_cmpfloat_with_epsilon(x.x1, y.x1, 0.001);
+      dp_line_info_clear(&x);
+      dp_line_info_clear(&y);
+      dp_line_info_clear(&z);
+    }
+    assert_drawn_alike(f, p, fresh);
+    dp_para_free(fresh);
+    dp_text_free(fresh_text);
+    dp_para_free(p);
+    dp_para_free(first);
+  }
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
 #define ADD(name, fn) \
@@ -1359,6 +1436,7 @@ int main(int argc, char **argv) {
   ADD("justify-exact", test_justify_exact);
   ADD("rtl-justify", test_rtl_justify);
   ADD("measure-kept", test_measure_kept);
+  ADD("lines-kept", test_lines_kept);
   ADD("hyphenation", test_hyphenation);
   ADD("hyphenation-rules", test_hyphenation_rules);
   ADD("hyphenation-exclusions", test_hyphenation_exclusions);
