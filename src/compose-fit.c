@@ -395,6 +395,11 @@ static bool fit_once(page_ctx *pc, const dp_frame *f, GArray *units,
         !(automatic && pc->no_grow) &&
         !grow_frame(&pk, f, inner, limit, scale, used))
       return false;
+    if (automatic && *scale > 1) pc->grew = true;
+  } else if (pc->trying && pc->grew) {
+    /* It would shrink or not fit: the first try is over (page_ctx). */
+    pc->shrank = true;
+    return false;
   } else if (f->fit == DP_FIT_SHRINK && min_scale < 1) {
     /* Set at scale s, content is at least s² as tall (text: lines s
      * times as tall, holding 1/s times as many words; the rest shrinks
@@ -411,9 +416,11 @@ static bool fit_once(page_ctx *pc, const dp_frame *f, GArray *units,
     int k = shrink_search(&pk, f, inner, limit, r, &at_one, used);
     if (k < 0) return false;
     *scale = grid_scale(r, k);
+    pc->shrank = true;
   } else {
     return false;
   }
+  if (pc->trying && pc->grew && pc->shrank) return false;
   if (balance) {
     /* The shortest column height that still takes everything. */
     double lo = 0, hi = MIN(limit, *used);
@@ -466,6 +473,9 @@ bool compose_fit_frame(page_ctx *pc, const dp_frame *f, GArray *units,
     if (fit_once(pc, f, units, inner, limit, min_scale, scale, used,
                  col_height))
       return true;
+    if (pc->trying && pc->grew && pc->shrank) break;
+    pc->shrank = true; /* leaving out counts as shrinking */
+    if (pc->trying && pc->grew) break;
   } while (f->fit == DP_FIT_SHRINK && pc->left_out &&
            compose_leave_out(units, pc->left_out));
   if (pc->quiet) {

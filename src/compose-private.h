@@ -164,6 +164,11 @@ typedef struct page_ctx {
   bool no_grow;
   bool quiet;           /* a frame that does not fit sets `unfit`, silently */
   bool unfit;
+  /* The first try (growing) ends as soon as it has grown a frame of
+   * automatic height and shrunk one or left something out: the page is
+   * then fitted again without growing whatever the other frames do, so
+   * fitting them would be wasted.  `trying` is set during that try. */
+  bool trying, grew, shrank;
   bool hopeless;        /* the last content fitted was far too tall to
                            set at its smallest scale (compose-fit.c) */
   GPtrArray *left_out;  /* optional items left out in this fitting of the

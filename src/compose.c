@@ -313,6 +313,8 @@ static bool fit_page(page_ctx *pc) {
   pc->no_grow = !may_grow;
   for (int pass = 0; pass < 2; pass++) {
     pc->quiet = !pc->no_grow;
+    pc->trying = !pc->no_grow;
+    pc->grew = pc->shrank = false;
     pc->unfit = false;
     bool ok = true, grew = false, shrank = false;
     for (size_t i = 0; i < tmpl->frame_count && ok; i++)
@@ -329,7 +331,7 @@ static bool fit_page(page_ctx *pc) {
       if (automatic && pc->scales[i] > 1) grew = true;
       if (pc->scales[i] < 1) shrank = true;
     }
-    pc->quiet = false;
+    pc->quiet = pc->trying = false;
     /* Content left out to make room counts as shrinking. */
     shrank |= pc->left_out->len > 0;
     if (pc->no_grow || pc->c->failed || (ok && !(grew && shrank)) ||
