@@ -384,7 +384,7 @@ static bool fit_once(page_ctx *pc, const dp_frame *f, GArray *units,
                      rect inner, double limit, double min_scale,
                      double *scale, double *used, double *col_height) {
   *col_height = limit;
-  packer pk = {pc->c, units, 1.0, NULL, pc->index, false, f, 0, 0};
+  packer pk = {pc->c, units, 1.0, NULL, pc->index, false, f, 0, 0, false};
   bool balance = f->columns > 1 && (f->balance || limit >= UNBOUNDED);
   bool automatic = !f->height && !(f->top && f->bottom) && !f->flow;
   if (compose_pack_frame(&pk, f, inner, limit, used)) {
@@ -449,7 +449,7 @@ static bool fit_once(page_ctx *pc, const dp_frame *f, GArray *units,
 static dp_mark unplaced_origin(page_ctx *pc, const dp_frame *f,
                                GArray *units, rect inner, double limit,
                                double scale) {
-  packer pk = {pc->c, units, scale, NULL, pc->index, false, f, 0, 0};
+  packer pk = {pc->c, units, scale, NULL, pc->index, false, f, 0, 0, false};
   cursor cur = {0, 0};
   compose_pack_columns(&pk, &cur, inner, MAX(1, f->columns), f->column_gap,
                        limit, false);

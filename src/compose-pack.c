@@ -377,6 +377,7 @@ double compose_pack_column(packer *pk, cursor *cur, const column *col) {
              (pk->c->spare == 1 && y < col->height / 3)))
           continue;
         if (u->break_kind != DP_BREAK_FRAME) pk->page_break = true;
+        if (u->break_kind == DP_BREAK_PAGE) pk->hard_break = true;
         if (!at_top || u->break_kind == DP_BREAK_PAGE) return y;
         continue;
       case UNIT_GROUP_END: cur->unit++; continue;

@@ -138,6 +138,7 @@ typedef struct packer {
   const dp_frame *frame; /* the frame packed into, or NULL */
   double spread;       /* valign: spread: added at each block boundary */
   int depth;           /* groups open, when spreading */
+  bool hard_break;     /* the page break met was a `break: page` */
 } packer;
 
 

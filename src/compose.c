@@ -203,7 +203,7 @@ static bool emit_content_frame(page_ctx *pc, size_t i) {
   GArray *units = pc->content[i];
   double used;
   double scale = pc->scales[i], col_height = pc->col_heights[i] + 0.02;
-  packer measure = {pc->c, units, scale, NULL, pc->index, false, f, 0, 0};
+  packer measure = {pc->c, units, scale, NULL, pc->index, false, f, 0, 0, false};
   compose_pack_frame(&measure, f, inner, col_height, &used);
   double shift = 0, spread = 0;
   if (f->valign == DP_VALIGN_MIDDLE) shift = (inner.h - used) / 2;
@@ -220,7 +220,8 @@ static bool emit_content_frame(page_ctx *pc, size_t i) {
   }
   emit_background(pc, f, box);
   inner.y += MAX(0, shift);
-  packer pk = {pc->c, units, scale, pc->page, pc->index, false, f, spread, 0};
+  packer pk = {pc->c, units, scale, pc->page, pc->index, false, f, spread, 0,
+               false};
   compose_pack_frame(&pk, f, inner, col_height, &used);
   pc->page->frames[i].scale = scale;
   return true;
@@ -234,6 +235,7 @@ typedef struct flow_state {
   cursor cur;
   double scale;       /* the flow's type is set at this scale */
   double last_fill;   /* the share of its last page's flow frames used */
+  bool hard_break;    /* its last page ended at a `break: page` */
 } flow_state;
 
 static page_ctx *page_ctx_new(composer *c, const dp_page_template *tmpl) {
@@ -401,7 +403,7 @@ static bool make_page(composer *c, const dp_page_template *tmpl,
       if (!flow || strcmp(flow->flow->name, f->flow) != 0) continue;
       if (page_break) continue;
       packer pk = {c, flow->units, flow->scale, pc->page, pc->index, false,
-                   f, 0, 0};
+                   f, 0, 0, false};
       rect inner = inset(pc->boxes[i], f->padding);
       int columns = MAX(1, f->columns);
       cursor before = flow->cur;
@@ -412,6 +414,7 @@ static bool make_page(composer *c, const dp_page_template *tmpl,
           inner.h > 0)
         flow->last_fill = MIN(1.0, used / inner.h);
       page_break = pk.page_break;
+      flow->hard_break = pk.hard_break;
     } else if (compose_frame_uses_folio(f->content, f->content_count)) {
       defer = true;
     } else {
@@ -455,15 +458,22 @@ static const dp_flow *find_flow(const dp_layout_model *l, const char *name) {
   return NULL;
 }
 
-/* Pages the steps after `step` will add, not counting flows and pads. */
-static int fixed_pages_after(composer *c, size_t step) {
+/* Pages the steps after `step` will add, not counting flows and pads:
+ * fixed pages, and (in `*reserved`) what the pads after it of a higher
+ * priority may add (-1: any number). */
+static int fixed_pages_after(composer *c, size_t step, int *reserved) {
   int n = 0;
+  int priority = c->layout->sequence[step].pad_priority;
   dp_scope scope = compose_root_scope(c);
+  *reserved = 0;
   for (size_t s = step + 1; s < c->layout->sequence_count; s++) {
     const dp_sequence_step *st = &c->layout->sequence[s];
-    if (!st->flow && !st->pad &&
-        compose_condition_holds(&st->condition, &scope))
+    if (st->flow || !compose_condition_holds(&st->condition, &scope))
+      continue;
+    if (!st->pad)
       n++;
+    else if (st->pad_priority > priority && *reserved >= 0)
+      *reserved = st->pad_max < 0 ? -1 : *reserved + st->pad_max;
   }
   return n;
 }
@@ -489,13 +499,16 @@ static void set_metadata(composer *c) {
   set->rtl = c->rtl;
 }
 
+/* A flow's page at least this full, or it looks left over. */
+#define LEAST_FILL (1.0 / 3.0)
+
 /* How a composition's pages came out, for planning them (dp_compose). */
 typedef struct plan {
   int flow_pages;       /* pages the flows took */
-  double last_fill;     /* share of the last flow page's flow frames used */
+  int short_pages;      /* flow pages less than LEAST_FILL full, but for
+                           those a `break: page` ends (by design) */
+  double least_fill;    /* the least full of those pages */
   int short_by;         /* pages the pads could not add within their max */
-  int fixed;            /* pages neither of flows nor of pads */
-  int pad_room;         /* pages the pads may add; -1: any number */
   double floor, ceiling; /* the flows' range of scales */
   const dp_sequence_step *pad_step; /* the last pad step that held */
 } plan;
@@ -520,8 +533,7 @@ static dp_pageset *compose_at(dp_diag *diag, const dp_settings *settings,
                               dp_text *text, const dp_document *doc,
                               const dp_layout_model *layout, double scale,
                               int spare, bool lenient, plan *p) {
-  *p = (plan){0, 1.0, 0, 0, 0, 1.0, 1.0, NULL};
-  int pads = 0;
+  *p = (plan){0, 0, 1.0, 0, 1.0, 1.0, NULL};
   bool padded = false;
   composer c = {0};
   c.spare = spare;
@@ -570,9 +582,14 @@ static dp_pageset *compose_at(dp_diag *diag, const dp_settings *settings,
       size_t first = c.set->page_count;
       while (!flow_done(fs) && !c.failed) {
         bool progress = false;
+        fs->hard_break = false;
         if (!make_page(&c, step->page_template, fs, deferred, &progress)) break;
         /* Stopped part way (cancel.h): no progress, and no one's fault. */
         if (compose_stopped(&c)) break;
+        if (progress && !fs->hard_break) {
+          if (fs->last_fill < LEAST_FILL) p->short_pages++;
+          p->least_fill = MIN(p->least_fill, fs->last_fill);
+        }
         if (!progress) {
           unit *u = &g_array_index(fs->units, unit, fs->cur.unit);
           dp_error(diag, u->mark,
@@ -584,23 +601,22 @@ static dp_pageset *compose_at(dp_diag *diag, const dp_settings *settings,
       }
       if (c.set->page_count > first) {
         p->flow_pages += (int)(c.set->page_count - first);
-        p->last_fill = fs->last_fill;
       }
     } else if (step->pad) {
       int multiple = MAX(1, layout->pages_multiple);
-      int after = fixed_pages_after(&c, s);
-      int added = 0;
+      int reserved;
+      int after = fixed_pages_after(&c, s, &reserved);
+      int missing = (multiple - ((int)c.set->page_count + after) % multiple) %
+                    multiple;
+      /* The later pads of a higher priority first. */
+      int want = missing - (reserved < 0 ? missing : MIN(reserved, missing));
+      if (!lenient && step->pad_max >= 0) want = MIN(want, step->pad_max);
       padded = true;
       p->pad_step = step;
-      if (step->pad_max < 0 || p->pad_room < 0) p->pad_room = -1;
-      else p->pad_room += step->pad_max;
-      while (((int)c.set->page_count + after) % multiple != 0 && !c.failed &&
-             (lenient || step->pad_max < 0 || added < step->pad_max)) {
+      for (int added = 0; added < want && !c.failed; added++) {
         bool progress;
         if (!make_page(&c, step->page_template, NULL, deferred, &progress)) break;
-        added++;
       }
-      pads += added;
     } else {
       bool progress;
       make_page(&c, step->page_template, NULL, deferred, &progress);
@@ -631,7 +647,6 @@ static dp_pageset *compose_at(dp_diag *diag, const dp_settings *settings,
   int multiple = MAX(1, layout->pages_multiple);
   if (padded)
     p->short_by = (multiple - (int)c.set->page_count % multiple) % multiple;
-  p->fixed = (int)c.set->page_count - p->flow_pages - pads;
   bool stopped = compose_stopped(&c);
   if (c.set->page_count == 0 && !c.failed) {
     dp_error(diag, layout->mark, "the layout made no pages for this document");
@@ -655,10 +670,10 @@ static dp_pageset *compose_at(dp_diag *diag, const dp_settings *settings,
 
 /* ---- Planning the page count ----------------------------------------- */
 
-/* A flow's last page at least this full, or it looks left over. */
-#define LEAST_FILL (1.0 / 3.0)
-/* Halvings of a scale range in a search: about 0.3 % of it. */
-#define PLAN_STEPS 8
+/* Scales tried on each side of 1, evenly over the flows' range; then
+ * halvings between the first that plans well and the one before. */
+#define PLAN_GRID 8
+#define PLAN_STEPS 5
 
 typedef struct planner {
   dp_diag *quiet;       /* trials report here, unseen */
@@ -669,14 +684,10 @@ typedef struct planner {
   int spare;            /* spare breaks taken: composer.spare */
 } planner;
 
+/* The pads make up the page count and no flow page is left nearly
+ * empty. */
 static bool plan_good(const plan *p) {
-  return p->short_by == 0 && (p->flow_pages == 0 || p->last_fill >= LEAST_FILL);
-}
-
-/* Flow pages and the share of the last one, as one number that grows with
- * the scale. */
-static double extent(const plan *p) {
-  return p->flow_pages > 0 ? p->flow_pages - 1 + p->last_fill : 0;
+  return p->short_by == 0 && p->short_pages == 0;
 }
 
 /* A trial: the plan at `scale`; false when the layout fails. */
@@ -685,58 +696,6 @@ static bool trial(const planner *pl, double scale, plan *p) {
                                pl->layout, scale, pl->spare, false, p);
   dp_pageset_free(set);
   return set != NULL;
-}
-
-/* Whether `m` flow pages and the other pages make the page count with the
- * pads' room. */
-static bool count_fits(const dp_layout_model *layout, const plan *p, int m) {
-  int multiple = MAX(1, layout->pages_multiple);
-  int missing = (multiple - (p->fixed + m) % multiple) % multiple;
-  return m >= 1 && (p->pad_room < 0 || missing <= p->pad_room);
-}
-
-/* The scale nearest 1 in the flows' range at which the pages plan well
- * (plan_good), or 0 when there is none.  Type grows until the flow
- * reaches the next page count that works, a third into its last page, or
- * shrinks until it is back to the one before; the nearer to 1 wins. */
-static double plan_scale(const planner *pl, const plan *base) {
-  double best = 0;
-  double ext = extent(base);
-  int n = base->flow_pages;
-  /* Growing. */
-  int up = n;
-  while (up < n + 8 && !(count_fits(pl->layout, base, up) &&
-                         up - 1 + LEAST_FILL > ext - 1e-9 && up >= n))
-    up++;
-  plan p;
-  if (base->ceiling > 1 && up < n + 8 && trial(pl, base->ceiling, &p) &&
-      extent(&p) >= up - 1 + LEAST_FILL) {
-    double lo = 1, hi = base->ceiling;
-    for (int i = 0; i < PLAN_STEPS; i++) {
-      double mid = (lo + hi) / 2;
-      if (!trial(pl, mid, &p)) return 0;
-      if (extent(&p) >= up - 1 + LEAST_FILL) hi = mid;
-      else lo = mid;
-    }
-    if (trial(pl, hi, &p) && plan_good(&p)) best = hi;
-  }
-  /* Shrinking. */
-  int down = n - 1;
-  while (down >= 1 && !count_fits(pl->layout, base, down)) down--;
-  if (base->floor < 1 && down >= 1 && trial(pl, base->floor, &p) &&
-      p.flow_pages <= down) {
-    double lo = base->floor, hi = 1;
-    for (int i = 0; i < PLAN_STEPS; i++) {
-      double mid = (lo + hi) / 2;
-      if (!trial(pl, mid, &p)) return best;
-      if (p.flow_pages <= down) lo = mid;
-      else hi = mid;
-    }
-    if (trial(pl, lo, &p) && plan_good(&p) &&
-        (best == 0 || fabs(log(lo)) < fabs(log(best))))
-      best = lo;
-  }
-  return best;
 }
 
 /* Whether the layout asks for its pages to be planned. */
@@ -750,15 +709,56 @@ static bool plans_pages(const dp_layout_model *layout) {
   return false;
 }
 
+/* A plan the planner may keep: the spare breaks taken, the scale. */
+typedef struct choice {
+  int spare;
+  double scale;
+  plan p;
+  bool set;
+} choice;
+
+/* Whether `a` is the lesser evil of two plans that make up the page
+ * count but leave pages nearly empty: fewer such pages, then fuller ones,
+ * then type nearer its own size. */
+static bool less_bad(const choice *a, const choice *b) {
+  if (!b->set) return true;
+  if (a->p.short_pages != b->p.short_pages)
+    return a->p.short_pages < b->p.short_pages;
+  if (fabs(a->p.least_fill - b->p.least_fill) > 0.01)
+    return a->p.least_fill > b->p.least_fill;
+  return fabs(log(a->scale)) < fabs(log(b->scale));
+}
+
+/* The scales a search tries, nearest 1 first: 1, then PLAN_GRID steps on
+ * each side up to the flows' range.  Returns how many. */
+static int plan_grid(const plan *base, double *scales) {
+  int n = 0;
+  scales[n++] = 1.0;
+  for (int k = 1; k <= PLAN_GRID; k++) {
+    double up = 1 + k * (base->ceiling - 1) / PLAN_GRID;
+    double down = 1 - k * (1 - base->floor) / PLAN_GRID;
+    bool has_up = base->ceiling > 1, has_down = base->floor < 1;
+    if (has_up && has_down && fabs(log(down)) < fabs(log(up))) {
+      scales[n++] = down;
+      scales[n++] = up;
+    } else {
+      if (has_up) scales[n++] = up;
+      if (has_down) scales[n++] = down;
+    }
+  }
+  return n;
+}
+
 /* The pages, planned: where the layout bounds its pads (`max`) and lets its
  * flows change scale, the flows are set at the scale nearest 1 at which
- * the pads make up the page count and no flow ends on a page less than a
- * third full: first at scale 1 with the spare breaks after a third of a
- * page taken (layout.h), then without them at the scale nearest 1 that
- * works, then with them, and then all of them, at the scale nearest 1.
- * Trials report nowhere; the pages kept are composed again with the
- * reports, unless the first trial was the answer and said nothing.  Where nothing works, the pads add what it takes, with
- * a warning. */
+ * the pads make up the page count and no flow page (but one a `break:
+ * page` ends) is less than a third full, with as few of the spare breaks
+ * taken as that needs (none, those after a third of a page, all: layout.h).
+ * Where no scale and no breaks do, the plan that makes up the page count
+ * with the fewest and fullest of those pages.  Trials report nowhere; the
+ * pages kept are composed again with the reports, unless the first trial
+ * was the answer and said nothing.  Where nothing makes up the page count,
+ * the pads add what it takes, with a warning. */
 dp_pageset *dp_compose(dp_diag *diag, const dp_settings *settings,
                        dp_text *text, const dp_document *doc,
                        const dp_layout_model *layout) {
@@ -775,35 +775,44 @@ dp_pageset *dp_compose(dp_diag *diag, const dp_settings *settings,
     return set;
   }
   bool good = set && plan_good(&p);
-  double scale = 1.0;
   plan base = p;
   dp_pageset_free(set);
+  choice found = {0, 1.0, p, good}, least = {0};
   if (set && !good) {
-    /* The layout's own sizes with sections opening pages, before type
-     * changes size. */
-    plan q;
-    pl.spare = 1;
-    scale = trial(&pl, 1.0, &q) && plan_good(&q) ? 1.0 : 0;
-    if (scale == 0) {
-      pl.spare = 0;
-      scale = plan_scale(&pl, &p);
-    }
-    /* Again with the spare breaks, when they make a difference: those
-     * after a third of a page, then all. */
-    for (int spare = 1; scale == 0 && spare <= 2; spare++) {
+    /* The layout's own sizes with sections opening pages after a third
+     * of one, before type changes size; then every scale with none of
+     * the spare breaks, those after a third, all of them. */
+    double scales[1 + 2 * PLAN_GRID];
+    int n = plan_grid(&base, scales);
+    for (int i = 0; i < 2 + 3 * n && !found.set; i++) {
+      int spare = i < 2 ? i : (i - 2) / n;
+      choice c = {spare, i < 2 ? 1.0 : scales[(i - 2) % n], {0}, true};
+      if (i >= 2 && spare < 2 && c.scale == 1.0) continue; /* tried */
       pl.spare = spare;
-      if (trial(&pl, 1.0, &q) && q.flow_pages != p.flow_pages)
-        scale = plan_good(&q) ? 1.0 : plan_scale(&pl, &q);
+      if (!trial(&pl, c.scale, &c.p) || c.p.short_by > 0) continue;
+      if (plan_good(&c.p)) found = c;
+      else if (less_bad(&c, &least)) least = c;
     }
-    good = scale > 0;
-    if (!good) {
-      scale = 1.0;
-      pl.spare = 0;
+    /* Nearer 1, between the scale found and the one before it on its
+     * side of 1 (one grid step). */
+    if (found.set && found.scale != 1.0) {
+      double step = found.scale > 1 ? (base.ceiling - 1) / PLAN_GRID
+                                    : (1 - base.floor) / PLAN_GRID;
+      double near = found.scale > 1 ? found.scale - step : found.scale + step;
+      pl.spare = found.spare;
+      for (int i = 0; i < PLAN_STEPS; i++) {
+        choice c = {found.spare, (near + found.scale) / 2, {0}, true};
+        if (trial(&pl, c.scale, &c.p) && plan_good(&c.p)) found = c;
+        else near = c.scale;
+      }
     }
+    if (!found.set && least.set) found = least;
+    good = found.set;
   }
   dp_diag_free(pl.quiet);
-  set = compose_at(diag, settings, text, doc, layout, scale, pl.spare, !good,
-                   &p);
+  if (!good) found = (choice){0, 1.0, base, false};
+  set = compose_at(diag, settings, text, doc, layout, found.scale,
+                   found.spare, !good, &p);
   if (set && !good && base.short_by > 0 && base.pad_step)
     dp_warning(diag, base.pad_step->mark,
                "the content takes %d page%s at every scale from %.0f%% to "

@@ -797,8 +797,8 @@ static void bind_sequence(binder *b, const dp_ynode *node) {
       s->page_template = get_template_ref(b, step);
     } else if (step->kind == DP_YNODE_MAP) {
       static const char *const keys[] = {"template", "flow", "pad", "max",
-                                         "min-scale", "max-scale", "if",
-                                         "unless", NULL};
+                                         "priority", "min-scale",
+                                         "max-scale", "if", "unless", NULL};
       dp_bind_check_keys(&b->core, step, keys, "sequence step");
       const dp_ynode *t = dp_ynode_map_get(step, "template");
       const dp_ynode *flow = dp_ynode_map_get(step, "flow");
@@ -809,6 +809,12 @@ static void bind_sequence(binder *b, const dp_ynode *node) {
           ERR(b, v->mark, "'max' applies only to a step with 'pad: true'");
         else
           dp_bind_int(&b->core, v, "max", 0, DP_MAX_PAGES, &s->pad_max);
+      }
+      if ((v = dp_ynode_map_get(step, "priority"))) {
+        if (!pad)
+          ERR(b, v->mark, "'priority' applies only to a step with 'pad: true'");
+        else
+          dp_bind_int(&b->core, v, "priority", 0, 100, &s->pad_priority);
       }
       if ((v = dp_ynode_map_get(step, "min-scale"))) {
         if (!flow)

@@ -253,6 +253,8 @@ typedef struct dp_sequence_step {
   bool pad;                    /* repeat to reach pages.multiple-of */
   int pad_max;                 /* pad: at most this many pages (`max`),
                                   or -1: as many as it takes */
+  int pad_priority;            /* pad: pads of a higher `priority` add
+                                  their pages first, wherever they stand */
   /* flow: the range of scales the flow may be set at (`min-scale`,
    * `max-scale`; 1 and 1 by default) so that its pages and the pads
    * make up the page count with no page left nearly empty (compose.h). */
