@@ -15,7 +15,7 @@ Every sample's booklet is rendered and read back with `pdftotext -bbox`:
 - each list of people (committee, supervisors) has a page with all its
   names;
 - where the document has practical information (online attendance,
-  contacts, notes), the page before the back is the designed practical
+  contacts), the page before the back is the designed practical
   page when the page count leaves room for a page: it opens with the
   label `notes`, and carries the online link, the contacts' names and
   the first venue; a ruled notes page appears only beside it (the
@@ -100,8 +100,7 @@ for path in sorted(glob.glob(os.path.join(root, "samples", "*.yaml"))):
                                        if not w.isdigit()))) ==
              sorted(notes_page)]
     inner = [i for i in range(1, n - 1) if i not in notes]
-    practical_info = bool(doc.get("online") or doc.get("contact") or
-                          doc.get("notes"))
+    practical_info = bool(doc.get("online") or doc.get("contact"))
     rtl = re.search("[\u0590-\u08ff]", page_text(pages[0]))
     heading = squeeze(label(doc, "notes"))
     last = page_text(pages[n - 2]) if n > 2 else ""
