@@ -740,8 +740,10 @@ static const dp_labels *scope_labels(const dp_scope *scope) {
  * Values as text
  */
 
-/* FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, in UTF-8. */
+/* FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, LEFT-TO-RIGHT
+ * ISOLATE and RIGHT-TO-LEFT ISOLATE, in UTF-8. */
 static const char fsi[] = "\xE2\x81\xA8", pdi[] = "\xE2\x81\xA9";
+static const char lri[] = "\xE2\x81\xA6", rli[] = "\xE2\x81\xA7";
 
 /* How a placeholder's value is wrapped: not at all (text that leaves
  * the page), or in isolates where it could take part in the ordering of
@@ -794,8 +796,32 @@ static bool needs_isolating(const char *text, size_t length, isolation iso) {
   return false;
 }
 
+/* Whether text has strong characters of both directions (a Latin
+ * title before an Arabic name). */
+static bool mixes_directions(const char *text, size_t length) {
+  bool ltr = false, rtl = false;
+  for (const char *p = text, *end = text + length; p < end && !(ltr && rtl);
+       p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    switch (u_charDirection((UChar32)c)) {
+      case U_LEFT_TO_RIGHT:
+        ltr = true;
+        break;
+      case U_RIGHT_TO_LEFT:
+      case U_RIGHT_TO_LEFT_ARABIC:
+        rtl = true;
+        break;
+      default:
+        break;
+    }
+  }
+  return ltr && rtl;
+}
+
 static void append_value(dp_textbuf *buf, const dp_value *value,
                          isolation isolate);
+static bool expand(const dp_template *tmpl, const dp_scope *scope,
+                   isolation isolate, dp_textbuf *out);
 
 static void append_datetime_iso(dp_textbuf *buf, const dp_datetime *dt) {
   char iso[64];
@@ -903,6 +929,9 @@ typedef struct piece {
   bool is_text;
   dp_textbuf text;
   isolation isolate; /* list items get isolates (dp_template_expand_isolated) */
+  /* A convention whose values are isolated each: as a whole it is
+   * isolated in the line's direction, which its separators take. */
+  bool own_direction;
 } piece;
 
 static void piece_to_text(piece *pc) {
@@ -1267,6 +1296,18 @@ static void eval_source(const alternative *alt, const dp_scope *scope,
     pc->is_text = true;
     if (!dp_template_expand(tmpl, scope, &pc->text))
       textbuf_truncate(&pc->text, 0, 0);
+    /* Values of both directions ("Dr." and an Arabic name): isolated
+     * one by one, as the line's own placeholders are, so that each
+     * keeps its punctuation and the convention's order holds.  Set as
+     * one isolate, the first strong letter's direction would order the
+     * lot ("Dr." after the Arabic name it comes before). */
+    if (pc->isolate != NO_ISOLATES &&
+        mixes_directions(pc->text.text, pc->text.length)) {
+      dp_textbuf_clear(&pc->text);
+      if (!expand(tmpl, scope, pc->isolate, &pc->text))
+        textbuf_truncate(&pc->text, 0, 0);
+      pc->own_direction = true;
+    }
     break;
   }
   }
@@ -1278,7 +1319,7 @@ static bool expand_placeholder(const op *o, const dp_scope *scope,
                                isolation isolate, dp_textbuf *out) {
   for (size_t a = 0; a < o->alternative_count; a++) {
     const alternative *alt = &o->alternatives[a];
-    piece pc = {NULL, false, {0}, isolate};
+    piece pc = {NULL, false, {0}, isolate, false};
     dp_textbuf_init(&pc.text);
     eval_source(alt, scope, &pc);
     /* The document's own field, if that is what the placeholder shows. */
@@ -1288,7 +1329,9 @@ static bool expand_placeholder(const op *o, const dp_scope *scope,
     piece_to_text(&pc);
     bool shown = pc.text.length > 0;
     bool own = shown && needs_isolating(pc.text.text, pc.text.length, isolate);
-    if (own) dp_textbuf_append(out, fsi, sizeof fsi - 1);
+    const char *open = fsi;
+    if (pc.own_direction) open = isolate == ISOLATE_IN_RTL ? rli : lri;
+    if (own) dp_textbuf_append(out, open, sizeof fsi - 1);
     if (shown) {
       size_t start = out->length;
       textbuf_append_spans(out, pc.text.text, pc.text.length, pc.text.spans,

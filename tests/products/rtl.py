@@ -36,6 +36,15 @@ For samples/arabic.yaml and samples/hebrew.yaml:
    and the name, the line's first value, starts at the right margin.
    Not isolated, the stop joins the Arabic after it and is drawn on the
    name's far left (".Layla Husseini, Ph.D").
+5. Inside a convention ({format:person-name}) whose values mix
+   directions, each value keeps its direction and the convention's
+   order holds in the line's: in Arabic, "Dr." before an Arabic name is
+   drawn on its right, "الدكتورة" before "Sarah Whitfield" too; in
+   English, "الدكتورة" is drawn on the left of "Sarah Whitfield".  On
+   the Arabic poster, the separators between the first opponent's
+   values are the line's: right to left, "Prof. Andrea Rinaldi", the
+   comma, "Politecnico di Milano" (broken after "Politecnico"), the
+   comma, "إيطاليا".
 """
 import os
 import re
@@ -375,6 +384,79 @@ if " ".join(latin) != "Layla Husseini, Ph.D.":
 elif abs(right - max(b for a, b, t in words if t == "Ph.D.")) > 0.5:
     failures.append("mixed: the name does not start the line at the right")
 print(f"mixed: {' '.join(latin)!r}, ending at x={right:.2f}")
+
+# 5. Conventions.
+def words_of(pdf):
+    """[(top, bottom, x0, x1, text)] of the first page's words."""
+    return [(float(w.get("yMin")), float(w.get("yMax")),
+             float(w.get("xMin")), float(w.get("xMax")), w.text or "")
+            for w in next(pages(pdf)).iter("word")]
+
+
+def line_with(words, needle):
+    """[(x0, x1, text)] of the words beside `needle`, left to right: the
+    words whose middle is within its height (Arabic and Latin fonts'
+    boxes differ)."""
+    top, bottom = next((t, b) for t, b, _, _, w in words if w == needle)
+    return sorted((a, b, w) for t, u, a, b, w in words
+                  if top < (t + u) / 2 < bottom)
+
+
+with open(os.path.join(workdir, "people.yaml"), "w", encoding="utf-8") as f:
+    f.write("layout: 1\npage: {size: A5, margins: 15mm}\n"
+            "styles:\n  body: {family: Noto Sans, size: 11pt}\n"
+            "templates:\n  one:\n    frames:\n      - name: main\n"
+            "        content:\n          - each: committee\n"
+            "            content:\n"
+            "              - text: \"{format:person-name}\"\n"
+            "sequence: [one]\n")
+for lang in ("ar", "en"):
+    doc = os.path.join(workdir, f"people-{lang}.yaml")
+    with open(doc, "w", encoding="utf-8") as f:
+        f.write(f"lang: {lang}\ninstitution: {{name: الجامعة الأردنية}}\n"
+                "candidate: {name: ليلى الحسيني}\n"
+                "thesis: {title: تحلية المياه}\n"
+                "events:\n  - kind: public-defence\n"
+                "    start: 2026-01-16T13:00\n"
+                "committee:\n"
+                "  - {role: member, title: Dr., name: سامي النابلسي}\n"
+                "  - {role: member, title: الدكتورة, name: Sarah Whitfield}\n")
+    words = words_of(render(doc, os.path.join(workdir, "people.yaml"),
+                            os.path.join(workdir, f"people-{lang}.pdf")))
+    title = line_with(words, "Dr.")
+    arabic = [a for a, b, t in title if RTL.search(t)]
+    at = next(a for a, b, t in title if t == "Dr.")
+    if lang == "ar" and not (arabic and at > max(arabic)):
+        failures.append(f"people-ar: 'Dr.' at x={at:.2f}, not on the right "
+                        f"of the Arabic name ({arabic})")
+    if lang == "en" and not (arabic and at < min(arabic)):
+        failures.append(f"people-en: 'Dr.' at x={at:.2f}, not on the left "
+                        f"of the Arabic name ({arabic})")
+    name = line_with(words, "Sarah")
+    arabic = [a for a, b, t in name if RTL.search(t)]
+    at = next(a for a, b, t in name if t == "Sarah")
+    if lang == "ar" and not (arabic and at < min(arabic)):
+        failures.append(f"people-ar: 'Sarah' at x={at:.2f}, not on the left "
+                        f"of the Arabic title ({arabic})")
+    if lang == "en" and not (arabic and at > max(arabic)):
+        failures.append(f"people-en: 'Sarah' at x={at:.2f}, not on the "
+                        f"right of the Arabic title ({arabic})")
+    print(f"people-{lang}: titles in the convention's order")
+
+words = words_of(os.path.join(workdir, "arabic.poster.pdf"))
+first = [t for a, b, t in line_with(words, "Rinaldi")]
+# Its column ends at the right of "Milano"; the programme is beyond.
+milano = next(b for _, _, _, b, w in words if w == "Milano")
+second = [t for a, b, t in line_with(words, "Milano") if b <= milano + 1]
+# Left to right, as drawn: the comma is the Arabic line's, on the left
+# of the name it follows.
+if first[:5] != ["Politecnico", ",", "Prof.", "Andrea", "Rinaldi"]:
+    failures.append(f"arabic poster: the first opponent reads {first}")
+if not (len(second) >= 3 and second[-3:] == [",", "di", "Milano"] and
+        RTL.search(second[-4] if len(second) > 3 else "")):
+    failures.append(f"arabic poster: the first opponent's affiliation "
+                    f"reads {second}")
+print(f"arabic poster: {first[:5]} / {second[-4:]}")
 
 for f in failures:
     print("not ok:", f)

@@ -598,6 +598,64 @@ static void test_formats(void) {
   dp_diag_free(diag);
 }
 
+/* A convention's values in a line of either direction
+ * (dp_template_expand_isolated): a value of the other direction is
+ * isolated (FSI ... PDI) on its own, and a convention whose values mix
+ * directions is isolated as a whole in the line's direction (LRI or
+ * RLI), which its separators take.  Set as one first-strong isolate,
+ * "Dr." would order an Arabic name after it, right to left. */
+static void test_format_isolates(void) {
+#define FSI "\u2068"
+#define PDI "\u2069"
+#define LRI "\u2066"
+#define RLI "\u2067"
+  struct {
+    const char *lang, *title, *name;
+    bool rtl;
+    const char *expected;
+  } cases[] = {
+      /* One direction, the other's: one isolate, as any value. */
+      {"ar", "Prof.", "Andrea Rinaldi", true, FSI "Prof. Andrea Rinaldi" PDI},
+      {"ar", "الدكتورة", "هبة العمري", true, "الدكتورة هبة العمري"},
+      {"en", "Professor", "Ann Holm", false, "Professor Ann Holm"},
+      {"en", "الدكتورة", "هبة العمري", false, FSI "الدكتورة هبة العمري" PDI},
+      /* Both: each value of the other direction isolated. */
+      {"ar", "Dr.", "سامي النابلسي", true,
+       RLI FSI "Dr." PDI " سامي النابلسي" PDI},
+      {"ar", "الدكتورة", "Sarah Whitfield", true,
+       RLI "الدكتورة " FSI "Sarah Whitfield" PDI PDI},
+      {"en", "الدكتورة", "Sarah Whitfield", false,
+       LRI FSI "الدكتورة" PDI " Sarah Whitfield" PDI},
+      /* The name first, the title after a comma (French). */
+      {"fr", "פרופסור", "Ann Holm", true,
+       RLI FSI "Ann Holm" PDI ", פרופסור" PDI},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+    fixture f;
+    fixture_init(&f, cases[i].lang);
+    dp_value *person = v_map("title", v_text(cases[i].title), "name",
+                             v_text(cases[i].name), NULL);
+    dp_scope scope = {.item = person, .parent = &f.scope, .root = doc,
+                      .labels = f.labels, .lang = cases[i].lang,
+                      .rtl = cases[i].rtl};
+    dp_template *tmpl =
+        dp_template_parse(f.diag, "{format:person-name}", test_mark);
+    g_assert_nonnull(tmpl);
+    dp_textbuf out;
+    dp_textbuf_init(&out);
+    g_assert_true(dp_template_expand_isolated(tmpl, &scope, &out));
+    g_assert_cmpstr(out.text, ==, cases[i].expected);
+    dp_textbuf_clear(&out);
+    dp_template_free(tmpl);
+    v_free(person);
+    fixture_clear(&f);
+  }
+#undef FSI
+#undef PDI
+#undef LRI
+#undef RLI
+}
+
 static void test_case_filters(void) {
   fixture f;
   fixture_init(&f, "en");
@@ -1102,6 +1160,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/template/labels", test_labels_in_templates);
   g_test_add_func("/template/date-filters", test_date_filters);
   g_test_add_func("/template/formats", test_formats);
+  g_test_add_func("/template/format-isolates", test_format_isolates);
   g_test_add_func("/template/case-filters", test_case_filters);
   g_test_add_func("/template/list-filters", test_list_filters);
   g_test_add_func("/template/text-filters", test_text_filters);
