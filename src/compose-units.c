@@ -178,17 +178,27 @@ static bool field_changed(const dp_scope *scope, const char *path) {
   return changed;
 }
 
+/* Whether one comparison holds: the field is set, or its text is (or,
+ * with `differs`, is not) `equals`. */
+static bool comparison_holds(const char *path, const char *equals,
+                             bool differs, const dp_scope *scope) {
+  const dp_value *v = dp_scope_lookup(scope, path);
+  if (!equals) return value_is_set(v);
+  bool same = v && v->text && strcmp(v->text, equals) == 0;
+  return same != differs;
+}
+
 bool compose_condition_holds(const dp_condition *cond, const dp_scope *scope) {
   if (!cond->path) return true;
   if (cond->changed) return field_changed(scope, cond->path) != cond->negate;
-  const dp_value *v = dp_scope_lookup(scope, cond->path);
-  bool holds;
-  if (cond->equals)
-    holds = v && v->text && strcmp(v->text, cond->equals) == 0;
-  else
-    holds = value_is_set(v);
-  for (char **p = cond->any; p && *p && !holds; p++)
-    holds = value_is_set(dp_scope_lookup(scope, *p));
+  bool holds = false;
+  if (cond->any) {
+    for (size_t i = 0; i < cond->any_count && !holds; i++)
+      holds = comparison_holds(cond->any[i].path, cond->any[i].equals,
+                               cond->any[i].differs, scope);
+  } else {
+    holds = comparison_holds(cond->path, cond->equals, false, scope);
+  }
   return cond->negate ? !holds : holds;
 }
 

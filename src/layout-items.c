@@ -16,6 +16,77 @@ static const char *const item_kinds[] = {"text",  "markdown", "each",
 
 /* ---- Conditions ---------------------------------------------------- */
 
+/* "PATH", "PATH == VALUE" or "PATH != VALUE", at byte `off` of the
+ * condition `node`'s text, into `out`; false (reported) when it is none. */
+static bool parse_comparison(binder *b, const dp_ynode *node, const char *t,
+                             size_t off, dp_condition_alt *out) {
+  const char *whole = node->text;
+  size_t len = strlen(t);
+  /* The operator, if any. */
+  const char *op = NULL;
+  for (const char *p = t; *p; p++) {
+    if (*p == '=' || *p == '!' || *p == '<' || *p == '>') {
+      op = p;
+      break;
+    }
+  }
+  size_t path_start = 0, path_end = op ? (size_t)(op - t) : len;
+  while (path_start < path_end && g_ascii_isspace(t[path_start]))
+    path_start++;
+  while (path_end > path_start && g_ascii_isspace(t[path_end - 1])) path_end--;
+  char *path = g_strndup(t + path_start, path_end - path_start);
+  bool ok = true;
+  if (!dp_is_field_path(path)) {
+    ERR(b, dp_bind_offset_mark(&b->core, node, off + path_start),
+        *path ? "'%s' is not a field path in condition '%s' (write PATH, "
+                "\"PATH == VALUE\" or \"PATH != VALUE\", or several of "
+                "them joined by ||)"
+              : "missing field path%s in condition '%s' (write PATH, "
+                "\"PATH == VALUE\" or \"PATH != VALUE\", or several of "
+                "them joined by ||)",
+        path, whole);
+    ok = false;
+  }
+  char *equals = NULL;
+  bool differs = false;
+  if (op) {
+    size_t op_off = off + (size_t)(op - t);
+    if ((strncmp(op, "==", 2) == 0 || strncmp(op, "!=", 2) == 0) &&
+        !strchr("=!<>", op[2] ? op[2] : 'x')) {
+      differs = op[0] == '!';
+      const char *v = op + 2;
+      while (g_ascii_isspace(*v)) v++;
+      size_t vlen = strlen(v);
+      while (vlen > 0 && g_ascii_isspace(v[vlen - 1])) vlen--;
+      if (vlen >= 2 && (v[0] == '\'' || v[0] == '"') && v[vlen - 1] == v[0]) {
+        v++;
+        vlen -= 2;
+      }
+      if (vlen == 0) {
+        ERR(b, dp_bind_offset_mark(&b->core, node, op_off),
+            "'%.2s' needs a value to compare with in condition '%s'", op,
+            whole);
+        ok = false;
+      } else {
+        equals = g_strndup(v, vlen);
+      }
+    } else {
+      ERR(b, dp_bind_offset_mark(&b->core, node, op_off),
+          "unknown operator in condition '%s'; use == or !=", whole);
+      ok = false;
+    }
+  }
+  if (!ok) {
+    g_free(path);
+    g_free(equals);
+    return false;
+  }
+  out->path = path;
+  out->equals = equals;
+  out->differs = differs;
+  return true;
+}
+
 /* `if:` / `unless:` of `map` into `out`. */
 void layout_bind_condition(binder *b, const dp_ynode *map,
                            dp_condition *out) {
@@ -36,7 +107,6 @@ void layout_bind_condition(binder *b, const dp_ynode *map,
     return;
   }
   const char *t = node->text;
-  size_t len = strlen(t);
   /* "changed(PATH)": a row of a timetable whose field differs from the
    * row before (a place said once for the rows that share it). */
   if (strncmp(t, "changed(", 8) == 0) {
@@ -54,90 +124,44 @@ void layout_bind_condition(binder *b, const dp_ynode *map,
     out->negate = !if_node;
     return;
   }
-  /* "A || B || C": any of the fields is set. */
   if (strstr(t, "||")) {
-    char **paths = g_strsplit(t, "||", -1);
+    /* "A || B == x || C != y": any of them holds. */
+    char **parts = g_strsplit(t, "||", -1);
+    size_t n = g_strv_length(parts), off = 0;
+    dp_condition_alt *alts = g_new0(dp_condition_alt, n);
     bool ok = true;
-    for (char **p = paths; *p; p++) {
-      g_strstrip(*p);
-      if (!dp_is_field_path(*p)) {
-        ERR(b, node->mark, "'%s' is not a field path in condition '%s' "
-                           "(write A || B || C: any of the fields is set)",
-            *p, t);
-        ok = false;
-      }
+    for (size_t i = 0; i < n; i++) {
+      ok &= parse_comparison(b, node, parts[i], off, &alts[i]);
+      off += strlen(parts[i]) + 2;
     }
+    g_strfreev(parts);
     if (ok) {
-      out->path = g_strdup(paths[0]);
-      out->any = g_strdupv(paths + 1);
+      out->path = g_strdup(alts[0].path);
+      out->any = alts;
+      out->any_count = n;
       out->negate = !if_node;
-    }
-    g_strfreev(paths);
-    return;
-  }
-  /* The operator, if any. */
-  const char *op = NULL;
-  for (const char *p = t; *p; p++) {
-    if (*p == '=' || *p == '!' || *p == '<' || *p == '>') {
-      op = p;
-      break;
-    }
-  }
-  size_t path_start = 0, path_end = op ? (size_t)(op - t) : len;
-  while (path_start < path_end && g_ascii_isspace(t[path_start]))
-    path_start++;
-  while (path_end > path_start && g_ascii_isspace(t[path_end - 1])) path_end--;
-  char *path = g_strndup(t + path_start, path_end - path_start);
-  bool ok = true;
-  if (!dp_is_field_path(path)) {
-    ERR(b, dp_bind_offset_mark(&b->core, node, path_start),
-        *path ? "'%s' is not a field path in condition '%s' (write PATH, "
-                "\"PATH == VALUE\" or \"PATH != VALUE\")"
-              : "missing field path%s in condition '%s' (write PATH, "
-                "\"PATH == VALUE\" or \"PATH != VALUE\")",
-        path, t);
-    ok = false;
-  }
-  char *equals = NULL;
-  bool negate = !if_node;
-  if (op) {
-    size_t op_off = (size_t)(op - t);
-    if ((strncmp(op, "==", 2) == 0 || strncmp(op, "!=", 2) == 0) &&
-        !strchr("=!<>", op[2] ? op[2] : 'x')) {
-      if (op[0] == '!') negate = !negate;
-      const char *v = op + 2;
-      while (g_ascii_isspace(*v)) v++;
-      size_t vlen = strlen(v);
-      while (vlen > 0 && g_ascii_isspace(v[vlen - 1])) vlen--;
-      if (vlen >= 2 && (v[0] == '\'' || v[0] == '"') && v[vlen - 1] == v[0]) {
-        v++;
-        vlen -= 2;
-      }
-      if (vlen == 0) {
-        ERR(b, dp_bind_offset_mark(&b->core, node, op_off),
-            "'%.2s' needs a value to compare with in condition '%s'", op, t);
-        ok = false;
-      } else {
-        equals = g_strndup(v, vlen);
-      }
     } else {
-      ERR(b, dp_bind_offset_mark(&b->core, node, op_off),
-          "unknown operator in condition '%s'; use == or !=", t);
-      ok = false;
+      for (size_t i = 0; i < n; i++) {
+        g_free(alts[i].path);
+        g_free(alts[i].equals);
+      }
+      g_free(alts);
     }
-  }
-  if (!ok) {
-    g_free(path);
-    g_free(equals);
     return;
   }
-  out->path = path;
-  out->equals = equals;
-  out->negate = negate;
+  dp_condition_alt one = {0};
+  if (!parse_comparison(b, node, t, 0, &one)) return;
+  out->path = one.path;
+  out->equals = one.equals;
+  out->negate = one.differs ? if_node != NULL : !if_node;
 }
 
 void layout_condition_clear(dp_condition *c) {
-  g_strfreev(c->any);
+  for (size_t i = 0; i < c->any_count; i++) {
+    g_free(c->any[i].path);
+    g_free(c->any[i].equals);
+  }
+  g_free(c->any);
   g_free(c->path);
   g_free(c->equals);
 }

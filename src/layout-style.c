@@ -48,7 +48,8 @@ static void style_copy(dp_style *to, const dp_style *from) {
 
 static const char *const character_keys[] = {
     "family", "weight", "italic", "stretch", "size", "colour",
-    "letter-spacing", "features", "underline", "transform", NULL};
+    "letter-spacing", "features", "underline", "strikethrough", "transform",
+    NULL};
 
 /* `typography`: true (every rule), false (none) or a list of the rules
  * to apply. */
@@ -136,7 +137,7 @@ static void apply_style(binder *b, style_info *info) {
       ERR(b, kn->mark,
           "'%s' is a paragraph setting; character style '%s' can set only "
           "family, weight, italic, stretch, size, colour, letter-spacing, "
-          "features, underline and transform",
+          "features, underline, strikethrough and transform",
           k, s->name);
       continue;
     }
@@ -260,6 +261,9 @@ static void apply_style(binder *b, style_info *info) {
       bit = DP_STYLE_FEATURES;
     } else if (!strcmp(k, "underline")) {
       if (dp_bind_bool(&b->core, v, k, &s->underline)) bit = DP_STYLE_UNDERLINE;
+    } else if (!strcmp(k, "strikethrough")) {
+      if (dp_bind_bool(&b->core, v, k, &s->strikethrough))
+        bit = DP_STYLE_STRIKETHROUGH;
     } else if (!strcmp(k, "keep-with-next")) {
       dp_bind_bool(&b->core, v, k, &s->keep_with_next);
     } else if (!strcmp(k, "widows")) {
@@ -296,6 +300,7 @@ static void apply_overlays(binder *b, style_info *info) {
       "hanging",
       "typography",   "space-before", "space-after",  "first-indent",
       "left-indent",  "transform",    "features",     "underline",
+      "strikethrough",
       "keep-with-next", "widows",     "orphans",      "emphasis",
       "strong",       "code",         "link",         "outline-level",
       "heading",      "based-on",     "character",    NULL};
@@ -407,7 +412,8 @@ void layout_style_resolve(binder *b, style_info *info, GPtrArray *chain) {
         "letter-spacing", "colour",     "align",        "hyphenate",
         "balance",      "expansion",    "hanging",      "typography",
         "space-before", "space-after",  "first-indent", "left-indent",
-        "transform",    "features",     "underline",    "keep-with-next",
+        "transform",    "features",     "underline",    "strikethrough",
+        "keep-with-next",
         "widows",       "orphans",      "emphasis",     "strong",
         "code",         "link",         "outline-level", "heading", NULL};
     dp_bind_check_keys(&b->core, info->node, keys, where);

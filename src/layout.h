@@ -95,11 +95,20 @@ typedef enum dp_break_kind {
 
 /* A condition on a block: `if: online` (set and not empty), `unless:`,
  * `if: "status != scheduled"`, `if: "status == postponed"`. */
+/* One side of "A || B == x || C != y". */
+typedef struct dp_condition_alt {
+  char *path;
+  char *equals;          /* compare the value's text, or NULL for "is set" */
+  bool differs;          /* != */
+} dp_condition_alt;
+
 typedef struct dp_condition {
   char *path;            /* NULL: always */
   bool negate;           /* unless:, or != */
   char *equals;          /* compare the value's text, or NULL for "is set" */
-  char **any;            /* "A || B": more paths, any set will do; or NULL */
+  dp_condition_alt *any; /* "A || B == x": any of these holds (then `path`
+                            is the first's and `equals` unused); or NULL */
+  size_t any_count;
   bool changed;          /* "changed(PATH)": in a grouped `each`, the
                             entry's own field differs from the previous
                             row's (the first row of a group: always) */

@@ -45,7 +45,8 @@ enum {
   DP_STYLE_LETTER_SPACING = 1 << 6,
   DP_STYLE_FEATURES = 1 << 7,
   DP_STYLE_UNDERLINE = 1 << 8,
-  DP_STYLE_TRANSFORM = 1 << 9
+  DP_STYLE_TRANSFORM = 1 << 9,
+  DP_STYLE_STRIKETHROUGH = 1 << 10
 };
 
 /* Typographic rules (typography.h), bits of dp_style.typography. */
@@ -84,6 +85,8 @@ struct dp_style {
                               font-features syntax ("smcp=1, onum=1") */
   double letter_spacing;   /* points */
   bool underline;
+  bool strikethrough;      /* a line through the text: a date no longer
+                              valid (a postponed or cancelled event) */
   dp_colour colour;        /* filled per document by composition from
                               colour_name */
   char *colour_name;       /* a layout colour name ("brand") or a literal

@@ -368,6 +368,9 @@ static void add_style(PangoAttrList *list, const dp_style *s, unsigned set,
           pango_attr_underline_new(s->underline ? PANGO_UNDERLINE_SINGLE
                                                 : PANGO_UNDERLINE_NONE),
           start, end);
+  if (set & DP_STYLE_STRIKETHROUGH)
+    text_add_attr(list, pango_attr_strikethrough_new(s->strikethrough),
+                  start, end);
 }
 
 /* The direction marks and isolates (U+200E, U+200F, U+202A to U+202E,
@@ -401,7 +404,7 @@ static void unspace_controls(PangoAttrList *list, const dp_style *style,
 #define ALL_FIELDS                                                        \
   (DP_STYLE_FAMILY | DP_STYLE_WEIGHT | DP_STYLE_ITALIC | DP_STYLE_STRETCH | \
    DP_STYLE_SIZE | DP_STYLE_COLOUR | DP_STYLE_LETTER_SPACING |             \
-   DP_STYLE_FEATURES | DP_STYLE_UNDERLINE)
+   DP_STYLE_FEATURES | DP_STYLE_UNDERLINE | DP_STYLE_STRIKETHROUGH)
 
 /* The paragraph's own attributes over the whole text, then the spans'
  * (later insertions win where they overlap, so inner spans win). */
