@@ -314,8 +314,8 @@ typedef struct dp_layout_model {
   bool outline;
   bool marks;                  /* crop marks (print hand-off) */
   bool press;                  /* press output by default: the bleed */
-  bool pure_black;             /* press output: RGB black as one ink
-                                  (default true) */
+  bool pure_black;             /* press output: RGB black and greys
+                                  as one ink (default true) */
   char *compose_key;           /* what the pages depend on: a digest of
                                   the text of the layout that defines
                                   them, and `outline`; layouts with equal

@@ -122,9 +122,9 @@ typedef struct dp_pdf_fixes {
   const char *output_condition;   /* OutputConditionIdentifier and Info */
   bool registration;              /* marks: DP_REGISTRATION_* becomes
                                      /Separation /All */
-  bool pure_black;                /* RGB 0 0 0 becomes DeviceGray 0, or
-                                     DeviceCMYK 0 0 0 1 when icc is CMYK
-                                     (qpdf-content.h) */
+  bool pure_black;                /* neutral RGB v v v becomes DeviceGray
+                                     v, or DeviceCMYK 0 0 0 1−v when icc
+                                     is CMYK (qpdf-content.h) */
 } dp_pdf_fixes;
 
 /* Colour spaces a finished PDF paints in: device colour operators in

@@ -614,7 +614,7 @@ struct dp_pdf_draft {
   char *producer;
   GBytes *icc;               /* PDF/X: the output profile, or NULL */
   bool registration;         /* marks in registration colour */
-  bool pure_black;           /* RGB black as one ink */
+  bool pure_black;           /* RGB black and greys as one ink */
   int icc_components;
   /* Preflight's summary (with count_fonts): what drawing knows; the
    * finishing adds the file's facts.  `product` and `document` owned. */

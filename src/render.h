@@ -20,10 +20,11 @@
  * figures' alternative texts and XMP metadata (xmp.h); press output is
  * PDF/X-4 (an output intent with the ICC profile of the meson option
  * press-profile), carries no links and, unless the layout says
- * `pure-black: false`, sets RGB black as black of one ink.  Pages in reading order are tagged
- * (headings, paragraphs, lists, figures; backgrounds, rules and folios
- * stay untagged artifacts); imposed sheets are not, since their order is
- * the printer's, not the reader's.
+ * `pure-black: false`, sets RGB black and greys (R = G = B) in black
+ * ink alone.  Pages in reading order are tagged (headings, paragraphs,
+ * lists, figures; backgrounds, rules and folios stay untagged
+ * artifacts); imposed sheets are not, since their order is the
+ * printer's, not the reader's.
  */
 #ifndef DP_RENDER_H
 #define DP_RENDER_H
@@ -50,8 +51,9 @@ typedef struct dp_render_settings {
                                since 1970 (UTC) */
   bool press;               /* press output: the bleed (marks imply it) */
   bool marks;               /* crop and fold marks, in a slug */
-  bool pure_black;          /* press output: RGB black as one ink (the
-                               qpdf module's pure_black, plugin.h) */
+  bool pure_black;          /* press output: RGB black and greys as one
+                               ink (the qpdf module's pure_black,
+                               plugin.h) */
   double creep;             /* imposed: innermost sheet's shift, points */
   bool preflight;           /* PDF: warn of fonts the file does not embed,
                                and report preflight's summary */

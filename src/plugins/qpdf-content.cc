@@ -3,8 +3,13 @@
  * A TokenFilter sees the stream token by token.  Operands are held from
  * one operator to the next; at `rg` or `RG` whose operands are exactly
  * three numbers (and the spaces between them), the numbers decide: the
- * registration stand-in or pure black is replaced, anything else is
- * written as it came. */
+ * registration stand-in or a neutral grey is replaced, anything else is
+ * written as it came.
+ *
+ * Numbers are read as exact decimals, not through strtod(), which
+ * follows the C library's locale and rounds: a grey is neutral only when
+ * its three numbers are the same decimal, and its black ink in CMYK is
+ * 1 − v computed exactly. */
 #include "qpdf-content.h"
 
 #include <qpdf/Pl_Buffer.hh>
@@ -13,7 +18,7 @@
 #include <qpdf/QPDFTokenizer.hh>
 
 #include <cmath>
-#include <cstdlib>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -26,6 +31,103 @@ typedef QPDFTokenizer::Token Token;
 
 /* Cairo writes a colour with 6 significant digits. */
 bool near(double a, double b) { return std::fabs(a - b) < 1e-6; }
+
+/* A PDF number as an exact decimal: `digits` / 10^`scale`, no trailing
+ * zeros after the point, zero never negative. */
+struct Decimal {
+  bool negative = false;
+  uint64_t digits = 0;
+  int scale = 0;
+
+  bool operator==(const Decimal &o) const {
+    return negative == o.negative && digits == o.digits && scale == o.scale;
+  }
+  double value() const {
+    double v = (double)digits;
+    for (int i = 0; i < scale; i++) v /= 10;
+    return negative ? -v : v;
+  }
+};
+
+/* 10^18 fits in 64 bits with room for one more digit's carry. */
+const int MAX_DIGITS = 18;
+
+uint64_t power10(int n) {
+  uint64_t p = 1;
+  while (n-- > 0) p *= 10;
+  return p;
+}
+
+/* Reads `text`, a PDF number ([+-] digits [. digits], or [+-] . digits).
+ * False for anything else and for more than MAX_DIGITS significant
+ * digits, which no writer of colours needs. */
+bool parse_decimal(const std::string &text, Decimal *out) {
+  Decimal d;
+  size_t i = 0;
+  if (i < text.size() && (text[i] == '+' || text[i] == '-'))
+    d.negative = text[i++] == '-';
+  bool point = false, any = false;
+  int significant = 0;
+  for (; i < text.size(); i++) {
+    char c = text[i];
+    if (c == '.' && !point) {
+      point = true;
+      continue;
+    }
+    if (c < '0' || c > '9') return false;
+    any = true;
+    if (d.digits == 0 && c == '0') {
+      if (point) d.scale++;
+      continue;
+    }
+    if (++significant > MAX_DIGITS) return false;
+    d.digits = d.digits * 10 + (uint64_t)(c - '0');
+    if (point) d.scale++;
+  }
+  if (!any) return false;
+  while (d.scale > 0 && d.digits % 10 == 0) {
+    d.digits /= 10;
+    d.scale--;
+  }
+  if (d.digits == 0) d = Decimal();
+  *out = d;
+  return true;
+}
+
+/* `d` held to the range of a colour component, 0 to 1, as PDF does. */
+Decimal clamp_unit(const Decimal &d) {
+  Decimal out = d;
+  if (d.negative) {
+    out = Decimal();
+  } else if (d.digits >= power10(d.scale)) {
+    out = Decimal();
+    out.digits = 1;
+  }
+  return out;
+}
+
+/* 1 − `d`, `d` from 0 to 1. */
+Decimal one_minus(const Decimal &d) {
+  Decimal out;
+  out.digits = power10(d.scale) - d.digits;
+  out.scale = d.scale;
+  while (out.scale > 0 && out.digits % 10 == 0) {
+    out.digits /= 10;
+    out.scale--;
+  }
+  return out;
+}
+
+/* `d` as PDF writes a number: "0.105882", "1", "0". */
+std::string format_decimal(const Decimal &d) {
+  std::string digits = std::to_string(d.digits);
+  if (d.scale > 0) {
+    if ((int)digits.size() <= d.scale)
+      digits.insert(0, (size_t)(d.scale - (int)digits.size() + 1), '0');
+    digits.insert(digits.size() - (size_t)d.scale, ".");
+  }
+  return (d.negative ? "-" : "") + digits;
+}
 
 class Recolour : public QPDFObjectHandle::TokenFilter {
  public:
@@ -84,28 +186,35 @@ class Recolour : public QPDFObjectHandle::TokenFilter {
   /* `op` (rg or RG) with the held operands. */
   void colour(const Token &op) {
     bool stroke = op.getValue() == "RG";
-    double v[3];
+    Decimal v[3];
     int n = 0;
+    bool numbers = !other_operand_; /* all exactly read */
     size_t first = operands_.size(); /* the first number */
     for (size_t i = 0; i < operands_.size(); i++) {
       if (operands_[i].getType() == QPDFTokenizer::tt_space) continue;
       if (n == 0) first = i;
-      if (n < 3) v[n] = std::strtod(operands_[i].getValue().c_str(), nullptr);
+      if (n < 3 && !parse_decimal(operands_[i].getValue(), &v[n]))
+        numbers = false; /* past exact reading */
       n++;
     }
-    const char *with = nullptr;
-    if (other_operand_) n = 0;
-    if (n == 3 && how_.registration && near(v[0], DP_REGISTRATION_R) &&
-        near(v[1], DP_REGISTRATION_G) && near(v[2], DP_REGISTRATION_B)) {
+    std::string with;
+    if (!numbers) n = 0;
+    if (n == 3 && how_.registration && near(v[0].value(), DP_REGISTRATION_R) &&
+        near(v[1].value(), DP_REGISTRATION_G) &&
+        near(v[2].value(), DP_REGISTRATION_B)) {
       with = stroke ? "/DPRegistration CS 1 SCN" : "/DPRegistration cs 1 scn";
       registration = true;
-    } else if (n == 3 && how_.pure_black && v[0] == 0 && v[1] == 0 &&
-               v[2] == 0) {
-      with = how_.cmyk_black ? (stroke ? "0 0 0 1 K" : "0 0 0 1 k")
-                             : (stroke ? "0 G" : "0 g");
+    } else if (n == 3 && how_.pure_black && v[0] == v[1] && v[1] == v[2]) {
+      /* A neutral grey: the same level of one ink. */
+      Decimal level = clamp_unit(v[0]);
+      if (how_.cmyk_black)
+        with = "0 0 0 " + format_decimal(one_minus(level)) +
+               (stroke ? " K" : " k");
+      else
+        with = format_decimal(level) + (stroke ? " G" : " g");
       spaces |= how_.cmyk_black ? DP_PDF_SPACE_CMYK : DP_PDF_SPACE_GRAY;
     }
-    if (!with) {
+    if (with.empty()) {
       flush();
       writeToken(op);
       note_space(op.getValue());

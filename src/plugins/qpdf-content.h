@@ -7,8 +7,12 @@
  *
  *  - registration: DP_REGISTRATION_* (plugin.h) becomes the colour space
  *    resource /DPRegistration at 100 % (`/DPRegistration cs 1 scn`);
- *  - pure black: exactly 0 0 0 becomes black of one ink, DeviceGray 0
- *    (`0 g`), or DeviceCMYK 0 0 0 1 (`0 0 0 1 k`) when `cmyk_black`.
+ *  - pure black: a neutral grey, the three numbers the same decimal
+ *    (`0.105882 0.105882 0.105882 rg`, `0 0 0 RG`), becomes the same
+ *    level of one ink: DeviceGray v (`0.105882 g`), or DeviceCMYK
+ *    0 0 0 1−v (`0 0 0 0.894118 k`) when `cmyk_black`.  Values outside
+ *    0 to 1 are clamped, as PDF does.  Any other colour, near-grey
+ *    included, stays RGB.
  *
  * Every other token, spaces and comments included, is written as it was
  * read. */
@@ -24,8 +28,8 @@ extern "C" {
 
 typedef struct dp_recolour {
   bool registration;
-  bool pure_black;
-  bool cmyk_black; /* pure black as DeviceCMYK, else DeviceGray */
+  bool pure_black; /* neutral greys (black too) as one ink */
+  bool cmyk_black; /* that ink as DeviceCMYK K, else DeviceGray */
 } dp_recolour;
 
 /* Recolours the content stream `data` (`length` bytes, decoded).  Returns

@@ -19,8 +19,8 @@
  *  - JPEG images get their file's ICC profile as an /ICCBased colour
  *    space, and Adobe's inverted CMYK its /Decode;
  *  - the printer's marks, drawn in a stand-in RGB colour, get the
- *    registration colour (/Separation /All), and in press output pure
- *    black becomes black of one ink, in the content streams of pages and
+ *    registration colour (/Separation /All), and in press output black
+ *    and neutral greys become one ink, in the content streams of pages and
  *    forms rewritten through qpdf's tokenizer (qpdf-content.h);
  *  - the trailer gets an /ID whose first string the caller derived from
  *    the content.  QPDFWriter keeps a first string it finds and, with a

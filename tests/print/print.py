@@ -35,11 +35,13 @@ reads the PDFs back with qpdf's JSON (`qpdf --json`), pdfinfo and
   registration   marks in a PDF are in registration colour (/Separation
                  /All), black when drawn; none in office output
   pure-black     press output sets black text and rules as DeviceGray 0
+                 and every RGB grey (R = G = B) as DeviceGray at its level
                  (the content streams read back with qpdf: every text-showing
                  operator and rule in black follows `0 g` or `0 G`), leaves
-                 near-black and colours in RGB, keeps RGB black with
+                 near-black and colours in RGB, keeps RGB with
                  `pure-black: false` and in office output, and draws the
-                 same pixels either way
+                 same pixels either way; so too the built-in poster and
+                 booklet, whose ink is the grey #1b1b1b
   jpeg-colour    CMYK and grey JPEGs made by make-jpeg (--make-jpeg=PATH),
                  with and without their ICC profiles: embedded as they are
                  with the profile as /ICCBased, inverted CMYK decoded, and
@@ -779,9 +781,55 @@ def page_uses(path):
     return out
 
 
+RGB_COLOUR = re.compile(r"(\S+) (\S+) (\S+) (rg|RG)")
+
+
+def neutral_rgb(colour):
+    """The level of an RGB grey ("0.105882 0.105882 0.105882 rg" ->
+    "0.105882"), the three numbers the same as cairo writes them; None
+    for anything else."""
+    m = RGB_COLOUR.fullmatch(colour)
+    return m.group(1) if m and m.group(1) == m.group(2) == m.group(3) \
+        else None
+
+
+def as_one_ink(rich, pure):
+    """Whether `pure`'s uses are `rich`'s with every RGB grey (pure-black
+    off) in DeviceGray at its level, and nothing else changed; the
+    differences if not."""
+    if len(rich) != len(pure):
+        return ["%d uses against %d" % (len(pure), len(rich))]
+    wrong = []
+    for (kind, was), (pkind, now) in zip(rich, pure):
+        level = neutral_rgb(was)
+        want = was if level is None else \
+            level + (" G" if was.endswith("RG") else " g")
+        if (kind, want) != (pkind, now):
+            wrong.append("%s %r became %r, not %r" % (kind, was, now, want))
+    return sorted(set(wrong))
+
+
+def same_pixels(r, a, b):
+    """The pages of PDFs `a` and `b` that poppler draws differently at
+    40 dpi, the number of pages of `a`, and whether both drew them all."""
+    pngs = []
+    for path in (a, b):
+        folder = path[:-4] + "-png"
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder)
+        subprocess.run(["pdftoppm", "-r", "40", "-png", path,
+                        os.path.join(folder, "page")], check=True)
+        pngs.append([os.path.join(folder, f)
+                     for f in sorted(os.listdir(folder))])
+    pages = len(Pdf(a).pages())
+    differ = [i + 1 for i, (x, y) in enumerate(zip(*pngs))
+              if open(x, "rb").read() != open(y, "rb").read()]
+    return differ, pages, len(pngs[0]) == len(pngs[1]) == pages
+
+
 def case_pure_black(r):
     seed = "samples/seed.yaml"
-    near = "0.00784314 0.00784314 0.00784314 rg"  # #020202, muted
+    near = "0.00784314 0.00784314 0.0117647 rg"  # #020203, muted
     pure = r.render(seed, "tests/print/pure-black.yaml", "pure.pdf",
                     "--press")
     rich = r.render(seed, "tests/print/rich-black.yaml", "rich.pdf",
@@ -803,35 +851,50 @@ def case_pure_black(r):
     check(rules and all(c in ("0 g", "0 G") for _, c in rules),
           "press output: black rules are DeviceGray 0",
           repr(sorted(set(rules))))
-    check(not any(u[1] in ("0 0 0 rg", "0 0 0 RG") for u in uses["pure"]),
-          "press output: no RGB black left")
+    check(not any(neutral_rgb(c) for _, c in uses["pure"]),
+          "press output: no RGB black or grey left",
+          repr(sorted(set(c for _, c in uses["pure"] if neutral_rgb(c)))))
     for k, why in (("rich", "pure-black: false"), ("office", "office output")):
         check(len(black[k]) == len(black["pure"]) and
               all(c in ("0 0 0 rg", "0 0 0 RG") for _, c in black[k]),
               why + " keeps RGB black", repr(sorted(set(black[k]))))
-    others = {k: [u for u in v if u not in black[k]]
-              for k, v in uses.items()}
-    check(others["pure"] == others["rich"] and
-          ("text", near) in others["pure"],
-          "near-black (#020202) and colours stay as they were",
-          repr(sorted(set(others["pure"]) ^ set(others["rich"]))))
+    check(uses["office"] == uses["rich"], "office output keeps RGB greys",
+          repr(sorted(set(uses["office"]) ^ set(uses["rich"]))))
+    # Everything else as it was: the near-black, not a grey, and the
+    # colours stay RGB.
+    wrong = as_one_ink(uses["rich"], uses["pure"])
+    check(not wrong and ("text", near) in uses["pure"],
+          "greys become DeviceGray at their level; the near-black "
+          "(#020203) and colours stay as they were", "\n".join(wrong))
     # With marks: the marks in registration colour, the black in one ink.
     reg = [u for u in uses["marks"] if u == ("stroke", "1 SCN")]
     check(reg and black["marks"] == black["pure"],
           "with marks: registration colour and pure black together",
           "%d registration strokes; black %r" % (
               len(reg), sorted(set(black["marks"]))))
-    # The same pixels.
-    for name in ("pure", "rich"):
-        subprocess.run(["pdftoppm", "-r", "40", "-png",
-                        os.path.join(r.work, name + ".pdf"),
-                        os.path.join(r.work, name)], check=True)
-    pages = len(Pdf(pure).pages())
-    same = [i for i in range(1, pages + 1)
-            if open(os.path.join(r.work, "pure-%d.png" % i), "rb").read() ==
-            open(os.path.join(r.work, "rich-%d.png" % i), "rb").read()]
-    check(len(same) == pages, "poppler draws pure black as RGB black",
-          "same pages: %r of %d" % (same, pages))
+    differ, pages, all_drawn = same_pixels(r, pure, rich)
+    check(all_drawn and not differ, "poppler draws pure black as RGB black",
+          "pages that differ: %r of %d" % (differ, pages))
+    # The built-in layouts' ink is a grey (#1b1b1b): in press output
+    # their text is one ink too, drawn the same.
+    for name in ("poster", "booklet"):
+        pure = r.render(seed, name, name + ".pdf", "--press")
+        rich = r.render(seed, "tests/print/rich-%s.yaml" % name,
+                        name + "-rich.pdf", "--press")
+        got, was = page_uses(pure), page_uses(rich)
+        grey = [u for u in got if u == ("text", "0.105882 g")]
+        check(len(grey) > 50, name + ": text in ink (#1b1b1b) follows "
+              "0.105882 g (DeviceGray)", "%d such texts" % len(grey))
+        rgb = sorted(set(c for k, c in got if k == "text" and
+                         RGB_COLOUR.fullmatch(c) and neutral_rgb(c)))
+        check(not rgb, name + ": no text in an RGB grey", repr(rgb))
+        wrong = as_one_ink(was, got)
+        check(not wrong, name + ": only the greys changed, to DeviceGray",
+              "\n".join(wrong))
+        differ, pages, all_drawn = same_pixels(r, pure, rich)
+        check(all_drawn and not differ and pages > 0,
+              name + ": drawn the same as with pure-black: false",
+              "pages that differ: %r of %d" % (differ, pages))
 
 
 GS_CMYK = "/usr/share/color/icc/ghostscript/default_cmyk.icc"  # libgs-common

@@ -2,9 +2,11 @@
  * (src/plugins/qpdf-content.h), token by token (suite 'print').
  *
  * Registration and pure black replace `r g b rg` and `RG` with their three
- * numbers only; near-black, colours, other operators with the same
- * numbers, strings and comments that spell a colour, and colours of
- * another count of operands stay as they were, byte for byte. */
+ * numbers only: pure black turns every neutral grey (the three numbers the
+ * same decimal, however written) into the same level of one ink, grey
+ * `v g` or CMYK `0 0 0 1−v k`; near-greys, colours, other operators with
+ * the same numbers, strings and comments that spell a colour, and colours
+ * of another count of operands stay as they were, byte for byte. */
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,11 +54,49 @@ static void test_pure_black(void) {
   expect("Q\n  0\n0 0 rg f", grey, "Q\n  0 g f");
 }
 
+/* Greys as cairo writes them (#1b1b1b, #555555, #808080, white): the
+ * same level of one ink. */
+static void test_neutral(void) {
+  expect("0.105882 0.105882 0.105882 rg BT (x) Tj ET", grey,
+         "0.105882 g BT (x) Tj ET");
+  expect("0.333333 0.333333 0.333333 RG S", grey, "0.333333 G S");
+  expect("1 1 1 rg 0 0 10 10 re f", grey, "1 g 0 0 10 10 re f");
+  expect("0.00784314 0.00784314 0.00784314 rg", grey, "0.00784314 g");
+  /* The same decimal however written; numbers come out plain. */
+  expect("0.5 .50 +0.500 rg", grey, "0.5 g");
+  expect("1.0 1 1. RG", grey, "1 G");
+  expect("-0 0.0 -.0 rg", grey, "0 g");
+  /* Outside 0 to 1, clamped as PDF does. */
+  expect("1.5 1.5 1.5 rg -2 -2 -2 RG", grey, "1 g 0 G");
+}
+
+/* With a CMYK press profile, the grey's level in black ink: 1 − v,
+ * exactly. */
+static void test_cmyk(void) {
+  expect("0.105882 0.105882 0.105882 rg (x) Tj", cmyk,
+         "0 0 0 0.894118 k (x) Tj");
+  expect("0.333333 0.333333 0.333333 RG", cmyk, "0 0 0 0.666667 K");
+  expect("0.00392157 0.00392157 0.00392157 rg", cmyk, "0 0 0 0.99607843 k");
+  expect("0.5 0.5 0.5 rg 1 1 1 RG", cmyk, "0 0 0 0.5 k 0 0 0 0 K");
+  expect("2 2 2 rg -1 -1 -1 rg", cmyk, "0 0 0 0 k 0 0 0 1 k");
+  /* Near-greys stay RGB here too. */
+  expect("0.105882 0.105882 0.113725 rg", cmyk,
+         "0.105882 0.105882 0.113725 rg");
+}
+
 static void test_unchanged(void) {
   const char *const same[] = {
-      "0.105882 0.105882 0.105882 rg (x) Tj", /* near-black */
-      "0.00392157 0 0 rg f",                  /* almost */
-      "1 1 1 rg 0 0 0 re f",                  /* black's numbers elsewhere */
+      /* Near-greys: #1b1b1c, #1c1b1b, #1b1c1b, #010000, #feffff. */
+      "0.105882 0.105882 0.109804 rg (x) Tj",
+      "0.109804 0.105882 0.105882 rg (x) Tj",
+      "0.105882 0.109804 0.105882 RG S",
+      "0.00392157 0 0 rg f",
+      "0.996078 1 1 rg f",
+      "0.1 0.10000001 0.1 rg",                /* one digit past the rest */
+      "1 0 0 rg 0 0 0 re f",                  /* black's numbers elsewhere */
+      /* More digits than an exact reading holds: left alone. */
+      "0.1234567890123456789 0.1234567890123456789 "
+      "0.1234567890123456789 rg",
       "0 0 0 0 rg",                           /* four operands */
       "0 0 rg",                               /* two */
       "/a 0 0 0 rg",                          /* not all numbers */
@@ -72,8 +112,9 @@ static void test_unchanged(void) {
     g_assert_false(used);
     g_free(got);
   }
-  /* Off, pure black stays too. */
+  /* Off, pure black and greys stay too. */
   expect("0 0 0 rg", marks, "0 0 0 rg");
+  expect("0.5 0.5 0.5 RG", marks, "0.5 0.5 0.5 RG");
 }
 
 static void test_registration(void) {
@@ -121,6 +162,8 @@ static void test_spaces(void) {
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/recolour/pure-black", test_pure_black);
+  g_test_add_func("/recolour/neutral", test_neutral);
+  g_test_add_func("/recolour/cmyk", test_cmyk);
   g_test_add_func("/recolour/unchanged", test_unchanged);
   g_test_add_func("/recolour/registration", test_registration);
   g_test_add_func("/recolour/spaces", test_spaces);
