@@ -77,15 +77,17 @@ static box extent(const dp_draw *d, const dp_para_ink *ink) {
 
 /* ---- Text ----------------------------------------------------------- */
 
-/* Press output: text in an RGB black prints in four inks. */
+/* Press output: text in an RGB black prints in four inks, unless pure
+ * black sets it in one: it does every grey whose R, G and B are equal
+ * (cairo writes equal components alike; qpdf-content.h). */
 static void check_black(checker *k, const dp_draw *d, int page) {
   dp_colour c = d->style->colour;
   double high = MAX(c.r, MAX(c.g, c.b)), low = MIN(c.r, MIN(c.g, c.b));
   if (c.a <= 0 || high > DP_PREFLIGHT_BLACKISH + 1e-9 ||
       high - low > DP_PREFLIGHT_NEUTRAL + 1e-9)
     return;
-  bool pure = high == 0;
-  if (pure && k->options->pure_black) return; /* one ink already */
+  bool grey = c.r == c.g && c.g == c.b;
+  if (grey && k->options->pure_black) return; /* one ink already */
   char hex[8];
   g_snprintf(hex, sizeof hex, "#%02x%02x%02x", (int)lround(c.r * 255),
              (int)lround(c.g * 255), (int)lround(c.b * 255));
@@ -101,8 +103,9 @@ static void check_black(checker *k, const dp_draw *d, int page) {
              "small type when the plates shift; %s",
              d->style->name ? d->style->name : "?", page,
              named ? "'" : "", named ? name : "", named ? "' " : "", hex,
-             pure ? "pure-black: true sets it in black ink alone"
-                  : "#000000 prints in black ink alone (pure-black)");
+             grey ? "pure-black: true sets it in black ink alone"
+                  : "a grey (equal red, green and blue) prints in black ink "
+                    "alone (pure-black)");
   k->count++;
 }
 

@@ -54,7 +54,8 @@ typedef struct dp_preflight_options {
   bool all;              /* every check, or the text size alone */
   /* Press output's colour checks (with `all`): */
   bool press;
-  bool pure_black;       /* RGB black becomes one ink (render.h) */
+  bool pure_black;       /* RGB black and greys become one ink
+                            (render.h) */
   int output_components; /* of the press profile: 3 RGB, 4 CMYK, 1 grey */
 } dp_preflight_options;
 
@@ -68,8 +69,8 @@ typedef struct dp_preflight_options {
  *  - a CMYK image without a profile, when the press profile is not
  *    CMYK, is a warning: its colours are anybody's guess;
  *  - text in black or near-black RGB that stays RGB (pure black is off,
- *    or the colour is not exactly #000000) is a warning at its style:
- *    it prints as four-colour (rich) black.
+ *    or the colour is not a grey: R, G and B not all equal) is a warning
+ *    at its style: it prints as four-colour (rich) black.
  *
  * Returns the number of problems reported. */
 int dp_preflight(dp_diag *diag, const dp_pageset *set,
