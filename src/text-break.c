@@ -594,6 +594,36 @@ static void build_items(const text_measure *u, break_mode mode, double expand,
   }
 }
 
+/* Whether item `e` is a break the breaker may take. */
+static bool breakable(const dp_lb_item *item, size_t e) {
+  if (item[e].kind == DP_LB_PENALTY) return item[e].penalty < DP_LB_INFINITY;
+  return item[e].kind == DP_LB_GLUE && item[e].penalty < DP_LB_INFINITY &&
+         e > 0 && item[e - 1].kind == DP_LB_BOX;
+}
+
+/* Forbids the break before each last line of `lines` (one ending at a
+ * forced break) that holds a single word (no break inside it), so that
+ * no word stands alone there.  Returns whether any was. */
+static bool keep_last_word(dp_lb_item *item, const dp_lb_line *lines,
+                           size_t n) {
+  bool any = false;
+  for (size_t l = 1; l < n; l++) {
+    size_t b = lines[l - 1].end, e = lines[l].end;
+    if (item[b].kind == DP_LB_PENALTY && item[b].penalty <= -DP_LB_INFINITY)
+      continue; /* the line starts after a forced break */
+    if (!(item[e].kind == DP_LB_PENALTY &&
+          item[e].penalty <= -DP_LB_INFINITY))
+      continue;
+    bool one = true;
+    for (size_t k = b + 1; k < e && one; k++)
+      if (breakable(item, k) && item[k].penalty > -DP_LB_INFINITY) one = false;
+    if (!one) continue;
+    item[b].penalty = DP_LB_INFINITY;
+    any = true;
+  }
+  return any;
+}
+
 /* Gives the word spaces (bytes marked in `spaced`) of each line `l` whose
  * `want[l]` is not NAN what the line lacks of that width, or has too
  * much, in Pango units, in proportion to their widths.  The widths are
@@ -680,6 +710,22 @@ bool text_break_optimally(dp_text *text, PangoLayout **layout_in,
   bool overfull = false;
   n_lines = dp_linebreak((const dp_lb_item *)(void *)it.items->data,
                          it.items->len, &params, &lines, &overfull);
+  if (mode == BREAK_BALANCED && n_lines > 1 && !overfull &&
+      keep_last_word((dp_lb_item *)(void *)it.items->data, lines, n_lines)) {
+    /* A title whose last line is one word: broken again without the
+     * breaks before such words, kept where that needs more lines. */
+    dp_lb_line *again = NULL;
+    bool over = false;
+    size_t n = dp_linebreak((const dp_lb_item *)(void *)it.items->data,
+                            it.items->len, &params, &again, &over);
+    if (n > 0 && n <= n_lines && !over) {
+      g_free(lines);
+      lines = again;
+      n_lines = n;
+    } else {
+      g_free(again);
+    }
+  }
   bool ok = n_lines > 0 && !overfull;
 
   /* What happens to each character: kept, dropped (the spaces a line

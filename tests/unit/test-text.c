@@ -635,6 +635,43 @@ static void test_balance(fixture *f, gconstpointer data) {
   dp_para_free(even);
 }
 
+/* The natural width of `text` set alone in `s`. */
+static double natural(fixture *f, const char *text, const dp_style *s) {
+  dp_para *p = para_new(f, text, NULL, 0, s, "sv", 0);
+  double w = dp_para_get_natural_width(p);
+  dp_para_free(p);
+  return w;
+}
+
+/* A balanced title never ends with one word where its last two fit a
+ * line together: "Pollinatörer i ett föränderligt / jordbrukslandskap"
+ * is the more even pair of lines, but leaves a word alone. */
+static void test_balance_lone_word(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.size = 30;
+  s.weight = 700;
+  s.family = "Noto Sans";
+  s.balance = true;
+  const char *title = "Pollinatörer i ett föränderligt jordbrukslandskap";
+  double tail = natural(f, "föränderligt jordbrukslandskap", &s);
+  double head = natural(f, "Pollinatörer i ett föränderligt", &s);
+  double whole = natural(f, title, &s);
+  double width = MAX(tail, head) + 5;
+  g_assert_cmpfloat(width, <, whole);
+  dp_para *p = para_new(f, title, NULL, 0, &s, "sv", width);
+  g_assert_cmpint(dp_para_get_line_count(p), ==, 2);
+  char *last = line_text(p, 1);
+  g_assert_nonnull(strchr(g_strstrip(last), ' '));
+  g_free(last);
+  dp_para_free(p);
+  /* A word alone is kept where nothing else fits two lines. */
+  p = para_new(f, "Pollinatörer jordbrukslandskap", NULL, 0, &s, "sv",
+               natural(f, "jordbrukslandskap", &s) + 5);
+  g_assert_cmpint(dp_para_get_line_count(p), ==, 2);
+  dp_para_free(p);
+}
+
 static void test_link(fixture *f, gconstpointer data) {
   (void)data;
   dp_style s = style_new();
@@ -1443,6 +1480,7 @@ int main(int argc, char **argv) {
   ADD("hyphenation-minimum", test_hyphenation_minimum);
   ADD("hyphenation-spans", test_hyphenation_spans);
   ADD("hyphen-pieces", test_hyphen_pieces);
+  ADD("balance-lone-word", test_balance_lone_word);
   ADD("no-patterns", test_no_patterns);
   ADD("balance", test_balance);
   ADD("link", test_link);
