@@ -15,7 +15,8 @@ set -eu
 # (tests/api/test-contexts.c).
 # g++: the qpdf module's content-stream tokenizer is libqpdf's C++ API.
 # icc-profiles-free: the sRGB profile of press output's PDF/X output intent
-# (meson option press-profile); ghostscript cross-checks PDF/X output, and
+# and of PDF/A's (meson options press-profile, archive-profile);
+# ghostscript cross-checks PDF/X and PDF/A output, and
 # its profiles (libgs-common: default_cmyk.icc, sgray.icc) go into the
 # CMYK and grey JPEGs tests/print/make-jpeg.c makes.
 packages="

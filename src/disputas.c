@@ -81,6 +81,7 @@ struct dp_render_options {
   double dpi;
   bool marks;     /* or the layout's */
   bool press;     /* or the layout's */
+  bool pdfa;      /* or the layout's */
   bool preflight; /* or the layout's */
   char invalid[64]; /* the first invalid setting ("format 42"), or "" */
 };
@@ -642,6 +643,11 @@ void dp_render_options_set_press(dp_render_options *options, bool press) {
   options->press = press;
 }
 
+void dp_render_options_set_pdfa(dp_render_options *options, bool pdfa) {
+  DP_ARG_VOID(NULL, options != NULL);
+  options->pdfa = pdfa;
+}
+
 void dp_render_options_set_preflight(dp_render_options *options,
                                      bool preflight) {
   DP_ARG_VOID(NULL, options != NULL);
@@ -881,16 +887,26 @@ static void internal_options(dp_context *ctx, const dp_render_options *options,
   out->pure_black = layout->model->pure_black;
   out->product = layout->model->name;
   out->document = dp_document_get_name(doc);
+  out->pdfa = options->pdfa || layout->model->pdfa;
   out->creep = layout->model->creep;
 }
 
 /* cairo's image surfaces are at most this many pixels a side. */
 #define PNG_MAX_SIDE 32767
 
-/* Whether the output of `set` with `settings` is within the context's
- * limits: a PNG page's pixels (reported when not). */
+/* Whether the output of `set` with `settings` can be made: a PDF is not
+ * both PDF/A and PDF/X (render.h), and a PNG page's pixels are within
+ * the context's limits (reported when not). */
 static bool output_fits(dp_context *ctx, const dp_pageset *set,
                         const dp_render_settings *settings) {
+  if (settings->format == DP_FORMAT_PDF && settings->pdfa &&
+      (settings->press || settings->marks)) {
+    dp_error(ctx->diag, DP_MARK_FILE(NULL),
+             "PDF/A output (--pdfa, or the layout's 'pdfa: true') cannot "
+             "also be press output (--press, --marks, or the layout's "
+             "'press' or 'marks'): make the archive's copy without them");
+    return false;
+  }
   if (settings->format != DP_FORMAT_PNG) return true;
   dp_sheet_geometry g;
   dp_render_get_geometry(set, settings, &g);

@@ -1095,7 +1095,7 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
       "layout", "extends", "name",    "description", "impose",
       "marks",  "creep",   "outline", "preflight",   "colours",
       "fonts",  "font-folders", "styles", "page", "pages", "press",
-      "pure-black", NULL};
+      "pure-black", "pdfa", NULL};
   dp_bind_check_keys(&b->core, root, keys, "a layout that extends another");
   const char *base_name = dp_bind_text(&b->core, extends, "extends");
   if (!base_name) return NULL;
@@ -1183,6 +1183,8 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
       dp_bind_bool(&b->core, v, k, &base->press);
     } else if (!strcmp(k, "pure-black")) {
       dp_bind_bool(&b->core, v, k, &base->pure_black);
+    } else if (!strcmp(k, "pdfa")) {
+      dp_bind_bool(&b->core, v, k, &base->pdfa);
     } else if (!strcmp(k, "creep")) {
       bind_creep(b, v, base);
     } else if (!strcmp(k, "preflight")) {
@@ -1225,7 +1227,7 @@ static void bind_root(binder *b) {
       "layout",  "name",    "description", "page",   "pages",
       "impose",  "outline", "marks",       "creep",   "colours", "styles",
       "templates", "flows", "sequence",    "extends", "preflight", "fonts",
-      "font-folders", "press", "pure-black", "min-text-size", NULL};
+      "font-folders", "press", "pure-black", "pdfa", "min-text-size", NULL};
   const dp_ynode *extends = dp_ynode_map_get(root, "extends");
   if (extends) {
     if (!dp_ynode_map_get(root, "layout"))
@@ -1275,6 +1277,8 @@ static void bind_root(binder *b) {
       dp_bind_bool(&b->core, v, k, &m->press);
     } else if (!strcmp(k, "pure-black")) {
       dp_bind_bool(&b->core, v, k, &m->pure_black);
+    } else if (!strcmp(k, "pdfa")) {
+      dp_bind_bool(&b->core, v, k, &m->pdfa);
     } else if (!strcmp(k, "creep")) {
       bind_creep(b, v, m);
     } else if (!strcmp(k, "preflight")) {

@@ -314,6 +314,7 @@ typedef struct dp_layout_model {
   bool outline;
   bool marks;                  /* crop marks (print hand-off) */
   bool press;                  /* press output by default: the bleed */
+  bool pdfa;                   /* PDF/A-2b by default */
   bool pure_black;             /* press output: RGB black and greys
                                   as one ink (default true) */
   char *compose_key;           /* what the pages depend on: a digest of

@@ -18,7 +18,7 @@
 
 #include "calendar.h"
 
-#define DP_PLUGIN_VERSION 6
+#define DP_PLUGIN_VERSION 7
 
 /* "svg": SVG images through librsvg. */
 typedef struct dp_svg_api {
@@ -125,6 +125,11 @@ typedef struct dp_pdf_fixes {
   bool pure_black;                /* neutral RGB v v v becomes DeviceGray
                                      v, or DeviceCMYK 0 0 0 1−v when icc
                                      is CMYK (qpdf-content.h) */
+  /* PDF/A-2b instead of PDF/X (with `icc`, an RGB profile): the output
+   * intent is GTS_PDFA1, nothing goes into Info, every annotation gets
+   * the print flag and no image /Interpolate (ISO 19005-2, 6.3.2,
+   * 6.2.8). */
+  bool pdfa;
 } dp_pdf_fixes;
 
 /* Colour spaces a finished PDF paints in: device colour operators in

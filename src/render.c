@@ -614,6 +614,7 @@ struct dp_pdf_draft {
   char *producer;
   GBytes *icc;               /* PDF/X: the output profile, or NULL */
   bool registration;         /* marks in registration colour */
+  bool pdfa;                 /* PDF/A-2b: `icc` is its output intent's */
   bool pure_black;           /* RGB black and greys as one ink */
   int icc_components;
   /* Preflight's summary (with count_fonts): what drawing knows; the
@@ -650,14 +651,15 @@ void dp_pdf_draft_free(dp_pdf_draft *d) {
   g_free(d);
 }
 
-/* The ICC profile of press output's printing condition (config.h,
- * meson option press-profile), and its number of colours; NULL with
- * *error when it cannot be read or is not an ICC profile. */
-static GBytes *load_output_profile(int *components, char **error) {
+/* The ICC profile at `path` (config.h: press output's printing condition,
+ * PDF/A's colour space), and its number of colours; NULL with *error
+ * when it cannot be read or is not an ICC profile. */
+static GBytes *load_output_profile(const char *path, int *components,
+                                   char **error) {
   char *data = NULL;
   gsize length = 0;
   GError *e = NULL;
-  if (!g_file_get_contents(DP_PRESS_PROFILE, &data, &length, &e)) {
+  if (!g_file_get_contents(path, &data, &length, &e)) {
     *error = g_strdup(e->message);
     g_error_free(e);
     return NULL;
@@ -682,7 +684,7 @@ int dp_render_output_components(void) {
   static gsize once;
   if (g_once_init_enter(&once)) {
     char *error = NULL;
-    GBytes *icc = load_output_profile(&components, &error);
+    GBytes *icc = load_output_profile(DP_PRESS_PROFILE, &components, &error);
     if (icc) g_bytes_unref(icc);
     g_free(error);
     g_once_init_leave(&once, 1);
@@ -692,17 +694,33 @@ int dp_render_output_components(void) {
 
 dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
                                  const dp_render_settings *options) {
-  /* Press output is PDF/X-4, which needs its printing condition. */
+  /* Press output is PDF/X-4, which needs its printing condition; PDF/A
+   * its colour space.  PDF/A-2 allows only the schemas it defines in the
+   * XMP (PDF/X's would need an extension schema) and no DeviceRGB with
+   * a CMYK output intent: one file is not both. */
+  bool pdfa = options->pdfa;
+  if (pdfa && press_output(options)) { /* the API's callers check first */
+    if (options->diag)
+      dp_error(options->diag, DP_MARK_FILE(NULL),
+               "PDF/A output cannot also be press output");
+    return NULL;
+  }
   GBytes *icc = NULL;
   int icc_components = 0;
-  if (press_output(options)) {
+  if (press_output(options) || pdfa) {
+    const char *path = pdfa ? DP_ARCHIVE_PROFILE : DP_PRESS_PROFILE;
     char *error = NULL;
-    icc = load_output_profile(&icc_components, &error);
+    icc = load_output_profile(path, &icc_components, &error);
+    if (icc && pdfa && icc_components != 3) {
+      g_bytes_unref(icc);
+      icc = NULL;
+      error = g_strdup("not an RGB profile (cairo draws in RGB)");
+    }
     if (!icc) {
       if (options->diag)
         dp_error(options->diag, DP_MARK_FILE(NULL),
-                 "cannot make PDF/X press output: the output profile '%s' "
-                 "cannot be read: %s", DP_PRESS_PROFILE, error);
+                 "cannot make %s output: the output profile '%s' cannot be "
+                 "used: %s", pdfa ? "PDF/A" : "PDF/X press", path, error);
       g_free(error);
       return NULL;
     }
@@ -710,6 +728,7 @@ dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
   dp_pdf_draft *d = g_new0(dp_pdf_draft, 1);
   d->icc = icc;
   d->icc_components = icc_components;
+  d->pdfa = pdfa;
   d->bytes = g_byte_array_new();
   d->elems = g_array_new(FALSE, FALSE, sizeof(dp_pdf_struct_elem));
   /* Imposed sheets are in the printer's order, not the reader's: not
@@ -799,7 +818,7 @@ dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
                                 cairo_version_string());
   dp_xmp xmp = {set->title, set->author, set->subject, set->keywords,
                 set->lang, "disputas " DP_VERSION, d->producer,
-                options->date, d->id, d->icc != NULL};
+                options->date, d->id, d->icc != NULL && !pdfa, pdfa};
   d->xmp = dp_xmp_packet(&xmp);
   return d;
 }
@@ -822,8 +841,8 @@ void dp_render_pdf_finish(dp_pdf_draft *d) {
                         d->page_labels, d->count_fonts,
                         d->xmp, strlen(d->xmp), d->producer,
                         icc, icc_length, d->icc_components,
-                        DP_PRESS_CONDITION, d->registration,
-                        d->pure_black};
+                        d->pdfa ? DP_ARCHIVE_CONDITION : DP_PRESS_CONDITION,
+                        d->registration, d->pure_black, d->pdfa};
   if (!qpdf->finish(d->bytes->data, d->bytes->len, &fixes, &d->out,
                     &d->out_length, &d->facts, &d->error) &&
       !d->error)

@@ -54,6 +54,7 @@ typedef struct dp_render_settings {
   bool pure_black;          /* press output: RGB black and greys as one
                                ink (the qpdf module's pure_black,
                                plugin.h) */
+  bool pdfa;                /* PDF: PDF/A-2b (not with press output) */
   double creep;             /* imposed: innermost sheet's shift, points */
   bool preflight;           /* PDF: warn of fonts the file does not embed,
                                and report preflight's summary */

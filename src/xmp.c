@@ -60,6 +60,9 @@ char *dp_xmp_packet(const dp_xmp *x) {
   if (x->pdfx)
     g_string_append(out,
                     "\n    xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\"");
+  if (x->pdfa)
+    g_string_append(out,
+                    "\n    xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"");
   g_string_append(out, ">\n   <dc:format>application/pdf</dc:format>\n");
   alternative(out, "dc:title", x->title);
   list(out, "dc:creator", "Seq", x->author);
@@ -91,6 +94,11 @@ char *dp_xmp_packet(const dp_xmp *x) {
     simple(out, "xmpMM:RenditionClass", "default");
     simple(out, "pdf:Trapped", "False");
     simple(out, "pdfxid:GTS_PDFXVersion", "PDF/X-4");
+  }
+  /* ISO 19005-2, 6.6.4: the part and the conformance level. */
+  if (x->pdfa) {
+    simple(out, "pdfaid:part", "2");
+    simple(out, "pdfaid:conformance", "B");
   }
   g_string_append(out,
                   "  </rdf:Description>\n"

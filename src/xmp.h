@@ -23,6 +23,7 @@ typedef struct dp_xmp {
                                 1970 (UTC) */
   const unsigned char *id;   /* 16 bytes: the document and instance ID */
   bool pdfx;                 /* PDF/X-4 identification */
+  bool pdfa;                 /* PDF/A-2b identification */
 } dp_xmp;
 
 /* (transfer full) The packet as UTF-8 XML, free with g_free(). */

@@ -609,6 +609,13 @@ DP_PUBLIC void dp_render_options_set_marks(dp_render_options *options,
  * (A4 landscape for A5 pages), for printing 1:1 on an office printer. */
 DP_PUBLIC void dp_render_options_set_press(dp_render_options *options,
                                            bool press);
+/* PDF/A-2b for archives (default false: only when the layout says
+ * `pdfa: true`): the PDF gets an sRGB output intent (GTS_PDFA1), the
+ * PDF/A identification in its XMP metadata, and every annotation the
+ * print flag.  Not with press output (PDF/X): rendering a PDF with both
+ * is an error.  Other formats ignore it. */
+DP_PUBLIC void dp_render_options_set_pdfa(dp_render_options *options,
+                                          bool pdfa);
 /* Print preflight (default false: only when the layout says `preflight`):
  * warnings for fonts that are not embedded, text below the layout's
  * minimum size, images below 150 dpi as placed, QR codes with modules

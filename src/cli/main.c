@@ -30,9 +30,9 @@ static const char usage_text[] =
     "Usage:\n"
     "  disputas render DOC.yaml [-l LAYOUT] [-o OUT] [-f pdf|png|svg|trace] [--trace]\n"
     "                  [--impose MODE] [--dpi DPI] [--press] [--marks] [--preflight]\n"
-    "                  [--house FILE]\n"
+    "                  [--pdfa] [--house FILE]\n"
     "  disputas build  DOC.yaml... [-d OUTDIR] [-l LAYOUT]... [-j N] [--press] [--marks]\n"
-    "                  [--preflight] [--house FILE]\n"
+    "                  [--pdfa] [--preflight] [--house FILE]\n"
     "  disputas check  DOC.yaml [-l LAYOUT] [--preflight] [--press] [--marks]\n"
     "                  [--house FILE]\n"
     "  disputas watch  DOC.yaml [-d OUTDIR] [-l LAYOUT]... [--house FILE]\n"
@@ -63,6 +63,7 @@ typedef struct options {
   gboolean werror;
   gboolean marks;
   gboolean press;
+  gboolean pdfa;
   gboolean preflight;
   gboolean trace;
   gboolean quiet;
@@ -155,6 +156,11 @@ static bool parse_options(const char *command, int *argc, char ***argv,
        "Press output with crop marks (and fold marks on imposed sheets) "
        "in a slug", NULL},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
+  GOptionEntry pdfa_entry[] = {
+      {"pdfa", 0, 0, G_OPTION_ARG_NONE, &opts->pdfa,
+       "PDF/A-2b for archives: an sRGB output intent and its "
+       "identification in the XMP (not with press output)", NULL},
+      {NULL, 0, 0, 0, NULL, NULL, NULL}};
   GOptionEntry new_entries[] = {
       {"lang", 0, 0, G_OPTION_ARG_STRING, &opts->lang,
        "The announcement's language: en (default), nb, nn, de, ...", "LANG"},
@@ -206,6 +212,9 @@ static bool parse_options(const char *command, int *argc, char ***argv,
   if (!strcmp(command, "render") || !strcmp(command, "build") ||
       !strcmp(command, "watch") || !strcmp(command, "check"))
     g_option_context_add_main_entries(context, marks_entry, NULL);
+  if (!strcmp(command, "render") || !strcmp(command, "build") ||
+      !strcmp(command, "watch"))
+    g_option_context_add_main_entries(context, pdfa_entry, NULL);
   if (strcmp(command, "layouts") && strcmp(command, "new"))
     g_option_context_add_main_entries(context, preflight_entry, NULL);
 
@@ -432,6 +441,7 @@ static int run_render(const options *opts, const char *path) {
     if (opts->dpi > 0) dp_render_options_set_dpi(ro, opts->dpi);
     dp_render_options_set_marks(ro, opts->marks);
     dp_render_options_set_press(ro, opts->press);
+    dp_render_options_set_pdfa(ro, opts->pdfa);
     dp_render_options_set_preflight(ro, opts->preflight);
     /* --trace without -o: a trace is for reading, or for diff. */
     bool to_stdout = opts->output ? !strcmp(opts->output, "-") : opts->trace;
@@ -702,6 +712,7 @@ static void builder_init(builder *b, const options *opts, const char *outdir) {
   b->ro = dp_render_options_new();
   dp_render_options_set_marks(b->ro, opts->marks);
   dp_render_options_set_press(b->ro, opts->press);
+  dp_render_options_set_pdfa(b->ro, opts->pdfa);
 }
 
 static void builder_clear(builder *b) {

@@ -194,15 +194,18 @@ static char *fix_structure(qpdf_data q, qpdf_oh root,
 }
 
 /* A link annotation's /Contents, its text for those who cannot see it,
- * says where it goes (PDF 32000-1, 12.5.6.5; PDF/UA). */
-static void describe_links(qpdf_data q, qpdf_oh page) {
+ * says where it goes (PDF 32000-1, 12.5.6.5; PDF/UA).  In PDF/A every
+ * annotation prints, and is neither hidden nor invisible (6.3.2): its
+ * flags are Print alone (cairo writes none). */
+static void complete_annotations(qpdf_data q, qpdf_oh page, bool pdfa) {
   qpdf_oh annots = qpdf_oh_get_key(q, page, "/Annots");
   if (!qpdf_oh_is_array(q, annots)) return;
   int n = qpdf_oh_get_array_n_items(q, annots);
   for (int i = 0; i < n; i++) {
     qpdf_oh annot = qpdf_oh_get_array_item(q, annots, i);
-    if (!qpdf_oh_is_dictionary(q, annot) ||
-        !qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, annot, "/Subtype"),
+    if (!qpdf_oh_is_dictionary(q, annot)) continue;
+    if (pdfa) qpdf_oh_replace_key(q, annot, "/F", qpdf_oh_new_integer(q, 4));
+    if (!qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, annot, "/Subtype"),
                                     "/Link") ||
         qpdf_oh_has_key(q, annot, "/Contents"))
       continue;
@@ -347,7 +350,9 @@ static void add_output_intent(qpdf_data q, qpdf_oh root,
                       qpdf_oh_new_integer(q, fixes->icc_components));
   qpdf_oh intent = qpdf_oh_new_dictionary(q);
   qpdf_oh_replace_key(q, intent, "/Type", qpdf_oh_new_name(q, "/OutputIntent"));
-  qpdf_oh_replace_key(q, intent, "/S", qpdf_oh_new_name(q, "/GTS_PDFX"));
+  qpdf_oh_replace_key(q, intent, "/S",
+                      qpdf_oh_new_name(q, fixes->pdfa ? "/GTS_PDFA1"
+                                                      : "/GTS_PDFX"));
   qpdf_oh_replace_key(q, intent, "/OutputConditionIdentifier",
                       qpdf_oh_new_string(q, "Custom"));
   const char *condition =
@@ -362,7 +367,7 @@ static void add_output_intent(qpdf_data q, qpdf_oh root,
   qpdf_oh_append_item(q, intents, qpdf_make_indirect_object(q, intent));
   qpdf_oh_replace_key(q, root, "/OutputIntents", intents);
   qpdf_oh info = qpdf_oh_get_key(q, qpdf_get_trailer(q), "/Info");
-  if (qpdf_oh_is_dictionary(q, info)) {
+  if (qpdf_oh_is_dictionary(q, info) && !fixes->pdfa) {
     qpdf_oh_replace_key(q, info, "/GTS_PDFXVersion",
                         qpdf_oh_new_string(q, "PDF/X-4"));
     qpdf_oh_replace_key(q, info, "/Trapped", qpdf_oh_new_name(q, "/False"));
@@ -608,11 +613,40 @@ static void complete_jpeg(qpdf_data q, qpdf_oh image) {
   g_byte_array_free(c.profile, TRUE);
 }
 
-/* Every image XObject of `resources` and of its forms' resources, once
- * (`seen`: object ids). */
+/* PDF/A forbids asking a viewer to smooth an image (6.2.8): cairo asks
+ * for images drawn with its default filter, and for their soft masks. */
+static void no_interpolation(qpdf_data q, qpdf_oh image) {
+  qpdf_oh dict = qpdf_oh_get_dict(q, image);
+  qpdf_oh_remove_key(q, dict, "/Interpolate");
+  qpdf_oh mask = qpdf_oh_get_key(q, dict, "/SMask");
+  if (qpdf_oh_is_stream(q, mask))
+    qpdf_oh_remove_key(q, qpdf_oh_get_dict(q, mask), "/Interpolate");
+}
+
+/* Every image XObject of `resources`, of its forms' resources and of its
+ * patterns' (cairo draws an image it clips or repeats through one),
+ * once (`seen`: object ids); `pdfa`: without /Interpolate. */
 static void complete_images(qpdf_data q, qpdf_oh resources, GHashTable *seen,
-                            int depth) {
+                            bool pdfa, int depth) {
   if (depth > MAX_DEPTH || !qpdf_oh_is_dictionary(q, resources)) return;
+  qpdf_oh patterns = qpdf_oh_get_key(q, resources, "/Pattern");
+  if (qpdf_oh_is_dictionary(q, patterns)) {
+    GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
+    qpdf_oh_begin_dict_key_iter(q, patterns);
+    while (qpdf_oh_dict_more_keys(q))
+      g_ptr_array_add(keys, g_strdup(qpdf_oh_dict_next_key(q)));
+    for (guint i = 0; i < keys->len; i++) {
+      qpdf_oh pattern = qpdf_oh_get_key(q, patterns, keys->pdata[i]);
+      int id = qpdf_oh_get_object_id(q, pattern);
+      if (id > 0 && !g_hash_table_add(seen, GINT_TO_POINTER(id))) continue;
+      if (qpdf_oh_is_stream(q, pattern))
+        complete_images(q,
+                        qpdf_oh_get_key(q, qpdf_oh_get_dict(q, pattern),
+                                        "/Resources"),
+                        seen, pdfa, depth + 1);
+    }
+    g_ptr_array_free(keys, TRUE);
+  }
   qpdf_oh xobjects = qpdf_oh_get_key(q, resources, "/XObject");
   if (!qpdf_oh_is_dictionary(q, xobjects)) return;
   GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
@@ -626,11 +660,13 @@ static void complete_images(qpdf_data q, qpdf_oh resources, GHashTable *seen,
     if (!qpdf_oh_is_stream(q, xobject)) continue;
     qpdf_oh dict = qpdf_oh_get_dict(q, xobject);
     qpdf_oh subtype = qpdf_oh_get_key(q, dict, "/Subtype");
-    if (qpdf_oh_is_name_and_equals(q, subtype, "/Image"))
+    if (qpdf_oh_is_name_and_equals(q, subtype, "/Image")) {
       complete_jpeg(q, xobject);
-    else if (qpdf_oh_is_name_and_equals(q, subtype, "/Form"))
-      complete_images(q, qpdf_oh_get_key(q, dict, "/Resources"), seen,
+      if (pdfa) no_interpolation(q, xobject);
+    } else if (qpdf_oh_is_name_and_equals(q, subtype, "/Form")) {
+      complete_images(q, qpdf_oh_get_key(q, dict, "/Resources"), seen, pdfa,
                       depth + 1);
+    }
   }
   g_ptr_array_free(keys, TRUE);
 }
@@ -681,8 +717,9 @@ static bool finish(const unsigned char *pdf, size_t length,
     qpdf_oh_replace_key(q, page, "/MediaBox", box_array(q, b->media));
     qpdf_oh_replace_key(q, page, "/BleedBox", box_array(q, b->bleed));
     qpdf_oh_replace_key(q, page, "/TrimBox", box_array(q, b->trim));
-    complete_images(q, qpdf_oh_get_key(q, page, "/Resources"), images, 0);
-    describe_links(q, page);
+    complete_images(q, qpdf_oh_get_key(q, page, "/Resources"), images,
+                    fixes->pdfa, 0);
+    complete_annotations(q, page, fixes->pdfa);
     if (fixes->registration || fixes->pure_black || fixes->count_fonts)
       recolour_page(&recolour, page);
     if (fixes->count_fonts)
@@ -735,7 +772,7 @@ static bool finish(const unsigned char *pdf, size_t length,
   qpdf_set_compress_streams(q, QPDF_TRUE);
   qpdf_set_deterministic_ID(q, QPDF_TRUE);
   /* PDF/X-4 is PDF 1.6 (cairo writes 1.5). */
-  if (fixes->icc) qpdf_set_minimum_pdf_version(q, "1.6");
+  if (fixes->icc && !fixes->pdfa) qpdf_set_minimum_pdf_version(q, "1.6");
   if (qpdf_write(q) & QPDF_ERRORS) {
     *error = error_text(q, "cannot write the PDF");
     goto done;

@@ -541,7 +541,8 @@ XMP_NS = {"x": "adobe:ns:meta/",
           "xmp": "http://ns.adobe.com/xap/1.0/",
           "xmpMM": "http://ns.adobe.com/xap/1.0/mm/",
           "pdf": "http://ns.adobe.com/pdf/1.3/",
-          "pdfxid": "http://www.npes.org/pdfx/ns/id/"}
+          "pdfxid": "http://www.npes.org/pdfx/ns/id/",
+          "pdfaid": "http://www.aiim.org/pdfa/ns/id/"}
 
 
 def stream_data(path, ref):
@@ -684,6 +685,130 @@ def case_pdfx(r):
           "office poster: no output intent")
     check(any("/Annots" in p for p in pdf.pages()),
           "office poster: the links are kept")
+
+
+def case_pdfa(r):
+    """--pdfa (or the layout's `pdfa: true`): what ISO 19005-2 asks of a
+    PDF/A-2b file that the file itself shows, read back.  No validator
+    of PDF/A is packaged in Debian 12 (veraPDF is not); Ghostscript's
+    -dPDFA=2 conversion, set to stop on what it cannot make PDF/A, is a
+    cross-check only."""
+    doc = "samples/logo-photo.yaml"  # a JPEG photo, an SVG logo, links
+    config = os.path.join(os.path.dirname(r.disputas), "config.h")
+    with open(config, encoding="utf-8") as f:
+        profile = re.search(r'#define DP_ARCHIVE_PROFILE "([^"]*)"',
+                            f.read()).group(1)
+    with open(profile, "rb") as f:
+        icc = f.read()
+    gs = shutil.which("gs")
+    for layout, extra in (("poster", ["--pdfa"]), ("booklet", ["--pdfa"]),
+                          ("booklet-print", ["--pdfa"]),
+                          ("tests/print/pdfa.yaml", [])):
+        label = "%s %s" % (os.path.basename(layout), " ".join(extra))
+        path = r.render(doc, layout, "pdfa-%s.pdf" % os.path.basename(
+            layout), *extra)
+        with open(path, "rb") as f:
+            head = f.read(1024)
+        # 6.1.2: the header, then a comment of four bytes above 127.
+        lines = head.split(b"\n")
+        check(re.fullmatch(rb"%PDF-1\.[4-7]", lines[0].rstrip(b"\r")) and
+              lines[1].startswith(b"%") and
+              sum(b > 127 for b in lines[1][1:5]) == 4,
+              label + ": a PDF 1.4-1.7 header and a binary comment",
+              repr(lines[:2]))
+        pdf = Pdf(path)
+        # 6.1.3: an /ID, no encryption.
+        ident = pdf.trailer.get("/ID")
+        check(isinstance(ident, list) and len(ident) == 2 and
+              "/Encrypt" not in pdf.trailer,
+              label + ": the trailer has /ID and no /Encrypt",
+              repr(pdf.trailer))
+        # 6.2.3: the output intent, with its RGB profile.
+        intents = pdf.root.get("/OutputIntents") or []
+        check(len(intents) == 1, label + ": one output intent",
+              repr(intents))
+        intent = pdf.get(intents[0]) if intents else {}
+        check(intent.get("/S") == "/GTS_PDFA1" and
+              text_of(intent.get("/OutputConditionIdentifier", "")),
+              label + ": a GTS_PDFA1 intent naming its colour space",
+              repr(intent))
+        ref = intent.get("/DestOutputProfile")
+        if check(ref, label + ": the intent has its profile"):
+            check(pdf.objects[ref]["stream"]["dict"].get("/N") == 3 and
+                  stream_data(path, ref) == icc,
+                  label + ": the profile is %s, 3 colours" % profile)
+        # 6.6: XMP identifying PDF/A-2b, matching Info; no PDF/X schema.
+        info = pdf.info
+        xmp = xmp_of(pdf, path, label)
+        check(xmp.get(q("pdfaid", "part")) == "2" and
+              xmp.get(q("pdfaid", "conformance")) == "B",
+              label + ": the XMP identifies PDF/A-2b", repr(xmp))
+        check(q("pdfxid", "GTS_PDFXVersion") not in xmp and
+              "/GTS_PDFXVersion" not in info and "/Trapped" not in info,
+              label + ": nothing of PDF/X", repr(info))
+        for key, name in (("/Title", q("dc", "title")),
+                          ("/Author", q("dc", "creator")),
+                          ("/Producer", q("pdf", "Producer")),
+                          ("/Creator", q("xmp", "CreatorTool"))):
+            check(key in info and text_of(info[key]) == xmp.get(name),
+                  "%s: Info %s is the XMP's" % (label, key),
+                  "%r and %r" % (info.get(key), xmp.get(name)))
+        check(text_of(info.get("/CreationDate", "")) == "D:20231114221320Z"
+              and xmp.get(q("xmp", "CreateDate")) == "2023-11-14T22:13:20Z",
+              label + ": Info's and the XMP's dates agree",
+              repr((info.get("/CreationDate"), xmp)))
+        # 6.3.2: annotations print, and are never hidden; 6.2.8: no image
+        # asks to be smoothed; 6.6.1, 6.8: no scripts, no embedded files.
+        values = [v.get("value") or v.get("stream", {}).get("dict")
+                  for v in pdf.objects.values()]
+        dicts = [v for v in values if isinstance(v, dict)]
+        annots = [v for v in dicts if v.get("/Type") == "/Annot"]
+        check(all(v.get("/F") == 4 for v in annots),
+              label + ": every annotation has the print flag alone",
+              repr(annots))
+        if "print" not in layout:
+            check(annots, label + ": the links are kept")
+        images = [v for v in dicts if v.get("/Subtype") == "/Image"]
+        check(images and not any("/Interpolate" in v for v in images),
+              label + ": no image has /Interpolate", repr(images))
+        forbidden = [k for v in dicts for k in v
+                     if k in ("/JavaScript", "/JS", "/AA", "/EmbeddedFiles",
+                              "/OCProperties")]
+        check(not forbidden and not any(
+                  isinstance(v.get("/S"), str) and
+                  v.get("/S") in ("/JavaScript", "/Launch") for v in dicts),
+              label + ": no scripts, launch actions or embedded files",
+              repr(forbidden))
+        # 6.2.11.4: every font embedded.
+        fonts = subprocess.run(["pdffonts", path], capture_output=True,
+                               text=True, check=True).stdout.splitlines()[2:]
+        check(fonts and all(line.split()[-5] == "yes" for line in fonts),
+              label + ": every font embedded", "\n".join(fonts))
+        proc = subprocess.run(["qpdf", "--check", path], capture_output=True,
+                              text=True)
+        check(proc.returncode == 0 and "WARNING" not in proc.stdout +
+              proc.stderr, label + ": qpdf --check is clean",
+              proc.stdout + proc.stderr)
+        if gs:
+            out = os.path.join(r.work, "gs-pdfa.pdf")
+            proc = subprocess.run(
+                [gs, "-q", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-dPDFA=2",
+                 "-dPDFACompatibilityPolicy=2", "-sDEVICE=pdfwrite",
+                 "-sColorConversionStrategy=RGB", "-sOutputFile=" + out,
+                 path], capture_output=True, text=True)
+            check(proc.returncode == 0 and not proc.stdout + proc.stderr,
+                  label + ": Ghostscript's -dPDFA=2 conversion takes it",
+                  proc.stdout + proc.stderr)
+        else:
+            check(False, "Ghostscript (gs) is installed (scripts/deps.sh)")
+    # One file is not both PDF/A and PDF/X: an error, and no file.
+    out = os.path.join(r.work, "both.pdf")
+    proc = r.run(["render", doc, "--pdfa", "--press", "-o", out],
+                 check_status=False)
+    err = proc.stderr.decode("utf-8", "replace")
+    check(proc.returncode == 1 and "PDF/A output" in err and
+          not os.path.exists(out),
+          "--pdfa --press: an error, and no file", err)
 
 
 def case_registration(r):
@@ -1445,7 +1570,7 @@ def main(argv):
     cases = {"boxes": case_boxes, "fields": case_fields,
              "reproducible": case_reproducible, "tagged": case_tagged,
              "full-page-fill": case_full_page_fill,
-             "marks": case_marks, "pdfx": case_pdfx,
+             "marks": case_marks, "pdfx": case_pdfx, "pdfa": case_pdfa,
              "registration": case_registration,
              "pure-black": case_pure_black,
              "small-text": case_small_text, "lazy-qpdf": case_lazy_qpdf,

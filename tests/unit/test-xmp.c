@@ -58,7 +58,7 @@ static char *element_text(const char *xml, const char *name) {
 static void test_escaped(void) {
   dp_xmp x = {"Fish & <Chips> \"quoted\"\x01", "Ada Ø. Lovelace",
               "A < B", "k1, k2", "nb", "disputas 1", "producer",
-              1700000000, id, false};
+              1700000000, id, false, false};
   char *xml = dp_xmp_packet(&x);
   char *title = element_text(xml, "rdf:li");
   g_assert_cmpstr(title, ==, "Fish & <Chips> \"quoted\"");
@@ -71,12 +71,13 @@ static void test_escaped(void) {
   g_assert_cmpstr(doc, ==, "uuid:c3564c11-6b6c-5f0a-7815-f25080d2e9fd");
   char *pdfx = element_text(xml, "pdfxid:GTS_PDFXVersion");
   g_assert_null(pdfx);
+  g_assert_null(element_text(xml, "pdfaid:part"));
   g_free(title), g_free(lang), g_free(date), g_free(doc);
   g_free(xml);
 }
 
 static void test_pdfx(void) {
-  dp_xmp x = {"T", NULL, NULL, NULL, NULL, "c", "p", 0, id, true};
+  dp_xmp x = {"T", NULL, NULL, NULL, NULL, "c", "p", 0, id, true, false};
   char *xml = dp_xmp_packet(&x);
   char *pdfx = element_text(xml, "pdfxid:GTS_PDFXVersion");
   g_assert_cmpstr(pdfx, ==, "PDF/X-4");
@@ -93,9 +94,25 @@ static void test_pdfx(void) {
   g_free(xml);
 }
 
+/* PDF/A-2b: the part and conformance in PDF/A's own schema (and nothing
+ * of PDF/X's, which PDF/A would want described). */
+static void test_pdfa(void) {
+  dp_xmp x = {"T", NULL, NULL, NULL, "en", "c", "p", 0, id, false, true};
+  char *xml = dp_xmp_packet(&x);
+  char *part = element_text(xml, "pdfaid:part");
+  char *conformance = element_text(xml, "pdfaid:conformance");
+  g_assert_cmpstr(part, ==, "2");
+  g_assert_cmpstr(conformance, ==, "B");
+  g_assert_nonnull(strstr(xml, "xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\""));
+  g_assert_null(strstr(xml, "pdfxid"));
+  g_free(part), g_free(conformance);
+  g_free(xml);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/xmp/escaped", test_escaped);
   g_test_add_func("/xmp/pdfx", test_pdfx);
+  g_test_add_func("/xmp/pdfa", test_pdfa);
   return g_test_run();
 }
