@@ -535,8 +535,12 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   /* The context's language as well as the text's: Pango otherwise asks
    * fontconfig for each face twice, once with the process's language
    * ("c") and once with the text's, each time sorting the fonts in
-   * threads of its own. */
-  if (language && pango_context_get_language(context) != language)
+   * threads of its own.  Only while the context still has the process's
+   * language: changing it again (a parallel title in another language)
+   * makes Pango lay out every paragraph already set in this context
+   * anew when it is drawn, losing the spaces the breaker justified. */
+  if (language && pango_context_get_language(context) != language &&
+      pango_context_get_language(context) == pango_language_get_default())
     pango_context_set_language(context, language);
   PangoLayout *layout = pango_layout_new(context);
   direct(context, layout, style);
