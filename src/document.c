@@ -245,6 +245,47 @@ const dp_value *dp_value_get(const dp_value *map, const char *key) {
   return NULL;
 }
 
+/* Marks in `used` ("schema.key") every field of `s` that `map` (bound
+ * by `s`) sets, and goes down into maps and lists of maps. */
+static void mark_used(const schema *s, const dp_value *map, GHashTable *used) {
+  if (!map || map->kind != DP_VALUE_MAP) return;
+  for (const field *f = s->fields; f->key; f++) {
+    const dp_value *v = dp_value_get(map, f->key);
+    if (!v) continue;
+    g_hash_table_add(used, g_strdup_printf("%s.%s", s->context, f->key));
+    if (f->type == F_MAP) mark_used(f->schema, v, used);
+    if (f->type == F_LIST && f->item == F_MAP && v->kind == DP_VALUE_LIST)
+      for (size_t i = 0; i < v->count; i++)
+        mark_used(f->schema, v->items[i], used);
+  }
+}
+
+/* Adds to `out` each field of `s` and of the schemas below it (once
+ * each) that is not in `used`. */
+static void list_unused(const schema *s, GHashTable *used, GHashTable *seen,
+                        GPtrArray *out) {
+  if (!g_hash_table_add(seen, (gpointer)s)) return;
+  for (const field *f = s->fields; f->key; f++) {
+    char *name = g_strdup_printf("%s.%s", s->context, f->key);
+    if (!g_hash_table_contains(used, name)) g_ptr_array_add(out, name);
+    else g_free(name);
+    if (f->schema) list_unused(f->schema, used, seen, out);
+  }
+}
+
+char **dp_document_unused_fields(const dp_document *doc) {
+  GHashTable *used = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                           NULL);
+  GHashTable *seen = g_hash_table_new(NULL, NULL);
+  mark_used(&announcement_schema, dp_document_get_root(doc), used);
+  GPtrArray *out = g_ptr_array_new();
+  list_unused(&announcement_schema, used, seen, out);
+  g_ptr_array_add(out, NULL);
+  g_hash_table_destroy(seen);
+  g_hash_table_destroy(used);
+  return (char **)g_ptr_array_free(out, FALSE);
+}
+
 const dp_value *dp_value_lookup(const dp_value *root, const char *path) {
   const dp_value *v = root;
   char **parts = g_strsplit(path, ".", -1);

@@ -130,6 +130,11 @@ bool dp_document_is_rtl(const dp_document *doc);
  * memory was read: the date of its outputs when nothing else sets one. */
 long long dp_document_get_mtime(const dp_document *doc);
 
+/* (transfer full) The fields of the format that `doc` sets nowhere, as
+ * "schema.key" ("person.email": no person of the document has one),
+ * NULL-terminated; for checking that a sample shows every field. */
+char **dp_document_unused_fields(const dp_document *doc);
+
 /* (transfer none) The value at `key` of a map, or NULL. */
 const dp_value *dp_value_get(const dp_value *map, const char *key);
 

@@ -1043,6 +1043,71 @@ static void test_aliases(void) {
   g_free(text);
 }
 
+/* samples/full.yaml sets every field of the format somewhere (the
+ * products tests then find each of its values in the booklet): the
+ * fields come from the parser's own schemas, so a field added to the
+ * format fails here until the sample shows it. */
+static void test_full_sample_fields(void) {
+  char *path = g_build_filename(DP_SOURCE_DATADIR, "samples", "full.yaml",
+                                NULL);
+  dp_diag *diag = dp_diag_new();
+  dp_diag_set_print(diag, false);
+  GString *out = g_string_new(NULL);
+  dp_diag_set_callback(diag, capture, out);
+  dp_document *doc = dp_document_read(diag, NULL, path);
+  if (!doc) g_error("%s is not accepted:\n%s", path, out->str);
+  char **unused = dp_document_unused_fields(doc);
+  /* What a sample cannot show: a house file is a setting, not a fact
+   * (docs/examples/house has one), and the base direction of a
+   * left-to-right document is its language's. */
+  static const char *const settings[] = {"announcement.house",
+                                         "announcement.direction", NULL};
+  /* A field that contradicts another of full.yaml's (a lecture's title
+   * and `tba`) is shown by another sample instead. */
+  static const char *const elsewhere[][2] = {{"event.tba", "seed.yaml"}};
+  GString *missing = g_string_new(NULL);
+  for (char **u = unused; *u; u++) {
+    if (g_strv_contains(settings, *u)) continue;
+    const char *other = NULL;
+    for (size_t i = 0; i < G_N_ELEMENTS(elsewhere); i++)
+      if (!strcmp(elsewhere[i][0], *u)) other = elsewhere[i][1];
+    if (!other) {
+      g_string_append_printf(missing, " %s", *u);
+      continue;
+    }
+    char *other_path = g_build_filename(DP_SOURCE_DATADIR, "samples", other,
+                                        NULL);
+    dp_document *o = dp_document_read(diag, NULL, other_path);
+    g_assert_nonnull(o);
+    char **o_unused = dp_document_unused_fields(o);
+    if (g_strv_contains((const char *const *)o_unused, *u))
+      g_string_append_printf(missing, " %s (nor %s)", *u, other);
+    g_strfreev(o_unused);
+    dp_document_free(o);
+    g_free(other_path);
+  }
+  if (missing->len) g_error("samples/full.yaml sets nowhere:%s", missing->str);
+  /* And the check can fail: the seed leaves most fields out. */
+  char *seed_path = g_build_filename(DP_SOURCE_DATADIR, "samples",
+                                     "sparse.yaml", NULL);
+  dp_document *seed = dp_document_read(diag, NULL, seed_path);
+  g_assert_nonnull(seed);
+  char **seed_unused = dp_document_unused_fields(seed);
+  g_assert_true(g_strv_contains((const char *const *)seed_unused,
+                                "person.email"));
+  g_assert_true(g_strv_contains((const char *const *)seed_unused,
+                                "thesis.parallel-title"));
+  g_strfreev(seed_unused);
+  dp_document_free(seed);
+  g_free(seed_path);
+  g_string_free(missing, TRUE);
+  g_strfreev(unused);
+  dp_document_free(doc);
+  dp_diag_free(diag);
+  g_string_free(out, TRUE);
+  g_free(path);
+}
+
 /* ---- files -------------------------------------------------------------- */
 
 static void test_read_files(void) {
@@ -1199,6 +1264,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/document/markdown-fields", test_markdown_fields);
   g_test_add_func("/document/aliases", test_aliases);
   g_test_add_func("/document/read-files", test_read_files);
+  g_test_add_func("/document/full-sample-fields", test_full_sample_fields);
   g_test_add_func("/document/names-and-languages", test_names_and_languages);
   return g_test_run();
 }
