@@ -474,10 +474,7 @@ static void recolour_forms(recolour_walk *w, qpdf_oh resources, int depth) {
   if (depth > MAX_DEPTH || !qpdf_oh_is_dictionary(q, resources)) return;
   qpdf_oh xobjects = qpdf_oh_get_key(q, resources, "/XObject");
   if (!qpdf_oh_is_dictionary(q, xobjects)) return;
-  GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
-  qpdf_oh_begin_dict_key_iter(q, xobjects);
-  while (qpdf_oh_dict_more_keys(q))
-    g_ptr_array_add(keys, g_strdup(qpdf_oh_dict_next_key(q)));
+  GPtrArray *keys = keys_of(q, xobjects);
   for (guint i = 0; i < keys->len; i++) {
     qpdf_oh form = qpdf_oh_get_key(q, xobjects, keys->pdata[i]);
     int id = qpdf_oh_get_object_id(q, form);
@@ -631,10 +628,7 @@ static void complete_images(qpdf_data q, qpdf_oh resources, GHashTable *seen,
   if (depth > MAX_DEPTH || !qpdf_oh_is_dictionary(q, resources)) return;
   qpdf_oh patterns = qpdf_oh_get_key(q, resources, "/Pattern");
   if (qpdf_oh_is_dictionary(q, patterns)) {
-    GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
-    qpdf_oh_begin_dict_key_iter(q, patterns);
-    while (qpdf_oh_dict_more_keys(q))
-      g_ptr_array_add(keys, g_strdup(qpdf_oh_dict_next_key(q)));
+    GPtrArray *keys = keys_of(q, patterns);
     for (guint i = 0; i < keys->len; i++) {
       qpdf_oh pattern = qpdf_oh_get_key(q, patterns, keys->pdata[i]);
       int id = qpdf_oh_get_object_id(q, pattern);
@@ -649,10 +643,7 @@ static void complete_images(qpdf_data q, qpdf_oh resources, GHashTable *seen,
   }
   qpdf_oh xobjects = qpdf_oh_get_key(q, resources, "/XObject");
   if (!qpdf_oh_is_dictionary(q, xobjects)) return;
-  GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
-  qpdf_oh_begin_dict_key_iter(q, xobjects);
-  while (qpdf_oh_dict_more_keys(q))
-    g_ptr_array_add(keys, g_strdup(qpdf_oh_dict_next_key(q)));
+  GPtrArray *keys = keys_of(q, xobjects);
   for (guint i = 0; i < keys->len; i++) {
     qpdf_oh xobject = qpdf_oh_get_key(q, xobjects, keys->pdata[i]);
     int id = qpdf_oh_get_object_id(q, xobject);
