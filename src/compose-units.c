@@ -189,6 +189,8 @@ static bool comparison_holds(const char *path, const char *equals,
 }
 
 bool compose_condition_holds(const dp_condition *cond, const dp_scope *scope) {
+  if (cond->also && !compose_condition_holds(cond->also, scope))
+    return false;
   if (!cond->path) return true;
   if (cond->changed) return field_changed(scope, cond->path) != cond->negate;
   bool holds = false;

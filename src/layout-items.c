@@ -87,21 +87,11 @@ static bool parse_comparison(binder *b, const dp_ynode *node, const char *t,
   return true;
 }
 
-/* `if:` / `unless:` of `map` into `out`. */
-void layout_bind_condition(binder *b, const dp_ynode *map,
-                           dp_condition *out) {
-  const dp_ynode *if_node = dp_ynode_map_get(map, "if");
-  const dp_ynode *unless_node = dp_ynode_map_get(map, "unless");
-  if (if_node && unless_node) {
-    for (size_t i = 0; i < map->count; i++)
-      if (strcmp(map->children[2 * i]->text, "unless") == 0)
-        ERR(b, map->children[2 * i]->mark,
-            "give 'if' or 'unless', not both");
-    return;
-  }
-  const dp_ynode *node = if_node ? if_node : unless_node;
-  if (!node) return;
-  const char *key = if_node ? "if" : "unless";
+/* One `if:` (`is_if`) or `unless:` condition `node` into `out`. */
+static void bind_one_condition(binder *b, const dp_ynode *node, bool is_if,
+                               dp_condition *out) {
+  const dp_ynode *if_node = is_if ? node : NULL;
+  const char *key = is_if ? "if" : "unless";
   if (node->kind != DP_YNODE_SCALAR || dp_ynode_is_null(node)) {
     dp_bind_wrong(&b->core, node, key, "a field path or \"PATH == VALUE\"");
     return;
@@ -156,7 +146,35 @@ void layout_bind_condition(binder *b, const dp_ynode *map,
   out->negate = one.differs ? if_node != NULL : !if_node;
 }
 
+/* `if:` / `unless:` of `map` into `out`.  `if:` may be a list, each of
+ * which must hold; with `unless` too, it must not. */
+void layout_bind_condition(binder *b, const dp_ynode *map,
+                           dp_condition *out) {
+  const dp_ynode *if_node = dp_ynode_map_get(map, "if");
+  const dp_ynode *unless_node = dp_ynode_map_get(map, "unless");
+  dp_condition *next = out;
+  if (if_node && if_node->kind == DP_YNODE_SEQ) {
+    if (if_node->count == 0)
+      ERR(b, if_node->mark, "'if' has an empty list; give a condition, or a "
+                            "list of conditions that all hold");
+    for (size_t i = 0; i < if_node->count; i++) {
+      if (i > 0) next = next->also = g_new0(dp_condition, 1);
+      bind_one_condition(b, if_node->children[i], true, next);
+    }
+  } else if (if_node) {
+    bind_one_condition(b, if_node, true, next);
+  }
+  if (unless_node) {
+    if (if_node) next = next->also = g_new0(dp_condition, 1);
+    bind_one_condition(b, unless_node, false, next);
+  }
+}
+
 void layout_condition_clear(dp_condition *c) {
+  if (c->also) {
+    layout_condition_clear(c->also);
+    g_free(c->also);
+  }
   for (size_t i = 0; i < c->any_count; i++) {
     g_free(c->any[i].path);
     g_free(c->any[i].equals);

@@ -94,7 +94,8 @@ typedef enum dp_break_kind {
 } dp_break_kind;
 
 /* A condition on a block: `if: online` (set and not empty), `unless:`,
- * `if: "status != scheduled"`, `if: "status == postponed"`. */
+ * `if: "status != scheduled"`, `if: "status == postponed"`; `if:` may be a
+ * list (all hold), and `unless` may come with it (then it must not). */
 /* One side of "A || B == x || C != y". */
 typedef struct dp_condition_alt {
   char *path;
@@ -112,6 +113,9 @@ typedef struct dp_condition {
   bool changed;          /* "changed(PATH)": in a grouped `each`, the
                             entry's own field differs from the previous
                             row's (the first row of a group: always) */
+  struct dp_condition *also; /* another condition that must hold too (the
+                            next of a list of `if`s, or the `unless` given
+                            with them); or NULL */
 } dp_condition;
 
 /* One piece of a text block: a template in a character style (NULL: the

@@ -842,7 +842,8 @@ static void test_templates(void) {
   /* Conditions on items, from (20mm, 150mm); on frames, at (150mm,
    * 150mm). */
   static const char *const shown[] = {"SHOWN-IF", "SHOWN-EQ", "SHOWN-QUOTED",
-                                      "SHOWN-UNLESS-UNSET"};
+                                      "SHOWN-UNLESS-UNSET", "SHOWN-ALL",
+                                      "SHOWN-IF-UNLESS"};
   for (size_t k = 0; k < G_N_ELEMENTS(shown); k++)
     assert_near(centre_y(box_of(t, shown[k])), 150 * MM + 7.5 + 15 * k);
   PopplerRectangle frame = box_of(t, "SHOWN-FRAME");
