@@ -67,8 +67,11 @@ def fills(pdf):
 
 
 def text(pdf):
-    return subprocess.run(["pdftotext", pdf, "-"], capture_output=True,
-                          text=True, check=True).stdout
+    """The PDF's words, each line break read as a space (a title may take
+    two lines)."""
+    return " ".join(subprocess.run(["pdftotext", pdf, "-"],
+                                   capture_output=True, text=True,
+                                   check=True).stdout.split())
 
 
 write("doc.yaml", DOC.format(title="Wind, Waves and Winches"))

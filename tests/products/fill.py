@@ -8,7 +8,11 @@ with `pdftotext -bbox`.  The foot area is the poster's foot and the online
 block above it (the frames "foot" and "online", whose rectangles are taken
 from the layout trace, docs/trace.md): the lowest word above the foot area
 must end within 15 % of the page height of its top.  A poster that leaves
-its lower part blank fails.  Also, the thesis title is on the poster.
+its lower part blank fails.  Also, the thesis title is on the poster, and
+the poster's largest type is its title (the headline, when there is one):
+a sparse programme that grows must not outgrow the title (the words' box
+heights from `pdftotext -bbox` stand for their sizes: the poster's display
+face has one ascent and descent).
 """
 import os
 import re
@@ -70,7 +74,17 @@ for sample in SAMPLES:
         failures.append(f"{sample}: the main area ends {gap:.0%} of the page "
                         f"height above the foot area (at most 15 %)")
     with open(doc, encoding="utf-8") as f:
-        title = re.search(r"^  title: (.*)$", f.read(), re.M).group(1).strip('"')
+        source = f.read()
+    title = re.search(r"^  title: (.*)$", source, re.M).group(1).strip('"')
+    headline = re.search(r"^headline: (.*)$", source, re.M)
+    first = squeeze(headline.group(1).strip('"') if headline else title)
+    boxes = words(pdf)
+    tallest = max(y1 - y0 for y0, y1, _ in boxes)
+    outgrown = sorted({w for y0, y1, w in boxes if y1 - y0 > tallest - 0.5
+                       and squeeze(w) not in first})
+    if outgrown:
+        failures.append(f"{sample}: {' '.join(outgrown)!r} is set larger than "
+                        f"the title")
     text = subprocess.run(["pdftotext", pdf, "-"], check=True,
                           capture_output=True, text=True).stdout
     if squeeze(title) not in squeeze(text.replace("\u00ad", "")):
