@@ -235,6 +235,8 @@ static void apply_style(binder *b, style_info *info) {
       dp_bind_bool(&b->core, v, k, &s->balance);
     } else if (!strcmp(k, "expansion")) {
       dp_bind_number(&b->core, v, k, 0, false, 0.05, &s->expansion);
+    } else if (!strcmp(k, "tracking")) {
+      dp_bind_number(&b->core, v, k, 0, false, 0.05, &s->tracking);
     } else if (!strcmp(k, "hanging")) {
       dp_bind_number(&b->core, v, k, 0, false, 1, &s->hanging);
     } else if (!strcmp(k, "space-before")) {
@@ -297,7 +299,7 @@ static void apply_overlays(binder *b, style_info *info) {
       "family",       "weight",       "italic",       "stretch",
       "size",         "line-height",  "letter-spacing", "colour",
       "align",        "hyphenate",    "balance",      "expansion",
-      "hanging",
+      "tracking",     "hanging",
       "typography",   "space-before", "space-after",  "first-indent",
       "left-indent",  "transform",    "features",     "underline",
       "strikethrough",
@@ -410,7 +412,8 @@ void layout_style_resolve(binder *b, style_info *info, GPtrArray *chain) {
         "based-on",     "character",    "family",       "weight",
         "italic",       "stretch",      "size",         "line-height",
         "letter-spacing", "colour",     "align",        "hyphenate",
-        "balance",      "expansion",    "hanging",      "typography",
+        "balance",      "expansion",    "tracking",     "hanging",
+        "typography",
         "space-before", "space-after",  "first-indent", "left-indent",
         "transform",    "features",     "underline",    "strikethrough",
         "keep-with-next",

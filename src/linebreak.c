@@ -26,8 +26,13 @@
 #define FITNESS_CLASSES 4
 /* The most hyphenated lines in a row that are told apart. */
 #define MAX_HYPHEN_RUN 8
-/* Badness of a line that cannot stretch or shrink far enough. */
+/* Badness of a line that cannot stretch at all (no glue). */
 #define INF_BAD 10000.0
+/* The most badness of a line that can: far past TeX's cap of INF_BAD,
+ * so that of two lines looser than that the looser costs more (with a
+ * cap, a paragraph with no way to keep within `max_ratio` could set
+ * one line very loose to save another a little). */
+#define MAX_BAD 1e9
 /* Added to a line accepted only because nothing else was possible. */
 #define RESCUE_DEMERITS 1e10
 
@@ -52,13 +57,19 @@ typedef struct node {
   int hyphens;       /* hyphenated lines in a row, ending here */
   bool flagged;
   double ratio;
+  double track;      /* the share of its letter space the line takes */
   double demerits;   /* the best total to here */
-  double w, st, sh;  /* prefix sums at the first item the next line keeps */
+  double w, st, sh, bst, bsh, tst; /* prefix sums at the first item the
+                                      next line keeps */
   int prev;          /* the node before, -1 for the start */
 } node;
 
 typedef struct sums {
-  double *w, *st, *sh; /* of items [0, i), penalties' widths left out */
+  double *w;        /* of items [0, i), penalties' widths left out */
+  double *st, *sh;  /* glue's stretch and shrink */
+  double *bst, *bsh; /* boxes' */
+  double *tst;      /* boxes' letter space */
+  double space;     /* the mean stretch of the glue a line may end at */
 } sums;
 
 static bool is_forced(const dp_lb_item *it) {
@@ -91,10 +102,48 @@ static int fitness_class(double r) {
   return 3;
 }
 
+/* How a line is set to fill its measure. */
+typedef struct fill {
+  double ratio; /* its glue's (and glyphs', within [-1, 1]) */
+  double track; /* the share of its letter space it takes, 0 to 1 */
+  double loose; /* the glue's ratio without letter space: how loose the
+                   line is to the breaker */
+} fill;
+
+/* How a line of natural width `w` fills `width`, with `st` and `sh` the
+ * stretch and shrink of its glue, `bst` and `bsh` those of its boxes and
+ * `tst` its letter space.  Glue and glyphs take a share in proportion up
+ * to their limits; glyphs go no further (a box's stretch is the most it
+ * may be widened), so past them letter space comes first, then the glue
+ * alone: its ratio is then above 1.  A ratio below -1: overfull.  A line
+ * with no glue cannot be filled (its ratio is infinite); it is as loose
+ * as a line with one of the paragraph's spaces (`space`, its stretch),
+ * if it has any. */
+static fill line_fill(double width, double w, double st, double sh,
+                      double bst, double bsh, double tst, double space) {
+  fill f = {0, 0, 0};
+  if (w < width) {
+    double gap = width - w, all = st + bst;
+    if (gap <= all) {
+      f.ratio = f.loose = gap / all;
+    } else if (st <= 0) {
+      f.ratio = INFINITY;
+      f.loose = space > 0 ? 1.0 + (gap - all) / space : INFINITY;
+    } else {
+      f.loose = 1.0 + (gap - all) / st;
+      f.track = tst > 0 ? MIN((gap - all) / tst, 1.0) : 0;
+      f.ratio = 1.0 + (gap - all - f.track * tst) / st;
+    }
+  } else if (w > width) {
+    f.ratio = f.loose = sh + bsh > 0 ? (width - w) / (sh + bsh) : -INFINITY;
+  }
+  return f;
+}
+
 static double badness(double r) {
   if (!isfinite(r)) return INF_BAD;
   double b = 100.0 * fabs(r) * fabs(r) * fabs(r);
-  return b > INF_BAD ? INF_BAD : b;
+  return b > MAX_BAD ? MAX_BAD : b;
 }
 
 /* One pass; returns the index of the best final node, or -1 if every
@@ -135,19 +184,16 @@ static int break_pass(const dp_lb_item *items, size_t count,
       double w = s->w[e] - a->w + (is_penalty ? it->width : 0) -
                  it->protrude;
       double st = s->st[e] - a->st + p->line_stretch;
-      double sh = s->sh[e] - a->sh;
-      double r;
-      if (w < width)
-        r = st > 0 ? (width - w) / st : INFINITY;
-      else if (w > width)
-        r = sh > 0 ? (width - w) / sh : -INFINITY;
-      else
-        r = 0;
+      double bst = s->bst[e] - a->bst;
+      fill f = line_fill(width, w, st, s->sh[e] - a->sh, bst,
+                         s->bsh[e] - a->bsh, s->tst[e] - a->tst, s->space);
+      double r = f.ratio;
       bool drop = r < -1 || forced;
       if (r >= -1 && r <= max_ratio) {
         int hyphens = flagged ? a->hyphens + 1 : 0;
         if (!(flagged && p->max_hyphens > 0 && hyphens > p->max_hyphens)) {
-          double bad = badness(r);
+          /* Letter space makes a line possible, not good. */
+          double bad = badness(f.loose);
           int fit = fitness_class(r);
           double d = p->line_penalty + bad;
           d *= d;
@@ -169,7 +215,8 @@ static int break_pass(const dp_lb_item *items, size_t count,
           if (d < b->demerits)
             *b = (node){.pos = e, .line = a->line + 1, .fitness = fit,
                         .hyphens = hyphens, .flagged = flagged,
-                        .ratio = isfinite(r) && st > 0 ? r : 0,
+                        .ratio = isfinite(r) && st + bst > 0 ? r : 0,
+                        .track = isfinite(r) ? f.track : 0,
                         .demerits = d, .prev = ai};
         }
       }
@@ -190,6 +237,9 @@ static int break_pass(const dp_lb_item *items, size_t count,
       best[k].w = s->w[after];
       best[k].st = s->st[after];
       best[k].sh = s->sh[after];
+      best[k].bst = s->bst[after];
+      best[k].bsh = s->bsh[after];
+      best[k].tst = s->tst[after];
       int index = (int)nodes->len;
       g_array_append_val(nodes, best[k]);
       g_array_append_val(next, index);
@@ -208,6 +258,8 @@ static int break_pass(const dp_lb_item *items, size_t count,
                 .ratio = isfinite(rescue_ratio) ? rescue_ratio : -1,
                 .demerits = a->demerits + RESCUE_DEMERITS,
                 .w = s->w[after], .st = s->st[after], .sh = s->sh[after],
+                .bst = s->bst[after], .bsh = s->bsh[after],
+                .tst = s->tst[after],
                 .prev = rescue};
       int index = (int)nodes->len;
       g_array_append_val(nodes, n);
@@ -243,14 +295,26 @@ size_t dp_linebreak(const dp_lb_item *items, size_t count,
   if (count == 0 || !is_forced(&items[count - 1])) return 0;
 
   sums s = {g_new(double, count + 1), g_new(double, count + 1),
-            g_new(double, count + 1)};
-  s.w[0] = s.st[0] = s.sh[0] = 0;
+            g_new(double, count + 1), g_new(double, count + 1),
+            g_new(double, count + 1), g_new(double, count + 1), 0};
+  s.w[0] = s.st[0] = s.sh[0] = s.bst[0] = s.bsh[0] = s.tst[0] = 0;
+  s.space = 0;
+  size_t spaces = 0;
   for (size_t i = 0; i < count; i++) {
     const dp_lb_item *it = &items[i];
+    bool glue = it->kind == DP_LB_GLUE, box = it->kind == DP_LB_BOX;
     s.w[i + 1] = s.w[i] + (it->kind == DP_LB_PENALTY ? 0 : it->width);
-    s.st[i + 1] = s.st[i] + (it->kind == DP_LB_PENALTY ? 0 : it->stretch);
-    s.sh[i + 1] = s.sh[i] + (it->kind == DP_LB_PENALTY ? 0 : it->shrink);
+    s.st[i + 1] = s.st[i] + (glue ? it->stretch : 0);
+    s.sh[i + 1] = s.sh[i] + (glue ? it->shrink : 0);
+    s.bst[i + 1] = s.bst[i] + (box ? it->stretch : 0);
+    s.bsh[i + 1] = s.bsh[i] + (box ? it->shrink : 0);
+    s.tst[i + 1] = s.tst[i] + (box ? it->track : 0);
+    if (glue && it->stretch > 0 && it->penalty < DP_LB_INFINITY) {
+      s.space += it->stretch;
+      spaces++;
+    }
   }
+  if (spaces > 0) s.space /= spaces;
   GArray *nodes = g_array_new(FALSE, FALSE, sizeof(node));
   int last = break_pass(items, count, params, params->max_ratio, true, &s,
                     nodes, &over);
@@ -265,7 +329,7 @@ size_t dp_linebreak(const dp_lb_item *items, size_t count,
     size_t i = n;
     for (int k = last; k > 0; k = g_array_index(nodes, node, k).prev) {
       const node *a = &g_array_index(nodes, node, k);
-      (*lines)[--i] = (dp_lb_line){a->pos, a->ratio};
+      (*lines)[--i] = (dp_lb_line){a->pos, a->ratio, a->track};
     }
   }
   if (overfull) *overfull = over;
@@ -273,5 +337,8 @@ size_t dp_linebreak(const dp_lb_item *items, size_t count,
   g_free(s.w);
   g_free(s.st);
   g_free(s.sh);
+  g_free(s.bst);
+  g_free(s.bsh);
+  g_free(s.tst);
   return n;
 }

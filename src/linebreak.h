@@ -38,7 +38,11 @@ typedef struct dp_lb_item {
   double width;           /* box and glue: natural width; penalty: the
                              width shown when a line ends here */
   double stretch, shrink; /* glue; boxes too (glyphs that may be widened
-                             or narrowed) */
+                             or narrowed, by this much at most: past
+                             it, the glue alone takes the rest) */
+  double track;           /* box: letter space it may take where glue
+                             and glyphs have stretched all they may,
+                             before the glue stretches further */
   double penalty;         /* penalty: its cost; glue: DP_LB_INFINITY when
                              a line may not end there (a no-break space) */
   bool flagged;           /* penalty: the line ends in a hyphen */
@@ -72,7 +76,10 @@ void dp_lb_params_init(dp_lb_params *params, double width);
 typedef struct dp_lb_line {
   size_t end;    /* the item the line ends at (its break) */
   double ratio;  /* how far its glue is stretched (> 0, a fraction of the
-                    stretch) or shrunk (< 0, of the shrink) */
+                    stretch) or shrunk (< 0, of the shrink); its boxes
+                    the same, but never past -1 or 1 */
+  double track;  /* the share of its boxes' letter space it takes, 0 to
+                    1 (only where the ratio is 1 or more) */
 } dp_lb_line;
 
 /* Breaks `items` (`count` of them, the last a forced-break penalty) into

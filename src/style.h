@@ -103,6 +103,9 @@ struct dp_style {
                               (titles, headings) */
   double expansion;        /* justified text: how much wider or narrower
                               a line's glyphs may be drawn, a fraction */
+  double tracking;         /* justified text: letter space a line may
+                              take where its word spaces and glyphs
+                              have stretched all they may, ems */
   double hanging;          /* justified text: how much of a punctuation
                               mark or hyphen ending a line may hang past
                               the measure, a fraction of its width (of

@@ -466,10 +466,13 @@ static void push(items *it, dp_lb_item item, int start, int end) {
   g_array_append_val(it->at, at);
 }
 
-/* A box of `width` whose glyphs may be drawn `expand` wider or narrower. */
-static dp_lb_item make_box(double width, double expand) {
+/* A box of `width` and `chars` characters whose glyphs may be drawn
+ * `expand` wider or narrower, with `track` letter space a character. */
+static dp_lb_item make_box(double width, int chars, double expand,
+                           double track) {
   return (dp_lb_item){.kind = DP_LB_BOX, .width = width,
-                      .stretch = expand * width, .shrink = expand * width};
+                      .stretch = expand * width, .shrink = expand * width,
+                      .track = track * chars};
 }
 
 /* How much of character `c` may hang past the measure at the end of a
@@ -515,10 +518,11 @@ static bool short_hyphen_piece(const text_measure *u, int c) {
 }
 
 /* The boxes, glue and penalties of `u` (units: layout units).  `hang`:
- * the style's `hanging`. */
+ * the style's `hanging`; `track`: the letter space a character may take. */
 static void build_items(const text_measure *u, break_mode mode, double expand,
-                    double hang, items *it) {
+                    double hang, double track, items *it) {
   double box = 0;
+  int chars = 0; /* in the box */
   bool in_box = false;
   double protrude = 0; /* of the box's last character */
   double end_stretch = mode == BREAK_BALANCED ? 0 : FILL;
@@ -526,8 +530,9 @@ static void build_items(const text_measure *u, break_mode mode, double expand,
     const PangoLogAttr *a = &u->log[c];
     bool last = c == u->n;
     if (c > 0 && (last || a->is_mandatory_break)) {
-      if (in_box) push(it, make_box(box, expand), c, c);
+      if (in_box) push(it, make_box(box, chars, expand, track), c, c);
       box = 0;
+      chars = 0;
       in_box = false;
       push(it, (dp_lb_item){.kind = DP_LB_GLUE, .stretch = end_stretch,
                               .penalty = DP_LB_INFINITY}, c, c);
@@ -540,8 +545,9 @@ static void build_items(const text_measure *u, break_mode mode, double expand,
         prev->penalty = 0; /* the spaces before may end a line */
       } else {
         if (in_box)
-          push(it, make_box(box, expand), c, c);
+          push(it, make_box(box, chars, expand, track), c, c);
         box = 0;
+        chars = 0;
         in_box = false;
         gunichar before = g_utf8_get_char(u->text + u->byte[c - 1]);
         if (a->break_inserts_hyphen) {
@@ -574,11 +580,12 @@ static void build_items(const text_measure *u, break_mode mode, double expand,
         g_array_index(it->at, item_at, it->at->len - 1).end = c + 1;
         continue;
       }
-      if (in_box) push(it, make_box(box, expand), c, c);
+      if (in_box) push(it, make_box(box, chars, expand, track), c, c);
       dp_lb_item glue = {.kind = DP_LB_GLUE, .width = w,
                          .penalty = DP_LB_INFINITY,
                          .protrude = in_box ? protrude : 0};
       box = 0;
+      chars = 0;
       in_box = false;
       if (mode == BREAK_JUSTIFY) {
         glue.stretch = SPACE_STRETCH * w;
@@ -587,6 +594,7 @@ static void build_items(const text_measure *u, break_mode mode, double expand,
       push(it, glue, c, c + 1);
     } else {
       box += w;
+      if (!g_unichar_iszerowidth(ch)) chars++;
       in_box = true;
       if (hang > 0 && !g_unichar_iszerowidth(ch))
         protrude = hang * hang_factor(ch) * w;
@@ -680,6 +688,15 @@ bool text_break_optimally(dp_text *text, PangoLayout **layout_in,
   bool left = (style->align == DP_ALIGN_LEFT ||
                style->align == DP_ALIGN_START || justify) && !u->rtl;
   double expand = justify && left ? CLAMP(style->expansion, 0.0, 0.05) : 0;
+  /* Letter space a character may take (layout units): one amount over a
+   * whole line, so not where a span has letter spacing of its own. */
+  double track = justify && left ? CLAMP(style->tracking, 0.0, 0.05) *
+                                       (style->size > 0 ? style->size : 10.0) *
+                                       unit
+                                 : 0;
+  for (size_t i = 0; i < count && track > 0; i++)
+    if (work[i].style && (work[i].style->set & DP_STYLE_LETTER_SPACING))
+      track = 0;
   items it = {g_array_new(FALSE, FALSE, sizeof(dp_lb_item)),
               g_array_new(FALSE, FALSE, sizeof(item_at))};
   dp_lb_line *lines = NULL;
@@ -689,7 +706,7 @@ bool text_break_optimally(dp_text *text, PangoLayout **layout_in,
   /* Hanging punctuation evens the right edge of justified text; a
    * ragged edge has nothing to even. */
   build_items(u, mode, expand,
-          justify ? CLAMP(style->hanging, 0.0, 1.0) : 0.0, &it);
+          justify ? CLAMP(style->hanging, 0.0, 1.0) : 0.0, track, &it);
   /* Pango's indent: a positive one shortens the first line, a negative
    * one the others. */
   if (first > 0) params.first_width -= first;
@@ -736,8 +753,11 @@ bool text_break_optimally(dp_text *text, PangoLayout **layout_in,
   enum { KEEP, DROP, HYPHEN };
   char *act = NULL;
   bool *brk = NULL, *spaced = NULL;
-  double *line_scale = NULL, *want = NULL;
+  double *line_scale = NULL, *want = NULL, *line_track = NULL;
+  int *line_char = NULL; /* where each line starts */
   if (ok) {
+    line_track = g_new0(double, n_lines);
+    line_char = g_new(int, n_lines);
     act = g_new0(char, (size_t)u->n + 1);
     brk = g_new0(bool, (size_t)u->n + 1);
     spaced = g_new0(bool, (size_t)u->n + 1);
@@ -749,13 +769,17 @@ bool text_break_optimally(dp_text *text, PangoLayout **layout_in,
     for (size_t l = 0; l < n_lines; l++) {
       size_t e = lines[l].end;
       double r = lines[l].ratio;
+      line_char[l] = l == 0 ? 0 : at[lines[l - 1].end].end;
       bool forced = item[e].kind == DP_LB_PENALTY &&
                     item[e].penalty <= -DP_LB_INFINITY;
       /* A last line keeps its natural spaces unless it must shrink. */
       if (forced && r > 0) r = 0;
       double target = l == 0 ? params.first_width : params.width;
-      double sc = 1.0 + r * expand;
+      /* Glyphs go no further than `expand` (linebreak.c's model of the
+       * line); a line looser than that takes the rest in its spaces. */
+      double sc = 1.0 + CLAMP(r, -1.0, 1.0) * expand;
       line_scale[l] = sc;
+      if (justify && r > 0) line_track[l] = lines[l].track * track;
       /* What hangs (item[e].protrude) is set past the measure. */
       want[l] = justify && r != 0
                     ? (target + (forced ? 0 : item[e].protrude)) / sc *
@@ -794,8 +818,11 @@ bool text_break_optimally(dp_text *text, PangoLayout **layout_in,
     size_t *map = g_new0(size_t, old_len + 1);
     out = g_string_sized_new(old_len + 4 * n_lines + 16);
     GArray *marks = g_array_new(FALSE, FALSE, sizeof(size_t));
+    size_t *line_at = g_new(size_t, n_lines + 1); /* bytes in `out` */
+    size_t line = 0;
     for (int c = 0; c <= u->n; c++) {
       if (brk[c]) g_string_append_unichar(out, 0x2028);
+      while (line < n_lines && line_char[line] <= c) line_at[line++] = out->len;
       if (c == u->n) {
         map[old_len] = out->len;
         break;
@@ -818,6 +845,19 @@ bool text_break_optimally(dp_text *text, PangoLayout **layout_in,
     moved = g_memdup2(work, sizeof(span) * (count + 1));
     text_remap(moved, count, map);
     final = text_attributes(style, out->str, moved, count, unit, lang, false);
+    /* A line that takes letter space: over the paragraph's own (later
+     * insertions win). */
+    while (line <= n_lines) line_at[line++] = out->len;
+    for (size_t l = 0; l < n_lines; l++) {
+      if (line_track[l] <= 0) continue;
+      PangoAttribute *a = pango_attr_letter_spacing_new(
+          pango_units_from_double(style->letter_spacing * unit +
+                                  line_track[l]));
+      a->start_index = (guint)line_at[l];
+      a->end_index = (guint)line_at[l + 1];
+      pango_attr_list_insert(final, a);
+    }
+    g_free(line_at);
     g_free(map);
     /* Glyphs drawn narrower are as wide as ever to Pango. */
     set_width = MIN(avail / (1.0 - expand) + LAYOUT_SIZE, MAX_LAYOUT_WIDTH);
@@ -889,6 +929,8 @@ bool text_break_optimally(dp_text *text, PangoLayout **layout_in,
   g_free(spaced_bytes);
   g_free(want);
   g_free(line_scale);
+  g_free(line_track);
+  g_free(line_char);
   g_free(lines);
   g_array_free(it.items, TRUE);
   g_array_free(it.at, TRUE);

@@ -57,9 +57,13 @@ static double set_width(const para *p, const dp_lb_line *lines, size_t l) {
   size_t e = lines[l].end;
   double w = it[e].kind == DP_LB_PENALTY ? it[e].width : 0;
   double r = lines[l].ratio;
+  /* Glyphs (boxes) no further than their stretch; letter space. */
+  double rb = CLAMP(r, -1.0, 1.0);
   for (size_t k = from; k < e; k++) {
     if (it[k].kind == DP_LB_PENALTY) continue;
-    w += it[k].width + (r > 0 ? r * it[k].stretch : r * it[k].shrink);
+    double q = it[k].kind == DP_LB_BOX ? rb : r;
+    w += it[k].width + (q > 0 ? q * it[k].stretch : q * it[k].shrink);
+    if (it[k].kind == DP_LB_BOX) w += lines[l].track * it[k].track;
   }
   return w;
 }
@@ -337,6 +341,79 @@ static void test_forced(void) {
   para_free(&p);
 }
 
+/* Glyphs widen by their stretch at most: a line their share would
+ * overstretch gives the rest to its glue, and says so in its ratio. */
+static void test_glyphs_bounded(void) {
+  para p = para_new();
+  /* 10 + 1 + 10 in 25: a gap of 4, glue stretch 1, glyphs 0.2 each.
+   * In proportion both would go to 4 / 1.4 = 2.86; glyphs stop at 1,
+   * so the glue takes 4 - 0.4: a ratio of 3.6. */
+  push(&p, (dp_lb_item){.kind = DP_LB_BOX, .width = 10, .stretch = 0.2,
+                        .shrink = 0.2});
+  push(&p, (dp_lb_item){.kind = DP_LB_GLUE, .width = 1, .stretch = 1,
+                        .shrink = 0.5});
+  push(&p, (dp_lb_item){.kind = DP_LB_BOX, .width = 10, .stretch = 0.2,
+                        .shrink = 0.2});
+  push(&p, (dp_lb_item){.kind = DP_LB_GLUE, .width = 1, .stretch = 1,
+                        .shrink = 0.5});
+  box(&p, 20);
+  finish(&p);
+  dp_lb_params params;
+  dp_lb_params_init(&params, 25);
+  dp_lb_line *lines;
+  size_t n = run(&p, &params, &lines, NULL);
+  g_assert_cmpuint(n, ==, 2);
+  g_assert_cmpfloat(fabs(lines[0].ratio - 3.6), <, 1e-9);
+  g_assert_cmpfloat(lines[0].track, ==, 0);
+  g_assert_cmpfloat(fabs(set_width(&p, lines, 0) - 25), <, 1e-9);
+  g_free(lines);
+  /* Within the glyphs' share: both at 0.7 / 1.4. */
+  dp_lb_params_init(&params, 21.7);
+  n = run(&p, &params, &lines, NULL);
+  g_assert_cmpuint(n, ==, 2);
+  g_assert_cmpfloat(fabs(lines[0].ratio - 0.5), <, 1e-9);
+  g_assert_cmpfloat(fabs(set_width(&p, lines, 0) - 21.7), <, 1e-9);
+  g_free(lines);
+  para_free(&p);
+}
+
+/* Letter space is taken once glue and glyphs are stretched all they
+ * may (ratio 1), before the glue goes further; a line looser than that
+ * costs as much as without it, so the breaker avoids it like a loose
+ * one, but it keeps a line within `max_ratio`. */
+static void test_tracking(void) {
+  para p = para_new();
+  /* 10 + 1 + 10, each box with letter space 0.5: in 23.5 glue reaches
+   * 1 at 22, letter space takes the other 1.5 of its 1 (all of it), the
+   * glue 0.5 more: ratio 1.5.  In 22.5, half the letter space. */
+  for (int k = 0; k < 2; k++) {
+    push(&p, (dp_lb_item){.kind = DP_LB_BOX, .width = 10, .track = 0.5});
+    push(&p, (dp_lb_item){.kind = DP_LB_GLUE, .width = 1, .stretch = 1,
+                          .shrink = 0.5});
+  }
+  box(&p, 20);
+  finish(&p);
+  dp_lb_params params;
+  dp_lb_params_init(&params, 23.5);
+  params.max_ratio = INFINITY;
+  dp_lb_line *lines;
+  size_t n = run(&p, &params, &lines, NULL);
+  g_assert_cmpuint(n, ==, 2);
+  g_assert_cmpfloat(fabs(lines[0].ratio - 1.5), <, 1e-9);
+  g_assert_cmpfloat(fabs(lines[0].track - 1.0), <, 1e-9);
+  g_assert_cmpfloat(fabs(set_width(&p, lines, 0) - 23.5), <, 1e-9);
+  g_free(lines);
+  dp_lb_params_init(&params, 22.5);
+  params.max_ratio = 1;
+  n = run(&p, &params, &lines, NULL);
+  g_assert_cmpuint(n, ==, 2);
+  g_assert_cmpfloat(fabs(lines[0].ratio - 1.0), <, 1e-9);
+  g_assert_cmpfloat(fabs(lines[0].track - 0.5), <, 1e-9);
+  g_assert_cmpfloat(fabs(set_width(&p, lines, 0) - 22.5), <, 1e-9);
+  g_free(lines);
+  para_free(&p);
+}
+
 /* What may hang past the measure where a line ends (a comma, a hyphen)
  * does not count in its width: 10 + 1 + 10 ending at a space after a
  * comma hanging 0.4 fills 20.6 at its natural spacing, where without it
@@ -398,5 +475,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/linebreak/balanced", test_balanced);
   g_test_add_func("/linebreak/forced", test_forced);
   g_test_add_func("/linebreak/protrude", test_protrude);
+  g_test_add_func("/linebreak/glyphs-bounded", test_glyphs_bounded);
+  g_test_add_func("/linebreak/tracking", test_tracking);
   return g_test_run();
 }

@@ -1314,6 +1314,72 @@ static void test_justify_exact(fixture *f, gconstpointer data) {
   g_assert_cmpint(lines, >, 120);
 }
 
+/* The summed widths of the boxes of the first letters of `page`, which
+ * must be `letters` (spaces and line ends aside). */
+static double first_letters(PopplerPage *page, const char *letters) {
+  page_text t = read_text(page);
+  double sum = 0;
+  const char *want = letters;
+  for (int i = 0; i < t.count && *want; i++) {
+    const char *c = t.lines[i];
+    for (guint k = 0; k < t.boxes[i]->len && *c && *want;
+         k++, c = g_utf8_next_char(c)) {
+      if (*c == ' ') continue;
+      g_assert_cmpint(*c, ==, *want);
+      want++;
+      PopplerRectangle *r = &g_array_index(t.boxes[i], PopplerRectangle, k);
+      sum += r->x2 - r->x1;
+    }
+  }
+  g_assert_cmpint(*want, ==, 0);
+  page_text_free(&t);
+  return sum;
+}
+
+/* A justified line that cannot be filled without spaces far wider than
+ * natural (two short words before one that cannot break) widens its
+ * glyphs by `expansion` at most: its spaces take the rest. */
+static void test_expansion_bounded(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.align = DP_ALIGN_JUSTIFY;
+  s.size = 10;
+  s.expansion = 0.05;
+  const char *word = "Pneumonoultramicroscopicsilicovolcanoconiosis";
+  char *text = g_strdup_printf("Go on %s and the rest of it goes on for a "
+                               "while after that.", word);
+  dp_para *alone = para_new(f, word, NULL, 0, &s, "en", 0);
+  double width = dp_para_get_natural_width(alone) + 5;
+  dp_para_free(alone);
+  dp_style r = s;
+  r.align = DP_ALIGN_LEFT;
+  dp_para *ragged = para_new(f, text, NULL, 0, &r, "en", width);
+  dp_para *p = para_new(f, text, NULL, 0, &s, "en", width);
+  g_assert_cmpint(dp_para_get_line_count(p), >=, 3);
+  for (int i = 0; p->line_scale && i < dp_para_get_line_count(p); i++) {
+    g_assert_cmpfloat(p->line_scale[i], <=, 1.05 + 1e-9);
+    g_assert_cmpfloat(p->line_scale[i], >=, 0.95 - 1e-9);
+  }
+  PopplerDocument *doc, *doc_r;
+  PopplerPage *page = render(f, p, false, &doc);
+  PopplerPage *page_r = render(f, ragged, false, &doc_r);
+  /* "Go on" is set across the measure, its letters at most 5 % wider
+   * than in the ragged setting. */
+  dp_line_info info;
+  dp_para_describe_line(p, LEFT, TOP, 0, 0, &info);
+  g_assert_cmpfloat_with_epsilon(info.x1, LEFT + width, 0.05);
+  dp_line_info_clear(&info);
+  double set = first_letters(page, "Goon");
+  double natural = first_letters(page_r, "Goon");
+  g_assert_cmpfloat(natural, >, 5);
+  g_assert_cmpfloat(set, <=, natural * 1.05 + 0.05);
+  close_page(page, doc);
+  close_page(page_r, doc_r);
+  dp_para_free(p);
+  dp_para_free(ragged);
+  g_free(text);
+}
+
 /* A right-to-left justified paragraph: lines end at both edges, the last
  * one at the right (where the text starts), also where lines shrink. */
 static void test_rtl_justify(fixture *f, gconstpointer data) {
@@ -1471,6 +1537,7 @@ int main(int argc, char **argv) {
   ADD("line-pitch", test_line_pitch);
   ADD("justify", test_justify);
   ADD("justify-exact", test_justify_exact);
+  ADD("expansion-bounded", test_expansion_bounded);
   ADD("rtl-justify", test_rtl_justify);
   ADD("measure-kept", test_measure_kept);
   ADD("lines-kept", test_lines_kept);
