@@ -111,6 +111,11 @@ typedef struct composer {
   bool too_many;          /* one of them was reported */
   GHashTable *told;       /* warnings given (a field shown twice is told
                              of once) */
+  /* The plan's guess (dp_compose): the steps asked of (`made(NAME)`:
+   * layout.h) that may make their pages, a bit each by step (the first
+   * 64 steps), and the names of their templates, NULL-terminated. */
+  guint64 guess;
+  const char **made;
 } composer;
 
 

@@ -26,7 +26,7 @@ static bool parse_hex_colour(const char *text, dp_colour *out) {
 
 dp_scope compose_root_scope(composer *c) {
   return (dp_scope){NULL, 0, NULL, dp_document_get_root(c->doc), c->labels,
-                    c->lang, 0, 0, NULL, c->rtl};
+                    c->lang, 0, 0, NULL, c->rtl, c->made};
 }
 
 /* Expands the layout's colours for this document once. */
@@ -168,7 +168,7 @@ static bool value_equal(const dp_value *a, const dp_value *b) {
 static bool field_changed(const dp_scope *scope, const char *path) {
   if (!scope->previous) return true;
   dp_scope prev = {scope->previous, 0, NULL, NULL, NULL, NULL, 0, 0, NULL,
-                   false};
+                   false, NULL};
   dp_scope own = prev;
   own.item = scope->item;
   char *dotted = g_strconcat(".", path, NULL);
@@ -193,6 +193,12 @@ bool compose_condition_holds(const dp_condition *cond, const dp_scope *scope) {
     return false;
   if (!cond->path) return true;
   if (cond->changed) return field_changed(scope, cond->path) != cond->negate;
+  if (cond->made) {
+    bool made = false;
+    for (size_t i = 0; scope->made && scope->made[i] && !made; i++)
+      made = !strcmp(scope->made[i], cond->path);
+    return made != cond->negate;
+  }
   bool holds = false;
   if (cond->any) {
     for (size_t i = 0; i < cond->any_count && !holds; i++)

@@ -458,6 +458,19 @@ static const dp_flow *find_flow(const dp_layout_model *l, const char *name) {
   return NULL;
 }
 
+/* Whether step `s` is in the guess (composer.guess). */
+static bool guessed(guint64 guess, size_t s) {
+  return s < 64 && (guess >> s & 1);
+}
+
+/* Whether step `s` may make pages: its condition holds, and a step the
+ * content asks of is in the plan's guess. */
+static bool step_runs(composer *c, size_t s, const dp_scope *scope) {
+  const dp_sequence_step *st = &c->layout->sequence[s];
+  if (st->asked && !guessed(c->guess, s)) return false;
+  return compose_condition_holds(&st->condition, scope);
+}
+
 /* Pages the steps after `step` will add, not counting flows and pads:
  * fixed pages, and (in `*reserved`) what the pads after it of a higher
  * priority may add (-1: any number). */
@@ -468,8 +481,7 @@ static int fixed_pages_after(composer *c, size_t step, int *reserved) {
   *reserved = 0;
   for (size_t s = step + 1; s < c->layout->sequence_count; s++) {
     const dp_sequence_step *st = &c->layout->sequence[s];
-    if (st->flow || !compose_condition_holds(&st->condition, &scope))
-      continue;
+    if (st->flow || !step_runs(c, s, &scope)) continue;
     if (!st->pad)
       n++;
     else if (st->pad_priority > priority && *reserved >= 0)
@@ -509,6 +521,9 @@ typedef struct plan {
                            those a `break: page` ends (by design) */
   double least_fill;    /* the least full of those pages */
   int short_by;         /* pages the pads could not add within their max */
+  guint64 asked;        /* the steps asked of (layout.h) whose condition
+                           holds, a bit each (composer.guess) */
+  guint64 made;         /* those that made a page */
   double floor, ceiling; /* the flows' range of scales */
   const dp_sequence_step *pad_step; /* the last pad step that held */
 } plan;
@@ -532,8 +547,9 @@ static double flow_floor(const composer *c, const dp_sequence_step *step,
 static dp_pageset *compose_at(dp_diag *diag, const dp_settings *settings,
                               dp_text *text, const dp_document *doc,
                               const dp_layout_model *layout, double scale,
-                              int spare, bool lenient, plan *p) {
-  *p = (plan){0, 0, 1.0, 0, 1.0, 1.0, NULL};
+                              int spare, guint64 guess, bool lenient,
+                              plan *p) {
+  *p = (plan){0, 0, 1.0, 0, 0, 0, 1.0, 1.0, NULL};
   bool padded = false;
   composer c = {0};
   c.spare = spare;
@@ -542,6 +558,13 @@ static dp_pageset *compose_at(dp_diag *diag, const dp_settings *settings,
   c.text = text;
   c.doc = doc;
   c.layout = layout;
+  c.guess = guess;
+  GPtrArray *made = g_ptr_array_new();
+  for (size_t s = 0; s < layout->sequence_count; s++)
+    if (layout->sequence[s].asked && guessed(guess, s))
+      g_ptr_array_add(made, layout->sequence[s].page_template->name);
+  g_ptr_array_add(made, NULL);
+  c.made = (const char **)g_ptr_array_free(made, FALSE);
   c.lang = dp_document_get_lang(doc);
   c.rtl = dp_document_is_rtl(doc);
   const dp_value *root = dp_document_get_root(doc);
@@ -568,7 +591,10 @@ static dp_pageset *compose_at(dp_diag *diag, const dp_settings *settings,
   dp_scope scope = compose_root_scope(&c);
   for (size_t s = 0; s < layout->sequence_count && !c.failed; s++) {
     const dp_sequence_step *step = &layout->sequence[s];
-    if (!compose_condition_holds(&step->condition, &scope)) continue;
+    if (step->asked && s < 64 &&
+        compose_condition_holds(&step->condition, &scope))
+      p->asked |= G_GUINT64_CONSTANT(1) << s;
+    if (!step_runs(&c, s, &scope)) continue;
     if (step->flow) {
       flow_state *fs = flow_state_new(&c, find_flow(layout, step->flow));
       g_ptr_array_add(flows, fs);
@@ -616,6 +642,7 @@ static dp_pageset *compose_at(dp_diag *diag, const dp_settings *settings,
       for (int added = 0; added < want && !c.failed; added++) {
         bool progress;
         if (!make_page(&c, step->page_template, NULL, deferred, &progress)) break;
+        if (step->asked && s < 64) p->made |= G_GUINT64_CONSTANT(1) << s;
       }
     } else {
       bool progress;
@@ -660,6 +687,7 @@ static dp_pageset *compose_at(dp_diag *diag, const dp_settings *settings,
   g_hash_table_destroy(c.colours);
   g_hash_table_destroy(c.told);
   dp_labels_free(c.labels);
+  g_free(c.made);
   if (stopped) dp_diag_set_muted(diag, false);
   if (c.failed) {
     dp_pageset_free(c.set);
@@ -690,12 +718,59 @@ static bool plan_good(const plan *p) {
   return p->short_by == 0 && p->short_pages == 0;
 }
 
+/* Whether the pages came out as guessed: each step asked of (`made`)
+ * that the guess let make pages made one, so no content was left out
+ * for a page that is not there, and none that made one was not let. */
+static bool as_guessed(const plan *p, guint64 guess) {
+  return (guess & p->asked) == p->made;
+}
+
+/* The pages at `scale`, reporting to `diag`, with a guess of which pages
+ * the content asked of (`made(NAME)`: layout.h) are made: all of them
+ * first; when some was not made (no page was free for it), again with
+ * only those that were, and so on until the pages come out as guessed:
+ * the guess only loses steps, so at most one try a step and one more.
+ * A guess that fails (a page asked of whose content does not fit) is
+ * tried again with none.  The guess kept is `*guess`; `*clean` says
+ * whether the pages kept were composed without a report. */
+static dp_pageset *compose_guessing(const planner *pl, dp_diag *diag,
+                                    double scale, bool lenient, plan *p,
+                                    guint64 *guess, bool *clean) {
+  guint64 g = G_MAXUINT64;
+  for (;;) {
+    int before = dp_diag_get_error_count(diag) +
+                 dp_diag_get_warning_count(diag);
+    dp_pageset *set = compose_at(diag, pl->settings, pl->text, pl->doc,
+                                 pl->layout, scale, pl->spare, g, lenient, p);
+    if (!set && (g & p->asked)) {
+      g = 0;
+      continue;
+    }
+    if (!set || as_guessed(p, g)) {
+      *guess = g & p->asked;
+      if (clean)
+        *clean = dp_diag_get_error_count(diag) +
+                 dp_diag_get_warning_count(diag) == before;
+      return set;
+    }
+    dp_pageset_free(set);
+    g = p->made;
+  }
+}
+
 /* A trial: the plan at `scale`; false when the layout fails. */
-static bool trial(const planner *pl, double scale, plan *p) {
-  dp_pageset *set = compose_at(pl->quiet, pl->settings, pl->text, pl->doc,
-                               pl->layout, scale, pl->spare, false, p);
+static bool trial(const planner *pl, double scale, plan *p, guint64 *guess) {
+  dp_pageset *set = compose_guessing(pl, pl->quiet, scale, false, p, guess,
+                                     NULL);
   dp_pageset_free(set);
   return set != NULL;
+}
+
+/* Whether the layout's content asks whether a page is made. */
+static bool asks(const dp_layout_model *layout) {
+  for (size_t s = 0; s < layout->sequence_count; s++)
+    if (layout->sequence[s].asked) return true;
+  return false;
 }
 
 /* Whether the layout asks for its pages to be planned. */
@@ -715,6 +790,7 @@ typedef struct choice {
   double scale;
   plan p;
   bool set;
+  guint64 guess;        /* the pages asked of that it makes */
 } choice;
 
 /* Whether `a` is the lesser evil of two plans that make up the page
@@ -758,26 +834,36 @@ static int plan_grid(const plan *base, double *scales) {
  * with the fewest and fullest of those pages.  Trials report nowhere; the
  * pages kept are composed again with the reports, unless the first trial
  * was the answer and said nothing.  Where nothing makes up the page count,
- * the pads add what it takes, with a warning. */
+ * the pads add what it takes, with a warning.  Each trial guesses which
+ * pages the content asks of are made, and checks (compose_guessing). */
 dp_pageset *dp_compose(dp_diag *diag, const dp_settings *settings,
                        dp_text *text, const dp_document *doc,
                        const dp_layout_model *layout) {
   plan p;
-  if (!plans_pages(layout))
-    return compose_at(diag, settings, text, doc, layout, 1.0, 0, true, &p);
   planner pl = {dp_diag_new(), settings, text, doc, layout, 0};
   dp_diag_set_print(pl.quiet, false);
-  dp_pageset *set = compose_at(pl.quiet, settings, text, doc, layout, 1.0,
-                               0, false, &p);
-  if (set && plan_good(&p) && dp_diag_get_error_count(pl.quiet) == 0 &&
-      dp_diag_get_warning_count(pl.quiet) == 0) {
+  guint64 guess = 0;
+  bool clean = false;
+  if (!plans_pages(layout)) {
+    if (asks(layout)) {
+      dp_pageset_free(compose_guessing(&pl, pl.quiet, 1.0, true, &p, &guess,
+                                       NULL));
+    }
+    dp_diag_free(pl.quiet);
+    return compose_at(diag, settings, text, doc, layout, 1.0, 0, guess, true,
+                      &p);
+  }
+  dp_pageset *set = compose_guessing(&pl, pl.quiet, 1.0, false, &p, &guess,
+                                     &clean);
+  if (set && plan_good(&p) && clean) {
     dp_diag_free(pl.quiet);
     return set;
   }
   bool good = set && plan_good(&p);
   plan base = p;
+  guint64 base_guess = guess;
   dp_pageset_free(set);
-  choice found = {0, 1.0, p, good}, least = {0};
+  choice found = {0, 1.0, p, good, guess}, least = {0};
   if (set && !good) {
     /* The layout's own sizes with sections opening pages after a third
      * of one, before type changes size; then every scale with none of
@@ -786,10 +872,10 @@ dp_pageset *dp_compose(dp_diag *diag, const dp_settings *settings,
     int n = plan_grid(&base, scales);
     for (int i = 0; i < 2 + 3 * n && !found.set; i++) {
       int spare = i < 2 ? i : (i - 2) / n;
-      choice c = {spare, i < 2 ? 1.0 : scales[(i - 2) % n], {0}, true};
+      choice c = {spare, i < 2 ? 1.0 : scales[(i - 2) % n], {0}, true, 0};
       if (i >= 2 && spare < 2 && c.scale == 1.0) continue; /* tried */
       pl.spare = spare;
-      if (!trial(&pl, c.scale, &c.p) || c.p.short_by > 0) continue;
+      if (!trial(&pl, c.scale, &c.p, &c.guess) || c.p.short_by > 0) continue;
       if (plan_good(&c.p)) found = c;
       else if (less_bad(&c, &least)) least = c;
     }
@@ -801,8 +887,8 @@ dp_pageset *dp_compose(dp_diag *diag, const dp_settings *settings,
       double near = found.scale > 1 ? found.scale - step : found.scale + step;
       pl.spare = found.spare;
       for (int i = 0; i < PLAN_STEPS; i++) {
-        choice c = {found.spare, (near + found.scale) / 2, {0}, true};
-        if (trial(&pl, c.scale, &c.p) && plan_good(&c.p)) found = c;
+        choice c = {found.spare, (near + found.scale) / 2, {0}, true, 0};
+        if (trial(&pl, c.scale, &c.p, &c.guess) && plan_good(&c.p)) found = c;
         else near = c.scale;
       }
     }
@@ -810,9 +896,10 @@ dp_pageset *dp_compose(dp_diag *diag, const dp_settings *settings,
     good = found.set;
   }
   dp_diag_free(pl.quiet);
-  if (!good) found = (choice){0, 1.0, base, false};
+  if (!good) found = (choice){0, 1.0, base, false, base_guess};
+  /* Added pages (lenient) never unmake a page the guess counted on. */
   set = compose_at(diag, settings, text, doc, layout, found.scale,
-                   found.spare, !good, &p);
+                   found.spare, found.guess, !good, &p);
   if (set && !good && base.short_by > 0 && base.pad_step)
     dp_warning(diag, base.pad_step->mark,
                "the content takes %d page%s at every scale from %.0f%% to "

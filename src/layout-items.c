@@ -99,6 +99,27 @@ static void bind_one_condition(binder *b, const dp_ynode *node, bool is_if,
   const char *t = node->text;
   /* "changed(PATH)": a row of a timetable whose field differs from the
    * row before (a place said once for the rows that share it). */
+  /* "made(NAME)": the plan makes a page of template NAME (a pad step's),
+   * so that content can leave out what that page carries. */
+  if (strncmp(t, "made(", 5) == 0) {
+    const char *close = strchr(t, ')');
+    char *name = close ? g_strstrip(g_strndup(t + 5, (size_t)(close - t) - 5))
+                       : NULL;
+    if (!close || close[1] || !name[0]) {
+      ERR(b, node->mark, "write 'made(TEMPLATE)' with a page template's "
+                         "name, as 'made(practical)', not '%s'", t);
+      g_free(name);
+      return;
+    }
+    out->path = name;
+    out->made = true;
+    out->negate = !if_node;
+    if (!b->made_refs)
+      b->made_refs = g_array_new(FALSE, FALSE, sizeof(layout_made_ref));
+    layout_made_ref ref = {name, node->mark};
+    g_array_append_val(b->made_refs, ref);
+    return;
+  }
   if (strncmp(t, "changed(", 8) == 0) {
     const char *close = strchr(t, ')');
     char *path = close ? g_strstrip(g_strndup(t + 8, (size_t)(close - t) - 8))

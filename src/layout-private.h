@@ -38,7 +38,15 @@ typedef struct binder {
    * over this layout's as it is bound, so that a style based on one
    * they change follows the change.  NULL: none. */
   GPtrArray *overlays;
+  /* The conditions `made(NAME)` bound, each a layout_made_ref, checked
+   * against the sequence's pad steps once it is bound. */
+  GArray *made_refs;
 } binder;
+
+typedef struct layout_made_ref {
+  const char *name;           /* the condition's path */
+  dp_mark mark;
+} layout_made_ref;
 
 #define ERR(b, mark, ...) dp_bind_error(&(b)->core, (mark), __VA_ARGS__)
 

@@ -874,6 +874,36 @@ static void bind_sequence(binder *b, const dp_ynode *node) {
   }
 }
 
+/* Each `made(NAME)` names a template that a pad step adds: only a pad
+ * page is the plan's to make or not (compose.h). */
+static void check_made_refs(binder *b) {
+  for (guint i = 0; b->made_refs && i < b->made_refs->len; i++) {
+    const layout_made_ref *r = &g_array_index(b->made_refs, layout_made_ref, i);
+    bool found = false;
+    for (size_t s = 0; s < b->m->sequence_count; s++) {
+      dp_sequence_step *st = &b->m->sequence[s];
+      if (st->pad && st->page_template &&
+          !strcmp(st->page_template->name, r->name)) {
+        st->asked = true;
+        found = true;
+      }
+    }
+    if (found) continue;
+    if (!find_template(b, r->name)) {
+      const char **names = template_names(b);
+      char *h = dp_bind_hint(r->name, names);
+      ERR(b, r->mark, "unknown page template '%s' in 'made(%s)'%s", r->name,
+          r->name, h);
+      g_free(h);
+      g_free(names);
+    } else {
+      ERR(b, r->mark, "'made(%s)' asks of a page that a 'pad' step adds; no "
+          "step of the sequence adds template '%s' with 'pad: true'",
+          r->name, r->name);
+    }
+  }
+}
+
 /* The colour names of `node` (`colours`, read by `from`: this layout's
  * binder or an extending layout's) into the model: a name already there
  * (an extending layout's change) is kept, to be bound again. */
@@ -1303,6 +1333,7 @@ static void bind_root(binder *b) {
   }
   if (!dp_ynode_map_get(root, "sequence"))
     ERR(b, whole, "the layout has no 'sequence' (the list of pages to make)");
+  check_made_refs(b);
   /* What the layouts extending this one change (their styles changed
    * with this layout's: layout_style_resolve). */
   for (guint i = 0; b->overlays && i < b->overlays->len; i++) {
@@ -1385,6 +1416,7 @@ static dp_layout_model *bind(dp_diag *diag, const dp_settings *settings,
   }
   dp_bind_flush(&b.core);
   dp_binder_clear(&b.core);
+  if (b.made_refs) g_array_free(b.made_refs, TRUE);
   dp_diag_free(b.templates_diag);
   g_free(b.styles);
   dp_ytree_free(tree);

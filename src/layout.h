@@ -116,6 +116,9 @@ typedef struct dp_condition {
   struct dp_condition *also; /* another condition that must hold too (the
                             next of a list of `if`s, or the `unless` given
                             with them); or NULL */
+  bool made;             /* "made(NAME)": the pages include one of page
+                            template NAME, which a `pad` step adds; `path`
+                            is NAME (the planner decides: compose.h) */
 } dp_condition;
 
 /* One piece of a text block: a template in a character style (NULL: the
@@ -268,6 +271,10 @@ typedef struct dp_sequence_step {
                                   or -1: as many as it takes */
   int pad_priority;            /* pad: pads of a higher `priority` add
                                   their pages first, wherever they stand */
+  bool asked;                  /* pad: the layout's content asks whether
+                                  it is made (`made(NAME)` of its
+                                  template), so that it can carry what
+                                  the page does not */
   /* flow: the range of scales the flow may be set at (`min-scale`,
    * `max-scale`; 1 and 1 by default) so that its pages and the pads
    * make up the page count with no page left nearly empty (compose.h). */

@@ -48,6 +48,9 @@ struct dp_scope {
                                 row before in the same group, or NULL */
   bool rtl;                  /* the text is set right to left (this scope's
                                 or an enclosing one's) */
+  const char *const *made;   /* the page templates whose pages the layout's
+                                content may count on (`made(NAME)`),
+                                NULL-terminated, or NULL: none */
 };
 
 /* Bytes [start, end) of an expansion that a placeholder filled with a

@@ -106,7 +106,8 @@ for path in sorted(glob.glob(os.path.join(root, "samples", "*.yaml"))):
     last = page_text(pages[n - 2]) if n > 2 else ""
     # Right to left: the heading's letters, in any order.
     practical = n > 2 and (last.startswith(heading) or
-                           (rtl and not Counter(heading) - Counter(last)))
+                           (rtl and not Counter(heading) -
+                            Counter(last[:len(heading) + 2])))
     if practical and not practical_info:
         failures.append(f"{sample}: a practical page with no practical "
                         "information")
