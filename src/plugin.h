@@ -18,7 +18,7 @@
 
 #include "calendar.h"
 
-#define DP_PLUGIN_VERSION 7
+#define DP_PLUGIN_VERSION 8
 
 /* "svg": SVG images through librsvg. */
 typedef struct dp_svg_api {
@@ -101,6 +101,12 @@ typedef struct dp_pdf_fixes {
    * (the order they were drawn in) are put in this order, the i-th being
    * cairo's reading[i]-th; NULL: left as drawn. */
   const size_t *reading;
+  /* Lists that go on: cairo's j-th child, an L, joins the L that is its
+   * joins[j]-th (one before it in reading order), its items appended
+   * there in reading order, when joins[j] != j; NULL: none.  A list is
+   * drawn as one L per page (an imposed booklet's pages are drawn out of
+   * their order). */
+  const size_t *joins;
   size_t reading_count;
   bool page_labels;               /* /PageLabels: pages numbered 1, 2, ...
                                      in decimal (cairo 1.16 writes an empty

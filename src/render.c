@@ -129,28 +129,46 @@ static bool draw_image(cairo_t *cr, const dp_draw *d,
 /* Tagging a PDF in reading order.  Cairo 1.16 writes /StructTreeRoot and
  * /MarkInfo once a "Document" element is open, but marks only the content
  * of leaf elements: every draw is one leaf (P, H1..H6, LI, Figure), list
- * items in a row are gathered in one L, and a paragraph's links follow it
- * as sibling Link elements.  Its elements are in the order they were
- * begun, which is the order of drawing (a page's frames as its template
- * lists them, for their geometry); each child of the document is keyed
+ * items in a row are gathered in one L, a paragraph's links follow it as
+ * sibling Link elements, and a list item's follow it in the list (the
+ * qpdf module puts them in the item).  Its elements are in the order
+ * they were begun, which is the order of drawing (a page's frames as
+ * its template lists them, for their geometry; an imposed booklet's
+ * pages in the printer's order); each child of the document is keyed
  * here by its page and its frame's place in the template's reading
- * order, and the qpdf module puts them in that order.  Structure tags
- * take no attributes in 1.16 (an "alt" is ignored), so the elements'
- * alternative texts and languages are collected too, for the qpdf
- * module to add. */
+ * order, and the qpdf module puts them in that order.  A list ends with
+ * its page, since the page drawn next need not be the next one read;
+ * where the next page read goes on with it, the qpdf module joins the
+ * two (list_joins()).  Structure tags take no attributes in 1.16 (an
+ * "alt" is ignored), so the elements' alternative texts and languages
+ * are collected too, for the qpdf module to add. */
 typedef struct reading_key {
   size_t page;
   int reading; /* the frame's place (dp_draw.reading) */
   size_t seq;  /* the order begun: keeps a frame's elements in order */
 } reading_key;
 
+#define NO_LIST ((size_t)-1)
+
+/* A page's lists at its edges: the L its first element opened and the
+ * L open at its end (children of the document, by seq; NO_LIST: none),
+ * with their frames' places. */
+typedef struct page_lists {
+  bool tagged; /* any element begun on it */
+  size_t opens, ends;
+  int opens_reading, ends_reading;
+} page_lists;
+
 typedef struct tagger {
   bool in_list;
   int list_reading;   /* the open list's frame's place */
+  size_t list_seq;    /* the open list's key */
   size_t page;        /* the page being drawn, in reading order */
   const char *lang;   /* the document's */
   GArray *elems;      /* dp_pdf_struct_elem, strings owned by the set */
   GArray *keys;       /* reading_key per child of the document element */
+  page_lists *pages;  /* one per page of the set */
+  size_t page_count;
 } tagger;
 
 static const char *const role_tags[] = {
@@ -178,17 +196,36 @@ static void tag_end_list(cairo_t *cr, tagger *t) {
   t->in_list = false;
 }
 
+/* The end of the current page's drawing: its open list noted, and
+ * ended. */
+static void tag_end_page(cairo_t *cr, tagger *t) {
+  if (!t) return;
+  if (t->in_list) {
+    t->pages[t->page].ends = t->list_seq;
+    t->pages[t->page].ends_reading = t->list_reading;
+  }
+  tag_end_list(cr, t);
+}
+
 /* Opens the element of `d`; returns its tag, or NULL when it has none. */
 static const char *tag_begin(cairo_t *cr, tagger *t, const dp_draw *d) {
   if (!t || d->role == DP_ROLE_ARTIFACT ||
       (size_t)d->role >= G_N_ELEMENTS(role_tags))
     return NULL;
+  page_lists *page = &t->pages[t->page];
+  bool first = !page->tagged;
+  page->tagged = true;
   bool item = d->role == DP_ROLE_LI;
   /* A list ends where another frame's content begins. */
   if (!item || t->list_reading != d->reading) tag_end_list(cr, t);
   if (item && !t->in_list) {
     cairo_tag_begin(cr, "L", NULL);
     tag_element(t, "L", NULL, NULL);
+    t->list_seq = t->keys->len;
+    if (first) {
+      page->opens = t->list_seq;
+      page->opens_reading = d->reading;
+    }
     tag_children(t, d->reading, 1);
     t->in_list = true;
     t->list_reading = d->reading;
@@ -228,6 +265,32 @@ static size_t *reading_order(const tagger *t) {
   return order;
 }
 
+/* (transfer full) The lists that go on from a page before (plugin.h,
+ * `joins`): read page after page, a page whose first element is an item
+ * of the frame whose list was open at the end of the last page with
+ * elements goes on with that list (the pages between had nothing to
+ * read), as one list open across the pages would. */
+static size_t *list_joins(const tagger *t) {
+  size_t *joins = g_new(size_t, t->keys->len + 1);
+  for (guint i = 0; i < t->keys->len; i++) joins[i] = i;
+  size_t open = NO_LIST; /* the list open, as the one it joins */
+  int open_reading = 0;
+  for (size_t p = 0; p < t->page_count; p++) {
+    const page_lists *page = &t->pages[p];
+    if (!page->tagged) continue;
+    bool goes_on = open != NO_LIST && page->opens != NO_LIST &&
+                   page->opens_reading == open_reading;
+    if (goes_on) joins[page->opens] = open;
+    if (page->ends == NO_LIST) {
+      open = NO_LIST;
+    } else {
+      open = goes_on && page->ends == page->opens ? open : page->ends;
+      open_reading = page->ends_reading;
+    }
+  }
+  return joins;
+}
+
 /* Draws a page's display list; `t` tags it (NULL: untagged).  Returns
  * false when an image could not be drawn (reported to options->diag). */
 static bool draw_page(cairo_t *cr, const dp_page *page, bool links,
@@ -245,10 +308,12 @@ static bool draw_page(cairo_t *cr, const dp_page *page, bool links,
                      links && !t);
         tag_end(cr, tag);
         tag = NULL;
-        if (links && t)
-          tag_children(t, d->reading,
-                       dp_para_draw_links(d->para, cr, d->x, d->y,
-                                          d->first_line, d->line_count));
+        if (links && t) {
+          size_t drawn = dp_para_draw_links(d->para, cr, d->x, d->y,
+                                            d->first_line, d->line_count);
+          /* An item's links are in its list, not the document. */
+          if (d->role != DP_ROLE_LI) tag_children(t, d->reading, drawn);
+        }
         break;
       case DP_DRAW_BOX:
         box_path(cr, d->x, d->y, d->width, d->height, d->radius);
@@ -418,8 +483,10 @@ static void draw_marks(cairo_t *cr, const dp_sheet_geometry *g, bool fold,
   cairo_restore(cr);
 }
 
-/* Output page `index`: one page, or one sheet side of two pages.  Links
- * are drawn on pages in reading order only; `t` tags them (NULL: not).
+/* Output page `index`: one page, or one sheet side of two pages; `t`
+ * tags them (NULL: not).  An imposed page's elements are keyed by its
+ * page number, so that the qpdf module puts them in the booklet's order
+ * (cairo numbers the marked content of each sheet side as one page's).
  * False when an image could not be drawn (reported). */
 static bool draw_output_page(cairo_t *cr, const dp_pageset *set,
                              const dp_render_settings *options, size_t index,
@@ -442,6 +509,7 @@ static bool draw_output_page(cairo_t *cr, const dp_pageset *set,
      * bleed box, and the linked text stays as it is. */
     ok = draw_page(cr, &set->pages[index], !press_output(options), t,
                    options);
+    tag_end_page(cr, t);
     cairo_restore(cr);
   } else {
     int n = padded_count(set);
@@ -461,8 +529,11 @@ static bool draw_output_page(cairo_t *cr, const dp_pageset *set,
       double shift = sheets > 1 ? options->creep * sheet / (sheets - 1) : 0;
       cairo_translate(cr, x + side * set->width + (side == 0 ? shift : -shift),
                       y);
-      ok = draw_page(cr, &set->pages[number - 1], false, NULL, options) &&
+      if (t) t->page = (size_t)number - 1;
+      ok = draw_page(cr, &set->pages[number - 1], !press_output(options), t,
+                     options) &&
            ok;
+      tag_end_page(cr, t);
       cairo_restore(cr);
     }
     g_free(order);
@@ -558,7 +629,7 @@ static bool draw_pdf(const dp_pageset *set, const dp_render_settings *options,
     tag_element(t, "Document", NULL, NULL);
   }
   for (size_t i = 0; i < pages; i++) {
-    if (t) t->page = i;
+    if (t) t->page = i; /* imposed: each page's own (draw_output_page) */
     /* Page labels are the page numbers, a PDF's default: no /PageLabels.
      * (cairo 1.16 leaves labels that equal the page numbers out of the
      * number tree it writes, and an empty tree makes readers show no
@@ -577,11 +648,9 @@ static bool draw_pdf(const dp_pageset *set, const dp_render_settings *options,
       drawn = false;
       break;
     }
-    /* The document element ends on its last page. */
-    if (t && i + 1 == pages) {
-      tag_end_list(cr, t);
-      cairo_tag_end(cr, "Document");
-    }
+    /* The document element ends on its last page (a list with its
+     * page). */
+    if (t && i + 1 == pages) cairo_tag_end(cr, "Document");
     cairo_show_page(cr);
   }
   if (!imposed) {
@@ -608,6 +677,7 @@ struct dp_pdf_draft {
   char *date;                /* "D:..." or NULL */
   GArray *elems;             /* dp_pdf_struct_elem, alt and lang owned */
   size_t *reading;           /* plugin.h; NULL: untagged */
+  size_t *joins;             /* plugin.h */
   size_t reading_count;
   bool page_labels, count_fonts;
   char *xmp;                 /* the XMP packet */
@@ -643,6 +713,7 @@ void dp_pdf_draft_free(dp_pdf_draft *d) {
   }
   g_array_free(d->elems, TRUE);
   g_free(d->reading);
+  g_free(d->joins);
   g_free(d->xmp);
   g_free(d->producer);
   if (d->icc) g_bytes_unref(d->icc);
@@ -731,19 +802,21 @@ dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
   d->pdfa = pdfa;
   d->bytes = g_byte_array_new();
   d->elems = g_array_new(FALSE, FALSE, sizeof(dp_pdf_struct_elem));
-  /* Imposed sheets are in the printer's order, not the reader's: not
-   * tagged (docs/layouts.md, Tagged PDF). */
-  bool tagged = options->impose != DP_IMPOSE_SADDLE_STITCH;
-  tagger tags = {false, 0, 0, set->lang,
+  /* Every PDF is tagged, imposed sheets in the booklet's reading order
+   * (docs/layouts.md, Tagged PDF). */
+  tagger tags = {false, 0, NO_LIST, 0, set->lang,
                  g_array_new(FALSE, FALSE, sizeof(dp_pdf_struct_elem)),
-                 g_array_new(FALSE, FALSE, sizeof(reading_key))};
+                 g_array_new(FALSE, FALSE, sizeof(reading_key)),
+                 g_new(page_lists, set->page_count + 1), set->page_count};
+  for (size_t i = 0; i < set->page_count; i++)
+    tags.pages[i] = (page_lists){false, NO_LIST, NO_LIST, 0, 0};
   gint64 start = g_get_monotonic_time();
   /* cairo's fonts: fontlock.h; what drawing reports waits for the lock's
    * release. */
   if (options->diag) dp_diag_hold(options->diag);
   dp_fonts_lock();
   cairo_status_t status = CAIRO_STATUS_SUCCESS;
-  bool ok = draw_pdf(set, options, d->bytes, tagged ? &tags : NULL, &status);
+  bool ok = draw_pdf(set, options, d->bytes, &tags, &status);
   if (ok && options->preflight)
     dp_preflight_measure(set, &d->summary.smallest_text,
                          &d->summary.lowest_dpi);
@@ -763,12 +836,12 @@ dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
     e.lang = g_strdup(e.lang);
     g_array_append_val(d->elems, e);
   }
-  if (tagged) {
-    d->reading = reading_order(&tags);
-    d->reading_count = tags.keys->len;
-  }
+  d->reading = reading_order(&tags);
+  d->joins = list_joins(&tags);
+  d->reading_count = tags.keys->len;
   g_array_free(tags.elems, TRUE);
   g_array_free(tags.keys, TRUE);
+  g_free(tags.pages);
   if (!ok) {
     dp_pdf_draft_free(d);
     return NULL;
@@ -837,7 +910,8 @@ void dp_render_pdf_finish(dp_pdf_draft *d) {
   dp_pdf_fixes fixes = {d->boxes, d->pages, d->lang, d->id, sizeof d->id,
                         d->date,
                         (const dp_pdf_struct_elem *)(void *)d->elems->data,
-                        d->elems->len, d->reading, d->reading_count,
+                        d->elems->len, d->reading, d->joins,
+                        d->reading_count,
                         d->page_labels, d->count_fonts,
                         d->xmp, strlen(d->xmp), d->producer,
                         icc, icc_length, d->icc_components,

@@ -21,10 +21,10 @@
  * PDF/X-4 (an output intent with the ICC profile of the meson option
  * press-profile), carries no links and, unless the layout says
  * `pure-black: false`, sets RGB black and greys (R = G = B) in black
- * ink alone.  Pages in reading order are tagged (headings, paragraphs,
- * lists, figures; backgrounds, rules and folios stay untagged
- * artifacts); imposed sheets are not, since their order is the
- * printer's, not the reader's.
+ * ink alone.  Every PDF is tagged (headings, paragraphs, lists,
+ * figures, links; backgrounds, rules and folios stay untagged
+ * artifacts), imposed sheets in the booklet's reading order, not the
+ * printer's.
  */
 #ifndef DP_RENDER_H
 #define DP_RENDER_H

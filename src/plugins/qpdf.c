@@ -12,7 +12,8 @@
  *    attributes on structure tags), Link elements and link annotations
  *    the URI they go to as /Alt and /Contents, and the document
  *    element's children are put in reading order (cairo writes them in
- *    the order drawn);
+ *    the order drawn), a list drawn page by page joined into one L, and
+ *    a list item's links put in the item;
  *  - the catalog gets the XMP packet as /Metadata (every PDF) and, for
  *    PDF/X-4, the output intent with its ICC profile; Info gets the
  *    PDF/X version and /Trapped;
@@ -144,7 +145,51 @@ static void fix_elements(struct_walk *w, qpdf_oh node, int depth) {
     fix_elements(w, qpdf_oh_get_key(q, node, "/K"), depth + 1);
 }
 
-/* The document element's children in reading order (plugin.h). */
+static bool has_type(qpdf_data q, qpdf_oh node, const char *type) {
+  return qpdf_oh_is_dictionary(q, node) &&
+         qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, node, "/S"), type);
+}
+
+/* `node`'s /K as an array, made one when it is a single kid. */
+static qpdf_oh kids_array(qpdf_data q, qpdf_oh node) {
+  qpdf_oh kids = qpdf_oh_get_key(q, node, "/K");
+  if (qpdf_oh_is_array(q, kids)) return kids;
+  qpdf_oh array = qpdf_oh_new_array(q);
+  if (!qpdf_oh_is_null(q, kids)) qpdf_oh_append_item(q, array, kids);
+  qpdf_oh_replace_key(q, node, "/K", array);
+  return array;
+}
+
+/* `kid`, a structure element, appended to `parent`'s kids. */
+static void adopt(qpdf_data q, qpdf_oh parent, qpdf_oh kid) {
+  qpdf_oh_append_item(q, kids_array(q, parent), kid);
+  qpdf_oh_replace_key(q, kid, "/P", parent);
+}
+
+/* A list holds items only (PDF 32000-1, 14.8.4.3.3): the Link elements
+ * cairo wrote after an item, in the list, go into that item, after its
+ * content. */
+static void links_into_items(qpdf_data q, qpdf_oh list) {
+  qpdf_oh kids = kids_array(q, list);
+  int n = qpdf_oh_get_array_n_items(q, kids);
+  qpdf_oh kept = qpdf_oh_new_array(q);
+  qpdf_oh item = 0;
+  bool moved = false;
+  for (int i = 0; i < n; i++) {
+    qpdf_oh kid = qpdf_oh_get_array_item(q, kids, i);
+    if (item && has_type(q, kid, "/Link")) {
+      adopt(q, item, kid);
+      moved = true;
+      continue;
+    }
+    if (has_type(q, kid, "/LI")) item = kid;
+    qpdf_oh_append_item(q, kept, kid);
+  }
+  if (moved) qpdf_oh_replace_key(q, list, "/K", kept);
+}
+
+/* The document element's children in reading order, lists that go on
+ * joined (plugin.h). */
 static char *reorder_document(qpdf_data q, qpdf_oh tree,
                               const dp_pdf_fixes *fixes) {
   qpdf_oh document = qpdf_oh_get_key(q, tree, "/K");
@@ -162,16 +207,47 @@ static char *reorder_document(qpdf_data q, qpdf_oh tree,
   if (n != fixes->reading_count)
     return g_strdup_printf("the document element has %zu children, not the "
                            "%zu drawn", n, fixes->reading_count);
-  if (n < 2) return NULL;
-  qpdf_oh sorted = qpdf_oh_new_array(q);
+  kids = kids_array(q, document);
   for (size_t i = 0; i < n; i++) {
-    if (fixes->reading[i] >= n)
-      return g_strdup("a reading order beyond the document's children");
-    qpdf_oh_append_item(q, sorted,
-                        qpdf_oh_get_array_item(q, kids, (int)fixes->reading[i]));
+    qpdf_oh kid = qpdf_oh_get_array_item(q, kids, (int)i);
+    if (has_type(q, kid, "/L")) links_into_items(q, kid);
   }
-  qpdf_oh_replace_key(q, document, "/K", sorted);
-  return NULL;
+  qpdf_oh sorted = qpdf_oh_new_array(q);
+  /* Where each child is in reading order, to see that a list joins one
+   * before it. */
+  size_t *place = g_new(size_t, n + 1);
+  for (size_t i = 0; i < n; i++) place[i] = n;
+  for (size_t i = 0; i < n; i++)
+    if (fixes->reading[i] < n) place[fixes->reading[i]] = i;
+  char *error = NULL;
+  for (size_t i = 0; i < n && !error; i++) {
+    size_t k = fixes->reading[i];
+    if (k >= n || place[k] != i) {
+      error = g_strdup("the reading order is not one of the document's "
+                       "children");
+      break;
+    }
+    qpdf_oh kid = qpdf_oh_get_array_item(q, kids, (int)k);
+    size_t into = fixes->joins ? fixes->joins[k] : k;
+    if (into == k) {
+      qpdf_oh_append_item(q, sorted, kid);
+      continue;
+    }
+    qpdf_oh list = into < n ? qpdf_oh_get_array_item(q, kids, (int)into) : 0;
+    if (into >= n || place[into] >= i || !has_type(q, kid, "/L") ||
+        !has_type(q, list, "/L")) {
+      error = g_strdup_printf("child %zu of the document cannot join child "
+                              "%zu", k, into);
+      break;
+    }
+    qpdf_oh items = kids_array(q, kid);
+    int count = qpdf_oh_get_array_n_items(q, items);
+    for (int j = 0; j < count; j++)
+      adopt(q, list, qpdf_oh_get_array_item(q, items, j));
+  }
+  g_free(place);
+  if (!error) qpdf_oh_replace_key(q, document, "/K", sorted);
+  return error;
 }
 
 /* What cairo's structure tree lacks: attributes, reading order. */

@@ -18,8 +18,13 @@ reads the PDFs back with qpdf's JSON (`qpdf --json`), pdfinfo and
                  SOURCE_DATE_EPOCH
   reproducible   every product rendered twice (with marks) is the same
                  bytes, to a file and to standard output
-  tagged         pdfinfo: pages in reading order are tagged, imposed
-                 sheets are not; qpdf finds nothing to repair in any file
+  tagged         every product is tagged, imposed sheets too (pdfinfo), in
+                 office, press and PDF/A output; its structure tree agrees
+                 with its content: every MCID an element references is in
+                 its page's content once, every MCID there is referenced,
+                 the parent tree and /StructParents lead back to the same
+                 elements, /MarkInfo and /Lang in the catalog; qpdf finds
+                 nothing to repair in any file
   marks          crop marks drawn dark beyond the bleed at the trim's
                  corners, registration targets at the middle of each side
                  (of each page on sheets), fold marks at the sheet's centre; the bleed and
@@ -304,25 +309,246 @@ def case_reproducible(r):
         check(stdout == first, layout + ": standard output, the same bytes")
 
 
+class Objects:
+    """Every object of a PDF, streams with their decoded data (base64 in
+    qpdf's JSON), for following the structure tree into the content."""
+
+    def __init__(self, path):
+        import base64
+        proc = subprocess.run(["qpdf", "--json", "--json-key=qpdf",
+                               "--json-stream-data=inline",
+                               "--decode-level=generalized", path],
+                              capture_output=True, check=True)
+        qpdf = json.loads(proc.stdout)["qpdf"][1]
+        self.values, self.data = {}, {}
+        for key, obj in qpdf.items():
+            if not key.startswith("obj:"):
+                continue
+            ref = key[4:]
+            if "stream" in obj:
+                self.values[ref] = obj["stream"]["dict"]
+                self.data[ref] = base64.b64decode(obj["stream"].get("data",
+                                                                    ""))
+            else:
+                self.values[ref] = obj.get("value")
+        self.trailer = qpdf["trailer"]["value"]
+
+    def get(self, value):
+        if isinstance(value, str) and re.fullmatch(r"\d+ \d+ R", value):
+            return self.values.get(value)
+        return value
+
+    def as_list(self, value):
+        """An array's items (an indirect array resolved), else the value
+        alone (a reference kept)."""
+        resolved = self.get(value)
+        if isinstance(resolved, list):
+            return resolved
+        return [] if value is None else [value]
+
+
+def marked_content(data):
+    """The MCIDs of a content stream's marked-content sequences in order
+    (`/Tag << /MCID n >> BDC`), and whether its BDC/BMC and EMC
+    balance."""
+    ids, operands, depth, balanced = [], [], 0, True
+    for m in CONTENT_TOKEN.finditer(data):
+        t = m.group(0)
+        if t.startswith(b"%"):
+            continue
+        if not re.fullmatch(rb"[A-Za-z'\"*]+", t):
+            operands.append(t)
+            continue
+        if t in (b"BDC", b"BMC"):
+            depth += 1
+            for a, b in zip(operands, operands[1:]):
+                if a == b"/MCID":
+                    ids.append(int(b))
+        elif t == b"EMC":
+            depth -= 1
+            balanced = balanced and depth >= 0
+        operands = []
+    return ids, balanced and depth == 0
+
+
+def number_tree(pdf, node, out, depth=0):
+    """A number tree's {key: value}, its /Kids followed."""
+    node = pdf.get(node) or {}
+    nums = node.get("/Nums", [])
+    for i in range(0, len(nums) - 1, 2):
+        out[nums[i]] = nums[i + 1]
+    for kid in node.get("/Kids", []) if depth < 16 else []:
+        number_tree(pdf, kid, out, depth + 1)
+    return out
+
+
+def check_structure(path, label):
+    """The structure tree against the content, PDF 32000-1 14.7: the
+    catalog marked and in a language; every element's parent its /P;
+    every marked-content reference (an integer or an MCR, on the page its
+    /Pg or its element's names) found once in that page's content, and
+    every MCID of a page's content referenced by one element; the page's
+    /StructParents entry of the parent tree listing, at each MCID, that
+    element; each OBJR's annotation naming its element through
+    /StructParent; no MCID inside a form XObject (its content is not the
+    page's; PDF 14.7.4.3 would need the form's own /StructParents)."""
+    pdf = Objects(path)
+    root = pdf.get(pdf.trailer["/Root"])
+    mark = pdf.get(root.get("/MarkInfo")) or {}
+    check(mark.get("/Marked") is True, label + ": /MarkInfo /Marked true",
+          repr(mark))
+    check(root.get("/Lang", "").startswith("u:") and len(root["/Lang"]) > 2,
+          label + ": the catalog has /Lang", repr(root.get("/Lang")))
+    tree = pdf.get(root.get("/StructTreeRoot"))
+    if not check(tree, label + ": a structure tree"):
+        return
+    parents = number_tree(pdf, tree.get("/ParentTree"), {})
+
+    page_refs = []
+
+    def walk_page_refs(ref, depth=0):
+        node = pdf.get(ref)
+        if node.get("/Type") == "/Pages" and depth < 16:
+            for kid in node["/Kids"]:
+                walk_page_refs(kid, depth + 1)
+        else:
+            page_refs.append(ref)
+    walk_page_refs(root["/Pages"])
+
+    # The content's MCIDs, per page.
+    content = {}
+    for number, ref in enumerate(page_refs, 1):
+        page = pdf.get(ref)
+        data = b"\n".join(pdf.data.get(c, b"")
+                          for c in pdf.as_list(page.get("/Contents")))
+        ids, balanced = marked_content(data)
+        check(balanced, "%s page %d: marked content balanced" % (label,
+                                                                  number))
+        check(len(ids) == len(set(ids)),
+              "%s page %d: no MCID twice" % (label, number), repr(ids))
+        content[ref] = ids
+    forms = [ref for ref, v in pdf.values.items()
+             if isinstance(v, dict) and v.get("/Subtype") == "/Form" and
+             marked_content(pdf.data.get(ref, b""))[0]]
+    check(not forms, label + ": no marked content inside a form XObject",
+          repr(forms))
+
+    # The tree's references to them.
+    referenced, links, wrong = {}, {}, []
+
+    def walk(ref, parent, depth):
+        elem = pdf.get(ref)
+        if not isinstance(elem, dict) or depth > 64:
+            wrong.append("%s is not an element" % ref)
+            return
+        if parent is not None and elem.get("/P") != parent:
+            wrong.append("%s's /P is %s, not %s" % (ref, elem.get("/P"),
+                                                    parent))
+        for kid in pdf.as_list(elem.get("/K")):
+            node = pdf.get(kid)
+            if isinstance(node, int):
+                referenced.setdefault((elem.get("/Pg"), node), []).append(ref)
+            elif isinstance(node, dict) and node.get("/Type") == "/MCR":
+                if "/Stm" in node:
+                    wrong.append("%s: an MCR into a stream" % ref)
+                page = node.get("/Pg", elem.get("/Pg"))
+                referenced.setdefault((page, node.get("/MCID")),
+                                      []).append(ref)
+            elif isinstance(node, dict) and node.get("/Type") == "/OBJR":
+                links.setdefault(node.get("/Obj"), []).append(ref)
+            elif isinstance(node, dict) and "/S" in node:
+                walk(kid, ref, depth + 1)
+            else:
+                wrong.append("%s: a kid %r" % (ref, kid))
+    for kid in pdf.as_list(tree.get("/K")):
+        walk(kid, None, 0)
+    check(not wrong, label + ": every element is its kids' /P", "\n".join(
+        wrong[:10]))
+    missing = ["page %s MCID %s" % key for key in referenced
+               if key[0] not in content or key[1] not in content[key[0]]]
+    check(referenced and not missing,
+          label + ": every MCID referenced is in its page's content",
+          "\n".join(missing[:10]))
+    twice = ["page %s MCID %s: %s" % (k[0], k[1], v)
+             for k, v in referenced.items() if len(v) > 1]
+    check(not twice, label + ": every MCID referenced once",
+          "\n".join(twice[:10]))
+    orphans = ["page %s MCID %d" % (ref, i) for ref, ids in content.items()
+               for i in ids if (ref, i) not in referenced]
+    check(not orphans, label + ": every MCID of the content in the tree",
+          "\n".join(orphans[:10]))
+
+    # The parent tree: the way back from the content to the elements.
+    keys, bad = [], []
+    for number, ref in enumerate(page_refs, 1):
+        page = pdf.get(ref)
+        if not content[ref]:
+            continue
+        key = page.get("/StructParents")
+        keys.append(key)
+        array = pdf.as_list(parents.get(key))
+        for mcid in content[ref]:
+            owner = array[mcid] if mcid < len(array) else None
+            if [owner] != referenced.get((ref, mcid)):
+                bad.append("page %d MCID %d: parent tree %s, tree %s" % (
+                    number, mcid, owner, referenced.get((ref, mcid))))
+        for annot_ref in pdf.as_list(page.get("/Annots")):
+            annot = pdf.get(annot_ref)
+            if annot_ref not in links:
+                if annot.get("/Subtype") == "/Link":
+                    bad.append("page %d: link %s not in the tree" % (
+                        number, annot_ref))
+                continue
+            key = annot.get("/StructParent")
+            keys.append(key)
+            if [parents.get(key)] != links[annot_ref]:
+                bad.append("page %d: link %s's /StructParent %s is %s, "
+                           "not %s" % (number, annot_ref, key,
+                                       parents.get(key), links[annot_ref]))
+    check(not bad, label + ": the parent tree gives each MCID and link its "
+          "element", "\n".join(bad[:10]))
+    check(None not in keys and len(keys) == len(set(keys)) and
+          set(keys) <= set(parents),
+          label + ": /StructParents and /StructParent keys are distinct "
+          "entries of the parent tree", repr(keys))
+    after = tree.get("/ParentTreeNextKey")
+    check(after is None or all(k < after for k in parents),
+          label + ": /ParentTreeNextKey after every key", repr(after))
+
+
 def case_tagged(r):
-    for doc, layout, tagged in (("samples/seed.yaml", "poster", "yes"),
-                                ("samples/seed.yaml", "booklet", "yes"),
-                                ("tests/print/docs/structure.yaml", "poster",
-                                 "yes"),
-                                ("samples/seed.yaml", "booklet-print", "no")):
-        path = r.render(doc, layout, "tagged-%s-%s.pdf" % (
-            os.path.basename(doc), layout), "--marks")
+    """Every product is tagged, the imposed booklet too (its tree in the
+    booklet's reading order: test-structure.c), with a structure tree
+    that agrees with its content (check_structure), in office, press and
+    PDF/A output; qpdf finds nothing to repair."""
+    for doc, layout, extra in (
+            ("samples/seed.yaml", "poster", ["--marks"]),
+            ("samples/seed.yaml", "booklet", ["--marks"]),
+            ("tests/print/docs/structure.yaml", "poster", ["--marks"]),
+            ("samples/seed.yaml", "booklet-print", ["--marks"]),
+            ("samples/logo-photo.yaml", "booklet", []),
+            ("samples/logo-photo.yaml", "booklet-print", []),
+            ("samples/full.yaml", "booklet-print", []),
+            ("samples/arabic.yaml", "booklet-print", []),
+            ("tests/print/docs/long-list.yaml", "booklet", []),
+            ("tests/print/docs/long-list.yaml", "booklet-print", []),
+            ("samples/full.yaml", "booklet-print", ["--press"]),
+            ("samples/logo-photo.yaml", "booklet-print", ["--pdfa"])):
+        label = "%s %s %s" % (doc, layout, " ".join(extra))
+        path = r.render(doc, layout, "tagged-%s-%s%s.pdf" % (
+            os.path.basename(doc), layout, "".join(extra)), *extra)
         info = subprocess.run(["pdfinfo", path], capture_output=True,
                               text=True, check=True).stdout
         got = re.search(r"^Tagged:\s+(\w+)", info, re.M)
-        check(got and got.group(1) == tagged,
-              "%s %s: pdfinfo says Tagged: %s" % (doc, layout, tagged),
+        check(got and got.group(1) == "yes",
+              "%s: pdfinfo says Tagged: yes" % label,
               got.group(0) if got else info)
         proc = subprocess.run(["qpdf", "--check", path], capture_output=True,
                               text=True)
         check(proc.returncode == 0 and "WARNING" not in proc.stdout +
-              proc.stderr, "%s %s: qpdf --check is clean" % (doc, layout),
+              proc.stderr, "%s: qpdf --check is clean" % label,
               proc.stdout + proc.stderr)
+        check_structure(path, label)
 
 
 def case_full_page_fill(r):

@@ -11,8 +11,11 @@
  * programme, people, online, foot) although its foot and online block are
  * drawn before its lead, with one H1, its section labels and days as H2,
  * figures and links with their alternative texts, and the parallel title
- * in its own language.  The imposed sheets carry no structure.  Through
- * the public API only.
+ * in its own language.  A list over pages is one L, an item's link inside
+ * the item.  The imposed booklet (booklet-print) has the
+ * booklet's tree, element for element, in the booklet's reading order,
+ * each element on the sheet side that carries its page.  Through the
+ * public API only.
  */
 #include <disputas/disputas.h>
 
@@ -30,6 +33,7 @@ typedef struct element {
   char *alt;
   char *lang;
   int depth;
+  int page; /* 0-based; -1: none */
 } element;
 
 static void element_free(gpointer data) {
@@ -75,6 +79,7 @@ static void walk(PopplerStructureElementIter *it, int depth, GPtrArray *out) {
     x->alt = poppler_structure_element_get_alt_text(e);
     x->lang = poppler_structure_element_get_language(e);
     x->depth = depth;
+    x->page = poppler_structure_element_get_page(e);
     g_ptr_array_add(out, x);
     PopplerStructureElementIter *child =
         poppler_structure_element_iter_get_child(it);
@@ -338,11 +343,132 @@ static void test_booklet_cover(void) {
   g_object_unref(pdf);
 }
 
-static void test_imposed(void) {
-  PopplerDocument *pdf = render("tests/print/docs/structure.yaml", "booklet-print");
+/* The sheet side (0-based) that carries page `page` (1-based) of a
+ * booklet of `pages` pages, padded to a multiple of four: saddle stitch,
+ * sheet i's front shows pages n - 2i and 2i + 1, its back 2i + 2 and
+ * n - 2i - 1 (either way round; disputas(1), --impose). */
+static int side_of(int page, int pages) {
+  int n = (pages + 3) / 4 * 4;
+  for (int i = 0; i < n / 4; i++) {
+    if (page == n - 2 * i || page == 2 * i + 1) return 2 * i;
+    if (page == 2 * i + 2 || page == n - 2 * i - 1) return 2 * i + 1;
+  }
+  return -1;
+}
+
+/* `doc` imposed reads as `doc` in booklet pages does: the same elements
+ * (kind, depth, text, /Alt, /Lang) in the same order, each on the sheet
+ * side where its page is, and every link and figure said. */
+static void assert_imposed_reads_as_booklet(const char *doc) {
+  PopplerDocument *booklet = render(doc, "booklet");
+  PopplerDocument *sheets = render(doc, "booklet-print");
+  int pages = poppler_document_get_n_pages(booklet);
+  g_assert_cmpint(poppler_document_get_n_pages(sheets), ==,
+                  (pages + 3) / 4 * 2);
+  GPtrArray *want = elements_of(booklet);
+  GPtrArray *got = elements_of(sheets);
+  g_assert_nonnull(want);
+  if (!got) {
+    g_test_message("%s: the imposed booklet has no structure tree", doc);
+    g_test_fail();
+    goto done;
+  }
+  dump(got);
+  if (got->len != want->len) {
+    g_test_message("%s: %u elements imposed, %u in the booklet", doc,
+                   got->len, want->len);
+    g_test_fail();
+  }
+  guint on_pages = 0;
+  for (guint i = 0; i < MIN(got->len, want->len); i++) {
+    const element *a = got->pdata[i], *b = want->pdata[i];
+    if (a->kind != b->kind || a->depth != b->depth ||
+        g_strcmp0(a->text, b->text) || g_strcmp0(a->alt, b->alt) ||
+        g_strcmp0(a->lang, b->lang)) {
+      g_test_message("%s: element %u is %d '%s' (alt %s, lang %s) at depth "
+                     "%d, in the booklet %d '%s' (alt %s, lang %s) at %d",
+                     doc, i, a->kind, a->text, a->alt, a->lang, a->depth,
+                     b->kind, b->text, b->alt, b->lang, b->depth);
+      g_test_fail();
+      break;
+    }
+    if (b->page < 0) continue;
+    on_pages++;
+    int side = side_of(b->page + 1, pages);
+    if (a->page != side) {
+      g_test_message("%s: element %u of page %d on sheet side %d, not %d",
+                     doc, i, b->page + 1, a->page + 1, side + 1);
+      g_test_fail();
+    }
+  }
+  g_assert_cmpuint(on_pages, >, 0);
+  assert_alternatives(sheets, got);
+  g_ptr_array_free(got, TRUE);
+done:
+  g_ptr_array_free(want, TRUE);
+  g_object_unref(sheets);
+  g_object_unref(booklet);
+}
+
+/* A list that goes on over pages is one L of its items, and an item's
+ * link is inside the item, after its text. */
+static void test_long_list(void) {
+  PopplerDocument *pdf = render("tests/print/docs/long-list.yaml", "booklet");
   GPtrArray *all = elements_of(pdf);
-  g_assert_null(all); /* sheets in printer's order: no structure */
+  g_assert_nonnull(all);
+  dump(all);
+  guint lists = 0, list = 0;
+  for (guint i = 0; i < all->len; i++)
+    if (((const element *)all->pdata[i])->kind ==
+        POPPLER_STRUCTURE_ELEMENT_LIST) {
+      lists++;
+      list = i;
+    }
+  g_assert_cmpuint(lists, ==, 1);
+  const element *l = all->pdata[list];
+  guint items = 0, links = 0;
+  int first_page = -1, last_page = -1;
+  const element *item = NULL;
+  for (guint i = list + 1; i < all->len; i++) {
+    const element *e = all->pdata[i];
+    if (e->depth <= l->depth) break;
+    if (e->depth == l->depth + 1) {
+      g_assert_cmpint(e->kind, ==, POPPLER_STRUCTURE_ELEMENT_LIST_ITEM);
+      item = e;
+      items++;
+      if (first_page < 0) first_page = e->page;
+      last_page = e->page;
+      char *text = g_strdup_printf("item %u", items);
+      g_assert_nonnull(strstr(e->text, text));
+      g_free(text);
+    } else if (e->kind == POPPLER_STRUCTURE_ELEMENT_LINK) {
+      /* In the item, whose number is in the address. */
+      g_assert_cmpint(e->depth, ==, l->depth + 2);
+      char *alt = g_strdup_printf("https://www.example.org/source/%u", items);
+      g_assert_cmpstr(e->alt, ==, alt);
+      g_free(alt);
+      g_assert_true(g_str_has_suffix(item->text, "its source"));
+      links++;
+    }
+  }
+  g_assert_cmpuint(items, ==, 40);
+  g_assert_cmpuint(links, ==, 4);
+  g_assert_cmpint(first_page, >=, 0);
+  g_assert_cmpint(last_page, >, first_page); /* over pages */
+  assert_alternatives(pdf, all);
+  g_ptr_array_free(all, TRUE);
   g_object_unref(pdf);
+}
+
+static void test_imposed(void) {
+  /* Four pages on one sheet; its headings, list, link and QR code. */
+  assert_imposed_reads_as_booklet("tests/print/docs/structure.yaml");
+  /* Pages on several sheets with a photo, a parallel title in Finnish and
+   * links; and a booklet bound on the right. */
+  assert_imposed_reads_as_booklet("samples/full.yaml");
+  assert_imposed_reads_as_booklet("samples/arabic.yaml");
+  /* A list over pages drawn out of their order, links in its items. */
+  assert_imposed_reads_as_booklet("tests/print/docs/long-list.yaml");
 }
 
 int main(int argc, char **argv) {
@@ -351,6 +477,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/structure/booklet", test_booklet);
   g_test_add_func("/structure/booklet-cover", test_booklet_cover);
   g_test_add_func("/structure/poster", test_poster);
+  g_test_add_func("/structure/long-list", test_long_list);
   g_test_add_func("/structure/imposed", test_imposed);
   return g_test_run();
 }
