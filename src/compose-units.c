@@ -26,7 +26,7 @@ static bool parse_hex_colour(const char *text, dp_colour *out) {
 
 dp_scope compose_root_scope(composer *c) {
   return (dp_scope){NULL, 0, NULL, dp_document_get_root(c->doc), c->labels,
-                    c->lang, 0, 0, NULL, c->rtl, c->made};
+                    c->lang, 0, 0, NULL, c->rtl, c->made, NULL, 0};
 }
 
 /* Expands the layout's colours for this document once. */
@@ -168,7 +168,7 @@ static bool value_equal(const dp_value *a, const dp_value *b) {
 static bool field_changed(const dp_scope *scope, const char *path) {
   if (!scope->previous) return true;
   dp_scope prev = {scope->previous, 0, NULL, NULL, NULL, NULL, 0, 0, NULL,
-                   false, NULL};
+                   false, NULL, NULL, 0};
   dp_scope own = prev;
   own.item = scope->item;
   char *dotted = g_strconcat(".", path, NULL);
@@ -188,9 +188,28 @@ static bool comparison_holds(const char *path, const char *equals,
   return same != differs;
 }
 
+static bool holds_here(const dp_condition *cond, const dp_scope *scope);
+
 bool compose_condition_holds(const dp_condition *cond, const dp_scope *scope) {
   if (cond->also && !compose_condition_holds(cond->also, scope))
     return false;
+  if (!cond->every) return holds_here(cond, scope);
+  bool all = true;
+  if (!scope->group) {
+    all = holds_here(cond, scope);
+  } else {
+    dp_scope entry = *scope;
+    entry.group = NULL;
+    for (size_t i = 0; i < scope->group_count && all; i++) {
+      entry.item = scope->group[i];
+      all = holds_here(cond, &entry);
+    }
+  }
+  return all != cond->every_unless;
+}
+
+/* The condition, but its `also` and `every`, in `scope`. */
+static bool holds_here(const dp_condition *cond, const dp_scope *scope) {
   if (!cond->path) return true;
   if (cond->changed) return field_changed(scope, cond->path) != cond->negate;
   if (cond->made) {
@@ -443,6 +462,8 @@ static void expand_each(composer *c, const dp_item *item,
     inner.index = (int)i + 1;
     inner.parent = scope;
     inner.previous = NULL;
+    inner.group = NULL;
+    inner.group_count = 0;
     bool head = false;
     double gap = i > 0 ? item->gap : 0;
     if (item->group_by) {
@@ -460,8 +481,24 @@ static void expand_each(composer *c, const dp_item *item,
     guint first = units->len;
     if (item->keep_together) units_push(units, UNIT_GROUP_BEGIN, item->mark);
     if (head) {
+      /* The head sees its group's entries: those up to the next key. */
+      size_t end = i + 1;
+      while (end < count) {
+        dp_scope next = inner;
+        next.item = list->items[end];
+        char *k = group_key(item, &next);
+        bool same = strcmp(k, last_key) == 0;
+        g_free(k);
+        if (!same) break;
+        end++;
+      }
+      dp_scope at_head = inner;
+      if (list->kind == DP_VALUE_LIST) {
+        at_head.group = (const dp_value *const *)list->items + i;
+        at_head.group_count = end - i;
+      }
       size_t before = units->len;
-      compose_expand_items(c, item->head, item->head_count, &inner, units);
+      compose_expand_items(c, item->head, item->head_count, &at_head, units);
       if (units->len > before)
         g_array_index(units, unit, units->len - 1).keep_with_next = true;
     }

@@ -97,8 +97,6 @@ static void bind_one_condition(binder *b, const dp_ynode *node, bool is_if,
     return;
   }
   const char *t = node->text;
-  /* "changed(PATH)": a row of a timetable whose field differs from the
-   * row before (a place said once for the rows that share it). */
   /* "made(NAME)": the plan makes a page of template NAME (a pad step's),
    * so that content can leave out what that page carries. */
   if (strncmp(t, "made(", 5) == 0) {
@@ -120,6 +118,8 @@ static void bind_one_condition(binder *b, const dp_ynode *node, bool is_if,
     g_array_append_val(b->made_refs, ref);
     return;
   }
+  /* "changed(PATH)": a row of a timetable whose field differs from the
+   * row before (a place said once for the rows that share it). */
   if (strncmp(t, "changed(", 8) == 0) {
     const char *close = strchr(t, ')');
     char *path = close ? g_strstrip(g_strndup(t + 8, (size_t)(close - t) - 8))
@@ -135,10 +135,30 @@ static void bind_one_condition(binder *b, const dp_ynode *node, bool is_if,
     out->negate = !if_node;
     return;
   }
+  /* "every(COND)": in a timetable's head, COND holds for every entry of
+   * the group (a day is struck when all its events are off); the
+   * comparisons inside are bound as an `if`, the `unless` applies to
+   * the whole. */
+  char *inner = NULL;
+  size_t off = 0;
+  if (strncmp(t, "every(", 6) == 0) {
+    size_t len = strlen(t);
+    if (len < 8 || t[len - 1] != ')' || strchr(t + 6, '(')) {
+      ERR(b, node->mark, "write 'every(CONDITION)' with comparisons, as "
+                         "'every(status == cancelled)', not '%s'", t);
+      return;
+    }
+    inner = g_strndup(t + 6, len - 7);
+    t = inner;
+    off = 6;
+    out->every = true;
+    out->every_unless = !if_node;
+    if_node = node;
+  }
   if (strstr(t, "||")) {
     /* "A || B == x || C != y": any of them holds. */
     char **parts = g_strsplit(t, "||", -1);
-    size_t n = g_strv_length(parts), off = 0;
+    size_t n = g_strv_length(parts);
     dp_condition_alt *alts = g_new0(dp_condition_alt, n);
     bool ok = true;
     for (size_t i = 0; i < n; i++) {
@@ -158,10 +178,13 @@ static void bind_one_condition(binder *b, const dp_ynode *node, bool is_if,
       }
       g_free(alts);
     }
+    g_free(inner);
     return;
   }
   dp_condition_alt one = {0};
-  if (!parse_comparison(b, node, t, 0, &one)) return;
+  bool ok = parse_comparison(b, node, t, off, &one);
+  g_free(inner);
+  if (!ok) return;
   out->path = one.path;
   out->equals = one.equals;
   out->negate = one.differs ? if_node != NULL : !if_node;

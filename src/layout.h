@@ -119,6 +119,10 @@ typedef struct dp_condition {
   bool made;             /* "made(NAME)": the pages include one of page
                             template NAME, which a `pad` step adds; `path`
                             is NAME (the planner decides: compose.h) */
+  bool every;            /* "every(...)": holds for every entry of a
+                            timetable's group (in its head; elsewhere for
+                            the entry), `negate` each entry's */
+  bool every_unless;     /* `unless: every(...)`: the whole negated */
 } dp_condition;
 
 /* One piece of a text block: a template in a character style (NULL: the

@@ -51,6 +51,9 @@ struct dp_scope {
   const char *const *made;   /* the page templates whose pages the layout's
                                 content may count on (`made(NAME)`),
                                 NULL-terminated, or NULL: none */
+  const dp_value *const *group; /* in a timetable's head, the entries of
+                                its group (`every(...)`), or NULL */
+  size_t group_count;
 };
 
 /* Bytes [start, end) of an expansion that a placeholder filled with a

@@ -4,7 +4,8 @@
 Usage: status.py DISPUTAS SOURCE_ROOT WORKDIR
 
 Announcements in two languages, each with a scheduled trial lecture, a
-postponed public defence on another day and a cancelled reception, are
+postponed public defence on another day and a cancelled reception, and a
+third day with a cancelled excursion before a scheduled lunch, are
 built (`disputas build`: poster, booklet, imposed booklet, calendar) and
 read back:
 
@@ -13,10 +14,13 @@ read back:
 - wherever a PDF shows the time of the postponed or the cancelled event,
   it is struck through: rendered to pixels, a row through the middle of
   the time's box (pdftotext -bbox) is dark across all of it, which the
-  gaps between digits never are; and the scheduled lecture's time, the
-  control, is never struck;
-- the postponed defence's date, set alone on its day, is struck where it
-  heads its day;
+  gaps between digits never are; and the scheduled lecture's and lunch's
+  times, the controls, are never struck;
+- the postponed defence's date, its day's events all postponed or
+  cancelled, is struck where it heads its day; the date of a day with a
+  cancelled excursion and a scheduled lunch is shown and never struck
+  where it heads its day (a line with no time on it): the day still
+  happens (a day's date used to be struck when its first event was off);
 - the calendar says STATUS:CANCELLED for the reception and starts the
   defence's summary with the postponed label.
 """
@@ -48,6 +52,15 @@ events:
     label: {reception}
     status: cancelled
     start: 2025-03-14T16:45
+    venue: {{room: Foyer, building: Main Building}}
+  - kind: other
+    label: {excursion}
+    status: cancelled
+    start: 2025-03-15T10:00
+    venue: {{room: Foyer, building: Main Building}}
+  - kind: other
+    label: {lunch}
+    start: 2025-03-15T11:30
     venue: {{room: Foyer, building: Main Building}}
 """
 
@@ -99,7 +112,7 @@ def struck(rows, box):
     return False
 
 
-def check_pdf(tag, pdf, labels, date_words):
+def check_pdf(tag, pdf, labels, date_words, kept_words):
     pages = words_of(pdf)
     text = " ".join(w[4] for _, _, words in pages for w in words).lower()
     for key in ("postponed", "cancelled"):
@@ -107,13 +120,14 @@ def check_pdf(tag, pdf, labels, date_words):
         if labels[key].lower() not in text:
             fail(f"{tag}: no '{labels[key]}' label")
     # Times as the language writes them: 12:15, 12.15.
-    seen = {"12:15": 0, "16:45": 0, "09:30": 0}
+    seen = {"12:15": 0, "16:45": 0, "09:30": 0, "10:00": 0, "11:30": 0}
+    scheduled = ("09:30", "11:30")
     has = {t: re.compile(t.replace(":", "[:.]")) for t in seen}
-    dates = 0
+    dates = heads = 0
     for n, (_, _, words) in enumerate(pages, 1):
         wanted = [w for w in words
                   if any(has[t].search(w[4]) for t in seen) or
-                  w[4] in date_words]
+                  w[4] in date_words or w[4] in kept_words]
         if not wanted:
             continue
         rows = grey_page(pdf, n)
@@ -122,15 +136,26 @@ def check_pdf(tag, pdf, labels, date_words):
             for t in seen:
                 if has[t].search(w[4]):
                     seen[t] += 1
-                    if t == "09:30" and is_struck:
+                    if t in scheduled and is_struck:
                         fail(f"{tag}: page {n}: the scheduled time "
                              f"'{w[4]}' is struck through")
-                    if t != "09:30" and not is_struck:
+                    if t not in scheduled and not is_struck:
                         fail(f"{tag}: page {n}: the time '{w[4]}' of a "
                              "postponed or cancelled event is not struck "
                              "through")
             if w[4] in date_words and is_struck:
                 dates += 1
+            # A day head: a line with the date and no time.
+            line = [v[4] for v in words
+                    if abs((v[1] + v[3]) / 2 - (w[1] + w[3]) / 2) < 2]
+            if w[4] in kept_words and not any(
+                    has[t].search(v) for v in line for t in seen):
+                heads += 1
+                if is_struck:
+                    fail(f"{tag}: page {n}: the date '{w[4]}' of a day that "
+                         "still happens (a lunch) is struck through")
+    if heads == 0:
+        fail(f"{tag}: the date of the day with the lunch heads no day")
     for t, count in seen.items():
         if count == 0:
             fail(f"{tag}: the time {t} is not shown")
@@ -139,13 +164,16 @@ def check_pdf(tag, pdf, labels, date_words):
     return pages
 
 
-for lang, reception in (("en", "Reception"), ("nb", "Mottakelse")):
+for lang, reception, excursion, lunch in (
+        ("en", "Reception", "Excursion", "Lunch"),
+        ("nb", "Mottakelse", "Ekskursjon", "Lunsj")):
     with open(os.path.join(root, "data", "labels", lang + ".yaml"),
               encoding="utf-8") as f:
         labels = yaml.safe_load(f)
     doc = os.path.join(workdir, f"status-{lang}.yaml")
     with open(doc, "w", encoding="utf-8") as f:
-        f.write(DOC.format(lang=lang, reception=reception))
+        f.write(DOC.format(lang=lang, reception=reception,
+                           excursion=excursion, lunch=lunch))
     out = os.path.join(workdir, lang)
     run = subprocess.run([disputas, "build", "-q", "-d", out, doc],
                          capture_output=True, text=True)
@@ -155,10 +183,11 @@ for lang, reception in (("en", "Reception"), ("nb", "Mottakelse")):
     # The day of the postponed defence, as its day heads show it: the
     # date's words ("14", "March", "14.") whatever the language's order.
     date_words = {"14", "14."}
+    kept_words = {"15", "15."}
     stem = os.path.join(out, f"status-{lang}")
     for product in ("poster", "booklet", "booklet-print"):
         check_pdf(f"{lang} {product}", f"{stem}.{product}.pdf", labels,
-                  date_words)
+                  date_words, kept_words)
     with open(stem + ".ics", encoding="utf-8") as f:
         ics = f.read().replace("\r\n ", "")
     events = ics.split("BEGIN:VEVENT")[1:]
