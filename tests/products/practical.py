@@ -8,15 +8,19 @@ Booklets are rendered and read back (pdftotext, and the structure tree's
 figures with qpdf):
 
 - a sparse bokmål announcement with Zoom (link, meeting ID, passcode), a
-  stream for the trial lecture and a contact person has a page to spare:
-  the practical page (the page before the back, opening with the label
-  `notes`) carries them, and each of the Zoom link, the meeting ID, the
-  passcode, the stream's link and note, the contact's name and e-mail is
-  in the booklet exactly once, with one QR code (a figure; the document
+  stream for the trial lecture, a contact person and two paragraphs of
+  notes has a page to spare: the practical page (the page before the
+  back, opening with the label `notes`) carries them, and each of the
+  Zoom link, the meeting ID, the passcode, the stream's link and note,
+  the contact's name and e-mail and each paragraph of the notes is in
+  the booklet exactly once, with one QR code (a figure; the document
   has no photo or logo); in the booklet changed to take any page count
   (`multiple-of: 1`: no page is ever free) the practical page is not
-  made, the stream is in the programme and the rest on the back cover,
-  each exactly once.  Before the planner decided `made(practical)`, the
+  made, the stream and the notes are in the flow and the rest on the
+  back cover, each exactly once; with twelve paragraphs of notes, more
+  than the practical page holds even at 85 %, it is not made either
+  (it used to be made with the notes run off its foot, the contacts
+  lost), and each paragraph is in the flow once.  Before the planner decided `made(practical)`, the
   flow printed "Bli med på nett" and "Kontakt" as well: two QR codes.
 - dense English announcements (the dense sample with a contact, and a
   summary of 0 to 28 paragraphs) each have every one of those facts
@@ -52,11 +56,11 @@ def figures(pdf):
     return len(re.findall(rb"/S /Figure\b", qdf))
 
 
-def check(name, text, lang, facts, streams, layout="booklet"):
-    """Renders the booklet of `text`; checks each fact and stream fact is
-    in it once, all on the practical page when there is one, else the
-    facts on the back cover and the stream facts inside; and the QR code
-    once.  Returns whether the practical page was made."""
+def check(name, text, lang, facts, inside, layout="booklet"):
+    """Renders the booklet of `text`; checks each of `facts` and `inside`
+    is in it once, all on the practical page when there is one, else the
+    facts on the back cover and the others inside; and the QR code once.
+    Returns whether the practical page was made."""
     doc = os.path.join(workdir, name + ".yaml")
     with open(doc, "w", encoding="utf-8") as f:
         f.write(text)
@@ -71,7 +75,7 @@ def check(name, text, lang, facts, streams, layout="booklet"):
     squeezed = [squeeze(p) for p in pages]
     whole = "".join(squeezed)
     practical = squeezed[-2].startswith(squeeze(label(lang, "notes")))
-    for fact in facts + streams:
+    for fact in facts + inside:
         n = whole.count(squeeze(fact))
         if n != 1:
             failures.append(f"{name}: '{fact}' is in the booklet {n} times, "
@@ -81,7 +85,7 @@ def check(name, text, lang, facts, streams, layout="booklet"):
         elif not practical and fact in facts and \
                 squeeze(fact) not in squeezed[-1]:
             failures.append(f"{name}: '{fact}' is not on the back cover")
-        elif not practical and fact in streams and \
+        elif not practical and fact in inside and \
                 squeeze(fact) in squeezed[-1]:
             failures.append(f"{name}: '{fact}' is on the back cover")
     qr = figures(pdf)
@@ -115,8 +119,14 @@ contact:
 """
 FACTS = ["uib.zoom.us/j/99887766", "845 2201 7734", "fjord25",
          "Marte Hovland", "m.hovland@uib.no"]
-STREAMS = ["stream.uib.example/forelesning-17", "Opptaket ligger ute i to uker"]
-if check("sparse-nb", SPARSE, "nb", FACTS, STREAMS) is False:
+NOTES = ("Disputasen foregår på norsk, prøveforelesningen på engelsk.\n\n"
+         "Etter disputasen blir det en mottakelse i kantina.")
+INSIDE = ["stream.uib.example/forelesning-17", "Opptaket ligger ute i to uker",
+          "Disputasen foregår på norsk, prøveforelesningen på engelsk",
+          "Etter disputasen blir det en mottakelse i kantina"]
+SPARSE += "notes: |\n" + "".join("  " + line + "\n"
+                                 for line in NOTES.split("\n"))
+if check("sparse-nb", SPARSE, "nb", FACTS, INSIDE) is False:
     failures.append("sparse-nb: no practical page, with pages to spare")
 # The same in the booklet with no page ever free (any page count): the
 # practical page is never made, and all of it is in the flow.
@@ -127,9 +137,23 @@ if "pages: {multiple-of: 4}" not in booklet:
 scratch = os.path.join(workdir, "no-free-page.yaml")
 with open(scratch, "w", encoding="utf-8") as f:
     f.write(booklet.replace("pages: {multiple-of: 4}", "pages: {multiple-of: 1}"))
-if check("sparse-nb-no-free-page", SPARSE, "nb", FACTS, STREAMS,
+if check("sparse-nb-no-free-page", SPARSE, "nb", FACTS, INSIDE,
          scratch) is not False:
     failures.append("sparse-nb-no-free-page: a practical page on no free page")
+
+# Notes longer than the practical page holds, even a little smaller: the
+# page is not made (not cut short), the notes stay in the flow and the
+# rest goes on the back cover.
+LONG = [f"Merknad {n}: " + " ".join(["Tilhørere kan sende spørsmål "
+                                      "skriftlig til disputasleder."] * 4)
+        for n in ("alfa", "bravo", "charlie", "delta", "ekko", "foxtrot",
+                  "golf", "hotell", "india", "juliett", "kilo", "lima")]
+long_notes = SPARSE.split("notes: |")[0] + "notes: |\n" + "".join(
+    "  " + p + "\n\n" for p in LONG)
+if check("long-notes-nb", long_notes, "nb", FACTS,
+         INSIDE[:2] + [p.split(":")[0] + ":" for p in LONG]) is not False:
+    failures.append("long-notes-nb: a practical page with notes it cannot "
+                    "hold")
 
 with open(os.path.join(root, "samples", "dense.yaml"), encoding="utf-8") as f:
     dense = f.read()
