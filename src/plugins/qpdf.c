@@ -270,13 +270,19 @@ static char *fix_structure(qpdf_data q, qpdf_oh root,
 }
 
 /* A link annotation's /Contents, its text for those who cannot see it,
- * says where it goes (PDF 32000-1, 12.5.6.5; PDF/UA).  In PDF/A every
- * annotation prints, and is neither hidden nor invisible (6.3.2): its
- * flags are Print alone (cairo writes none). */
-static void complete_annotations(qpdf_data q, qpdf_oh page, bool pdfa) {
+ * says where it goes (PDF 32000-1, 12.5.6.5; PDF/UA).  In a tagged PDF
+ * the keyboard goes from link to link in the structure's order, which
+ * is the reading order, not the order drawn (/Tabs /S, 12.5 table 30;
+ * PDF/UA-1 7.18.3).  In PDF/A every annotation prints, and is neither
+ * hidden nor invisible (6.3.2): its flags are Print alone (cairo writes
+ * none). */
+static void complete_annotations(qpdf_data q, qpdf_oh page, bool tagged,
+                                 bool pdfa) {
   qpdf_oh annots = qpdf_oh_get_key(q, page, "/Annots");
   if (!qpdf_oh_is_array(q, annots)) return;
   int n = qpdf_oh_get_array_n_items(q, annots);
+  if (tagged && n > 0)
+    qpdf_oh_replace_key(q, page, "/Tabs", qpdf_oh_new_name(q, "/S"));
   for (int i = 0; i < n; i++) {
     qpdf_oh annot = qpdf_oh_get_array_item(q, annots, i);
     if (!qpdf_oh_is_dictionary(q, annot)) continue;
@@ -786,7 +792,7 @@ static bool finish(const unsigned char *pdf, size_t length,
     qpdf_oh_replace_key(q, page, "/TrimBox", box_array(q, b->trim));
     complete_images(q, qpdf_oh_get_key(q, page, "/Resources"), images,
                     fixes->pdfa, 0);
-    complete_annotations(q, page, fixes->pdfa);
+    complete_annotations(q, page, fixes->elem_count > 0, fixes->pdfa);
     if (fixes->registration || fixes->pure_black || fixes->count_fonts)
       recolour_page(&recolour, page);
     if (fixes->count_fonts)

@@ -23,7 +23,8 @@ reads the PDFs back with qpdf's JSON (`qpdf --json`), pdfinfo and
                  with its content: every MCID an element references is in
                  its page's content once, every MCID there is referenced,
                  the parent tree and /StructParents lead back to the same
-                 elements, /MarkInfo and /Lang in the catalog; qpdf finds
+                 elements, /MarkInfo and /Lang in the catalog, /Tabs /S
+                 on pages with links; qpdf finds
                  nothing to repair in any file
   marks          crop marks drawn dark beyond the bleed at the trim's
                  corners, registration targets at the middle of each side
@@ -390,8 +391,10 @@ def check_structure(path, label):
     every MCID of a page's content referenced by one element; the page's
     /StructParents entry of the parent tree listing, at each MCID, that
     element; each OBJR's annotation naming its element through
-    /StructParent; no MCID inside a form XObject (its content is not the
-    page's; PDF 14.7.4.3 would need the form's own /StructParents)."""
+    /StructParent, and a page with links taking them in the structure's
+    order (/Tabs /S); no MCID inside a form XObject (its content is not
+    the page's; PDF 14.7.4.3 would need the form's own
+    /StructParents)."""
     pdf = Objects(path)
     root = pdf.get(pdf.trailer["/Root"])
     mark = pdf.get(root.get("/MarkInfo")) or {}
@@ -479,14 +482,12 @@ def check_structure(path, label):
           "\n".join(orphans[:10]))
 
     # The parent tree: the way back from the content to the elements.
-    keys, bad = [], []
+    keys, bad, tabs = [], [], []
     for number, ref in enumerate(page_refs, 1):
         page = pdf.get(ref)
-        if not content[ref]:
-            continue
-        key = page.get("/StructParents")
-        keys.append(key)
-        array = pdf.as_list(parents.get(key))
+        if content[ref]:
+            keys.append(page.get("/StructParents"))
+        array = pdf.as_list(parents.get(page.get("/StructParents")))
         for mcid in content[ref]:
             owner = array[mcid] if mcid < len(array) else None
             if [owner] != referenced.get((ref, mcid)):
@@ -501,12 +502,17 @@ def check_structure(path, label):
                 continue
             key = annot.get("/StructParent")
             keys.append(key)
+            if page.get("/Tabs") != "/S":
+                tabs.append("page %d: /Tabs %s" % (number,
+                                                   page.get("/Tabs")))
             if [parents.get(key)] != links[annot_ref]:
                 bad.append("page %d: link %s's /StructParent %s is %s, "
                            "not %s" % (number, annot_ref, key,
                                        parents.get(key), links[annot_ref]))
     check(not bad, label + ": the parent tree gives each MCID and link its "
           "element", "\n".join(bad[:10]))
+    check(not tabs, label + ": pages with links take them in the "
+          "structure's order (/Tabs /S)", "\n".join(tabs[:10]))
     check(None not in keys and len(keys) == len(set(keys)) and
           set(keys) <= set(parents),
           label + ": /StructParents and /StructParent keys are distinct "
