@@ -151,7 +151,8 @@ GString *text_insert(GString *in, const size_t *points, size_t count,
 }
 
 /* Pass 0: the language's punctuation (typography.c), outside code and
- * links whose text is one word (a URL written out). */
+ * links whose text is one word (a URL written out); text in a language
+ * of its own (a parallel title) by that language's. */
 GString *text_typography(dp_text *text, GString *in, span *spans,
                              size_t count, unsigned rules, const char *lang) {
   if (!text->typography) text->typography = dp_typography_new(text->diag, text->datadir);
@@ -169,11 +170,20 @@ GString *text_typography(dp_text *text, GString *in, span *spans,
     skip[2 * skip_count + 1] = spans[i].end;
     skip_count++;
   }
+  dp_typography_lang *langs = g_new(dp_typography_lang, count + 1);
+  size_t lang_count = 0;
+  for (size_t i = 0; i < count; i++)
+    if (spans[i].kind == DP_SPAN_LANG && spans[i].url &&
+        spans[i].start < spans[i].end)
+      langs[lang_count++] =
+          (dp_typography_lang){spans[i].start, spans[i].end, spans[i].url};
   size_t length = 0, *map = NULL;
   char *out = dp_typography_apply(text->typography, lang, rules, in->str,
-                                  in->len, skip, skip_count, &length, &map);
+                                  in->len, skip, skip_count, langs,
+                                  lang_count, &length, &map);
   text_remap(spans, count, map);
   g_free(map);
+  g_free(langs);
   g_free(skip);
   g_string_free(in, TRUE);
   GString *result = g_string_new_len(out, (gssize)length);

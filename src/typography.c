@@ -330,8 +330,9 @@ static bool ends_marks(const rules *r, const chars *s, size_t i) {
 char *dp_typography_apply(const dp_typography *t, const char *lang,
                           unsigned mask, const char *text, size_t length,
                           const unsigned *skip, size_t skip_count,
+                          const dp_typography_lang *langs, size_t lang_count,
                           size_t *out_length, size_t **map) {
-  const rules *r = rules_for(t, lang);
+  const rules *whole = rules_for(t, lang);
   chars s = {0};
   s.n = (size_t)g_utf8_strlen(text, (gssize)length);
   s.c = g_new(gunichar, s.n + 1);
@@ -364,11 +365,22 @@ char *dp_typography_apply(const dp_typography *t, const char *lang,
     for (size_t k2 = 0; k2 < skip_count; k2++)
       if (skip[2 * k2] <= s.at[i] && s.at[i] < skip[2 * k2 + 1])
         verbatim[i] = true;
+  /* Each character's rules: its range's language (the last range that
+   * holds it, the innermost when they nest), else the text's. */
+  const rules **by_char = g_new(const rules *, s.n + 1);
+  for (size_t i = 0; i <= s.n; i++) by_char[i] = whole;
+  for (size_t k2 = 0; k2 < lang_count; k2++) {
+    const rules *lr = rules_for(t, langs[k2].lang);
+    for (size_t i = 0; i < s.n; i++)
+      if (langs[k2].start <= s.at[i] && s.at[i] < langs[k2].end)
+        by_char[i] = lr;
+  }
   *map = g_new(size_t, length + 1);
   GString *out = g_string_sized_new(length + 16);
   int inner = 0; /* inner quotations open */
   for (size_t i = 0; i < s.n; i++) {
     for (size_t b = s.at[i]; b < s.at[i + 1]; b++) (*map)[b] = out->len;
+    const rules *r = by_char[i];
     gunichar c = s.c[i], prev = char_before(&s, i), next = char_at(&s, i + 1);
     if (verbatim[i]) {
       g_string_append_len(out, text + s.at[i], (gssize)(s.at[i + 1] - s.at[i]));
@@ -436,6 +448,7 @@ char *dp_typography_apply(const dp_typography *t, const char *lang,
     }
   }
   (*map)[length] = out->len;
+  g_free(by_char);
   g_free(verbatim);
   g_free(s.c);
   g_free(s.at);

@@ -28,15 +28,24 @@ typedef struct dp_typography dp_typography;
 dp_typography *dp_typography_new(dp_diag *diag, const char *datadir);
 void dp_typography_free(dp_typography *typography);
 
+/* A range of a text in a language of its own (a parallel title within
+ * a line): byte offsets [start, end) and its BCP 47 tag. */
+typedef struct dp_typography_lang {
+  size_t start, end;
+  const char *lang;
+} dp_typography_lang;
+
 /* (transfer full) `text` (`length` bytes of valid UTF-8) with the rules
  * of `rules` (DP_TYPO_* bits of style.h) applied for language `lang`,
- * except inside URLs, e-mail addresses and the ranges of `skip`
- * (`skip_count` pairs of byte offsets [start, end)); sets `*out_length`,
- * and `*map` (free with g_free()) to length + 1 new byte offsets, one for
- * each old one. */
+ * and for the language of each of the `lang_count` ranges of `langs` in
+ * that range (a later range over an earlier one), except inside URLs,
+ * e-mail addresses and the ranges of `skip` (`skip_count` pairs of byte
+ * offsets [start, end)); sets `*out_length`, and `*map` (free with
+ * g_free()) to length + 1 new byte offsets, one for each old one. */
 char *dp_typography_apply(const dp_typography *typography, const char *lang,
                           unsigned rules, const char *text, size_t length,
                           const unsigned *skip, size_t skip_count,
+                          const dp_typography_lang *langs, size_t lang_count,
                           size_t *out_length, size_t **map);
 
 /* The fewest characters `lang`'s words keep before (`*left`) and after

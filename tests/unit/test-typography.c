@@ -11,7 +11,7 @@ static char *apply(dp_typography *t, const char *lang, unsigned rules,
                    const char *in) {
   size_t length = 0, *map = NULL;
   char *out = dp_typography_apply(t, lang, rules, in, strlen(in), NULL, 0,
-                                  &length, &map);
+                                  NULL, 0, &length, &map);
   /* The map is monotonic and ends at the new length. */
   for (size_t i = 0; i < strlen(in); i++) g_assert_cmpuint(map[i], <=, map[i + 1]);
   g_assert_cmpuint(map[strlen(in)], ==, length);
@@ -134,6 +134,34 @@ static void test_french_doubled_marks(void) {
   dp_typography_free(t);
 }
 
+/* A range in a language of its own (a parallel title within a line)
+ * takes that language's marks; the rest the text's. */
+static void test_language_ranges(void) {
+  dp_typography *t = dp_typography_new(NULL, NULL);
+  const char *in = "Tittel: \"varm\" - og \"a warm 'sea'\" - the lice's";
+  const char *en = strstr(in, "\"a warm");
+  dp_typography_lang langs[] = {
+      {(size_t)(en - in), strlen(in), "en-GB"}};
+  size_t length = 0, *map = NULL;
+  char *out = dp_typography_apply(t, "nb", DP_TYPO_ALL, in, strlen(in), NULL,
+                                  0, langs, 1, &length, &map);
+  g_assert_cmpstr(out, ==,
+                  "Tittel: «varm»\u00A0– og “a warm ‘sea’”\u00A0– the "
+                  "lice’s");
+  g_assert_cmpuint(map[strlen(in)], ==, length);
+  g_free(out);
+  g_free(map);
+  /* A French range gets its narrow spaces, the English text none. */
+  in = "Yes! \"Oui!\" Yes!";
+  langs[0] = (dp_typography_lang){5, 12, "fr"};
+  out = dp_typography_apply(t, "en", DP_TYPO_ALL, in, strlen(in), NULL, 0,
+                            langs, 1, &length, &map);
+  g_assert_cmpstr(out, ==, "Yes! «\u202FOui\u202F!\u202F» Yes!");
+  g_free(out);
+  g_free(map);
+  dp_typography_free(t);
+}
+
 /* How short a hyphenated word's pieces may be comes from the table:
  * TeX's 2 and 3 for English, 2 and 2 otherwise; a table of one's own
  * says otherwise. */
@@ -187,6 +215,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/typography/spaces", test_spaces);
   g_test_add_func("/typography/french-spaces", test_french_spaces);
   g_test_add_func("/typography/hyphen-min", test_hyphen_min);
+  g_test_add_func("/typography/language-ranges", test_language_ranges);
   g_test_add_func("/typography/french-doubled-marks",
                   test_french_doubled_marks);
   return g_test_run();
