@@ -97,10 +97,26 @@ static const dp_style *resolved_style(composer *c, const dp_style *style,
   if (align >= 0) copy->align = (dp_align)align;
   copy->left_indent += indent;
   copy->rtl = c->rtl;
+  copy->no_hyphenation = c->layout->hyphenation_off;
   for (int i = 0; i < DP_STYLE_SPAN_KINDS; i++)
     copy->spans[i] = resolved_style(c, style->spans[i], -1, 0);
   g_hash_table_insert(c->store->styles, key, copy);
   return copy;
+}
+
+/* The alignment (`align`, -1: the style's) of a paragraph of `style` in
+ * `lang`: the start instead of justified where the layout sets ragged the
+ * justified text of a language it does not hyphenate (`hyphenation:
+ * {unhyphenated: ragged}`), as such text justified would be set loose. */
+static int unhyphenated_align(composer *c, const dp_style *style, int align,
+                              const char *lang) {
+  if (!style || !c->layout->unhyphenated_ragged) return align;
+  dp_align a = align >= 0 ? (dp_align)align : style->align;
+  if (a != DP_ALIGN_JUSTIFY || !style->hyphenate || style->balance)
+    return align;
+  return dp_text_lacks_hyphenation(c->text, c->layout->hyphenation_off, lang)
+             ? DP_ALIGN_START
+             : align;
 }
 
 /* ---- Expanding items into units ------------------------------------ */
@@ -354,20 +370,22 @@ static void expand_text(composer *c, const dp_item *item,
     dp_textbuf_clear(&buf);
     return;
   }
-  unit *u = push_para(units, &buf, resolved_style(c, item->style, align, 0),
-                      item->mark);
-  if (u->field_count) u->origin = u->fields[0].mark;
-  u->keep_with_next |= item->keep_with_next;
   /* `lang` is the layout's: what it expands to is checked here, as its
    * output. */
   char *lang = expand_plain(item->lang, scope);
-  u->lang = dp_lang_normalise(lang);
-  if (lang && !u->lang) {
+  char *tag = dp_lang_normalise(lang);
+  if (lang && !tag) {
     dp_error(c->diag, item->mark, "'lang' must give a BCP 47 language tag "
              "such as 'en' or 'nb', not '%s'", lang);
     c->failed = true;
   }
   g_free(lang);
+  align = unhyphenated_align(c, item->style, align, tag ? tag : c->lang);
+  unit *u = push_para(units, &buf, resolved_style(c, item->style, align, 0),
+                      item->mark);
+  u->lang = tag;
+  if (u->field_count) u->origin = u->fields[0].mark;
+  u->keep_with_next |= item->keep_with_next;
   /* In a flow the page is not known yet (0): keep both sides' styles. */
   bool sided = item->has_align && (item->align == DP_HALIGN_INSIDE ||
                                    item->align == DP_HALIGN_OUTSIDE);
@@ -418,7 +436,8 @@ static void expand_markdown(composer *c, const dp_item *item,
     /* The block is the document's field (its value's own place). */
     dp_text_field field = {0, (unsigned)buf.length, g_strdup(item->field),
                            block->mark};
-    unit *u = push_para(units, &buf, resolved_style(c, base, -1, indent),
+    int align = unhyphenated_align(c, base, -1, c->lang);
+    unit *u = push_para(units, &buf, resolved_style(c, base, align, indent),
                         block->mark);
     u->fields = g_memdup2(&field, sizeof field);
     u->field_count = 1;

@@ -39,6 +39,7 @@
 #include "image.h"
 #include "layout-private.h"
 #include "confine.h"
+#include "document.h"
 #include "paths.h"
 #include "template.h"
 #include "yaml-tree.h"
@@ -670,6 +671,59 @@ static void bind_preflight(binder *b, const dp_ynode *node,
         "true, false or a map such as {min-text-size: 6pt}");
 }
 
+/* `hyphenation`: the languages a layout never hyphenates (`off`, where
+ * no dictionary is installed or its breaks are unwanted) and how it sets
+ * justified text in a language it does not hyphenate (`unhyphenated`).
+ * `from` reads the node (this layout or one extending it); a key left
+ * out keeps what `m` has. */
+static void bind_hyphenation(binder *from, const dp_ynode *node,
+                             dp_layout_model *m) {
+  binder *b = from;
+  if (node->kind != DP_YNODE_MAP) {
+    dp_bind_wrong(&b->core, node, "hyphenation",
+                  "a map such as {off: [fi], unhyphenated: ragged}");
+    return;
+  }
+  static const char *const keys[] = {"off", "unhyphenated", NULL};
+  dp_bind_check_keys(&b->core, node, keys, "hyphenation");
+  const dp_ynode *off = dp_ynode_map_get(node, "off");
+  if (off) {
+    bool list = off->kind == DP_YNODE_SEQ;
+    size_t count = list ? off->count : 1;
+    GString *tags = g_string_new(NULL);
+    for (size_t i = 0; i < count; i++) {
+      const dp_ynode *v = list ? off->children[i] : off;
+      if (v->kind != DP_YNODE_SCALAR || dp_ynode_is_null(v)) {
+        dp_bind_wrong(&b->core, v, "off",
+                      "a language tag such as 'fi', or a list of them");
+        continue;
+      }
+      char *tag = dp_lang_normalise(v->text);
+      if (!tag) {
+        ERR(b, v->mark, "'off' takes BCP 47 language tags such as 'fi' or "
+                        "'se', not '%s'", v->text);
+        continue;
+      }
+      if (tags->len) g_string_append_c(tags, ' ');
+      g_string_append(tags, tag);
+      g_free(tag);
+    }
+    /* Interned: the styles composition copies for a document point to
+     * it, and outlive the layout. */
+    m->hyphenation_off = tags->len ? g_intern_string(tags->str) : NULL;
+    g_string_free(tags, TRUE);
+  }
+  const dp_ynode *u = dp_ynode_map_get(node, "unhyphenated");
+  if (u) {
+    static const char *const names[] = {"justify", "ragged", NULL};
+    static const int values[] = {0, 1};
+    int x;
+    if (dp_bind_choice(&b->core, u, "unhyphenated", names, values, NULL,
+                       false, &x))
+      m->unhyphenated_ragged = x == 1;
+  }
+}
+
 /* Colour `c`'s value, `v`, read by `from` (this layout's binder or an
  * extending layout's). */
 static void bind_colour_value(binder *from, const dp_ynode *key,
@@ -1125,7 +1179,7 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
       "layout", "extends", "name",    "description", "impose",
       "marks",  "creep",   "outline", "preflight",   "colours",
       "fonts",  "font-folders", "styles", "page", "pages", "press",
-      "pure-black", "pdfa", NULL};
+      "pure-black", "pdfa", "hyphenation", NULL};
   dp_bind_check_keys(&b->core, root, keys, "a layout that extends another");
   const char *base_name = dp_bind_text(&b->core, extends, "extends");
   if (!base_name) return NULL;
@@ -1217,6 +1271,8 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
       dp_bind_bool(&b->core, v, k, &base->pdfa);
     } else if (!strcmp(k, "creep")) {
       bind_creep(b, v, base);
+    } else if (!strcmp(k, "hyphenation")) {
+      bind_hyphenation(b, v, base);
     } else if (!strcmp(k, "preflight")) {
       bind_preflight(b, v, base);
     }
@@ -1257,7 +1313,8 @@ static void bind_root(binder *b) {
       "layout",  "name",    "description", "page",   "pages",
       "impose",  "outline", "marks",       "creep",   "colours", "styles",
       "templates", "flows", "sequence",    "extends", "preflight", "fonts",
-      "font-folders", "press", "pure-black", "pdfa", "min-text-size", NULL};
+      "font-folders", "press", "pure-black", "pdfa", "min-text-size",
+      "hyphenation", NULL};
   const dp_ynode *extends = dp_ynode_map_get(root, "extends");
   if (extends) {
     if (!dp_ynode_map_get(root, "layout"))
@@ -1311,6 +1368,8 @@ static void bind_root(binder *b) {
       dp_bind_bool(&b->core, v, k, &m->pdfa);
     } else if (!strcmp(k, "creep")) {
       bind_creep(b, v, m);
+    } else if (!strcmp(k, "hyphenation")) {
+      bind_hyphenation(b, v, m);
     } else if (!strcmp(k, "preflight")) {
       bind_preflight(b, v, m);
     } else if (!strcmp(k, "min-text-size")) {

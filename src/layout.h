@@ -332,6 +332,12 @@ typedef struct dp_layout_model {
   bool pdfa;                   /* PDF/A-2b by default */
   bool pure_black;             /* press output: RGB black and greys
                                   as one ink (default true) */
+  const char *hyphenation_off; /* languages never hyphenated: their tags
+                                  separated by spaces, interned; NULL:
+                                  none (`hyphenation: {off: ...}`) */
+  bool unhyphenated_ragged;    /* justified text in a language that is
+                                  not hyphenated (off, or without
+                                  patterns) is set ragged */
   char *compose_key;           /* what the pages depend on: a digest of
                                   the text of the layout that defines
                                   them, and `outline`; layouts with equal

@@ -98,6 +98,10 @@ struct dp_style {
   double line_height;      /* multiple of size; 0: the font's own */
   dp_align align;
   bool hyphenate;
+  const char *no_hyphenation; /* languages never hyphenated (the layout's
+                                 `hyphenation: {off: ...}`, set by
+                                 composition): interned tags separated by
+                                 spaces, or NULL */
   unsigned typography;     /* DP_TYPO_* rules applied (all by default) */
   bool balance;            /* lines of even length, never hyphenated
                               (titles, headings) */

@@ -184,6 +184,8 @@ dp_text *dp_text_new(dp_diag *diag, const dp_settings *settings) {
   text->metrics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   text->patterns_checked = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                             NULL);
+  text->patterns_told = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                              NULL);
   text->hyphen = dp_hyphen_new(settings ? settings->hyphen_dir : NULL,
                                settings ? settings->cache_dir : NULL);
   /* The context's font folders, as a layout's font-folders are. */
@@ -208,6 +210,7 @@ void dp_text_free(dp_text *text) {
   if (text->samples) g_hash_table_destroy(text->samples);
   if (text->metrics) g_hash_table_destroy(text->metrics);
   if (text->patterns_checked) g_hash_table_destroy(text->patterns_checked);
+  if (text->patterns_told) g_hash_table_destroy(text->patterns_told);
   dp_hyphen_free(text->hyphen);
   dp_typography_free(text->typography);
   if (text->folders) g_ptr_array_free(text->folders, TRUE);

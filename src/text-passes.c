@@ -210,10 +210,11 @@ static int compare_size(const void *a, const void *b) {
 }
 
 /* Pass 3: soft hyphens where the language's patterns allow; none in code,
- * links or a person's name; text in a language of its own (a parallel
- * title) by that language's patterns. */
+ * links or a person's name, nor in a language the layout turned off;
+ * text in a language of its own (a parallel title) by that language's
+ * patterns. */
 GString *text_hyphenate(dp_text *text, GString *in, span *spans,
-                            size_t count, const char *lang) {
+                            size_t count, const char *lang, const char *off) {
   if (!text->typography)
     text->typography = dp_typography_new(text->diag, text->datadir);
   /* The ranges never hyphenated, then those of other languages. */
@@ -235,10 +236,11 @@ GString *text_hyphenate(dp_text *text, GString *in, span *spans,
     skip_count++;
   }
   GArray *points = g_array_new(FALSE, FALSE, sizeof(size_t));
-  find_points(text, in, lang, skip, skip_count, points);
+  if (!dp_lang_listed(off, lang))
+    find_points(text, in, lang, skip, skip_count, points);
   for (size_t i = 0; i < count; i++) {
     if (spans[i].kind != DP_SPAN_LANG || !spans[i].url ||
-        spans[i].start >= spans[i].end)
+        spans[i].start >= spans[i].end || dp_lang_listed(off, spans[i].url))
       continue;
     /* Only the span's words, in its language. */
     skip[2 * never] = 0;

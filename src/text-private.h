@@ -54,9 +54,10 @@ struct dp_text {
   GHashTable *samples;   /* PangoLanguage* → 1: its sample text is
                             covered, 2: it is not */
   GHashTable *metrics;   /* metrics_key → double[2] ascent, descent */
-  GHashTable *patterns_checked; /* languages whose hyphenation patterns
-                                   have been looked for (a want of them
-                                   is reported once) */
+  GHashTable *patterns_checked; /* language → 1: no hyphenation
+                                   patterns are installed, 2: they are */
+  GHashTable *patterns_told;    /* languages whose want of patterns has
+                                   been reported (once) */
   dp_hyphen *hyphen;
   dp_typography *typography; /* loaded on first use */
   GQueue measures;       /* text_measure, most recently used first */
@@ -162,13 +163,14 @@ GString *text_insert(GString *in, const size_t *points, size_t count,
                          size_t span_count);
 
 /* Pass 0: the language's punctuation (typography.c), outside code and
- * links whose text is one word (a URL written out). */
+ * links whose text is one word (a URL written out); spans in a language
+ * of their own by that language's. */
 GString *text_typography(dp_text *text, GString *in, span *spans,
                              size_t count, unsigned rules, const char *lang);
 
-/* Pass 3. */
+/* Pass 3: none in the languages `off` lists (dp_lang_listed). */
 GString *text_hyphenate(dp_text *text, GString *in, span *spans,
-                            size_t count, const char *lang);
+                            size_t count, const char *lang, const char *off);
 
 /* Pass 3b. */
 GString *text_break_long_words(GString *in, span *spans, size_t count);

@@ -430,6 +430,36 @@ static void direct(PangoContext *context, PangoLayout *layout,
   pango_layout_set_auto_dir(layout, !style->rtl);
 }
 
+bool dp_lang_listed(const char *off, const char *lang) {
+  if (!off || !lang || !*lang) return false;
+  for (const char *p = off; *p;) {
+    size_t n = strcspn(p, " ");
+    if (!g_ascii_strncasecmp(p, lang, n) && (lang[n] == '\0' || lang[n] == '-'))
+      return true;
+    p += n;
+    while (*p == ' ') p++;
+  }
+  return false;
+}
+
+bool dp_text_lacks_hyphenation(dp_text *text, const char *off,
+                               const char *lang) {
+  g_return_val_if_fail(text != NULL, false);
+  if (!lang || !*lang || uloc_isRightToLeft(lang)) return false;
+  if (dp_lang_listed(off, lang)) return true;
+  /* Looked up once: the answer is remembered either way, a language with
+   * patterns under a value of its own. */
+  gpointer known = g_hash_table_lookup(text->patterns_checked, lang);
+  if (!known) {
+    char *dic = dp_hyphen_find_dictionary(dp_hyphen_get_dir(text->hyphen),
+                                          lang);
+    known = GINT_TO_POINTER(dic ? 2 : 1);
+    g_hash_table_insert(text->patterns_checked, g_strdup(lang), known);
+    g_free(dic);
+  }
+  return GPOINTER_TO_INT(known) == 1;
+}
+
 dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
                      const dp_span *spans, size_t span_count,
                      const dp_style *style, const char *lang, double width,
@@ -479,25 +509,20 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   buf = text_transform(buf, work, count, style);
   buf = text_insert(buf, NULL, 0, '\n', "\u2028", work, count);
   if (style->hyphenate && !style->balance)
-    buf = text_hyphenate(text, buf, work, count, lang);
-  /* Arabic and Hebrew (the scripts written right to left) break no word
-   * at a line's end, so there is nothing to miss. */
+    buf = text_hyphenate(text, buf, work, count, lang,
+                         style->no_hyphenation);
+  /* Justified text without hyphenation is set loose: said once per
+   * language, unless the layout turned the language's hyphenation off. */
   if (style->hyphenate && style->align == DP_ALIGN_JUSTIFY && lang && *lang &&
-      !uloc_isRightToLeft(lang) &&
-      !g_hash_table_contains(text->patterns_checked, lang)) {
-    /* Justified text without hyphenation is set loose: said once per
-     * language (and looked up once: the answer is remembered either way,
-     * a language with patterns under a value of its own). */
-    char *dic = dp_hyphen_find_dictionary(dp_hyphen_get_dir(text->hyphen),
-                                          lang);
-    if (!dic && text->diag)
+      !dp_lang_listed(style->no_hyphenation, lang) &&
+      dp_text_lacks_hyphenation(text, NULL, lang) &&
+      !g_hash_table_contains(text->patterns_told, lang)) {
+    if (text->diag)
       dp_warning(text->diag, lang_mark,
                  "no hyphenation patterns for language '%s' are installed: "
                  "its justified text is not hyphenated",
                  lang);
-    g_hash_table_insert(text->patterns_checked, g_strdup(lang),
-                        GINT_TO_POINTER(dic ? 2 : 1));
-    g_free(dic);
+    g_hash_table_add(text->patterns_told, g_strdup(lang));
   }
   buf = text_break_long_words(buf, work, count);
 

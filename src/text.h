@@ -75,6 +75,18 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
                      double scale, const char *marker, dp_mark lang_mark);
 void dp_para_free(dp_para *para);
 
+/* Whether `off` (tags separated by spaces, as a style's no_hyphenation;
+ * may be NULL) names `lang` or a language it falls under ("fi-FI" under
+ * "fi"). */
+bool dp_lang_listed(const char *off, const char *lang);
+
+/* Whether justified text in `lang` goes without the hyphenation it
+ * needs: `off` lists the language, or no patterns for it are installed
+ * (looked up once a language).  Arabic and Hebrew, written right to
+ * left, break no words at a line's end: they need none. */
+bool dp_text_lacks_hyphenation(dp_text *text, const char *off,
+                               const char *lang);
+
 /* (transfer full) `para` set at `width` and `scale` instead, sharing its
  * lines, when that provably breaks them where they are (see
  * dp_para_new's note on sizes: a paragraph's lines depend on width /

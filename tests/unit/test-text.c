@@ -507,7 +507,8 @@ static void test_hyphenation_spans(fixture *f, gconstpointer data) {
   span spans[] = {{DP_SPAN_NAME, 12, 23, NULL, NULL},
                   {DP_SPAN_LANG, 38, 51, "en", NULL}};
   GString *buf = g_string_new(text);
-  buf = text_hyphenate(f->text, buf, spans, G_N_ELEMENTS(spans), "nb");
+  buf = text_hyphenate(f->text, buf, spans, G_N_ELEMENTS(spans), "nb",
+                       NULL);
   char *got;
   got = shy_offsets(buf->str, 0, 11);
   g_assert_cmpstr(got, ==, nb_name);
@@ -527,6 +528,57 @@ static void test_hyphenation_spans(fixture *f, gconstpointer data) {
   g_assert_cmpuint(spans[0].end, ==, spans[0].start + 11);
   g_string_free(buf, TRUE);
   g_free(nb_name);
+  g_free(nb_word);
+  g_free(en_word);
+}
+
+/* A language the layout turns off (`hyphenation: {off: ...}`) is not
+ * hyphenated, in a paragraph of its own or as a span in another's; the
+ * others are. */
+static void test_hyphenation_off(fixture *f, gconstpointer data) {
+  (void)data;
+  const char *text = "understanding understanding";
+  char *nb_word = word_points(f, "nb", "understanding");
+  char *en_word = word_points(f, "en", "understanding");
+  g_assert_cmpstr(nb_word, !=, "");
+  g_assert_cmpstr(en_word, !=, "");
+  const char *offs[] = {"en", "sv en-GB", "EN"};
+  for (size_t k = 0; k < G_N_ELEMENTS(offs); k++) {
+    span spans[] = {{DP_SPAN_LANG, 14, 27, "en-GB", NULL}};
+    GString *buf = g_string_new(text);
+    buf = text_hyphenate(f->text, buf, spans, 1, "nb", offs[k]);
+    char *got = shy_offsets(buf->str, 0, 13);
+    g_assert_cmpstr(got, ==, nb_word);
+    g_free(got);
+    got = shy_offsets(buf->str, 14, 27);
+    g_assert_cmpstr(got, ==, "");
+    g_free(got);
+    g_string_free(buf, TRUE);
+  }
+  /* The paragraph's language off, the span's not. */
+  span spans[] = {{DP_SPAN_LANG, 14, 27, "en", NULL}};
+  GString *buf = g_string_new(text);
+  buf = text_hyphenate(f->text, buf, spans, 1, "nb-NO", "fi nb");
+  char *got = shy_offsets(buf->str, 0, 13);
+  g_assert_cmpstr(got, ==, "");
+  g_free(got);
+  got = shy_offsets(buf->str, 14, 27);
+  g_assert_cmpstr(got, ==, en_word);
+  g_free(got);
+  g_string_free(buf, TRUE);
+  /* A tag names itself and the tags under it, not another language that
+   * starts with the same letters. */
+  g_assert_true(dp_lang_listed("fi", "fi-FI"));
+  g_assert_false(dp_lang_listed("fi", "fil"));
+  g_assert_false(dp_lang_listed("en-GB", "en"));
+  g_assert_false(dp_lang_listed(NULL, "en"));
+  g_assert_false(dp_lang_listed("", "en"));
+  /* Klingon has no patterns; Hebrew needs none; a language turned off
+   * lacks them. */
+  g_assert_true(dp_text_lacks_hyphenation(f->text, NULL, "tlh"));
+  g_assert_false(dp_text_lacks_hyphenation(f->text, NULL, "nb"));
+  g_assert_true(dp_text_lacks_hyphenation(f->text, "nb", "nb"));
+  g_assert_false(dp_text_lacks_hyphenation(f->text, NULL, "he"));
   g_free(nb_word);
   g_free(en_word);
 }
@@ -1609,6 +1661,7 @@ int main(int argc, char **argv) {
   ADD("hyphenation-exclusions", test_hyphenation_exclusions);
   ADD("hyphenation-minimum", test_hyphenation_minimum);
   ADD("hyphenation-spans", test_hyphenation_spans);
+  ADD("hyphenation-off", test_hyphenation_off);
   ADD("hyphen-pieces", test_hyphen_pieces);
   ADD("balance-lone-word", test_balance_lone_word);
   ADD("no-patterns", test_no_patterns);
