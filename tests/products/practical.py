@@ -22,6 +22,9 @@ figures with qpdf):
   (it used to be made with the notes run off its foot, the contacts
   lost), and each paragraph is in the flow once.  Before the planner decided `made(practical)`, the
   flow printed "Bli med på nett" and "Kontakt" as well: two QR codes.
+- no line of these booklets opens with " · " (the sparse one's
+  institution has a department and no faculty: the cover and the back
+  said "· Institutt for biovitenskap");
 - dense English announcements (the dense sample with a contact, and a
   summary of 0 to 28 paragraphs) each have every one of those facts
   exactly once: on the practical page where it is made, on the back
@@ -88,6 +91,11 @@ def check(name, text, lang, facts, inside, layout="booklet"):
         elif not practical and fact in inside and \
                 squeeze(fact) in squeezed[-1]:
             failures.append(f"{name}: '{fact}' is on the back cover")
+    # The institution's department without a faculty: no line opens
+    # with the separator that stands between the two.
+    for line in "".join(pages).splitlines():
+        if line.strip().startswith("\u00b7"):
+            failures.append(f"{name}: a line opens with a separator: {line!r}")
     qr = figures(pdf)
     if qr != 1:
         failures.append(f"{name}: {qr} QR codes, not one")
@@ -98,7 +106,7 @@ def check(name, text, lang, facts, inside, layout="booklet"):
 
 SPARSE = """\
 lang: nb
-institution: {name: Universitetet i Bergen}
+institution: {name: Universitetet i Bergen, department: Institutt for biovitenskap}
 candidate: {name: Sigrid Aasen Mjelde}
 thesis: {title: Lakselus i et varmere hav}
 events:
