@@ -28,10 +28,10 @@ _disputas() {
   esac
   local options="--help --version --quiet"
   case $command in
-    render) options+=" --layout --output --format --trace --impose --dpi --press --marks --pdfa --preflight --werror --diagnostics --root --house" ;;
-    build) options+=" --outdir --layout --jobs --press --marks --pdfa --preflight --werror --diagnostics --root --house" ;;
-    check) options+=" --layout --press --marks --preflight --werror --diagnostics --root --house" ;;
-    watch) options+=" --outdir --layout --press --marks --pdfa --preflight --werror --diagnostics --root --house" ;;
+    render) options+=" --layout --output --format --trace --impose --dpi --press --marks --press-profile --press-condition --pdfa --preflight --werror --diagnostics --root --house" ;;
+    build) options+=" --outdir --layout --jobs --press --marks --press-profile --press-condition --pdfa --preflight --werror --diagnostics --root --house" ;;
+    check) options+=" --layout --press --marks --press-profile --press-condition --preflight --werror --diagnostics --root --house" ;;
+    watch) options+=" --outdir --layout --press --marks --press-profile --press-condition --pdfa --preflight --werror --diagnostics --root --house" ;;
     preview) options+=" --layout --house --port --dpi" ;;
     layouts) options+=" --werror --diagnostics --root --house" ;;
     new) options+=" --lang --events" ;;

@@ -13,6 +13,8 @@ complete -c disputas -n "__fish_seen_subcommand_from render build check watch pr
 complete -c disputas -n "__fish_seen_subcommand_from render build check watch" -l preflight -d 'Print checks'
 complete -c disputas -n "__fish_seen_subcommand_from render build check watch" -l press -d 'Press output with the bleed'
 complete -c disputas -n "__fish_seen_subcommand_from render build check watch" -l marks -d 'Crop marks'
+complete -c disputas -n "__fish_seen_subcommand_from render build check watch" -l press-profile -r -a 'srgb cmyk (__fish_complete_suffix .icc)' -d 'Printing condition: srgb, cmyk or an ICC file'
+complete -c disputas -n "__fish_seen_subcommand_from render build check watch" -l press-condition -x -d 'Name of the printing condition'
 complete -c disputas -n "__fish_seen_subcommand_from render build watch" -l pdfa -d 'PDF/A-2b for archives'
 complete -c disputas -n "__fish_seen_subcommand_from render" -s o -l output -r -F
 complete -c disputas -n "__fish_seen_subcommand_from render" -s f -l format -x -a 'pdf png svg trace'

@@ -16,9 +16,10 @@ set -eu
 # g++: the qpdf module's content-stream tokenizer is libqpdf's C++ API.
 # icc-profiles-free: the sRGB profile of press output's PDF/X output intent
 # and of PDF/A's (meson options press-profile, archive-profile);
-# ghostscript cross-checks PDF/X and PDF/A output, and
-# its profiles (libgs-common: default_cmyk.icc, sgray.icc) go into the
-# CMYK and grey JPEGs tests/print/make-jpeg.c makes.
+# libgs-common (Ghostscript's ICC profiles, AGPL-3+): default_cmyk.icc is
+# the built-in `cmyk` printing condition (src/press-profile.c), and it
+# and sgray.icc go into the CMYK and grey JPEGs tests/print/make-jpeg.c
+# makes; ghostscript cross-checks PDF/X and PDF/A output.
 packages="
   meson ninja-build pkg-config gcc g++ clang python3 python3-yaml
   libglib2.0-dev libcairo2-dev libpango1.0-dev libharfbuzz-dev
@@ -32,7 +33,7 @@ packages="
   fonts-noto-mono
   fonts-crosextra-carlito fonts-ebgaramond fonts-dejavu-core
   poppler-utils qpdf zbar-tools valgrind man-db strace chromium
-  icc-profiles-free ghostscript
+  icc-profiles-free libgs-common ghostscript
 "
 
 missing=""

@@ -28,6 +28,7 @@ typedef struct dp_kept_pageset {
                                       runs always) ran for */
   struct dp_pageset *set;
   bool preflighted_press; /* preflighted as press output (colour checks) */
+  int preflighted_components; /* with a press profile of these colours */
 } dp_kept_pageset;
 
 struct dp_context {

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "atomic-file.h"
+#include "bind.h"
 #include "calendar.h"
 #include "cancel.h"
 #include "compose.h"
@@ -32,6 +33,7 @@
 #include "paths.h"
 #include "plugin.h"
 #include "preflight.h"
+#include "press-profile.h"
 #include "render.h"
 #include "label-tables.h"
 #include "template.h"
@@ -84,6 +86,8 @@ struct dp_render_options {
   bool pdfa;      /* or the layout's */
   bool preflight; /* or the layout's */
   char invalid[64]; /* the first invalid setting ("format 42"), or "" */
+  dp_press_profile *press_profile; /* or the layout's, or the build's */
+  char *press_problem; /* why the press profile named cannot be used */
 };
 
 const char *dp_get_version(void) { return DP_VERSION_STRING; }
@@ -581,7 +585,12 @@ dp_render_options *dp_render_options_new(void) {
   return options;
 }
 
-void dp_render_options_free(dp_render_options *options) { g_free(options); }
+void dp_render_options_free(dp_render_options *options) {
+  if (!options) return;
+  dp_press_profile_free(options->press_profile);
+  g_free(options->press_problem);
+  g_free(options);
+}
 
 /* Keeps the first invalid setting of `options`, for the call that uses
  * them to report (DP_STATUS_ARGUMENT): setters have no context. */
@@ -599,6 +608,11 @@ static dp_status begin_render(dp_context *ctx,
     dp_error(ctx->diag, DP_MARK_FILE(NULL),
              "the render options' %s is not a valid value (set with "
              "dp_render_options_set_*)", options->invalid);
+    return DP_STATUS_ARGUMENT;
+  }
+  if (options && options->press_problem) {
+    dp_error(ctx->diag, DP_MARK_FILE(NULL), "press profile %s",
+             options->press_problem);
     return DP_STATUS_ARGUMENT;
   }
   return call_begin(ctx);
@@ -648,6 +662,37 @@ void dp_render_options_set_pdfa(dp_render_options *options, bool pdfa) {
   options->pdfa = pdfa;
 }
 
+void dp_render_options_set_press_profile(dp_render_options *options,
+                                         const char *profile,
+                                         const char *condition) {
+  DP_ARG_VOID(NULL, options != NULL);
+  dp_press_profile_free(g_steal_pointer(&options->press_profile));
+  g_clear_pointer(&options->press_problem, g_free);
+  if (!profile) return;
+  /* A file is the caller's, relative to the current folder: options are
+   * the program's, not a document's, so no root confines them. */
+  bool file = dp_press_profile_is_file(profile);
+  char *path = file ? g_canonicalize_filename(profile, NULL) : NULL;
+  char *problem = NULL;
+  if (condition && !*condition)
+    problem = g_strdup("has an empty condition (NULL: its own)");
+  else
+    options->press_profile =
+        dp_press_profile_load(profile, path, condition, &problem);
+  if (problem) {
+    char *hint = file ? g_strdup("") : dp_bind_hint(profile,
+                                                    dp_press_profile_names);
+    options->press_problem = g_strdup_printf(
+        "'%s' %s%s%s", profile, problem, hint,
+        !file && !strcmp(problem, "is not a built-in profile")
+            ? "; name srgb, cmyk or an ICC file (a path ending in .icc)"
+            : "");
+    g_free(hint);
+  }
+  g_free(problem);
+  g_free(path);
+}
+
 void dp_render_options_set_preflight(dp_render_options *options,
                                      bool preflight) {
   DP_ARG_VOID(NULL, options != NULL);
@@ -684,6 +729,15 @@ static bool wants_press(const dp_render_options *options,
          (house && (house->press || house->marks));
 }
 
+/* Press output's printing condition: the options', the layout's, or the
+ * build's (NULL when that cannot be read: rendering reports why). */
+static const dp_press_profile *press_profile_of(
+    const dp_render_options *options, const dp_layout *layout) {
+  if (options && options->press_profile) return options->press_profile;
+  if (layout->model->press_profile) return layout->model->press_profile;
+  return dp_press_profile_default(NULL);
+}
+
 /* The context's kept page set of `doc` in `layout`, or NULL.  Layouts
  * whose pages are the same (booklet and booklet-print, which only
  * imposes them) share it. */
@@ -705,7 +759,7 @@ static void kept_clear(dp_kept_pageset *k) {
     dp_fonts_unlock();
   }
   g_free(k->pages_key);
-  *k = (dp_kept_pageset){0, NULL, 0, 0, NULL, false};
+  *k = (dp_kept_pageset){0, NULL, 0, 0, NULL, false, 0};
 }
 
 /* Keeps `set` (which the context then owns).  A new document's page sets
@@ -723,7 +777,7 @@ static dp_kept_pageset *kept_add(dp_context *ctx, const dp_document *doc,
     kept_clear(slot);
   }
   *slot = (dp_kept_pageset){d, g_strdup(layout->model->compose_key), 0, 0,
-                            set, false};
+                            set, false, 0};
   return slot;
 }
 
@@ -822,18 +876,22 @@ static dp_pageset *compose(dp_context *ctx, const dp_document *doc,
    * checks when asked for.  Once per page set and layout. */
   bool all = kept && wants_preflight(options, layout, doc);
   bool press = kept && wants_press(options, layout, doc);
+  const dp_press_profile *profile =
+      press && all ? press_profile_of(options, layout) : NULL;
+  int components = profile ? profile->components : 0;
   if (kept && ((all ? kept->preflighted : kept->size_checked) !=
                    layout->serial ||
-               (all && kept->preflighted_press != press))) {
-    dp_preflight_options checks = {
-        all, press, layout->model->pure_black,
-        press && all ? dp_render_output_components() : 0};
+               (all && (kept->preflighted_press != press ||
+                        kept->preflighted_components != components)))) {
+    dp_preflight_options checks = {all, press, layout->model->pure_black,
+                                   components};
     dp_fonts_lock();
     dp_preflight(ctx->diag, kept->set, layout->model, &checks);
     dp_fonts_unlock();
     kept->size_checked = layout->serial;
     if (all) kept->preflighted = layout->serial;
     if (all) kept->preflighted_press = press;
+    if (all) kept->preflighted_components = components;
   }
   dp_diag_release(ctx->diag);
   if (!kept) return NULL;
@@ -885,6 +943,8 @@ static void internal_options(dp_context *ctx, const dp_render_options *options,
                (house && house->marks);
   out->press = wants_press(options, layout, doc);
   out->pure_black = layout->model->pure_black;
+  out->press_profile = options->press_profile ? options->press_profile
+                                              : layout->model->press_profile;
   out->product = layout->model->name;
   out->document = dp_document_get_name(doc);
   out->pdfa = options->pdfa || layout->model->pdfa;

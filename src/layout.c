@@ -40,6 +40,7 @@
 #include "layout-private.h"
 #include "confine.h"
 #include "document.h"
+#include "press-profile.h"
 #include "paths.h"
 #include "template.h"
 #include "yaml-tree.h"
@@ -1166,6 +1167,63 @@ static bool is_path_name(const char *s);
 static dp_layout_model *load(dp_diag *diag, const dp_settings *settings,
                              const char *name_or_path, GPtrArray *overlays);
 
+/* `press-profile` (a built-in name or an ICC file beside the layout)
+ * and `press-condition` (its name in the output intent): press output's
+ * printing condition (press-profile.h), checked here, at the line that
+ * names it.  Replaces `m`'s (a base layout's, when extending). */
+static void bind_press_profile(binder *b, dp_layout_model *m) {
+  const dp_ynode *v = dp_ynode_map_get(b->root, "press-profile");
+  const dp_ynode *c = dp_ynode_map_get(b->root, "press-condition");
+  const char *condition = c ? dp_bind_text(&b->core, c, "press-condition")
+                            : NULL;
+  if (c && !condition) return;
+  if (condition && !*condition) {
+    ERR(b, c->mark, "'press-condition' names the printing condition, "
+                    "and is empty");
+    return;
+  }
+  if (!v) {
+    if (c)
+      ERR(b, c->mark, "'press-condition' names the condition of the "
+                      "layout's 'press-profile', and there is none");
+    return;
+  }
+  const char *name = dp_bind_text(&b->core, v, "press-profile");
+  if (!name) return;
+  char *problem = NULL;
+  dp_press_profile *p = NULL;
+  if (dp_press_profile_is_file(name)) {
+    /* Beside the layout, and under the root if any (confine.h). */
+    char *path = dp_confine_resolve(dp_settings_root(b->settings), b->dir,
+                                    name, &problem);
+    char *absolute = path ? g_canonicalize_filename(path, NULL) : NULL;
+    g_free(path);
+    if (absolute) {
+      add_file(m, absolute);
+      p = dp_press_profile_load(name, absolute, condition, &problem);
+    }
+    g_free(absolute);
+    if (!p)
+      ERR(b, v->mark, "press profile '%s'%s %s", name,
+          g_path_is_absolute(name) ? "" : " (relative to the layout's folder)",
+          problem);
+  } else {
+    p = dp_press_profile_load(name, NULL, condition, &problem);
+    if (!p) {
+      char *h = dp_bind_hint(name, dp_press_profile_names);
+      bool unknown = !strcmp(problem, "is not a built-in profile");
+      ERR(b, v->mark, "press profile '%s' %s%s%s", name, problem, h,
+          unknown ? "; name srgb, cmyk or an ICC file (a path ending in "
+                    ".icc)" : "");
+      g_free(h);
+    }
+  }
+  g_free(problem);
+  if (!p) return;
+  dp_press_profile_free(m->press_profile);
+  m->press_profile = p;
+}
+
 /* A layout with `extends: BASE` is the base layout with some keys
  * changed: a product that differs from another in its imposition or
  * marks (booklet-print extends booklet), or a house's variant with its
@@ -1179,7 +1237,8 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
       "layout", "extends", "name",    "description", "impose",
       "marks",  "creep",   "outline", "preflight",   "colours",
       "fonts",  "font-folders", "styles", "page", "pages", "press",
-      "pure-black", "pdfa", "hyphenation", NULL};
+      "pure-black", "press-profile", "press-condition", "pdfa",
+      "hyphenation", NULL};
   dp_bind_check_keys(&b->core, root, keys, "a layout that extends another");
   const char *base_name = dp_bind_text(&b->core, extends, "extends");
   if (!base_name) return NULL;
@@ -1277,6 +1336,7 @@ static dp_layout_model *bind_extension(binder *b, const dp_ynode *extends) {
       bind_preflight(b, v, base);
     }
   }
+  bind_press_profile(b, base);
   add_file(base, b->core.file);
   g_free(base->path);
   base->path = g_strdup(b->m->path);
@@ -1313,8 +1373,8 @@ static void bind_root(binder *b) {
       "layout",  "name",    "description", "page",   "pages",
       "impose",  "outline", "marks",       "creep",   "colours", "styles",
       "templates", "flows", "sequence",    "extends", "preflight", "fonts",
-      "font-folders", "press", "pure-black", "pdfa", "min-text-size",
-      "hyphenation", NULL};
+      "font-folders", "press", "pure-black", "press-profile",
+      "press-condition", "pdfa", "min-text-size", "hyphenation", NULL};
   const dp_ynode *extends = dp_ynode_map_get(root, "extends");
   if (extends) {
     if (!dp_ynode_map_get(root, "layout"))
@@ -1326,6 +1386,7 @@ static void bind_root(binder *b) {
   if (!dp_ynode_map_get(root, "layout"))
     ERR(b, whole, "the layout has no 'layout: 1' (the format version)");
   prepass(b);
+  bind_press_profile(b, m);
 
   for (size_t i = 0; i < root->count; i++) {
     const char *k = root->children[2 * i]->text;
@@ -1575,6 +1636,7 @@ void dp_layout_model_free(dp_layout_model *m) {
   for (size_t i = 0; i < m->font_folder_count; i++)
     g_free(m->font_folders[i].path);
   g_free(m->font_folders);
+  dp_press_profile_free(m->press_profile);
   g_strfreev(m->files);
   for (size_t i = 0; i < m->template_count; i++) template_free(m->templates[i]);
   g_free(m->templates);

@@ -338,6 +338,9 @@ typedef struct dp_layout_model {
   bool unhyphenated_ragged;    /* justified text in a language that is
                                   not hyphenated (off, or without
                                   patterns) is set ragged */
+  struct dp_press_profile *press_profile; /* press output's printing
+                                  condition (press-profile.h); NULL: the
+                                  build's */
   char *compose_key;           /* what the pages depend on: a digest of
                                   the text of the layout that defines
                                   them, and `outline`; layouts with equal

@@ -13,6 +13,7 @@
 #include "image.h"
 #include "plugin.h"
 #include "preflight.h"
+#include "press-profile.h"
 #include "xmp.h"
 
 /* ---- Imposition ---------------------------------------------------- */
@@ -687,6 +688,7 @@ struct dp_pdf_draft {
   bool pdfa;                 /* PDF/A-2b: `icc` is its output intent's */
   bool pure_black;           /* RGB black and greys as one ink */
   int icc_components;
+  char *condition;           /* the output intent's */
   /* Preflight's summary (with count_fonts): what drawing knows; the
    * finishing adds the file's facts.  `product` and `document` owned. */
   dp_preflight_summary summary;
@@ -717,50 +719,10 @@ void dp_pdf_draft_free(dp_pdf_draft *d) {
   g_free(d->xmp);
   g_free(d->producer);
   if (d->icc) g_bytes_unref(d->icc);
+  g_free(d->condition);
   g_free(d->out);
   g_free(d->error);
   g_free(d);
-}
-
-/* The ICC profile at `path` (config.h: press output's printing condition,
- * PDF/A's colour space), and its number of colours; NULL with *error
- * when it cannot be read or is not an ICC profile. */
-static GBytes *load_output_profile(const char *path, int *components,
-                                   char **error) {
-  char *data = NULL;
-  gsize length = 0;
-  GError *e = NULL;
-  if (!g_file_get_contents(path, &data, &length, &e)) {
-    *error = g_strdup(e->message);
-    g_error_free(e);
-    return NULL;
-  }
-  /* The header (ICC.1, 7.2): 'acsp' at 36, the colour space at 16. */
-  *components = 0;
-  if (length >= 128 && !memcmp(data + 36, "acsp", 4)) {
-    if (!memcmp(data + 16, "RGB ", 4)) *components = 3;
-    else if (!memcmp(data + 16, "CMYK", 4)) *components = 4;
-    else if (!memcmp(data + 16, "GRAY", 4)) *components = 1;
-  }
-  if (!*components) {
-    *error = g_strdup("not an ICC profile of RGB, CMYK or grey");
-    g_free(data);
-    return NULL;
-  }
-  return g_bytes_new_take(data, length);
-}
-
-int dp_render_output_components(void) {
-  static int components;
-  static gsize once;
-  if (g_once_init_enter(&once)) {
-    char *error = NULL;
-    GBytes *icc = load_output_profile(DP_PRESS_PROFILE, &components, &error);
-    if (icc) g_bytes_unref(icc);
-    g_free(error);
-    g_once_init_leave(&once, 1);
-  }
-  return components;
 }
 
 dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
@@ -776,29 +738,41 @@ dp_pdf_draft *dp_render_pdf_draw(const dp_pageset *set,
                "PDF/A output cannot also be press output");
     return NULL;
   }
-  GBytes *icc = NULL;
-  int icc_components = 0;
-  if (press_output(options) || pdfa) {
-    const char *path = pdfa ? DP_ARCHIVE_PROFILE : DP_PRESS_PROFILE;
-    char *error = NULL;
-    icc = load_output_profile(path, &icc_components, &error);
-    if (icc && pdfa && icc_components != 3) {
-      g_bytes_unref(icc);
-      icc = NULL;
-      error = g_strdup("not an RGB profile (cairo draws in RGB)");
+  /* Press output's profile was checked where it was named (the layout,
+   * the options); the build's and the archive's are checked here. */
+  dp_press_profile *archive = NULL;
+  const dp_press_profile *profile = NULL;
+  char *error = NULL;
+  if (pdfa) {
+    archive = dp_press_profile_load(DP_ARCHIVE_PROFILE, DP_ARCHIVE_PROFILE,
+                                    DP_ARCHIVE_CONDITION, &error);
+    if (archive && archive->components != 3) {
+      dp_press_profile_free(g_steal_pointer(&archive));
+      error = g_strdup("is not an RGB profile (cairo draws in RGB)");
     }
-    if (!icc) {
-      if (options->diag)
-        dp_error(options->diag, DP_MARK_FILE(NULL),
-                 "cannot make %s output: the output profile '%s' cannot be "
-                 "used: %s", pdfa ? "PDF/A" : "PDF/X press", path, error);
-      g_free(error);
-      return NULL;
-    }
+    profile = archive;
+  } else if (press_output(options)) {
+    profile = options->press_profile ? options->press_profile
+                                     : dp_press_profile_default(&error);
   }
+  if ((pdfa || press_output(options)) && !profile) {
+    if (options->diag)
+      dp_error(options->diag, DP_MARK_FILE(NULL),
+               "cannot make %s output: the output profile '%s' %s",
+               pdfa ? "PDF/A" : "PDF/X press",
+               pdfa ? DP_ARCHIVE_PROFILE : DP_PRESS_PROFILE,
+               error ? error : "cannot be used");
+    g_free(error);
+    return NULL;
+  }
+  g_free(error);
   dp_pdf_draft *d = g_new0(dp_pdf_draft, 1);
-  d->icc = icc;
-  d->icc_components = icc_components;
+  if (profile) {
+    d->icc = g_bytes_ref(profile->icc);
+    d->icc_components = profile->components;
+    d->condition = g_strdup(profile->condition);
+  }
+  dp_press_profile_free(archive);
   d->pdfa = pdfa;
   d->bytes = g_byte_array_new();
   d->elems = g_array_new(FALSE, FALSE, sizeof(dp_pdf_struct_elem));
@@ -915,7 +889,7 @@ void dp_render_pdf_finish(dp_pdf_draft *d) {
                         d->page_labels, d->count_fonts,
                         d->xmp, strlen(d->xmp), d->producer,
                         icc, icc_length, d->icc_components,
-                        d->pdfa ? DP_ARCHIVE_CONDITION : DP_PRESS_CONDITION,
+                        d->condition,
                         d->registration, d->pure_black, d->pdfa};
   if (!qpdf->finish(d->bytes->data, d->bytes->len, &fixes, &d->out,
                     &d->out_length, &d->facts, &d->error) &&

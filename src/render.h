@@ -18,8 +18,8 @@
  * into memory and finished by the "qpdf" module (plugin.h): TrimBox and
  * BleedBox on every page, /Lang, a content-derived /ID, "D:" dates, the
  * figures' alternative texts and XMP metadata (xmp.h); press output is
- * PDF/X-4 (an output intent with the ICC profile of the meson option
- * press-profile), carries no links and, unless the layout says
+ * PDF/X-4 (an output intent with the ICC profile the layout, the options
+ * or the build chose: press-profile.h), carries no links and, unless the layout says
  * `pure-black: false`, sets RGB black and greys (R = G = B) in black
  * ink alone.  Every PDF is tagged (headings, paragraphs, lists,
  * figures, links; backgrounds, rules and folios stay untagged
@@ -55,6 +55,9 @@ typedef struct dp_render_settings {
                                ink (the qpdf module's pure_black,
                                plugin.h) */
   bool pdfa;                /* PDF: PDF/A-2b (not with press output) */
+  const struct dp_press_profile *press_profile; /* press output's
+                               printing condition; NULL: the build's
+                               (press-profile.h) */
   double creep;             /* imposed: innermost sheet's shift, points */
   bool preflight;           /* PDF: warn of fonts the file does not embed,
                                and report preflight's summary */
@@ -94,11 +97,6 @@ typedef struct dp_sheet_geometry {
 void dp_render_get_geometry(const dp_pageset *set,
                             const dp_render_settings *options,
                             dp_sheet_geometry *out);
-
-/* The colours of press output's profile (the meson option
- * press-profile): 3 RGB, 4 CMYK, 1 grey; 0 when it cannot be read
- * (rendering press output then reports why). */
-int dp_render_output_components(void);
 
 /* Output goes through dp_write_func (disputas.h). */
 

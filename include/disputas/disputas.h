@@ -616,6 +616,19 @@ DP_PUBLIC void dp_render_options_set_press(dp_render_options *options,
  * is an error.  Other formats ignore it. */
 DP_PUBLIC void dp_render_options_set_pdfa(dp_render_options *options,
                                           bool pdfa);
+/* The printing condition of press output (PDF/X-4's output intent),
+ * instead of the layout's `press-profile` or the build's: `profile` is
+ * "srgb" (sRGB, icc-profiles-free), "cmyk" (Ghostscript's CMYK SWOP
+ * profile, libgs-common) or an ICC file of an RGB or CMYK output device
+ * (a name with a '/' or ending in .icc or .icm; relative to the current
+ * folder), read now; `condition` its name in the output intent (NULL:
+ * the built-in's, or the file's description).  With a CMYK profile,
+ * black and grey text and rules print in the K ink alone.  A profile
+ * that cannot be used makes the calls with these options fail with
+ * DP_STATUS_ARGUMENT, saying why.  NULL `profile`: the layout's again. */
+DP_PUBLIC void dp_render_options_set_press_profile(dp_render_options *options,
+                                                   const char *profile,
+                                                   const char *condition);
 /* Print preflight (default false: only when the layout says `preflight`):
  * warnings for fonts that are not embedded, text below the layout's
  * minimum size, images below 150 dpi as placed, QR codes with modules

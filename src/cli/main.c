@@ -30,11 +30,11 @@ static const char usage_text[] =
     "Usage:\n"
     "  disputas render DOC.yaml [-l LAYOUT] [-o OUT] [-f pdf|png|svg|trace] [--trace]\n"
     "                  [--impose MODE] [--dpi DPI] [--press] [--marks] [--preflight]\n"
-    "                  [--pdfa] [--house FILE]\n"
+    "                  [--press-profile PROFILE] [--pdfa] [--house FILE]\n"
     "  disputas build  DOC.yaml... [-d OUTDIR] [-l LAYOUT]... [-j N] [--press] [--marks]\n"
-    "                  [--pdfa] [--preflight] [--house FILE]\n"
+    "                  [--press-profile PROFILE] [--pdfa] [--preflight] [--house FILE]\n"
     "  disputas check  DOC.yaml [-l LAYOUT] [--preflight] [--press] [--marks]\n"
-    "                  [--house FILE]\n"
+    "                  [--press-profile PROFILE] [--house FILE]\n"
     "  disputas watch  DOC.yaml [-d OUTDIR] [-l LAYOUT]... [--house FILE]\n"
     "  disputas preview DOC.yaml [-l LAYOUT]... [-p PORT] [--house FILE]\n"
     "  disputas layouts\n"
@@ -64,6 +64,8 @@ typedef struct options {
   gboolean marks;
   gboolean press;
   gboolean pdfa;
+  char *press_profile;
+  char *press_condition;
   gboolean preflight;
   gboolean trace;
   gboolean quiet;
@@ -155,6 +157,12 @@ static bool parse_options(const char *command, int *argc, char ***argv,
       {"marks", 0, 0, G_OPTION_ARG_NONE, &opts->marks,
        "Press output with crop marks (and fold marks on imposed sheets) "
        "in a slug", NULL},
+      {"press-profile", 0, 0, G_OPTION_ARG_FILENAME, &opts->press_profile,
+       "Press output's printing condition: srgb, cmyk or an ICC file "
+       "(default: the layout's)", "PROFILE"},
+      {"press-condition", 0, 0, G_OPTION_ARG_STRING, &opts->press_condition,
+       "Its name in the output intent (default: the profile's own)",
+       "NAME"},
       {NULL, 0, 0, 0, NULL, NULL, NULL}};
   GOptionEntry pdfa_entry[] = {
       {"pdfa", 0, 0, G_OPTION_ARG_NONE, &opts->pdfa,
@@ -230,6 +238,11 @@ static bool parse_options(const char *command, int *argc, char ***argv,
       strcmp(opts->diagnostics, "json")) {
     *status = usage_error("--diagnostics takes 'text' or 'json', not '%s'",
                           opts->diagnostics);
+    return false;
+  }
+  if (opts->press_condition && !opts->press_profile) {
+    *status = usage_error("--press-condition names the condition of "
+                          "--press-profile, which is not given");
     return false;
   }
   if (opts->root && !g_file_test(opts->root, G_FILE_TEST_IS_DIR)) {
@@ -337,6 +350,8 @@ static int run_check(const options *opts, const char *path) {
   /* Press output's preflight checks its colours too. */
   dp_render_options_set_marks(ro, opts->marks);
   dp_render_options_set_press(ro, opts->press);
+  dp_render_options_set_press_profile(ro, opts->press_profile,
+                                      opts->press_condition);
   if (doc && layout &&
       dp_check_with_options(ctx, doc, layout, ro) == DP_STATUS_OK &&
       dp_context_get_error_count(ctx) == 0)
@@ -441,6 +456,8 @@ static int run_render(const options *opts, const char *path) {
     if (opts->dpi > 0) dp_render_options_set_dpi(ro, opts->dpi);
     dp_render_options_set_marks(ro, opts->marks);
     dp_render_options_set_press(ro, opts->press);
+    dp_render_options_set_press_profile(ro, opts->press_profile,
+                                        opts->press_condition);
     dp_render_options_set_pdfa(ro, opts->pdfa);
     dp_render_options_set_preflight(ro, opts->preflight);
     /* --trace without -o: a trace is for reading, or for diff. */
@@ -712,6 +729,8 @@ static void builder_init(builder *b, const options *opts, const char *outdir) {
   b->ro = dp_render_options_new();
   dp_render_options_set_marks(b->ro, opts->marks);
   dp_render_options_set_press(b->ro, opts->press);
+  dp_render_options_set_press_profile(b->ro, opts->press_profile,
+                                      opts->press_condition);
   dp_render_options_set_pdfa(b->ro, opts->pdfa);
 }
 
@@ -1123,6 +1142,8 @@ int main(int argc, char **argv) {
   g_free(opts.diagnostics);
   g_free(opts.house);
   g_free(opts.root);
+  g_free(opts.press_profile);
+  g_free(opts.press_condition);
   g_free(opts.lang);
   g_free(opts.events);
   g_free(owned);

@@ -40,6 +40,15 @@ reads the PDFs back with qpdf's JSON (`qpdf --json`), pdfinfo and
                  keeps its links, without the output intent
   registration   marks in a PDF are in registration colour (/Separation
                  /All), black when drawn; none in office output
+  press-cmyk     --press-profile cmyk (and a layout's press-profile):
+                 the output intent has Ghostscript's CMYK profile (N 4),
+                 black and grey text and rules are the K ink alone
+                 (0 0 0 1-v k), the poster, booklet and imposed booklet
+                 drawn as with the sRGB profile (greys a little lighter,
+                 as the press prints K), qpdf --check and Ghostscript's
+                 reading and -dPDFX conversion clean; the options win
+                 over the layout; a profile that cannot be used is an
+                 error that writes nothing
   pure-black     press output sets black text and rules as DeviceGray 0
                  and every RGB grey (R = G = B) as DeviceGray at its level
                  (the content streams read back with qpdf: every text-showing
@@ -55,7 +64,7 @@ reads the PDFs back with qpdf's JSON (`qpdf --json`), pdfinfo and
   press-images   preflight of press output names each RGB image's profile
                  (a note: a JPEG's embedded ICC description, or "no
                  profile, assumed sRGB") and warns of a CMYK JPEG without a
-                 profile, at the layout's image item with a note at the
+                 profile (not with --press-profile cmyk), at the layout's image item with a note at the
                  document's line; CMYK and grey with profiles, and office
                  output, get neither (JPEGs made by make-jpeg)
   summary        render --preflight reports one summary line a product;
@@ -1255,6 +1264,190 @@ def case_pure_black(r):
 
 
 GS_CMYK = "/usr/share/color/icc/ghostscript/default_cmyk.icc"  # libgs-common
+SRGB = "/usr/share/color/icc/sRGB.icc"  # icc-profiles-free
+CMYK_K = re.compile(r"0 0 0 (\S+) (k|K)")
+
+
+def as_k(rich, pure):
+    """Whether `pure`'s uses are `rich`'s (pure-black off) with every RGB
+    grey v v v as the K ink alone at 1 - v (`0 0 0 1-v k`, DeviceCMYK),
+    and nothing else changed; the differences if not."""
+    if len(rich) != len(pure):
+        return ["%d uses against %d" % (len(pure), len(rich))]
+    wrong = []
+    for (kind, was), (pkind, now) in zip(rich, pure):
+        level = neutral_rgb(was)
+        m = CMYK_K.fullmatch(now)
+        if level is None:
+            ok = (kind, was) == (pkind, now)
+        else:
+            ok = (kind == pkind and m is not None and
+                  abs(float(m.group(1)) - (1 - float(level))) < 1e-5 and
+                  (m.group(2) == "K") == was.endswith("RG"))
+        if not ok:
+            wrong.append("%s %r became %r" % (kind, was, now))
+    return sorted(set(wrong))
+
+
+def pixels_alike(r, a, b, dpi=40):
+    """How poppler draws the PDFs `a` (an RGB press profile) and `b` (a
+    CMYK one) apart, page by page: pixels whose colour differs by more
+    than 8 levels though `a`'s is not a grey, greys that differ by more
+    than 40 or come out darker, and the share of inked pixels (not
+    white) in each.  Poppler converts DeviceCMYK through the output intent's
+    profile: the K ink alone prints a grey a little lighter than the RGB
+    grey of the same level (K 89 % on a SWOP press is sRGB 58, not 27),
+    so greys get their own tolerance; everything else is drawn alike."""
+    images = []
+    for path in (a, b):
+        prefix = path[:-4] + "-px"
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", path, prefix],
+                       check=True)
+        folder, stem = os.path.split(prefix)
+        images.append([Image(os.path.join(folder, f), dpi)
+                       for f in sorted(os.listdir(folder))
+                       if f.startswith(stem + "-") and f.endswith(".png")])
+    out = []
+    for x, y in zip(*images):
+        colour = grey = dark_a = dark_b = total = 0
+        for ra, rb in zip(x.rows, y.rows):
+            for i in range(0, min(len(ra), len(rb)), 3):
+                pa, pb = ra[i:i + 3], rb[i:i + 3]
+                total += 1
+                dark_a += sum(pa) < 3 * 250
+                dark_b += sum(pb) < 3 * 250
+                d = max(abs(u - v) for u, v in zip(pa, pb))
+                if d <= 8:
+                    continue
+                if max(pa) - min(pa) <= 2:
+                    if d > 40 or sum(pb) + 8 < sum(pa):
+                        grey += 1
+                else:
+                    colour += 1
+        out.append((colour, grey, dark_a / max(total, 1),
+                    dark_b / max(total, 1)))
+    return out, len(images[0]) == len(images[1]) > 0
+
+
+def case_press_cmyk(r):
+    """Press output with a CMYK printing condition, chosen at run time
+    (--press-profile cmyk, or a layout's press-profile: cmyk): the
+    output intent holds Ghostscript's CMYK profile (N 4), black and grey
+    text and rules are the K ink alone (DeviceCMYK 0 0 0 1-v), the pages
+    are drawn as the sRGB press output's, qpdf --check and Ghostscript
+    (reading, and its -dPDFX conversion) take them.  An RGB profile
+    (srgb) keeps DeviceGray; the options win over the layout; a profile
+    that cannot be used is an error and writes nothing."""
+    seed = "samples/seed.yaml"
+    with open(GS_CMYK, "rb") as f:
+        cmyk_icc = f.read()
+    with open(SRGB, "rb") as f:
+        srgb_icc = f.read()
+    gs = shutil.which("gs")
+    check(gs, "Ghostscript (gs) is installed (scripts/deps.sh)")
+
+    def intent_of(path, label, comps, icc, condition):
+        pdf = Pdf(path)
+        intents = pdf.root.get("/OutputIntents") or []
+        intent = pdf.get(intents[0]) if len(intents) == 1 else {}
+        ref = intent.get("/DestOutputProfile")
+        check(intent.get("/S") == "/GTS_PDFX" and ref and
+              pdf.objects[ref]["stream"]["dict"].get("/N") == comps and
+              stream_data(path, ref) == icc and
+              condition in text_of(intent.get("/OutputCondition", "")),
+              "%s: the output intent's profile has %d colours, %s" % (
+                  label, comps, condition), repr(intent))
+
+    for name in ("poster", "booklet", "booklet-print"):
+        cmyk = r.render(seed, name, name + "-cmyk.pdf", "--press",
+                        "--press-profile", "cmyk")
+        srgb = r.render(seed, name, name + "-srgb.pdf", "--press",
+                        "--press-profile", "srgb")
+        intent_of(cmyk, name + " cmyk", 4, cmyk_icc, "SWOP")
+        intent_of(srgb, name + " srgb", 3, srgb_icc, "sRGB")
+        got = page_uses(cmyk)
+        ink = [u for u in got if u == ("text", "0 0 0 0.894118 k")]
+        check(len(ink) > 50, name + ": text in ink (#1b1b1b) follows "
+              "0 0 0 0.894118 k (the K ink alone)", "%d such texts" % len(ink))
+        left = sorted(set(c for _, c in got if neutral_rgb(c) or
+                          re.fullmatch(r"\S+ (g|G)", c)))
+        check(not left, name + ": no RGB grey and no DeviceGray left",
+              repr(left))
+        if name != "booklet-print":
+            rich = r.render(seed, "tests/print/rich-%s.yaml" % name,
+                            name + "-rich.pdf", "--press")
+            wrong = as_k(page_uses(rich), got)
+            check(not wrong, name + ": only the greys changed, to K",
+                  "\n".join(wrong))
+            grey = [u for u in page_uses(srgb)
+                    if u == ("text", "0.105882 g")]
+            check(len(grey) == len(ink), name + ": the sRGB profile sets "
+                  "the same text in DeviceGray", "%d against %d" % (
+                      len(grey), len(ink)))
+        pages, all_drawn = pixels_alike(r, srgb, cmyk)
+        bad = [(i + 1, p) for i, p in enumerate(pages)
+               if p[0] or p[1] or abs(p[2] - p[3]) > 0.002]
+        check(all_drawn and not bad, name + ": drawn as the sRGB press "
+              "output (colours alike, greys a little lighter, the same ink)",
+              "pages (colour, grey, ink): %r" % bad)
+        proc = subprocess.run(["qpdf", "--check", cmyk], capture_output=True,
+                              text=True)
+        check(proc.returncode == 0 and "WARNING" not in proc.stdout +
+              proc.stderr, name + ": qpdf --check is clean",
+              proc.stdout + proc.stderr)
+        if gs:
+            proc = subprocess.run(
+                [gs, "-q", "-dBATCH", "-dNOPAUSE", "-dSAFER",
+                 "-dPDFSTOPONERROR", "-dPDFSTOPONWARNING",
+                 "-sDEVICE=nullpage", cmyk], capture_output=True, text=True)
+            check(proc.returncode == 0 and not proc.stdout + proc.stderr,
+                  name + ": Ghostscript reads it without a complaint",
+                  proc.stdout + proc.stderr)
+            out = os.path.join(r.work, name + "-gs-pdfx.pdf")
+            proc = subprocess.run(
+                [gs, "-q", "-dBATCH", "-dNOPAUSE", "-dSAFER", "-dPDFX",
+                 "-sDEVICE=pdfwrite", "-sColorConversionStrategy=CMYK",
+                 "-sOutputFile=" + out, cmyk], capture_output=True,
+                text=True)
+            check(proc.returncode == 0 and not proc.stdout + proc.stderr,
+                  name + ": Ghostscript's -dPDFX conversion takes it",
+                  proc.stdout + proc.stderr)
+    # The layout's choice, and the options' over it.
+    layout = "tests/print/press-cmyk.yaml"
+    path = r.render(seed, layout, "layout-cmyk.pdf")
+    intent_of(path, "press-profile: cmyk", 4, cmyk_icc, "SWOP")
+    path = r.render(seed, layout, "layout-srgb.pdf", "--press-profile",
+                    "srgb")
+    intent_of(path, "--press-profile srgb over the layout's", 3, srgb_icc,
+              "sRGB")
+    path = r.render(seed, "poster", "file-cmyk.pdf", "--press",
+                    "--press-profile", GS_CMYK, "--press-condition",
+                    "Offset, coated paper")
+    intent_of(path, "--press-profile FILE --press-condition", 4, cmyk_icc,
+              "Offset, coated paper")
+    # Office output has no output intent, whatever the profile.
+    pdf = Pdf(r.render(seed, "poster", "office.pdf", "--press-profile",
+                       "cmyk"))
+    check("/OutputIntents" not in pdf.root and
+          not any(CMYK_K.fullmatch(c) for _, c in page_uses(
+              os.path.join(r.work, "office.pdf"))),
+          "office output: no output intent, no K, whatever the profile")
+    # A profile that cannot be used: an error, nothing written.
+    for value, said in (("nope.icc", "press profile 'nope.icc' does not "
+                         "exist"),
+                        ("cmk", "is not a built-in profile (did you mean "
+                         "'cmyk'?)"),
+                        ("./README.md", "is not an ICC profile"),
+                        ("/usr/share/color/icc/ghostscript/sgray.icc",
+                         "is a grey profile")):
+        out = os.path.join(r.work, "bad.pdf")
+        proc = r.run(["render", seed, "--press", "--press-profile", value,
+                      "-o", out], check_status=False)
+        err = proc.stderr.decode("utf-8", "replace")
+        check(proc.returncode == 1 and said in err and
+              not os.path.exists(out),
+              "--press-profile %s: an error, nothing written" % value,
+              "exit %d: %s" % (proc.returncode, err))
 GREY = "/usr/share/color/icc/ghostscript/sgray.icc"  # libgs-common: sRGB tone curve
 
 
@@ -1412,6 +1605,13 @@ def case_press_images(r, make_jpeg):
             check(not colour.search(press), name + ": press output: "
                   "nothing of its colour", press)
             continue
+        if name == "cmyk-plain.jpg":
+            # With a CMYK printing condition its numbers are that press's.
+            cmyk = r.run(["check", "--preflight", "--press", doc, "-l",
+                          "booklet", "--press-profile", "cmyk"]
+                         ).stderr.decode()
+            check(not colour.search(cmyk), name + ": press output to "
+                  "--press-profile cmyk: nothing of its colour", cmyk)
         want = "%s:%d:13: %s" % (booklet, item, said % jpeg)
         at = press.find(want)
         check(at >= 0, name + ": press output: " + said.split(":")[0] +
@@ -1810,7 +2010,7 @@ def main(argv):
              "full-page-fill": case_full_page_fill,
              "marks": case_marks, "pdfx": case_pdfx, "pdfa": case_pdfa,
              "registration": case_registration,
-             "pure-black": case_pure_black,
+             "pure-black": case_pure_black, "press-cmyk": case_press_cmyk,
              "small-text": case_small_text, "lazy-qpdf": case_lazy_qpdf,
              "fonts": case_fonts, "samples": case_samples}
     try:
