@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include "atomic-file.h"
-#include "bind.h"
 #include "calendar.h"
 #include "cancel.h"
 #include "compose.h"
@@ -679,16 +678,8 @@ void dp_render_options_set_press_profile(dp_render_options *options,
   else
     options->press_profile =
         dp_press_profile_load(profile, path, condition, &problem);
-  if (problem) {
-    char *hint = file ? g_strdup("") : dp_bind_hint(profile,
-                                                    dp_press_profile_names);
-    options->press_problem = g_strdup_printf(
-        "'%s' %s%s%s", profile, problem, hint,
-        !file && !strcmp(problem, "is not a built-in profile")
-            ? "; name srgb, cmyk or an ICC file (a path ending in .icc)"
-            : "");
-    g_free(hint);
-  }
+  if (problem)
+    options->press_problem = g_strdup_printf("'%s' %s", profile, problem);
   g_free(problem);
   g_free(path);
 }

@@ -1209,14 +1209,7 @@ static void bind_press_profile(binder *b, dp_layout_model *m) {
           problem);
   } else {
     p = dp_press_profile_load(name, NULL, condition, &problem);
-    if (!p) {
-      char *h = dp_bind_hint(name, dp_press_profile_names);
-      bool unknown = !strcmp(problem, "is not a built-in profile");
-      ERR(b, v->mark, "press profile '%s' %s%s%s", name, problem, h,
-          unknown ? "; name srgb, cmyk or an ICC file (a path ending in "
-                    ".icc)" : "");
-      g_free(h);
-    }
+    if (!p) ERR(b, v->mark, "press profile '%s' %s", name, problem);
   }
   g_free(problem);
   if (!p) return;

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "bind.h"
 #include "config.h"
 
 /* Built-in profiles, from Debian packages (scripts/deps.sh). */
@@ -127,7 +128,11 @@ dp_press_profile *dp_press_profile_load(const char *name, const char *path,
     for (size_t i = 0; i < G_N_ELEMENTS(builtins); i++)
       if (!strcmp(builtins[i].name, name)) b = &builtins[i];
     if (!b) {
-      *problem = g_strdup("is not a built-in profile");
+      char *hint = dp_bind_hint(name, dp_press_profile_names);
+      *problem = g_strdup_printf("is not a built-in profile%s; name srgb, "
+                                 "cmyk or an ICC file (a path ending in "
+                                 ".icc)", hint);
+      g_free(hint);
       return NULL;
     }
     path = b->path;

@@ -42,7 +42,8 @@ bool dp_press_profile_is_file(const char *text);
  * NULL when it cannot be used, with *problem (g_free) a fragment that
  * follows the name in a message: "does not exist", "is not an ICC
  * profile", "is a grey profile, not RGB or CMYK"...; an unknown built-in
- * name gives "is not a built-in profile". */
+ * name gives "is not a built-in profile", a "did you mean" and the
+ * choices. */
 dp_press_profile *dp_press_profile_load(const char *name, const char *path,
                                         const char *condition,
                                         char **problem);
