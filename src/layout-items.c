@@ -87,6 +87,18 @@ static bool parse_comparison(binder *b, const dp_ynode *node, const char *t,
   return true;
 }
 
+/* Whether the condition `t` calls `fn`, as "FN(ARG)"; *arg is then ARG,
+ * stripped (g_free), or NULL when anything follows its ')'. */
+static bool call_of(const char *t, const char *fn, char **arg) {
+  size_t n = strlen(fn);
+  if (strncmp(t, fn, n) != 0 || t[n] != '(') return false;
+  const char *open = t + n + 1, *close = strchr(open, ')');
+  *arg = close && !close[1]
+             ? g_strstrip(g_strndup(open, (size_t)(close - open)))
+             : NULL;
+  return true;
+}
+
 /* One `if:` (`is_if`) or `unless:` condition `node` into `out`. */
 static void bind_one_condition(binder *b, const dp_ynode *node, bool is_if,
                                dp_condition *out) {
@@ -99,11 +111,9 @@ static void bind_one_condition(binder *b, const dp_ynode *node, bool is_if,
   const char *t = node->text;
   /* "made(NAME)": the plan makes a page of template NAME (a pad step's),
    * so that content can leave out what that page carries. */
-  if (strncmp(t, "made(", 5) == 0) {
-    const char *close = strchr(t, ')');
-    char *name = close ? g_strstrip(g_strndup(t + 5, (size_t)(close - t) - 5))
-                       : NULL;
-    if (!close || close[1] || !name[0]) {
+  char *name = NULL;
+  if (call_of(t, "made", &name)) {
+    if (!name || !name[0]) {
       ERR(b, node->mark, "write 'made(TEMPLATE)' with a page template's "
                          "name, as 'made(practical)', not '%s'", t);
       g_free(name);
@@ -120,11 +130,9 @@ static void bind_one_condition(binder *b, const dp_ynode *node, bool is_if,
   }
   /* "changed(PATH)": a row of a timetable whose field differs from the
    * row before (a place said once for the rows that share it). */
-  if (strncmp(t, "changed(", 8) == 0) {
-    const char *close = strchr(t, ')');
-    char *path = close ? g_strstrip(g_strndup(t + 8, (size_t)(close - t) - 8))
-                       : NULL;
-    if (!close || close[1] || !dp_is_field_path(path)) {
+  char *path = NULL;
+  if (call_of(t, "changed", &path)) {
+    if (!path || !dp_is_field_path(path)) {
       ERR(b, node->mark, "write 'changed(PATH)' with a field path, as "
                          "'changed(venue)', not '%s'", t);
       g_free(path);
