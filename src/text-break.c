@@ -872,9 +872,13 @@ bool text_break_optimally(dp_text *text, PangoLayout **layout_in,
   else if (flip && align == PANGO_ALIGN_RIGHT) align = PANGO_ALIGN_LEFT;
   text_kept key = {0};
   const text_kept *kept = NULL;
+  /* Lines aligned left in a left-to-right paragraph are set unwrapped:
+   * where it is given a width, Pango shapes each line twice (once to
+   * see whether it fits, once to set it), and aligning left needs none. */
+  bool unwrapped = align == PANGO_ALIGN_LEFT && !u->rtl;
   if (ok) {
     key = kept_key(layout, u->serial, out->str, out->len, final,
-                   pango_units_from_double(set_width));
+                   unwrapped ? -1 : pango_units_from_double(set_width));
     key.want = want;
     key.scales = line_scale;
     key.lines = n_lines;
