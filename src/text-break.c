@@ -15,16 +15,18 @@
 
 /* Pango breaks first-fit: each line takes as much as fits, and Pango's
  * justification only stretches.  text_break_optimally() breaks a
- * paragraph Pango has wrapped as linebreak.c finds best, on Pango's own
- * shaping: the widths of its characters are read from the shaped runs
- * of the first-fit setting (text_measure_read), break opportunities
- * from Pango's log attributes (spaces, after hyphens, soft hyphens from
- * libhyphen); the chosen breaks become forced breaks (U+2028; a visible
- * hyphen U+2010 where a soft hyphen breaks), and with Pango's
- * justification off, the space a justified line lacks goes to its word
- * spaces' glyphs once Pango has set the lines (justify_lines).  So the text
- * is shaped twice, in whole runs, and once only at each further width
- * shrink-to-fit tries: the measure is cached. */
+ * paragraph as linebreak.c finds best, on Pango's own shaping: the
+ * widths of its characters are read from the shaped runs of the text set
+ * unwrapped (text_measure_read), break opportunities from Pango's log
+ * attributes (spaces, after hyphens, soft hyphens from libhyphen); the
+ * chosen breaks become forced breaks (U+2028; a visible hyphen U+2010
+ * where a soft hyphen breaks), and with Pango's justification off, the
+ * space a justified line lacks goes to its word spaces' glyphs once Pango
+ * has set the lines (justify_lines).  So the text is shaped twice, in
+ * whole runs, and once only at each further width shrink-to-fit tries:
+ * the measure is cached.  (Pango's own first fit costs more than both:
+ * it shapes a line's text again at each break it weighs near the line's
+ * end.) */
 
 /* Word spaces in justified text stretch by half and shrink by a little
  * under a fifth of their width (TeX: by a half and a third): never
@@ -49,10 +51,9 @@
 
 /* What the breaker needs of a paragraph's shaping, character by
  * character: widths, fonts and Pango's log attributes.  Read from the
- * paragraph set first-fit (its lines' runs, with what breaking changed
- * undone), and cached per dp_text: shrink-to-fit sets a paragraph at
- * many widths, and its characters are as wide at each (every paragraph
- * is set at LAYOUT_SIZE). */
+ * paragraph set unwrapped (its runs), and cached per dp_text:
+ * shrink-to-fit sets a paragraph at many widths, and its characters are
+ * as wide at each (every paragraph is set at LAYOUT_SIZE). */
 struct text_measure {
   /* The key: what Pango shapes. */
   guint hash;
@@ -283,45 +284,24 @@ const text_measure *text_measure_find(dp_text *text, PangoContext *context,
   return NULL;
 }
 
-/* The advance of character `c` alone in `font`, Pango units (0 if the
- * font has no glyph for it). */
-static int char_width(PangoFont *font, gunichar c) {
-  hb_font_t *hb = font ? pango_font_get_hb_font(font) : NULL;
-  hb_codepoint_t g = 0;
-  if (!hb || !hb_font_get_nominal_glyph(hb, c, &g)) return 0;
-  PangoRectangle logical;
-  pango_font_get_glyph_extents(font, g, NULL, &logical);
-  return logical.width;
-}
-
-/* The letter spacing at byte `at`: the paragraph's, or that of the last
- * span over it that sets one (text_attributes: later spans win). */
-static double spacing_at(const dp_style *style, const span *spans,
-                           size_t count, double unit, unsigned at) {
-  double spacing = style->letter_spacing;
-  for (size_t i = 0; i < count; i++) {
-    const dp_style *cs = spans[i].style;
-    if (cs && (cs->set & DP_STYLE_LETTER_SPACING) && spans[i].start <= at &&
-        at < spans[i].end)
-      spacing = cs->letter_spacing;
-  }
-  return spacing * unit;
-}
-
 const text_measure *text_measure_read(dp_text *text, PangoLayout *layout,
                                       PangoContext *context,
                                       const PangoFontDescription *desc,
                                       const char *lang, const GString *buf,
-                                      PangoAttrList *attrs,
-                                      const dp_style *style,
-                                      const span *spans, size_t count,
-                                      double unit) {
+                                      PangoAttrList *attrs) {
   const char *t = pango_layout_get_text(layout);
   int len = (int)strlen(t);
+  /* Set in one line (but at forced breaks), each item shaped once. */
+  int set_width = pango_layout_get_width(layout);
+  pango_layout_set_width(layout, -1);
+  text->settings++;
   int n_attrs;
   const PangoLogAttr *log = pango_layout_get_log_attrs_readonly(layout, &n_attrs);
   int n = (int)g_utf8_strlen(t, len);
-  if (n_attrs != n + 1 || (size_t)len != buf->len) return NULL;
+  if (n_attrs != n + 1 || (size_t)len != buf->len) {
+    pango_layout_set_width(layout, set_width);
+    return NULL;
+  }
   text_measure *m = g_new0(text_measure, 1);
   m->hash = measure_hash(buf, lang);
   m->text = g_memdup2(buf->str, buf->len + 1);
@@ -361,25 +341,10 @@ const text_measure *text_measure_read(dp_text *text, PangoLayout *layout,
       for (int k = 0; k < item->num_chars; k++)
         m->font[c0 + k] = item->analysis.font;
     }
-    /* Undo what wrapping did at the line's end: Pango shows a hyphen
-     * in the cluster of a soft hyphen it broke at, and gives the space
-     * it broke at no width. */
-    int end = line->start_index + line->length;
-    if (end <= line->start_index || !l->next) continue;
-    int last = char_of[g_utf8_prev_char(t + end) - t];
-    gunichar ch = g_utf8_get_char(t + m->byte[last]);
-    if (ch == 0x00AD) {
-      m->width[last] = 0;
-    } else if (m->log[last].is_white && ch != 0x2028 && ch != '\n' &&
-               m->width[last] == 0) {
-      m->width[last] =
-          char_width(m->font[last], ch) +
-          pango_units_from_double(spacing_at(style, spans, count, unit,
-                                               (unsigned)m->byte[last]));
-    }
   }
   g_free(char_of);
-  /* Soft hyphens Pango did not break at have no width anyway. */
+  pango_layout_set_width(layout, set_width);
+  /* A soft hyphen has no width where no line breaks at it. */
   for (int k = 0; k < n; k++)
     if (g_utf8_get_char(t + m->byte[k]) == 0x00AD) m->width[k] = 0;
 
@@ -395,9 +360,9 @@ const text_measure *text_measure_read(dp_text *text, PangoLayout *layout,
   return m;
 }
 
-/* Close calls (layout units) are left to Pango: widths read from a
- * first-fit setting may differ from the unbroken text's by a kern at a
- * line's end. */
+/* Close calls (layout units) are left to Pango: its first fit shapes a
+ * line's end apart from what follows, and so may differ from the
+ * unbroken text's widths by a kern. */
 #define WRAP_TOLERANCE 0.5
 
 int text_measure_wraps(const text_measure *m, double avail, double first) {

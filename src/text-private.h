@@ -218,18 +218,14 @@ const text_measure *text_measure_find(dp_text *text, PangoContext *context,
                                       const char *lang, const GString *buf,
                                       PangoAttrList *attrs);
 
-/* Reads the measure of `layout` (the same, set first-fit: Pango's
- * justification off) and keeps it; NULL if it cannot be read.  `style`,
- * `spans` and `unit` give the letter spacing of a space Pango wrapped
- * at. */
+/* Reads the measure of `layout` (the same text, attributes and font),
+ * setting it unwrapped, and keeps it; NULL if it cannot be read.  The
+ * layout keeps its width, and is laid out again when next asked. */
 const text_measure *text_measure_read(dp_text *text, PangoLayout *layout,
                                       PangoContext *context,
                                       const PangoFontDescription *desc,
                                       const char *lang, const GString *buf,
-                                      PangoAttrList *attrs,
-                                      const dp_style *style,
-                                      const span *spans, size_t count,
-                                      double unit);
+                                      PangoAttrList *attrs);
 
 /* Whether Pango would wrap the text in `avail` layout units with a first
  * indent `first`: 1 surely, -1 surely not, 0 too close to tell. */

@@ -299,6 +299,22 @@ void text_show_line(cairo_t *cr, double x, double y, double scale,
   cairo_restore(cr);
 }
 
+/* An average character's advance, layout units (a little under half an
+ * em in Latin text). */
+#define LIKELY_ADVANCE (0.45 * LAYOUT_SIZE)
+
+/* Whether `buf` likely wraps in `avail` layout units.  A guess, from its
+ * longest line's length: it only decides whether the text is measured
+ * before or after Pango has set it first fit, never how it breaks. */
+static bool likely_wraps(const GString *buf, double avail) {
+  long line = 0, longest = 0;
+  for (const char *p = buf->str; *p; p = g_utf8_next_char(p)) {
+    line = g_utf8_get_char(p) == 0x2028 ? 0 : line + 1;
+    longest = MAX(longest, line);
+  }
+  return (double)longest * LIKELY_ADVANCE > avail;
+}
+
 /* Whether Pango wrapped a line of `layout` (a line ends where the text
  * has no forced break). */
 static bool pango_wrapped(PangoLayout *layout) {
@@ -604,6 +620,10 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
   if (width > 0) {
     const text_measure *m =
         text_measure_find(text, context, desc, lang, buf, attrs);
+    /* Text long enough to wrap is measured first: setting it first fit
+     * only to see that it wraps costs more than measuring it. */
+    if (!m && likely_wraps(buf, para->layout_width))
+      m = text_measure_read(text, layout, context, desc, lang, buf, attrs);
     if (m && text_measure_wraps(m, para->layout_width, first) > 0) {
       tried = true;
       broken = text_break_optimally(text, &layout, m, &buf, work, count,
@@ -635,8 +655,9 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
     attrs = guarded;
   } else if (width > 0 && !broken && !tried && pango_wrapped(layout)) {
     const text_measure *m =
-        text_measure_read(text, layout, context, desc, lang, buf, attrs,
-                          style, work, count, unit);
+        text_measure_find(text, context, desc, lang, buf, attrs);
+    if (!m)
+      m = text_measure_read(text, layout, context, desc, lang, buf, attrs);
     if (!m) {
       pango_layout_set_justify(layout, style->align == DP_ALIGN_JUSTIFY);
       text->settings++;
