@@ -638,6 +638,19 @@ static void justify_lines(PangoLayout *layout, const bool *spaced,
   }
 }
 
+/* Glyph scales come in steps of EXPANSION_STEP: each scale is a font of
+ * its own to cairo, made and kept for every line drawn at it, and a
+ * reader sees no difference of half a percent in a glyph's width.  A
+ * scale is rounded away from 1 (no further than `expand`), so the spaces
+ * take less than linebreak.c gave them, never more. */
+#define EXPANSION_STEP 0.005
+
+static double expansion_step(double scale, double expand) {
+  double steps = ceil(fabs(scale - 1.0) / EXPANSION_STEP - 1e-9);
+  double away = MIN(steps * EXPANSION_STEP, expand);
+  return scale < 1.0 ? 1.0 - away : 1.0 + away;
+}
+
 bool text_break_optimally(dp_text *text, PangoLayout **layout_in,
                           const text_measure *m,
                           GString **buf, span *work, size_t count,
@@ -742,7 +755,7 @@ bool text_break_optimally(dp_text *text, PangoLayout **layout_in,
       double target = l == 0 ? params.first_width : params.width;
       /* Glyphs go no further than `expand` (linebreak.c's model of the
        * line); a line looser than that takes the rest in its spaces. */
-      double sc = 1.0 + CLAMP(r, -1.0, 1.0) * expand;
+      double sc = expansion_step(1.0 + CLAMP(r, -1.0, 1.0) * expand, expand);
       line_scale[l] = sc;
       if (justify && r > 0) line_track[l] = lines[l].track * track;
       /* What hangs (item[e].protrude) is set past the measure. */

@@ -1455,6 +1455,37 @@ static void test_expansion_bounded(fixture *f, gconstpointer data) {
   g_free(text);
 }
 
+/* Glyph scales come in half-percent steps, no further from 1 than
+ * `expansion` (each scale is a font of its own in the PDF): over many
+ * measures, every justified line's scale is 1 ± a whole number of steps,
+ * and some lines are scaled. */
+static void test_expansion_steps(fixture *f, gconstpointer data) {
+  (void)data;
+  dp_style s = style_new();
+  s.align = DP_ALIGN_JUSTIFY;
+  s.hyphenate = true;
+  s.size = 9.5;
+  s.expansion = 0.02;
+  const char *english =
+      "The project has two objectives: firstly, to comprehend how peer "
+      "workers can participate substantially in co-creating effective, "
+      "socially inclusive mental health and substance use services, and "
+      "secondly, to generate knowledge that helps craft more significant "
+      "roles for them.";
+  int scaled = 0;
+  for (int k = 0; k < 24; k++) {
+    dp_para *p = para_new(f, english, NULL, 0, &s, "en", 150 + 6.5 * k);
+    for (int i = 0; p->line_scale && i < dp_para_get_line_count(p); i++) {
+      double steps = (p->line_scale[i] - 1.0) / 0.005;
+      g_assert_cmpfloat_with_epsilon(steps, round(steps), 1e-6);
+      g_assert_cmpfloat(fabs(steps), <=, 4 + 1e-6);
+      scaled += steps != 0;
+    }
+    dp_para_free(p);
+  }
+  g_assert_cmpint(scaled, >, 10);
+}
+
 /* However loose a justified line must be (two short words before one
  * that does not break and fills the next line alone), its glyphs are
  * drawn `expansion` wider at most; its one space takes the rest. */
@@ -1653,6 +1684,7 @@ int main(int argc, char **argv) {
   ADD("justify-exact", test_justify_exact);
   ADD("expansion-bounded", test_expansion_bounded);
   ADD("expansion-loose", test_expansion_loose);
+  ADD("expansion-steps", test_expansion_steps);
   ADD("rtl-justify", test_rtl_justify);
   ADD("measure-kept", test_measure_kept);
   ADD("lines-kept", test_lines_kept);
