@@ -13,6 +13,8 @@
 
 #include <glib.h>
 #include <string.h>
+#include <unicode/ulocdata.h>
+#include <unicode/utf16.h>
 
 #include "paths.h"
 #include "style.h"
@@ -180,18 +182,52 @@ void dp_typography_free(dp_typography *t) {
   g_free(t);
 }
 
-static const rules *rules_for(const dp_typography *t, const char *lang) {
-  if (lang && *lang) {
-    size_t n = strcspn(lang, "-_");
-    char *primary = g_ascii_strdown(lang, (gssize)n);
-    const rules *r = g_hash_table_lookup(t->by_lang, primary);
-    g_free(primary);
-    if (r) return r;
+/* The quotation marks ICU's locale data (CLDR) gives language `primary`
+ * (outer open and close, inner open and close) into `quotes`; false if
+ * it has none of its own (ICU's root is no language's). */
+static bool icu_quotes(const char *primary, gunichar quotes[4]) {
+  static const ULocaleDataDelimiterType order[4] = {
+      ULOCDATA_QUOTATION_START, ULOCDATA_QUOTATION_END,
+      ULOCDATA_ALT_QUOTATION_START, ULOCDATA_ALT_QUOTATION_END};
+  UErrorCode status = U_ZERO_ERROR;
+  ULocaleData *data = ulocdata_open(primary, &status);
+  bool ok = U_SUCCESS(status) && status != U_USING_DEFAULT_WARNING &&
+            strcmp(primary, "und") != 0 && strcmp(primary, "root") != 0;
+  for (int i = 0; ok && i < 4; i++) {
+    UChar mark[4];
+    int n = ulocdata_getDelimiter(data, order[i], mark, 4, &status);
+    int at = 0;
+    UChar32 c = 0;
+    if (U_SUCCESS(status) && n > 0) U16_NEXT(mark, at, n, c);
+    /* One character each, as the table's. */
+    ok = U_SUCCESS(status) && n > 0 && at == n && c > 0;
+    quotes[i] = (gunichar)c;
   }
-  return &t->fallback;
+  if (data) ulocdata_close(data);
+  return ok;
 }
 
-void dp_typography_hyphen_min(const dp_typography *t, const char *lang,
+/* The rules of `lang`: its entry in the table; else `default` with the
+ * quotation marks of ICU's locale data, kept as the language's entry
+ * (documents are written in more languages than the table has). */
+static const rules *rules_for(dp_typography *t, const char *lang) {
+  if (!lang || !*lang) return &t->fallback;
+  size_t n = strcspn(lang, "-_");
+  char *primary = g_ascii_strdown(lang, (gssize)n);
+  rules *r = g_hash_table_lookup(t->by_lang, primary);
+  if (r) {
+    g_free(primary);
+    return r;
+  }
+  r = g_new0(rules, 1);
+  read_rules(r, NULL, &t->fallback);
+  gunichar quotes[4];
+  if (icu_quotes(primary, quotes)) memcpy(r->quotes, quotes, sizeof quotes);
+  g_hash_table_replace(t->by_lang, primary, r);
+  return r;
+}
+
+void dp_typography_hyphen_min(dp_typography *t, const char *lang,
                               int *left, int *right) {
   const rules *r = rules_for(t, lang);
   *left = r->hyphen_min[0];
@@ -327,7 +363,7 @@ static bool ends_marks(const rules *r, const chars *s, size_t i) {
          next == '"' || next == ')' || next == ']';
 }
 
-char *dp_typography_apply(const dp_typography *t, const char *lang,
+char *dp_typography_apply(dp_typography *t, const char *lang,
                           unsigned mask, const char *text, size_t length,
                           const unsigned *skip, size_t skip_count,
                           const dp_typography_lang *langs, size_t lang_count,

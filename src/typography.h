@@ -24,7 +24,9 @@ typedef struct dp_typography dp_typography;
 /* (transfer full) The table of data/typography.yaml in `datadir` (NULL:
  * the data folder, paths.h); without the file (or
  * with a broken one, reported to `diag`), the built-in defaults of
- * English. */
+ * English.  A language the table has no entry for takes its `default`
+ * with the quotation marks of ICU's locale data (CLDR), worked out when
+ * first asked for and kept: a table is used by one thread at a time. */
 dp_typography *dp_typography_new(dp_diag *diag, const char *datadir);
 void dp_typography_free(dp_typography *typography);
 
@@ -42,7 +44,7 @@ typedef struct dp_typography_lang {
  * e-mail addresses and the ranges of `skip` (`skip_count` pairs of byte
  * offsets [start, end)); sets `*out_length`, and `*map` (free with
  * g_free()) to length + 1 new byte offsets, one for each old one. */
-char *dp_typography_apply(const dp_typography *typography, const char *lang,
+char *dp_typography_apply(dp_typography *typography, const char *lang,
                           unsigned rules, const char *text, size_t length,
                           const unsigned *skip, size_t skip_count,
                           const dp_typography_lang *langs, size_t lang_count,
@@ -50,7 +52,7 @@ char *dp_typography_apply(const dp_typography *typography, const char *lang,
 
 /* The fewest characters `lang`'s words keep before (`*left`) and after
  * (`*right`) a hyphenation point: the table's `hyphen-min`. */
-void dp_typography_hyphen_min(const dp_typography *typography,
+void dp_typography_hyphen_min(dp_typography *typography,
                               const char *lang, int *left, int *right);
 
 #endif

@@ -42,8 +42,15 @@ static void test_quotes(void) {
   check(t, "da", DP_TYPO_ALL, "\"Tekst\"", "»Tekst«");
   check(t, "fr", DP_TYPO_ALL, "\"texte\"", "«\u202Ftexte\u202F»");
   check(t, "is", DP_TYPO_ALL, "\"texti\"", "„texti“");
-  /* A language without an entry takes the default's (English) marks. */
-  check(t, "pl", DP_TYPO_ALL, "\"x\"", "“x”");
+  /* A language without an entry takes the marks of ICU's locale data
+   * (CLDR), outer and inner; one ICU has none for, the default's. */
+  check(t, "pl", DP_TYPO_ALL, "\"x 'y'\"", "„x «y»”");
+  check(t, "ar", DP_TYPO_ALL, "\"نص 'آخر'\"",
+        "”نص ’آخر‘“");
+  check(t, "he", DP_TYPO_ALL, "\"טקסט\"",
+        "”טקסט”");
+  check(t, "el-GR", DP_TYPO_ALL, "\"x\"", "«x»");
+  check(t, "xx", DP_TYPO_ALL, "\"x 'y'\"", "“x ‘y’”");
   dp_typography_free(t);
 }
 
