@@ -40,6 +40,10 @@
 /* Cost of a break at a soft hyphen, and after an explicit hyphen. */
 #define HYPHEN_PENALTY 50.0
 #define EXPLICIT_HYPHEN_PENALTY 50.0
+/* Cost of a break after the dash of a number range ("10.15–|11.00"): a
+ * reader takes the range in at once, so it is broken only where the
+ * lines about it would otherwise be very loose (or it cannot fit). */
+#define RANGE_PENALTY 900.0
 /* A ragged line may fall short by this much of the measure at a badness
  * of 100 (ems, or this fraction of the measure if more). */
 #define RAG_EMS 4.0
@@ -482,6 +486,16 @@ static bool short_hyphen_piece(const text_measure *u, int c) {
   return before < 2 || after < 2;
 }
 
+/* Whether the break before character `c` follows the dash of a number
+ * range: a digit, an en or figure dash, a digit. */
+static bool range_dash(const text_measure *u, int c) {
+  if (c < 2 || c >= u->n) return false;
+  gunichar dash = g_utf8_get_char(u->text + u->byte[c - 1]);
+  return (dash == 0x2013 || dash == 0x2012) &&
+         g_unichar_isdigit(g_utf8_get_char(u->text + u->byte[c - 2])) &&
+         g_unichar_isdigit(g_utf8_get_char(u->text + u->byte[c]));
+}
+
 /* The boxes, glue and penalties of `u` (units: layout units).  `hang`:
  * the style's `hanging`; `track`: the letter space a character may take. */
 static void build_items(const text_measure *u, break_mode mode, double expand,
@@ -525,6 +539,9 @@ static void build_items(const text_measure *u, break_mode mode, double expand,
                                   .penalty = EXPLICIT_HYPHEN_PENALTY,
                                   .flagged = true, .protrude = protrude},
                  c, c);
+        else if (range_dash(u, c))
+          push(it, (dp_lb_item){.kind = DP_LB_PENALTY,
+                                  .penalty = RANGE_PENALTY}, c, c);
         else
           push(it, (dp_lb_item){.kind = DP_LB_PENALTY}, c, c);
       }

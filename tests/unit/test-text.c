@@ -594,6 +594,42 @@ static char *line_text(const dp_para *p, int line) {
   return g_string_free(out, FALSE);
 }
 
+/* A number range is kept on one line unless the lines about it would
+ * be very loose: over many measures of ragged text, no line ends in the
+ * dash of "10.15–11.00" or "1990–2010", though Pango's rules allow a
+ * break after a dash (at no cost, the breaker takes several here); where
+ * a range is wider than the measure, it still breaks at its dash. */
+static void test_range_kept(fixture *f, gconstpointer data) {
+  (void)data;
+  const char *text =
+      "The disputation runs 10.15–11.00 in the main hall, the trial "
+      "lecture 1990–2010 before it, in the years 1990–2010 and after.";
+  dp_style s = style_new();
+  s.hyphenate = true;
+  s.size = 10;
+  int lines = 0;
+  for (int k = 0; k < 80; k++) {
+    dp_para *p = para_new(f, text, NULL, 0, &s, "en", 80 + 4 * k);
+    int n = dp_para_get_line_count(p);
+    for (int i = 0; i + 1 < n; i++, lines++) {
+      char *line = line_text(p, i);
+      if (g_str_has_suffix(line, "–"))
+        g_test_message("width %d, line %d: %s", 80 + 4 * k, i, line);
+      g_assert_false(g_str_has_suffix(line, "–"));
+      g_free(line);
+    }
+    dp_para_free(p);
+  }
+  g_assert_cmpint(lines, >, 150);
+  /* Narrower than the range: broken at its dash, not between digits. */
+  dp_para *p = para_new(f, "1990–2010", NULL, 0, &s, "en", 30);
+  g_assert_cmpint(dp_para_get_line_count(p), ==, 2);
+  char *first = line_text(p, 0);
+  g_assert_cmpstr(first, ==, "1990–");
+  g_free(first);
+  dp_para_free(p);
+}
+
 /* A compound written with a hyphen breaks at it only where each side
  * keeps two letters or more: never "OSUG-|B" nor "e-|mail"; and no word
  * is hyphenated onto a paragraph's last line ("Saint-Martin-|d'Hères"),
@@ -1685,6 +1721,7 @@ int main(int argc, char **argv) {
   ADD("expansion-bounded", test_expansion_bounded);
   ADD("expansion-loose", test_expansion_loose);
   ADD("expansion-steps", test_expansion_steps);
+  ADD("range-kept", test_range_kept);
   ADD("rtl-justify", test_rtl_justify);
   ADD("measure-kept", test_measure_kept);
   ADD("lines-kept", test_lines_kept);
