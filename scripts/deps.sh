@@ -5,8 +5,9 @@
 # present.
 set -eu
 
-# hyphen-*: patterns for every language with built-in labels (Debian 12
-# has none for Finnish, whose text is then not hyphenated).
+# hyphen-*: patterns for every language with built-in labels; Debian 12
+# has none for Finnish, which libvoikko and its voikko-fi dictionary
+# hyphenate (the voikko module).
 # fonts-noto-core, -cjk and -mono hold the chosen fallback fonts for the
 # scripts the bundled fonts lack (fonts/README.md).
 # fonts-crosextra-carlito and fonts-ebgaramond: the house-style example
@@ -26,7 +27,7 @@ packages="
   libfontconfig-dev libyaml-dev libcmark-dev libicu-dev libqrencode-dev
   libhyphen-dev zlib1g-dev libpng-dev
   hyphen-no hyphen-en-us hyphen-en-gb hyphen-sv hyphen-da hyphen-de hyphen-nl
-  hyphen-fr hyphen-is
+  hyphen-fr hyphen-is libvoikko-dev voikko-fi
   librsvg2-dev libxml2-dev libjpeg62-turbo-dev libical-dev libqpdf-dev libpoppler-glib-dev
   libsoup-3.0-dev libjson-glib-dev
   fonts-noto-core fonts-noto-cjk

@@ -8,6 +8,9 @@
  * UTF-8 offsets of the original text.  Non-standard hyphenation (the
  * dictionary asks to change letters, "buss-sjåfør") is skipped: a soft
  * hyphen cannot change letters.
+ *
+ * A language libhyphen has no patterns for is hyphenated by libvoikko,
+ * through its module (plugin.h), where it has a dictionary of it.
  */
 #include "hyphenate.h"
 
@@ -19,6 +22,7 @@
 
 #include "config.h"
 #include "hyphen-cache.h"
+#include "plugin.h"
 
 /* libhyphen's own buffers are sized for words of up to MAX_CHARS (100)
  * bytes in places; longer "words" (hashes, chemical names) are left to
@@ -31,7 +35,14 @@ struct dp_hyphen {
   GHashTable *by_path; /* path → HyphenDict* (owned) */
   GHashTable *by_lang; /* normalised tag → path, "" when none */
   GHashTable *loading; /* path → GThread* returning its HyphenDict* */
+  GHashTable *voikko;  /* primary subtag → libvoikko's hyphenator, NULL
+                          where it has none */
+  const dp_voikko_api *voikko_api;
 };
+
+/* The languages libvoikko has a dictionary of in Debian (voikko-fi):
+ * only these load its module, where libhyphen has no patterns. */
+static const char *const voikko_languages[] = {"fi", NULL};
 
 dp_hyphen *dp_hyphen_new(const char *dir, const char *cache_dir) {
   dp_hyphen *h = g_new0(dp_hyphen, 1);
@@ -43,6 +54,7 @@ dp_hyphen *dp_hyphen_new(const char *dir, const char *cache_dir) {
                                      (GDestroyNotify)dp_hyphen_cache_free);
   h->by_lang = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   h->loading = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  h->voikko = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   return h;
 }
 
@@ -67,6 +79,12 @@ void dp_hyphen_free(dp_hyphen *h) {
     g_free(path);
   }
   g_list_free(paths);
+  GHashTableIter iter;
+  gpointer hyphenator;
+  g_hash_table_iter_init(&iter, h->voikko);
+  while (g_hash_table_iter_next(&iter, NULL, &hyphenator))
+    if (hyphenator) h->voikko_api->close(hyphenator);
+  g_hash_table_destroy(h->voikko);
   g_hash_table_destroy(h->loading);
   g_hash_table_destroy(h->by_path);
   g_hash_table_destroy(h->by_lang);
@@ -210,6 +228,34 @@ static HyphenDict *get_dict(dp_hyphen *h, const char *lang) {
   return dict;
 }
 
+/* libvoikko's hyphenator of `lang`, opened on first use; NULL where it
+ * has no dictionary of it, or this disputas was built without it (the
+ * language is then not hyphenated, as one without patterns). */
+static void *get_voikko(dp_hyphen *h, const char *lang) {
+  char *primary = g_ascii_strdown(lang, (gssize)strcspn(lang, "-_"));
+  gpointer hyphenator = NULL;
+  if (g_hash_table_lookup_extended(h->voikko, primary, NULL, &hyphenator)) {
+    g_free(primary);
+    return hyphenator;
+  }
+  if (g_strv_contains(voikko_languages, primary)) {
+    char *error = NULL;
+    const dp_voikko_api *api = dp_plugin_get("voikko", &error);
+    g_free(error);
+    if (api) {
+      h->voikko_api = api;
+      hyphenator = api->open(primary);
+    }
+  }
+  g_hash_table_insert(h->voikko, primary, hyphenator);
+  return hyphenator;
+}
+
+bool dp_hyphen_has_language(dp_hyphen *h, const char *lang) {
+  if (!lang || !*lang) return false;
+  return *path_for(h, lang) || get_voikko(h, lang);
+}
+
 static bool is_word_char(gunichar c) {
   if (g_unichar_isalnum(c)) return true;
   switch (g_unichar_type(c)) {
@@ -294,6 +340,24 @@ static void hyphenate_word(HyphenDict *dict, const char *word,
   g_string_free(lower, TRUE);
 }
 
+/* As hyphenate_word, by libvoikko's `hyphenator`. */
+static void voikko_word(dp_hyphen *h, void *hyphenator, const char *word,
+                        const size_t *offs, size_t n, size_t base, int lhmin,
+                        int rhmin, GArray *out) {
+  char *copy = g_strndup(word, offs[n]);
+  char *marks = h->voikko_api->hyphenate(hyphenator, copy);
+  /* A hyphen before character `ch` leaves `ch` characters on the line
+   * and n - ch for the next. */
+  if (marks && strlen(marks) == n)
+    for (size_t ch = (size_t)lhmin; ch + (size_t)rhmin <= n; ch++)
+      if (marks[ch] == '-') {
+        size_t at = base + offs[ch];
+        g_array_append_val(out, at);
+      }
+  g_free(marks);
+  g_free(copy);
+}
+
 static bool is_hyphen(gunichar c) {
   return c == '-' || c == 0x2010 || c == 0x2011;
 }
@@ -330,7 +394,8 @@ size_t dp_hyphen_find_points(dp_hyphen *h, const char *lang, int left,
   *points = NULL;
   if (!lang || !*lang) return 0;
   HyphenDict *dict = get_dict(h, lang);
-  if (!dict) return 0;
+  void *voikko = dict ? NULL : get_voikko(h, lang);
+  if (!dict && !voikko) return 0;
   int lhmin = MAX(left, 1), rhmin = MAX(right, 1);
 
   GArray *out = g_array_new(FALSE, FALSE, sizeof(size_t));
@@ -366,9 +431,13 @@ size_t dp_hyphen_find_points(dp_hyphen *h, const char *lang, int left,
                    word_excluded(text, length, start, end);
     for (size_t k = 0; !skipped && k < skip_count; k++)
       if (skip[2 * k] < end && start < skip[2 * k + 1]) skipped = true;
-    if (!skipped)
-      hyphenate_word(dict, text + start, (const size_t *)(void *)offs->data,
-                       n, start, lhmin, rhmin, out);
+    const size_t *word_offs = (const size_t *)(void *)offs->data;
+    if (!skipped && dict)
+      hyphenate_word(dict, text + start, word_offs, n, start, lhmin, rhmin,
+                     out);
+    else if (!skipped)
+      voikko_word(h, voikko, text + start, word_offs, n, start, lhmin, rhmin,
+                  out);
   }
   g_array_free(offs, TRUE);
   size_t count = out->len;

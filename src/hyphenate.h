@@ -6,13 +6,15 @@
  * picks the dictionary: nb, no and nn the Norwegian ones; en and en-* the
  * US English one (en-GB the British one when installed); any other tag
  * hyph_ll_CC.dic, hyph_ll.dic or the first hyph_ll_*.dic for its primary
- * subtag ll, if one is installed; otherwise no hyphenation.
+ * subtag ll, if one is installed; otherwise libvoikko's dictionary of the
+ * language, where it has one (Finnish); otherwise no hyphenation.
  *
  * Used by text.c only; one dp_hyphen per thread.
  */
 #ifndef DP_HYPHENATE_H
 #define DP_HYPHENATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct dp_hyphen dp_hyphen;
@@ -25,6 +27,10 @@ void dp_hyphen_free(dp_hyphen *hyphen);
 
 /* (transfer none) The dictionaries' folder. */
 const char *dp_hyphen_get_dir(const dp_hyphen *hyphen);
+
+/* Whether words in `lang` are hyphenated: it has patterns, or libvoikko
+ * a dictionary of it (which this opens). */
+bool dp_hyphen_has_language(dp_hyphen *hyphen, const char *lang);
 
 /* Starts loading `lang`'s dictionary in a thread of its own (some
  * 5-20 ms of parsing patterns), for the first dp_hyphen_find_points() in

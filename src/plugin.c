@@ -36,7 +36,7 @@ static void join_loading(const char *name) {
 static const char *library_of(const char *name) {
   static const char *const libraries[][2] = {
       {"svg", "librsvg"}, {"jpeg", "libjpeg"}, {"ical", "libical"},
-      {"qpdf", "libqpdf"}};
+      {"qpdf", "libqpdf"}, {"voikko", "libvoikko"}};
   for (size_t i = 0; i < G_N_ELEMENTS(libraries); i++)
     if (!strcmp(libraries[i][0], name)) return libraries[i][1];
   return "its library";

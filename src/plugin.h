@@ -18,7 +18,7 @@
 
 #include "calendar.h"
 
-#define DP_PLUGIN_VERSION 8
+#define DP_PLUGIN_VERSION 9
 
 /* "svg": SVG images through librsvg. */
 typedef struct dp_svg_api {
@@ -46,6 +46,21 @@ typedef struct dp_jpeg_api {
   cairo_surface_t *(*load)(const char *path, bool (*stop)(void *data),
                            void *stop_data, char **error);
 } dp_jpeg_api;
+
+/* "voikko": hyphenation through libvoikko, for the languages libhyphen
+ * has no patterns for that libvoikko has a dictionary of (Finnish:
+ * Debian has voikko-fi, and no hyphen-fi). */
+typedef struct dp_voikko_api {
+  int version;
+  /* (transfer full) A hyphenator of language `lang` (BCP 47), or NULL
+   * where libvoikko has no dictionary of it.  One thread at a time. */
+  void *(*open)(const char *lang);
+  /* (transfer full) Where `word` (UTF-8, one word) may be hyphenated:
+   * one byte a character, '-' where a hyphen may go before it, ' '
+   * elsewhere; NULL if libvoikko cannot tell (g_free). */
+  char *(*hyphenate)(void *hyphenator, const char *word);
+  void (*close)(void *hyphenator);
+} dp_voikko_api;
 
 /* "ical": calendars as iCalendar text through libical. */
 typedef struct dp_ical_api {
@@ -172,8 +187,9 @@ typedef struct dp_qpdf_api {
 } dp_qpdf_api;
 
 /* (transfer none) The table of the plugin `name` ("svg", "jpeg", "ical",
- * "qpdf"), loaded once per process; NULL with *error (g_free) when the
- * module cannot be found or is of another version.  Thread-safe. */
+ * "qpdf", "voikko"), loaded once per process; NULL with *error (g_free)
+ * when the module cannot be found or is of another version.
+ * Thread-safe. */
 const void *dp_plugin_get(const char *name, char **error);
 
 /* Starts loading the plugin `name` in another thread, so that a later

@@ -467,11 +467,9 @@ bool dp_text_lacks_hyphenation(dp_text *text, const char *off,
    * patterns under a value of its own. */
   gpointer known = g_hash_table_lookup(text->patterns_checked, lang);
   if (!known) {
-    char *dic = dp_hyphen_find_dictionary(dp_hyphen_get_dir(text->hyphen),
-                                          lang);
-    known = GINT_TO_POINTER(dic ? 2 : 1);
+    known = GINT_TO_POINTER(dp_hyphen_has_language(text->hyphen, lang) ? 2
+                                                                         : 1);
     g_hash_table_insert(text->patterns_checked, g_strdup(lang), known);
-    g_free(dic);
   }
   return GPOINTER_TO_INT(known) == 1;
 }

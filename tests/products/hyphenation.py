@@ -8,12 +8,16 @@ Usage: hyphenation.py DISPUTAS SOURCE_ROOT WORKDIR
   no word hyphenated at a line's end (the built-in booklet has some), and
   its English parallel title is still hyphenated by its own patterns
   where it needs to be (not checked: it may fit without).
-- The Finnish sample (Debian has no Finnish patterns) in the built-in
-  booklet, which sets `unhyphenated: ragged`: no warning of missing
-  patterns, and its summary set ragged (every word space of a line as
-  wide as the others', lines ending short); with `unhyphenated: justify`
-  the warning comes back and the summary is justified; with `off: [fi]`
-  and `unhyphenated: justify`, justified without the warning.
+- The Finnish sample (Debian has no Finnish patterns; libvoikko
+  hyphenates it) in the built-in booklet: no warning, its summary
+  justified, and words hyphenated at line ends.
+- The same text in Northern Sami (`lang: se`: neither patterns nor a
+  libvoikko dictionary) in the built-in booklet, which sets
+  `unhyphenated: ragged`: no warning of missing patterns, and its summary
+  set ragged (every word space of a line as wide as the others', lines
+  ending short); with `unhyphenated: justify` the warning comes back and
+  the summary is justified; with `off: [se]` and `unhyphenated: justify`,
+  justified without the warning.
 """
 import os
 import re
@@ -24,7 +28,7 @@ import sys
 disputas, root, workdir = (os.path.abspath(a) for a in sys.argv[1:4])
 os.makedirs(workdir, exist_ok=True)
 failures = []
-WARNING = "no hyphenation patterns for language 'fi'"
+WARNING = "no hyphenation patterns for language 'se'"
 
 
 def layout(name, settings):
@@ -36,10 +40,14 @@ def layout(name, settings):
 
 
 def render(doc, lay, name):
+    """The sample `doc` rendered in layout `lay`: the PDF and stderr."""
+    return render_path(os.path.join(root, 'samples', doc), lay, name)
+
+
+def render_path(doc, lay, name):
     pdf = os.path.join(workdir, name + '.pdf')
-    run = subprocess.run([disputas, 'render', os.path.join(root, 'samples',
-                                                           doc), '-l', lay,
-                          '-o', pdf], capture_output=True, text=True)
+    run = subprocess.run([disputas, 'render', doc, '-l', lay, '-o', pdf],
+                         capture_output=True, text=True)
     if run.returncode != 0:
         sys.exit('%s: %s' % (name, run.stderr))
     return pdf, run.stderr
@@ -97,15 +105,34 @@ if after:
 print('bokmål: %d hyphenated line ends, %d with off: [nb]'
       % (len(before), len(after)))
 
-# Finnish, without patterns.
-cases = [('fi-builtin', 'booklet', False, False),
-         ('fi-justify', layout('fi-justify', '{unhyphenated: justify}'),
+# Finnish, without patterns, by libvoikko.
+pdf, stderr = render('finnish.yaml', 'booklet', 'fi-builtin')
+if 'no hyphenation patterns' in stderr:
+    failures.append('fi-builtin: warned: ' + stderr)
+if not justified(summary_lines(pdf, 'Tiivistelmä')):
+    failures.append('fi-builtin: the summary is ragged')
+finnish = hyphenated(pdf)
+if not finnish:
+    failures.append('fi-builtin: no word hyphenated')
+print('Finnish: %d hyphenated line ends: %r' % (len(finnish), finnish))
+
+# The same text in a language with neither patterns nor libvoikko.
+with open(os.path.join(root, 'samples', 'finnish.yaml'),
+          encoding='utf-8') as f:
+    sami = re.sub(r'(?m)^lang: fi$', 'lang: se', f.read())
+if 'lang: se' not in sami:
+    sys.exit('finnish.yaml: no "lang: fi" line to change')
+sami_doc = os.path.join(workdir, 'sami.yaml')
+with open(sami_doc, 'w', encoding='utf-8') as f:
+    f.write(sami)
+cases = [('se-builtin', 'booklet', False, False),
+         ('se-justify', layout('se-justify', '{unhyphenated: justify}'),
           True, True),
-         ('fi-off', layout('fi-off', '{off: [fi], unhyphenated: justify}'),
+         ('se-off', layout('se-off', '{off: [se], unhyphenated: justify}'),
           False, True)]
 for name, lay, warned, want_justified in cases:
-    pdf, stderr = render('finnish.yaml', lay, name)
-    lines = summary_lines(pdf, 'Tiivistelmä')
+    pdf, stderr = render_path(sami_doc, lay, name)
+    lines = summary_lines(pdf, 'Summary')
     if (WARNING in stderr) != warned:
         failures.append('%s: warning %s' % (name, 'missing' if warned
                                              else 'given: ' + stderr))

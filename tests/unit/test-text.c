@@ -491,6 +491,22 @@ static char *word_points(fixture *f, const char *lang, const char *word) {
   return g_string_free(out, FALSE);
 }
 
+/* Finnish, which has no patterns in Debian, is hyphenated by libvoikko
+ * (its module), by the parts of a word: "väi-tös-kir-ja" (byte offsets
+ * of the parts after the first), "kan-sain-vä-li-nen" keeping two
+ * characters on each side ("ää-li-ö" keeps its last two together). */
+static void test_hyphenation_finnish(fixture *f, gconstpointer data) {
+  (void)data;
+  char *thesis = word_points(f, "fi", "väitöskirja");
+  char *short_end = word_points(f, "fi-FI", "ääliö");
+  g_assert_cmpstr(thesis, ==, "4,8,11");
+  g_assert_cmpstr(short_end, ==, "4");
+  g_assert_true(dp_hyphen_has_language(f->text->hyphen, "fi"));
+  g_assert_false(dp_text_lacks_hyphenation(f->text, NULL, "fi"));
+  g_free(thesis);
+  g_free(short_end);
+}
+
 /* What the document says of its text: a person's name is never
  * hyphenated, and text in a language of its own is hyphenated by that
  * language's patterns, in a paragraph in the document's. */
@@ -1722,6 +1738,7 @@ int main(int argc, char **argv) {
   ADD("expansion-loose", test_expansion_loose);
   ADD("expansion-steps", test_expansion_steps);
   ADD("range-kept", test_range_kept);
+  ADD("hyphenation-finnish", test_hyphenation_finnish);
   ADD("rtl-justify", test_rtl_justify);
   ADD("measure-kept", test_measure_kept);
   ADD("lines-kept", test_lines_kept);
