@@ -11,6 +11,8 @@ Usage: hyphenation.py DISPUTAS SOURCE_ROOT WORKDIR
 - The Finnish sample (Debian has no Finnish patterns; libvoikko
   hyphenates it) in the built-in booklet: no warning, its summary
   justified, and words hyphenated at line ends.
+- libvoikko is loaded (LD_DEBUG=libs) for the Finnish booklet only: not
+  for the bokmål one (patterns) nor the Arabic one (no hyphenation).
 - The same text in Northern Sami (`lang: se`: neither patterns nor a
   libvoikko dictionary) in the built-in booklet, which sets
   `unhyphenated: ragged`: no warning of missing patterns, and its summary
@@ -115,6 +117,22 @@ finnish = hyphenated(pdf)
 if not finnish:
     failures.append('fi-builtin: no word hyphenated')
 print('Finnish: %d hyphenated line ends: %r' % (len(finnish), finnish))
+
+# libvoikko and its dictionary are loaded only where they hyphenate.
+def loads_voikko(doc):
+    run = subprocess.run([disputas, 'render', os.path.join(root, 'samples',
+                                                           doc), '-l',
+                          'booklet', '-o', os.path.join(workdir, 'ld.pdf')],
+                         capture_output=True, text=True,
+                         env=dict(os.environ, LD_DEBUG='libs'))
+    return 'libvoikko' in run.stderr
+
+
+for doc, wanted in [('finnish.yaml', True), ('bokmal.yaml', False),
+                    ('arabic.yaml', False)]:
+    if loads_voikko(doc) != wanted:
+        failures.append('%s: libvoikko %s' % (
+            doc, 'not loaded' if wanted else 'loaded'))
 
 # The same text in a language with neither patterns nor libvoikko.
 with open(os.path.join(root, 'samples', 'finnish.yaml'),
