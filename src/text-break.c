@@ -657,15 +657,34 @@ static void justify_lines(PangoLayout *layout, const bool *spaced,
 
 /* Glyph scales come in steps of EXPANSION_STEP: each scale is a font of
  * its own to cairo, made and kept for every line drawn at it, and a
- * reader sees no difference of half a percent in a glyph's width.  A
- * scale is rounded away from 1 (no further than `expand`), so the spaces
- * take less than linebreak.c gave them, never more. */
+ * reader sees no difference of half a percent in a glyph's width. */
 #define EXPANSION_STEP 0.005
 
-static double expansion_step(double scale, double expand) {
-  double steps = ceil(fabs(scale - 1.0) / EXPANSION_STEP - 1e-9);
-  double away = MIN(steps * EXPANSION_STEP, expand);
-  return scale < 1.0 ? 1.0 - away : 1.0 + away;
+/* The glyph scale of a justified line at ratio `r` (linebreak.c's
+ * 1 + r × expand), whose glyphs are `glyphs` wide and whose word spaces
+ * may give `give` (their stretch where r > 0, their shrink where r < 0):
+ * the nearer step of the two about it, so long as its spaces then still
+ * stretch (or shrink) as the line asks and no further than their limit;
+ * else the step nearer 1, or the exact scale where neither does, or the
+ * line has no spaces to take the difference. */
+static double glyph_scale(double r, double expand, double glyphs,
+                          double give) {
+  double exact = 1.0 + CLAMP(r, -1.0, 1.0) * expand;
+  if (give <= 0) return exact;
+  double steps = fabs(exact - 1.0) / EXPANSION_STEP;
+  double sign = exact < 1.0 ? -1.0 : 1.0;
+  double toward = 1.0 + sign * floor(steps + 1e-9) * EXPANSION_STEP;
+  double away = MIN(1.0 + sign * ceil(steps - 1e-9) * EXPANSION_STEP,
+                    1.0 + expand);
+  away = MAX(away, 1.0 - expand);
+  /* The spaces' ratio once they take what the glyphs leave. */
+  double with_toward = r + (exact - toward) * glyphs / give;
+  double with_away = r + (exact - away) * glyphs / give;
+  bool away_ok = r > 0 ? with_away >= 0 : with_away <= 0;
+  bool toward_ok = with_toward >= -1.0;
+  if (away_ok && (fabs(away - exact) < fabs(toward - exact) || !toward_ok))
+    return away;
+  return toward_ok ? toward : exact;
 }
 
 bool text_break_optimally(dp_text *text, PangoLayout **layout_in,
@@ -772,7 +791,13 @@ bool text_break_optimally(dp_text *text, PangoLayout **layout_in,
       double target = l == 0 ? params.first_width : params.width;
       /* Glyphs go no further than `expand` (linebreak.c's model of the
        * line); a line looser than that takes the rest in its spaces. */
-      double sc = expansion_step(1.0 + CLAMP(r, -1.0, 1.0) * expand, expand);
+      double glyphs = 0, give = 0;
+      for (size_t k = from; k < e; k++) {
+        if (item[k].kind == DP_LB_BOX) glyphs += item[k].width;
+        else if (item[k].kind == DP_LB_GLUE && at[k].end > at[k].start)
+          give += r < 0 ? item[k].shrink : item[k].stretch;
+      }
+      double sc = glyph_scale(r, expand, glyphs, give);
       line_scale[l] = sc;
       if (justify && r > 0) line_track[l] = lines[l].track * track;
       /* What hangs (item[e].protrude) is set past the measure. */
@@ -890,6 +915,13 @@ bool text_break_optimally(dp_text *text, PangoLayout **layout_in,
       pango_layout_set_justify(layout, FALSE);
       pango_layout_set_width(layout, key.width);
       ok = pango_layout_get_line_count(layout) == (int)n_lines;
+      /* A tab is as wide as it takes to reach the next stop: that depends
+       * on where it falls in its line, not where it fell in the unwrapped
+       * text measured.  Unjustified lines with tabs that came out wider
+       * than the measure are set first fit instead (below). */
+      if (ok && !justify && memchr(out->str, '\t', out->len) &&
+          widest_line(layout) > pango_units_from_double(avail) + PANGO_SCALE)
+        ok = false;
     }
   }
 
