@@ -13,6 +13,7 @@
 
 #include <glib.h>
 #include <string.h>
+#include <unicode/uloc.h>
 #include <unicode/ulocdata.h>
 #include <unicode/utf16.h>
 
@@ -35,6 +36,8 @@ typedef struct rules {
 struct dp_typography {
   rules fallback;        /* `default` */
   GHashTable *by_lang;   /* subtag → rules * */
+  GHashTable *derived;   /* a tag without an entry → rules * (ICU's
+                            quotation marks) */
 };
 
 static void rules_clear(rules *r) {
@@ -139,6 +142,8 @@ dp_typography *dp_typography_new(dp_diag *diag, const char *datadir) {
   dp_typography *t = g_new0(dp_typography, 1);
   t->by_lang = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                      rules_free);
+  t->derived = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                     rules_free);
   rules builtin = {0};
   set_builtin(&builtin);
   char *path = datadir ? g_build_filename(datadir, "data", "typography.yaml",
@@ -179,20 +184,27 @@ void dp_typography_free(dp_typography *t) {
   if (!t) return;
   rules_clear(&t->fallback);
   g_hash_table_destroy(t->by_lang);
+  g_hash_table_destroy(t->derived);
   g_free(t);
 }
 
-/* The quotation marks ICU's locale data (CLDR) gives language `primary`
- * (outer open and close, inner open and close) into `quotes`; false if
- * it has none of its own (ICU's root is no language's). */
-static bool icu_quotes(const char *primary, gunichar quotes[4]) {
+/* The quotation marks ICU's locale data (CLDR) gives the language of
+ * BCP 47 tag `tag` (outer open and close, inner open and close) into
+ * `quotes`; false if it has none of its own (ICU's root is no
+ * language's).  The whole tag: Traditional Chinese (zh-Hant) quotes
+ * with 「」, Simplified with “”; European Portuguese with «». */
+static bool icu_quotes(const char *tag, gunichar quotes[4]) {
   static const ULocaleDataDelimiterType order[4] = {
       ULOCDATA_QUOTATION_START, ULOCDATA_QUOTATION_END,
       ULOCDATA_ALT_QUOTATION_START, ULOCDATA_ALT_QUOTATION_END};
+  char locale[ULOC_FULLNAME_CAPACITY];
   UErrorCode status = U_ZERO_ERROR;
-  ULocaleData *data = ulocdata_open(primary, &status);
-  bool ok = U_SUCCESS(status) && status != U_USING_DEFAULT_WARNING &&
-            strcmp(primary, "und") != 0 && strcmp(primary, "root") != 0;
+  uloc_forLanguageTag(tag, locale, sizeof locale, NULL, &status);
+  if (U_FAILURE(status) || status == U_STRING_NOT_TERMINATED_WARNING ||
+      !*locale || !strncmp(locale, "root", 4) || !strncmp(locale, "und", 3))
+    return false;
+  ULocaleData *data = ulocdata_open(locale, &status);
+  bool ok = U_SUCCESS(status) && status != U_USING_DEFAULT_WARNING;
   for (int i = 0; ok && i < 4; i++) {
     UChar mark[4];
     int n = ulocdata_getDelimiter(data, order[i], mark, 4, &status);
@@ -207,23 +219,27 @@ static bool icu_quotes(const char *primary, gunichar quotes[4]) {
   return ok;
 }
 
-/* The rules of `lang`: its entry in the table; else `default` with the
- * quotation marks of ICU's locale data, kept as the language's entry
- * (documents are written in more languages than the table has). */
+/* The rules of `lang`: the table's entry for its primary subtag; else
+ * `default` with the quotation marks of ICU's locale data for the whole
+ * tag, kept under the tag (documents are written in more languages than
+ * the table has). */
 static const rules *rules_for(dp_typography *t, const char *lang) {
   if (!lang || !*lang) return &t->fallback;
-  size_t n = strcspn(lang, "-_");
-  char *primary = g_ascii_strdown(lang, (gssize)n);
+  char *primary = g_ascii_strdown(lang, (gssize)strcspn(lang, "-_"));
   rules *r = g_hash_table_lookup(t->by_lang, primary);
+  g_free(primary);
+  if (r) return r;
+  char *tag = g_ascii_strdown(lang, -1);
+  r = g_hash_table_lookup(t->derived, tag);
   if (r) {
-    g_free(primary);
+    g_free(tag);
     return r;
   }
   r = g_new0(rules, 1);
   read_rules(r, NULL, &t->fallback);
   gunichar quotes[4];
-  if (icu_quotes(primary, quotes)) memcpy(r->quotes, quotes, sizeof quotes);
-  g_hash_table_replace(t->by_lang, primary, r);
+  if (icu_quotes(tag, quotes)) memcpy(r->quotes, quotes, sizeof quotes);
+  g_hash_table_replace(t->derived, tag, r);
   return r;
 }
 

@@ -50,6 +50,13 @@ static void test_quotes(void) {
   check(t, "he", DP_TYPO_ALL, "\"טקסט\"",
         "”טקסט”");
   check(t, "el-GR", DP_TYPO_ALL, "\"x\"", "«x»");
+  /* The whole tag, script and region: ICU's data differs by them. */
+  check(t, "zh-Hant", DP_TYPO_ALL, "\"x 'y'\"", "「x 『y』」");
+  check(t, "zh-Hans", DP_TYPO_ALL, "\"x\"", "“x”");
+  check(t, "pt-PT", DP_TYPO_ALL, "\"x\"", "«x»");
+  check(t, "pt-BR", DP_TYPO_ALL, "\"x\"", "“x”");
+  check(t, "es-419", DP_TYPO_ALL, "\"x\"", "“x”");
+  check(t, "es", DP_TYPO_ALL, "\"x\"", "«x»");
   check(t, "xx", DP_TYPO_ALL, "\"x 'y'\"", "“x ‘y’”");
   dp_typography_free(t);
 }
