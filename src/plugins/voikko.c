@@ -15,9 +15,11 @@ static void *open_hyphenator(const char *lang) {
   const char *error = NULL;
   struct VoikkoHandle *handle = voikkoInit(&error, lang, NULL);
   if (!handle) return NULL;
-  /* Words it does not know (names, new compounds) by its rules for
-   * syllables, as patterns would; a word of any length. */
-  voikkoSetBooleanOption(handle, VOIKKO_OPT_HYPHENATE_UNKNOWN_WORDS, 1);
+  /* Only words it knows: a word it does not is as often a foreign one
+   * in Finnish text ("some-thing" would become "so-met-hing") as a new
+   * compound.  Of any length: the fewest letters on each side of a
+   * hyphen are the typesetter's (hyphen-min). */
+  voikkoSetBooleanOption(handle, VOIKKO_OPT_HYPHENATE_UNKNOWN_WORDS, 0);
   voikkoSetIntegerOption(handle, VOIKKO_MIN_HYPHENATED_WORD_LENGTH, 2);
   return handle;
 }

@@ -493,14 +493,19 @@ static char *word_points(fixture *f, const char *lang, const char *word) {
 
 /* Finnish, which has no patterns in Debian, is hyphenated by libvoikko
  * (its module), by the parts of a word: "väi-tös-kir-ja" (byte offsets
- * of the parts after the first), "kan-sain-vä-li-nen" keeping two
- * characters on each side ("ää-li-ö" keeps its last two together). */
+ * of the parts after the first), keeping two characters on each side
+ * ("ää-li-ö" keeps its last two together). */
 static void test_hyphenation_finnish(fixture *f, gconstpointer data) {
   (void)data;
   char *thesis = word_points(f, "fi", "väitöskirja");
   char *short_end = word_points(f, "fi-FI", "ääliö");
   g_assert_cmpstr(thesis, ==, "4,8,11");
   g_assert_cmpstr(short_end, ==, "4");
+  /* A word it does not know (an English one) is left whole, not broken
+   * by Finnish syllables ("so-met-hing"). */
+  char *foreign = word_points(f, "fi", "something");
+  g_assert_cmpstr(foreign, ==, "");
+  g_free(foreign);
   g_assert_true(dp_hyphen_has_language(f->text->hyphen, "fi"));
   g_assert_false(dp_text_lacks_hyphenation(f->text, NULL, "fi"));
   g_free(thesis);
