@@ -615,9 +615,9 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
                     : style->balance                ? BREAK_BALANCED
                                                     : BREAK_RAGGED;
   bool broken = false, tried = false;
+  const text_measure *m = NULL; /* of `buf` as it is until broken */
   if (width > 0) {
-    const text_measure *m =
-        text_measure_find(text, context, desc, lang, buf, attrs);
+    m = text_measure_find(text, context, desc, lang, buf, attrs);
     /* Text long enough to wrap is measured first: setting it first fit
      * only to see that it wraps costs more than measuring it. */
     if (!m && likely_wraps(buf, para->layout_width))
@@ -652,8 +652,6 @@ dp_para *dp_para_new(dp_text *text, const char *utf8, size_t length,
     pango_attr_list_unref(attrs);
     attrs = guarded;
   } else if (width > 0 && !broken && !tried && pango_wrapped(layout)) {
-    const text_measure *m =
-        text_measure_find(text, context, desc, lang, buf, attrs);
     if (!m)
       m = text_measure_read(text, layout, context, desc, lang, buf, attrs);
     if (!m) {
