@@ -226,12 +226,19 @@ try:
     browser = Browser(profile)
     browser.open(url)
     # 1. The page shows every product, each with its pages and PDF link.
+    # The page's sections fill in as their pictures arrive: it is read
+    # once every product shows its pages, or at the limit.
+    least_pages = (("poster", 1), ("booklet", 4), ("booklet-print", 2))
+
+    def all_shown(l):
+        shown = {name: pages for name, pages, _ in l["products"]}
+        return all(shown.get(name, 0) >= least for name, least in least_pages)
+
     look, _ = wait_for("the first build", lambda l: l["build"] >= 1 and
-                       l["digest"], 120)
+                       l["digest"] and all_shown(l), 120)
     if look:
         products = {name: (pages, pdf) for name, pages, pdf in look["products"]}
-        for name, least in (("poster", 1), ("booklet", 4),
-                            ("booklet-print", 2)):
+        for name, least in least_pages:
             pages, pdf = products.get(name, (0, None))
             if pages < least:
                 failures.append("%s: %d pages shown" % (name, pages))
